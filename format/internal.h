@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the reader and the writer: byte order, varints, layout. */
+#ifndef EXECREC_ETR_INTERNAL_H
+#define EXECREC_ETR_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "etr.h"
+
+/* Chunk header and trailer magics, as bytes in the file. */
+#define ETR_CHUNK_MAGIC "ETRC"
+#define ETR_TRAILER_MAGIC "ETRT"
+
+/* File header field offsets. */
+#define FH_MAGIC 0
+#define FH_MAJOR 8
+#define FH_MINOR 10
+#define FH_SIZE 12
+#define FH_TRACE_ID 16
+#define FH_FLAGS 32
+#define FH_CREATED 40
+/* bytes 48..59 reserved; the CRC is the last 4 bytes of the header */
+
+/* Chunk header field offsets. */
+#define CH_MAGIC 0
+#define CH_TYPE 4
+#define CH_FLAGS 6
+#define CH_HSIZE 8
+#define CH_STORED 12
+#define CH_RAW 16
+#define CH_COUNT 20
+#define CH_SEQ 24
+#define CH_TAG 32
+#define CH_PCRC 40
+/* the header CRC is the last 4 bytes of the header */
+
+/* Chunk trailer field offsets. */
+#define CT_MAGIC 0
+#define CT_HCRC 4
+#define CT_LEN 8
+
+#define ETR_CHUNK_F_KNOWN ETR_CHUNK_F_RAW
+
+static inline uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t get_le64(const uint8_t *p)
+{
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+static inline void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void put_le64(uint8_t *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint64_t zigzag_enc(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t zigzag_dec(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* The trace tag stored in chunk headers: the first 8 bytes of the trace id. */
+static inline uint64_t trace_tag(const uint8_t id[ETR_TRACE_ID_SIZE])
+{
+	return get_le64(id);
+}
+
+/* A bounded cursor over a record body. Reading past its end yields zeros
+ * and leaves 'bad' clear: missing trailing fields are allowed (SPEC.md). A
+ * field that starts inside the body but does not fit sets 'bad'. */
+struct dec {
+	const uint8_t *p;
+	const uint8_t *end;
+	int bad;
+};
+
+static inline uint64_t dec_uv(struct dec *d)
+{
+	uint64_t v = 0;
+	unsigned shift = 0;
+
+	if (d->p >= d->end)
+		return 0;
+	while (d->p < d->end) {
+		uint8_t b = *d->p++;
+
+		if (shift == 63 && b > 1) {
+			d->bad = 1;
+			return 0;
+		}
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+		shift += 7;
+		if (shift > 63) {
+			d->bad = 1;
+			return 0;
+		}
+	}
+	d->bad = 1; /* a varint cut by the end of the body */
+	return 0;
+}
+
+static inline int64_t dec_sv(struct dec *d)
+{
+	return zigzag_dec(dec_uv(d));
+}
+
+static inline uint32_t dec_u32(struct dec *d)
+{
+	uint64_t v = dec_uv(d);
+
+	if (v > UINT32_MAX)
+		d->bad = 1;
+	return (uint32_t)v;
+}
+
+static inline void dec_str(struct dec *d, struct etr_str *s)
+{
+	uint64_t len;
+
+	s->ptr = "";
+	s->len = 0;
+	if (d->p >= d->end)
+		return;
+	len = dec_uv(d);
+	if (d->bad)
+		return;
+	if (len > (uint64_t)(d->end - d->p)) {
+		d->bad = 1;
+		return;
+	}
+	s->ptr = (const char *)d->p;
+	s->len = (uint32_t)len;
+	d->p += len;
+}
+
+#endif
