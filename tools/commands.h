@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* The subcommands of execrec: each is a main() of its own. */
+#ifndef EXECREC_TOOLS_COMMANDS_H
+#define EXECREC_TOOLS_COMMANDS_H
+
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_tree(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+
+#endif

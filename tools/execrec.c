@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * execrec: a thin dispatcher. Each subcommand parses its own options and
+ * does its work through record/ or replay/.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "execrec-config.h"
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+#ifdef HAVE_CMD_RECORD
+	{"record", cmd_record, "record every exec, fork and exit into an .etr file"},
+#endif
+#ifdef HAVE_CMD_REPORT
+	{"report", cmd_report, "summarize a trace: commands, failures, short-lived processes"},
+#endif
+#ifdef HAVE_CMD_TIMELINE
+	{"timeline", cmd_timeline, "one line per event in time order"},
+#endif
+#ifdef HAVE_CMD_TREE
+	{"tree", cmd_tree, "the process tree with arguments, durations and exit status"},
+#endif
+#ifdef HAVE_CMD_INFO
+	{"info", cmd_info, "metadata, chunk statistics and an integrity check"},
+#endif
+#ifdef HAVE_CMD_DUMP
+	{"dump", cmd_dump, "every record as stored"},
+#endif
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: execrec COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'execrec COMMAND --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+
+	if (!name) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
+		printf("execrec %s\n", EXECREC_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (!strcmp(name, commands[i].name))
+			return commands[i].main(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "execrec: unknown command '%s' (see 'execrec --help')\n", name);
+	return 2;
+}
