@@ -1,0 +1,39 @@
+#!/bin/sh
+# Build everything and run the whole test suite twice: an optimized build,
+# and one with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Tests that need BPF skip when it is not there, unless EXECREC_REQUIRE_BPF=1
+# (CI sets it): then they fail.
+set -eu
+cd "$(dirname "$0")/.."
+tools/deps.sh
+
+setup() {
+	dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+}
+
+setup build -Dtests=enabled
+setup build-san -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+status=0
+for dir in build build-san; do
+	echo "== $dir" >&2
+	ninja -C "$dir"
+	meson test -C "$dir" --print-errorlogs --num-processes 1 || status=1
+done
+
+# One closing line over both runs.
+for dir in build build-san; do
+	cat "$dir/meson-logs/testlog.json"
+done | awk '/"result": "(OK|EXPECTEDFAIL)"/ { ok++ } /"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"/ { bad++ }
+	/"result": "SKIP"/ { skip++ }
+	END { printf "tests: %d passed, %d failed, %d skipped\n", ok, bad, skip }'
+exit $status
