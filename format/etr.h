@@ -420,6 +420,21 @@ int etr_record__proc(const struct etr_record *rec, struct etr_proc *ret_proc);
 int etr_record__counter(const struct etr_record *rec, struct etr_counter *ret_counter);
 int etr_record__end(const struct etr_record *rec, struct etr_end *ret_end);
 
+/* Where a chunk lies in a file. */
+struct etr_chunk_loc {
+	uint64_t offset; /* of its header */
+	uint64_t size;	 /* header + payload + trailer */
+	uint64_t seq;
+	uint16_t type;
+};
+
+/*
+ * The last complete chunk of a trace file, found from its end by the chunk
+ * trailers (a regular file: -ESPIPE otherwise). Checks the chunk's header
+ * and trailer, not its payload. -ENOENT if there is none.
+ */
+int etr_file__last_chunk(int fd, struct etr_chunk_loc *ret_loc);
+
 /* Names for printing. */
 const char *etr_chunk_type__str(uint16_t type);
 const char *etr_event_type__str(uint16_t type);
