@@ -345,6 +345,16 @@ struct etr_file_info {
 };
 const struct etr_file_info *etr_reader__info(const struct etr_reader *r);
 
+/* The delta state of event records (SPEC.md, "EVENTS chunk"); private. */
+#define ETR_START_CACHE 64
+struct etr_delta {
+	uint64_t prev_ts;
+	uint32_t prev_pid;
+	uint32_t prev_ppid;
+	uint32_t cache_pid[ETR_START_CACHE];
+	uint64_t cache_start[ETR_START_CACHE];
+};
+
 struct etr_chunk {
 	uint16_t type;
 	uint16_t flags;
@@ -358,9 +368,8 @@ struct etr_chunk {
 
 	/* decoding state (private) */
 	size_t pos;
-	uint64_t prev_ts;
-	uint32_t prev_pid;
 	uint32_t records_read;
+	struct etr_delta delta;
 };
 
 /*

@@ -91,6 +91,26 @@ static inline uint64_t trace_tag(const uint8_t id[ETR_TRACE_ID_SIZE])
 	return get_le64(id);
 }
 
+/* What a process's start time is stored relative to: the start time last
+ * seen for the same pid in this chunk, else the event's own timestamp. */
+static inline uint64_t delta_start_ref(const struct etr_delta *d, uint32_t pid, uint64_t ts)
+{
+	unsigned slot = pid % ETR_START_CACHE;
+
+	return pid && d->cache_pid[slot] == pid ? d->cache_start[slot] : ts;
+}
+
+static inline void delta_update(struct etr_delta *d, const struct etr_event *ev)
+{
+	unsigned slot = ev->pid % ETR_START_CACHE;
+
+	d->prev_ts = ev->ts_ns;
+	d->prev_pid = ev->pid;
+	d->prev_ppid = ev->ppid;
+	d->cache_pid[slot] = ev->pid;
+	d->cache_start[slot] = ev->start_ns;
+}
+
 /* A bounded cursor over a record body. Reading past its end yields zeros
  * and leaves 'bad' clear: missing trailing fields are allowed (SPEC.md). A
  * field that starts inside the body but does not fit sets 'bad'. */

@@ -63,17 +63,16 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 	dec_init(&d, &rec);
 	ev->type = rec.type;
 	ev->flags = dec_u32(&d);
-	ev->ts_ns = c->prev_ts + (uint64_t)dec_sv(&d);
-	ev->pid = (uint32_t)((int64_t)c->prev_pid + dec_sv(&d));
+	ev->ts_ns = c->delta.prev_ts + (uint64_t)dec_sv(&d);
+	ev->pid = (uint32_t)((int64_t)c->delta.prev_pid + dec_sv(&d));
 	ev->tid = (uint32_t)((int64_t)ev->pid + dec_sv(&d));
-	ev->ppid = (uint32_t)((int64_t)ev->pid + dec_sv(&d));
+	ev->ppid = (uint32_t)((int64_t)c->delta.prev_ppid + dec_sv(&d));
 	ev->uid = dec_u32(&d);
 	ev->gid = dec_u32(&d);
-	ev->start_ns = ev->ts_ns + (uint64_t)dec_sv(&d);
+	ev->start_ns = delta_start_ref(&c->delta, ev->pid, ev->ts_ns) + (uint64_t)dec_sv(&d);
 	ev->cgroup_id = dec_uv(&d);
 	dec_str(&d, &ev->comm);
-	c->prev_ts = ev->ts_ns;
-	c->prev_pid = ev->pid;
+	delta_update(&c->delta, ev);
 
 	switch (ev->type) {
 	case ETR_EV_EXEC:

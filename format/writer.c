@@ -54,8 +54,7 @@ struct etr_writer {
 	uint16_t cur_type;
 	uint32_t cur_count;
 	uint64_t cur_first_ns;
-	uint64_t prev_ts;
-	uint32_t prev_pid;
+	struct etr_delta delta;
 	uint64_t next_seq;
 
 	/* compression (writer-thread side when async) */
@@ -294,8 +293,7 @@ static int seal(struct etr_writer *w)
 	j->seq = w->next_seq++;
 	j->next = NULL;
 	w->cur_count = 0;
-	w->prev_ts = 0;
-	w->prev_pid = 0;
+	memset(&w->delta, 0, sizeof(w->delta));
 
 	if (!w->async) {
 		err = emit_chunk(w, j);
@@ -533,17 +531,16 @@ int etr_writer__write_event(struct etr_writer *w, const struct etr_event *ev)
 	p = rec_begin(w, (uint8_t)ev->type);
 	/* common prefix */
 	p = put_uv(p, ev->flags);
-	p = put_sv(p, (int64_t)(ev->ts_ns - w->prev_ts));
-	p = put_sv(p, (int64_t)ev->pid - (int64_t)w->prev_pid);
+	p = put_sv(p, (int64_t)(ev->ts_ns - w->delta.prev_ts));
+	p = put_sv(p, (int64_t)ev->pid - (int64_t)w->delta.prev_pid);
 	p = put_sv(p, (int64_t)ev->tid - (int64_t)ev->pid);
-	p = put_sv(p, (int64_t)ev->ppid - (int64_t)ev->pid);
+	p = put_sv(p, (int64_t)ev->ppid - (int64_t)w->delta.prev_ppid);
 	p = put_uv(p, ev->uid);
 	p = put_uv(p, ev->gid);
-	p = put_sv(p, (int64_t)(ev->start_ns - ev->ts_ns));
+	p = put_sv(p, (int64_t)(ev->start_ns - delta_start_ref(&w->delta, ev->pid, ev->ts_ns)));
 	p = put_uv(p, ev->cgroup_id);
 	p = put_str(p, ev->comm.ptr, ev->comm.len);
-	w->prev_ts = ev->ts_ns;
-	w->prev_pid = ev->pid;
+	delta_update(&w->delta, ev);
 
 	switch (ev->type) {
 	case ETR_EV_EXEC:
