@@ -9,5 +9,7 @@ int cmd_timeline(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_probes(int argc, char **argv);
+int cmd_btf(int argc, char **argv);
 
 #endif

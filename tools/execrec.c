@@ -34,6 +34,12 @@ static const struct command commands[] = {
 #ifdef HAVE_CMD_DUMP
 	{"dump", cmd_dump, "every record as stored"},
 #endif
+#ifdef HAVE_CMD_PROBES
+	{"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
+#endif
+#ifdef HAVE_CMD_BTF
+	{"btf", cmd_btf, "extract the kernel BTF stored in a trace"},
+#endif
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
