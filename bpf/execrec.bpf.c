@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * execrec's kernel side: one record per exec, failed exec, fork and process
+ * exit, into one ring buffer.
+ *
+ * Hot-path rules: every program returns before touching anything when the
+ * event is not wanted (thread fork without --threads, thread exit before the
+ * whole group is gone, successful execve seen at the syscall exit, a process
+ * outside the followed tree); nothing is kept per thread between hooks; the
+ * fixed-size records are reserved in the ring directly, only exec records are
+ * built in a per-CPU scratch buffer because their size is only known at the
+ * end.
+ */
+#include "core_types.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "execrec.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#define AT_FDCWD -100
+#define SIGNAL_GROUP_EXIT 0x00000004
+
+/* Set by record/ through the skeleton's rodata before load.  The verifier
+ * sees these as constants, which both bounds every variable-size copy and
+ * drops the code of disabled features. */
+const volatile bool cfg_follow = false;
+const volatile bool cfg_threads = false;
+const volatile bool cfg_env = false;
+const volatile __u32 cfg_max_args = ER_ARGS_DEFAULT;
+/* 0: wake the reader on every record; else only once this many bytes wait,
+ * so a storm costs one wakeup per batch instead of one per record. */
+const volatile __u64 cfg_wakeup_bytes = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by record/ */
+} events SEC(".maps");
+
+/* Records lost, per CPU and per type; see enum er_counter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ER_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* Followed processes by tgid (-- CMD, -p PID).  Filled by user space with
+ * the roots, then by the fork hook with every child of a followed process. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} follow SEC(".maps");
+
+/* One exec record under construction per CPU.  An ARRAY indexed by CPU, not
+ * a PERCPU_ARRAY, because per-CPU values are limited to 32 KiB.  Sharing one
+ * slot per CPU is safe: tracepoint programs run with preemption disabled and
+ * the kernel never nests two of them on one CPU.  record/ sets value_size
+ * (scratch_size() below) and max_entries (possible CPUs) before load; no BTF
+ * value type, so the size can change. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct er_exec) + 2 * ER_PATH_MAX + 2 * ER_ARGS_DEFAULT);
+} scratch SEC(".maps");
+
+
+static __always_inline void count_lost(__u32 slot)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &slot);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline __u64 wake_flags(void)
+{
+	if (!cfg_wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline bool followed(__u32 tgid)
+{
+	return !cfg_follow || bpf_map_lookup_elem(&follow, &tgid);
+}
+
+/* The fields every record has, for the current task. */
+static __always_inline void fill_current(struct er_hdr *h, __u8 type, struct task_struct *task)
+{
+	__u64 ugid = bpf_get_current_uid_gid();
+
+	h->type = type;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	/* The group leader's start time: the same in every record of one
+	 * process, also across an exec from a non-leader thread (de_thread()
+	 * hands the old leader's start time to the new one). */
+	h->start_ns = task->group_leader->start_boottime;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = task->tgid;
+	h->tid = task->pid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = (__u32)ugid;
+	h->gid = ugid >> 32;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* State of the walk up from the working directory, in bpf_loop(). */
+struct cwd_walk {
+	struct dentry *dentry;
+	struct dentry *mnt_root; /* root of the mount dentry is in */
+	struct mount *mnt;
+	__u8 *out;
+	__u32 pos;
+	bool done;
+	bool fault;
+};
+
+/* One step up: a component, or from a mount's root to its mountpoint. */
+static long cwd_step(__u32 i, void *arg)
+{
+	struct cwd_walk *w = arg;
+	struct dentry *dentry = w->dentry, *parent;
+	struct mount *mnt = w->mnt, *up;
+	__u32 pos;
+	long n;
+
+	if (dentry == w->mnt_root) {
+		up = BPF_CORE_READ(mnt, mnt_parent);
+		if (!up || up == mnt) {
+			w->done = true;
+			return 1;
+		}
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
+		return 0;
+	}
+	parent = BPF_CORE_READ(dentry, d_parent);
+	if (!parent || parent == dentry) {
+		w->done = true;
+		return 1;
+	}
+	pos = w->pos;
+	barrier_var(pos);
+	if (pos > ER_PATH_MAX - ER_NAME_MAX)
+		return 1;
+	n = bpf_probe_read_kernel_str(w->out + pos, ER_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
+	if (n <= 0) {
+		w->fault = true;
+		return 1;
+	}
+	w->pos = pos + n;
+	w->dentry = parent;
+	return 0;
+}
+
+/*
+ * The working directory, as its components leaf first (see struct er_exec).
+ * Walks dentries up to the root of each mount, then continues from the
+ * mountpoint in the parent mount, up to the root of the mount namespace.
+ */
+static __always_inline __u32 read_cwd(struct task_struct *task, __u8 *out, __u16 *flags)
+{
+	struct cwd_walk w = {.out = out};
+	struct vfsmount *vfsmnt;
+	struct fs_struct *fs;
+	__u32 len;
+
+	fs = BPF_CORE_READ(task, fs);
+	if (!fs) {
+		*flags |= ER_F_CWD_FAULT;
+		return 0;
+	}
+	w.dentry = BPF_CORE_READ(fs, pwd.dentry);
+	vfsmnt = BPF_CORE_READ(fs, pwd.mnt);
+	w.mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	bpf_loop(ER_CWD_DEPTH, cwd_step, &w, 0);
+	if (w.fault)
+		*flags |= ER_F_CWD_FAULT;
+	else if (!w.done)
+		*flags |= ER_F_CWD_TRUNC;
+	len = w.pos;
+	barrier_var(len);
+	return len > ER_PATH_MAX ? 0 : len;
+}
+
+static __always_inline __u8 *get_scratch(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&scratch, &cpu);
+}
+
+/* Sends the exec record built in the scratch buffer. */
+static __always_inline void emit_exec(struct er_exec *e)
+{
+	__u64 size = sizeof(*e) + e->filename_len + e->cwd_len;
+
+	size += e->args_len;
+	size += e->env_len;
+	/* Never true (each part was bounded when stored), but the verifier
+	 * must see the size bounded by the scratch value in this register. */
+	barrier_var(size);
+	if (size > sizeof(*e) + 2 * ER_PATH_MAX + (cfg_env ? 4 : 2) * (__u64)cfg_max_args)
+		return;
+	e->h.size = size;
+	if (bpf_ringbuf_output(&events, e, size, wake_flags()))
+		count_lost(e->h.type);
+}
+
+/*
+ * Copies a process's argv or environment block (the strings and their NULs,
+ * back to back, as exec laid them out) from the new program's memory, cut at
+ * cfg_max_args bytes.
+ */
+static __always_inline __u32 read_block(__u8 *out, unsigned long start, unsigned long end,
+					__u32 *orig_len, __u16 *flags, __u16 trunc_flag,
+					__u16 fault_flag)
+{
+	__u64 len = end > start ? end - start : 0;
+
+	*orig_len = len;
+	if (len > cfg_max_args) {
+		len = cfg_max_args;
+		*flags |= trunc_flag;
+	}
+	barrier_var(len);
+	if (len > cfg_max_args)
+		return 0;
+	if (len && bpf_probe_read_user(out, len, (const void *)start)) {
+		*flags |= fault_flag;
+		return 0;
+	}
+	return len;
+}
+
+/*
+ * The filename and the cwd, the start of every exec record.  Returns where
+ * the argv block goes in e->data; the masks change nothing (both parts were
+ * bounded when read) but show the verifier the bound on the register used.
+ */
+static __always_inline __u32 fill_paths(struct er_exec *e, struct task_struct *task,
+					const char *filename, bool user)
+{
+	__u32 fn_len, cwd_len, off;
+	long n;
+
+	if (user)
+		n = bpf_probe_read_user_str(e->data, ER_PATH_MAX, filename);
+	else
+		n = bpf_probe_read_kernel_str(e->data, ER_PATH_MAX, filename);
+	if (n <= 0)
+		n = 1;
+	if (n >= ER_PATH_MAX)
+		e->h.flags |= ER_F_FILENAME_TRUNC;
+	/* barrier_var() before each mask: the compiler, knowing the mask
+	 * changes nothing, would drop it. */
+	fn_len = n - 1;
+	barrier_var(fn_len);
+	fn_len &= ER_PATH_MAX - 1;
+	e->filename_len = fn_len;
+	cwd_len = read_cwd(task, e->data + fn_len, &e->h.flags);
+	e->cwd_len = cwd_len;
+	off = fn_len + cwd_len;
+	barrier_var(off);
+	return off & (2 * ER_PATH_MAX - 1);
+}
+
+SEC("tp_btf/sched_process_exec")
+int handle_exec(__u64 *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx[0];
+	pid_t old_pid = (pid_t)ctx[1];
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx[2];
+	struct mm_struct *mm;
+	struct er_exec *e;
+	__u32 args_len;
+	__u64 off;
+
+	if (!followed(task->tgid))
+		return 0;
+	e = (struct er_exec *)get_scratch();
+	if (!e)
+		return 0;
+
+	fill_current(&e->h, ER_EXEC, task);
+	e->h.flags = 0;
+	e->ret = 0;
+	e->old_tid = old_pid;
+	e->dirfd = AT_FDCWD;
+	e->at_flags = 0;
+	e->argc = bprm->argc;
+	e->envc = bprm->envc;
+
+	/* bprm->filename is the path exec was given ("/dev/fd/N" for fexecve),
+	 * the script's for a #! script. */
+	off = fill_paths(e, task, bprm->filename, false);
+	mm = task->mm;
+	args_len = read_block(e->data + off, mm->arg_start, mm->arg_end, &e->args_orig_len,
+			      &e->h.flags, ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
+	e->args_len = args_len;
+	e->env_len = 0;
+	e->env_orig_len = 0;
+	if (cfg_env) {
+		barrier_var(args_len);
+		if (args_len > cfg_max_args)
+			return 0;
+		off += args_len;
+		e->env_len = read_block(e->data + off, mm->env_start, mm->env_end,
+					&e->env_orig_len, &e->h.flags, ER_F_ENV_TRUNC,
+					ER_F_ENV_FAULT);
+	}
+	emit_exec(e);
+	return 0;
+}
+
+/* State of one walk over a user-space string array, in bpf_loop(). */
+struct strv_walk {
+	const char *const *vec; /* user pointer to the array */
+	__u8 *out;		/* where the block goes */
+	__u32 len;		/* bytes stored */
+	__u32 orig_len;		/* bytes the whole block would take */
+	__u32 count;		/* strings seen */
+	bool trunc;
+	bool fault;
+};
+
+static long strv_step(__u32 i, void *arg)
+{
+	struct strv_walk *w = arg;
+	const char *s;
+	__u32 pos;
+	long n;
+
+	if (bpf_probe_read_user(&s, sizeof(s), &w->vec[i])) {
+		w->fault = true;
+		return 1;
+	}
+	if (!s)
+		return 1;
+	w->count++;
+	/* Once the block is full, later strings are still read (into the
+	 * spare room after it) only to learn the block's whole length. */
+	pos = w->trunc ? cfg_max_args : w->len;
+	barrier_var(pos);
+	if (pos > cfg_max_args)
+		return 1;
+	n = bpf_probe_read_user_str(w->out + pos, cfg_max_args, s);
+	if (n <= 0) {
+		w->fault = true;
+		return 1;
+	}
+	w->orig_len += n;
+	if (w->trunc)
+		return 0;
+	if (pos + n > cfg_max_args) {
+		w->len = cfg_max_args;
+		w->trunc = true;
+	} else {
+		w->len = pos + n;
+	}
+	return 0;
+}
+
+/* Walks a user string array into @out; returns the bytes stored. */
+static __always_inline __u32 read_strv(const char *const *vec, __u8 *out, __u32 *ret_count,
+				       __u32 *ret_orig_len, __u16 *flags, __u16 trunc_flag,
+				       __u16 fault_flag)
+{
+	struct strv_walk w = {.vec = vec, .out = out};
+	__u32 len;
+
+	if (vec)
+		bpf_loop(cfg_max_args, strv_step, &w, 0);
+	*ret_count = w.count;
+	*ret_orig_len = w.orig_len;
+	if (w.trunc)
+		*flags |= trunc_flag;
+	if (w.fault)
+		*flags |= fault_flag;
+	len = w.len;
+	barrier_var(len);
+	return len > cfg_max_args ? 0 : len;
+}
+
+/*
+ * A failed execve/execveat, at its syscall exit.  The arguments are read from
+ * the caller's saved registers (the syscall entry leaves them untouched in
+ * pt_regs), so no entry hook, no per-thread map, and a successful exec pays a
+ * single compare here.  The caller's memory is still intact after a failed
+ * exec, so filename and argv are read now.
+ */
+static __always_inline int handle_exec_fail(long ret, bool at)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const char *const *argv, *const *envp;
+	const char *filename;
+	struct pt_regs *regs;
+	struct er_exec *e;
+	__u32 args_len;
+	__u64 off;
+
+	if (!followed(task->tgid))
+		return 0;
+	e = (struct er_exec *)get_scratch();
+	if (!e)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+
+	fill_current(&e->h, ER_EXEC_FAIL, task);
+	e->h.flags = 0;
+	e->ret = ret;
+	e->old_tid = e->h.tid;
+	if (at) {
+		e->dirfd = (int)regs->di;
+		filename = (const char *)regs->si;
+		argv = (const char *const *)regs->dx;
+		envp = (const char *const *)regs->r10;
+		e->at_flags = regs->r8;
+	} else {
+		e->dirfd = AT_FDCWD;
+		filename = (const char *)regs->di;
+		argv = (const char *const *)regs->si;
+		envp = (const char *const *)regs->dx;
+		e->at_flags = 0;
+	}
+
+	off = fill_paths(e, task, filename, true);
+	args_len = read_strv(argv, e->data + off, &e->argc, &e->args_orig_len, &e->h.flags,
+			     ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
+	e->args_len = args_len;
+	e->env_len = 0;
+	e->env_orig_len = 0;
+	e->envc = 0;
+	if (cfg_env) {
+		off += args_len;
+		e->env_len = read_strv(envp, e->data + off, &e->envc, &e->env_orig_len,
+				       &e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
+	}
+	emit_exec(e);
+	return 0;
+}
+
+/* The context of a syscalls:sys_exit_* tracepoint, as its format file says. */
+struct sys_exit_args {
+	__u64 common;
+	int nr;
+	long ret;
+};
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int handle_execve_exit(struct sys_exit_args *ctx)
+{
+	if (ctx->ret >= 0)
+		return 0;
+	return handle_exec_fail(ctx->ret, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int handle_execveat_exit(struct sys_exit_args *ctx)
+{
+	if (ctx->ret >= 0)
+		return 0;
+	return handle_exec_fail(ctx->ret, true);
+}
+
+SEC("tp_btf/sched_process_fork")
+int handle_fork(__u64 *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx[0];
+	struct task_struct *child = (struct task_struct *)ctx[1];
+	bool thread = child->pid != child->tgid;
+	__u32 parent_tgid, child_tgid;
+	const struct cred *cred;
+	struct er_fork *f;
+	__u8 one = 1;
+
+	if (thread && !cfg_threads)
+		return 0;
+	parent_tgid = parent->tgid;
+	if (cfg_follow) {
+		if (!bpf_map_lookup_elem(&follow, &parent_tgid))
+			return 0;
+		child_tgid = child->tgid;
+		if (!thread && bpf_map_update_elem(&follow, &child_tgid, &one, BPF_ANY))
+			count_lost(ER_CNT_FOLLOW_FULL);
+	}
+
+	f = bpf_ringbuf_reserve(&events, sizeof(*f), 0);
+	if (!f) {
+		count_lost(ER_FORK);
+		return 0;
+	}
+	f->h.type = ER_FORK;
+	f->h.pad0 = 0;
+	f->h.flags = thread ? ER_F_THREAD : 0;
+	f->h.size = sizeof(*f);
+	f->h.ts_ns = bpf_ktime_get_boot_ns();
+	f->h.start_ns = child->group_leader->start_boottime;
+	f->h.cgroup_id = BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id);
+	f->h.pid = child->tgid;
+	f->h.tid = child->pid;
+	f->h.ppid = child->real_parent->tgid;
+	cred = child->real_cred;
+	f->h.uid = BPF_CORE_READ(cred, uid.val);
+	f->h.gid = BPF_CORE_READ(cred, gid.val);
+	f->h.pad1 = 0;
+	/* The child has no comm of its own yet: it is the parent's. */
+	bpf_get_current_comm(f->h.comm, sizeof(f->h.comm));
+	f->parent_tid = parent->pid;
+	f->pad = 0;
+	f->parent_start_ns = parent->group_leader->start_boottime;
+	bpf_ringbuf_submit(f, wake_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int handle_exit(__u64 *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx[0];
+	struct signal_struct *sig = task->signal;
+	struct task_struct *leader;
+	__u32 tgid = task->tgid;
+	bool group_dead;
+	struct er_exit *x;
+
+	/* Since Linux 6.16 the tracepoint says whether this is the group's
+	 * last thread; before, signal->live already dropped to 0 for it. */
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
+		group_dead = (bool)ctx[1];
+	else
+		group_dead = BPF_CORE_READ(sig, live.counter) == 0;
+	if (!group_dead)
+		return 0;
+	if (cfg_follow) {
+		if (!bpf_map_lookup_elem(&follow, &tgid))
+			return 0;
+		bpf_map_delete_elem(&follow, &tgid);
+	}
+
+	x = bpf_ringbuf_reserve(&events, sizeof(*x), 0);
+	if (!x) {
+		count_lost(ER_EXIT);
+		return 0;
+	}
+	fill_current(&x->h, ER_EXIT, task);
+	x->h.pad0 = 0;
+	x->h.flags = 0;
+	x->h.size = sizeof(*x);
+	x->h.pad1 = 0;
+	leader = task->group_leader;
+	/* What wait(2) will report: the group exit code once exit_group() or
+	 * a fatal signal ended the group, else the leader's own. */
+	if (sig->flags & SIGNAL_GROUP_EXIT)
+		x->status = sig->group_exit_code;
+	else
+		x->status = leader->exit_code;
+	/* The process's name, not that of whichever thread exited last. */
+	bpf_probe_read_kernel(x->h.comm, sizeof(x->h.comm), leader->comm);
+	x->pad = 0;
+	bpf_ringbuf_submit(x, wake_flags());
+	return 0;
+}

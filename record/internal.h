@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* What the files of record/ share; not for use outside record/. */
+#ifndef EXECREC_RECORD_INTERNAL_H
+#define EXECREC_RECORD_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "etr.h"
+#include "record.h"
+
+struct btf;
+
+static inline uint64_t rec_now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* meta.c */
+int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o);
+int rec_write_clock(struct etr_writer *w);
+int rec_write_tpformats(struct etr_writer *w);
+int rec_write_btf(struct etr_writer *w, enum recorder_btf mode);
+/* The tracefs directory holding events/, or NULL when none is mounted. */
+const char *rec_tracefs(void);
+
+/* btf_subset.c: raw BTF of the kernel types record/ reads (see
+ * bpf/core_types.h), with their members' types, pointers to any other
+ * struct or union reduced to forward declarations.  *ret_data is malloc'ed. */
+int btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_len);
+
+/* snapshot.c */
+/* Write a PROC record for each process in @pids, or for every process in
+ * /proc when @pids is NULL.  Processes gone meanwhile are skipped. */
+int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n);
+/* The processes @root started that are still alive, children before their
+ * own children.  *ret_pids is malloc'ed. */
+int rec_descendants(pid_t root, pid_t **ret_pids, size_t *ret_n);
+/* Whether a process @pid is alive (a zombie counts as gone). */
+bool rec_pid_alive(pid_t pid);
+
+#endif /* EXECREC_RECORD_INTERNAL_H */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * record.h - the recorder: loads execrec's BPF programs, drains their ring
+ * buffer and writes every event into an .etr trace through format/.
+ *
+ * The front end (tools/cmd_record.c, `int cmd_record(int argc, char **argv)`,
+ * declared in tools/commands.h) parses options, starts the command to follow
+ * and prints; nothing here prints.  Conventions are libbpf's: object__verb
+ * names, 0 or -errno from int functions, NULL + errno from constructors,
+ * destructors that accept NULL.
+ *
+ * Life of a recording:
+ *   recorder__check()            can this machine record at all?
+ *   recorder__new()              load and attach the programs, open the writer
+ *   recorder__follow()           (-- CMD, -p PID) the processes to follow
+ *   recorder__begin()            metadata, tracepoint formats, BTF, /proc snapshot
+ *   recorder__poll() ...         drain events until told to stop
+ *   recorder__finish()           last events, statistics, the END chunk
+ *   recorder__free()
+ */
+#ifndef EXECREC_RECORD_H
+#define EXECREC_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "etr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Why a recording cannot start; recorder__problem_str() says it in words. */
+enum recorder_problem {
+	RECORDER_OK = 0,
+	RECORDER_NO_PRIV,    /* not root, or lacking CAP_BPF and CAP_PERFMON */
+	RECORDER_NO_BPF,     /* no bpf() syscall (CONFIG_BPF_SYSCALL) */
+	RECORDER_NO_BTF,     /* no /sys/kernel/btf/vmlinux */
+	RECORDER_NO_RINGBUF, /* no BPF ring buffer: Linux 5.8 or later needed */
+	RECORDER_NO_TRACEFS, /* tracefs not mounted */
+	RECORDER_NO_TP,	     /* a sched tracepoint the programs need is missing */
+	RECORDER_LOAD,	     /* the kernel refused the programs */
+	RECORDER_ATTACH,     /* a program did not attach */
+	RECORDER_OUTPUT,     /* the trace could not be started on the output */
+};
+
+/* A sentence naming the problem, the missing feature and, where one helps,
+ * the command that fixes it. */
+const char *recorder__problem_str(enum recorder_problem p);
+
+/* Whether this process can record on this kernel: 0, or -errno with
+ * *ret_problem saying why. Cheap; recorder__new() checks again anyway. */
+int recorder__check(enum recorder_problem *ret_problem);
+
+enum recorder_mode {
+	RECORDER_SYSTEM = 0, /* every process */
+	RECORDER_COMMAND,    /* a command the front end started, and its descendants */
+	RECORDER_PID,	     /* running processes, and their descendants */
+};
+
+enum recorder_btf {
+	RECORDER_BTF_SUBSET = 0, /* the kernel types the programs read */
+	RECORDER_BTF_FULL,	 /* all of /sys/kernel/btf/vmlinux */
+	RECORDER_BTF_NONE,
+};
+
+typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
+
+struct recorder_opts {
+	size_t sz; /* sizeof(struct recorder_opts) */
+	enum recorder_mode mode;
+	/* argv (and env) bytes kept per exec; 0 = the default (256 KiB);
+	 * clamped to [ER_ARGS_MIN, ER_ARGS_LIMIT] */
+	uint32_t max_args_bytes;
+	bool env;     /* record environments */
+	bool threads; /* record thread creation too */
+	/* deliver events within milliseconds (for a live view) rather than
+	 * in batches, at the price of one wakeup per event */
+	bool live;
+	enum recorder_btf btf;
+	/* format/ writer settings; 0 = the writer's defaults */
+	uint64_t flush_interval_ns;
+	uint64_t max_bytes;
+	int level;
+	/* for the metadata: the recorder's command line, the effective
+	 * options as text, the followed command or pid as text */
+	int argc;
+	char *const *argv;
+	const char *options_text;
+	const char *target;
+	/* called with every event after it was written (for --print) */
+	recorder_event_fn event_cb;
+	void *event_ctx;
+};
+
+struct recorder;
+
+/*
+ * Load and attach the programs and start a trace on @fd (open for writing;
+ * not closed by the recorder).  The ring buffer fills from here on.  NULL
+ * and errno on failure, with *ret_problem (may be NULL) saying why.
+ */
+struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
+			       enum recorder_problem *ret_problem);
+
+/*
+ * Follow @pid (RECORDER_COMMAND and RECORDER_PID): its events and its
+ * children's from now on.  With @descendants, also the processes it already
+ * started, found in /proc.  0 or -errno (-ESRCH: no such process).
+ */
+int recorder__follow(struct recorder *r, pid_t pid, bool descendants);
+
+/* Write what precedes the events: metadata, clock anchor, tracepoint formats,
+ * BTF, and the processes alive now (the followed ones when following). */
+int recorder__begin(struct recorder *r);
+
+/*
+ * Wait up to @timeout_ms for events and write what arrived; also seals due
+ * chunks and notes lost events.  Returns the number of events written, or
+ * -errno: -EINTR when a signal interrupted the wait (the caller decides
+ * whether that means stop), a writer error otherwise (-ENOSPC, -EFBIG for
+ * the size limit, ...) after which the recording cannot go on.
+ */
+int recorder__poll(struct recorder *r, int timeout_ms);
+
+/* RECORDER_PID: how many followed processes are still alive (dropping the
+ * ones that are gone); 0 means there is nothing left to record. */
+int recorder__followed(struct recorder *r);
+
+/*
+ * Drain what is left, write the final statistics and the END chunk with
+ * @status (0 normal, 1 size limit, 2 error; see SPEC.md) and flush.  With a
+ * writer error pending, writes what can still be written and returns it.
+ */
+int recorder__finish(struct recorder *r, uint32_t status);
+
+void recorder__free(struct recorder *r);
+
+struct recorder_stats {
+	uint64_t events;	/* events written */
+	uint64_t lost;		/* events the kernel side could not hand over */
+	uint64_t bytes_written; /* trace bytes on the output so far */
+	uint64_t ready_ns;	/* CLOCK_MONOTONIC when the programs were attached */
+};
+void recorder__stats(const struct recorder *r, struct recorder_stats *ret_stats);
+
+/* The trace's sticky writer error, 0 if none. */
+int recorder__error(const struct recorder *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EXECREC_RECORD_H */

@@ -1,0 +1,820 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The recorder proper: load and attach bpf/execrec.bpf.c, drain its ring
+ * buffer, turn each record into an etr_event and hand it to the format/
+ * writer, whose own thread compresses and writes sealed chunks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "execrec.h"
+#include "execrec.skel.h"
+#include "internal.h"
+
+/* Lost counters and clock anchors are checked this often while draining. */
+#define LOST_CHECK_NS 100000000ull
+#define STATS_EVERY_NS 10000000000ull
+#define CLOCK_EVERY_NS 60000000000ull
+#define FOLLOW_SWEEP_NS 1000000000ull
+
+#define RINGBUF_MIN (8u << 20)
+
+struct recorder {
+	struct recorder_opts o;
+	struct execrec_bpf *skel;
+	struct ring_buffer *rb;
+	struct etr_writer *w;
+	int ncpus;
+	uint64_t *percpu; /* ncpus counters, for reading the per-CPU map */
+
+	/* totals, per er_type / er_counter slot */
+	uint64_t events[ER_TYPE_MAX];
+	uint64_t lost[ER_CNT_MAX];
+	uint64_t lost_total;
+
+	uint64_t next_lost_check;
+	uint64_t next_stats;
+	uint64_t next_clock;
+	int err; /* first error of the sample callback */
+	uint64_t ready_ns;
+
+	/* user-space rendering of one exec: the cwd and the failed-execveat
+	 * filename, which BPF hands over in raw form */
+	char cwd[ER_PATH_MAX + 8];
+	char filename[ER_PATH_MAX + 64];
+};
+
+const char *recorder__problem_str(enum recorder_problem p)
+{
+	switch (p) {
+	case RECORDER_OK:
+		return "no problem";
+	case RECORDER_NO_PRIV:
+		return "recording needs root, or the capabilities CAP_BPF and CAP_PERFMON "
+		       "(Linux 5.8 or later)";
+	case RECORDER_NO_BPF:
+		return "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL=y needed)";
+	case RECORDER_NO_BTF:
+		return "this kernel has no BTF type information (/sys/kernel/btf/vmlinux "
+		       "missing): Linux 5.4 or later built with CONFIG_DEBUG_INFO_BTF=y needed";
+	case RECORDER_NO_RINGBUF:
+		return "this kernel has no BPF ring buffer: Linux 5.8 or later needed";
+	case RECORDER_NO_TRACEFS:
+		return "tracefs is not mounted; mount it with: "
+		       "mount -t tracefs nodev /sys/kernel/tracing";
+	case RECORDER_NO_TP:
+		return "this kernel lacks the sched_process_exec/fork/exit tracepoints "
+		       "execrec needs (CONFIG_TRACEPOINTS=y)";
+	case RECORDER_LOAD:
+		return "the kernel refused to load the BPF programs (run with "
+		       "EXECREC_DEBUG=1 to see the verifier's log)";
+	case RECORDER_ATTACH:
+		return "a BPF program could not be attached to its tracepoint";
+	case RECORDER_OUTPUT:
+		return "the trace could not be started on the output";
+	}
+	return "unknown problem";
+}
+
+static bool has_caps(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {};
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	eff = data[0].effective | ((uint64_t)data[1].effective << 32);
+	if (eff & (1ull << CAP_SYS_ADMIN))
+		return true;
+	/* CAP_BPF (39) and CAP_PERFMON (38), whatever the headers know */
+	return (eff & (1ull << 39)) && (eff & (1ull << 38));
+}
+
+int recorder__check(enum recorder_problem *ret_problem)
+{
+	enum recorder_problem p = RECORDER_OK;
+	const char *tfs;
+	char path[PATH_MAX];
+	int err = 0;
+
+	if (geteuid() != 0 && !has_caps()) {
+		p = RECORDER_NO_PRIV;
+		err = -EPERM;
+		goto out;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		p = RECORDER_NO_BTF;
+		err = -ENOENT;
+		goto out;
+	}
+	err = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
+	if (err <= 0) {
+		if (err == -ENOSYS) {
+			p = RECORDER_NO_BPF;
+		} else if (err == -EPERM) {
+			p = RECORDER_NO_PRIV;
+		} else {
+			p = RECORDER_NO_RINGBUF;
+			err = -EOPNOTSUPP;
+		}
+		goto out;
+	}
+	err = 0;
+	tfs = rec_tracefs();
+	if (!tfs) {
+		p = RECORDER_NO_TRACEFS;
+		err = -ENOENT;
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/events/sched/sched_process_exec", tfs);
+	if (access(path, F_OK)) {
+		p = RECORDER_NO_TP;
+		err = -ENOENT;
+	}
+out:
+	if (ret_problem)
+		*ret_problem = p;
+	return err;
+}
+
+static uint32_t clamp_args(uint32_t v)
+{
+	if (!v)
+		return ER_ARGS_DEFAULT;
+	if (v < ER_ARGS_MIN)
+		return ER_ARGS_MIN;
+	if (v > ER_ARGS_LIMIT)
+		return ER_ARGS_LIMIT;
+	return v;
+}
+
+static uint32_t pow2_at_least(uint64_t v)
+{
+	uint32_t p = 4096;
+
+	while (p < v && p < (1u << 30))
+		p <<= 1;
+	return p;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int libbpf_debug(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* --------------------------------------------------------------------- */
+/* From BPF records to etr events                                         */
+/* --------------------------------------------------------------------- */
+
+static void fill_common(struct etr_event *ev, const struct er_hdr *h)
+{
+	ev->flags = 0;
+	ev->ts_ns = h->ts_ns;
+	ev->pid = h->pid;
+	ev->tid = h->tid;
+	ev->ppid = h->ppid;
+	ev->uid = h->uid;
+	ev->gid = h->gid;
+	ev->start_ns = h->start_ns;
+	ev->cgroup_id = h->cgroup_id;
+	ev->comm.ptr = h->comm;
+	ev->comm.len = strnlen(h->comm, sizeof(h->comm));
+}
+
+/* The cwd arrives leaf first, "c\0b\0a\0"; make it "/a/b/c", or "a/b/c" when
+ * the walk stopped short of the root (SPEC.md: its last components). */
+static uint32_t render_cwd(char *out, const uint8_t *in, uint32_t len, bool trunc)
+{
+	uint32_t end = len, o = 0;
+
+	if (!len) {
+		out[0] = '/';
+		return 1;
+	}
+	while (end > 0) {
+		uint32_t start = end - 1, n;
+
+		/* in[end-1] is the NUL ending this component */
+		while (start > 0 && in[start - 1])
+			start--;
+		n = end - 1 - start;
+		if (o || !trunc)
+			out[o++] = '/';
+		memcpy(out + o, in + start, n);
+		o += n;
+		end = start;
+	}
+	return o;
+}
+
+static int convert_exec(struct recorder *r, const struct er_exec *e, size_t size,
+			struct etr_event *ev)
+{
+	const uint8_t *p = e->data;
+	uint64_t need = sizeof(*e) + (uint64_t)e->filename_len + e->cwd_len + e->args_len +
+			e->env_len;
+	uint16_t f = e->h.flags;
+
+	if (need > size || e->filename_len >= ER_PATH_MAX || e->cwd_len > ER_PATH_MAX)
+		return -EBADMSG;
+	fill_common(ev, &e->h);
+	ev->ret = e->ret;
+	ev->old_tid = e->old_tid;
+	ev->argc = e->argc;
+
+	ev->filename.ptr = (const char *)p;
+	ev->filename.len = e->filename_len;
+	/* A failed execveat names its file relative to dirfd; say it the way
+	 * the kernel names the program of a successful one. */
+	if (e->h.type == ER_EXEC_FAIL && e->dirfd != -100 && (!e->filename_len || p[0] != '/')) {
+		int n;
+
+		if (e->filename_len)
+			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d/%.*s",
+				     e->dirfd, (int)e->filename_len, (const char *)p);
+		else
+			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d", e->dirfd);
+		if (n > 0) {
+			ev->filename.ptr = r->filename;
+			ev->filename.len = (uint32_t)n < sizeof(r->filename) ? (uint32_t)n
+									 : sizeof(r->filename) - 1;
+		}
+	}
+	p += e->filename_len;
+
+	ev->cwd.ptr = r->cwd;
+	ev->cwd.len = render_cwd(r->cwd, p, e->cwd_len, f & (ER_F_CWD_TRUNC | ER_F_CWD_FAULT));
+	p += e->cwd_len;
+
+	ev->argv.ptr = (const char *)p;
+	ev->argv.len = e->args_len;
+	ev->argv_orig_len = e->args_orig_len;
+	p += e->args_len;
+
+	if (r->o.env) {
+		ev->flags |= ETR_EVF_ENV;
+		ev->env.ptr = (const char *)p;
+		ev->env.len = e->env_len;
+		ev->envc = e->envc;
+		ev->env_orig_len = e->env_orig_len;
+	}
+
+	/* Memory that could not be read is argv cut to nothing: the original
+	 * length still says how much there was. */
+	if (f & (ER_F_ARGS_TRUNC | ER_F_ARGS_FAULT))
+		ev->flags |= ETR_EVF_ARGV_TRUNC;
+	if (f & (ER_F_ENV_TRUNC | ER_F_ENV_FAULT))
+		ev->flags |= ETR_EVF_ENV_TRUNC;
+	if (f & (ER_F_CWD_TRUNC | ER_F_CWD_FAULT))
+		ev->flags |= ETR_EVF_CWD_TRUNC;
+	if (f & ER_F_FILENAME_TRUNC)
+		ev->flags |= ETR_EVF_FILENAME_TRUNC;
+	ev->type = e->h.type == ER_EXEC ? ETR_EV_EXEC : ETR_EV_EXEC_FAIL;
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct recorder *r = ctx;
+	const struct er_hdr *h = data;
+	struct etr_event ev;
+	int err;
+
+	/* The sample is mapped read-only: everything derived from it that
+	 * must change is built in r's own buffers. */
+	if (size < sizeof(*h) || h->size > size || h->size < sizeof(*h))
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	switch (h->type) {
+	case ER_EXEC:
+	case ER_EXEC_FAIL:
+		if (h->size < sizeof(struct er_exec) ||
+		    convert_exec(r, data, h->size, &ev))
+			return 0;
+		break;
+	case ER_FORK: {
+		const struct er_fork *f = data;
+
+		if (h->size < sizeof(*f))
+			return 0;
+		fill_common(&ev, h);
+		ev.type = ETR_EV_FORK;
+		ev.parent_tid = f->parent_tid;
+		if (h->flags & ER_F_THREAD)
+			ev.flags |= ETR_EVF_THREAD;
+		break;
+	}
+	case ER_EXIT: {
+		const struct er_exit *x = data;
+		int st = x->status;
+
+		if (h->size < sizeof(*x))
+			return 0;
+		fill_common(&ev, h);
+		ev.type = ETR_EV_EXIT;
+		if (st & 0x7f) {
+			ev.signal = st & 0x7f;
+			if (st & 0x80)
+				ev.flags |= ETR_EVF_CORE_DUMPED;
+		} else {
+			ev.exit_code = (st >> 8) & 0xff;
+		}
+		break;
+	}
+	default:
+		return 0;
+	}
+	err = etr_writer__write_event(r->w, &ev);
+	if (err) {
+		r->err = err;
+		return err;
+	}
+	r->events[h->type]++;
+	if (r->o.event_cb)
+		r->o.event_cb(r->o.event_ctx, &ev);
+	return 0;
+}
+
+/* --------------------------------------------------------------------- */
+/* Lost events and statistics                                             */
+/* --------------------------------------------------------------------- */
+
+static const char *const type_names[ER_TYPE_MAX] = {
+	[ER_EXEC] = "exec",
+	[ER_EXEC_FAIL] = "exec_fail",
+	[ER_FORK] = "fork",
+	[ER_EXIT] = "exit",
+};
+
+static const uint16_t etr_type_of[ER_TYPE_MAX] = {
+	[ER_EXEC] = ETR_EV_EXEC,
+	[ER_EXEC_FAIL] = ETR_EV_EXEC_FAIL,
+	[ER_FORK] = ETR_EV_FORK,
+	[ER_EXIT] = ETR_EV_EXIT,
+};
+
+/* Sums the per-CPU counters; for each type whose count grew since the last
+ * look, a LOST event goes where the loss was noticed. */
+static int check_lost(struct recorder *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.counters);
+	uint32_t slot;
+	int err;
+
+	for (slot = 1; slot < ER_CNT_MAX; slot++) {
+		uint64_t sum = 0;
+		int i;
+
+		if (bpf_map_lookup_elem(fd, &slot, r->percpu))
+			continue;
+		for (i = 0; i < r->ncpus; i++)
+			sum += r->percpu[i];
+		if (sum <= r->lost[slot])
+			continue;
+		if (slot < ER_TYPE_MAX) {
+			struct etr_event ev = {0};
+
+			ev.type = ETR_EV_LOST;
+			ev.ts_ns = rec_now(CLOCK_BOOTTIME);
+			ev.comm.ptr = "";
+			ev.lost_type = etr_type_of[slot];
+			ev.lost_count = sum - r->lost[slot];
+			err = etr_writer__write_event(r->w, &ev);
+			if (err)
+				return err;
+			if (r->o.event_cb)
+				r->o.event_cb(r->o.event_ctx, &ev);
+			r->lost_total += sum - r->lost[slot];
+		}
+		r->lost[slot] = sum;
+	}
+	return 0;
+}
+
+static int write_counter(struct recorder *r, uint64_t ts, const char *name, uint64_t value)
+{
+	struct etr_counter c = {
+		.ts_ns = ts,
+		.name = {.ptr = name, .len = strlen(name)},
+		.value = value,
+	};
+
+	return etr_writer__write_counter(r->w, &c);
+}
+
+static int write_stats(struct recorder *r)
+{
+	uint64_t ts = rec_now(CLOCK_BOOTTIME);
+	char name[32];
+	int t, err;
+
+	for (t = 1; t < ER_TYPE_MAX; t++) {
+		snprintf(name, sizeof(name), "events.%s", type_names[t]);
+		err = write_counter(r, ts, name, r->events[t]);
+		if (err)
+			return err;
+		snprintf(name, sizeof(name), "lost.%s", type_names[t]);
+		err = write_counter(r, ts, name, r->lost[t]);
+		if (err)
+			return err;
+	}
+	/* Children of followed processes that the follow map had no room
+	 * for: their events are missing without any ring buffer loss. */
+	if (r->o.mode != RECORDER_SYSTEM) {
+		err = write_counter(r, ts, "lost.follow", r->lost[ER_CNT_FOLLOW_FULL]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------------- */
+/* Life cycle                                                             */
+/* --------------------------------------------------------------------- */
+
+static int attach_all(struct recorder *r, enum recorder_problem *problem)
+{
+	struct execrec_bpf *s = r->skel;
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+		bool required;
+	} progs[] = {
+		{s->progs.handle_exec, &s->links.handle_exec, true},
+		{s->progs.handle_fork, &s->links.handle_fork, true},
+		{s->progs.handle_exit, &s->links.handle_exit, true},
+		/* Without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n)
+		 * failed execs go unrecorded, the rest still works. */
+		{s->progs.handle_execve_exit, &s->links.handle_execve_exit, false},
+		{s->progs.handle_execveat_exit, &s->links.handle_execveat_exit, false},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct bpf_link *l = bpf_program__attach(progs[i].prog);
+		int err = -errno;
+
+		if (!l) {
+			if (!progs[i].required)
+				continue;
+			*problem = RECORDER_ATTACH;
+			return err ? err : -EINVAL;
+		}
+		*progs[i].link = l;
+	}
+	return 0;
+}
+
+struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
+			       enum recorder_problem *ret_problem)
+{
+	enum recorder_problem problem = RECORDER_OK;
+	struct etr_writer_opts wo = {.sz = sizeof(wo)};
+	struct recorder *r;
+	uint32_t max_args, scratch;
+	uint64_t rec_max;
+	int err;
+
+	if (!opts || opts->sz < sizeof(*opts) || fd < 0) {
+		err = -EINVAL;
+		goto err_out;
+	}
+	err = recorder__check(&problem);
+	if (err)
+		goto err_out;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		err = -ENOMEM;
+		goto err_out;
+	}
+	r->o = *opts;
+	r->o.max_args_bytes = max_args = clamp_args(opts->max_args_bytes);
+	r->ncpus = libbpf_num_possible_cpus();
+	if (r->ncpus <= 0) {
+		err = r->ncpus ? r->ncpus : -EINVAL;
+		goto err_free;
+	}
+	r->percpu = calloc(r->ncpus, sizeof(uint64_t));
+	if (!r->percpu) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+
+	libbpf_set_print(getenv("EXECREC_DEBUG") ? libbpf_debug : libbpf_quiet);
+	r->skel = execrec_bpf__open();
+	if (!r->skel) {
+		err = -errno;
+		problem = RECORDER_LOAD;
+		goto err_free;
+	}
+	r->skel->rodata->cfg_follow = opts->mode != RECORDER_SYSTEM;
+	r->skel->rodata->cfg_threads = opts->threads;
+	r->skel->rodata->cfg_env = opts->env;
+	r->skel->rodata->cfg_max_args = max_args;
+
+	/* The scratch value holds the largest exec record plus the spare
+	 * room the failed-exec walk reads into (see strv_step()). */
+	scratch = sizeof(struct er_exec) + 2 * ER_PATH_MAX + 2 * max_args;
+	if (opts->env)
+		scratch += 2 * max_args;
+	bpf_map__set_value_size(r->skel->maps.scratch, scratch);
+	bpf_map__set_max_entries(r->skel->maps.scratch, r->ncpus);
+	/* Room for several records of the largest size, and for 100 ms of a
+	 * 60,000 events/s storm many times over. */
+	rec_max = sizeof(struct er_exec) + 2 * ER_PATH_MAX + max_args * (opts->env ? 2 : 1);
+	bpf_map__set_max_entries(r->skel->maps.events,
+				 pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8
+									  : RINGBUF_MIN));
+	/* Batch wakeups unless a live view wants every event at once. */
+	r->skel->rodata->cfg_wakeup_bytes =
+		opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
+
+	err = execrec_bpf__load(r->skel);
+	if (err) {
+		problem = RECORDER_LOAD;
+		goto err_free;
+	}
+	err = attach_all(r, &problem);
+	if (err)
+		goto err_free;
+
+	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_sample, r, NULL);
+	if (!r->rb) {
+		err = -errno;
+		problem = RECORDER_LOAD;
+		goto err_free;
+	}
+	r->ready_ns = rec_now(CLOCK_MONOTONIC);
+
+	wo.flush_interval_ns = opts->flush_interval_ns;
+	wo.max_bytes = opts->max_bytes;
+	wo.level = opts->level;
+	wo.async = true;
+	r->w = etr_writer__open_fd(fd, &wo);
+	if (!r->w) {
+		err = -errno;
+		problem = RECORDER_OUTPUT;
+		goto err_free;
+	}
+	if (ret_problem)
+		*ret_problem = RECORDER_OK;
+	return r;
+
+err_free:
+	recorder__free(r);
+err_out:
+	if (ret_problem)
+		*ret_problem = problem;
+	errno = -err;
+	return NULL;
+}
+
+int recorder__follow(struct recorder *r, pid_t pid, bool descendants)
+{
+	int fd;
+	uint8_t one = 1;
+	uint32_t key = pid;
+	pid_t *kids = NULL;
+	size_t n = 0, i, prev = (size_t)-1;
+	int err;
+
+	if (!r || pid <= 0 || r->o.mode == RECORDER_SYSTEM)
+		return -EINVAL;
+	if (kill(pid, 0) && errno == ESRCH)
+		return -ESRCH;
+	fd = bpf_map__fd(r->skel->maps.follow);
+	if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
+		return -errno;
+	if (!descendants)
+		return 0;
+	/* Children started from now on are added by the fork hook.  Those
+	 * started before are in /proc; a child found there may fork again
+	 * before it is added, so walk until a walk finds nothing new. */
+	for (int round = 0; round < 16; round++) {
+		free(kids);
+		kids = NULL;
+		err = rec_descendants(pid, &kids, &n);
+		if (err)
+			return err;
+		for (i = 0; i < n; i++) {
+			key = kids[i];
+			bpf_map_update_elem(fd, &key, &one, BPF_ANY);
+		}
+		if (n == prev)
+			break;
+		prev = n;
+	}
+	free(kids);
+	return 0;
+}
+
+/* The keys of the follow map, which after recorder__follow() are exactly
+ * the followed processes alive. */
+static int followed_pids(struct recorder *r, pid_t **ret, size_t *ret_n)
+{
+	int fd = bpf_map__fd(r->skel->maps.follow);
+	uint32_t key, next, *kp = NULL;
+	size_t n = 0, cap = 0;
+	pid_t *v = NULL;
+
+	while (!bpf_map_get_next_key(fd, kp, &next)) {
+		if (n == cap) {
+			pid_t *nv;
+
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		v[n++] = next;
+		key = next;
+		kp = &key;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int recorder__begin(struct recorder *r)
+{
+	uint64_t now = rec_now(CLOCK_MONOTONIC);
+	int err;
+
+	if (!r)
+		return -EINVAL;
+	err = rec_write_meta(r->w, &r->o);
+	if (!err)
+		err = rec_write_clock(r->w);
+	if (!err)
+		err = rec_write_tpformats(r->w);
+	if (!err)
+		err = rec_write_btf(r->w, r->o.btf);
+	if (!err) {
+		if (r->o.mode == RECORDER_SYSTEM) {
+			err = rec_snapshot(r->w, NULL, 0);
+		} else {
+			pid_t *pids = NULL;
+			size_t n = 0;
+
+			err = followed_pids(r, &pids, &n);
+			if (!err)
+				err = rec_snapshot(r->w, pids, n);
+			free(pids);
+		}
+	}
+	if (!err)
+		err = write_stats(r);
+	r->next_lost_check = now + LOST_CHECK_NS;
+	r->next_stats = now + STATS_EVERY_NS;
+	r->next_clock = now + CLOCK_EVERY_NS;
+	return err;
+}
+
+static int periodic(struct recorder *r)
+{
+	uint64_t now = rec_now(CLOCK_MONOTONIC);
+	int err = 0;
+
+	if (now >= r->next_lost_check) {
+		err = check_lost(r);
+		r->next_lost_check = now + LOST_CHECK_NS;
+	}
+	if (!err && now >= r->next_stats) {
+		err = write_stats(r);
+		r->next_stats = now + STATS_EVERY_NS;
+	}
+	if (!err && now >= r->next_clock) {
+		err = rec_write_clock(r->w);
+		r->next_clock = now + CLOCK_EVERY_NS;
+	}
+	if (!err)
+		err = etr_writer__tick(r->w, now);
+	return err;
+}
+
+int recorder__poll(struct recorder *r, int timeout_ms)
+{
+	uint64_t before;
+	int n, err;
+
+	if (!r)
+		return -EINVAL;
+	if (r->err)
+		return r->err;
+	before = r->events[1] + r->events[2] + r->events[3] + r->events[4];
+	n = ring_buffer__poll(r->rb, timeout_ms);
+	if (n < 0 && n != -EINTR)
+		return r->err ? r->err : n;
+	/* Wakeups are batched (cfg_wakeup_bytes): a quiet timeout may still
+	 * leave records waiting. */
+	err = ring_buffer__consume(r->rb);
+	if (err < 0 && err != -EINTR)
+		return r->err ? r->err : err;
+	err = periodic(r);
+	if (err)
+		return err;
+	if (n == -EINTR)
+		return -EINTR;
+	return (int)(r->events[1] + r->events[2] + r->events[3] + r->events[4] - before);
+}
+
+int recorder__followed(struct recorder *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.follow);
+	pid_t *pids = NULL;
+	size_t n = 0, i;
+	int alive = 0, err;
+
+	err = followed_pids(r, &pids, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		uint32_t key = pids[i];
+
+		/* A process that exited before it was added has no exit event
+		 * to remove it. */
+		if (rec_pid_alive(pids[i]))
+			alive++;
+		else
+			bpf_map_delete_elem(fd, &key);
+	}
+	free(pids);
+	return alive;
+}
+
+int recorder__finish(struct recorder *r, uint32_t status)
+{
+	int err, err2;
+
+	if (!r)
+		return -EINVAL;
+	err = r->err;
+	if (!err) {
+		err = ring_buffer__consume(r->rb);
+		err = err < 0 ? (r->err ? r->err : err) : 0;
+	}
+	if (!err)
+		err = check_lost(r);
+	if (!err)
+		err = write_stats(r);
+	if (err && err != -EFBIG)
+		status = 2;
+	else if (err == -EFBIG)
+		status = 1;
+	err2 = etr_writer__close(r->w, status);
+	return err ? err : err2;
+}
+
+void recorder__free(struct recorder *r)
+{
+	if (!r)
+		return;
+	ring_buffer__free(r->rb);
+	execrec_bpf__destroy(r->skel);
+	etr_writer__free(r->w);
+	free(r->percpu);
+	free(r);
+}
+
+void recorder__stats(const struct recorder *r, struct recorder_stats *s)
+{
+	struct etr_writer_stats ws;
+
+	memset(s, 0, sizeof(*s));
+	if (!r)
+		return;
+	s->events = r->events[1] + r->events[2] + r->events[3] + r->events[4];
+	s->lost = r->lost_total;
+	etr_writer__stats(r->w, &ws);
+	s->bytes_written = ws.bytes_written;
+	s->ready_ns = r->ready_ns;
+}
+
+int recorder__error(const struct recorder *r)
+{
+	if (!r)
+		return -EINVAL;
+	return r->err ? r->err : etr_writer__error(r->w);
+}

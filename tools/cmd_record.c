@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: MIT
+/*
+ * execrec record: the front end of record/.  Parses options, opens the
+ * output, starts and follows a command, handles signals, and does all the
+ * talking (errors, the status line, --print); record/ itself never prints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "execrec.h"
+#include "record.h"
+
+#define PROG "execrec record"
+#define STATUS_EVERY_NS 250000000ull /* 4 refreshes a second at most */
+#define MAX_PIDS 64
+
+static volatile sig_atomic_t stop_signal;   /* a signal asked us to stop */
+static volatile sig_atomic_t stop_count;    /* how many such signals */
+static volatile sig_atomic_t forward_sig;   /* a signal to pass on to CMD */
+static volatile sig_atomic_t child_changed; /* SIGCHLD seen */
+
+struct cli {
+	const char *output;
+	bool force;
+	bool quiet;
+	bool print;
+	bool env;
+	bool threads;
+	enum recorder_btf btf;
+	uint32_t max_args;
+	uint64_t max_size;
+	uint64_t duration_ns;
+	uint64_t flush_ns;
+	int level;
+	pid_t pids[MAX_PIDS];
+	int npids;
+	char **cmd;
+};
+
+/* What --print and the status line need. */
+struct view {
+	FILE *out;
+	int64_t boot_to_real_ns;
+	bool status_shown; /* a status line is on stderr, to be cleared */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: execrec record -o FILE [OPTIONS] [-- CMD [ARGS...]]\n"
+		"\n"
+		"Record every exec, failed exec, fork and exit into FILE (.etr).\n"
+		"Without CMD or -p, the whole system until SIGINT/SIGTERM or --duration.\n"
+		"With CMD, run CMD and record it and its descendants only; exit with its status.\n"
+		"\n"
+		"  -o, --output FILE        the trace ('-' = standard output); created 0600\n"
+		"  -f, --force              overwrite an existing FILE (never a symlink)\n"
+		"  -p, --pid PID            follow PID and everything it starts (repeatable)\n"
+		"  -d, --duration TIME      stop after TIME (e.g. 30, 30s, 500ms, 5m, 1h)\n"
+		"      --max-size SIZE      stop before the trace exceeds SIZE (e.g. 100M)\n"
+		"      --flush-interval T   seal a chunk at least every T (default 1s)\n"
+		"      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
+		"                           4K to 1M)\n"
+		"      --env                record environments too (they may hold secrets)\n"
+		"      --threads            record thread creation too\n"
+		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
+		"      --level N            zstd level (default 3; negative = uncompressed)\n"
+		"      --print              print each event as it arrives\n"
+		"  -q, --quiet              no status line, no summary\n"
+		"  -h, --help\n");
+}
+
+static void on_stop(int sig, siginfo_t *si, void *uc)
+{
+	stop_signal = sig;
+	stop_count++;
+	/* A signal from the terminal reached CMD too (same process group); one
+	 * sent to us alone is passed on, so CMD ends and we record its end. */
+	if (si && si->si_code == SI_USER)
+		forward_sig = sig;
+}
+
+static void on_child(int sig)
+{
+	child_changed = 1;
+}
+
+static int install_signals(void)
+{
+	struct sigaction sa = {0};
+
+	/* No SA_RESTART: the poll must return so the loop sees the flag. */
+	sa.sa_sigaction = on_stop;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, NULL))
+		return -errno;
+	/* a closed stdout pipe is a write error, not a silent death */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* "30", "30s", "500ms", "1.5m", "1h" -> ns; 0 on error. */
+static uint64_t parse_time(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end), mul = 1e9;
+
+	if (end == s || v < 0)
+		return 0;
+	if (!strcmp(end, "ms"))
+		mul = 1e6;
+	else if (!strcmp(end, "m") || !strcmp(end, "min"))
+		mul = 60e9;
+	else if (!strcmp(end, "h"))
+		mul = 3600e9;
+	else if (*end && strcmp(end, "s"))
+		return 0;
+	return (uint64_t)(v * mul);
+}
+
+/* "4096", "64K", "100M", "2G" (powers of 1024) -> bytes; 0 on error. */
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul = 1;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || errno || *s == '-')
+		return 0;
+	switch (*end) {
+	case 0:
+		break;
+	case 'k':
+	case 'K':
+		mul = 1ull << 10;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ull << 20;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ull << 30;
+		break;
+	default:
+		return 0;
+	}
+	if (*end && end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+		return 0;
+	return v * mul;
+}
+
+enum {
+	OPT_MAX_SIZE = 256,
+	OPT_FLUSH,
+	OPT_MAX_ARGS,
+	OPT_ENV,
+	OPT_THREADS,
+	OPT_BTF,
+	OPT_PRINT,
+	OPT_LEVEL,
+};
+
+static int parse_args(int argc, char **argv, struct cli *c)
+{
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"force", no_argument, NULL, 'f'},
+		{"pid", required_argument, NULL, 'p'},
+		{"duration", required_argument, NULL, 'd'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"max-size", required_argument, NULL, OPT_MAX_SIZE},
+		{"flush-interval", required_argument, NULL, OPT_FLUSH},
+		{"max-args-bytes", required_argument, NULL, OPT_MAX_ARGS},
+		{"env", no_argument, NULL, OPT_ENV},
+		{"threads", no_argument, NULL, OPT_THREADS},
+		{"btf", required_argument, NULL, OPT_BTF},
+		{"print", no_argument, NULL, OPT_PRINT},
+		{"level", required_argument, NULL, OPT_LEVEL},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t v;
+	char *end;
+	long pid;
+	int opt;
+
+	memset(c, 0, sizeof(*c));
+	c->max_args = ER_ARGS_DEFAULT;
+	optind = 1;
+	/* '+': options end at the command's name, so CMD's own options are
+	 * its own even without "--" */
+	while ((opt = getopt_long(argc, argv, "+o:fp:d:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			c->output = optarg;
+			break;
+		case 'f':
+			c->force = true;
+			break;
+		case 'p':
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (errno || *end || pid <= 0 || pid > INT_MAX) {
+				fprintf(stderr, PROG ": -p: '%s' is not a process id\n", optarg);
+				return -1;
+			}
+			if (c->npids == MAX_PIDS) {
+				fprintf(stderr, PROG ": -p: at most %d processes\n", MAX_PIDS);
+				return -1;
+			}
+			c->pids[c->npids++] = (pid_t)pid;
+			break;
+		case 'd':
+			c->duration_ns = parse_time(optarg);
+			if (!c->duration_ns) {
+				fprintf(stderr, PROG ": --duration: '%s' is not a duration\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'q':
+			c->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_MAX_SIZE:
+			c->max_size = parse_size(optarg);
+			if (c->max_size < 4096) {
+				fprintf(stderr, PROG ": --max-size: '%s' is not a size of 4K or more\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_FLUSH:
+			c->flush_ns = parse_time(optarg);
+			if (c->flush_ns < 1000000) {
+				fprintf(stderr, PROG ": --flush-interval: '%s' is not a duration of 1ms or more\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_MAX_ARGS:
+			v = parse_size(optarg);
+			if (v < ER_ARGS_MIN || v > ER_ARGS_LIMIT) {
+				fprintf(stderr,
+					PROG ": --max-args-bytes: '%s' is not between %uK and %uM\n",
+					optarg, ER_ARGS_MIN >> 10, ER_ARGS_LIMIT >> 20);
+				return -1;
+			}
+			c->max_args = (uint32_t)v;
+			break;
+		case OPT_ENV:
+			c->env = true;
+			break;
+		case OPT_THREADS:
+			c->threads = true;
+			break;
+		case OPT_BTF:
+			if (!strcmp(optarg, "subset")) {
+				c->btf = RECORDER_BTF_SUBSET;
+			} else if (!strcmp(optarg, "full")) {
+				c->btf = RECORDER_BTF_FULL;
+			} else if (!strcmp(optarg, "none")) {
+				c->btf = RECORDER_BTF_NONE;
+			} else {
+				fprintf(stderr, PROG ": --btf: '%s' is not subset, full or none\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_PRINT:
+			c->print = true;
+			break;
+		case OPT_LEVEL:
+			c->level = (int)strtol(optarg, &end, 10);
+			if (*end || c->level > 22) {
+				fprintf(stderr, PROG ": --level: '%s' is not a zstd level\n", optarg);
+				return -1;
+			}
+			break;
+		default:
+			fprintf(stderr, "Try '" PROG " --help'.\n");
+			return -1;
+		}
+	}
+	if (!c->output) {
+		fprintf(stderr, PROG ": no output file: use -o FILE (or -o - for stdout)\n");
+		return -1;
+	}
+	if (optind < argc)
+		c->cmd = argv + optind;
+	if (c->cmd && c->npids) {
+		fprintf(stderr, PROG ": give either a command or -p, not both\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The output file: 0600, never through a symlink, never over an existing
+ * file without --force.  Sets *created when this call made the file. */
+static int open_output(const struct cli *c, bool *created)
+{
+	struct stat st;
+	int fd, flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+
+	*created = false;
+	if (!strcmp(c->output, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			fprintf(stderr, PROG ": refusing to write a binary trace to a terminal; "
+					"redirect standard output or use -o FILE\n");
+			return -1;
+		}
+		return STDOUT_FILENO;
+	}
+	flags |= c->force ? O_TRUNC : O_EXCL;
+	fd = open(c->output, flags, 0600);
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == EEXIST)
+			fprintf(stderr, PROG ": %s exists; use --force to overwrite it\n",
+				c->output);
+		else if (e == ELOOP)
+			fprintf(stderr, PROG ": %s is a symbolic link; refusing to write through it\n",
+				c->output);
+		else
+			fprintf(stderr, PROG ": cannot create %s: %s\n", c->output, strerror(e));
+		return -1;
+	}
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode)) {
+		*created = !c->force || st.st_size == 0;
+		if (fchmod(fd, 0600)) {
+			/* not ours to chmod: at least say so */
+			fprintf(stderr, PROG ": warning: cannot make %s mode 0600: %s\n",
+				c->output, strerror(errno));
+		}
+	}
+	return fd;
+}
+
+/* ---------------------------------------------------------------- */
+/* --print                                                          */
+/* ---------------------------------------------------------------- */
+
+static void put_quoted(FILE *f, const char *s, uint32_t len)
+{
+	bool plain = len > 0;
+	uint32_t i;
+
+	for (i = 0; i < len && plain; i++) {
+		unsigned char ch = s[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '\'')
+			plain = false;
+	}
+	if (plain) {
+		fwrite(s, 1, len, f);
+		return;
+	}
+	fputc('"', f);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = s[i];
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < ' ' || ch >= 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void print_event(void *ctx, const struct etr_event *ev)
+{
+	struct view *v = ctx;
+	int64_t real = (int64_t)ev->ts_ns + v->boot_to_real_ns;
+	time_t secs = real / 1000000000;
+	struct tm tm;
+	char ts[32];
+	FILE *f = v->out;
+
+	if (v->status_shown && isatty(fileno(f))) {
+		fputs("\r\033[K", stderr);
+		v->status_shown = false;
+	}
+	localtime_r(&secs, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(f, "%s.%03d ", ts, (int)((real / 1000000) % 1000));
+	switch (ev->type) {
+	case ETR_EV_EXEC:
+	case ETR_EV_EXEC_FAIL: {
+		struct etr_str a;
+		uint32_t pos = 0;
+		bool first = true;
+
+		fprintf(f, "%-9s %7u %7u %4d ", ev->type == ETR_EV_EXEC ? "exec" : "exec-fail",
+			ev->pid, ev->ppid, ev->ret);
+		put_quoted(f, ev->filename.ptr, ev->filename.len);
+		fputs(" [", f);
+		while (etr_args__next(&ev->argv, &pos, &a)) {
+			if (!first)
+				fputc(' ', f);
+			first = false;
+			put_quoted(f, a.ptr, a.len);
+		}
+		fputc(']', f);
+		if (ev->flags & ETR_EVF_ARGV_TRUNC)
+			fprintf(f, " (argv cut, %u bytes)", ev->argv_orig_len);
+		break;
+	}
+	case ETR_EV_FORK:
+		fprintf(f, "%-9s %7u %7u %4s %.*s", ev->flags & ETR_EVF_THREAD ? "thread" : "fork",
+			ev->pid, ev->ppid, "", (int)ev->comm.len, ev->comm.ptr);
+		if (ev->flags & ETR_EVF_THREAD)
+			fprintf(f, " tid %u", ev->tid);
+		break;
+	case ETR_EV_EXIT:
+		fprintf(f, "%-9s %7u %7u ", "exit", ev->pid, ev->ppid);
+		if (ev->signal)
+			fprintf(f, "%4s %.*s killed by signal %d%s", "", (int)ev->comm.len,
+				ev->comm.ptr, ev->signal,
+				ev->flags & ETR_EVF_CORE_DUMPED ? " (core dumped)" : "");
+		else
+			fprintf(f, "%4d %.*s", ev->exit_code, (int)ev->comm.len, ev->comm.ptr);
+		break;
+	case ETR_EV_LOST:
+		fprintf(f, "%-9s %" PRIu64 " %s events lost", "LOST", (uint64_t)ev->lost_count,
+			etr_event_type__str(ev->lost_type));
+		break;
+	default:
+		fprintf(f, "event %u", ev->type);
+		break;
+	}
+	fputc('\n', f);
+}
+
+static void fmt_bytes(char *buf, size_t len, uint64_t b)
+{
+	if (b >= 10ull << 20)
+		snprintf(buf, len, "%.0f MiB", b / 1048576.0);
+	else if (b >= 1 << 20)
+		snprintf(buf, len, "%.1f MiB", b / 1048576.0);
+	else
+		snprintf(buf, len, "%.0f KiB", b / 1024.0);
+}
+
+static void show_status(struct view *v, const struct recorder *r, uint64_t start,
+			uint64_t *prev_events, uint64_t *prev_ns)
+{
+	struct recorder_stats s;
+	uint64_t now = now_ns(CLOCK_MONOTONIC);
+	double rate = 0;
+	char b[32];
+
+	recorder__stats(r, &s);
+	if (now > *prev_ns)
+		rate = (double)(s.events - *prev_events) * 1e9 / (now - *prev_ns);
+	*prev_events = s.events;
+	*prev_ns = now;
+	fmt_bytes(b, sizeof(b), s.bytes_written);
+	fprintf(stderr, "\r\033[K%.1fs  %" PRIu64 " events  %.0f/s  %s written  %" PRIu64 " lost",
+		(now - start) / 1e9, s.events, rate, b, s.lost);
+	v->status_shown = true;
+}
+
+/* ---------------------------------------------------------------- */
+/* The command                                                      */
+/* ---------------------------------------------------------------- */
+
+/* Starts CMD held on a pipe: it runs nothing until released, so it can be
+ * put in the follow map first.  Returns its pid, with *ret_gate the pipe's
+ * write end (write a byte to release; close to abort). */
+static pid_t spawn_held(char **cmd, bool stdout_to_stderr, int *ret_gate)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t none;
+		char go;
+
+		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (read(p[0], &go, 1) != 1)
+			_exit(127); /* the recorder gave up before starting */
+		close(p[0]);
+		/* the trace owns stdout with -o -; CMD's output goes aside */
+		if (stdout_to_stderr)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, PROG ": cannot run %s: %s\n", cmd[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	*ret_gate = p[1];
+	return pid;
+}
+
+static char *options_text(const struct cli *c)
+{
+	static const char *const btf[] = {"subset", "full", "none"};
+	char *s = NULL;
+
+	if (asprintf(&s,
+		     "max_args_bytes=%u env=%d threads=%d btf=%s flush_interval_ns=%" PRIu64
+		     " max_size=%" PRIu64 " duration_ns=%" PRIu64 " level=%d",
+		     c->max_args, c->env, c->threads, btf[c->btf], c->flush_ns, c->max_size,
+		     c->duration_ns, c->level) < 0)
+		return NULL;
+	return s;
+}
+
+static char *target_text(const struct cli *c)
+{
+	size_t len = 0, i;
+	char *s, *p;
+
+	if (c->cmd) {
+		for (i = 0; c->cmd[i]; i++)
+			len += strlen(c->cmd[i]) + 1;
+		s = malloc(len + 1);
+		if (!s)
+			return NULL;
+		p = s;
+		for (i = 0; c->cmd[i]; i++)
+			p += sprintf(p, "%s%s", i ? " " : "", c->cmd[i]);
+		return s;
+	}
+	if (c->npids) {
+		s = malloc(c->npids * 12 + 1);
+		if (!s)
+			return NULL;
+		p = s;
+		*p = 0;
+		for (i = 0; i < (size_t)c->npids; i++)
+			p += sprintf(p, "%s%d", i ? "," : "", c->pids[i]);
+		return s;
+	}
+	return NULL;
+}
+
+static int exit_status_of(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct recorder_opts ro = {.sz = sizeof(ro)};
+	enum recorder_problem problem;
+	struct recorder *r = NULL;
+	struct view view = {0};
+	struct cli c;
+	bool created = false, child_done = false, show, stopped_by_error = false;
+	char *opts_s = NULL, *target_s = NULL;
+	pid_t child = -1;
+	int gate = -1, fd = -1, wstatus = 0, ret = 1, err, i;
+	uint64_t start, deadline = 0, next_status = 0, next_sweep = 0, prev_ev = 0, prev_ns = 0;
+	uint32_t end_status = 0;
+
+	if (parse_args(argc, argv, &c))
+		return 2;
+	show = !c.quiet && isatty(STDERR_FILENO);
+
+	if (recorder__check(&problem)) {
+		fprintf(stderr, PROG ": %s\n", recorder__problem_str(problem));
+		return 1;
+	}
+	fd = open_output(&c, &created);
+	if (fd < 0)
+		return 1;
+	if (install_signals()) {
+		fprintf(stderr, PROG ": cannot install signal handlers: %s\n", strerror(errno));
+		goto out;
+	}
+	if (c.cmd) {
+		child = spawn_held(c.cmd, fd == STDOUT_FILENO, &gate);
+		if (child < 0) {
+			fprintf(stderr, PROG ": cannot start %s: %s\n", c.cmd[0], strerror(errno));
+			goto out;
+		}
+	}
+
+	view.out = fd == STDOUT_FILENO ? stderr : stdout;
+	view.boot_to_real_ns = (int64_t)now_ns(CLOCK_REALTIME) - (int64_t)now_ns(CLOCK_BOOTTIME);
+	opts_s = options_text(&c);
+	target_s = target_text(&c);
+	ro.mode = c.cmd ? RECORDER_COMMAND : c.npids ? RECORDER_PID : RECORDER_SYSTEM;
+	ro.max_args_bytes = c.max_args;
+	ro.env = c.env;
+	ro.threads = c.threads;
+	ro.live = c.print;
+	ro.btf = c.btf;
+	ro.flush_interval_ns = c.flush_ns;
+	ro.max_bytes = c.max_size;
+	ro.level = c.level;
+	/* the recorder's own command line, as the dispatcher got it */
+	ro.argc = argc + 1;
+	ro.argv = argv - 1;
+	ro.options_text = opts_s;
+	ro.target = target_s;
+	if (c.print) {
+		ro.event_cb = print_event;
+		ro.event_ctx = &view;
+	}
+
+	r = recorder__new(fd, &ro, &problem);
+	if (!r) {
+		err = errno;
+		fprintf(stderr, PROG ": %s (%s)\n", recorder__problem_str(problem), strerror(err));
+		goto out;
+	}
+	if (c.cmd) {
+		err = recorder__follow(r, child, false);
+		if (err) {
+			fprintf(stderr, PROG ": cannot follow %s: %s\n", c.cmd[0], strerror(-err));
+			goto out;
+		}
+	}
+	for (i = 0; i < c.npids; i++) {
+		err = recorder__follow(r, c.pids[i], true);
+		if (err) {
+			fprintf(stderr, PROG ": cannot follow process %d: %s\n", c.pids[i],
+				err == -ESRCH ? "no such process" : strerror(-err));
+			goto out;
+		}
+	}
+	err = recorder__begin(r);
+	if (err) {
+		fprintf(stderr, PROG ": writing %s: %s\n", c.output, strerror(-err));
+		goto out;
+	}
+	if (c.cmd) {
+		if (write(gate, "g", 1) != 1) {
+			fprintf(stderr, PROG ": cannot release %s: %s\n", c.cmd[0], strerror(errno));
+			goto out;
+		}
+		close(gate);
+		gate = -1;
+	}
+
+	start = now_ns(CLOCK_MONOTONIC);
+	if (c.duration_ns)
+		deadline = start + c.duration_ns;
+	prev_ns = start;
+	for (;;) {
+		uint64_t now;
+		int n;
+
+		n = recorder__poll(r, c.print ? 20 : 100);
+		if (n < 0 && n != -EINTR) {
+			if (n == -EFBIG) {
+				end_status = 1;
+				if (!c.quiet) {
+					if (view.status_shown)
+						fputs("\r\033[K", stderr);
+					view.status_shown = false;
+					fprintf(stderr, PROG ": %s reached --max-size; stopped\n",
+						c.output);
+				}
+			} else {
+				end_status = 2;
+				stopped_by_error = true;
+				if (view.status_shown)
+					fputs("\n", stderr);
+				view.status_shown = false;
+				fprintf(stderr,
+					PROG ": writing %s: %s; recording stopped, the trace is "
+					     "readable up to its last complete chunk\n",
+					c.output, strerror(-n));
+			}
+			break;
+		}
+		if (forward_sig && child > 0 && !child_done) {
+			kill(child, forward_sig);
+			forward_sig = 0;
+		}
+		if (child > 0 && !child_done && child_changed) {
+			child_changed = 0;
+			if (waitpid(child, &wstatus, WNOHANG) == child)
+				child_done = true;
+		}
+		if (child_done)
+			break;
+		/* Following a command, the first stop signal is for CMD (passed
+		 * on or sent to it by the terminal): keep recording its end.  A
+		 * second one stops at once. */
+		if (stop_signal && (child < 0 || stop_count > 1))
+			break;
+		now = now_ns(CLOCK_MONOTONIC);
+		if (deadline && now >= deadline)
+			break;
+		if (c.npids && now >= next_sweep) {
+			if (recorder__followed(r) == 0)
+				break;
+			next_sweep = now + 1000000000ull;
+		}
+		if (show && now >= next_status) {
+			show_status(&view, r, start, &prev_ev, &prev_ns);
+			next_status = now + STATUS_EVERY_NS;
+		}
+	}
+
+	if (view.status_shown) {
+		fputs("\r\033[K", stderr);
+		view.status_shown = false;
+	}
+	err = recorder__finish(r, end_status);
+	if (err && !stopped_by_error && err != -EFBIG) {
+		fprintf(stderr, PROG ": finishing %s: %s; the trace is readable up to its last "
+				"complete chunk\n",
+			c.output, strerror(-err));
+		stopped_by_error = true;
+	}
+	if (!c.quiet) {
+		struct recorder_stats s;
+		char b[32];
+
+		recorder__stats(r, &s);
+		fmt_bytes(b, sizeof(b), s.bytes_written);
+		fprintf(stderr, PROG ": %" PRIu64 " events, %" PRIu64 " lost, %s written to %s\n",
+			s.events, s.lost, b, c.output);
+	}
+	if (child > 0) {
+		/* the recording ended early (error, size limit, second signal):
+		 * CMD still has to finish, and its status is ours */
+		if (!child_done) {
+			while (waitpid(child, &wstatus, 0) < 0 && errno == EINTR) {
+				if (forward_sig) {
+					kill(child, forward_sig);
+					forward_sig = 0;
+				}
+			}
+		}
+		child_done = true;
+		ret = exit_status_of(wstatus);
+		if (stopped_by_error && ret == 0)
+			ret = 1;
+	} else {
+		ret = stopped_by_error ? 1 : 0;
+	}
+	created = false; /* a trace was started: keep it, whatever happened */
+out:
+	if (gate >= 0)
+		close(gate);
+	if (child > 0 && !child_done)
+		waitpid(child, NULL, 0);
+	recorder__free(r);
+	if (created)
+		unlink(c.output);
+	if (fd > STDOUT_FILENO)
+		close(fd);
+	free(opts_s);
+	free(target_s);
+	return ret;
+}
