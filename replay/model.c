@@ -1,0 +1,779 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rp_model: processes rebuilt from events.
+ *
+ * A process is (pid, start_ns). All processes that had a pid hang off one
+ * hash slot of that pid, newest start first, so both questions the events
+ * ask are one probe and a short walk: "which process is (pid, start)?" and
+ * "which process was pid at time t?" (a parent, from a ppid).
+ *
+ * Memory: a process is one struct rp_proc (120 bytes) and 8 bytes of hash;
+ * an exec is one struct rp_exec plus its strings, which release_ended gives
+ * back once the process is over.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+
+#define ARENA_BLOCK (256u << 10)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct pid_slot {
+	uint32_t pid;
+	uint32_t idx; /* newest process of pid; RP_NONE = empty slot */
+};
+
+struct rp_model {
+	rp_proc_fn on_end;
+	void *ctx;
+	bool release;
+
+	struct rp_proc *procs;
+	uint32_t nprocs, procs_cap;
+
+	struct pid_slot *hash;
+	uint32_t hash_cap; /* power of two */
+	uint32_t hash_used;
+
+	struct rp_exec *execs;
+	uint32_t nexecs, execs_cap;
+	uint32_t free_exec; /* released execs, chained through next */
+
+	struct arena_block *arena;
+	size_t str_bytes; /* strings held */
+
+	uint32_t *pending; /* snapshot processes not linked to a parent yet */
+	uint32_t npending, pending_cap;
+
+	struct rp_lost *lost;
+	size_t nlost, lost_cap;
+
+	uint64_t end_ns;
+	bool finished;
+};
+
+struct rp_model *rp_model__new(const struct rp_model_opts *opts)
+{
+	struct rp_model *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (opts && opts->sz >= offsetof(struct rp_model_opts, ctx) + sizeof(void *)) {
+		m->on_end = opts->on_end;
+		m->ctx = opts->ctx;
+	}
+	if (opts && opts->sz >= offsetof(struct rp_model_opts, release_ended) + sizeof(bool))
+		m->release = opts->release_ended;
+	m->hash_cap = 1024;
+	m->hash = malloc(m->hash_cap * sizeof(*m->hash));
+	if (!m->hash) {
+		free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < m->hash_cap; i++)
+		m->hash[i].idx = RP_NONE;
+	m->free_exec = RP_NONE;
+	return m;
+}
+
+void rp_model__free(struct rp_model *m)
+{
+	struct arena_block *b;
+
+	if (!m)
+		return;
+	if (m->release) {
+		for (uint32_t i = 0; i < m->nexecs; i++)
+			if (m->execs[i].proc != RP_NONE)
+				free((char *)m->execs[i].filename.ptr);
+	}
+	while ((b = m->arena)) {
+		m->arena = b->next;
+		free(b);
+	}
+	free(m->procs);
+	free(m->hash);
+	free(m->execs);
+	free(m->pending);
+	free(m->lost);
+	free(m);
+}
+
+/* ---- pid hash ---------------------------------------------------- */
+
+static inline uint32_t pid_hash(uint32_t pid, uint32_t cap)
+{
+	return (pid * 0x9E3779B1u) & (cap - 1);
+}
+
+static struct pid_slot *pid_slot(const struct rp_model *m, uint32_t pid)
+{
+	uint32_t i = pid_hash(pid, m->hash_cap);
+
+	for (;;) {
+		struct pid_slot *s = &m->hash[i];
+
+		if (s->idx == RP_NONE || s->pid == pid)
+			return s;
+		i = (i + 1) & (m->hash_cap - 1);
+	}
+}
+
+static int hash_grow(struct rp_model *m)
+{
+	struct pid_slot *old = m->hash;
+	uint32_t old_cap = m->hash_cap;
+	struct pid_slot *h = malloc(2 * (size_t)old_cap * sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	m->hash = h;
+	m->hash_cap = old_cap * 2;
+	for (uint32_t i = 0; i < m->hash_cap; i++)
+		h[i].idx = RP_NONE;
+	for (uint32_t i = 0; i < old_cap; i++)
+		if (old[i].idx != RP_NONE)
+			*pid_slot(m, old[i].pid) = old[i];
+	free(old);
+	return 0;
+}
+
+static inline uint32_t newest(const struct rp_model *m, uint32_t pid)
+{
+	return pid_slot(m, pid)->idx;
+}
+
+/* ---- strings ----------------------------------------------------- */
+
+static char *str_alloc(struct rp_model *m, size_t len)
+{
+	struct arena_block *b = m->arena;
+	char *p;
+
+	m->str_bytes += len;
+	if (m->release)
+		return malloc(len ? len : 1);
+	if (!b || b->cap - b->used < len) {
+		size_t cap = len > ARENA_BLOCK ? len : ARENA_BLOCK;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		b->next = m->arena;
+		m->arena = b;
+	}
+	p = b->data + b->used;
+	b->used += len;
+	return p;
+}
+
+/* ---- processes --------------------------------------------------- */
+
+uint32_t rp_model__count(const struct rp_model *m)
+{
+	return m ? m->nprocs : 0;
+}
+
+struct rp_proc *rp_model__proc(const struct rp_model *m, uint32_t idx)
+{
+	return m && idx < m->nprocs ? &m->procs[idx] : NULL;
+}
+
+uint32_t rp_model__index(const struct rp_model *m, const struct rp_proc *p)
+{
+	return (uint32_t)(p - m->procs);
+}
+
+const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx)
+{
+	return m && idx < m->nexecs ? &m->execs[idx] : NULL;
+}
+
+const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p)
+{
+	const struct rp_exec *last = NULL;
+
+	for (uint32_t i = p->exec_first; i != RP_NONE; i = m->execs[i].next)
+		if (m->execs[i].ret == 0)
+			last = &m->execs[i];
+	return last;
+}
+
+uint64_t rp_model__end_ns(const struct rp_model *m)
+{
+	return m ? m->end_ns : 0;
+}
+
+bool rp_model__duration(const struct rp_model *m, const struct rp_proc *p, uint64_t *ret_ns)
+{
+	uint64_t end;
+
+	if (!p->start_ns)
+		return false;
+	if (p->flags & RP_PF_EXITED)
+		end = p->end_ns;
+	else if (p->flags & RP_PF_RUNNING)
+		end = m->end_ns;
+	else
+		return false;
+	*ret_ns = end > p->start_ns ? end - p->start_ns : 0;
+	return true;
+}
+
+struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t start_ns)
+{
+	uint32_t i;
+
+	if (!m)
+		return NULL;
+	for (i = newest(m, pid); i != RP_NONE; i = m->procs[i].chain)
+		if (!start_ns || m->procs[i].start_ns == start_ns)
+			return &m->procs[i];
+	return NULL;
+}
+
+/* A new process, put in its pid's chain by start time (newest first;
+ * placeholders, of unknown start, last). */
+static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
+{
+	struct pid_slot *s;
+	struct rp_proc *p;
+	uint32_t idx, *link;
+
+	if (m->nprocs == m->procs_cap) {
+		uint32_t cap = m->procs_cap ? m->procs_cap * 2 : 1024;
+		struct rp_proc *n = realloc(m->procs, (size_t)cap * sizeof(*n));
+
+		if (!n)
+			return RP_NONE;
+		m->procs = n;
+		m->procs_cap = cap;
+	}
+	if ((m->hash_used + 1) * 2 > m->hash_cap && hash_grow(m))
+		return RP_NONE;
+
+	idx = m->nprocs++;
+	p = &m->procs[idx];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->start_ns = start_ns;
+	p->parent = p->first_child = p->next_sibling = p->last_child = RP_NONE;
+	p->exec_first = p->exec_last = RP_NONE;
+
+	s = pid_slot(m, pid);
+	if (s->idx == RP_NONE) {
+		s->pid = pid;
+		m->hash_used++;
+	}
+	link = &s->idx;
+	while (*link != RP_NONE && m->procs[*link].start_ns > start_ns)
+		link = &m->procs[*link].chain;
+	p->chain = *link;
+	*link = idx;
+	return idx;
+}
+
+static void link_child(struct rp_model *m, uint32_t parent, uint32_t child)
+{
+	struct rp_proc *pp = &m->procs[parent], *c = &m->procs[child];
+
+	c->parent = parent;
+	c->next_sibling = RP_NONE;
+	if (pp->last_child == RP_NONE)
+		pp->first_child = child;
+	else
+		m->procs[pp->last_child].next_sibling = child;
+	pp->last_child = child;
+	pp->nchildren++;
+}
+
+/* Which kinds of events the lost markers say may be missing for @p, over
+ * its life up to @end (inclusive): a bit per event type, bit 0 = any. */
+static uint32_t lost_during(const struct rp_model *m, const struct rp_proc *p, uint64_t end)
+{
+	size_t lo = 0, hi = m->nlost;
+	uint32_t mask = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (m->lost[mid].ts_ns < p->start_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->nlost && m->lost[lo].ts_ns <= end; lo++) {
+		uint16_t type = m->lost[lo].type;
+
+		/* a lost exit is not this process's if its exit is here */
+		if (type == ETR_EV_EXIT && (p->flags & RP_PF_EXITED))
+			continue;
+		mask |= 1u << (type < 31 ? type : 0);
+	}
+	return mask;
+}
+
+static void release_execs(struct rp_model *m, struct rp_proc *p)
+{
+	uint32_t i = p->exec_first;
+
+	while (i != RP_NONE) {
+		struct rp_exec *x = &m->execs[i];
+		uint32_t next = x->next;
+
+		m->str_bytes -= (size_t)x->filename.len + x->cwd.len + x->argv.len;
+		free((char *)x->filename.ptr);
+		x->proc = RP_NONE;
+		x->next = m->free_exec;
+		m->free_exec = i;
+		i = next;
+	}
+	p->exec_first = p->exec_last = RP_NONE;
+}
+
+/* The record of @idx is final as of @end: mark losses, tell the user. */
+static void proc_end(struct rp_model *m, uint32_t idx, uint64_t end)
+{
+	struct rp_proc *p = &m->procs[idx];
+	uint32_t lost;
+
+	if (p->flags & RP_PF_ENDED)
+		return;
+	p->flags |= RP_PF_ENDED;
+	lost = m->nlost ? lost_during(m, p, end) : 0;
+	if (lost) {
+		p->flags |= RP_PF_LOST;
+		/* not known to run on if its exit may be among the lost */
+		if (lost & ((1u << 0) | (1u << ETR_EV_EXIT)))
+			p->flags &= ~RP_PF_RUNNING;
+	}
+	if (m->on_end)
+		m->on_end(m->ctx, m, p);
+	p = &m->procs[idx];
+	if (m->release)
+		release_execs(m, p);
+}
+
+/*
+ * The parent of a process started at @start whose ppid is @ppid: the
+ * newest process of that pid started no later, unless that one had already
+ * exited (then the real parent was never seen).
+ */
+static uint32_t find_parent(struct rp_model *m, uint32_t ppid, uint64_t start, uint32_t self)
+{
+	uint32_t i;
+
+	for (i = newest(m, ppid); i != RP_NONE; i = m->procs[i].chain) {
+		struct rp_proc *pp = &m->procs[i];
+
+		if (i == self)
+			continue;
+		if (pp->start_ns <= start) {
+			if ((pp->flags & RP_PF_EXITED) && pp->end_ns < start)
+				break;
+			return i;
+		}
+	}
+	/* a parent we know nothing of but its pid */
+	i = proc_new(m, ppid, 0);
+	if (i != RP_NONE) {
+		m->procs[i].flags |= RP_PF_PLACEHOLDER | RP_PF_NO_START;
+		m->procs[i].ppid = 0;
+	}
+	return i;
+}
+
+static void set_parent(struct rp_model *m, uint32_t idx)
+{
+	struct rp_proc *p = &m->procs[idx];
+	uint32_t par;
+
+	if (!p->ppid || p->ppid == p->pid) {
+		return;
+	}
+	par = find_parent(m, p->ppid, p->start_ns, idx);
+	if (par != RP_NONE)
+		link_child(m, par, idx);
+}
+
+static void link_pending(struct rp_model *m)
+{
+	for (uint32_t i = 0; i < m->npending; i++)
+		if (m->procs[m->pending[i]].parent == RP_NONE)
+			set_parent(m, m->pending[i]);
+	m->npending = 0;
+}
+
+/* Put process @i of @pid where its start time puts it in the chain. */
+static void rechain(struct rp_model *m, uint32_t pid, uint32_t i)
+{
+	struct rp_proc *p = &m->procs[i];
+	uint32_t *link = &pid_slot(m, pid)->idx;
+
+	while (*link != i)
+		link = &m->procs[*link].chain;
+	*link = p->chain;
+	link = &pid_slot(m, pid)->idx;
+	while (*link != RP_NONE && m->procs[*link].start_ns > p->start_ns)
+		link = &m->procs[*link].chain;
+	p->chain = *link;
+	*link = i;
+}
+
+/*
+ * /proc gives a start time in clock ticks (10 ms), events give it in ns:
+ * a snapshot entry and the events of the same process agree only this well.
+ */
+#define SNAPSHOT_SLACK_NS (20ull * 1000 * 1000)
+
+static bool same_start(const struct rp_proc *p, const struct etr_event *ev)
+{
+	uint64_t a = p->start_ns, b = ev->start_ns;
+
+	if (a == b)
+		return true;
+	if (!(p->flags & RP_PF_SNAPSHOT) && ev->type != RP_EV_PROC)
+		return false;
+	return (a > b ? a - b : b - a) <= SNAPSHOT_SLACK_NS;
+}
+
+/*
+ * The process an event is about: found, or created. A newer start on a pid
+ * whose process has no exit means that process is gone unseen (pid reuse).
+ * Sets *created when the process is new to the events (a placeholder
+ * parent that now shows itself counts as new).
+ */
+static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *created)
+{
+	uint32_t i, head = newest(m, ev->pid);
+
+	*created = false;
+	for (i = head; i != RP_NONE; i = m->procs[i].chain) {
+		struct rp_proc *p = &m->procs[i];
+
+		if (p->start_ns && same_start(p, ev)) {
+			if (p->start_ns != ev->start_ns && ev->type != RP_EV_PROC) {
+				/* the event's start time is the precise one */
+				p->start_ns = ev->start_ns;
+				rechain(m, ev->pid, i);
+			}
+			return i;
+		}
+	}
+	for (i = head; i != RP_NONE; i = m->procs[i].chain) {
+		struct rp_proc *p = &m->procs[i];
+
+		if (!p->start_ns && !(p->flags & RP_PF_ENDED)) {
+			/* the placeholder of a parent: now it shows itself */
+			p->start_ns = ev->start_ns;
+			p->flags &= ~RP_PF_PLACEHOLDER;
+			rechain(m, ev->pid, i);
+			*created = true;
+			return i;
+		}
+	}
+	i = proc_new(m, ev->pid, ev->start_ns);
+	if (i == RP_NONE)
+		return RP_NONE;
+	*created = true;
+	/* older processes of this pid still open are over */
+	for (uint32_t j = m->procs[i].chain; j != RP_NONE; j = m->procs[j].chain) {
+		struct rp_proc *o = &m->procs[j];
+
+		if (o->start_ns && !(o->flags & RP_PF_ENDED)) {
+			o->flags |= RP_PF_NO_EXIT;
+			proc_end(m, j, ev->start_ns);
+		}
+	}
+	return i;
+}
+
+static void note_event(struct rp_proc *p, const struct etr_event *ev)
+{
+	p->uid = ev->uid;
+	p->gid = ev->gid;
+	if (ev->cgroup_id)
+		p->cgroup_id = ev->cgroup_id;
+	if (ev->ppid && p->ppid && ev->ppid != p->ppid && ev->ppid != p->reparent_pid) {
+		/* its parent died and it was handed to init or a subreaper */
+		p->flags |= RP_PF_REPARENTED;
+		p->reparent_pid = ev->ppid;
+	}
+}
+
+static void set_comm(struct rp_proc *p, const struct etr_str *comm)
+{
+	size_t n = comm->len < sizeof(p->comm) - 1 ? comm->len : sizeof(p->comm) - 1;
+
+	memcpy(p->comm, comm->ptr, n);
+	p->comm[n] = '\0';
+}
+
+static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev, uint32_t xflags)
+{
+	struct rp_proc *p;
+	struct rp_exec *x;
+	uint32_t xi;
+	size_t len = (size_t)ev->filename.len + ev->cwd.len + ev->argv.len;
+	char *s;
+
+	if (m->free_exec != RP_NONE) {
+		xi = m->free_exec;
+		m->free_exec = m->execs[xi].next;
+	} else {
+		if (m->nexecs == m->execs_cap) {
+			uint32_t cap = m->execs_cap ? m->execs_cap * 2 : 1024;
+			struct rp_exec *n = realloc(m->execs, (size_t)cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			m->execs = n;
+			m->execs_cap = cap;
+		}
+		xi = m->nexecs++;
+	}
+	s = str_alloc(m, len);
+	if (!s) {
+		m->execs[xi].proc = RP_NONE;
+		m->execs[xi].next = m->free_exec;
+		m->free_exec = xi;
+		return -ENOMEM;
+	}
+	x = &m->execs[xi];
+	x->ts_ns = ev->ts_ns;
+	x->ret = ev->ret;
+	x->flags = ev->flags | xflags;
+	x->argc = ev->argc;
+	x->old_tid = ev->old_tid;
+	x->next = RP_NONE;
+	x->proc = idx;
+	{
+		size_t n = ev->comm.len < sizeof(x->comm) - 1 ? ev->comm.len : sizeof(x->comm) - 1;
+
+		memcpy(x->comm, ev->comm.ptr, n);
+		x->comm[n] = '\0';
+	}
+	x->filename.ptr = s;
+	x->filename.len = ev->filename.len;
+	memcpy(s, ev->filename.ptr, ev->filename.len);
+	s += ev->filename.len;
+	x->cwd.ptr = s;
+	x->cwd.len = ev->cwd.len;
+	memcpy(s, ev->cwd.ptr, ev->cwd.len);
+	s += ev->cwd.len;
+	x->argv.ptr = s;
+	x->argv.len = ev->argv.len;
+	memcpy(s, ev->argv.ptr, ev->argv.len);
+
+	p = &m->procs[idx];
+	if (p->exec_last == RP_NONE)
+		p->exec_first = xi;
+	else
+		m->execs[p->exec_last].next = xi;
+	p->exec_last = xi;
+	if (ev->flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_FILENAME_TRUNC))
+		p->flags |= RP_PF_TRUNC;
+	return 0;
+}
+
+static int add_proc(struct rp_model *m, const struct etr_event *ev)
+{
+	bool created;
+	uint32_t idx = resolve(m, ev, &created);
+	struct rp_proc *p;
+
+	if (idx == RP_NONE)
+		return -ENOMEM;
+	p = &m->procs[idx];
+	p->flags |= RP_PF_SNAPSHOT;
+	p->flags &= ~RP_PF_NO_START;
+	if (!created) {
+		/* events of it came first: keep theirs, add what is missing */
+		if (!p->ppid)
+			p->ppid = ev->ppid;
+		if (p->exec_first == RP_NONE && (ev->filename.len || ev->argv.len))
+			return add_exec(m, idx, ev, RP_XF_SNAPSHOT);
+		return 0;
+	}
+	p->ppid = ev->ppid;
+	note_event(p, ev);
+	set_comm(p, &ev->comm);
+	if (m->npending == m->pending_cap) {
+		uint32_t cap = m->pending_cap ? m->pending_cap * 2 : 256;
+		uint32_t *n = realloc(m->pending, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		m->pending = n;
+		m->pending_cap = cap;
+	}
+	m->pending[m->npending++] = idx;
+	if (ev->filename.len || ev->argv.len) {
+		struct etr_event x = *ev;
+
+		/* when it started running what it runs now is not known */
+		x.ts_ns = ev->start_ns;
+		x.ret = 0;
+		return add_exec(m, idx, &x, RP_XF_SNAPSHOT);
+	}
+	return 0;
+}
+
+int rp_model__add(struct rp_model *m, const struct etr_event *ev)
+{
+	struct rp_proc *p;
+	bool created;
+	uint32_t idx;
+
+	if (!m || !ev)
+		return -EINVAL;
+	if (ev->type == RP_EV_PROC)
+		return add_proc(m, ev);
+	if (m->npending)
+		link_pending(m);
+
+	switch (ev->type) {
+	case ETR_EV_FORK:
+		if (ev->flags & ETR_EVF_THREAD)
+			return 0;
+		idx = resolve(m, ev, &created);
+		if (idx == RP_NONE)
+			return -ENOMEM;
+		p = &m->procs[idx];
+		p->flags |= RP_PF_FORKED;
+		p->flags &= ~RP_PF_NO_START;
+		if (!created)
+			return 0; /* known from the snapshot, or a repeat */
+		p->ppid = ev->ppid;
+		note_event(p, ev);
+		set_comm(p, &ev->comm);
+		set_parent(m, idx);
+		return 0;
+
+	case ETR_EV_EXEC:
+	case ETR_EV_EXEC_FAIL:
+	case ETR_EV_EXIT:
+		idx = resolve(m, ev, &created);
+		if (idx == RP_NONE)
+			return -ENOMEM;
+		p = &m->procs[idx];
+		if (created) {
+			p->flags |= RP_PF_NO_START;
+			p->ppid = ev->ppid;
+			set_parent(m, idx);
+			p = &m->procs[idx];
+		}
+		if (p->flags & RP_PF_ENDED)
+			return 0; /* a repeat, or an event after the end: keep the record */
+		note_event(p, ev);
+		if (ev->type == ETR_EV_EXIT) {
+			p->end_ns = ev->ts_ns;
+			p->exit_code = ev->exit_code;
+			p->signal = ev->signal;
+			p->flags |= RP_PF_EXITED;
+			if (ev->flags & ETR_EVF_CORE_DUMPED)
+				p->flags |= RP_PF_CORE;
+			if (created || !p->comm[0])
+				set_comm(p, &ev->comm);
+			proc_end(m, idx, ev->ts_ns);
+			return 0;
+		}
+		if (ev->type == ETR_EV_EXEC) {
+			p->nexec++;
+			set_comm(p, &ev->comm);
+			if (ev->old_tid && ev->old_tid != ev->pid)
+				p->flags |= RP_PF_THREAD_EXEC;
+		} else {
+			p->nfail++;
+			if (created)
+				set_comm(p, &ev->comm);
+		}
+		return add_exec(m, idx, ev, 0);
+
+	case ETR_EV_LOST:
+		if (m->nlost == m->lost_cap) {
+			size_t cap = m->lost_cap ? m->lost_cap * 2 : 16;
+			struct rp_lost *n = realloc(m->lost, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			m->lost = n;
+			m->lost_cap = cap;
+		}
+		/* markers come in time order; keep them sorted anyway */
+		{
+			size_t i = m->nlost++;
+
+			while (i > 0 && m->lost[i - 1].ts_ns > ev->ts_ns) {
+				m->lost[i] = m->lost[i - 1];
+				i--;
+			}
+			m->lost[i].ts_ns = ev->ts_ns;
+			m->lost[i].count = ev->lost_count;
+			m->lost[i].type = ev->lost_type;
+		}
+		return 0;
+
+	default:
+		return 0;
+	}
+}
+
+int rp_model__finish(struct rp_model *m, uint64_t end_ns)
+{
+	if (!m)
+		return -EINVAL;
+	if (m->finished)
+		return 0;
+	link_pending(m);
+	m->finished = true;
+	m->end_ns = end_ns;
+	for (uint32_t i = 0; i < m->nprocs; i++) {
+		struct rp_proc *p = &m->procs[i];
+
+		if (p->flags & RP_PF_ENDED)
+			continue;
+		if (!(p->flags & RP_PF_PLACEHOLDER))
+			p->flags |= RP_PF_RUNNING;
+		proc_end(m, i, end_ns);
+	}
+	return 0;
+}
+
+size_t rp_model__lost_count(const struct rp_model *m)
+{
+	return m ? m->nlost : 0;
+}
+
+const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i)
+{
+	return m && i < m->nlost ? &m->lost[i] : NULL;
+}
+
+size_t rp_model__mem(const struct rp_model *m)
+{
+	size_t n = 0;
+
+	if (!m)
+		return 0;
+	n += sizeof(*m);
+	n += (size_t)m->procs_cap * sizeof(*m->procs);
+	n += (size_t)m->hash_cap * sizeof(*m->hash);
+	n += (size_t)m->execs_cap * sizeof(*m->execs);
+	n += m->str_bytes;
+	n += (size_t)m->pending_cap * sizeof(*m->pending);
+	n += m->lost_cap * sizeof(*m->lost);
+	return n;
+}

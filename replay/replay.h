@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * replay.h - the offline analyzer of execrec traces
+ *
+ * Three layers over format/ (etr.h), each usable alone:
+ *   rp_trace  - opens a trace, gathers its metadata, and hands out its events
+ *               in time order (a bounded reorder window), with every string
+ *               owned, plus the processes of the start snapshot;
+ *   rp_model  - rebuilds the processes, keyed by (pid, start time), from those
+ *               events: exec chains, parents, reparented orphans, recycled
+ *               pids, exits of processes whose start was not seen, and which
+ *               processes lost events may have touched;
+ *   rp_filter - the filters the subcommands share;
+ * plus output helpers (JSON, CSV, shell quoting, times, errno and signal
+ * names) that write into caller-provided buffers or FILEs.
+ *
+ * Conventions are format/'s (libbpf's): object__verb names, 0 or -errno
+ * returns, constructors return NULL and set errno, destructors accept NULL,
+ * and nothing here prints a diagnostic: problems are handed to the caller.
+ */
+#ifndef EXECREC_REPLAY_H
+#define EXECREC_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "etr.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * An entry of the start snapshot, handed out as an event of this type (its
+ * fields: ts_ns = when /proc was read, filename = exe, argv, cwd, comm,
+ * start_ns, pid, ppid, uid, gid, cgroup_id). Beyond the stored event types,
+ * so it can never collide with one.
+ */
+#define RP_EV_PROC 0x100
+
+/* "No such process" as an index. */
+#define RP_NONE UINT32_MAX
+
+/* ------------------------------------------------------------------ */
+/* Trace                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Defaults of the reorder window: the BPF ring buffer is shared by all CPUs
+ * and events are stamped before they are reserved, so they arrive out of
+ * order by the time between stamp and reserve: microseconds, rarely more. */
+#define RP_REORDER_NS_DEFAULT (10ull * 1000 * 1000)
+#define RP_REORDER_MAX_DEFAULT 16384u
+
+struct rp_trace_opts {
+	size_t sz;
+	/* hold an event until one this much later has been read (0 = default) */
+	uint64_t reorder_ns;
+	/* but never hold more than this many (0 = default) */
+	uint32_t reorder_max;
+	/* keep the environment blocks of exec events (default: dropped) */
+	bool keep_env;
+	/* hand out ETR_EV_FORK events of new threads (default: dropped) */
+	bool keep_threads;
+};
+
+struct rp_trace;
+
+/*
+ * Open @path ("-" = standard input). NULL + errno on failure: EINVAL for a
+ * file that is not a trace, ENOTSUP for a newer major version, EBADMSG for a
+ * damaged header, or the errno of open(); etr_reader__open_error() says more.
+ */
+struct rp_trace *rp_trace__open(const char *path, const struct rp_trace_opts *opts);
+/* The same over a memory buffer (not copied), for tests. */
+struct rp_trace *rp_trace__open_mem(const void *buf, size_t len, const struct rp_trace_opts *opts);
+void rp_trace__free(struct rp_trace *t);
+
+/*
+ * The next event in time order. Returns 1 and points *ret_ev at it (valid,
+ * strings included, until the next call), 0 at the end, -errno on a read
+ * error. Damage is not an error: it is recorded (rp_trace__problem) and
+ * reading goes on. Snapshot processes (RP_EV_PROC) come as soon as their
+ * chunk is read, ahead of the events held in the window.
+ */
+int rp_trace__next_event(struct rp_trace *t, const struct etr_event **ret_ev);
+
+/* What the trace said about itself; gathered as the chunks are read, so
+ * complete only once rp_trace__next_event() has returned 0. */
+struct rp_meta {
+	const char *key;
+	const char *value; /* NUL-terminated copy; may hold NULs of its own */
+	size_t value_len;
+};
+size_t rp_trace__meta_count(const struct rp_trace *t);
+const struct rp_meta *rp_trace__meta(const struct rp_trace *t, size_t i);
+/* The value of the first of @keys (a NULL-terminated list) present, or NULL. */
+const char *rp_trace__meta_get(const struct rp_trace *t, const char *const *keys);
+
+const struct etr_file_info *rp_trace__info(const struct rp_trace *t);
+/* The END record, or NULL when the trace did not end cleanly (yet). */
+const struct etr_end *rp_trace__end(const struct rp_trace *t);
+bool rp_trace__ended_cleanly(const struct rp_trace *t);
+
+/* Boot time of the first event handed out (snapshot entries excluded unless
+ * there is no event), the origin of relative times; 0 before any. */
+uint64_t rp_trace__first_ns(const struct rp_trace *t);
+/* Boot time of the last event handed out. */
+uint64_t rp_trace__last_ns(const struct rp_trace *t);
+/* Wall-clock (CLOCK_REALTIME) ns of a boot time, through the last clock
+ * anchor at or before it (or the first); 0 if the trace holds no anchor. */
+uint64_t rp_trace__realtime(const struct rp_trace *t, uint64_t boottime_ns);
+/* The other way; 0 if the trace holds no anchor. */
+uint64_t rp_trace__boottime(const struct rp_trace *t, uint64_t realtime_ns);
+/* Whether any clock anchor has been read. */
+bool rp_trace__has_clock(const struct rp_trace *t);
+
+/* Counts of what was handed out, by event type. */
+struct rp_trace_stats {
+	uint64_t events;	 /* stored events read (threads and unknown included) */
+	uint64_t by_type[ETR_EV__MAX_KNOWN + 1]; /* index = event type; [0] = unknown */
+	uint64_t procs;		 /* snapshot entries */
+	uint64_t lost_marked;	 /* sum of lost_count of LOST events */
+	uint64_t late;		 /* events that came later than the window allowed */
+	uint64_t held_max;	 /* most events held at once */
+};
+void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats);
+
+/* Cumulative counters of the STATS chunks, last value of each name. */
+size_t rp_trace__counter_count(const struct rp_trace *t);
+const struct etr_counter *rp_trace__counter(const struct rp_trace *t, size_t i);
+/* Sum of the last values of the counters named "lost" or "lost.*". */
+uint64_t rp_trace__lost_counted(const struct rp_trace *t);
+
+/* The problems found so far, in file order (capped; the count is not). */
+size_t rp_trace__problem_count(const struct rp_trace *t);
+const struct etr_problem *rp_trace__problem(const struct rp_trace *t, size_t i);
+
+/* The format reader beneath, for its stats. */
+const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
+
+/* ------------------------------------------------------------------ */
+/* Process model                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Process flags. */
+#define RP_PF_SNAPSHOT 0x0001u	 /* alive when the recording started */
+#define RP_PF_FORKED 0x0002u	 /* its fork was recorded */
+#define RP_PF_EXITED 0x0004u	 /* its exit was recorded */
+#define RP_PF_NO_START 0x0008u	 /* neither fork nor snapshot: start not seen */
+#define RP_PF_NO_EXIT 0x0010u	 /* gone without a recorded exit (pid reused) */
+#define RP_PF_RUNNING 0x0020u	 /* alive, as far as is known, at the end */
+#define RP_PF_LOST 0x0040u	 /* events were lost while it was alive */
+#define RP_PF_REPARENTED 0x0080u /* its parent died; adopted by reparent_pid */
+#define RP_PF_CORE 0x0100u	 /* dumped core */
+#define RP_PF_TRUNC 0x0200u	 /* an argv, filename or cwd of it was cut */
+#define RP_PF_PLACEHOLDER 0x0400u /* known only as a parent: no event of its own */
+#define RP_PF_THREAD_EXEC 0x0800u /* a thread other than the leader exec'd */
+#define RP_PF_ENDED 0x1000u	  /* its record is final (exit, reuse, or end) */
+
+/* Exec flags (struct rp_exec.flags), besides the ETR_EVF_* of the event. */
+#define RP_XF_SNAPSHOT 0x80000000u /* the program it ran at the snapshot */
+
+/* One exec of a process, successful or not. */
+struct rp_exec {
+	uint64_t ts_ns; /* when; for RP_XF_SNAPSHOT the process start */
+	int32_t ret;	/* 0, or -errno of a failed exec */
+	uint32_t flags; /* ETR_EVF_* | RP_XF_* */
+	uint32_t argc;
+	uint32_t old_tid;
+	uint32_t next; /* next exec of the same process (index), RP_NONE */
+	uint32_t proc; /* the process (index) */
+	char comm[16]; /* comm after it (before it, for a failed exec) */
+	struct etr_str filename, cwd, argv; /* owned by the model */
+};
+
+/*
+ * One process. Read-only for users of the model; 'mark' and 'user' are
+ * theirs. Indices are stable for the life of the model.
+ */
+struct rp_proc {
+	uint64_t start_ns; /* identity with pid; 0 = unknown (placeholder) */
+	uint64_t end_ns;   /* exit time; 0 = not exited (see flags) */
+	uint64_t cgroup_id;
+	uint32_t pid;
+	uint32_t ppid;		/* parent as first seen */
+	uint32_t reparent_pid;	/* the parent it was handed to, if REPARENTED */
+	uint32_t uid, gid;	/* as of its last event */
+	uint32_t parent;	/* index of the parent, RP_NONE for a root */
+	uint32_t first_child, next_sibling; /* in start order */
+	uint32_t exec_first, exec_last;	    /* chain, RP_NONE if none */
+	uint32_t nexec, nfail;		    /* successful and failed execs */
+	uint32_t nchildren;
+	int32_t exit_code, signal;
+	uint32_t flags; /* RP_PF_* */
+	uint32_t mark;	/* free for the user of the model */
+	uint32_t chain; /* private: older process of the same pid */
+	uint32_t last_child; /* private */
+	char comm[16];	/* last known */
+};
+
+/* A lost marker as the model saw it. */
+struct rp_lost {
+	uint64_t ts_ns;
+	uint64_t count;
+	uint16_t type; /* event type lost, 0 = any */
+};
+
+struct rp_model;
+
+/* Called once per process when its record is final; with release_ended, its
+ * exec records and their strings are released right after. */
+typedef void (*rp_proc_fn)(void *ctx, struct rp_model *m, struct rp_proc *p);
+
+struct rp_model_opts {
+	size_t sz;
+	/* called when a process's record is final (exit seen, pid reused, or
+	 * rp_model__finish) */
+	rp_proc_fn on_end;
+	void *ctx;
+	/* drop a process's execs after on_end: memory then grows with the
+	 * processes alive at once, not with all of them (report does this) */
+	bool release_ended;
+};
+
+struct rp_model *rp_model__new(const struct rp_model_opts *opts);
+void rp_model__free(struct rp_model *m);
+
+/* Feed one event (in time order, as rp_trace hands them out; RP_EV_PROC
+ * entries included). 0 or -ENOMEM. Unknown event types are ignored. */
+int rp_model__add(struct rp_model *m, const struct etr_event *ev);
+/* The trace is over at @end_ns: processes without an exit are closed as
+ * running (or unknown, if events were lost), on_end is called for them. */
+int rp_model__finish(struct rp_model *m, uint64_t end_ns);
+
+uint32_t rp_model__count(const struct rp_model *m);
+struct rp_proc *rp_model__proc(const struct rp_model *m, uint32_t idx);
+uint32_t rp_model__index(const struct rp_model *m, const struct rp_proc *p);
+/* The process (pid, start_ns), or with start_ns 0 the newest of @pid. */
+struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t start_ns);
+const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx);
+/* The last successful exec of @p (the program it ran last), or NULL. */
+const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p);
+/* Lifetime in ns; false if unknown (no start, or no end and not running).
+ * Processes running at the end count until the end of the trace. */
+bool rp_model__duration(const struct rp_model *m, const struct rp_proc *p, uint64_t *ret_ns);
+/* Time of the end given to rp_model__finish (0 before). */
+uint64_t rp_model__end_ns(const struct rp_model *m);
+
+size_t rp_model__lost_count(const struct rp_model *m);
+const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i);
+
+/* Bytes the model holds (structures and strings), for benchmarks. */
+size_t rp_model__mem(const struct rp_model *m);
+
+/* ------------------------------------------------------------------ */
+/* Filters                                                             */
+/* ------------------------------------------------------------------ */
+
+struct rp_filter;
+
+struct rp_filter *rp_filter__new(void);
+void rp_filter__free(struct rp_filter *f);
+
+/*
+ * Set one filter from a command-line option: "pid", "subtree", "comm",
+ * "grep", "uid", "failed" (value ignored), "since", "until",
+ * "min-duration". 0, or -EINVAL with a message in @err (one line, no
+ * newline) for a bad value.
+ */
+int rp_filter__set(struct rp_filter *f, const char *name, const char *value, char *err,
+		   size_t err_len);
+/* Whether any filter is set. */
+bool rp_filter__active(const struct rp_filter *f);
+/* Whether a process-selecting filter (pid, subtree) is set. */
+bool rp_filter__has_pid(const struct rp_filter *f);
+
+/*
+ * Resolve --since and --until against a trace (relative to its first event,
+ * or wall-clock through its clock anchors). Call once the first event has
+ * been read. -ENOENT (message in @err) for a wall-clock time in a trace
+ * without clock anchors.
+ */
+int rp_filter__bind(struct rp_filter *f, const struct rp_trace *t, char *err, size_t err_len);
+
+/* Whether the whole process passes (report, tree). The model must have its
+ * execs (not yet released). */
+bool rp_filter__match_proc(const struct rp_filter *f, const struct rp_model *m,
+			   const struct rp_proc *p);
+
+/*
+ * Whether one event passes (timeline): pid and subtree follow forks, grep
+ * and comm match the event itself (an exec's argv), and a process matched
+ * by grep at its exec keeps its later events; failed keeps failed execs
+ * and failed exits; min-duration keeps exits of processes that lived long
+ * enough. Feed every event, in order, even those not shown: the state of
+ * pid, subtree and grep is updated here.
+ */
+bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev);
+
+/* ------------------------------------------------------------------ */
+/* Parsing and formatting helpers                                     */
+/* ------------------------------------------------------------------ */
+
+/* "1.5", "1.5s", "200ms", "10us", "3m", "1h" -> ns. 0 or -EINVAL. */
+int rp_parse_duration(const char *s, uint64_t *ret_ns);
+
+/*
+ * A time: seconds from the start ("+2.5", "2.5", "200ms") sets
+ * *ret_relative; wall clock ("2026-11-25 11:43:54[.frac]", ISO 8601 with T
+ * and optional Z or +hh:mm, "11:43:54" on the day the trace started, "@epoch")
+ * gives CLOCK_REALTIME ns. @day_realtime_ns is the trace's start (for a bare
+ * time of day), 0 = today. 0 or -EINVAL.
+ */
+int rp_parse_time(const char *s, uint64_t day_realtime_ns, bool *ret_relative, int64_t *ret_ns);
+
+/* "ENOENT" for 2 (Linux numbering), NULL if unknown. */
+const char *rp_errno_name(int err);
+/* "SIGKILL" for 9, "SIGRTMIN+2" ..., NULL if unknown. */
+const char *rp_signal_name(int sig);
+
+/* Shell quoting, bash's printf %q style: plain words as they are,
+ * '...' for printable text, $'...' with \n, \t, \xNN escapes for control
+ * bytes and bytes that are not UTF-8. */
+void rp_fput_shell(FILE *f, const char *s, size_t len);
+/* The arguments of an argv block, each quoted, separated by spaces; at
+ * most @max_bytes of output (0 = no limit), then "...". */
+void rp_fput_argv(FILE *f, const struct etr_str *argv, size_t max_bytes);
+
+/*
+ * A JSON string, quoted. Valid UTF-8 goes as it is (control characters, "
+ * and \ escaped); each byte that is not part of valid UTF-8 becomes the lone
+ * surrogate \udc80..\udcff (Python's "surrogateescape"), so the exact bytes
+ * can be recovered: json.loads(s).encode("utf-8", "surrogateescape").
+ */
+void rp_fput_json_str(FILE *f, const char *s, size_t len);
+/* An argv block as a JSON array of such strings. */
+void rp_fput_json_argv(FILE *f, const struct etr_str *argv);
+/* A CSV cell (RFC 4180 quoting when needed). Bytes that are not UTF-8 and
+ * control bytes are written \xNN, a backslash \\, so nothing is lost. */
+void rp_fput_csv_str(FILE *f, const char *s, size_t len);
+
+/* "2026-11-25T11:43:54.123456789Z" (UTC) into @buf. */
+void rp_fmt_iso(char *buf, size_t len, uint64_t realtime_ns);
+/* "1.234s", "12.3ms", "950us", "2m03s", "1h02m" into @buf. */
+void rp_fmt_duration(char *buf, size_t len, uint64_t ns);
+
+/* Whether @s (of @len bytes) matches the glob @pattern (fnmatch rules). */
+bool rp_glob_match(const char *pattern, const char *s, size_t len);
+
+/* Last path component of a byte string. */
+struct etr_str rp_basename(struct etr_str path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EXECREC_REPLAY_H */

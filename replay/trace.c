@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rp_trace: a trace's events in time order, and what it says about itself.
+ *
+ * Events are copied out of the chunk buffer (which the next chunk
+ * overwrites) into slots that are recycled, so after the first window no
+ * allocation happens per event. The window is a sorted ring of slot
+ * pointers: events arrive nearly in order, so inserting at the tail and
+ * moving back over the few later ones costs O(1) almost always.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+
+#define MAX_PROBLEMS 256
+
+struct slot {
+	struct etr_event ev;
+	char *buf;
+	size_t cap;
+	struct slot *next_free;
+};
+
+struct counter {
+	struct etr_counter c;
+	char *name;
+};
+
+struct rp_trace {
+	struct etr_reader *reader;
+	uint64_t window_ns;
+	uint32_t max_held;
+	bool keep_env;
+	bool keep_threads;
+
+	/* the chunk being read, when it is an EVENTS chunk */
+	struct etr_chunk chunk;
+	bool in_events;
+	bool done;
+
+	/* the window: ring of 'ring_cap' (a power of two) slot pointers */
+	struct slot **ring;
+	uint32_t ring_cap;
+	uint32_t ring_head;
+	uint32_t ring_len;
+	uint64_t max_ts; /* latest time read */
+
+	/* snapshot entries, handed out before the window */
+	struct slot **imm;
+	size_t imm_len, imm_cap, imm_head;
+
+	struct slot *free_slots;
+	struct slot *out; /* the slot handed out last */
+	uint64_t last_out_ts;
+
+	/* what the trace says */
+	struct rp_meta *meta;
+	size_t meta_len, meta_cap;
+	struct etr_clock *clocks;
+	size_t clock_len, clock_cap;
+	struct counter *counters;
+	size_t counter_len, counter_cap;
+	struct etr_end end;
+	bool have_end;
+	struct etr_problem *problems;
+	size_t problem_len, problem_count;
+
+	uint64_t first_ns, first_proc_ns, last_ns;
+	bool have_first;
+	struct rp_trace_stats stats;
+	int err; /* sticky -ENOMEM */
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 8;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static void on_problem(void *ctx, const struct etr_problem *p)
+{
+	struct rp_trace *t = ctx;
+
+	t->problem_count++;
+	if (t->problem_len < MAX_PROBLEMS)
+		t->problems[t->problem_len++] = *p;
+}
+
+static void add_problem(struct rp_trace *t, enum etr_problem_kind kind, uint64_t off, uint64_t seq)
+{
+	struct etr_problem p = {.kind = kind, .offset = off, .seq = seq};
+
+	on_problem(t, &p);
+}
+
+static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
+{
+	struct rp_trace *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->window_ns = RP_REORDER_NS_DEFAULT;
+	t->max_held = RP_REORDER_MAX_DEFAULT;
+	if (opts && opts->sz >= offsetof(struct rp_trace_opts, reorder_ns) + sizeof(uint64_t) &&
+	    opts->reorder_ns)
+		t->window_ns = opts->reorder_ns;
+	if (opts && opts->sz >= offsetof(struct rp_trace_opts, reorder_max) + sizeof(uint32_t) &&
+	    opts->reorder_max)
+		t->max_held = opts->reorder_max;
+	if (opts && opts->sz >= offsetof(struct rp_trace_opts, keep_env) + sizeof(bool))
+		t->keep_env = opts->keep_env;
+	if (opts && opts->sz >= offsetof(struct rp_trace_opts, keep_threads) + sizeof(bool))
+		t->keep_threads = opts->keep_threads;
+	if (t->max_held > (1u << 24))
+		t->max_held = 1u << 24;
+	t->ring_cap = 16;
+	while (t->ring_cap < t->max_held + 1)
+		t->ring_cap *= 2;
+	t->ring = calloc(t->ring_cap, sizeof(*t->ring));
+	t->problems = calloc(MAX_PROBLEMS, sizeof(*t->problems));
+	if (!t->ring || !t->problems) {
+		rp_trace__free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static struct rp_trace *trace_open(const char *path, const void *buf, size_t len,
+				   const struct rp_trace_opts *opts)
+{
+	struct etr_reader_opts ropts = {.sz = sizeof(ropts), .problem_cb = on_problem};
+	struct rp_trace *t = trace_new(opts);
+	int err;
+
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ropts.problem_ctx = t;
+	/* TPFORMAT and BTF are not needed here: their CRC is still checked */
+	ropts.type_mask = ~((1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF));
+	t->reader = path ? etr_reader__open(path, &ropts) : etr_reader__open_mem(buf, len, &ropts);
+	if (!t->reader) {
+		err = errno;
+		rp_trace__free(t);
+		errno = err;
+		return NULL;
+	}
+	return t;
+}
+
+struct rp_trace *rp_trace__open(const char *path, const struct rp_trace_opts *opts)
+{
+	if (!path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return trace_open(path, NULL, 0, opts);
+}
+
+struct rp_trace *rp_trace__open_mem(const void *buf, size_t len, const struct rp_trace_opts *opts)
+{
+	return trace_open(NULL, buf, len, opts);
+}
+
+static void slot_free(struct slot *s)
+{
+	if (s) {
+		free(s->buf);
+		free(s);
+	}
+}
+
+void rp_trace__free(struct rp_trace *t)
+{
+	struct slot *s;
+
+	if (!t)
+		return;
+	etr_reader__free(t->reader);
+	for (uint32_t i = 0; i < t->ring_len; i++)
+		slot_free(t->ring[(t->ring_head + i) & (t->ring_cap - 1)]);
+	for (size_t i = t->imm_head; i < t->imm_len; i++)
+		slot_free(t->imm[i]);
+	slot_free(t->out);
+	while ((s = t->free_slots)) {
+		t->free_slots = s->next_free;
+		slot_free(s);
+	}
+	free(t->ring);
+	free(t->imm);
+	for (size_t i = 0; i < t->meta_len; i++) {
+		free((char *)t->meta[i].key);
+		free((char *)t->meta[i].value);
+	}
+	free(t->meta);
+	free(t->clocks);
+	for (size_t i = 0; i < t->counter_len; i++)
+		free(t->counters[i].name);
+	free(t->counters);
+	free(t->problems);
+	free(t);
+}
+
+static struct slot *slot_get(struct rp_trace *t)
+{
+	struct slot *s = t->free_slots;
+
+	if (s) {
+		t->free_slots = s->next_free;
+		return s;
+	}
+	return calloc(1, sizeof(*s));
+}
+
+static void slot_put(struct rp_trace *t, struct slot *s)
+{
+	s->next_free = t->free_slots;
+	t->free_slots = s;
+}
+
+static inline char *copy_str(char *p, struct etr_str *s)
+{
+	if (s->len)
+		memcpy(p, s->ptr, s->len);
+	s->ptr = p;
+	return p + s->len;
+}
+
+/* Copy @ev and its strings into a slot. */
+static struct slot *slot_fill(struct rp_trace *t, const struct etr_event *ev)
+{
+	struct slot *s = slot_get(t);
+	size_t need;
+	char *p;
+
+	if (!s)
+		return NULL;
+	s->ev = *ev;
+	if (!t->keep_env) {
+		s->ev.env.ptr = "";
+		s->ev.env.len = 0;
+	}
+	need = (size_t)s->ev.comm.len + s->ev.filename.len + s->ev.cwd.len + s->ev.argv.len +
+	       s->ev.env.len;
+	if (need > s->cap) {
+		size_t cap = need < 256 ? 256 : need;
+		char *b = realloc(s->buf, cap);
+
+		if (!b) {
+			slot_put(t, s);
+			return NULL;
+		}
+		s->buf = b;
+		s->cap = cap;
+	}
+	p = s->buf;
+	p = copy_str(p, &s->ev.comm);
+	p = copy_str(p, &s->ev.filename);
+	p = copy_str(p, &s->ev.cwd);
+	p = copy_str(p, &s->ev.argv);
+	copy_str(p, &s->ev.env);
+	return s;
+}
+
+/* Put an event into the window, in time order (stable for equal times). */
+static int window_push(struct rp_trace *t, const struct etr_event *ev)
+{
+	uint32_t mask = t->ring_cap - 1;
+	struct slot *s = slot_fill(t, ev);
+	uint32_t i;
+
+	if (!s)
+		return -ENOMEM;
+	if (t->have_first && ev->ts_ns < t->last_out_ts)
+		t->stats.late++;
+	i = t->ring_len;
+	while (i > 0 && t->ring[(t->ring_head + i - 1) & mask]->ev.ts_ns > ev->ts_ns) {
+		t->ring[(t->ring_head + i) & mask] = t->ring[(t->ring_head + i - 1) & mask];
+		i--;
+	}
+	t->ring[(t->ring_head + i) & mask] = s;
+	t->ring_len++;
+	if (t->ring_len > t->stats.held_max)
+		t->stats.held_max = t->ring_len;
+	if (ev->ts_ns > t->max_ts)
+		t->max_ts = ev->ts_ns;
+	return 0;
+}
+
+static int imm_push(struct rp_trace *t, const struct etr_event *ev)
+{
+	struct slot *s;
+
+	if (t->imm_head == t->imm_len)
+		t->imm_head = t->imm_len = 0;
+	if (grow((void **)&t->imm, &t->imm_cap, t->imm_len + 1, sizeof(*t->imm)))
+		return -ENOMEM;
+	s = slot_fill(t, ev);
+	if (!s)
+		return -ENOMEM;
+	t->imm[t->imm_len++] = s;
+	return 0;
+}
+
+static char *dup_bytes(const char *p, size_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (s) {
+		if (len)
+			memcpy(s, p, len);
+		s[len] = '\0';
+	}
+	return s;
+}
+
+static int read_meta(struct rp_trace *t, const struct etr_record *rec)
+{
+	struct etr_str k, v;
+	struct rp_meta *m;
+
+	if (rec->type == ETR_REC_META_CLOCK) {
+		struct etr_clock clk;
+
+		if (etr_record__clock(rec, &clk))
+			return -EBADMSG;
+		if (grow((void **)&t->clocks, &t->clock_cap, t->clock_len + 1, sizeof(clk)))
+			return -ENOMEM;
+		/* anchors are written in time order; keep them sorted anyway */
+		size_t i = t->clock_len++;
+
+		while (i > 0 && t->clocks[i - 1].boottime_ns > clk.boottime_ns) {
+			t->clocks[i] = t->clocks[i - 1];
+			i--;
+		}
+		t->clocks[i] = clk;
+		return 0;
+	}
+	if (rec->type != ETR_REC_META_KV)
+		return 0;
+	if (etr_record__meta(rec, &k, &v))
+		return -EBADMSG;
+	if (grow((void **)&t->meta, &t->meta_cap, t->meta_len + 1, sizeof(*t->meta)))
+		return -ENOMEM;
+	m = &t->meta[t->meta_len];
+	m->key = dup_bytes(k.ptr, k.len);
+	m->value = dup_bytes(v.ptr, v.len);
+	m->value_len = v.len;
+	if (!m->key || !m->value) {
+		free((char *)m->key);
+		free((char *)m->value);
+		return -ENOMEM;
+	}
+	t->meta_len++;
+	return 0;
+}
+
+static int read_counter(struct rp_trace *t, const struct etr_record *rec)
+{
+	struct etr_counter c;
+	size_t i;
+
+	if (rec->type != ETR_REC_COUNTER)
+		return 0;
+	if (etr_record__counter(rec, &c))
+		return -EBADMSG;
+	for (i = 0; i < t->counter_len; i++) {
+		struct counter *k = &t->counters[i];
+
+		if (k->c.name.len == c.name.len && !memcmp(k->name, c.name.ptr, c.name.len)) {
+			k->c.ts_ns = c.ts_ns;
+			k->c.value = c.value;
+			return 0;
+		}
+	}
+	if (grow((void **)&t->counters, &t->counter_cap, t->counter_len + 1,
+		 sizeof(*t->counters)))
+		return -ENOMEM;
+	t->counters[i].name = dup_bytes(c.name.ptr, c.name.len);
+	if (!t->counters[i].name)
+		return -ENOMEM;
+	t->counters[i].c = c;
+	t->counters[i].c.name.ptr = t->counters[i].name;
+	t->counter_len++;
+	return 0;
+}
+
+static int read_proc(struct rp_trace *t, const struct etr_record *rec)
+{
+	struct etr_event ev;
+	struct etr_proc p;
+
+	if (rec->type != ETR_REC_PROC)
+		return 0;
+	if (etr_record__proc(rec, &p))
+		return -EBADMSG;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = RP_EV_PROC;
+	ev.flags = p.flags;
+	ev.ts_ns = p.ts_ns;
+	ev.pid = p.pid;
+	ev.tid = p.pid;
+	ev.ppid = p.ppid;
+	ev.uid = p.uid;
+	ev.gid = p.gid;
+	ev.start_ns = p.start_ns;
+	ev.cgroup_id = p.cgroup_id;
+	ev.comm = p.comm;
+	ev.filename = p.exe;
+	ev.cwd = p.cwd;
+	ev.argc = p.argc;
+	ev.argv = p.argv;
+	ev.argv_orig_len = p.argv.len;
+	ev.env.ptr = "";
+	t->stats.procs++;
+	return imm_push(t, &ev);
+}
+
+/* Read the records of a chunk that is not an EVENTS chunk. */
+static int read_other_chunk(struct rp_trace *t, struct etr_chunk *c)
+{
+	struct etr_record rec;
+	int err;
+
+	while ((err = etr_chunk__next_record(c, &rec)) > 0) {
+		switch (c->type) {
+		case ETR_CHUNK_META:
+			err = read_meta(t, &rec);
+			break;
+		case ETR_CHUNK_PROCSNAP:
+			err = read_proc(t, &rec);
+			break;
+		case ETR_CHUNK_STATS:
+			err = read_counter(t, &rec);
+			break;
+		case ETR_CHUNK_END:
+			if (rec.type == ETR_REC_END) {
+				err = etr_record__end(&rec, &t->end);
+				t->have_end = !err;
+			}
+			break;
+		default:
+			err = 0;
+			break;
+		}
+		if (err == -ENOMEM)
+			return err;
+		if (err)
+			break;
+	}
+	if (err)
+		add_problem(t, ETR_PROB_BAD_RECORD, c->offset, c->seq);
+	return 0;
+}
+
+/*
+ * Read on: one event into the window, or one whole chunk of another kind.
+ * Returns 1 on progress, 0 at the end of the input, -errno.
+ */
+static int read_more(struct rp_trace *t)
+{
+	struct etr_event ev;
+	int err;
+
+	for (;;) {
+		if (t->in_events) {
+			err = etr_chunk__next_event(&t->chunk, &ev);
+			if (err > 0) {
+				t->stats.events++;
+				if (ev.type <= ETR_EV__MAX_KNOWN)
+					t->stats.by_type[ev.type]++;
+				else
+					t->stats.by_type[0]++;
+				if (ev.type == ETR_EV_LOST)
+					t->stats.lost_marked += ev.lost_count;
+				if (ev.type == ETR_EV_FORK && (ev.flags & ETR_EVF_THREAD) &&
+				    !t->keep_threads)
+					continue;
+				err = window_push(t, &ev);
+				return err ? err : 1;
+			}
+			t->in_events = false;
+			if (err < 0)
+				add_problem(t, ETR_PROB_BAD_RECORD, t->chunk.offset, t->chunk.seq);
+			continue;
+		}
+		if (t->done)
+			return 0;
+		err = etr_reader__next_chunk(t->reader, &t->chunk);
+		if (err < 0)
+			return err;
+		if (err == 0) {
+			t->done = true;
+			return 0;
+		}
+		if (t->chunk.type == ETR_CHUNK_EVENTS) {
+			t->in_events = true;
+			continue;
+		}
+		err = read_other_chunk(t, &t->chunk);
+		return err ? err : 1;
+	}
+}
+
+static const struct etr_event *hand_out(struct rp_trace *t, struct slot *s)
+{
+	t->out = s;
+	if (s->ev.type == RP_EV_PROC) {
+		if (!t->first_proc_ns)
+			t->first_proc_ns = s->ev.ts_ns;
+		return &s->ev;
+	}
+	if (!t->have_first) {
+		t->have_first = true;
+		t->first_ns = s->ev.ts_ns;
+	}
+	if (s->ev.ts_ns > t->last_ns)
+		t->last_ns = s->ev.ts_ns;
+	if (s->ev.ts_ns > t->last_out_ts)
+		t->last_out_ts = s->ev.ts_ns;
+	return &s->ev;
+}
+
+int rp_trace__next_event(struct rp_trace *t, const struct etr_event **ret_ev)
+{
+	int err;
+
+	if (!t || !ret_ev)
+		return -EINVAL;
+	if (t->out) {
+		slot_put(t, t->out);
+		t->out = NULL;
+	}
+	for (;;) {
+		if (t->imm_head < t->imm_len) {
+			*ret_ev = hand_out(t, t->imm[t->imm_head++]);
+			return 1;
+		}
+		if (t->ring_len) {
+			struct slot *s = t->ring[t->ring_head];
+
+			if (t->done || t->ring_len >= t->max_held ||
+			    s->ev.ts_ns + t->window_ns <= t->max_ts) {
+				t->ring_head = (t->ring_head + 1) & (t->ring_cap - 1);
+				t->ring_len--;
+				*ret_ev = hand_out(t, s);
+				return 1;
+			}
+		} else if (t->done) {
+			return 0;
+		}
+		err = read_more(t);
+		if (err < 0)
+			return err;
+	}
+}
+
+size_t rp_trace__meta_count(const struct rp_trace *t)
+{
+	return t ? t->meta_len : 0;
+}
+
+const struct rp_meta *rp_trace__meta(const struct rp_trace *t, size_t i)
+{
+	return t && i < t->meta_len ? &t->meta[i] : NULL;
+}
+
+const char *rp_trace__meta_get(const struct rp_trace *t, const char *const *keys)
+{
+	if (!t)
+		return NULL;
+	for (; *keys; keys++) {
+		/* the last value of a key wins: metadata may be refreshed */
+		for (size_t i = t->meta_len; i-- > 0;)
+			if (!strcmp(t->meta[i].key, *keys))
+				return t->meta[i].value;
+	}
+	return NULL;
+}
+
+const struct etr_file_info *rp_trace__info(const struct rp_trace *t)
+{
+	return t ? etr_reader__info(t->reader) : NULL;
+}
+
+const struct etr_end *rp_trace__end(const struct rp_trace *t)
+{
+	return t && t->have_end ? &t->end : NULL;
+}
+
+bool rp_trace__ended_cleanly(const struct rp_trace *t)
+{
+	return t && etr_reader__ended_cleanly(t->reader);
+}
+
+uint64_t rp_trace__first_ns(const struct rp_trace *t)
+{
+	if (!t)
+		return 0;
+	return t->have_first ? t->first_ns : t->first_proc_ns;
+}
+
+uint64_t rp_trace__last_ns(const struct rp_trace *t)
+{
+	if (!t)
+		return 0;
+	return t->have_first ? t->last_ns : t->first_proc_ns;
+}
+
+bool rp_trace__has_clock(const struct rp_trace *t)
+{
+	return t && t->clock_len;
+}
+
+/* The last anchor at or before @ns on the clock at @off, or the first. */
+static const struct etr_clock *anchor(const struct rp_trace *t, uint64_t ns, bool by_boottime)
+{
+	size_t lo = 0, hi = t->clock_len;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		uint64_t v = by_boottime ? t->clocks[mid].boottime_ns : t->clocks[mid].realtime_ns;
+
+		if (v <= ns)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &t->clocks[lo];
+}
+
+uint64_t rp_trace__realtime(const struct rp_trace *t, uint64_t boottime_ns)
+{
+	const struct etr_clock *a;
+
+	if (!t || !t->clock_len)
+		return 0;
+	a = anchor(t, boottime_ns, true);
+	return a->realtime_ns + (uint64_t)((int64_t)(boottime_ns - a->boottime_ns));
+}
+
+uint64_t rp_trace__boottime(const struct rp_trace *t, uint64_t realtime_ns)
+{
+	const struct etr_clock *a;
+
+	if (!t || !t->clock_len)
+		return 0;
+	a = anchor(t, realtime_ns, false);
+	return a->boottime_ns + (uint64_t)((int64_t)(realtime_ns - a->realtime_ns));
+}
+
+void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats)
+{
+	if (t)
+		*ret_stats = t->stats;
+	else
+		memset(ret_stats, 0, sizeof(*ret_stats));
+}
+
+size_t rp_trace__counter_count(const struct rp_trace *t)
+{
+	return t ? t->counter_len : 0;
+}
+
+const struct etr_counter *rp_trace__counter(const struct rp_trace *t, size_t i)
+{
+	return t && i < t->counter_len ? &t->counters[i].c : NULL;
+}
+
+uint64_t rp_trace__lost_counted(const struct rp_trace *t)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; t && i < t->counter_len; i++) {
+		const char *n = t->counters[i].name;
+
+		if (!strcmp(n, "lost") || !strncmp(n, "lost.", 5))
+			sum += t->counters[i].c.value;
+	}
+	return sum;
+}
+
+size_t rp_trace__problem_count(const struct rp_trace *t)
+{
+	return t ? t->problem_count : 0;
+}
+
+const struct etr_problem *rp_trace__problem(const struct rp_trace *t, size_t i)
+{
+	return t && i < t->problem_len ? &t->problems[i] : NULL;
+}
+
+const struct etr_reader *rp_trace__reader(const struct rp_trace *t)
+{
+	return t ? t->reader : NULL;
+}
