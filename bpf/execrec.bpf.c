@@ -336,7 +336,7 @@ static long strv_step(__u32 i, void *arg)
 {
 	struct strv_walk *w = arg;
 	const char *s;
-	__u32 pos;
+	__u64 pos; /* 64-bit: no zero-extended copy for the compiler to check instead */
 	long n;
 
 	if (bpf_probe_read_user(&s, sizeof(s), &w->vec[i])) {
@@ -352,10 +352,15 @@ static long strv_step(__u32 i, void *arg)
 	barrier_var(pos);
 	if (pos > cfg_max_args)
 		return 1;
+	if (w->fault)
+		return 0;
 	n = bpf_probe_read_user_str(w->out + pos, cfg_max_args, s);
 	if (n <= 0) {
+		/* A string on a page the process never touched (a literal
+		 * of a freshly forked child, say) cannot be faulted in here:
+		 * keep what was read, go on counting the strings. */
 		w->fault = true;
-		return 1;
+		return 0;
 	}
 	w->orig_len += n;
 	if (w->trunc)
@@ -440,6 +445,9 @@ static __always_inline int handle_exec_fail(long ret, bool at)
 	e->env_orig_len = 0;
 	e->envc = 0;
 	if (cfg_env) {
+		barrier_var(args_len);
+		if (args_len > cfg_max_args)
+			return 0;
 		off += args_len;
 		e->env_len = read_strv(envp, e->data + off, &e->envc, &e->env_orig_len,
 				       &e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);

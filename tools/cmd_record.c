@@ -503,10 +503,39 @@ static void show_status(struct view *v, const struct recorder *r, uint64_t start
 /* The command                                                      */
 /* ---------------------------------------------------------------- */
 
+/* CMD's program, found in PATH the way execvp() would, so that the trace
+ * does not open with one failed exec per PATH entry tried. */
+static int resolve_cmd(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return 0;
+	}
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = end + 1) {
+		size_t n;
+
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		n = end - p;
+		if (snprintf(out, len, "%.*s%s%s", (int)n, p, n ? "/" : "", name) < (int)len &&
+		    !stat(out, &st) && S_ISREG(st.st_mode) && !access(out, X_OK))
+			return 0;
+		if (!*end)
+			break;
+	}
+	return -ENOENT;
+}
+
 /* Starts CMD held on a pipe: it runs nothing until released, so it can be
  * put in the follow map first.  Returns its pid, with *ret_gate the pipe's
  * write end (write a byte to release; close to abort). */
-static pid_t spawn_held(char **cmd, bool stdout_to_stderr, int *ret_gate)
+static pid_t spawn_held(const char *prog, char **cmd, bool stdout_to_stderr, int *ret_gate)
 {
 	int p[2];
 	pid_t pid;
@@ -534,7 +563,7 @@ static pid_t spawn_held(char **cmd, bool stdout_to_stderr, int *ret_gate)
 		/* the trace owns stdout with -o -; CMD's output goes aside */
 		if (stdout_to_stderr)
 			dup2(STDERR_FILENO, STDOUT_FILENO);
-		execvp(cmd[0], cmd);
+		execv(prog, cmd);
 		fprintf(stderr, PROG ": cannot run %s: %s\n", cmd[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
@@ -603,7 +632,7 @@ int cmd_record(int argc, char **argv)
 	struct view view = {0};
 	struct cli c;
 	bool created = false, child_done = false, show, stopped_by_error = false;
-	char *opts_s = NULL, *target_s = NULL;
+	char *opts_s = NULL, *target_s = NULL, prog[PATH_MAX];
 	pid_t child = -1;
 	int gate = -1, fd = -1, wstatus = 0, ret = 1, err, i;
 	uint64_t start, deadline = 0, next_status = 0, next_sweep = 0, prev_ev = 0, prev_ns = 0;
@@ -625,7 +654,12 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	if (c.cmd) {
-		child = spawn_held(c.cmd, fd == STDOUT_FILENO, &gate);
+		if (resolve_cmd(c.cmd[0], prog, sizeof(prog))) {
+			fprintf(stderr, PROG ": %s: command not found\n", c.cmd[0]);
+			ret = 127;
+			goto out;
+		}
+		child = spawn_held(prog, c.cmd, fd == STDOUT_FILENO, &gate);
 		if (child < 0) {
 			fprintf(stderr, PROG ": cannot start %s: %s\n", c.cmd[0], strerror(errno));
 			goto out;

@@ -1,0 +1,1163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The recorder, end to end: run the real `execrec record` (real BPF, as
+ * root) over the scripted workload of workload.c, read the trace back with
+ * format/'s reader, and check every event against what the workload logged
+ * it did.
+ *
+ * Without BPF (not root, no BTF, ...) the suite is skipped with a message,
+ * unless EXECREC_REQUIRE_BPF=1 (CI), which turns that into a failure.
+ *
+ * Environment: EXECREC (the execrec binary), ER_WORKLOAD (workload.c's).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <bpf/btf.h>
+
+#include "etr.h"
+
+/* ------------------------------------------------------------------ */
+/* Running things                                                      */
+/* ------------------------------------------------------------------ */
+
+static const char *execrec_bin;
+static const char *workload_bin;
+static char tmpdir[] = "/tmp/er-record-test-XXXXXX";
+static char workdir[PATH_MAX];
+
+struct run {
+	pid_t pid;
+	int status;  /* exit status, or 128 + signal */
+	char err[4096]; /* what it said on stderr */
+};
+
+/* Starts argv with stdout to @out_path (NULL: /dev/null) and stderr to a
+ * file; returns the pid. */
+static pid_t start(char *const argv[], const char *out_path, const char *err_path)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd >= 0)
+			dup2(fd, 1);
+		if (err_path) {
+			fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd >= 0)
+				dup2(fd, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + WTERMSIG(st);
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = 0;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+/* Runs argv to completion; stdout to @out_path. */
+static void run(struct run *r, char *const argv[], const char *out_path)
+{
+	char errp[PATH_MAX];
+
+	snprintf(errp, sizeof(errp), "%s/stderr", tmpdir);
+	r->pid = start(argv, out_path, errp);
+	r->status = wait_status(r->pid);
+	slurp(errp, r->err, sizeof(r->err));
+}
+
+static void path_in(char *buf, const char *name)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", tmpdir, name);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading a trace back                                                */
+/* ------------------------------------------------------------------ */
+
+struct str {
+	char *p;
+	uint32_t len;
+};
+
+struct ev {
+	struct etr_event e; /* the strings in it point into the fields below */
+	struct str comm, filename, cwd, argv, env;
+};
+
+struct trace {
+	bool opened;
+	bool ended;
+	uint64_t problems;
+	struct ev *ev;
+	size_t nev;
+	struct etr_proc *procs;
+	size_t nprocs;
+	uint32_t btf_kind;
+	size_t btf_len;
+	void *btf;
+	uint64_t lost_counters; /* sum of the last lost.* values */
+	bool have_end;
+	struct etr_end end;
+	char mode[32];
+};
+
+static struct str dup_str(struct etr_str s)
+{
+	struct str d = {malloc(s.len + 1), s.len};
+
+	memcpy(d.p, s.ptr, s.len);
+	d.p[s.len] = 0;
+	return d;
+}
+
+static void on_problem(void *ctx, const struct etr_problem *p)
+{
+	struct trace *t = ctx;
+
+	t->problems++;
+}
+
+static void trace_free(struct trace *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nev; i++) {
+		free(t->ev[i].comm.p);
+		free(t->ev[i].filename.p);
+		free(t->ev[i].cwd.p);
+		free(t->ev[i].argv.p);
+		free(t->ev[i].env.p);
+	}
+	free(t->ev);
+	for (i = 0; i < t->nprocs; i++) {
+		free((void *)t->procs[i].comm.ptr);
+		free((void *)t->procs[i].argv.ptr);
+	}
+	free(t->procs);
+	free(t->btf);
+	memset(t, 0, sizeof(*t));
+}
+
+static void load_trace(struct trace *t, const char *path)
+{
+	struct etr_reader_opts o = {.sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = t};
+	struct etr_reader *r;
+	struct etr_chunk c;
+	uint64_t lost[8] = {0};
+	size_t cap = 0;
+
+	memset(t, 0, sizeof(*t));
+	r = etr_reader__open(path, &o);
+	if (!r)
+		return;
+	t->opened = true;
+	while (etr_reader__next_chunk(r, &c) > 0) {
+		struct etr_record rec;
+		struct etr_event e;
+
+		if (c.type == ETR_CHUNK_EVENTS) {
+			while (etr_chunk__next_event(&c, &e) > 0) {
+				struct ev *v;
+
+				if (t->nev == cap) {
+					cap = cap ? 2 * cap : 256;
+					t->ev = realloc(t->ev, cap * sizeof(*t->ev));
+				}
+				v = &t->ev[t->nev++];
+				v->e = e;
+				v->comm = dup_str(e.comm);
+				v->filename = dup_str(e.filename);
+				v->cwd = dup_str(e.cwd);
+				v->argv = dup_str(e.argv);
+				v->env = dup_str(e.env);
+				v->e.comm.ptr = v->comm.p;
+				v->e.filename.ptr = v->filename.p;
+				v->e.cwd.ptr = v->cwd.p;
+				v->e.argv.ptr = v->argv.p;
+				v->e.env.ptr = v->env.p;
+			}
+			continue;
+		}
+		while (etr_chunk__next_record(&c, &rec) > 0) {
+			if (c.type == ETR_CHUNK_PROCSNAP) {
+				struct etr_proc p;
+
+				if (etr_record__proc(&rec, &p))
+					continue;
+				t->procs = realloc(t->procs, (t->nprocs + 1) * sizeof(*t->procs));
+				p.comm.ptr = dup_str(p.comm).p;
+				p.argv.ptr = dup_str(p.argv).p;
+				p.exe.ptr = p.cwd.ptr = NULL;
+				t->procs[t->nprocs++] = p;
+			} else if (c.type == ETR_CHUNK_BTF) {
+				struct etr_str d;
+
+				if (etr_record__btf(&rec, &t->btf_kind, &d))
+					continue;
+				free(t->btf);
+				t->btf = malloc(d.len);
+				memcpy(t->btf, d.ptr, d.len);
+				t->btf_len = d.len;
+			} else if (c.type == ETR_CHUNK_STATS) {
+				struct etr_counter k;
+				static const char *const names[] = {
+					"lost.exec", "lost.exec_fail", "lost.fork", "lost.exit",
+					"lost.follow"};
+				size_t i;
+
+				if (etr_record__counter(&rec, &k))
+					continue;
+				for (i = 0; i < 5; i++)
+					if (k.name.len == strlen(names[i]) &&
+					    !memcmp(k.name.ptr, names[i], k.name.len))
+						lost[i] = k.value;
+			} else if (c.type == ETR_CHUNK_META && rec.type == ETR_REC_META_KV) {
+				struct etr_str k, v;
+
+				if (!etr_record__meta(&rec, &k, &v) && k.len == 4 &&
+				    !memcmp(k.ptr, "mode", 4) && v.len < sizeof(t->mode)) {
+					memcpy(t->mode, v.ptr, v.len);
+					t->mode[v.len] = 0;
+				}
+			} else if (c.type == ETR_CHUNK_END) {
+				if (!etr_record__end(&rec, &t->end))
+					t->have_end = true;
+			}
+		}
+	}
+	t->ended = etr_reader__ended_cleanly(r);
+	t->lost_counters = lost[0] + lost[1] + lost[2] + lost[3] + lost[4];
+	etr_reader__free(r);
+}
+
+static struct ev *find(struct trace *t, uint16_t type, uint32_t pid, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < t->nev; i++)
+		if (t->ev[i].e.type == type && t->ev[i].e.pid == pid && !nth--)
+			return &t->ev[i];
+	return NULL;
+}
+
+static size_t count(struct trace *t, uint16_t type, uint32_t pid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nev; i++)
+		n += t->ev[i].e.type == type && t->ev[i].e.pid == pid;
+	return n;
+}
+
+static bool has_argv_containing(struct trace *t, const char *needle)
+{
+	size_t i;
+
+	for (i = 0; i < t->nev; i++)
+		if (t->ev[i].e.type == ETR_EV_EXEC &&
+		    memmem(t->ev[i].argv.p, t->ev[i].argv.len, needle, strlen(needle)))
+			return true;
+	return false;
+}
+
+static bool str_is(const struct str *s, const char *want, size_t len)
+{
+	return s->len == len && !memcmp(s->p, want, len);
+}
+#define STR_IS(s, lit) str_is(&(s), lit, sizeof(lit) - 1)
+
+/* ------------------------------------------------------------------ */
+/* The workload log                                                    */
+/* ------------------------------------------------------------------ */
+
+struct logent {
+	char name[32];
+	int pid;
+	int status;
+	int tid;
+};
+
+static struct logent wl[64];
+static int nwl;
+
+static void load_log(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	nwl = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && nwl < 64) {
+		struct logent *l = &wl[nwl];
+		char *p;
+
+		memset(l, 0, sizeof(*l));
+		sscanf(line, "%31s", l->name);
+		if ((p = strstr(line, " pid=")))
+			l->pid = atoi(p + 5);
+		if ((p = strstr(line, " status=")))
+			l->status = atoi(p + 8);
+		if ((p = strstr(line, " tid=")))
+			l->tid = atoi(p + 5);
+		nwl++;
+	}
+	fclose(f);
+}
+
+static struct logent *logged(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nwl; i++)
+		if (!strcmp(wl[i].name, name))
+			return &wl[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The main workload, recorded once, checked by several tests          */
+/* ------------------------------------------------------------------ */
+
+static struct trace wt;
+static struct run wrun;
+static char wtrace_path[PATH_MAX];
+static char wcwd[PATH_MAX];
+static int root_pid;
+
+static int record_workload(void)
+{
+	char logp[PATH_MAX];
+
+	path_in(wtrace_path, "workload.etr");
+	path_in(logp, "workload.log");
+	snprintf(workdir, sizeof(workdir), "%s/work", tmpdir);
+	mkdir(workdir, 0755);
+	{
+		char *argv[] = {(char *)execrec_bin, "record", "-q", "-o", wtrace_path, "--",
+				(char *)workload_bin, "all", logp, workdir, NULL};
+
+		run(&wrun, argv, NULL);
+	}
+	load_log(logp);
+	load_trace(&wt, wtrace_path);
+	if (!getcwd(wcwd, sizeof(wcwd)))
+		wcwd[0] = 0;
+	root_pid = logged("root") ? logged("root")->pid : -1;
+	return 0;
+}
+
+/* The process @pid forked by the workload's root: its FORK, and the same
+ * start time on every event of it. */
+static void check_child_of_root(int pid)
+{
+	struct ev *f = find(&wt, ETR_EV_FORK, pid, 0);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->e.tid, (uint32_t)pid);
+	CU_ASSERT_EQUAL(f->e.ppid, (uint32_t)root_pid);
+	CU_ASSERT_EQUAL(f->e.parent_tid, (uint32_t)root_pid);
+	CU_ASSERT_FALSE(f->e.flags & ETR_EVF_THREAD);
+	CU_ASSERT_EQUAL(f->e.uid, getuid());
+	CU_ASSERT_EQUAL(f->e.gid, getgid());
+	CU_ASSERT(f->e.start_ns > 0 && f->e.start_ns <= f->e.ts_ns);
+	CU_ASSERT(STR_IS(f->comm, "er-workload"));
+	for (i = 0; i < wt.nev; i++) {
+		struct etr_event *e = &wt.ev[i].e;
+
+		if (e->pid != (uint32_t)pid || e->type == ETR_EV_LOST)
+			continue;
+		/* a recycled pid has two start times; sc_recycle's pids are
+		 * checked on their own */
+		CU_ASSERT_EQUAL(e->start_ns, f->e.start_ns);
+		CU_ASSERT(e->ts_ns >= f->e.ts_ns);
+		CU_ASSERT_EQUAL(e->uid, getuid());
+		CU_ASSERT_EQUAL(e->cgroup_id, f->e.cgroup_id);
+		if (e->type != ETR_EV_FORK)
+			CU_ASSERT_EQUAL(e->ppid, (uint32_t)root_pid);
+	}
+}
+
+static struct ev *check_exit(int pid, int code, int sig, const char *comm)
+{
+	struct ev *x = find(&wt, ETR_EV_EXIT, pid, 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_EXIT, pid), 1);
+	CU_ASSERT_EQUAL(x->e.exit_code, code);
+	CU_ASSERT_EQUAL(x->e.signal, sig);
+	CU_ASSERT_FALSE(x->e.flags & ETR_EVF_CORE_DUMPED);
+	if (comm)
+		CU_ASSERT(str_is(&x->comm, comm, strlen(comm)));
+	return x;
+}
+
+static struct ev *check_exec(int pid, const char *filename, const char *argv, size_t argv_len,
+			     uint32_t argc, const char *comm)
+{
+	struct ev *e = find(&wt, ETR_EV_EXEC, pid, 0);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->e.ret, 0);
+	CU_ASSERT_EQUAL(e->e.tid, (uint32_t)pid);
+	CU_ASSERT_EQUAL(e->e.old_tid, (uint32_t)pid);
+	if (filename)
+		CU_ASSERT(str_is(&e->filename, filename, strlen(filename)));
+	CU_ASSERT(str_is(&e->argv, argv, argv_len));
+	CU_ASSERT_EQUAL(e->e.argc, argc);
+	CU_ASSERT_EQUAL(e->e.argv_orig_len, argv_len);
+	CU_ASSERT_FALSE(e->e.flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_ENV));
+	CU_ASSERT(str_is(&e->cwd, wcwd, strlen(wcwd)));
+	if (comm)
+		CU_ASSERT(str_is(&e->comm, comm, strlen(comm)));
+	return e;
+}
+
+static void test_workload_ran(void)
+{
+	struct stat st;
+
+	CU_ASSERT_EQUAL(wrun.status, 0);
+	CU_ASSERT_STRING_EQUAL(wrun.err, "");
+	CU_ASSERT_TRUE_FATAL(wt.opened);
+	CU_ASSERT_TRUE(wt.ended);
+	CU_ASSERT_TRUE(wt.have_end);
+	CU_ASSERT_EQUAL(wt.end.status, 0);
+	CU_ASSERT_EQUAL(wt.problems, 0);
+	CU_ASSERT_EQUAL(wt.lost_counters, 0);
+	CU_ASSERT_STRING_EQUAL(wt.mode, "command");
+	CU_ASSERT_TRUE(logged("done") != NULL);
+	CU_ASSERT_TRUE_FATAL(root_pid > 0);
+	/* the trace file: 0600 */
+	CU_ASSERT_FATAL(stat(wtrace_path, &st) == 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+}
+
+static void test_command_root(void)
+{
+	char argv[PATH_MAX * 3];
+	size_t n = 0, i;
+	struct ev *e;
+	bool in_snapshot = false;
+
+	/* CMD itself: the recorder's child, held until followed, then exec'd
+	 * straight into the workload (PATH was searched beforehand) */
+	n += sprintf(argv + n, "%s", workload_bin) + 1;
+	n += sprintf(argv + n, "all") + 1;
+	n += sprintf(argv + n, "%s/workload.log", tmpdir) + 1;
+	n += sprintf(argv + n, "%s", workdir) + 1;
+	e = find(&wt, ETR_EV_EXEC, root_pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(str_is(&e->argv, argv, n));
+	CU_ASSERT(str_is(&e->filename, workload_bin, strlen(workload_bin)));
+	CU_ASSERT_EQUAL(e->e.ppid, (uint32_t)wrun.pid);
+	CU_ASSERT(STR_IS(e->comm, "er-workload"));
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_EXEC, root_pid), 1);
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_EXEC_FAIL, root_pid), 0);
+	check_exit(root_pid, 0, 0, "er-workload");
+	for (i = 0; i < wt.nprocs; i++)
+		if (wt.procs[i].pid == (uint32_t)root_pid) {
+			in_snapshot = true;
+			CU_ASSERT_EQUAL(wt.procs[i].ppid, (uint32_t)wrun.pid);
+		}
+	CU_ASSERT_TRUE(in_snapshot);
+	/* nothing but the command's tree: every pid's FORK leads up to it */
+	for (i = 0; i < wt.nev; i++) {
+		uint32_t pid = wt.ev[i].e.pid;
+		int hops = 0;
+
+		while (pid != (uint32_t)root_pid && hops++ < 10) {
+			struct ev *f = find(&wt, ETR_EV_FORK, pid, 0);
+
+			if (!f)
+				break;
+			pid = f->e.ppid;
+		}
+		CU_ASSERT_EQUAL(pid, (uint32_t)root_pid);
+	}
+}
+
+static void test_true_false(void)
+{
+	static const char args[] = "/bin/true\0hello\0a b";
+	struct logent *l = logged("true");
+	struct ev *f, *e, *x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	e = check_exec(l->pid, "/bin/true", args, sizeof(args), 3, "true");
+	x = check_exit(l->pid, 0, 0, "true");
+	f = find(&wt, ETR_EV_FORK, l->pid, 0);
+	CU_ASSERT(f->e.ts_ns <= e->e.ts_ns && e->e.ts_ns <= x->e.ts_ns);
+	/* a fork of a process records only its process, not a thread */
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_FORK, l->pid), 1);
+
+	l = logged("false");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	check_exec(l->pid, "/bin/false", "/bin/false", sizeof("/bin/false"), 1, "false");
+	check_exit(l->pid, 1, 0, "false");
+}
+
+static void test_failed_exec(void)
+{
+	static const char args[] = "/nonexistent/prog\0x";
+	struct logent *l = logged("enoent");
+	struct ev *e;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	e = find(&wt, ETR_EV_EXEC_FAIL, l->pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->e.ret, -ENOENT);
+	CU_ASSERT(STR_IS(e->filename, "/nonexistent/prog"));
+	CU_ASSERT(str_is(&e->argv, args, sizeof(args)));
+	CU_ASSERT_EQUAL(e->e.argc, 2);
+	CU_ASSERT_EQUAL(e->e.argv_orig_len, sizeof(args));
+	CU_ASSERT(STR_IS(e->comm, "er-workload"));
+	CU_ASSERT_EQUAL(e->e.tid, (uint32_t)l->pid);
+	CU_ASSERT(str_is(&e->cwd, wcwd, strlen(wcwd)));
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_EXEC, l->pid), 0);
+	check_exit(l->pid, 127, 0, "er-workload");
+}
+
+static void test_pipeline(void)
+{
+	struct logent *l = logged("pipeline");
+	size_t i, kids = 0;
+	bool cat = false, wc = false;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	CU_ASSERT_PTR_NOT_NULL(find(&wt, ETR_EV_EXEC, l->pid, 0));
+	for (i = 0; i < wt.nev; i++) {
+		struct etr_event *f = &wt.ev[i].e;
+		struct ev *e;
+
+		if (f->type != ETR_EV_FORK || f->ppid != (uint32_t)l->pid)
+			continue;
+		kids++;
+		CU_ASSERT_EQUAL(f->parent_tid, (uint32_t)l->pid);
+		e = find(&wt, ETR_EV_EXEC, f->pid, 0);
+		if (e && STR_IS(e->argv, "/bin/cat\0"))
+			cat = true;
+		if (e && STR_IS(e->argv, "/usr/bin/wc\0-c\0"))
+			wc = true;
+		if (e)
+			CU_ASSERT_EQUAL(e->e.ppid, (uint32_t)l->pid);
+		CU_ASSERT_PTR_NOT_NULL(find(&wt, ETR_EV_EXIT, f->pid, 0));
+	}
+	CU_ASSERT(kids >= 2);
+	CU_ASSERT_TRUE(cat);
+	CU_ASSERT_TRUE(wc);
+	check_exit(l->pid, 0, 0, NULL);
+}
+
+static void test_script(void)
+{
+	struct logent *l = logged("script");
+	char path[PATH_MAX + 64], args[PATH_MAX * 2 + 64];
+	size_t n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	snprintf(path, sizeof(path), "%s/script.sh", workdir);
+	/* the program got the interpreter's argv; the filename is the script */
+	n += sprintf(args + n, "/bin/sh") + 1;
+	n += sprintf(args + n, "%s", path) + 1;
+	n += sprintf(args + n, "arg1") + 1;
+	check_child_of_root(l->pid);
+	check_exec(l->pid, path, args, n, 3, "script.sh");
+	check_exit(l->pid, 3, 0, "script.sh");
+}
+
+static void test_fexecve(void)
+{
+	static const char args[] = "fx-name\0fx";
+	struct logent *l = logged("fexecve");
+	struct ev *e;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	e = check_exec(l->pid, NULL, args, sizeof(args), 2, NULL);
+	CU_ASSERT(e->filename.len > 8 && !memcmp(e->filename.p, "/dev/fd/", 8));
+	check_exit(l->pid, 0, 0, NULL);
+
+	/* execveat(fd, "", AT_EMPTY_PATH) of a file that is not executable */
+	l = logged("fexecve_fail");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(l->status >> 8, 13);
+	e = find(&wt, ETR_EV_EXEC_FAIL, l->pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->e.ret, -EACCES);
+	CU_ASSERT(e->filename.len > 8 && !memcmp(e->filename.p, "/dev/fd/", 8));
+	CU_ASSERT(str_is(&e->argv, args, sizeof(args)));
+	check_exit(l->pid, 13, 0, NULL);
+}
+
+static void test_thread_exec(void)
+{
+	static const char args[] = "/bin/true\0from-thread";
+	struct logent *l = logged("thread_exec");
+	struct ev *e, *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_TRUE_FATAL(l->tid > 0 && l->tid != l->pid);
+	check_child_of_root(l->pid);
+	f = find(&wt, ETR_EV_FORK, l->pid, 0);
+	e = find(&wt, ETR_EV_EXEC, l->pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* after the exec the thread has the leader's pid; old_tid says who */
+	CU_ASSERT_EQUAL(e->e.tid, (uint32_t)l->pid);
+	CU_ASSERT_EQUAL(e->e.old_tid, (uint32_t)l->tid);
+	CU_ASSERT_EQUAL(e->e.start_ns, f->e.start_ns);
+	CU_ASSERT(str_is(&e->argv, args, sizeof(args)));
+	CU_ASSERT(STR_IS(e->comm, "true"));
+	/* no thread events without --threads */
+	CU_ASSERT_PTR_NULL(find(&wt, ETR_EV_FORK, l->pid, 1));
+	check_exit(l->pid, 0, 0, "true");
+}
+
+static void test_signals(void)
+{
+	struct logent *l = logged("signal");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	check_exec(l->pid, "/bin/sleep", "/bin/sleep\0" "30", sizeof("/bin/sleep\0" "30"), 2,
+		   "sleep");
+	check_exit(l->pid, 0, SIGTERM, "sleep");
+
+	l = logged("segv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	check_exit(l->pid, 0, SIGSEGV, "er-workload");
+}
+
+/* The argv workload.c's big_args() builds for @bytes. */
+static size_t big_argv(char *out, size_t bytes, uint32_t *argc)
+{
+	size_t n = bytes / 4001 + 1, i, o = 0;
+
+	o += sprintf(out, "/bin/true") + 1;
+	for (i = 1; i <= n; i++) {
+		memset(out + o, 'a' + (i % 26), 4000);
+		snprintf(out + o, 10, "%07u", (unsigned)(i % 10000000));
+		out[o + 7] = '-';
+		out[o + 4000] = 0;
+		o += 4001;
+	}
+	*argc = n + 1;
+	return o;
+}
+
+static void test_big_args(void)
+{
+	struct logent *l = logged("big");
+	char *want = malloc(256 * 1024);
+	uint32_t argc;
+	size_t len = big_argv(want, 160 * 1024, &argc);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT(len > 128 * 1024);
+	check_child_of_root(l->pid);
+	check_exec(l->pid, "/bin/true", want, len, argc, "true");
+	free(want);
+}
+
+static void test_weird_args(void)
+{
+	static const char args[] = "/bin/true\0sp ace\0new\nline\0\0\xff\xfe\x80\0tab\there\0";
+	struct logent *l = logged("weird");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	/* the final empty argument included */
+	check_exec(l->pid, "/bin/true", args, sizeof(args), 7, "true");
+}
+
+static void test_cwd(void)
+{
+	struct logent *l = logged("cwd");
+	char path[PATH_MAX + 64], real[PATH_MAX];
+	struct ev *e;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	snprintf(path, sizeof(path), "%s/sub/dir with space", workdir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(path, real));
+	e = find(&wt, ETR_EV_EXEC, l->pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(str_is(&e->cwd, real, strlen(real)));
+	CU_ASSERT_FALSE(e->e.flags & ETR_EVF_CWD_TRUNC);
+
+	/* deeper than the walk: the last components, flagged */
+	l = logged("deep_cwd");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	e = find(&wt, ETR_EV_EXEC, l->pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_TRUE(e->e.flags & ETR_EVF_CWD_TRUNC);
+	CU_ASSERT(e->cwd.len > 0 && e->cwd.p[0] != '/');
+	CU_ASSERT(e->cwd.len >= 3 && !memcmp(e->cwd.p + e->cwd.len - 3, "d59", 3));
+	CU_ASSERT(strstr(e->cwd.p, "d20/d21") != NULL);
+}
+
+static void test_exec_chain(void)
+{
+	struct logent *l = logged("chain");
+	struct ev *a, *b, *c;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_EXEC, l->pid), 3);
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_FORK, l->pid), 1);
+	a = find(&wt, ETR_EV_EXEC, l->pid, 0);
+	b = find(&wt, ETR_EV_EXEC, l->pid, 1);
+	c = find(&wt, ETR_EV_EXEC, l->pid, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(STR_IS(a->filename, "/bin/sh"));
+	CU_ASSERT(STR_IS(b->argv, "/bin/sh\0-c\0exec /bin/true chain\0"));
+	CU_ASSERT(STR_IS(c->argv, "/bin/true\0chain\0"));
+	CU_ASSERT(STR_IS(c->comm, "true"));
+	CU_ASSERT(a->e.ts_ns < b->e.ts_ns && b->e.ts_ns < c->e.ts_ns);
+	check_exit(l->pid, 0, 0, "true");
+}
+
+static void test_recycled_pid(void)
+{
+	struct logent *l = logged("recycle");
+	struct ev *f1, *f2, *x1, *x2;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	if (!l->pid) {
+		fprintf(stderr, "\n  (no pid was recycled in 20 tries: busy machine; not checked)\n");
+		return;
+	}
+	f1 = find(&wt, ETR_EV_FORK, l->pid, 0);
+	f2 = find(&wt, ETR_EV_FORK, l->pid, 1);
+	x1 = find(&wt, ETR_EV_EXIT, l->pid, 0);
+	x2 = find(&wt, ETR_EV_EXIT, l->pid, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x2);
+	/* one pid, two processes: told apart by their start times */
+	CU_ASSERT_NOT_EQUAL(f1->e.start_ns, f2->e.start_ns);
+	CU_ASSERT_EQUAL(x1->e.start_ns, f1->e.start_ns);
+	CU_ASSERT_EQUAL(x2->e.start_ns, f2->e.start_ns);
+	CU_ASSERT_EQUAL(x1->e.exit_code, 7);
+	CU_ASSERT_EQUAL(x2->e.exit_code, 7);
+}
+
+static void test_btf_subset(void)
+{
+	struct btf *b;
+	int id;
+
+	CU_ASSERT_EQUAL(wt.btf_kind, ETR_BTF_SUBSET);
+	CU_ASSERT(wt.btf_len > 1000 && wt.btf_len < 1024 * 1024);
+	b = btf__new(wt.btf, wt.btf_len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	id = btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT);
+	CU_ASSERT(id > 0);
+	id = btf__find_by_name_kind(b, "linux_binprm", BTF_KIND_STRUCT);
+	CU_ASSERT(id > 0);
+	btf__free(b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Other recordings                                                    */
+/* ------------------------------------------------------------------ */
+
+static void test_command_excludes_others(void)
+{
+	char path[PATH_MAX];
+	char *noise[] = {(char *)workload_bin, "loop", "er-outside-marker", "3", NULL};
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--",
+		       (char *)workload_bin, "loop", "er-inside-marker", "1.5", NULL};
+	struct trace t;
+	struct run r;
+	pid_t bg;
+
+	path_in(path, "excl.etr");
+	bg = start(noise, NULL, NULL);
+	sleep_ms(200);
+	run(&r, rec, NULL);
+	kill(bg, SIGTERM);
+	wait_status(bg);
+	CU_ASSERT_EQUAL(r.status, 0);
+	load_trace(&t, path);
+	CU_ASSERT_TRUE(t.ended);
+	CU_ASSERT_TRUE(has_argv_containing(&t, "er-inside-marker"));
+	CU_ASSERT_FALSE(has_argv_containing(&t, "er-outside-marker"));
+	CU_ASSERT(t.nev > 10);
+	trace_free(&t);
+}
+
+/* A recording killed with SIGKILL: every sealed chunk readable. */
+static void test_sigkill(void)
+{
+	char path[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path,
+		       "--flush-interval", "100ms", NULL};
+	char *load[] = {(char *)workload_bin, "loop", "er-killed-marker", "1", NULL};
+	struct trace t;
+	pid_t rp;
+
+	path_in(path, "killed.etr");
+	rp = start(rec, NULL, NULL);
+	sleep_ms(700); /* past startup */
+	wait_status(start(load, NULL, NULL));
+	sleep_ms(300); /* a flush interval and more */
+	kill(rp, SIGKILL);
+	CU_ASSERT_EQUAL(wait_status(rp), 128 + SIGKILL);
+	load_trace(&t, path);
+	CU_ASSERT_TRUE_FATAL(t.opened);
+	CU_ASSERT_FALSE(t.ended);
+	CU_ASSERT_TRUE(has_argv_containing(&t, "er-killed-marker"));
+	CU_ASSERT_STRING_EQUAL(t.mode, "system");
+	/* the whole system was recorded: pid 1 is in the snapshot */
+	CU_ASSERT(t.nprocs > 1 && t.procs[0].pid == 1);
+	trace_free(&t);
+}
+
+/* A full disk: the recording stops with an error, the file stays readable. */
+static void test_full_disk(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64], marker[3001];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--level", "-1",
+		       "--flush-interval", "50ms", "--duration", "20", NULL};
+	char *load[] = {(char *)workload_bin, "loop", marker, "20", NULL};
+	struct trace t;
+	struct run r;
+	pid_t bg;
+
+	path_in(dir, "small");
+	mkdir(dir, 0700);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=256k")) {
+		CU_FAIL("cannot mount a small tmpfs");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/full.etr", dir);
+	memset(marker, 'F', 3000);
+	marker[3000] = 0;
+	bg = start(load, NULL, NULL);
+	run(&r, rec, NULL);
+	kill(bg, SIGTERM);
+	wait_status(bg);
+	CU_ASSERT_EQUAL(r.status, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "No space left on device"));
+	load_trace(&t, path);
+	CU_ASSERT_TRUE(t.opened);
+	CU_ASSERT(t.nev > 0);
+	CU_ASSERT_TRUE(has_argv_containing(&t, "FFFFFFFF"));
+	trace_free(&t);
+	umount2(dir, MNT_DETACH);
+}
+
+static void test_pid_mode(void)
+{
+	char path[PATH_MAX];
+	char *target[] = {"/bin/sh", "-c", "sleep 0.6; /bin/true er-pid-marker; sleep 0.3", NULL};
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "-p", NULL, NULL};
+	char pidbuf[16];
+	struct trace t;
+	struct run r;
+	pid_t tp;
+	struct ev *e = NULL;
+	size_t i;
+
+	path_in(path, "pid.etr");
+	tp = start(target, NULL, NULL);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", tp);
+	rec[6] = pidbuf;
+	/* execrec stops by itself once the followed processes are gone */
+	run(&r, rec, NULL);
+	wait_status(tp);
+	CU_ASSERT_EQUAL(r.status, 0);
+	load_trace(&t, path);
+	CU_ASSERT_TRUE(t.ended);
+	CU_ASSERT_STRING_EQUAL(t.mode, "pid");
+	for (i = 0; i < t.nev; i++)
+		if (t.ev[i].e.type == ETR_EV_EXEC &&
+		    STR_IS(t.ev[i].argv, "/bin/true\0er-pid-marker\0"))
+			e = &t.ev[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->e.ppid, (uint32_t)tp);
+	CU_ASSERT_PTR_NOT_NULL(find(&t, ETR_EV_EXIT, tp, 0));
+	/* followed, so only the target's tree */
+	for (i = 0; i < t.nev; i++)
+		CU_ASSERT(t.ev[i].e.pid == (uint32_t)tp || t.ev[i].e.ppid == (uint32_t)tp);
+	trace_free(&t);
+}
+
+static void test_truncation_and_env(void)
+{
+	char path[PATH_MAX], logp[PATH_MAX], *want = malloc(256 * 1024);
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--max-args-bytes",
+		       "64K", "--env", "--", (char *)workload_bin, "big", logp, "150000", NULL};
+	struct logent *l;
+	struct trace t;
+	struct ev *e;
+	struct run r;
+	uint32_t argc;
+	size_t len;
+
+	path_in(path, "trunc.etr");
+	path_in(logp, "trunc.log");
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	load_log(logp);
+	l = logged("big");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	load_trace(&t, path);
+	e = find(&t, ETR_EV_EXEC, l->pid, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	len = big_argv(want, 150000, &argc);
+	CU_ASSERT_TRUE(e->e.flags & ETR_EVF_ARGV_TRUNC);
+	CU_ASSERT_EQUAL(e->argv.len, 64 * 1024);
+	CU_ASSERT(!memcmp(e->argv.p, want, 64 * 1024));
+	CU_ASSERT_EQUAL(e->e.argv_orig_len, len);
+	CU_ASSERT_EQUAL(e->e.argc, argc);
+	/* --env: workload.c execs with exactly one variable */
+	CU_ASSERT_TRUE(e->e.flags & ETR_EVF_ENV);
+	CU_ASSERT(STR_IS(e->env, "PATH=/usr/bin:/bin\0"));
+	CU_ASSERT_EQUAL(e->e.envc, 1);
+	trace_free(&t);
+	free(want);
+}
+
+static void test_output_rules(void)
+{
+	char path[PATH_MAX], link[PATH_MAX], out[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--", "/bin/true", NULL};
+	char *pipe_rec[] = {(char *)execrec_bin, "record", "-q", "--btf=none", "-o", "-", "--",
+			    "/bin/true", "er-stdout", NULL};
+	char *bad[] = {(char *)execrec_bin, "record", "-q", "-o", "/proc/er-nonexistent/x",
+		       NULL};
+	struct trace t;
+	struct run r;
+	int fd;
+
+	/* an existing file is kept without --force */
+	path_in(path, "exists.etr");
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	close(fd);
+	run(&r, rec, NULL);
+	CU_ASSERT_NOT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--force"));
+	CU_ASSERT_PTR_NULL(strchr(strchr(r.err, '\n') ? strchr(r.err, '\n') + 1 : "", '\n'));
+
+	/* never through a symlink, even with --force */
+	path_in(link, "link.etr");
+	symlink(path, link);
+	{
+		char *frec[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", link, "--",
+				"/bin/true", NULL};
+
+		run(&r, frec, NULL);
+	}
+	CU_ASSERT_NOT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "symbolic link"));
+
+	/* an unwritable place: one line, non-zero */
+	run(&r, bad, NULL);
+	CU_ASSERT_NOT_EQUAL(r.status, 0);
+	CU_ASSERT(strlen(r.err) > 10 && strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
+
+	/* -o -: the trace on stdout */
+	path_in(out, "stdout.etr");
+	run(&r, pipe_rec, out);
+	CU_ASSERT_EQUAL(r.status, 0);
+	load_trace(&t, out);
+	CU_ASSERT_TRUE(t.ended);
+	CU_ASSERT_TRUE(has_argv_containing(&t, "er-stdout"));
+	CU_ASSERT_EQUAL(t.btf_len, 0);
+	trace_free(&t);
+}
+
+static void test_max_size(void)
+{
+	char path[PATH_MAX], marker[201];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--max-size", "200K",
+		       "--level", "-1", "--flush-interval", "20ms", "--duration", "20", NULL};
+	char *load[] = {(char *)workload_bin, "loop", marker, "20", NULL};
+	struct trace t;
+	struct run r;
+	struct stat st;
+	pid_t bg;
+
+	path_in(path, "maxsize.etr");
+	memset(marker, 'M', 200);
+	marker[200] = 0;
+	bg = start(load, NULL, NULL);
+	run(&r, rec, NULL);
+	kill(bg, SIGTERM);
+	wait_status(bg);
+	/* reaching the limit is a normal end, well before --duration */
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_FATAL(stat(path, &st) == 0);
+	CU_ASSERT(st.st_size <= 200 * 1024);
+	load_trace(&t, path);
+	CU_ASSERT_TRUE(t.opened);
+	CU_ASSERT(t.nev > 0);
+	CU_ASSERT_TRUE(has_argv_containing(&t, "MMMMMMMM"));
+	/* the END chunk says "size limit" when the writer could still write
+	 * it in the room it keeps for it */
+	if (t.have_end)
+		CU_ASSERT_EQUAL(t.end.status, 1);
+	trace_free(&t);
+}
+
+/* ------------------------------------------------------------------ */
+
+static bool bpf_works(char *why, size_t len)
+{
+	char path[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--", "/bin/true", NULL};
+	struct run r;
+
+	if (geteuid() != 0) {
+		snprintf(why, len, "not root");
+		return false;
+	}
+	/* a fresh machine may not have tracefs mounted yet */
+	if (access("/sys/kernel/tracing/events", F_OK) &&
+	    access("/sys/kernel/debug/tracing/events", F_OK))
+		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+	path_in(path, "probe.etr");
+	run(&r, rec, NULL);
+	if (r.status) {
+		snprintf(why, len, "%s", r.err[0] ? r.err : "execrec record failed");
+		return false;
+	}
+	return true;
+}
+
+static void test_bpf_required(void)
+{
+	CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+}
+
+static void cleanup_tmp(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+int main(void)
+{
+	const char *req = getenv("EXECREC_REQUIRE_BPF");
+	CU_pSuite s;
+	char why[4096];
+	unsigned fails;
+
+	execrec_bin = getenv("EXECREC");
+	workload_bin = getenv("ER_WORKLOAD");
+	if (!execrec_bin || !workload_bin) {
+		fprintf(stderr, "EXECREC and ER_WORKLOAD must name the binaries\n");
+		return 1;
+	}
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	chmod(tmpdir, 0755);
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (!bpf_works(why, sizeof(why))) {
+		char *nl = strchr(why, '\n');
+
+		if (nl)
+			*nl = 0;
+		if (req && !strcmp(req, "1")) {
+			fprintf(stderr, "record: BPF not available: %s\n", why);
+			s = CU_add_suite("record", NULL, NULL);
+			CU_add_test(s, "BPF available", test_bpf_required);
+		} else {
+			printf("record: SKIPPED, BPF not available: %s\n", why);
+			CU_cleanup_registry();
+			cleanup_tmp();
+			return 77;
+		}
+	} else {
+		record_workload();
+		s = CU_add_suite("record-workload", NULL, NULL);
+		CU_add_test(s, "the workload ran and was recorded", test_workload_ran);
+		CU_add_test(s, "-- CMD: the command and only its tree", test_command_root);
+		CU_add_test(s, "/bin/true and /bin/false", test_true_false);
+		CU_add_test(s, "failed exec (ENOENT)", test_failed_exec);
+		CU_add_test(s, "a pipeline", test_pipeline);
+		CU_add_test(s, "a #! script", test_script);
+		CU_add_test(s, "fexecve and a failed execveat", test_fexecve);
+		CU_add_test(s, "exec from a non-leader thread", test_thread_exec);
+		CU_add_test(s, "killed by signals", test_signals);
+		CU_add_test(s, "argv over 128 KiB", test_big_args);
+		CU_add_test(s, "spaces, newlines, empty and non-UTF-8 args", test_weird_args);
+		CU_add_test(s, "working directories", test_cwd);
+		CU_add_test(s, "sh -c exec chain", test_exec_chain);
+		CU_add_test(s, "a recycled pid is two processes", test_recycled_pid);
+		CU_add_test(s, "BTF subset", test_btf_subset);
+		s = CU_add_suite("record-modes", NULL, NULL);
+		CU_add_test(s, "-- CMD excludes a concurrent workload",
+			    test_command_excludes_others);
+		CU_add_test(s, "-p PID", test_pid_mode);
+		CU_add_test(s, "--max-args-bytes cut and --env", test_truncation_and_env);
+		CU_add_test(s, "output file rules and -o -", test_output_rules);
+		CU_add_test(s, "--max-size", test_max_size);
+		CU_add_test(s, "SIGKILL leaves a readable file", test_sigkill);
+		CU_add_test(s, "a full disk stops with an error", test_full_disk);
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	trace_free(&wt);
+	cleanup_tmp();
+	return fails ? 1 : 0;
+}
