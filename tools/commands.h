@@ -9,6 +9,9 @@ int cmd_timeline(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_chart(int argc, char **argv);
 int cmd_probes(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
 

@@ -34,6 +34,15 @@ static const struct command commands[] = {
 #ifdef HAVE_CMD_DUMP
 	{"dump", cmd_dump, "every record as stored"},
 #endif
+#ifdef HAVE_CMD_DIFF
+	{"diff", cmd_diff, "compare two recordings: what changed in what ran"},
+#endif
+#ifdef HAVE_CMD_EXPORT
+	{"export", cmd_export, "write a trace as Perfetto JSON, dot, JSON lines, CSV, compile_commands"},
+#endif
+#ifdef HAVE_CMD_CHART
+	{"chart", cmd_chart, "draw the processes on a time axis as an SVG"},
+#endif
 #ifdef HAVE_CMD_PROBES
 	{"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
 #endif
