@@ -84,9 +84,13 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 		ev->argv_orig_len = dec_u32(&d);
 		dec_str(&d, &ev->argv);
 		ev->old_tid = (uint32_t)((int64_t)ev->tid + dec_sv(&d));
-		ev->envc = dec_u32(&d);
-		ev->env_orig_len = dec_u32(&d);
-		dec_str(&d, &ev->env);
+		/* present only with ENV (SPEC.md): without it, bytes after
+		 * old_tid are a later version's fields, not the environment */
+		if (ev->flags & ETR_EVF_ENV) {
+			ev->envc = dec_u32(&d);
+			ev->env_orig_len = dec_u32(&d);
+			dec_str(&d, &ev->env);
+		}
 		break;
 	case ETR_EV_FORK:
 		ev->parent_tid = (uint32_t)((int64_t)ev->ppid + dec_sv(&d));
