@@ -364,9 +364,11 @@ static int check_header(const uint8_t *p, size_t n, uint32_t *ret_hsize)
 
 /*
  * Damage at r->pos: find the next offset where a chunk header checks out,
- * report one problem for the skipped bytes, and continue there.
+ * report one problem for the skipped bytes, and continue there. If the
+ * input ends first, the problem is @kind_at_end.
  */
-static int resync(struct etr_reader *r, enum etr_problem_kind kind)
+static int resync2(struct etr_reader *r, enum etr_problem_kind kind,
+		   enum etr_problem_kind kind_at_end)
 {
 	uint64_t start = r->pos;
 	const uint8_t *p;
@@ -382,6 +384,7 @@ static int resync(struct etr_reader *r, enum etr_problem_kind kind)
 			return (int)n;
 		if (n < 4) {
 			r->pos += (uint64_t)n;
+			kind = kind_at_end;
 			break;
 		}
 		m = memmem(p, (size_t)n, ETR_CHUNK_MAGIC, 4);
@@ -399,6 +402,11 @@ static int resync(struct etr_reader *r, enum etr_problem_kind kind)
 	}
 	problem(r, kind, start, 0, r->pos - start);
 	return 0;
+}
+
+static int resync(struct etr_reader *r, enum etr_problem_kind kind)
+{
+	return resync2(r, kind, kind);
 }
 
 static int decompress(struct etr_reader *r, const uint8_t *src, uint32_t stored, uint32_t raw)
@@ -464,9 +472,14 @@ int etr_reader__next_chunk(struct etr_reader *r, struct etr_chunk *c)
 			if (n < 0)
 				return (int)n;
 			if ((size_t)n < hsize) {
-				problem(r, ETR_PROB_TRUNCATED, off, r->expect_seq, (uint64_t)n);
-				r->done = true;
-				break;
+				/* Fewer bytes than header_size: a header cut by the
+				 * end of input, or a damaged header_size whose CRC
+				 * cannot be checked. A good chunk further on says
+				 * which (SPEC.md: next sync point). */
+				err = resync2(r, ETR_PROB_CHUNK_HEADER, ETR_PROB_TRUNCATED);
+				if (err)
+					return err;
+				continue;
 			}
 		}
 		if (check_header(p, (size_t)n, &hsize)) {
