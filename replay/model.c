@@ -299,8 +299,11 @@ static void link_child(struct rp_model *m, uint32_t parent, uint32_t child)
 	pp->nchildren++;
 }
 
-/* Which kinds of events the lost markers say may be missing for @p, over
- * its life up to @end (inclusive): a bit per event type, bit 0 = any. */
+#define LOST_ANY 1u  /* events of it may be missing */
+#define LOST_EXIT 2u /* its exit may be among them */
+
+/* What the lost markers during the life of @p, up to @end (inclusive),
+ * may have taken from it: LOST_* bits. */
 static uint32_t lost_during(const struct rp_model *m, const struct rp_proc *p, uint64_t end)
 {
 	size_t lo = 0, hi = m->nlost;
@@ -315,12 +318,15 @@ static uint32_t lost_during(const struct rp_model *m, const struct rp_proc *p, u
 			hi = mid;
 	}
 	for (; lo < m->nlost && m->lost[lo].ts_ns <= end; lo++) {
-		uint16_t type = m->lost[lo].type;
+		const struct rp_lost *l = &m->lost[lo];
+		/* an exit lost before it was last seen alive was not its own */
+		bool exit_possible = !(p->flags & RP_PF_EXITED) && l->ts_ns >= p->last_ns;
 
-		/* a lost exit is not this process's if its exit is here */
-		if (type == ETR_EV_EXIT && (p->flags & RP_PF_EXITED))
+		if (l->type == ETR_EV_EXIT && !exit_possible)
 			continue;
-		mask |= 1u << (type < 31 ? type : 0);
+		mask |= LOST_ANY;
+		if ((l->type == ETR_EV_EXIT || l->type == 0) && exit_possible)
+			mask |= LOST_EXIT;
 	}
 	return mask;
 }
@@ -353,12 +359,11 @@ static void proc_end(struct rp_model *m, uint32_t idx, uint64_t end)
 		return;
 	p->flags |= RP_PF_ENDED;
 	lost = m->nlost ? lost_during(m, p, end) : 0;
-	if (lost) {
+	if (lost)
 		p->flags |= RP_PF_LOST;
-		/* not known to run on if its exit may be among the lost */
-		if (lost & ((1u << 0) | (1u << ETR_EV_EXIT)))
-			p->flags &= ~RP_PF_RUNNING;
-	}
+	/* not known to run on if its exit may be among the lost */
+	if (lost & LOST_EXIT)
+		p->flags &= ~RP_PF_RUNNING;
 	if (m->on_end)
 		m->on_end(m->ctx, m, p);
 	p = &m->procs[idx];
@@ -502,6 +507,8 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 
 static void note_event(struct rp_proc *p, const struct etr_event *ev)
 {
+	if (ev->ts_ns > p->last_ns)
+		p->last_ns = ev->ts_ns;
 	p->uid = ev->uid;
 	p->gid = ev->gid;
 	if (ev->cgroup_id)
@@ -660,6 +667,9 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 		note_event(p, ev);
 		set_comm(p, &ev->comm);
 		set_parent(m, idx);
+		p = &m->procs[idx];
+		if (p->parent != RP_NONE && m->procs[p->parent].last_ns < ev->ts_ns)
+			m->procs[p->parent].last_ns = ev->ts_ns; /* it forked: alive */
 		return 0;
 
 	case ETR_EV_EXEC:

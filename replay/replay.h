@@ -182,6 +182,7 @@ struct rp_exec {
 struct rp_proc {
 	uint64_t start_ns; /* identity with pid; 0 = unknown (placeholder) */
 	uint64_t end_ns;   /* exit time; 0 = not exited (see flags) */
+	uint64_t last_ns;  /* last time it was seen alive (an event, a child) */
 	uint64_t cgroup_id;
 	uint32_t pid;
 	uint32_t ppid;		/* parent as first seen */
@@ -351,6 +352,49 @@ bool rp_glob_match(const char *pattern, const char *s, size_t len);
 
 /* Last path component of a byte string. */
 struct etr_str rp_basename(struct etr_str path);
+
+
+/* ------------------------------------------------------------------ */
+/* Records for machines: JSON lines and CSV                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One schema for events (timeline, dump) and processes (tree, report),
+ * every key always present (null where it does not apply), in this order;
+ * CSV has the same columns, argv as a JSON array in its cell:
+ *   ts_ns time event pid tid ppid uid gid comm filename argv cwd ret errno
+ *   exit_code signal core_dumped duration_ns start_ns cgroup_id truncated
+ *   lost_type lost_count
+ * JSON process objects add: end_ns status flags nexec nfail children execs.
+ */
+void rp_csv_header(FILE *f);
+void rp_print_event_json(FILE *f, const struct rp_trace *t, const struct etr_event *ev);
+void rp_print_event_csv(FILE *f, const struct rp_trace *t, const struct etr_event *ev);
+void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model *m,
+			const struct rp_proc *p);
+void rp_print_proc_csv(FILE *f, const struct rp_trace *t, const struct rp_model *m,
+		       const struct rp_proc *p);
+/* "exec", "exec_fail", "fork", "thread", "exit", "lost", "proc", "unknown". */
+const char *rp_event_name(const struct etr_event *ev);
+/* "exited", "killed", "running", "unknown" (no exit seen), "placeholder". */
+const char *rp_proc_status(const struct rp_proc *p);
+
+/* ------------------------------------------------------------------ */
+/* Messages for the tools (composed here, printed by them)            */
+/* ------------------------------------------------------------------ */
+
+/* Why rp_trace__open(@path) failed with @err (an errno), in one line. */
+void rp_open_error_str(char *buf, size_t len, const char *path, int err);
+/*
+ * One line naming the first damage (byte offset, what is wrong) and how
+ * much else there was, or that the trace has no end record; false if the
+ * trace was read whole and clean.
+ */
+bool rp_trace__damage_str(const struct rp_trace *t, char *buf, size_t len);
+
+/* Whether to color output on @fd: @mode "always", "never", or "auto"/NULL
+ * (a terminal, NO_COLOR unset or empty, TERM not "dumb"). */
+bool rp_want_color(int fd, const char *mode);
 
 #ifdef __cplusplus
 }

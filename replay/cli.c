@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* The options the analyzer subcommands share. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t err_len)
+{
+	static const char *const names[] = {
+		[RP_OPT_PID - RP_OPT_PID] = "pid",
+		[RP_OPT_SUBTREE - RP_OPT_PID] = "subtree",
+		[RP_OPT_COMM - RP_OPT_PID] = "comm",
+		[RP_OPT_GREP - RP_OPT_PID] = "grep",
+		[RP_OPT_UID - RP_OPT_PID] = "uid",
+		[RP_OPT_FAILED - RP_OPT_PID] = "failed",
+		[RP_OPT_SINCE - RP_OPT_PID] = "since",
+		[RP_OPT_UNTIL - RP_OPT_PID] = "until",
+		[RP_OPT_MIN_DURATION - RP_OPT_PID] = "min-duration",
+	};
+
+	switch (opt) {
+	case RP_OPT_PID ... RP_OPT_MIN_DURATION:
+		if (!c->filter) {
+			c->filter = rp_filter__new();
+			if (!c->filter)
+				return -ENOMEM;
+		}
+		return rp_filter__set(c->filter, names[opt - RP_OPT_PID], arg, err, err_len) ?: 1;
+	case RP_OPT_JSON:
+		c->format = RP_FMT_JSON;
+		return 1;
+	case RP_OPT_CSV:
+		c->format = RP_FMT_CSV;
+		return 1;
+	case RP_OPT_COLOR:
+		if (!arg || !strcmp(arg, "always"))
+			c->color_mode = "always";
+		else if (!strcmp(arg, "never"))
+			c->color_mode = "never";
+		else if (!strcmp(arg, "auto"))
+			c->color_mode = NULL;
+		else {
+			snprintf(err, err_len, "--color: '%s' is not always, never or auto", arg);
+			return -EINVAL;
+		}
+		return 1;
+	case RP_OPT_NO_COLOR:
+		c->color_mode = "never";
+		return 1;
+	case RP_OPT_WALLCLOCK:
+		c->wallclock = true;
+		return 1;
+	case RP_OPT_REORDER:
+		if (rp_parse_duration(arg, &c->reorder_ns) || !c->reorder_ns) {
+			snprintf(err, err_len, "--reorder-window: '%s' is not a duration (10ms)",
+				 arg);
+			return -EINVAL;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void rp_cli__filter_help(FILE *f)
+{
+	fputs("Filters:\n"
+	      "      --pid PID[,PID]     only these processes\n"
+	      "      --subtree PID[,PID] these processes and their descendants\n"
+	      "      --comm GLOB         processes whose command name matches (fnmatch)\n"
+	      "      --grep REGEX        processes whose arguments match (extended regex)\n"
+	      "      --uid UID           processes of this numeric uid\n"
+	      "      --failed            failed execs, non-zero exits, deaths by signal\n"
+	      "      --since TIME        from TIME: seconds from the start (2.5, 300ms) or\n"
+	      "                          wall clock (11:43:54, 2026-11-25 11:43:54, @EPOCH)\n"
+	      "      --until TIME        up to TIME, as --since\n"
+	      "      --min-duration D    processes that lived at least D (1.5, 200ms, 2m)\n",
+	      f);
+}
+
+void rp_cli__output_help(FILE *f, bool csv)
+{
+	fputs("Output:\n"
+	      "      --json              JSON lines (schema in README.md)\n",
+	      f);
+	if (csv)
+		fputs("      --csv               CSV with the same columns\n", f);
+	fputs("      --color[=WHEN]      always, never or auto (default: auto, a terminal\n"
+	      "                          without NO_COLOR)\n"
+	      "      --no-color          same as --color=never\n"
+	      "      --reorder-window D  how far events may be out of order (default 10ms)\n",
+	      f);
+}
+
+void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns,
+		      char *buf, size_t len)
+{
+	if (c->wallclock && rp_trace__has_clock(t)) {
+		uint64_t rt = rp_trace__realtime(t, ts_ns);
+		time_t sec = (time_t)(rt / 1000000000ull);
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (unsigned long long)(rt % 1000000000ull / 1000));
+	} else {
+		uint64_t first = rp_trace__first_ns(t);
+		uint64_t d = ts_ns >= first ? ts_ns - first : first - ts_ns;
+
+		snprintf(buf, len, "%c%llu.%06llu", ts_ns >= first ? '+' : '-',
+			 (unsigned long long)(d / 1000000000ull),
+			 (unsigned long long)(d % 1000000000ull / 1000));
+	}
+}

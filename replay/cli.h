@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - what the execrec subcommands built on replay/ share: the filter
+ * and output options, their help text, and how they are parsed. Parsing
+ * never prints: a bad value comes back as -EINVAL and a message.
+ */
+#ifndef EXECREC_REPLAY_CLI_H
+#define EXECREC_REPLAY_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "replay.h"
+
+enum rp_cli_opt {
+	RP_OPT_PID = 0x1000,
+	RP_OPT_SUBTREE,
+	RP_OPT_COMM,
+	RP_OPT_GREP,
+	RP_OPT_UID,
+	RP_OPT_FAILED,
+	RP_OPT_SINCE,
+	RP_OPT_UNTIL,
+	RP_OPT_MIN_DURATION,
+	RP_OPT_JSON,
+	RP_OPT_CSV,
+	RP_OPT_COLOR,
+	RP_OPT_NO_COLOR,
+	RP_OPT_WALLCLOCK,
+	RP_OPT_REORDER,
+	RP_OPT__LAST,
+};
+
+/* The filter options, for a struct option table. */
+#define RP_CLI_FILTER_OPTIONS                                                                 \
+	{"pid", required_argument, NULL, RP_OPT_PID},                                          \
+	{"subtree", required_argument, NULL, RP_OPT_SUBTREE},                                  \
+	{"comm", required_argument, NULL, RP_OPT_COMM},                                        \
+	{"grep", required_argument, NULL, RP_OPT_GREP},                                        \
+	{"uid", required_argument, NULL, RP_OPT_UID},                                          \
+	{"failed", no_argument, NULL, RP_OPT_FAILED},                                          \
+	{"since", required_argument, NULL, RP_OPT_SINCE},                                      \
+	{"until", required_argument, NULL, RP_OPT_UNTIL},                                      \
+	{"min-duration", required_argument, NULL, RP_OPT_MIN_DURATION}
+
+/* The output options. */
+#define RP_CLI_OUTPUT_OPTIONS                                                                 \
+	{"json", no_argument, NULL, RP_OPT_JSON}, {"csv", no_argument, NULL, RP_OPT_CSV},    \
+	{"color", optional_argument, NULL, RP_OPT_COLOR},                                      \
+	{"no-color", no_argument, NULL, RP_OPT_NO_COLOR},                                      \
+	{"wallclock", no_argument, NULL, RP_OPT_WALLCLOCK},                                    \
+	{"reorder-window", required_argument, NULL, RP_OPT_REORDER}
+
+enum rp_format {
+	RP_FMT_TEXT,
+	RP_FMT_JSON,
+	RP_FMT_CSV,
+};
+
+struct rp_cli {
+	struct rp_filter *filter;
+	enum rp_format format;
+	const char *color_mode; /* "always", "never", NULL = auto */
+	bool wallclock;
+	uint64_t reorder_ns;
+	bool filter_bound;
+};
+
+/*
+ * Handle one of the shared options (@opt as getopt_long returned it).
+ * Returns 1 if it was one, 0 if not, -EINVAL with a message in @err.
+ */
+int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t err_len);
+
+/* Help text of the shared options, for a --help. */
+void rp_cli__filter_help(FILE *f);
+void rp_cli__output_help(FILE *f, bool csv);
+
+/* The clock time of an event for text output: "+12.345678" (seconds from
+ * the first event) or, with wallclock, "11:43:54.123456" (local time). */
+void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns,
+		      char *buf, size_t len);
+
+#endif

@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Records for machines (JSON lines, CSV) and the messages the tools print,
+ * composed here so every subcommand says the same thing the same way.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replay.h"
+
+#define TRUNC_FLAGS                                                                        \
+	(ETR_EVF_ARGV_TRUNC | ETR_EVF_ENV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_FILENAME_TRUNC)
+
+const char *rp_event_name(const struct etr_event *ev)
+{
+	switch (ev->type) {
+	case ETR_EV_EXEC:
+		return "exec";
+	case ETR_EV_EXEC_FAIL:
+		return "exec_fail";
+	case ETR_EV_FORK:
+		return ev->flags & ETR_EVF_THREAD ? "thread" : "fork";
+	case ETR_EV_EXIT:
+		return "exit";
+	case ETR_EV_LOST:
+		return "lost";
+	case RP_EV_PROC:
+		return "proc";
+	default:
+		return "unknown";
+	}
+}
+
+const char *rp_proc_status(const struct rp_proc *p)
+{
+	if (p->flags & RP_PF_EXITED)
+		return p->signal ? "killed" : "exited";
+	if (p->flags & RP_PF_RUNNING)
+		return "running";
+	if (p->flags & RP_PF_PLACEHOLDER)
+		return "placeholder";
+	return "unknown";
+}
+
+static const char *lost_type_name(uint16_t type)
+{
+	struct etr_event ev = {.type = type};
+
+	return type ? rp_event_name(&ev) : "any";
+}
+
+/* ---- shared pieces -------------------------------------------------- */
+
+struct row {
+	uint64_t ts_ns;
+	bool has_ts;
+	const char *event;
+	uint32_t pid, tid, ppid, uid, gid;
+	const char *comm;
+	size_t comm_len;
+	const struct etr_str *filename, *argv, *cwd; /* NULL = null */
+	bool has_ret;
+	int32_t ret;
+	bool has_exit;
+	int32_t exit_code, signal;
+	bool core;
+	bool has_dur;
+	uint64_t dur;
+	uint64_t start_ns;
+	uint64_t cgroup_id;
+	bool truncated;
+	bool has_lost;
+	uint16_t lost_type;
+	uint64_t lost_count;
+};
+
+static void time_str(const struct rp_trace *t, const struct row *r, char *buf, size_t len)
+{
+	uint64_t rt;
+
+	buf[0] = '\0';
+	if (!r->has_ts || !t || !rp_trace__has_clock(t))
+		return;
+	rt = rp_trace__realtime(t, r->ts_ns);
+	if (rt)
+		rp_fmt_iso(buf, len, rt);
+}
+
+static void json_u64(FILE *f, const char *key, bool has, uint64_t v)
+{
+	if (has)
+		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void json_i64(FILE *f, const char *key, bool has, int64_t v)
+{
+	if (has)
+		fprintf(f, ",\"%s\":%" PRId64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void json_strp(FILE *f, const char *key, const struct etr_str *s)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (s)
+		rp_fput_json_str(f, s->ptr, s->len);
+	else
+		fputs("null", f);
+}
+
+/* The common keys, without the closing brace. */
+static void row_json(FILE *f, const struct rp_trace *t, const struct row *r)
+{
+	char tb[48];
+	const char *en = r->has_ret && r->ret < 0 ? rp_errno_name(r->ret) : NULL;
+
+	time_str(t, r, tb, sizeof(tb));
+	fputc('{', f);
+	if (r->has_ts)
+		fprintf(f, "\"ts_ns\":%" PRIu64, r->ts_ns);
+	else
+		fputs("\"ts_ns\":null", f);
+	if (tb[0])
+		fprintf(f, ",\"time\":\"%s\"", tb);
+	else
+		fputs(",\"time\":null", f);
+	fprintf(f, ",\"event\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ppid\":%" PRIu32
+		   ",\"uid\":%" PRIu32 ",\"gid\":%" PRIu32 ",\"comm\":",
+		r->event, r->pid, r->tid, r->ppid, r->uid, r->gid);
+	rp_fput_json_str(f, r->comm, r->comm_len);
+	json_strp(f, "filename", r->filename);
+	fputs(",\"argv\":", f);
+	if (r->argv)
+		rp_fput_json_argv(f, r->argv);
+	else
+		fputs("null", f);
+	json_strp(f, "cwd", r->cwd);
+	json_i64(f, "ret", r->has_ret, r->ret);
+	if (en)
+		fprintf(f, ",\"errno\":\"%s\"", en);
+	else if (r->has_ret && r->ret < 0)
+		fprintf(f, ",\"errno\":\"E%d\"", -r->ret);
+	else
+		fputs(",\"errno\":null", f);
+	json_i64(f, "exit_code", r->has_exit && !r->signal, r->exit_code);
+	json_i64(f, "signal", r->has_exit, r->signal);
+	if (r->has_exit)
+		fprintf(f, ",\"core_dumped\":%s", r->core ? "true" : "false");
+	else
+		fputs(",\"core_dumped\":null", f);
+	json_u64(f, "duration_ns", r->has_dur, r->dur);
+	json_u64(f, "start_ns", r->start_ns != 0, r->start_ns);
+	fprintf(f, ",\"cgroup_id\":%" PRIu64 ",\"truncated\":%s", r->cgroup_id,
+		r->truncated ? "true" : "false");
+	if (r->has_lost)
+		fprintf(f, ",\"lost_type\":\"%s\",\"lost_count\":%" PRIu64,
+			lost_type_name(r->lost_type), r->lost_count);
+	else
+		fputs(",\"lost_type\":null,\"lost_count\":null", f);
+}
+
+static void csv_u64(FILE *f, bool has, uint64_t v)
+{
+	putc(',', f);
+	if (has)
+		fprintf(f, "%" PRIu64, v);
+}
+
+static void csv_i64(FILE *f, bool has, int64_t v)
+{
+	putc(',', f);
+	if (has)
+		fprintf(f, "%" PRId64, v);
+}
+
+static void csv_strp(FILE *f, const struct etr_str *s)
+{
+	putc(',', f);
+	if (s)
+		rp_fput_csv_str(f, s->ptr, s->len);
+}
+
+void rp_csv_header(FILE *f)
+{
+	fputs("ts_ns,time,event,pid,tid,ppid,uid,gid,comm,filename,argv,cwd,ret,errno,exit_code,"
+	      "signal,core_dumped,duration_ns,start_ns,cgroup_id,truncated,lost_type,lost_count\n",
+	      f);
+}
+
+static void row_csv(FILE *f, const struct rp_trace *t, const struct row *r)
+{
+	char tb[48];
+	const char *en = r->has_ret && r->ret < 0 ? rp_errno_name(r->ret) : NULL;
+
+	time_str(t, r, tb, sizeof(tb));
+	if (r->has_ts)
+		fprintf(f, "%" PRIu64, r->ts_ns);
+	fprintf(f, ",%s,%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",", tb,
+		r->event, r->pid, r->tid, r->ppid, r->uid, r->gid);
+	rp_fput_csv_str(f, r->comm, r->comm_len);
+	csv_strp(f, r->filename);
+	putc(',', f);
+	if (r->argv) {
+		/* the JSON array, as a CSV cell: exact and still one column */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (m) {
+			rp_fput_json_argv(m, r->argv);
+			fclose(m);
+			putc('"', f);
+			for (size_t i = 0; i < len; i++) {
+				if (buf[i] == '"')
+					putc('"', f);
+				putc(buf[i], f);
+			}
+			putc('"', f);
+			free(buf);
+		}
+	}
+	csv_strp(f, r->cwd);
+	csv_i64(f, r->has_ret, r->ret);
+	putc(',', f);
+	if (en)
+		fputs(en, f);
+	csv_i64(f, r->has_exit && !r->signal, r->exit_code);
+	csv_i64(f, r->has_exit, r->signal);
+	putc(',', f);
+	if (r->has_exit)
+		fputs(r->core ? "true" : "false", f);
+	csv_u64(f, r->has_dur, r->dur);
+	csv_u64(f, r->start_ns != 0, r->start_ns);
+	fprintf(f, ",%" PRIu64 ",%s,", r->cgroup_id, r->truncated ? "true" : "false");
+	if (r->has_lost)
+		fprintf(f, "%s,%" PRIu64, lost_type_name(r->lost_type), r->lost_count);
+	else
+		putc(',', f);
+	putc('\n', f);
+}
+
+/* ---- events --------------------------------------------------------- */
+
+static void event_row(const struct etr_event *ev, struct row *r)
+{
+	bool is_exec = ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL ||
+		       ev->type == RP_EV_PROC;
+
+	memset(r, 0, sizeof(*r));
+	r->ts_ns = ev->ts_ns;
+	r->has_ts = true;
+	r->event = rp_event_name(ev);
+	r->pid = ev->pid;
+	r->tid = ev->tid;
+	r->ppid = ev->ppid;
+	r->uid = ev->uid;
+	r->gid = ev->gid;
+	r->comm = ev->comm.ptr;
+	r->comm_len = ev->comm.len;
+	if (is_exec) {
+		r->filename = &ev->filename;
+		r->argv = &ev->argv;
+		r->cwd = &ev->cwd;
+	}
+	if (ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL) {
+		r->has_ret = true;
+		r->ret = ev->ret;
+	}
+	if (ev->type == ETR_EV_EXIT) {
+		r->has_exit = true;
+		r->exit_code = ev->exit_code;
+		r->signal = ev->signal;
+		r->core = ev->flags & ETR_EVF_CORE_DUMPED;
+		if (ev->start_ns && ev->ts_ns >= ev->start_ns) {
+			r->has_dur = true;
+			r->dur = ev->ts_ns - ev->start_ns;
+		}
+	}
+	r->start_ns = ev->start_ns;
+	r->cgroup_id = ev->cgroup_id;
+	r->truncated = ev->flags & TRUNC_FLAGS;
+	if (ev->type == ETR_EV_LOST) {
+		r->has_lost = true;
+		r->lost_type = ev->lost_type;
+		r->lost_count = ev->lost_count;
+	}
+}
+
+void rp_print_event_json(FILE *f, const struct rp_trace *t, const struct etr_event *ev)
+{
+	struct row r;
+
+	event_row(ev, &r);
+	row_json(f, t, &r);
+	fputs("}\n", f);
+}
+
+void rp_print_event_csv(FILE *f, const struct rp_trace *t, const struct etr_event *ev)
+{
+	struct row r;
+
+	event_row(ev, &r);
+	row_csv(f, t, &r);
+}
+
+/* ---- processes ------------------------------------------------------ */
+
+static void proc_row(const struct rp_model *m, const struct rp_proc *p, struct row *r)
+{
+	const struct rp_exec *x = rp_model__last_exec(m, p);
+
+	memset(r, 0, sizeof(*r));
+	r->ts_ns = p->start_ns;
+	r->has_ts = p->start_ns != 0;
+	r->event = "process";
+	r->pid = p->pid;
+	r->tid = p->pid;
+	r->ppid = p->ppid;
+	r->uid = p->uid;
+	r->gid = p->gid;
+	r->comm = p->comm;
+	r->comm_len = strlen(p->comm);
+	if (x) {
+		r->filename = &x->filename;
+		r->argv = &x->argv;
+		r->cwd = &x->cwd;
+	}
+	if (p->flags & RP_PF_EXITED) {
+		r->has_exit = true;
+		r->exit_code = p->exit_code;
+		r->signal = p->signal;
+		r->core = p->flags & RP_PF_CORE;
+	}
+	r->has_dur = rp_model__duration(m, p, &r->dur);
+	r->start_ns = p->start_ns;
+	r->cgroup_id = p->cgroup_id;
+	r->truncated = p->flags & RP_PF_TRUNC;
+}
+
+static const struct {
+	uint32_t flag;
+	const char *name;
+} proc_flags[] = {
+	{RP_PF_SNAPSHOT, "snapshot"},	{RP_PF_FORKED, "forked"},
+	{RP_PF_EXITED, "exited"},	{RP_PF_NO_START, "no_start"},
+	{RP_PF_NO_EXIT, "no_exit"},	{RP_PF_RUNNING, "running"},
+	{RP_PF_LOST, "lost"},		{RP_PF_REPARENTED, "reparented"},
+	{RP_PF_CORE, "core_dumped"},	{RP_PF_TRUNC, "truncated"},
+	{RP_PF_PLACEHOLDER, "placeholder"}, {RP_PF_THREAD_EXEC, "thread_exec"},
+};
+
+void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model *m,
+			const struct rp_proc *p)
+{
+	struct row r;
+	bool first = true;
+
+	proc_row(m, p, &r);
+	row_json(f, t, &r);
+	json_u64(f, "end_ns", p->flags & RP_PF_EXITED, p->end_ns);
+	fprintf(f, ",\"status\":\"%s\",\"flags\":[", rp_proc_status(p));
+	for (size_t i = 0; i < sizeof(proc_flags) / sizeof(proc_flags[0]); i++) {
+		if (p->flags & proc_flags[i].flag) {
+			fprintf(f, "%s\"%s\"", first ? "" : ",", proc_flags[i].name);
+			first = false;
+		}
+	}
+	fprintf(f, "],\"reparent_pid\":");
+	if (p->flags & RP_PF_REPARENTED)
+		fprintf(f, "%" PRIu32, p->reparent_pid);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"nexec\":%" PRIu32 ",\"nfail\":%" PRIu32 ",\"children\":%" PRIu32
+		   ",\"execs\":[",
+		p->nexec, p->nfail, p->nchildren);
+	first = true;
+	for (uint32_t i = p->exec_first; i != RP_NONE;) {
+		const struct rp_exec *x = rp_model__exec(m, i);
+		const char *en = x->ret < 0 ? rp_errno_name(x->ret) : NULL;
+
+		fprintf(f, "%s{\"ts_ns\":", first ? "" : ",");
+		if (x->flags & RP_XF_SNAPSHOT)
+			fputs("null", f);
+		else
+			fprintf(f, "%" PRIu64, x->ts_ns);
+		fprintf(f, ",\"ret\":%" PRId32 ",\"errno\":", x->ret);
+		if (en)
+			fprintf(f, "\"%s\"", en);
+		else
+			fputs("null", f);
+		fputs(",\"comm\":", f);
+		rp_fput_json_str(f, x->comm, strlen(x->comm));
+		fputs(",\"filename\":", f);
+		rp_fput_json_str(f, x->filename.ptr, x->filename.len);
+		fputs(",\"argv\":", f);
+		rp_fput_json_argv(f, &x->argv);
+		fputs(",\"cwd\":", f);
+		rp_fput_json_str(f, x->cwd.ptr, x->cwd.len);
+		fprintf(f, ",\"truncated\":%s,\"snapshot\":%s}",
+			x->flags & TRUNC_FLAGS ? "true" : "false",
+			x->flags & RP_XF_SNAPSHOT ? "true" : "false");
+		first = false;
+		i = x->next;
+	}
+	fputs("]}\n", f);
+}
+
+void rp_print_proc_csv(FILE *f, const struct rp_trace *t, const struct rp_model *m,
+		       const struct rp_proc *p)
+{
+	struct row r;
+
+	proc_row(m, p, &r);
+	row_csv(f, t, &r);
+}
+
+/* ---- messages ------------------------------------------------------- */
+
+void rp_open_error_str(char *buf, size_t len, const char *path, int err)
+{
+	const struct etr_open_error *oe = etr_reader__open_error();
+
+	if (err == EINVAL && oe->kind == ETR_PROB_BAD_MAGIC)
+		snprintf(buf, len, "%s: not an execrec trace (no .etr magic at byte 0)", path);
+	else if (err == ENOTSUP)
+		snprintf(buf, len,
+			 "%s: trace format version %u.%u is newer than this execrec reads "
+			 "(%u.x): a newer execrec is needed",
+			 path, oe->file_major, oe->file_minor, ETR_VERSION_MAJOR);
+	else if (err == EBADMSG)
+		snprintf(buf, len, "%s: unreadable trace header at byte %" PRIu64 ": %s", path,
+			 oe->offset, etr_problem__str(oe->kind));
+	else
+		snprintf(buf, len, "%s: %s", path, strerror(err));
+}
+
+/* snprintf at *off, never past @len. */
+__attribute__((format(printf, 4, 5))) static void app(char *buf, size_t len, size_t *off,
+						      const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += (size_t)n;
+}
+
+bool rp_trace__damage_str(const struct rp_trace *t, char *buf, size_t len)
+{
+	size_t n = rp_trace__problem_count(t), off = 0;
+	const struct etr_problem *p = rp_trace__problem(t, 0);
+	struct etr_reader_stats rs;
+	bool clean = rp_trace__ended_cleanly(t);
+
+	buf[0] = '\0';
+	if (!n && clean)
+		return false;
+	etr_reader__stats(rp_trace__reader(t), &rs);
+	if (!p) {
+		app(buf, len, &off,
+		    "at byte %" PRIu64 ": no end record: the recording did not finish cleanly "
+		    "(killed, or still being written)",
+		    rs.bytes_read);
+		return true;
+	}
+	app(buf, len, &off, "at byte %" PRIu64 ": %s", p->offset, etr_problem__str(p->kind));
+	if (p->kind == ETR_PROB_TRUNCATED)
+		app(buf, len, &off, " (the file ends inside a chunk)");
+	if (rs.bad_chunks)
+		app(buf, len, &off, "; %" PRIu64 " damaged chunk%s skipped", rs.bad_chunks,
+		    rs.bad_chunks == 1 ? "" : "s");
+	if (n > 1)
+		app(buf, len, &off, "; %zu more problem%s", n - 1, n == 2 ? "" : "s");
+	if (!clean && p->kind != ETR_PROB_TRUNCATED)
+		app(buf, len, &off, "; no end record");
+	return true;
+}
+
+bool rp_want_color(int fd, const char *mode)
+{
+	const char *e;
+
+	if (mode && !strcmp(mode, "always"))
+		return true;
+	if (mode && !strcmp(mode, "never"))
+		return false;
+	e = getenv("NO_COLOR");
+	if (e && *e)
+		return false;
+	e = getenv("TERM");
+	if (e && !strcmp(e, "dumb"))
+		return false;
+	return isatty(fd);
+}
