@@ -1,0 +1,915 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uprobe and usdt probes: the functions in an ELF file's symbol tables
+ * (.symtab and .dynsym) and the SystemTap SDT notes (.note.stapsdt), for a
+ * binary and the libraries it loads, found the way ld.so finds them.
+ *
+ * Reading ELF needs libelf; without it (HAVE_LIBELF undefined) binaries are
+ * refused with -ENOTSUP and the rest of the library works unchanged.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifdef HAVE_LIBELF
+#include <gelf.h>
+#include <libelf.h>
+#endif
+
+#define MAX_LIBDIRS 256
+#define LDCONF_DEPTH 8
+
+/* ------------------------------------------------------------------ */
+/* Library folders                                                     */
+/* ------------------------------------------------------------------ */
+
+static void add_libdir(struct probe_src *src, const char *dir, size_t len)
+{
+	const char **n;
+	const char *s;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	if (!len || dir[0] != '/' || src->nr_libdirs >= MAX_LIBDIRS)
+		return;
+	for (size_t i = 0; i < src->nr_libdirs; i++) {
+		if (strlen(src->libdirs[i]) == len && !memcmp(src->libdirs[i], dir, len))
+			return;
+	}
+	s = arena_strndup(&src->strs, dir, len);
+	n = realloc(src->libdirs, (src->nr_libdirs + 1) * sizeof(*n));
+	if (!s || !n) {
+		free(n == src->libdirs ? NULL : n);
+		return;
+	}
+	src->libdirs = n;
+	src->libdirs[src->nr_libdirs++] = s;
+}
+
+/* /etc/ld.so.conf: a folder per line, "include GLOB" lines, '#' comments. */
+static void parse_ldconf(struct probe_src *src, const char *path, int depth)
+{
+	char *buf, *p, *eol;
+	size_t len;
+
+	if (depth > LDCONF_DEPTH || read_file(path, PROBES_SMALL_FILE_MAX, &buf, &len))
+		return;
+	for (p = buf; p < buf + len; p = eol + 1) {
+		char *hash, *end;
+
+		eol = memchr(p, '\n', (size_t)(buf + len - p));
+		if (!eol)
+			eol = buf + len;
+		*eol = '\0';
+		hash = strchr(p, '#');
+		if (hash)
+			*hash = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			*--end = '\0';
+		if (!strncmp(p, "include", 7) && (p[7] == ' ' || p[7] == '\t')) {
+			char pat[PATH_MAX];
+			glob_t g;
+
+			p += 8;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '/')
+				snprintf(pat, sizeof(pat), "%s", p);
+			else
+				snprintf(pat, sizeof(pat), "/etc/%s", p);
+			if (!glob(pat, 0, NULL, &g)) {
+				for (size_t i = 0; i < g.gl_pathc; i++)
+					parse_ldconf(src, g.gl_pathv[i], depth + 1);
+				globfree(&g);
+			}
+		} else if (*p == '/') {
+			add_libdir(src, p, strlen(p));
+		}
+	}
+	free(buf);
+}
+
+static void load_libdirs(struct probe_src *src)
+{
+	static const char *const defaults[] = {"/lib64", "/usr/lib64", "/lib", "/usr/lib"};
+
+	if (src->libdirs_done)
+		return;
+	src->libdirs_done = true;
+	parse_ldconf(src, "/etc/ld.so.conf", 0);
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		add_libdir(src, defaults[i], strlen(defaults[i]));
+}
+
+static bool is_file(const char *path, int mode)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, mode);
+}
+
+int elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size)
+{
+	static const char *const forms[] = {"%s/%s", "%s/%s.so", "%s/lib%s.so"};
+	const char *path_env = getenv("PATH");
+	char try[PATH_MAX];
+
+	if (strchr(name, '/')) {
+		if ((size_t)snprintf(buf, size, "%s", name) >= size)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	if (!path_env || !*path_env)
+		path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (const char *p = path_env; *p;) {
+		size_t n = strcspn(p, ":");
+
+		if (n) {
+			snprintf(try, sizeof(try), "%.*s/%s", (int)n, p, name);
+			if (is_file(try, X_OK))
+				goto found;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	/* a library: "libc.so.6", "libc.so", or as bpftrace takes it, "libc" */
+	load_libdirs(src);
+	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		for (size_t i = 0; i < src->nr_libdirs; i++) {
+			snprintf(try, sizeof(try), forms[f], src->libdirs[i], name);
+			if (is_file(try, R_OK))
+				goto found;
+		}
+	}
+	for (size_t f = 1; f < sizeof(forms) / sizeof(forms[0]); f++) {
+		for (size_t i = 0; i < src->nr_libdirs; i++) {
+			char pat[PATH_MAX + 4];
+			glob_t g;
+
+			snprintf(pat, sizeof(pat), forms[f], src->libdirs[i], name);
+			strcat(pat, ".*");
+			if (glob(pat, 0, NULL, &g))
+				continue;
+			snprintf(try, sizeof(try), "%s", g.gl_pathv[0]);
+			globfree(&g);
+			goto found;
+		}
+	}
+	return -ENOENT;
+found:
+	if ((size_t)snprintf(buf, size, "%s", try) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+bool elf_root_has(const struct probe_src *src, int root, uint32_t file)
+{
+	const struct elf_root *r;
+
+	if (root < 0 || (uint32_t)root >= src->nr_roots)
+		return false;
+	r = &src->roots[root];
+	for (uint32_t i = 0; i < r->nr_files; i++) {
+		if (r->files[i] == file)
+			return true;
+	}
+	return false;
+}
+
+void elf_free(struct probe_src *src)
+{
+	for (uint32_t i = 0; i < src->nr_files; i++)
+		free(src->files[i].deps);
+	free(src->files);
+	for (uint32_t i = 0; i < src->nr_roots; i++)
+		free(src->roots[i].files);
+	free(src->roots);
+	free(src->syms);
+	free(src->notes);
+	free(src->libdirs);
+}
+
+#ifdef HAVE_LIBELF
+
+/* ------------------------------------------------------------------ */
+/* Reading one file                                                    */
+/* ------------------------------------------------------------------ */
+
+/* What a file needs, gathered while it is open. */
+struct needs {
+	char **names;
+	size_t nr;
+	char *rpath;
+	char *runpath;
+	char *interp;
+	unsigned char cls;
+	unsigned machine;
+};
+
+static void needs_free(struct needs *n)
+{
+	for (size_t i = 0; i < n->nr; i++)
+		free(n->names[i]);
+	free(n->names);
+	free(n->rpath);
+	free(n->runpath);
+	free(n->interp);
+	memset(n, 0, sizeof(*n));
+}
+
+static int add_sym(struct probe_src *src, uint32_t file, const char *sym, uint64_t addr,
+		   uint64_t size)
+{
+	char name[PROBES_NAME_MAX + 1];
+	int n;
+
+	n = snprintf(name, sizeof(name), "%s:%s", src->files[file].path, sym);
+	if (n < 0 || (size_t)n >= sizeof(name))
+		return 0;
+	if (src->nr_syms == src->cap_syms) {
+		size_t cap = src->cap_syms ? src->cap_syms * 2 : 1024;
+		struct elf_sym *ns = realloc(src->syms, cap * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		src->syms = ns;
+		src->cap_syms = cap;
+	}
+	src->syms[src->nr_syms].addr = addr;
+	src->syms[src->nr_syms].size = size;
+	src->nr_syms++;
+	return plist_add(src, PROBE_UPROBE, name, (size_t)n, file, (uint32_t)(src->nr_syms - 1));
+}
+
+static int read_symbols(struct probe_src *src, uint32_t file, Elf *e)
+{
+	Elf_Scn *scn = NULL;
+	int err = 0;
+
+	while (!err && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		if (sh.sh_type == SHT_NOBITS || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		n = data->d_size / sh.sh_entsize;
+		for (size_t i = 0; i < n && !err; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type;
+
+			if (!gelf_getsym(data, (int)i, &sym))
+				break;
+			type = GELF_ST_TYPE(sym.st_info);
+			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
+			    !sym.st_value)
+				continue;
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			err = add_sym(src, file, name, sym.st_value, sym.st_size);
+		}
+	}
+	return err;
+}
+
+/* A C string inside [p, end), or NULL. */
+static const char *note_str(const char **p, const char *end)
+{
+	const char *s = *p, *nul;
+
+	if (s >= end)
+		return NULL;
+	nul = memchr(s, '\0', (size_t)(end - s));
+	if (!nul)
+		return NULL;
+	*p = nul + 1;
+	return s;
+}
+
+/*
+ * .note.stapsdt: notes named "stapsdt" of type 3, whose descriptor is
+ * three addresses (the probe, the .stapsdt.base link-time address, the
+ * semaphore) then provider, name and argument strings.
+ */
+static int read_notes(struct probe_src *src, uint32_t file, Elf *e, size_t shstrndx)
+{
+	size_t asz = gelf_getclass(e) == ELFCLASS32 ? 4 : 8;
+	Elf_Scn *scn = NULL;
+	int err = 0;
+
+	while (!err && (scn = elf_nextscn(e, scn))) {
+		const char *secname;
+		Elf_Data *data;
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+		size_t off = 0, next, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		secname = elf_strptr(e, shstrndx, sh.sh_name);
+		if (!secname || strcmp(secname, ".note.stapsdt"))
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			continue;
+		while (!err && (next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const char *d = (const char *)data->d_buf + desc_off, *dend, *q;
+			const char *prov, *pname, *args;
+			uint64_t addr[3] = {0, 0, 0};
+			char name[PROBES_NAME_MAX + 1];
+			int n;
+
+			off = next;
+			if (nh.n_type != 3 || nh.n_namesz != 8 ||
+			    memcmp((const char *)data->d_buf + name_off, "stapsdt", 8) ||
+			    nh.n_descsz < 3 * asz)
+				continue;
+			dend = d + nh.n_descsz;
+			for (int i = 0; i < 3; i++) {
+				if (asz == 8) {
+					memcpy(&addr[i], d + 8 * i, 8);
+				} else {
+					uint32_t a;
+
+					memcpy(&a, d + 4 * i, 4);
+					addr[i] = a;
+				}
+			}
+			q = d + 3 * asz;
+			prov = note_str(&q, dend);
+			pname = note_str(&q, dend);
+			args = note_str(&q, dend);
+			if (!prov || !pname || !*prov || !*pname)
+				continue;
+			n = snprintf(name, sizeof(name), "%s:%s:%s", src->files[file].path, prov,
+				     pname);
+			if (n < 0 || (size_t)n >= sizeof(name))
+				continue;
+			if (src->nr_notes == src->cap_notes) {
+				size_t cap = src->cap_notes ? src->cap_notes * 2 : 64;
+				struct usdt_note *nn = realloc(src->notes, cap * sizeof(*nn));
+
+				if (!nn)
+					return -ENOMEM;
+				src->notes = nn;
+				src->cap_notes = cap;
+			}
+			src->notes[src->nr_notes].pc = addr[0];
+			src->notes[src->nr_notes].base = addr[1];
+			src->notes[src->nr_notes].semaphore = addr[2];
+			src->notes[src->nr_notes].args = arena_strdup(&src->strs, args ? args : "");
+			if (!src->notes[src->nr_notes].args)
+				return -ENOMEM;
+			src->nr_notes++;
+			/* one name may have several sites: the list keeps one
+			 * line per name, the first site's details */
+			err = plist_add(src, PROBE_USDT, name, (size_t)n, file,
+					(uint32_t)(src->nr_notes - 1));
+		}
+	}
+	return err;
+}
+
+static int push_name(struct needs *n, const char *s)
+{
+	char **nn, *c;
+
+	if (n->nr >= PROBES_MAX_FILES)
+		return 0;
+	c = strdup(s);
+	nn = realloc(n->names, (n->nr + 1) * sizeof(*nn));
+	if (!c || !nn) {
+		free(c);
+		if (nn)
+			n->names = nn;
+		return -ENOMEM;
+	}
+	n->names = nn;
+	n->names[n->nr++] = c;
+	return 0;
+}
+
+static int read_needs(Elf *e, struct needs *n)
+{
+	Elf_Scn *scn = NULL;
+	size_t phnum = 0, rawlen;
+	const char *raw = elf_rawfile(e, &rawlen);
+	int err = 0;
+
+	while (!err && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		for (size_t i = 0; i < data->d_size / sh.sh_entsize && !err; i++) {
+			GElf_Dyn dyn;
+			const char *s;
+
+			if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag == DT_NULL)
+				break;
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_RUNPATH)
+				continue;
+			s = elf_strptr(e, sh.sh_link, dyn.d_un.d_val);
+			if (!s)
+				continue;
+			if (dyn.d_tag == DT_NEEDED)
+				err = push_name(n, s);
+			else if (dyn.d_tag == DT_RPATH && !n->rpath)
+				n->rpath = strdup(s);
+			else if (dyn.d_tag == DT_RUNPATH && !n->runpath)
+				n->runpath = strdup(s);
+		}
+	}
+	/* the interpreter (ld.so) is mapped into every process too */
+	if (!err && raw && !elf_getphdrnum(e, &phnum)) {
+		for (size_t i = 0; i < phnum; i++) {
+			GElf_Phdr ph;
+
+			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_INTERP)
+				continue;
+			if (ph.p_offset < rawlen && ph.p_filesz <= rawlen - ph.p_offset &&
+			    ph.p_filesz > 1 && ph.p_filesz < PATH_MAX &&
+			    memchr(raw + ph.p_offset, '\0', ph.p_filesz))
+				n->interp = strdup(raw + ph.p_offset);
+			break;
+		}
+	}
+	return err;
+}
+
+/* Whether @path is an ELF file of the class and machine wanted. */
+static bool elf_matches(const char *path, unsigned char cls, unsigned machine)
+{
+	unsigned char id[20];
+	uint16_t m;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = read(fd, id, sizeof(id)) == (ssize_t)sizeof(id) && !memcmp(id, ELFMAG, SELFMAG) &&
+	     id[EI_CLASS] == cls;
+	close(fd);
+	if (!ok)
+		return false;
+	memcpy(&m, id + 18, 2);
+	if (id[EI_DATA] == ELFDATA2MSB)
+		m = __builtin_bswap16(m);
+	/* the host is little-endian or big-endian: compare as the file says */
+	return m == machine || __builtin_bswap16(m) == machine;
+}
+
+/* Try each folder of a colon list ("$ORIGIN" expanded) for @name. */
+static bool search_list(const char *list, const char *origin, const char *name,
+			const struct needs *n, char *out, size_t size)
+{
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ":");
+		char dir[PATH_MAX];
+
+		if (len && len < sizeof(dir)) {
+			memcpy(dir, p, len);
+			dir[len] = '\0';
+			if (!strncmp(dir, "$ORIGIN", 7) || !strncmp(dir, "${ORIGIN}", 9)) {
+				const char *rest = dir + (dir[1] == '{' ? 9 : 7);
+				char tmp[PATH_MAX];
+
+				if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s", origin, rest) >= sizeof(tmp))
+					goto next;
+				memcpy(dir, tmp, strlen(tmp) + 1);
+			}
+			if ((size_t)snprintf(out, size, "%s/%s", dir, name) < size &&
+			    elf_matches(out, n->cls, n->machine))
+				return true;
+		}
+next:
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	return false;
+}
+
+/* ld.so's order (ld.so(8)): DT_RPATH unless there is a DT_RUNPATH,
+ * LD_LIBRARY_PATH, DT_RUNPATH, then the configured and default folders. */
+static bool resolve_lib(struct probe_src *src, const char *from, const char *name,
+			const struct needs *n, char *out, size_t size)
+{
+	char origin[PATH_MAX];
+	const char *slash;
+
+	if (strchr(name, '/')) {
+		snprintf(out, size, "%s", name);
+		return elf_matches(out, n->cls, n->machine);
+	}
+	slash = strrchr(from, '/');
+	snprintf(origin, sizeof(origin), "%.*s", slash ? (int)(slash - from) : 1,
+		 slash ? from : ".");
+	if (!n->runpath && search_list(n->rpath, origin, name, n, out, size))
+		return true;
+	if (search_list(getenv("LD_LIBRARY_PATH"), origin, name, n, out, size))
+		return true;
+	if (search_list(n->runpath, origin, name, n, out, size))
+		return true;
+	load_libdirs(src);
+	for (size_t i = 0; i < src->nr_libdirs; i++) {
+		snprintf(out, size, "%s/%s", src->libdirs[i], name);
+		if (elf_matches(out, n->cls, n->machine))
+			return true;
+	}
+	return false;
+}
+
+/* Open @path as ELF. 0, or -errno (-ENOEXEC: not ELF). */
+static int open_elf(const char *path, int *ret_fd, Elf **ret_elf, struct stat *ret_st)
+{
+	Elf *e;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, ret_st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (S_ISDIR(ret_st->st_mode) || !S_ISREG(ret_st->st_mode)) {
+		close(fd);
+		return S_ISDIR(ret_st->st_mode) ? -EISDIR : -ENOEXEC;
+	}
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		elf_end(e);
+		close(fd);
+		return -ENOEXEC;
+	}
+	*ret_fd = fd;
+	*ret_elf = e;
+	return 0;
+}
+
+/* Open, index and list one file, once. Returns its index, or -errno. */
+static int add_file(struct probe_src *src, const char *path)
+{
+	struct elf_file *f;
+	GElf_Ehdr eh;
+	struct stat st;
+	size_t shstrndx;
+	Elf *e;
+	int fd, err;
+	uint32_t idx;
+
+	err = open_elf(path, &fd, &e, &st);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < src->nr_files; i++) {
+		if (src->files[i].dev == st.st_dev && src->files[i].ino == st.st_ino) {
+			err = (int)i;
+			goto out;
+		}
+	}
+	if (src->nr_files >= PROBES_MAX_FILES) {
+		err = -E2BIG;
+		goto out;
+	}
+	if (!gelf_getehdr(e, &eh) || elf_getshdrstrndx(e, &shstrndx)) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	f = realloc(src->files, (src->nr_files + 1) * sizeof(*f));
+	if (!f) {
+		err = -ENOMEM;
+		goto out;
+	}
+	src->files = f;
+	idx = src->nr_files;
+	f = &src->files[idx];
+	memset(f, 0, sizeof(*f));
+	f->path = arena_strdup(&src->strs, path);
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	if (!f->path) {
+		err = -ENOMEM;
+		goto out;
+	}
+	src->nr_files++;
+	err = read_symbols(src, idx, e);
+	if (!err)
+		err = read_notes(src, idx, e, shstrndx);
+	if (!err)
+		err = (int)idx;
+out:
+	elf_end(e);
+	close(fd);
+	return err;
+}
+
+/* What file @idx loads: DT_NEEDED, RPATH, RUNPATH, PT_INTERP. */
+static int file_needs(struct probe_src *src, uint32_t idx, struct needs *n)
+{
+	GElf_Ehdr eh;
+	struct stat st;
+	Elf *e;
+	int fd, err;
+
+	err = open_elf(src->files[idx].path, &fd, &e, &st);
+	if (err)
+		return err;
+	if (gelf_getehdr(e, &eh)) {
+		n->cls = eh.e_ident[EI_CLASS];
+		n->machine = eh.e_machine;
+		err = read_needs(e, n);
+	} else {
+		err = -ENOEXEC;
+	}
+	elf_end(e);
+	close(fd);
+	return err;
+}
+
+static int add_dep(struct elf_file *f, uint32_t dep)
+{
+	uint32_t *n;
+
+	for (uint32_t i = 0; i < f->nr_deps; i++) {
+		if (f->deps[i] == dep)
+			return 0;
+	}
+	n = realloc(f->deps, (f->nr_deps + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	f->deps = n;
+	f->deps[f->nr_deps++] = dep;
+	return 0;
+}
+
+/* A file and, breadth first, everything it loads. */
+static int add_tree(struct probe_src *src, const char *path, uint32_t *ret_idx)
+{
+	uint32_t *queue, qlen = 0, qcap = 4 * PROBES_MAX_FILES;
+	struct needs n = {0};
+	int idx, err = 0;
+
+	idx = add_file(src, path);
+	if (idx < 0)
+		return idx;
+	*ret_idx = (uint32_t)idx;
+	queue = malloc(sizeof(*queue) * qcap);
+	if (!queue)
+		return -ENOMEM;
+	queue[qlen++] = (uint32_t)idx;
+	for (uint32_t q = 0; q < qlen && !err; q++) {
+		uint32_t cur = queue[q];
+		char found[PATH_MAX];
+
+		if (src->files[cur].walked)
+			continue;
+		src->files[cur].walked = true;
+		needs_free(&n);
+		if (file_needs(src, cur, &n))
+			continue;
+		if (n.interp)
+			err = push_name(&n, n.interp);
+		for (size_t i = 0; i < n.nr && !err; i++) {
+			int dep;
+
+			if (!resolve_lib(src, src->files[cur].path, n.names[i], &n, found,
+					 sizeof(found)))
+				continue; /* ld.so would fail too; list what is there */
+			dep = add_file(src, found);
+			if (dep < 0)
+				continue;
+			err = add_dep(&src->files[cur], (uint32_t)dep);
+			if (!err && !src->files[dep].walked && qlen < qcap)
+				queue[qlen++] = (uint32_t)dep;
+		}
+	}
+	needs_free(&n);
+	free(queue);
+	return err;
+}
+
+/* A new root over @files and (with @closure) what they load. */
+static int new_root(struct probe_src *src, const uint32_t *files, uint32_t nr, bool closure)
+{
+	struct elf_root *roots, *r;
+	uint32_t cap = nr + 16;
+	uint32_t *v;
+
+	roots = realloc(src->roots, (src->nr_roots + 1) * sizeof(*roots));
+	if (!roots)
+		return -ENOMEM;
+	src->roots = roots;
+	v = malloc(cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, files, nr * sizeof(*v));
+	for (uint32_t i = 0; closure && i < nr; i++) {
+		const struct elf_file *f = &src->files[v[i]];
+
+		for (uint32_t j = 0; j < f->nr_deps; j++) {
+			bool have = false;
+
+			for (uint32_t k = 0; k < nr && !have; k++)
+				have = v[k] == f->deps[j];
+			if (have)
+				continue;
+			if (nr == cap) {
+				uint32_t *nv = realloc(v, (cap *= 2) * sizeof(*nv));
+
+				if (!nv) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			v[nr++] = f->deps[j];
+		}
+	}
+	r = &src->roots[src->nr_roots];
+	r->files = v;
+	r->nr_files = nr;
+	return (int)src->nr_roots++;
+}
+
+int elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
+{
+	uint32_t idx;
+	int err;
+
+	src->lists[PROBE_UPROBE].loaded = true;
+	src->lists[PROBE_USDT].loaded = true;
+	src->lists[PROBE_UPROBE].st.origin = PROBE_ORIGIN_ELF;
+	src->lists[PROBE_USDT].st.origin = PROBE_ORIGIN_ELF;
+	if (flags & PROBE_BIN_NO_LIBS) {
+		err = add_file(src, path);
+		idx = (uint32_t)err;
+	} else {
+		err = add_tree(src, path, &idx);
+	}
+	if (err < 0)
+		return err;
+	plist_sort(src, PROBE_UPROBE);
+	plist_sort(src, PROBE_USDT);
+	return new_root(src, &idx, 1, !(flags & PROBE_BIN_NO_LIBS));
+}
+
+int elf_add_pid(struct probe_src *src, pid_t pid)
+{
+	char path[64], line[PATH_MAX + 256];
+	uint32_t *files = NULL, nr = 0;
+	FILE *f;
+	int err = 0;
+
+	src->lists[PROBE_UPROBE].loaded = true;
+	src->lists[PROBE_USDT].loaded = true;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	/* the mapped files with code: the executable comes first in maps */
+	while (fgets(line, sizeof(line), f) && !err) {
+		char perms[8], *file, *nl;
+		int idx;
+
+		if (sscanf(line, "%*s %7s %*s %*s %*s", perms) != 1 || !strchr(perms, 'x'))
+			continue;
+		file = strchr(line, '/');
+		if (!file)
+			continue;
+		nl = strchr(file, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strstr(file, " (deleted)"))
+			continue;
+		idx = add_file(src, file);
+		if (idx < 0)
+			continue;
+		if (!(nr & (nr + 1)) || !files) {
+			uint32_t *nf = realloc(files, (nr + 1) * 2 * sizeof(*nf));
+
+			if (!nf) {
+				err = -ENOMEM;
+				break;
+			}
+			files = nf;
+		}
+		files[nr++] = (uint32_t)idx;
+	}
+	fclose(f);
+	if (!err && !nr)
+		err = -ENOENT;
+	if (!err) {
+		plist_sort(src, PROBE_UPROBE);
+		plist_sort(src, PROBE_USDT);
+		err = new_root(src, files, nr, false);
+	}
+	free(files);
+	return err;
+}
+
+/* "-4@%edi", "8@-16(%rbp)", "4@$5": size (negative = signed) '@' operand. */
+static int usdt_args(const char *args, struct probe_detail *d)
+{
+	const char *p = args;
+	unsigned i = 0;
+
+	while (*p) {
+		const char *end, *at;
+		struct probe_arg *a;
+		char name[16], type[16];
+		long sz;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		end = p + strcspn(p, " ");
+		a = detail_add_arg(d);
+		if (!a)
+			return -ENOMEM;
+		snprintf(name, sizeof(name), "arg%u", i++);
+		a->name = strdup(name);
+		a->decl = strndup(p, (size_t)(end - p));
+		at = memchr(p, '@', (size_t)(end - p));
+		sz = at ? strtol(p, NULL, 10) : 0;
+		if (sz && labs(sz) <= 8 && (labs(sz) & (labs(sz) - 1)) == 0) {
+			a->size = (int)labs(sz);
+			a->is_signed = sz < 0;
+			snprintf(type, sizeof(type), "%sint%ld_t", sz < 0 ? "" : "u", labs(sz) * 8);
+			a->type = strdup(type);
+		} else {
+			a->type = strdup("?");
+		}
+		if (!a->name || !a->decl || !a->type)
+			return -ENOMEM;
+		p = end;
+	}
+	return 0;
+}
+
+int elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
+{
+	if (p->type == PROBE_UPROBE && p->aux < src->nr_syms) {
+		d->addr = src->syms[p->aux].addr;
+		d->size = src->syms[p->aux].size;
+		return 0;
+	}
+	if (p->type == PROBE_USDT && p->aux < src->nr_notes) {
+		d->addr = src->notes[p->aux].pc;
+		d->semaphore = src->notes[p->aux].semaphore;
+		return usdt_args(src->notes[p->aux].args, d);
+	}
+	return 0;
+}
+
+#else /* !HAVE_LIBELF */
+
+int elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
+{
+	(void)path;
+	(void)flags;
+	src->lists[PROBE_UPROBE].st.err = -ENOTSUP;
+	src->lists[PROBE_USDT].st.err = -ENOTSUP;
+	return -ENOTSUP;
+}
+
+int elf_add_pid(struct probe_src *src, pid_t pid)
+{
+	return elf_add_binary(src, NULL, (unsigned)pid);
+}
+
+int elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
+{
+	(void)src;
+	(void)p;
+	(void)d;
+	return 0;
+}
+
+#endif
