@@ -637,7 +637,9 @@ int cmd_record(int argc, char **argv)
 	int gate = -1, fd = -1, wstatus = 0, ret = 1, err, i;
 	uint64_t start, deadline = 0, next_status = 0, next_sweep = 0, prev_ev = 0, prev_ns = 0;
 	uint32_t end_status = 0;
+	uint64_t t_start;
 
+	t_start = now_ns(CLOCK_MONOTONIC);
 	if (parse_args(argc, argv, &c))
 		return 2;
 	show = !c.quiet && isatty(STDERR_FILENO);
@@ -803,8 +805,11 @@ int cmd_record(int argc, char **argv)
 
 		recorder__stats(r, &s);
 		fmt_bytes(b, sizeof(b), s.bytes_written);
-		fprintf(stderr, PROG ": %" PRIu64 " events, %" PRIu64 " lost, %s written to %s\n",
-			s.events, s.lost, b, c.output);
+		fprintf(stderr,
+			PROG ": %" PRIu64 " events, %" PRIu64 " lost, %s written to %s "
+			     "(ready %.2f s after start)\n",
+			s.events, s.lost, b, c.output,
+			s.ready_ns > t_start ? (s.ready_ns - t_start) / 1e9 : 0.0);
 	}
 	if (child > 0) {
 		/* the recording ended early (error, size limit, second signal):
