@@ -311,8 +311,10 @@ static void load_blacklist(struct probe_src *src, const char ***ret_v, size_t *r
 
 /* Symbols the kernel adds around functions that are not functions one
  * would probe: padding before each function, CFI stubs, static calls. */
-static bool ksym_is_func(const struct probe_ksym *k)
+bool probe_ksym__is_func(const struct probe_ksym *k)
 {
+	if (!k)
+		return false;
 	if (k->type != 't' && k->type != 'T' && k->type != 'w' && k->type != 'W')
 		return false;
 	return strncmp(k->name, "__pfx_", 6) && strncmp(k->name, "__cfi_", 6) &&
@@ -445,7 +447,7 @@ static int load_kprobes(struct probe_src *src)
 		st->path = src->o.kallsyms ? src->o.kallsyms : "/proc/kallsyms";
 		err = live_ksyms(src);
 		for (size_t i = 0; i < src->nr_ksyms && !err; i++) {
-			if (ksym_is_func(&src->ksyms[i]))
+			if (probe_ksym__is_func(&src->ksyms[i]))
 				err = plist_add(src, PROBE_KPROBE, src->ksyms[i].name,
 						strlen(src->ksyms[i].name), 0, 0);
 		}

@@ -350,6 +350,15 @@ static bool perf_supported(uint32_t type, uint64_t config)
 	return errno == EACCES || errno == EPERM || errno == EBUSY;
 }
 
+static const struct perf_ev *perf_event_of(const struct probe *p)
+{
+	if (p->type == PROBE_SOFTWARE && p->aux < sizeof(sw_events) / sizeof(sw_events[0]))
+		return &sw_events[p->aux];
+	if (p->type == PROBE_HARDWARE && p->aux < sizeof(hw_events) / sizeof(hw_events[0]))
+		return &hw_events[p->aux];
+	return NULL;
+}
+
 static int load_perf(struct probe_src *src, enum probe_type type)
 {
 	struct plist *l = &src->lists[type];
@@ -689,6 +698,14 @@ bool probe_pattern__match(const struct probe_pattern *p, const struct probe_src 
 
 	if (!p || !probe || !probe_pattern__wants(p, probe->type))
 		return false;
+	if (probe->type == PROBE_SOFTWARE || probe->type == PROBE_HARDWARE) {
+		/* "software:cs" means context-switches, as in perf and bpftrace */
+		const struct perf_ev *ev = perf_event_of(probe);
+
+		if (ev && ev->alias && (p->bare ? match_bare(p, probe->type, ev->alias)
+						: probe_glob(p->name_pat, ev->alias)))
+			return true;
+	}
 	if (p->bare)
 		return match_bare(p, probe->type, probe->name);
 	if ((probe->type != PROBE_UPROBE && probe->type != PROBE_USDT) || !p->bin)
@@ -927,12 +944,8 @@ int probe_src__detail(struct probe_src *src, const struct probe *p,
 		break;
 	case PROBE_SOFTWARE:
 	case PROBE_HARDWARE:
-		if (p->type == PROBE_SOFTWARE && p->aux < sizeof(sw_events) / sizeof(sw_events[0]))
-			ev = &sw_events[p->aux];
-		else if (p->type == PROBE_HARDWARE &&
-			 p->aux < sizeof(hw_events) / sizeof(hw_events[0]))
-			ev = &hw_events[p->aux];
-		else
+		ev = perf_event_of(p);
+		if (!ev)
 			break;
 		d->perf_type = p->type == PROBE_SOFTWARE ? PERF_TYPE_SOFTWARE : PERF_TYPE_HARDWARE;
 		d->perf_config = ev->config;

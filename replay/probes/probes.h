@@ -252,6 +252,9 @@ struct probe_ksym {
 /* /proc/kallsyms, live sources only (-ENODATA for a trace). Module
  * symbols included. The array lives as long as @src. */
 int probe_src__ksyms(struct probe_src *src, const struct probe_ksym **ret_syms, size_t *ret_cnt);
+/* Whether a symbol is a function one could probe: text, and not the
+ * __pfx_/__cfi_ padding or static-call trampolines the kernel adds. */
+bool probe_ksym__is_func(const struct probe_ksym *sym);
 
 /* ------------------------------------------------------------------ */
 /* BTF stored in a trace                                               */
