@@ -169,6 +169,18 @@ struct linux_binprm {
 	const char *filename;
 } __attribute__((preserve_access_index));
 
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+/* The context of an iter/task program. */
+struct bpf_iter__task {
+	struct bpf_iter_meta *meta;
+	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
 /* Only probed for with bpf_core_field_exists(): since Linux 6.16 the exit
  * tracepoint passes group_dead, and this type grew the field with it. */
 struct trace_event_raw_sched_process_exit {

@@ -115,4 +115,12 @@ struct er_exit {
 	__u32 pad;
 };
 
+/* One process from the iter/task program: what /proc gives only to the
+ * clock tick, exactly, for the snapshot of processes already running. */
+struct er_snap {
+	__u32 pid; /* tgid */
+	__u32 ppid;
+	__u64 start_ns; /* CLOCK_BOOTTIME, as in struct er_hdr */
+};
+
 #endif /* EXECREC_BPF_EXECREC_H */

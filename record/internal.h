@@ -34,9 +34,19 @@ const char *rec_tracefs(void);
 int btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_len);
 
 /* snapshot.c */
+/* Exact start times of running processes (from the BPF task iterator),
+ * sorted by pid. */
+struct rec_start {
+	uint32_t pid;
+	uint64_t start_ns;
+};
+
 /* Write a PROC record for each process in @pids, or for every process in
- * /proc when @pids is NULL.  Processes gone meanwhile are skipped. */
-int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n);
+ * /proc when @pids is NULL.  Processes gone meanwhile are skipped.  A
+ * process found in @starts (may be NULL) gets that start time, else the
+ * one /proc gives, exact to a clock tick. */
+int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n,
+		 const struct rec_start *starts, size_t nstarts);
 /* The processes @root started that are still alive, children before their
  * own children.  *ret_pids is malloc'ed. */
 int rec_descendants(pid_t root, pid_t **ret_pids, size_t *ret_n);

@@ -49,6 +49,7 @@ struct recorder {
 	uint64_t next_clock;
 	int err; /* first error of the sample callback */
 	uint64_t ready_ns;
+	bool have_iter; /* the task iterator loaded */
 
 	/* user-space rendering of one exec: the cwd and the failed-execveat
 	 * filename, which BPF hands over in raw form */
@@ -420,6 +421,28 @@ static int write_counter(struct recorder *r, uint64_t ts, const char *name, uint
 	return etr_writer__write_counter(r->w, &c);
 }
 
+static uint64_t recursion_misses(struct recorder *r)
+{
+	struct bpf_program *progs[] = {
+		r->skel->progs.handle_exec, r->skel->progs.handle_fork,
+		r->skel->progs.handle_exit, r->skel->progs.handle_execve_exit,
+		r->skel->progs.handle_execveat_exit,
+	};
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+		int fd = bpf_program__fd(progs[i]);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
 static int write_stats(struct recorder *r)
 {
 	uint64_t ts = rec_now(CLOCK_BOOTTIME);
@@ -436,6 +459,12 @@ static int write_stats(struct recorder *r)
 		if (err)
 			return err;
 	}
+	/* Runs of our programs the kernel skipped because another BPF
+	 * program was running on that CPU: events lost before any counter
+	 * of ours could see them. */
+	err = write_counter(r, ts, "lost.bpf_recursion", recursion_misses(r));
+	if (err)
+		return err;
 	/* Children of followed processes that the follow map had no room
 	 * for: their events are missing without any ring buffer loss. */
 	if (r->o.mode != RECORDER_SYSTEM) {
@@ -483,14 +512,50 @@ static int attach_all(struct recorder *r, enum recorder_problem *problem)
 	return 0;
 }
 
+/* Open the skeleton, size and configure it, load it. */
+static int open_and_load(struct recorder *r, const struct recorder_opts *opts, uint32_t max_args)
+{
+	uint32_t scratch;
+	uint64_t rec_max;
+
+	execrec_bpf__destroy(r->skel);
+	r->skel = execrec_bpf__open();
+	if (!r->skel)
+		return -errno;
+	if (!r->have_iter)
+		bpf_program__set_autoload(r->skel->progs.snapshot_tasks, false);
+	r->skel->rodata->cfg_follow = opts->mode != RECORDER_SYSTEM;
+	r->skel->rodata->cfg_threads = opts->threads;
+	r->skel->rodata->cfg_env = opts->env;
+	r->skel->rodata->cfg_max_args = max_args;
+
+	/* The scratch value holds the largest exec record plus the spare
+	 * room the failed-exec walk reads into (see strv_step()). */
+	scratch = sizeof(struct er_exec) + 2 * ER_PATH_MAX + 2 * max_args;
+	if (opts->env)
+		scratch += 2 * max_args;
+	bpf_map__set_value_size(r->skel->maps.scratch, scratch);
+	bpf_map__set_max_entries(r->skel->maps.scratch, r->ncpus);
+	/* Room for several records of the largest size, and for 100 ms of a
+	 * 60,000 events/s storm many times over. */
+	rec_max = sizeof(struct er_exec) + 2 * ER_PATH_MAX + max_args * (opts->env ? 2 : 1);
+	bpf_map__set_max_entries(r->skel->maps.events,
+				 pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8
+									  : RINGBUF_MIN));
+	/* Batch wakeups unless a live view wants every event at once. */
+	r->skel->rodata->cfg_wakeup_bytes =
+		opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
+
+	return execrec_bpf__load(r->skel);
+}
+
 struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 			       enum recorder_problem *ret_problem)
 {
 	enum recorder_problem problem = RECORDER_OK;
 	struct etr_writer_opts wo = {.sz = sizeof(wo)};
 	struct recorder *r;
-	uint32_t max_args, scratch;
-	uint64_t rec_max;
+	uint32_t max_args;
 	int err;
 
 	if (!opts || opts->sz < sizeof(*opts) || fd < 0) {
@@ -520,35 +585,14 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 	}
 
 	libbpf_set_print(getenv("EXECREC_DEBUG") ? libbpf_debug : libbpf_quiet);
-	r->skel = execrec_bpf__open();
-	if (!r->skel) {
-		err = -errno;
-		problem = RECORDER_LOAD;
-		goto err_free;
+	/* The task iterator (exact start times for the snapshot) is a nicety:
+	 * a kernel without iterators loads everything else. */
+	r->have_iter = true;
+	err = open_and_load(r, opts, max_args);
+	if (err) {
+		r->have_iter = false;
+		err = open_and_load(r, opts, max_args);
 	}
-	r->skel->rodata->cfg_follow = opts->mode != RECORDER_SYSTEM;
-	r->skel->rodata->cfg_threads = opts->threads;
-	r->skel->rodata->cfg_env = opts->env;
-	r->skel->rodata->cfg_max_args = max_args;
-
-	/* The scratch value holds the largest exec record plus the spare
-	 * room the failed-exec walk reads into (see strv_step()). */
-	scratch = sizeof(struct er_exec) + 2 * ER_PATH_MAX + 2 * max_args;
-	if (opts->env)
-		scratch += 2 * max_args;
-	bpf_map__set_value_size(r->skel->maps.scratch, scratch);
-	bpf_map__set_max_entries(r->skel->maps.scratch, r->ncpus);
-	/* Room for several records of the largest size, and for 100 ms of a
-	 * 60,000 events/s storm many times over. */
-	rec_max = sizeof(struct er_exec) + 2 * ER_PATH_MAX + max_args * (opts->env ? 2 : 1);
-	bpf_map__set_max_entries(r->skel->maps.events,
-				 pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8
-									  : RINGBUF_MIN));
-	/* Batch wakeups unless a live view wants every event at once. */
-	r->skel->rodata->cfg_wakeup_bytes =
-		opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
-
-	err = execrec_bpf__load(r->skel);
 	if (err) {
 		problem = RECORDER_LOAD;
 		goto err_free;
@@ -657,8 +701,70 @@ static int followed_pids(struct recorder *r, pid_t **ret, size_t *ret_n)
 	return 0;
 }
 
+static int cmp_rec_start(const void *a, const void *b)
+{
+	const struct rec_start *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Exact start times of every process, from the task iterator; none (and no
+ * error) when the kernel has no iterators: /proc's are used then. */
+static void read_starts(struct recorder *r, struct rec_start **ret, size_t *ret_n)
+{
+	struct bpf_link *link;
+	struct rec_start *v = NULL;
+	size_t n = 0, cap = 0;
+	int fd;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (!r->have_iter)
+		return;
+	link = bpf_program__attach_iter(r->skel->progs.snapshot_tasks, NULL);
+	if (!link)
+		return;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		bpf_link__destroy(link);
+		return;
+	}
+	for (;;) {
+		struct er_snap buf[256];
+		ssize_t got = read(fd, buf, sizeof(buf));
+		size_t i;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		for (i = 0; i < (size_t)got / sizeof(buf[0]); i++) {
+			if (n == cap) {
+				struct rec_start *nv;
+
+				cap = cap ? 2 * cap : 1024;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv)
+					goto done;
+				v = nv;
+			}
+			v[n].pid = buf[i].pid;
+			v[n].start_ns = buf[i].start_ns;
+			n++;
+		}
+	}
+done:
+	close(fd);
+	bpf_link__destroy(link);
+	qsort(v, n, sizeof(*v), cmp_rec_start);
+	*ret = v;
+	*ret_n = n;
+}
+
 int recorder__begin(struct recorder *r)
 {
+	struct rec_start *starts = NULL;
+	size_t nstarts = 0;
 	uint64_t now = rec_now(CLOCK_MONOTONIC);
 	int err;
 
@@ -672,17 +778,19 @@ int recorder__begin(struct recorder *r)
 	if (!err)
 		err = rec_write_btf(r->w, r->o.btf);
 	if (!err) {
+		read_starts(r, &starts, &nstarts);
 		if (r->o.mode == RECORDER_SYSTEM) {
-			err = rec_snapshot(r->w, NULL, 0);
+			err = rec_snapshot(r->w, NULL, 0, starts, nstarts);
 		} else {
 			pid_t *pids = NULL;
 			size_t n = 0;
 
 			err = followed_pids(r, &pids, &n);
 			if (!err)
-				err = rec_snapshot(r->w, pids, n);
+				err = rec_snapshot(r->w, pids, n, starts, nstarts);
 			free(pids);
 		}
+		free(starts);
 	}
 	if (!err)
 		err = write_stats(r);

@@ -145,8 +145,16 @@ static uint32_t read_link(int dirfd, const char *name, char *buf, size_t size)
 	return (uint32_t)n;
 }
 
+static int cmp_start(const void *key, const void *elem)
+{
+	uint32_t pid = *(const uint32_t *)key;
+	const struct rec_start *s = elem;
+
+	return pid < s->pid ? -1 : pid > s->pid;
+}
+
 static int snap_one(struct etr_writer *w, pid_t pid, const char *cgroot, char *argbuf,
-		    uint64_t ns_per_tick)
+		    uint64_t ns_per_tick, const struct rec_start *starts, size_t nstarts)
 {
 	char dir[32], exe[PATH_MAX], cwd[PATH_MAX];
 	struct etr_proc p = {0};
@@ -167,9 +175,19 @@ static int snap_one(struct etr_writer *w, pid_t pid, const char *cgroot, char *a
 	p.pid = pid;
 	p.ppid = ps.ppid;
 	parse_ids(dirfd, &p.uid, &p.gid);
-	/* /proc gives the start in clock ticks: the snapshot's start_ns is
-	 * exact to one tick only, events carry the kernel's ns value. */
+	/* /proc gives the start in clock ticks only; the iterator's exact
+	 * value is what the events carry, so it is taken when there is one. */
 	p.start_ns = ps.start_ticks * ns_per_tick;
+	if (starts) {
+		uint32_t key = pid;
+		const struct rec_start *st =
+			bsearch(&key, starts, nstarts, sizeof(*starts), cmp_start);
+
+		/* the same process, not a recycled pid: within a tick */
+		if (st && st->start_ns + ns_per_tick > p.start_ns &&
+		    st->start_ns < p.start_ns + 2 * ns_per_tick)
+			p.start_ns = st->start_ns;
+	}
 	p.cgroup_id = cgroup_id(dirfd, cgroot);
 	p.comm.ptr = ps.comm;
 	p.comm.len = strlen(ps.comm);
@@ -237,7 +255,8 @@ static int list_pids(pid_t **ret, size_t *ret_n)
 	return 0;
 }
 
-int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n)
+int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n,
+		 const struct rec_start *starts, size_t nstarts)
 {
 	const char *cgroot = cgroup2_root();
 	long hz = sysconf(_SC_CLK_TCK);
@@ -258,7 +277,8 @@ int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n)
 		pids = all;
 	}
 	for (i = 0; i < n && !err; i++)
-		err = snap_one(w, pids[i], cgroot, argbuf, 1000000000ull / (hz > 0 ? hz : 100));
+		err = snap_one(w, pids[i], cgroot, argbuf, 1000000000ull / (hz > 0 ? hz : 100),
+			       starts, nstarts);
 	free(all);
 	free(argbuf);
 	return err;

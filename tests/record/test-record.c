@@ -505,6 +505,8 @@ static void test_command_root(void)
 		if (wt.procs[i].pid == (uint32_t)root_pid) {
 			in_snapshot = true;
 			CU_ASSERT_EQUAL(wt.procs[i].ppid, (uint32_t)wrun.pid);
+			/* exact, as the events have it: one identity */
+			CU_ASSERT_EQUAL(wt.procs[i].start_ns, e->e.start_ns);
 		}
 	CU_ASSERT_TRUE(in_snapshot);
 	/* nothing but the command's tree: every pid's FORK leads up to it */
