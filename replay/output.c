@@ -159,7 +159,10 @@ static void row_json(FILE *f, const struct rp_trace *t, const struct row *r)
 	json_u64(f, "start_ns", r->start_ns != 0, r->start_ns);
 	fprintf(f, ",\"cgroup_id\":%" PRIu64 ",\"truncated\":%s", r->cgroup_id,
 		r->truncated ? "true" : "false");
-	if (r->has_lost)
+	if (r->has_lost && !r->lost_count)
+		fprintf(f, ",\"lost_type\":\"%s\",\"lost_count\":null",
+			lost_type_name(r->lost_type));
+	else if (r->has_lost)
 		fprintf(f, ",\"lost_type\":\"%s\",\"lost_count\":%" PRIu64,
 			lost_type_name(r->lost_type), r->lost_count);
 	else
@@ -239,7 +242,9 @@ static void row_csv(FILE *f, const struct rp_trace *t, const struct row *r)
 	csv_u64(f, r->has_dur, r->dur);
 	csv_u64(f, r->start_ns != 0, r->start_ns);
 	fprintf(f, ",%" PRIu64 ",%s,", r->cgroup_id, r->truncated ? "true" : "false");
-	if (r->has_lost)
+	if (r->has_lost && !r->lost_count)
+		fprintf(f, "%s,", lost_type_name(r->lost_type));
+	else if (r->has_lost)
 		fprintf(f, "%s,%" PRIu64, lost_type_name(r->lost_type), r->lost_count);
 	else
 		putc(',', f);

@@ -40,6 +40,13 @@ extern "C" {
  */
 #define RP_EV_PROC 0x100
 
+/*
+ * Flag of a LOST event that rp_trace made up where damage cut events out of
+ * the file (lost_type 0 = any, lost_count 0 = unknown): what the model does
+ * with a real lost marker is right for it too.
+ */
+#define RP_EVF_DAMAGE 0x80000000u
+
 /* "No such process" as an index. */
 #define RP_NONE UINT32_MAX
 
@@ -123,6 +130,7 @@ struct rp_trace_stats {
 	uint64_t procs;		 /* snapshot entries */
 	uint64_t lost_marked;	 /* sum of lost_count of LOST events */
 	uint64_t late;		 /* events that came later than the window allowed */
+	uint64_t gaps;		 /* RP_EVF_DAMAGE markers made up */
 	uint64_t held_max;	 /* most events held at once */
 };
 void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats);

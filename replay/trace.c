@@ -67,6 +67,7 @@ struct rp_trace {
 	struct etr_problem *problems;
 	size_t problem_len, problem_count;
 
+	bool gap; /* damage since the last event read: events may be missing */
 	uint64_t first_ns, first_proc_ns, last_ns;
 	bool have_first;
 	struct rp_trace_stats stats;
@@ -97,6 +98,9 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 	t->problem_count++;
 	if (t->problem_len < MAX_PROBLEMS)
 		t->problems[t->problem_len++] = *p;
+	/* a damaged file header loses no event; anything else may have */
+	if (p->kind != ETR_PROB_HEADER_CHECKSUM)
+		t->gap = true;
 }
 
 static void add_problem(struct rp_trace *t, enum etr_problem_kind kind, uint64_t off, uint64_t seq)
@@ -487,6 +491,25 @@ static int read_more(struct rp_trace *t)
 					t->stats.by_type[0]++;
 				if (ev.type == ETR_EV_LOST)
 					t->stats.lost_marked += ev.lost_count;
+				if (t->gap) {
+					/* events went missing before this one: say so
+					 * where it happened, as the recorder would */
+					struct etr_event mark;
+
+					memset(&mark, 0, sizeof(mark));
+					mark.type = ETR_EV_LOST;
+					mark.flags = RP_EVF_DAMAGE;
+					mark.ts_ns = ev.ts_ns;
+					mark.comm = mark.filename = mark.cwd = mark.argv =
+						mark.env = ev.env;
+					mark.comm.len = mark.filename.len = mark.cwd.len =
+						mark.argv.len = mark.env.len = 0;
+					t->gap = false;
+					t->stats.gaps++;
+					err = window_push(t, &mark);
+					if (err)
+						return err;
+				}
 				if (ev.type == ETR_EV_FORK && (ev.flags & ETR_EVF_THREAD) &&
 				    !t->keep_threads)
 					continue;

@@ -739,7 +739,7 @@ static void print_text(struct report *r, const char *path)
 			print_argv_short(&t->argv);
 		else
 			put_name(t->name);
-		printf("%s\n", t->running ? "  (still running)" : "");
+		printf("%s\n", t->running ? "  (running at the end)" : "");
 	}
 
 	section(r, "Busiest parents");

@@ -108,6 +108,11 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 		break;
 	}
 
+	if (ev->type == ETR_EV_LOST && (ev->flags & RP_EVF_DAMAGE)) {
+		fprintf(f, "%-*s %s%-9s%s %7s %7s  events missing here: the file is damaged\n", tw,
+			tb, col, name, c->color ? C_RESET : "", "-", "-");
+		return;
+	}
 	if (ev->type == ETR_EV_LOST) {
 		fprintf(f, "%-*s %s%-9s%s %7s %7s  %" PRIu64 " %s event%s lost here\n", tw, tb, col,
 			name, c->color ? C_RESET : "", "-", "-", ev->lost_count,

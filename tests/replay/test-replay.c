@@ -632,22 +632,31 @@ static void test_trace_no_end(void)
 	free(b.data);
 }
 
-/* one flipped bit: that chunk is skipped, the others are read */
+/* one flipped bit: that chunk is skipped, the others are read, and a
+ * marker stands where events went missing */
 static void test_trace_bitflip(void)
 {
 	const struct etr_event *ev;
+	struct rp_trace_stats st;
 	struct membuf b;
 	struct rp_trace *t;
-	size_t n = 0;
+	size_t n = 0, marks = 0;
 
 	write_chunks(&b);
 	mb_close(&b, true);
 	b.data[b.len / 2] ^= 0x04;
 	t = rp_trace__open_mem(b.data, b.len, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	while (rp_trace__next_event(t, &ev) > 0)
-		n++;
+	while (rp_trace__next_event(t, &ev) > 0) {
+		if (ev->type == ETR_EV_LOST && (ev->flags & RP_EVF_DAMAGE))
+			marks++;
+		else
+			n++;
+	}
+	rp_trace__stats(t, &st);
 	CU_ASSERT(n > 30 && n < 60);
+	CU_ASSERT_EQUAL(marks, 1);
+	CU_ASSERT_EQUAL(st.gaps, 1);
 	CU_ASSERT(rp_trace__problem_count(t) >= 1);
 	CU_ASSERT(rp_trace__ended_cleanly(t));
 	rp_trace__free(t);
