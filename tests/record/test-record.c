@@ -686,6 +686,9 @@ static size_t big_argv(char *out, size_t bytes, uint32_t *argc)
 {
 	size_t n = bytes / 4001 + 1, i, o = 0;
 
+	*argc = 0;
+	if (!out)
+		return 0;
 	o += sprintf(out, "/bin/true") + 1;
 	for (i = 1; i <= n; i++) {
 		memset(out + o, 'a' + (i % 26), 4000);
