@@ -369,8 +369,8 @@ static void live_missing(const struct probe_status *st, enum probe_type t, const
  * truth. kprobe and kfunc share their causes, so they share the line, as
  * do software and hardware in a trace.
  */
-static void report_status(struct probe_src *src, const struct opts *o, struct probe_pattern **pats,
-			  int npats, const size_t *counts)
+static int report_status(struct probe_src *src, const struct opts *o, struct probe_pattern **pats,
+			 int npats, const size_t *counts)
 {
 	static const char *const plural[PROBE_TYPE__NR] = {
 		"tracepoints", "kprobes", "kfuncs", "raw tracepoints",
@@ -379,6 +379,7 @@ static void report_status(struct probe_src *src, const struct opts *o, struct pr
 	const struct probe_trace_info *ti = probe_src__trace_info(src);
 	bool fn_both = any_wants(pats, npats, PROBE_KPROBE) && any_wants(pats, npats, PROBE_KFUNC);
 	bool said_fn = false, said_perf = false;
+	int missing = 0;
 
 	for (int t = 0; t < PROBE_TYPE__NR; t++) {
 		const struct probe_status *st = probe_src__status(src, t);
@@ -397,6 +398,7 @@ static void report_status(struct probe_src *src, const struct opts *o, struct pr
 				live_missing(st, t, what);
 			said_fn |= fn;
 			said_perf |= perf && ti;
+			missing++;
 			continue;
 		}
 		if (t == PROBE_TRACEPOINT && ti && st->partial && (counts[t] || o->count))
@@ -430,6 +432,7 @@ static void report_status(struct probe_src *src, const struct opts *o, struct pr
 				PROG ": %s holds %s: raw tracepoints limited to those\n", o->input,
 				ti->btf_kind ? "only a BTF subset" : "no BTF, only tracepoint formats");
 	}
+	return missing;
 }
 
 /* ------------------------------------------------------------------ */
@@ -606,7 +609,7 @@ int cmd_probes(int argc, char **argv)
 	bool shown[PROBE_TYPE__NR] = {false};
 	struct probe_src *src = NULL;
 	struct opts o = {0};
-	int c, npats, status = 0, err;
+	int c, npats, status = 0, err, missing;
 	char *end;
 
 	while ((c = getopt_long(argc, argv, "vcji:p:h", longopts, NULL)) != -1) {
@@ -762,8 +765,11 @@ int cmd_probes(int argc, char **argv)
 		goto out;
 	}
 	/* after the list, where it is seen, and knowing what was listed */
-	report_status(src, &o, pats, npats, counts);
-	if (!matched && !o.count) {
+	missing = report_status(src, &o, pats, npats, counts);
+	/* nothing listed: say so, unless a missing list was just named */
+	if (!matched && !o.count && missing)
+		status = 1;
+	if (!matched && !o.count && !missing) {
 		fprintf(stderr, PROG ": nothing matches");
 		for (int i = 0; i < npats; i++)
 			fprintf(stderr, " '%s'", texts[i]);

@@ -543,6 +543,46 @@ static bool resolve_lib(struct probe_src *src, const char *from, const char *nam
 	return false;
 }
 
+/*
+ * Where the separate debug file of a stripped ELF file is, by its build ID
+ * (the GNU note): /usr/lib/debug/.build-id/ab/cdef....debug, as Debian's
+ * -dbg and -dbgsym packages and other distributions install them. Its
+ * .symtab holds the static functions the stripped file lost, at the same
+ * addresses. false if the file has no build ID.
+ */
+static bool debug_file(Elf *e, char *out, size_t size)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		size_t off = 0, next, name_off, desc_off;
+		Elf_Data *data;
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			continue;
+		while ((next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *id = (const unsigned char *)data->d_buf + desc_off;
+			size_t len;
+
+			off = next;
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) || nh.n_descsz < 2 ||
+			    nh.n_descsz > 64)
+				continue;
+			len = (size_t)snprintf(out, size, "/usr/lib/debug/.build-id/%02x/", id[0]);
+			for (size_t i = 1; i < nh.n_descsz && len + 3 < size; i++)
+				len += (size_t)snprintf(out + len, size - len, "%02x", id[i]);
+			return (size_t)snprintf(out + len, size - len, ".debug") < size - len;
+		}
+	}
+	return false;
+}
+
 /* Open @path as ELF. 0, or -errno (-ENOEXEC: not ELF). */
 static int open_elf(const char *path, int *ret_fd, Elf **ret_elf, struct stat *ret_st)
 {
@@ -621,6 +661,18 @@ static int add_file(struct probe_src *src, const char *path)
 	err = read_symbols(src, idx, e);
 	if (!err)
 		err = read_notes(src, idx, e, shstrndx);
+	if (!err) {
+		char dbg[PATH_MAX];
+		struct stat dst;
+		Elf *de;
+		int dfd;
+
+		if (debug_file(e, dbg, sizeof(dbg)) && !open_elf(dbg, &dfd, &de, &dst)) {
+			err = read_symbols(src, idx, de);
+			elf_end(de);
+			close(dfd);
+		}
+	}
 	if (!err)
 		err = (int)idx;
 out:
