@@ -36,6 +36,13 @@ int etr_chunk__next_record(struct etr_chunk *c, struct etr_record *rec)
 	return 1;
 }
 
+/* base + delta modulo 2^32: a hostile delta near INT64_MAX must not make
+ * a signed overflow (undefined behaviour) of it */
+static inline uint32_t add_delta32(uint32_t base, int64_t delta)
+{
+	return (uint32_t)(base + (uint64_t)delta);
+}
+
 static void dec_init(struct dec *d, const struct etr_record *rec)
 {
 	d->p = rec->body;
@@ -64,9 +71,9 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 	ev->type = rec.type;
 	ev->flags = dec_u32(&d);
 	ev->ts_ns = c->delta.prev_ts + (uint64_t)dec_sv(&d);
-	ev->pid = (uint32_t)((int64_t)c->delta.prev_pid + dec_sv(&d));
-	ev->tid = (uint32_t)((int64_t)ev->pid + dec_sv(&d));
-	ev->ppid = (uint32_t)((int64_t)c->delta.prev_ppid + dec_sv(&d));
+	ev->pid = add_delta32(c->delta.prev_pid, dec_sv(&d));
+	ev->tid = add_delta32(ev->pid, dec_sv(&d));
+	ev->ppid = add_delta32(c->delta.prev_ppid, dec_sv(&d));
 	ev->uid = dec_u32(&d);
 	ev->gid = dec_u32(&d);
 	ev->start_ns = delta_start_ref(&c->delta, ev->pid, ev->ts_ns) + (uint64_t)dec_sv(&d);
@@ -83,7 +90,7 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 		ev->argc = dec_u32(&d);
 		ev->argv_orig_len = dec_u32(&d);
 		dec_str(&d, &ev->argv);
-		ev->old_tid = (uint32_t)((int64_t)ev->tid + dec_sv(&d));
+		ev->old_tid = add_delta32(ev->tid, dec_sv(&d));
 		/* present only with ENV (SPEC.md): without it, bytes after
 		 * old_tid are a later version's fields, not the environment */
 		if (ev->flags & ETR_EVF_ENV) {
@@ -93,7 +100,7 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 		}
 		break;
 	case ETR_EV_FORK:
-		ev->parent_tid = (uint32_t)((int64_t)ev->ppid + dec_sv(&d));
+		ev->parent_tid = add_delta32(ev->ppid, dec_sv(&d));
 		break;
 	case ETR_EV_EXIT:
 		ev->exit_code = (int32_t)dec_sv(&d);
