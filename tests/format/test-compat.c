@@ -662,6 +662,28 @@ static void test_varints(void)
 	CU_ASSERT(k.len == 0 && v.len == 0 && k.ptr && v.ptr);
 }
 
+/* Hostile deltas wrap modulo 2^32 (no signed overflow: UBSan watches). */
+static void test_delta_extremes(void)
+{
+	/* pid +5, then a pid delta of INT64_MAX; tid, ppid deltas likewise */
+	static const uint8_t payload[] = {
+		0x01, 0x03, 0x00, 0x00, 0x0a,
+		0x01, 0x20, 0x00, 0x00, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+		0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+	struct etr_chunk c;
+	struct etr_event ev;
+
+	chunk_over(&c, ETR_CHUNK_EVENTS, payload, sizeof(payload));
+	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &ev), 1);
+	CU_ASSERT_EQUAL(ev.pid, 5);
+	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &ev), 1);
+	CU_ASSERT_EQUAL(ev.pid, 4);		     /* 5 + INT64_MAX mod 2^32 */
+	CU_ASSERT_EQUAL(ev.tid, 4);		     /* 4 + INT64_MIN mod 2^32 */
+	CU_ASSERT_EQUAL(ev.ppid, UINT32_MAX);	     /* 0 + INT64_MAX mod 2^32 */
+	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &ev), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Versions and header sizes                                           */
 /* ------------------------------------------------------------------ */
@@ -832,6 +854,7 @@ void register_compat(void)
 	CU_add_test(s, "missing trailing fields read as defaults", test_missing_fields);
 	CU_add_test(s, "record framing", test_record_framing);
 	CU_add_test(s, "varints and strings", test_varints);
+	CU_add_test(s, "extreme deltas wrap", test_delta_extremes);
 	CU_add_test(s, "higher major version refused", test_major_version);
 	CU_add_test(s, "later minor version, longer file header",
 		    test_minor_version_and_header_size);
