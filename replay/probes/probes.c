@@ -172,9 +172,16 @@ int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 	char *buf = NULL;
 	int fd, err = 0;
 
+	struct stat st;
+
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* sysfs gives BTF's real size: one read, no regrowing. procfs and
+	 * tracefs say 0, and are read until EOF. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < max)
+		cap = (size_t)st.st_size + 2; /* room to see EOF without regrowing */
 	for (;;) {
 		ssize_t n;
 
@@ -196,7 +203,6 @@ int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 			}
 			buf = nb;
 		}
-		/* procfs and tracefs files report size 0: read to EOF */
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
