@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* What the files of replay/diff share; not part of the API. */
+#ifndef EXECREC_DIFF_INTERNAL_H
+#define EXECREC_DIFF_INTERNAL_H
+
+#include <regex.h>
+
+#include "diff.h"
+
+/* A growable byte buffer; on allocation failure it sets oom and stops. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void sb_put(struct sbuf *s, const void *data, size_t len);
+void sb_puts(struct sbuf *s, const char *str);
+void sb_putc(struct sbuf *s, char c);
+/* NUL-terminate and hand the buffer over (NULL if it ran out of memory). */
+char *sb_steal(struct sbuf *s);
+void sb_free(struct sbuf *s);
+
+/* Classes a matched process can have on its own (bits of dnode.cls). */
+#define NODE_CLASSES 4
+static inline int node_class_bit(enum rdiff_class c)
+{
+	switch (c) {
+	case RDIFF_NOW_FAILS:
+		return 0;
+	case RDIFF_NOW_PASSES:
+		return 1;
+	case RDIFF_SLOWER:
+		return 2;
+	case RDIFF_FASTER:
+		return 3;
+	default:
+		return -1;
+	}
+}
+
+/* A process as the diff sees it. */
+struct dnode {
+	char *key;     /* binary key (length-prefixed strings), NULL = left out */
+	uint32_t keylen;
+	char *shown;   /* the key, printable */
+	uint64_t hash;
+	uint64_t start_ns;
+	uint32_t parent; /* nearest ancestor not left out, RP_NONE for a root */
+	uint32_t first_child, next_sibling;
+	uint32_t subtree; /* processes in its subtree, itself included */
+	uint8_t outcome;  /* enum rdiff_outcome */
+	bool dur_known;
+	uint64_t dur_ns;
+	/* new side, once matched */
+	bool matched;
+	uint8_t cls;		       /* bits by node_class_bit() */
+	uint32_t owner[NODE_CLASSES];  /* entry reporting it per class, or RP_NONE */
+	uint32_t base_side, base_idx;  /* first baseline's counterpart */
+	uint64_t base_min_ns, base_max_ns;
+};
+
+struct tpf {
+	char *name;
+	char *text;
+};
+
+struct side {
+	char *name;
+	void *mem; /* standard input, read whole */
+	struct rp_trace *trace;
+	struct rp_model *model;
+	struct dnode *nodes; /* model count + 1: the last is a virtual root */
+	uint32_t n;
+	uint32_t procs;
+	uint64_t wall_ns;
+	uint64_t first_ns;
+	uint32_t *pids; /* sorted, for normalization */
+	size_t npids;
+	bool is_base;
+	/* surroundings */
+	char *release;
+	struct tpf *tps;
+	size_t ntps;
+	void *btf;
+	size_t btf_len;
+	uint32_t btf_kind;
+};
+
+struct map {
+	char *from, *to;
+	size_t from_len, to_len;
+};
+
+struct rdiff {
+	struct rdiff_opts opts;
+	struct side *sides[RDIFF_MAX_BASES + 1]; /* [0] = new */
+	uint32_t nbases;
+	struct map *maps;
+	size_t nmaps;
+	regex_t *ignores;
+	char **ignore_src;
+	size_t nignores;
+	char **warnings;
+	size_t nwarnings;
+	struct rdiff_entry *entries;
+	size_t nentries, entries_cap;
+	size_t class_count[RDIFF_CLASS__NR];
+	bool computed;
+	/* surroundings */
+	struct rdiff_surroundings sur;
+	struct rdiff_tp_change *tpc;
+	struct rdiff_btf_change *btfc;
+	char **sur_strs; /* the strings the changes point to */
+	size_t nsur_strs, sur_strs_cap;
+};
+
+/* norm.c */
+size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
+		struct sbuf *out);
+
+/* surround.c */
+int sur_read(struct side *s, const char *path, const void *mem, size_t len);
+int sur_compare(struct rdiff *d);
+void sur_free(struct rdiff *d);
+void side_sur_free(struct side *s);
+/* Keep @str (malloc'd) with the rdiff and return it; NULL stays NULL. */
+const char *sur_keep(struct rdiff *d, char *str);
+
+/* diff.c */
+int rdiff_warn(struct rdiff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct side *rdiff_side(const struct rdiff *d, uint32_t side);
+
+#endif
