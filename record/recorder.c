@@ -515,7 +515,7 @@ static int attach_all(struct recorder *r, enum recorder_problem *problem)
 /* Open the skeleton, size and configure it, load it. */
 static int open_and_load(struct recorder *r, const struct recorder_opts *opts, uint32_t max_args)
 {
-	uint32_t scratch;
+	uint32_t scratch, ring;
 	uint64_t rec_max;
 
 	execrec_bpf__destroy(r->skel);
@@ -539,12 +539,18 @@ static int open_and_load(struct recorder *r, const struct recorder_opts *opts, u
 	/* Room for several records of the largest size, and for 100 ms of a
 	 * 60,000 events/s storm many times over. */
 	rec_max = sizeof(struct er_exec) + 2 * ER_PATH_MAX + max_args * (opts->env ? 2 : 1);
-	bpf_map__set_max_entries(r->skel->maps.events,
-				 pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8
-									  : RINGBUF_MIN));
-	/* Batch wakeups unless a live view wants every event at once. */
+	ring = pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8 : RINGBUF_MIN);
+	/* EXECREC_RINGBUF_BYTES: a test knob, to make the ring overflow on
+	 * purpose and check that every loss is counted. */
+	if (getenv("EXECREC_RINGBUF_BYTES"))
+		ring = pow2_at_least(strtoull(getenv("EXECREC_RINGBUF_BYTES"), NULL, 0));
+	bpf_map__set_max_entries(r->skel->maps.events, ring);
+	/* Batch wakeups unless a live view wants every event at once.  The
+	 * test knob drains only on the poll timeout, so the ring does fill. */
 	r->skel->rodata->cfg_wakeup_bytes =
 		opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
+	if (getenv("EXECREC_RINGBUF_BYTES"))
+		r->skel->rodata->cfg_wakeup_bytes = ~0ull;
 
 	return execrec_bpf__load(r->skel);
 }

@@ -141,6 +141,8 @@ struct trace {
 	size_t btf_len;
 	void *btf;
 	uint64_t lost_counters; /* sum of the last lost.* values */
+	uint64_t lost[5];	/* lost.exec, .exec_fail, .fork, .exit, .follow */
+	uint64_t lost_marked[6]; /* lost_count of LOST events, by lost_type */
 	bool have_end;
 	struct etr_end end;
 	char mode[32];
@@ -272,6 +274,10 @@ static void load_trace(struct trace *t, const char *path)
 	}
 	t->ended = etr_reader__ended_cleanly(r);
 	t->lost_counters = lost[0] + lost[1] + lost[2] + lost[3] + lost[4];
+	memcpy(t->lost, lost, sizeof(t->lost));
+	for (size_t i = 0; i < t->nev; i++)
+		if (t->ev[i].e.type == ETR_EV_LOST && t->ev[i].e.lost_type < 6)
+			t->lost_marked[t->ev[i].e.lost_type] += t->ev[i].e.lost_count;
 	etr_reader__free(r);
 }
 
@@ -291,6 +297,15 @@ static size_t count(struct trace *t, uint16_t type, uint32_t pid)
 
 	for (i = 0; i < t->nev; i++)
 		n += t->ev[i].e.type == type && t->ev[i].e.pid == pid;
+	return n;
+}
+
+static size_t count_type(struct trace *t, uint16_t type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nev; i++)
+		n += t->ev[i].e.type == type;
 	return n;
 }
 
@@ -799,6 +814,16 @@ static void test_recycled_pid(void)
 	CU_ASSERT_EQUAL(x2->e.exit_code, 7);
 }
 
+static void test_no_thread_events(void)
+{
+	struct logent *l = logged("threads");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	check_child_of_root(l->pid);
+	CU_ASSERT_EQUAL(count(&wt, ETR_EV_FORK, l->pid), 1);
+	check_exit(l->pid, 0, 0, "er-workload");
+}
+
 static void test_btf_subset(void)
 {
 	struct btf *b;
@@ -1082,6 +1107,90 @@ static void test_max_size(void)
 	trace_free(&t);
 }
 
+/* A ring buffer far too small for the load: whatever does not fit is
+ * counted, per type, and marked in the stream; recorded plus lost is
+ * exactly what ran. */
+static void test_loss_counted(void)
+{
+	char path[PATH_MAX], outp[PATH_MAX], out[256], marker[2501];
+	/* exec records of 2.5 KiB, a ring of 4 KiB drained every 100 ms */
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--max-args-bytes", "4K",
+		       "--", (char *)workload_bin, "loop", marker, "2", NULL};
+	unsigned long n = 0;
+	struct trace t;
+	struct run r;
+	char *p;
+
+	memset(marker, 'L', 2500);
+	marker[2500] = 0;
+	path_in(path, "loss.etr");
+	path_in(outp, "loss.out");
+	setenv("EXECREC_RINGBUF_BYTES", "4096", 1);
+	run(&r, rec, outp);
+	unsetenv("EXECREC_RINGBUF_BYTES");
+	CU_ASSERT_EQUAL(r.status, 0);
+	slurp(outp, out, sizeof(out));
+	p = strstr(out, "count=");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	n = strtoul(p + 6, NULL, 10);
+	CU_ASSERT(n > 20);
+	load_trace(&t, path);
+	CU_ASSERT_TRUE(t.ended);
+	/* the ring overflowed ... */
+	CU_ASSERT(t.lost[0] + t.lost[2] + t.lost[3] > 0);
+	/* ... and nothing went missing unaccounted: the command's own exec and
+	 * exit, and n fork+exec+exit of the loop */
+	CU_ASSERT_EQUAL(count_type(&t, ETR_EV_EXEC) + t.lost[0], n + 1);
+	CU_ASSERT_EQUAL(count_type(&t, ETR_EV_FORK) + t.lost[2], n);
+	CU_ASSERT_EQUAL(count_type(&t, ETR_EV_EXIT) + t.lost[3], n + 1);
+	/* every loss also stands in the stream where it was noticed */
+	CU_ASSERT_EQUAL(t.lost_marked[ETR_EV_EXEC], t.lost[0]);
+	CU_ASSERT_EQUAL(t.lost_marked[ETR_EV_FORK], t.lost[2]);
+	CU_ASSERT_EQUAL(t.lost_marked[ETR_EV_EXIT], t.lost[3]);
+	trace_free(&t);
+}
+
+static void test_threads_and_btf_full(void)
+{
+	char path[PATH_MAX], logp[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--threads", "--btf=full",
+		       "--", (char *)workload_bin, "threads", logp, "x", NULL};
+	struct logent *l;
+	struct trace t;
+	struct run r;
+	struct stat st;
+	size_t i, threads = 0;
+
+	path_in(path, "threads.etr");
+	path_in(logp, "threads.log");
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	load_log(logp);
+	l = logged("threads");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	load_trace(&t, path);
+	for (i = 0; i < t.nev; i++) {
+		struct etr_event *e = &t.ev[i].e;
+
+		if (e->type != ETR_EV_FORK || e->pid != (uint32_t)l->pid)
+			continue;
+		if (e->flags & ETR_EVF_THREAD) {
+			threads++;
+			/* a thread: its own tid, in the process it joins */
+			CU_ASSERT_NOT_EQUAL(e->tid, (uint32_t)l->pid);
+			CU_ASSERT_EQUAL(e->parent_tid, (uint32_t)l->pid);
+		} else {
+			CU_ASSERT_EQUAL(e->tid, (uint32_t)l->pid);
+		}
+	}
+	CU_ASSERT_EQUAL(threads, 2);
+	CU_ASSERT_EQUAL(count(&t, ETR_EV_EXIT, l->pid), 1);
+	/* --btf=full: the kernel's BTF, whole */
+	CU_ASSERT_EQUAL(t.btf_kind, ETR_BTF_FULL);
+	CU_ASSERT(stat("/sys/kernel/btf/vmlinux", &st) == 0 && (size_t)st.st_size == t.btf_len);
+	trace_free(&t);
+}
+
 /* ------------------------------------------------------------------ */
 
 static bool bpf_works(char *why, size_t len)
@@ -1173,6 +1282,7 @@ int main(void)
 		CU_add_test(s, "working directories", test_cwd);
 		CU_add_test(s, "sh -c exec chain", test_exec_chain);
 		CU_add_test(s, "a recycled pid is two processes", test_recycled_pid);
+		CU_add_test(s, "no thread events without --threads", test_no_thread_events);
 		CU_add_test(s, "BTF subset", test_btf_subset);
 		s = CU_add_suite("record-modes", NULL, NULL);
 		CU_add_test(s, "-- CMD excludes a concurrent workload",
@@ -1183,6 +1293,8 @@ int main(void)
 		CU_add_test(s, "--max-size", test_max_size);
 		CU_add_test(s, "SIGKILL leaves a readable file", test_sigkill);
 		CU_add_test(s, "a full disk stops with an error", test_full_disk);
+		CU_add_test(s, "an overflowing ring: every loss counted", test_loss_counted);
+		CU_add_test(s, "--threads and --btf=full", test_threads_and_btf_full);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

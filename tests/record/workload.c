@@ -8,6 +8,7 @@
  *   er-workload all LOGFILE DIR     every scenario below, one after another
  *   er-workload loop MARKER SECS    exec /bin/true MARKER in a loop (noise)
  *   er-workload big LOGFILE BYTES   one exec with about BYTES of arguments
+ *   er-workload threads LOGFILE X   a process that starts two threads
  *
  * Log lines: "NAME pid=P [key=value...]"; DIR is where scripts and
  * directories are made (it must exist and be empty).
@@ -337,16 +338,47 @@ static void sc_recycle(void)
 	logline("recycle pid=0");
 }
 
+static void *idle_thread(void *arg)
+{
+	return arg;
+}
+
+/* Two threads started and joined, then exit 0: with --threads, two thread
+ * events. */
+static int do_threads(void *arg)
+{
+	pthread_t t[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, idle_thread, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
+static void sc_threads(void)
+{
+	pid_t pid = spawn(do_threads, NULL);
+	int st = wait_for(pid);
+
+	logline("threads pid=%d status=%d", pid, st);
+}
+
 static void busy_loop(const char *marker, double secs)
 {
 	struct timespec t0, t;
 	char *argv[] = {"/bin/true", (char *)marker, NULL};
 
+	unsigned long n = 0;
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		wait_for(spawn(do_exec, argv));
+		n++;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 < secs);
+	printf("count=%lu\n", n);
 }
 
 int main(int argc, char **argv)
@@ -360,6 +392,10 @@ int main(int argc, char **argv)
 	logfp = fopen(argv[2], "a");
 	if (!logfp)
 		return 2;
+	if (!strcmp(argv[1], "threads")) {
+		sc_threads();
+		return 0;
+	}
 	if (!strcmp(argv[1], "big")) {
 		big_args("big", strtoul(argv[3], NULL, 10));
 		return 0;
@@ -382,6 +418,7 @@ int main(int argc, char **argv)
 	sc_deep_cwd(argv[3]);
 	sc_exec_chain();
 	sc_recycle();
+	sc_threads();
 	logline("done pid=%d", getpid());
 	return 0;
 }
