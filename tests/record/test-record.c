@@ -951,7 +951,8 @@ static void test_full_disk(void)
 static void test_pid_mode(void)
 {
 	char path[PATH_MAX];
-	char *target[] = {"/bin/sh", "-c", "sleep 0.6; /bin/true er-pid-marker; sleep 0.3", NULL};
+	/* the marker well after the recorder is ready, even in a sanitizer build */
+	char *target[] = {"/bin/sh", "-c", "sleep 2; /bin/true er-pid-marker; sleep 0.3", NULL};
 	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "-p", NULL, NULL};
 	char pidbuf[16];
 	struct trace t;
