@@ -87,16 +87,15 @@ static void test_target(void)
 	probe_detail__free(d);
 
 	/* the libraries it loads: libc's malloc, in libc's file */
-	p = find(src, PROBE_UPROBE, ":malloc");
+	p = find(src, PROBE_UPROBE, "/libc.so.6:malloc"); /* not ASan's, in a sanitized build */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	CU_ASSERT_PTR_NOT_NULL(strstr(p->name, "libc"));
 	CU_ASSERT_NOT_EQUAL(p->file, find(src, PROBE_UPROBE, ":main")->file);
 	probe_src__free(src);
 
 	/* the binary alone */
 	src = probe_src__new_live(NULL);
 	CU_ASSERT(probe_src__add_binary(src, target, PROBE_BIN_NO_LIBS) >= 0);
-	CU_ASSERT_PTR_NULL(find(src, PROBE_UPROBE, ":malloc"));
+	CU_ASSERT_PTR_NULL(find(src, PROBE_UPROBE, "/libc.so.6:malloc"));
 	CU_ASSERT_PTR_NOT_NULL(find(src, PROBE_UPROBE, ":execrec_target_fn"));
 	probe_src__free(src);
 }

@@ -451,6 +451,7 @@ static void test_kprobe_sources(void)
 	CU_ASSERT_EQUAL(probe_src__load(src, PROBE_KPROBE), -ENOENT);
 	probe_src__free(src);
 	rm_rf(f.dir);
+	free(f.dir);
 }
 
 static void test_no_tracefs(void)
@@ -494,6 +495,7 @@ static void test_events_walk(void)
 	free(names);
 	probe_src__free(src);
 	rm_rf(f.dir);
+	free(f.dir);
 }
 
 static void test_prototypes(void)
@@ -540,6 +542,7 @@ static void test_prototypes(void)
 	probe_detail__free(d);
 	probe_src__free(src);
 	rm_rf(f.dir);
+	free(f.dir);
 }
 
 static void test_perf(void)
