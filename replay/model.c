@@ -34,6 +34,9 @@ struct rp_model {
 	rp_proc_fn on_end;
 	void *ctx;
 	bool release;
+	bool forget;
+	uint32_t free_proc; /* forgotten slots, chained through 'chain' */
+	uint32_t live;	    /* processes held */
 
 	struct rp_proc *procs;
 	uint32_t nprocs, procs_cap;
@@ -73,6 +76,11 @@ struct rp_model *rp_model__new(const struct rp_model_opts *opts)
 	}
 	if (opts && opts->sz >= offsetof(struct rp_model_opts, release_ended) + sizeof(bool))
 		m->release = opts->release_ended;
+	if (opts && opts->sz >= offsetof(struct rp_model_opts, forget_ended) + sizeof(bool))
+		m->forget = opts->forget_ended;
+	if (m->forget)
+		m->release = true;
+	m->free_proc = RP_NONE;
 	m->hash_cap = 1024;
 	m->hash = malloc(m->hash_cap * sizeof(*m->hash));
 	if (!m->hash) {
@@ -146,6 +154,26 @@ static int hash_grow(struct rp_model *m)
 			*pid_slot(m, old[i].pid) = old[i];
 	free(old);
 	return 0;
+}
+
+/* Empty slot @s (its chain is gone), closing the gap so that linear
+ * probing still finds the pids stored after it. */
+static void pid_del(struct rp_model *m, struct pid_slot *s)
+{
+	uint32_t mask = m->hash_cap - 1;
+	uint32_t i = (uint32_t)(s - m->hash), j;
+
+	s->idx = RP_NONE;
+	m->hash_used--;
+	for (j = (i + 1) & mask; m->hash[j].idx != RP_NONE; j = (j + 1) & mask) {
+		uint32_t home = pid_hash(m->hash[j].pid, m->hash_cap);
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			m->hash[i] = m->hash[j];
+			m->hash[j].idx = RP_NONE;
+			i = j;
+		}
+	}
 }
 
 static inline uint32_t newest(const struct rp_model *m, uint32_t pid)
@@ -252,7 +280,7 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 	struct rp_proc *p;
 	uint32_t idx, *link;
 
-	if (m->nprocs == m->procs_cap) {
+	if (m->free_proc == RP_NONE && m->nprocs == m->procs_cap) {
 		uint32_t cap = m->procs_cap ? m->procs_cap * 2 : 1024;
 		struct rp_proc *n = realloc(m->procs, (size_t)cap * sizeof(*n));
 
@@ -264,7 +292,13 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 	if ((m->hash_used + 1) * 2 > m->hash_cap && hash_grow(m))
 		return RP_NONE;
 
-	idx = m->nprocs++;
+	if (m->free_proc != RP_NONE) {
+		idx = m->free_proc;
+		m->free_proc = m->procs[idx].chain;
+	} else {
+		idx = m->nprocs++;
+	}
+	m->live++;
 	p = &m->procs[idx];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -290,13 +324,18 @@ static void link_child(struct rp_model *m, uint32_t parent, uint32_t child)
 	struct rp_proc *pp = &m->procs[parent], *c = &m->procs[child];
 
 	c->parent = parent;
+	pp->nchildren++;
+	if (m->forget) {
+		/* no lists: 'last_child' counts the children still held */
+		pp->last_child = pp->last_child == RP_NONE ? 1 : pp->last_child + 1;
+		return;
+	}
 	c->next_sibling = RP_NONE;
 	if (pp->last_child == RP_NONE)
 		pp->first_child = child;
 	else
 		m->procs[pp->last_child].next_sibling = child;
 	pp->last_child = child;
-	pp->nchildren++;
 }
 
 #define LOST_ANY 1u  /* events of it may be missing */
@@ -349,6 +388,43 @@ static void release_execs(struct rp_model *m, struct rp_proc *p)
 	p->exec_first = p->exec_last = RP_NONE;
 }
 
+/*
+ * forget_ended: drop @idx if it is over and holds no children, then its
+ * parent if that leaves it so, and so on up.
+ */
+static void forget(struct rp_model *m, uint32_t idx)
+{
+	while (idx != RP_NONE) {
+		struct rp_proc *p = &m->procs[idx];
+		uint32_t parent = p->parent, *link;
+		struct pid_slot *slot;
+
+		if (!(p->flags & RP_PF_ENDED) || (p->last_child != RP_NONE && p->last_child))
+			return;
+		slot = pid_slot(m, p->pid);
+		link = &slot->idx;
+		while (*link != RP_NONE && *link != idx)
+			link = &m->procs[*link].chain;
+		if (*link == idx) {
+			*link = p->chain;
+			if (slot->idx == RP_NONE)
+				pid_del(m, slot);
+		}
+		memset(p, 0, sizeof(*p));
+		p->flags = RP_PF_FREE;
+		p->exec_first = p->exec_last = RP_NONE;
+		p->chain = m->free_proc;
+		m->free_proc = idx;
+		m->live--;
+		if (parent == RP_NONE)
+			return;
+		p = &m->procs[parent];
+		if (p->last_child != RP_NONE && p->last_child)
+			p->last_child--;
+		idx = parent;
+	}
+}
+
 /* The record of @idx is final as of @end: mark losses, tell the user. */
 static void proc_end(struct rp_model *m, uint32_t idx, uint64_t end)
 {
@@ -369,6 +445,8 @@ static void proc_end(struct rp_model *m, uint32_t idx, uint64_t end)
 	p = &m->procs[idx];
 	if (m->release)
 		release_execs(m, p);
+	if (m->forget)
+		forget(m, idx);
 }
 
 /*
@@ -494,9 +572,10 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 		return RP_NONE;
 	*created = true;
 	/* older processes of this pid still open are over */
-	for (uint32_t j = m->procs[i].chain; j != RP_NONE; j = m->procs[j].chain) {
+	for (uint32_t j = m->procs[i].chain, next; j != RP_NONE; j = next) {
 		struct rp_proc *o = &m->procs[j];
 
+		next = o->chain; /* proc_end may forget it */
 		if (o->start_ns && !(o->flags & RP_PF_ENDED)) {
 			o->flags |= RP_PF_NO_EXIT;
 			proc_end(m, j, ev->start_ns);
@@ -753,7 +832,7 @@ int rp_model__finish(struct rp_model *m, uint64_t end_ns)
 	for (uint32_t i = 0; i < m->nprocs; i++) {
 		struct rp_proc *p = &m->procs[i];
 
-		if (p->flags & RP_PF_ENDED)
+		if (p->flags & (RP_PF_ENDED | RP_PF_FREE))
 			continue;
 		if (!(p->flags & RP_PF_PLACEHOLDER))
 			p->flags |= RP_PF_RUNNING;

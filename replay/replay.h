@@ -166,6 +166,7 @@ const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
 #define RP_PF_PLACEHOLDER 0x0400u /* known only as a parent: no event of its own */
 #define RP_PF_THREAD_EXEC 0x0800u /* a thread other than the leader exec'd */
 #define RP_PF_ENDED 0x1000u	  /* its record is final (exit, reuse, or end) */
+#define RP_PF_FREE 0x80000000u	  /* forget_ended: the slot holds no process */
 
 /* Exec flags (struct rp_exec.flags), besides the ETR_EVF_* of the event. */
 #define RP_XF_SNAPSHOT 0x80000000u /* the program it ran at the snapshot */
@@ -228,9 +229,15 @@ struct rp_model_opts {
 	 * rp_model__finish) */
 	rp_proc_fn on_end;
 	void *ctx;
-	/* drop a process's execs after on_end: memory then grows with the
-	 * processes alive at once, not with all of them (report does this) */
+	/* drop a process's execs after on_end (the process record stays) */
 	bool release_ended;
+	/* more: drop the whole record of a process once it has ended and so
+	 * have all its descendants. Memory then follows the processes alive
+	 * at once, not all of them (report does this). Implies release_ended;
+	 * indices of dropped processes are reused (rp_model__count() counts
+	 * slots, RP_PF_FREE marks empty ones), and children lists
+	 * (first_child, next_sibling) are not kept. */
+	bool forget_ended;
 };
 
 struct rp_model *rp_model__new(const struct rp_model_opts *opts);

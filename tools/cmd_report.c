@@ -1004,7 +1004,8 @@ int cmd_report(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
-	struct rp_model_opts mopts = {.sz = sizeof(mopts), .on_end = on_end, .release_ended = true};
+	struct rp_model_opts mopts = {.sz = sizeof(mopts), .on_end = on_end,
+				     .forget_ended = true};
 	struct report r = {.top = 10};
 	const struct etr_event *ev;
 	int opt, ret = 0;

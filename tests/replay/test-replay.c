@@ -458,6 +458,117 @@ static void test_model_release(void)
 	rp_model__free(m);
 }
 
+struct seen {
+	uint32_t pid, nchildren, flags;
+	uint64_t start, dur;
+	int32_t code;
+	bool dur_known;
+};
+
+struct seen_list {
+	struct seen s[4096];
+	size_t n;
+	size_t max_held;
+};
+
+static void record_end(void *ctx, struct rp_model *m, struct rp_proc *p)
+{
+	struct seen_list *l = ctx;
+	struct seen *s = &l->s[l->n++];
+
+	s->pid = p->pid;
+	s->start = p->start_ns;
+	s->flags = p->flags;
+	s->nchildren = p->nchildren;
+	s->code = p->exit_code;
+	s->dur_known = rp_model__duration(m, p, &s->dur);
+}
+
+/* A made-up workload: nested forks, execs, exits in any order, pids reused. */
+static void feed_workload(struct rp_model *m, struct seen_list *l, bool count_held)
+{
+	uint32_t alive[64], nalive = 0, next = 100;
+	uint64_t start[64], t = T0, rng = 12345;
+
+	alive[nalive] = 1;
+	start[nalive++] = 0;
+	for (int step = 0; step < 3000; step++) {
+		uint32_t k;
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		k = (uint32_t)(rng >> 33) % nalive;
+		t += 1000;
+		if (((rng >> 20) & 3) != 0 && nalive < 64) {
+			uint32_t pid;
+			bool busy;
+
+			/* pids come back often, but never while in use */
+			do {
+				pid = 100 + next++ % 200;
+				busy = false;
+				for (uint32_t j = 0; j < nalive; j++)
+					busy |= alive[j] == pid;
+			} while (busy);
+
+			add(m, ev_fork(t, pid, alive[k]));
+			add(m, ev_exec(t + 1, pid, alive[k], t, 0, "/bin/x", ARGV("x\0")));
+			alive[nalive] = pid;
+			start[nalive++] = t;
+		} else if (k > 0) {
+			add(m, ev_exit(t, alive[k], 1, start[k], (int)(k % 3), 0));
+			alive[k] = alive[--nalive];
+			start[k] = start[nalive];
+		}
+		if (count_held && rp_model__mem(m) > l->max_held)
+			l->max_held = rp_model__mem(m);
+	}
+	rp_model__finish(m, t + 1000);
+}
+
+static int cmp_seen(const void *x, const void *y)
+{
+	const struct seen *a = x, *b = y;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a->pid < b->pid ? -1 : a->pid > b->pid;
+}
+
+/* forget_ended: the same processes come out, memory stays with the living */
+static void test_model_forget(void)
+{
+	static struct seen_list a, b;
+	struct rp_model_opts o = {.sz = sizeof(o), .on_end = record_end};
+	struct rp_model *m;
+
+	a.n = b.n = 0;
+	o.ctx = &a;
+	m = rp_model__new(&o);
+	feed_workload(m, &a, false);
+	rp_model__free(m);
+	o.ctx = &b;
+	o.forget_ended = true;
+	m = rp_model__new(&o);
+	feed_workload(m, &b, true);
+	CU_ASSERT(rp_model__count(m) < 400); /* slots: not one per process */
+	rp_model__free(m);
+
+	CU_ASSERT_EQUAL_FATAL(a.n, b.n);
+	CU_ASSERT(a.n > 1000);
+	/* at the end, processes are closed in slot order, which differs */
+	qsort(a.s, a.n, sizeof(a.s[0]), cmp_seen);
+	qsort(b.s, b.n, sizeof(b.s[0]), cmp_seen);
+	for (size_t i = 0; i < a.n; i++) {
+		CU_ASSERT_EQUAL(a.s[i].pid, b.s[i].pid);
+		CU_ASSERT_EQUAL(a.s[i].start, b.s[i].start);
+		CU_ASSERT_EQUAL(a.s[i].flags, b.s[i].flags);
+		CU_ASSERT_EQUAL(a.s[i].nchildren, b.s[i].nchildren);
+		CU_ASSERT_EQUAL(a.s[i].code, b.s[i].code);
+		CU_ASSERT_EQUAL(a.s[i].dur_known, b.s[i].dur_known);
+		CU_ASSERT_EQUAL(a.s[i].dur, b.s[i].dur);
+	}
+}
+
 /* ---- the trace reader ------------------------------------------------------- */
 
 struct membuf {
@@ -968,6 +1079,7 @@ int main(void)
 		{"threads", test_model_threads},
 		{"repeated and unknown events", test_model_repeats},
 		{"release_ended", test_model_release},
+		{"forget_ended gives the same processes", test_model_forget},
 		{NULL, NULL},
 	};
 	static const struct test trace[] = {
