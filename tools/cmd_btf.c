@@ -94,9 +94,11 @@ static int write_out(const char *path, const void *data, size_t len)
 int cmd_btf(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"input", required_argument, NULL, 'i'}, {"output", required_argument, NULL, 'o'},
-		{"kind", required_argument, NULL, 'k'},	 {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"input", required_argument, NULL, 'i'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *input = NULL, *output = NULL;
 	const struct probe_trace_info *ti;
@@ -122,7 +124,8 @@ int cmd_btf(int argc, char **argv)
 			} else if (!strcmp(optarg, "subset")) {
 				want = 1;
 			} else {
-				fprintf(stderr, PROG ": --kind: 'full' or 'subset', not '%s'\n", optarg);
+				fprintf(stderr, PROG ": --kind: 'full' or 'subset', not '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -147,7 +150,8 @@ int cmd_btf(int argc, char **argv)
 		if (err == EINVAL)
 			fprintf(stderr, PROG ": %s: not an execrec trace\n", input);
 		else if (err == ENOTSUP)
-			fprintf(stderr, PROG ": %s: made by a newer execrec (format major version)\n",
+			fprintf(stderr,
+				PROG ": %s: made by a newer execrec (format major version)\n",
 				input);
 		else if (err == EBADMSG)
 			fprintf(stderr, PROG ": %s: damaged file header\n", input);
@@ -159,11 +163,12 @@ int cmd_btf(int argc, char **argv)
 	err = probe_src__trace_btf(src, want, &data, &size, &kind);
 	if (err == -ENODATA) {
 		if (!want || !ti->btf_kind)
-			fprintf(stderr, PROG ": %s: the trace holds no BTF (recorded with --btf=none)\n",
+			fprintf(stderr,
+				PROG ": %s: the trace holds no BTF (recorded with --btf=none)\n",
 				input);
 		else
-			fprintf(stderr, PROG ": %s: the trace holds no %s BTF, only a %s one%s\n", input,
-				kind_str(want), kind_str(ti->btf_kind),
+			fprintf(stderr, PROG ": %s: the trace holds no %s BTF, only a %s one%s\n",
+				input, kind_str(want), kind_str(ti->btf_kind),
 				want == 2 ? " (record with --btf=full for all types)" : "");
 		status = 1;
 		goto out;
@@ -182,7 +187,8 @@ int cmd_btf(int argc, char **argv)
 		goto out;
 	}
 	if (err) {
-		fprintf(stderr, PROG ": %s: the stored %s BTF is damaged (%s, at byte %" PRIu64 ")%s\n",
+		fprintf(stderr,
+			PROG ": %s: the stored %s BTF is damaged (%s, at byte %" PRIu64 ")%s\n",
 			input, kind_str(kind), e.what, e.offset, output ? "; nothing written" : "");
 		status = 1;
 		goto out;

@@ -166,8 +166,8 @@ static void print_detail_text(FILE *f, const struct probe *p, const struct probe
 	switch (p->type) {
 	case PROBE_SOFTWARE:
 	case PROBE_HARDWARE:
-		fprintf(f, "    perf type %d, config %" PRIu64 "%s%s\n", d->perf_type, d->perf_config,
-			d->alias ? ", also called " : "", d->alias ? d->alias : "");
+		fprintf(f, "    perf type %d, config %" PRIu64 "%s%s\n", d->perf_type,
+			d->perf_config, d->alias ? ", also called " : "", d->alias ? d->alias : "");
 		return;
 	case PROBE_UPROBE:
 		fprintf(f, "    address 0x%" PRIx64 ", size %" PRIu64 "\n", d->addr, d->size);
@@ -274,8 +274,7 @@ static void print_detail_json(FILE *f, const struct probe *p, const struct probe
 	fputc(']', f);
 }
 
-static int print_probe(FILE *f, struct probe_src *src, const struct probe *p,
-		       const struct opts *o)
+static int print_probe(FILE *f, struct probe_src *src, const struct probe *p, const struct opts *o)
 {
 	struct probe_detail *d = NULL;
 	const char *type = probe_type__str(p->type);
@@ -351,9 +350,8 @@ static void trace_missing(const struct probe_trace_info *ti, const char *in, enu
 static void live_missing(const struct probe_status *st, enum probe_type t, const char *what)
 {
 	if (t == PROBE_TRACEPOINT && st->err == -ENOENT)
-		fprintf(stderr,
-			PROG ": tracefs is not mounted, so no tracepoints; mount it with: "
-			     "mount -t tracefs nodev /sys/kernel/tracing\n");
+		fprintf(stderr, PROG ": tracefs is not mounted, so no tracepoints; mount it with: "
+				     "mount -t tracefs nodev /sys/kernel/tracing\n");
 	else if (st->err == -ENOENT && t != PROBE_TRACEPOINT)
 		fprintf(stderr, PROG ": no kernel BTF (%s): no %s\n", st->path, what);
 	else if (st->err == -EACCES || st->err == -EPERM)
@@ -373,8 +371,8 @@ static int report_status(struct probe_src *src, const struct opts *o, struct pro
 			 int npats, const size_t *counts)
 {
 	static const char *const plural[PROBE_TYPE__NR] = {
-		"tracepoints", "kprobes", "kfuncs", "raw tracepoints",
-		"software events", "hardware events", "uprobes", "usdt probes",
+	    "tracepoints",     "kprobes",	  "kfuncs",  "raw tracepoints",
+	    "software events", "hardware events", "uprobes", "usdt probes",
 	};
 	const struct probe_trace_info *ti = probe_src__trace_info(src);
 	bool fn_both = any_wants(pats, npats, PROBE_KPROBE) && any_wants(pats, npats, PROBE_KFUNC);
@@ -403,34 +401,39 @@ static int report_status(struct probe_src *src, const struct opts *o, struct pro
 		}
 		if (t == PROBE_TRACEPOINT && ti && st->partial && (counts[t] || o->count))
 			fprintf(stderr,
-				PROG ": %s stores the formats of %" PRIu32 " tracepoints (those its "
+				PROG ": %s stores the formats of %" PRIu32
+				     " tracepoints (those its "
 				     "recorder uses), not every tracepoint of that kernel\n",
 				o->input, ti->nr_tpformats);
 		/* a caveat about listed probes, when some are */
-		if (fn && st->partial && (counts[PROBE_KPROBE] || counts[PROBE_KFUNC] || o->count)) {
+		if (fn && st->partial &&
+		    (counts[PROBE_KPROBE] || counts[PROBE_KFUNC] || o->count)) {
 			said_fn = fn_both;
 			what = fn_both ? "kprobes and kfuncs" : plural[t];
 			if (ti)
 				fprintf(stderr,
-					PROG ": %s listed from the BTF stored in %s: a trace does not "
-					     "say which were traceable, some may not have been\n",
+					PROG
+					": %s listed from the BTF stored in %s: a trace does not "
+					"say which were traceable, some may not have been\n",
 					what, o->input);
 			else if (st->fallback_err && st->origin == PROBE_ORIGIN_BTF)
 				fprintf(stderr,
-					PROG ": %s unreadable (%s): %s listed from the kernel BTF's "
-					     "functions; some may not be attachable\n",
+					PROG
+					": %s unreadable (%s): %s listed from the kernel BTF's "
+					"functions; some may not be attachable\n",
 					st->fallback_path, strerror(-st->fallback_err), what);
 			else if (st->fallback_err)
-				fprintf(stderr,
-					PROG ": %s unreadable (%s): %s listed from the text symbols "
-					     "of %s; some may not be attachable\n",
-					st->fallback_path, strerror(-st->fallback_err), what,
-					st->path);
+				fprintf(
+				    stderr,
+				    PROG ": %s unreadable (%s): %s listed from the text symbols "
+					 "of %s; some may not be attachable\n",
+				    st->fallback_path, strerror(-st->fallback_err), what, st->path);
 		}
 		if (t == PROBE_RAWTRACEPOINT && st->partial && ti && (counts[t] || o->count))
-			fprintf(stderr,
-				PROG ": %s holds %s: raw tracepoints limited to those\n", o->input,
-				ti->btf_kind ? "only a BTF subset" : "no BTF, only tracepoint formats");
+			fprintf(stderr, PROG ": %s holds %s: raw tracepoints limited to those\n",
+				o->input,
+				ti->btf_kind ? "only a BTF subset"
+					     : "no BTF, only tracepoint formats");
 	}
 	return missing;
 }
@@ -459,7 +462,8 @@ static int load_binaries(struct probe_src *src, struct probe_pattern *pat, const
 	bool wild;
 	int err, root;
 
-	if (!bin || (!probe_pattern__wants(pat, PROBE_UPROBE) && !probe_pattern__wants(pat, PROBE_USDT)))
+	if (!bin ||
+	    (!probe_pattern__wants(pat, PROBE_UPROBE) && !probe_pattern__wants(pat, PROBE_USDT)))
 		return 0;
 	if (o->input) {
 		if (probe_pattern__names_type(pat, PROBE_UPROBE) ||
@@ -477,7 +481,8 @@ static int load_binaries(struct probe_src *src, struct probe_pattern *pat, const
 		return 0; /* matched against the files of -p */
 	if (wild && !strchr(bin, '/')) {
 		fprintf(stderr,
-			PROG ": '%s': name a binary, as in uprobe:/bin/bash:readline, or give -p PID\n",
+			PROG
+			": '%s': name a binary, as in uprobe:/bin/bash:readline, or give -p PID\n",
 			probe_pattern__text(pat));
 		return 2;
 	}
@@ -486,8 +491,8 @@ static int load_binaries(struct probe_src *src, struct probe_pattern *pat, const
 		int n = 0;
 
 		if (glob(bin, 0, NULL, &g)) {
-			fprintf(stderr, PROG ": '%s': no file matches %s\n", probe_pattern__text(pat),
-				bin);
+			fprintf(stderr, PROG ": '%s': no file matches %s\n",
+				probe_pattern__text(pat), bin);
 			return 2;
 		}
 		for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -512,8 +517,9 @@ static int load_binaries(struct probe_src *src, struct probe_pattern *pat, const
 	}
 	err = probe_src__find_binary(src, bin, path, sizeof(path));
 	if (err) {
-		fprintf(stderr, PROG ": '%s': no binary %s (not a file, not in $PATH or the "
-				"library folders)\n",
+		fprintf(stderr,
+			PROG ": '%s': no binary %s (not a file, not in $PATH or the "
+			     "library folders)\n",
 			probe_pattern__text(pat), bin);
 		return 2;
 	}
@@ -546,8 +552,8 @@ static void print_counts(struct probe_src *src, struct probe_pattern **pats, int
 					strerror(-st->err));
 			else
 				fprintf(stdout, "\"count\":%zu", counts[t]);
-			fprintf(stdout, ",\"origin\":\"%s\",\"partial\":%s}\n", origin_str(st->origin),
-				st->partial ? "true" : "false");
+			fprintf(stdout, ",\"origin\":\"%s\",\"partial\":%s}\n",
+				origin_str(st->origin), st->partial ? "true" : "false");
 		} else if (st->err) {
 			fprintf(stdout, "%-14s %8s\n", probe_type__str(t), "-");
 		} else {
@@ -568,7 +574,8 @@ static void print_counts(struct probe_src *src, struct probe_pattern **pats, int
 		funcs += probe_ksym__is_func(&ks[i]);
 	}
 	if (o->json)
-		fprintf(stdout, "{\"kallsyms\":{\"symbols\":%zu,\"functions\":%zu}}\n", total, funcs);
+		fprintf(stdout, "{\"kallsyms\":{\"symbols\":%zu,\"functions\":%zu}}\n", total,
+			funcs);
 	else
 		fprintf(stdout,
 			"\n/proc/kallsyms: %zu symbols, %zu of them functions; %zu listed as "
@@ -597,10 +604,10 @@ static int open_error(const char *path, int err)
 int cmd_probes(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"verbose", no_argument, NULL, 'v'}, {"count", no_argument, NULL, 'c'},
-		{"json", no_argument, NULL, 'j'},    {"input", required_argument, NULL, 'i'},
-		{"pid", required_argument, NULL, 'p'}, {"no-libs", no_argument, NULL, 'L'},
-		{"help", no_argument, NULL, 'h'},    {NULL, 0, NULL, 0},
+	    {"verbose", no_argument, NULL, 'v'},   {"count", no_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},	   {"input", required_argument, NULL, 'i'},
+	    {"pid", required_argument, NULL, 'p'}, {"no-libs", no_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
 	};
 	struct probe_pattern **pats = NULL;
 	static const char *const all[] = {"*"};
@@ -670,8 +677,9 @@ int cmd_probes(int argc, char **argv)
 				fprintf(stderr, PROG ": an empty pattern matches nothing\n");
 			else
 				fprintf(stderr,
-					PROG ": '%s': unknown probe type '%s' (tracepoint, kprobe, "
-					     "kfunc, rawtracepoint, software, hardware, uprobe, usdt)\n",
+					PROG
+					": '%s': unknown probe type '%s' (tracepoint, kprobe, "
+					"kfunc, rawtracepoint, software, hardware, uprobe, usdt)\n",
 					texts[i], bad);
 			status = 2;
 			goto out;
@@ -730,8 +738,9 @@ int cmd_probes(int argc, char **argv)
 		const struct probe_trace_info *ti = probe_src__trace_info(src);
 
 		if (ti->problems)
-			fprintf(stderr, PROG ": %s: %" PRIu64 " problems while reading; the "
-					     "damaged parts were skipped\n",
+			fprintf(stderr,
+				PROG ": %s: %" PRIu64 " problems while reading; the "
+				     "damaged parts were skipped\n",
 				o.input, ti->problems);
 	}
 

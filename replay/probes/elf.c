@@ -263,7 +263,8 @@ static int read_symbols(struct probe_src *src, uint32_t file, Elf *e)
 		Elf_Data *data;
 		size_t n;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		if (sh.sh_type == SHT_NOBITS || !sh.sh_entsize)
 			continue;
@@ -279,8 +280,8 @@ static int read_symbols(struct probe_src *src, uint32_t file, Elf *e)
 			if (!gelf_getsym(data, (int)i, &sym))
 				break;
 			type = GELF_ST_TYPE(sym.st_info);
-			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-			    !sym.st_value)
+			if ((type != STT_FUNC && type != STT_GNU_IFUNC) ||
+			    sym.st_shndx == SHN_UNDEF || !sym.st_value)
 				continue;
 			name = elf_strptr(e, sh.sh_link, sym.st_name);
 			if (!name || !*name)
@@ -430,7 +431,8 @@ static int read_needs(Elf *e, struct needs *n)
 
 			if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag == DT_NULL)
 				break;
-			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_RUNPATH)
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RPATH &&
+			    dyn.d_tag != DT_RUNPATH)
 				continue;
 			s = elf_strptr(e, sh.sh_link, dyn.d_un.d_val);
 			if (!s)
@@ -497,7 +499,8 @@ static bool search_list(const char *list, const char *origin, const char *name,
 				const char *rest = dir + (dir[1] == '{' ? 9 : 7);
 				char tmp[PATH_MAX];
 
-				if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s", origin, rest) >= sizeof(tmp))
+				if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s", origin, rest) >=
+				    sizeof(tmp))
 					goto next;
 				memcpy(dir, tmp, strlen(tmp) + 1);
 			}
@@ -505,7 +508,7 @@ static bool search_list(const char *list, const char *origin, const char *name,
 			    elf_matches(out, n->cls, n->machine))
 				return true;
 		}
-next:
+	next:
 		p += len;
 		if (*p == ':')
 			p++;
@@ -571,8 +574,8 @@ static bool debug_file(Elf *e, char *out, size_t size)
 
 			off = next;
 			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) || nh.n_descsz < 2 ||
-			    nh.n_descsz > 64)
+			    memcmp((const char *)data->d_buf + name_off, "GNU", 4) ||
+			    nh.n_descsz < 2 || nh.n_descsz > 64)
 				continue;
 			len = (size_t)snprintf(out, size, "/usr/lib/debug/.build-id/%02x/", id[0]);
 			for (size_t i = 1; i < nh.n_descsz && len + 3 < size; i++)

@@ -7,10 +7,10 @@
 #include "probes.h"
 
 /* Bounds on what is read from files a user or a trace controls. */
-#define PROBES_SMALL_FILE_MAX (1u << 20)   /* a format file, ld.so.conf */
-#define PROBES_BIG_FILE_MAX (256u << 20)   /* kallsyms, filter functions, BTF */
-#define PROBES_NAME_MAX 512u		   /* a probe name */
-#define PROBES_MAX_FILES 1024u		   /* ELF files in one source */
+#define PROBES_SMALL_FILE_MAX (1u << 20) /* a format file, ld.so.conf */
+#define PROBES_BIG_FILE_MAX (256u << 20) /* kallsyms, filter functions, BTF */
+#define PROBES_NAME_MAX 512u		 /* a probe name */
+#define PROBES_MAX_FILES 1024u		 /* ELF files in one source */
 
 /* Strings that never move once stored: blocks of an arena. */
 struct arena_block;
@@ -116,8 +116,7 @@ int plist_add(struct probe_src *src, enum probe_type type, const char *name, siz
 void plist_sort(struct probe_src *src, enum probe_type type);
 int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
 int src_btf(struct probe_src *src, struct kbtf **ret_btf);
-int btf_func_detail(struct probe_src *src, const char *func, int skip_args,
-		    struct probe_detail *d);
+int btf_func_detail(struct probe_src *src, const char *func, int skip_args, struct probe_detail *d);
 
 /* live.c */
 int live_load(struct probe_src *src, enum probe_type type);

@@ -239,7 +239,8 @@ int kbtf__parse(const void *data, size_t size, struct kbtf **ret_btf, struct kbt
 		long extra;
 
 		if (type_len / 4 - pos < 3) {
-			err = fail(ret_err, -EINVAL, "type record cut by the end of the section", at);
+			err =
+			    fail(ret_err, -EINVAL, "type record cut by the end of the section", at);
 			goto err_out;
 		}
 		extra = extra_size(kbtf_kind(t), kbtf_vlen(t));
@@ -248,7 +249,8 @@ int kbtf__parse(const void *data, size_t size, struct kbtf **ret_btf, struct kbt
 			goto err_out;
 		}
 		if ((uint64_t)extra / 4 > type_len / 4 - pos - 3) {
-			err = fail(ret_err, -EINVAL, "type record cut by the end of the section", at);
+			err =
+			    fail(ret_err, -EINVAL, "type record cut by the end of the section", at);
 			goto err_out;
 		}
 		if (b->nr_types >= MAX_TYPE) {
@@ -574,7 +576,8 @@ static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth
 				if (inner->len)
 					sb_prepend(inner, " ");
 				sb_prepend(inner, q);
-			} else if (!strstr(quals, q) && strlen(quals) + strlen(q) + 2 < sizeof(quals)) {
+			} else if (!strstr(quals, q) &&
+				   strlen(quals) + strlen(q) + 2 < sizeof(quals)) {
 				strcat(quals, q);
 				strcat(quals, " ");
 			}

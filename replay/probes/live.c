@@ -59,7 +59,8 @@ static int find_tracefs(struct probe_src *src)
 		char line[4096], dir[2048], type[64];
 
 		while (fgets(line, sizeof(line), f)) {
-			if (sscanf(line, "%*s %2047s %63s", dir, type) == 2 && !strcmp(type, "tracefs")) {
+			if (sscanf(line, "%*s %2047s %63s", dir, type) == 2 &&
+			    !strcmp(type, "tracefs")) {
 				snprintf(path, sizeof(path), "%s/events", dir);
 				if (is_dir(path)) {
 					src->tracefs = arena_strdup(&src->strs, dir);
@@ -127,7 +128,7 @@ static int walk_events(struct probe_src *src, const char *dir)
 			if (ev->d_name[0] == '.')
 				continue;
 			if ((size_t)snprintf(en, sizeof(en), "%s/%s/enable", path, ev->d_name) >=
-				    sizeof(en) ||
+				sizeof(en) ||
 			    access(en, F_OK))
 				continue;
 			n = snprintf(name, sizeof(name), "%s:%s", sys->d_name, ev->d_name);
@@ -408,7 +409,8 @@ int btf_add_rawtps(struct probe_src *src, struct kbtf *btf)
 			continue;
 		name = kbtf__str(btf, t->name_off);
 		if (!strncmp(name, "btf_trace_", 10) && name[10])
-			err = plist_add(src, PROBE_RAWTRACEPOINT, name + 10, strlen(name + 10), 0, id);
+			err = plist_add(src, PROBE_RAWTRACEPOINT, name + 10, strlen(name + 10), 0,
+					id);
 	}
 	return err;
 }

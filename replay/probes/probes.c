@@ -20,10 +20,10 @@
 /* ------------------------------------------------------------------ */
 
 static const char *const type_names[PROBE_TYPE__NR] = {
-	[PROBE_TRACEPOINT] = "tracepoint", [PROBE_KPROBE] = "kprobe",
-	[PROBE_KFUNC] = "kfunc",	   [PROBE_RAWTRACEPOINT] = "rawtracepoint",
-	[PROBE_SOFTWARE] = "software",	   [PROBE_HARDWARE] = "hardware",
-	[PROBE_UPROBE] = "uprobe",	   [PROBE_USDT] = "usdt",
+    [PROBE_TRACEPOINT] = "tracepoint", [PROBE_KPROBE] = "kprobe",
+    [PROBE_KFUNC] = "kfunc",	       [PROBE_RAWTRACEPOINT] = "rawtracepoint",
+    [PROBE_SOFTWARE] = "software",     [PROBE_HARDWARE] = "hardware",
+    [PROBE_UPROBE] = "uprobe",	       [PROBE_USDT] = "usdt",
 };
 
 /* bpftrace's spellings, so a probe copied from a script is understood. */
@@ -31,12 +31,12 @@ static const struct {
 	const char *alias;
 	enum probe_type type;
 } type_aliases[] = {
-	{"t", PROBE_TRACEPOINT},     {"k", PROBE_KPROBE},	  {"kr", PROBE_KPROBE},
-	{"kretprobe", PROBE_KPROBE}, {"f", PROBE_KFUNC},	  {"fr", PROBE_KFUNC},
-	{"fentry", PROBE_KFUNC},     {"fexit", PROBE_KFUNC},	  {"kretfunc", PROBE_KFUNC},
-	{"rt", PROBE_RAWTRACEPOINT}, {"s", PROBE_SOFTWARE},	  {"h", PROBE_HARDWARE},
-	{"u", PROBE_UPROBE},	     {"ur", PROBE_UPROBE},	  {"uretprobe", PROBE_UPROBE},
-	{"U", PROBE_USDT},
+    {"t", PROBE_TRACEPOINT},	 {"k", PROBE_KPROBE},	 {"kr", PROBE_KPROBE},
+    {"kretprobe", PROBE_KPROBE}, {"f", PROBE_KFUNC},	 {"fr", PROBE_KFUNC},
+    {"fentry", PROBE_KFUNC},	 {"fexit", PROBE_KFUNC}, {"kretfunc", PROBE_KFUNC},
+    {"rt", PROBE_RAWTRACEPOINT}, {"s", PROBE_SOFTWARE},	 {"h", PROBE_HARDWARE},
+    {"u", PROBE_UPROBE},	 {"ur", PROBE_UPROBE},	 {"uretprobe", PROBE_UPROBE},
+    {"U", PROBE_USDT},
 };
 
 const char *probe_type__str(enum probe_type type)
@@ -53,7 +53,8 @@ int probe_type__parse(const char *s, size_t len, enum probe_type *ret_type)
 		}
 	}
 	for (size_t i = 0; i < sizeof(type_aliases) / sizeof(type_aliases[0]); i++) {
-		if (strlen(type_aliases[i].alias) == len && !memcmp(s, type_aliases[i].alias, len)) {
+		if (strlen(type_aliases[i].alias) == len &&
+		    !memcmp(s, type_aliases[i].alias, len)) {
 			*ret_type = type_aliases[i].type;
 			return 0;
 		}
@@ -179,8 +180,7 @@ int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 		return -errno;
 	/* sysfs gives BTF's real size: one read, no regrowing. procfs and
 	 * tracefs say 0, and are read until EOF. */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size < max)
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < max)
 		cap = (size_t)st.st_size + 2; /* room to see EOF without regrowing */
 	for (;;) {
 		ssize_t n;
@@ -303,31 +303,31 @@ struct perf_ev {
 };
 
 static const struct perf_ev sw_events[] = {
-	{"cpu-clock", PERF_COUNT_SW_CPU_CLOCK, "cpu"},
-	{"task-clock", PERF_COUNT_SW_TASK_CLOCK, NULL},
-	{"page-faults", PERF_COUNT_SW_PAGE_FAULTS, "faults"},
-	{"context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES, "cs"},
-	{"cpu-migrations", PERF_COUNT_SW_CPU_MIGRATIONS, "migrations"},
-	{"minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, NULL},
-	{"major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, NULL},
-	{"alignment-faults", PERF_COUNT_SW_ALIGNMENT_FAULTS, NULL},
-	{"emulation-faults", PERF_COUNT_SW_EMULATION_FAULTS, NULL},
-	{"dummy", PERF_COUNT_SW_DUMMY, NULL},
-	{"bpf-output", PERF_COUNT_SW_BPF_OUTPUT, NULL},
-	{"cgroup-switches", 11 /* PERF_COUNT_SW_CGROUP_SWITCHES, 5.13 */, NULL},
+    {"cpu-clock", PERF_COUNT_SW_CPU_CLOCK, "cpu"},
+    {"task-clock", PERF_COUNT_SW_TASK_CLOCK, NULL},
+    {"page-faults", PERF_COUNT_SW_PAGE_FAULTS, "faults"},
+    {"context-switches", PERF_COUNT_SW_CONTEXT_SWITCHES, "cs"},
+    {"cpu-migrations", PERF_COUNT_SW_CPU_MIGRATIONS, "migrations"},
+    {"minor-faults", PERF_COUNT_SW_PAGE_FAULTS_MIN, NULL},
+    {"major-faults", PERF_COUNT_SW_PAGE_FAULTS_MAJ, NULL},
+    {"alignment-faults", PERF_COUNT_SW_ALIGNMENT_FAULTS, NULL},
+    {"emulation-faults", PERF_COUNT_SW_EMULATION_FAULTS, NULL},
+    {"dummy", PERF_COUNT_SW_DUMMY, NULL},
+    {"bpf-output", PERF_COUNT_SW_BPF_OUTPUT, NULL},
+    {"cgroup-switches", 11 /* PERF_COUNT_SW_CGROUP_SWITCHES, 5.13 */, NULL},
 };
 
 static const struct perf_ev hw_events[] = {
-	{"cpu-cycles", PERF_COUNT_HW_CPU_CYCLES, "cycles"},
-	{"instructions", PERF_COUNT_HW_INSTRUCTIONS, NULL},
-	{"cache-references", PERF_COUNT_HW_CACHE_REFERENCES, NULL},
-	{"cache-misses", PERF_COUNT_HW_CACHE_MISSES, NULL},
-	{"branch-instructions", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, "branches"},
-	{"branch-misses", PERF_COUNT_HW_BRANCH_MISSES, NULL},
-	{"bus-cycles", PERF_COUNT_HW_BUS_CYCLES, NULL},
-	{"frontend-stalls", PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, "stalled-cycles-frontend"},
-	{"backend-stalls", PERF_COUNT_HW_STALLED_CYCLES_BACKEND, "stalled-cycles-backend"},
-	{"ref-cycles", PERF_COUNT_HW_REF_CPU_CYCLES, NULL},
+    {"cpu-cycles", PERF_COUNT_HW_CPU_CYCLES, "cycles"},
+    {"instructions", PERF_COUNT_HW_INSTRUCTIONS, NULL},
+    {"cache-references", PERF_COUNT_HW_CACHE_REFERENCES, NULL},
+    {"cache-misses", PERF_COUNT_HW_CACHE_MISSES, NULL},
+    {"branch-instructions", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, "branches"},
+    {"branch-misses", PERF_COUNT_HW_BRANCH_MISSES, NULL},
+    {"bus-cycles", PERF_COUNT_HW_BUS_CYCLES, NULL},
+    {"frontend-stalls", PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, "stalled-cycles-frontend"},
+    {"backend-stalls", PERF_COUNT_HW_STALLED_CYCLES_BACKEND, "stalled-cycles-backend"},
+    {"ref-cycles", PERF_COUNT_HW_REF_CPU_CYCLES, NULL},
 };
 
 /*
@@ -708,8 +708,9 @@ bool probe_pattern__match(const struct probe_pattern *p, const struct probe_src 
 		/* "software:cs" means context-switches, as in perf and bpftrace */
 		const struct perf_ev *ev = perf_event_of(probe);
 
-		if (ev && ev->alias && (p->bare ? match_bare(p, probe->type, ev->alias)
-						: probe_glob(p->name_pat, ev->alias)))
+		if (ev && ev->alias &&
+		    (p->bare ? match_bare(p, probe->type, ev->alias)
+			     : probe_glob(p->name_pat, ev->alias)))
 			return true;
 	}
 	if (p->bare)

@@ -48,13 +48,13 @@ int probe_type__parse(const char *s, size_t len, enum probe_type *ret_type);
 /* Where a list came from. */
 enum probe_origin {
 	PROBE_ORIGIN_NONE,
-	PROBE_ORIGIN_TRACEFS,		/* available_events, or the events/ folders */
+	PROBE_ORIGIN_TRACEFS,	       /* available_events, or the events/ folders */
 	PROBE_ORIGIN_FILTER_FUNCTIONS, /* tracefs available_filter_functions */
-	PROBE_ORIGIN_BTF,		/* the kernel's BTF */
-	PROBE_ORIGIN_KALLSYMS,		/* /proc/kallsyms text symbols */
-	PROBE_ORIGIN_PERF,		/* the perf ABI's generic events */
-	PROBE_ORIGIN_ELF,		/* symbol tables and .note.stapsdt */
-	PROBE_ORIGIN_TRACE,		/* a trace's stored formats or BTF */
+	PROBE_ORIGIN_BTF,	       /* the kernel's BTF */
+	PROBE_ORIGIN_KALLSYMS,	       /* /proc/kallsyms text symbols */
+	PROBE_ORIGIN_PERF,	       /* the perf ABI's generic events */
+	PROBE_ORIGIN_ELF,	       /* symbol tables and .note.stapsdt */
+	PROBE_ORIGIN_TRACE,	       /* a trace's stored formats or BTF */
 };
 
 struct probe_status {

@@ -122,12 +122,12 @@ static int on_record(struct probe_src *src, const struct etr_chunk *c, const str
 int trace_open(struct probe_src *src, const char *path)
 {
 	struct etr_reader_opts o = {
-		.sz = sizeof(o),
-		.problem_cb = on_problem,
-		.problem_ctx = src,
-		/* events are most of a trace: leave them compressed */
-		.type_mask = 1u << ETR_CHUNK_META | 1u << ETR_CHUNK_TPFORMAT | 1u << ETR_CHUNK_BTF |
-			     1u << ETR_CHUNK_END,
+	    .sz = sizeof(o),
+	    .problem_cb = on_problem,
+	    .problem_ctx = src,
+	    /* events are most of a trace: leave them compressed */
+	    .type_mask = 1u << ETR_CHUNK_META | 1u << ETR_CHUNK_TPFORMAT | 1u << ETR_CHUNK_BTF |
+			 1u << ETR_CHUNK_END,
 	};
 	struct etr_reader *r;
 	struct etr_chunk c;
@@ -162,7 +162,7 @@ int trace_open(struct probe_src *src, const char *path)
 
 	src->info.nr_tpformats = (uint32_t)src->nr_tps;
 	src->btf_done = true;
-	src->info.btf_kind = src->btf_raw[ETR_BTF_FULL] ? ETR_BTF_FULL
+	src->info.btf_kind = src->btf_raw[ETR_BTF_FULL]	    ? ETR_BTF_FULL
 			     : src->btf_raw[ETR_BTF_SUBSET] ? ETR_BTF_SUBSET
 							    : 0;
 	if (!src->info.btf_kind) {
@@ -170,8 +170,8 @@ int trace_open(struct probe_src *src, const char *path)
 		return 0;
 	}
 	src->info.btf_size = src->btf_raw_size[src->info.btf_kind];
-	src->btf_err = kbtf__parse(src->btf_raw[src->info.btf_kind], src->info.btf_size,
-				   &src->btf, &e);
+	src->btf_err =
+	    kbtf__parse(src->btf_raw[src->info.btf_kind], src->info.btf_size, &src->btf, &e);
 	if (src->btf_err == -ENOMEM)
 		return src->btf_err;
 	if (src->btf_err) {

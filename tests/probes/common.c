@@ -165,18 +165,18 @@ void btf_fixture(struct btfb *b, struct btf_fixture_ids *id)
 	x[3] = id->ptr_task;
 	id->proto_tp = btfb_type(b, NULL, KBTF_KIND_FUNC_PROTO, 2, 0, 0, x, 4);
 	id->ptr_proto_tp = btfb_type(b, NULL, KBTF_KIND_PTR, 0, 0, id->proto_tp, NULL, 0);
-	id->typedef_tp = btfb_type(b, "btf_trace_my_tp", KBTF_KIND_TYPEDEF, 0, 0, id->ptr_proto_tp,
-				   NULL, 0);
+	id->typedef_tp =
+	    btfb_type(b, "btf_trace_my_tp", KBTF_KIND_TYPEDEF, 0, 0, id->ptr_proto_tp, NULL, 0);
 	/* int (void (*cb)(int), int (*arr)[4]) */
 	x[0] = btfb_str(b, "cb");
 	x[1] = id->ptr_cb;
 	x[2] = btfb_str(b, "arr");
 	x[3] = id->ptr_array4;
 	id->proto_other = btfb_type(b, NULL, KBTF_KIND_FUNC_PROTO, 2, 0, id->int_, x, 4);
-	id->func_other = btfb_type(b, "other", KBTF_KIND_FUNC, KBTF_LINKAGE_STATIC, 0,
-				   id->proto_other, NULL, 0);
-	id->func_ext = btfb_type(b, "ext", KBTF_KIND_FUNC, KBTF_LINKAGE_EXTERN, 0, id->proto_main,
-				 NULL, 0);
+	id->func_other =
+	    btfb_type(b, "other", KBTF_KIND_FUNC, KBTF_LINKAGE_STATIC, 0, id->proto_other, NULL, 0);
+	id->func_ext =
+	    btfb_type(b, "ext", KBTF_KIND_FUNC, KBTF_LINKAGE_EXTERN, 0, id->proto_main, NULL, 0);
 	id->vol_int = btfb_type(b, NULL, KBTF_KIND_VOLATILE, 0, 0, id->int_, NULL, 0);
 	id->ptr_vol_int = btfb_type(b, NULL, KBTF_KIND_PTR, 0, 0, id->vol_int, NULL, 0);
 	x[0] = btfb_str(b, "E_ONE");

@@ -86,12 +86,12 @@ const char *target_path(void);
 /* The tracefs of this machine, or NULL (tests needing it skip). */
 const char *live_tracefs(void);
 
-#define SKIP_IF(cond, why)                                                                       \
-	do {                                                                                     \
-		if (cond) {                                                                      \
-			fprintf(stderr, "  (skipped: %s) ", why);                                \
-			return;                                                                  \
-		}                                                                                \
+#define SKIP_IF(cond, why)                                                                         \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			fprintf(stderr, "  (skipped: %s) ", why);                                  \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 #endif

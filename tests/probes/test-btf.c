@@ -157,10 +157,10 @@ static void test_broken_header(void)
 	struct buf good = {0}, b = {0};
 
 	btf_fixture_blob(&good, false);
-#define FRESH()                                                                                  \
-	do {                                                                                     \
-		b.len = 0;                                                                       \
-		buf_put(&b, good.data, good.len);                                                \
+#define FRESH()                                                                                    \
+	do {                                                                                       \
+		b.len = 0;                                                                         \
+		buf_put(&b, good.data, good.len);                                                  \
 	} while (0)
 	FRESH();
 	b.data[0] = 0x12;
@@ -246,10 +246,10 @@ static void test_broken_types(void)
 
 	btf_fixture(&bb, &id);
 	btfb_finish(&bb, false, &good);
-#define FRESH()                                                                                  \
-	do {                                                                                     \
-		b.len = 0;                                                                       \
-		buf_put(&b, good.data, good.len);                                                \
+#define FRESH()                                                                                    \
+	do {                                                                                       \
+		b.len = 0;                                                                         \
+		buf_put(&b, good.data, good.len);                                                  \
 	} while (0)
 	FRESH();
 	edit_type(&b, id.int_, 0, 1u << 24);
@@ -370,7 +370,8 @@ static void test_mutations(void)
 			size_t at = (size_t)rand_r(&seed) % good.len;
 
 			/* often the small values that make in-range lies */
-			p[at] = rand_r(&seed) % 2 ? (uint8_t)rand_r(&seed) : (uint8_t)(rand_r(&seed) % 40);
+			p[at] = rand_r(&seed) % 2 ? (uint8_t)rand_r(&seed)
+						  : (uint8_t)(rand_r(&seed) % 40);
 		}
 		if (!kbtf__parse(p, good.len, &btf, NULL)) {
 			ok++;
@@ -402,16 +403,17 @@ static void test_vmlinux(void)
 	for (size_t i = 0; i < nfuncs; i++) {
 		const struct kbtf_type *f = kbtf__type_by_id(btf, funcs[i]);
 
-		if (kbtf__decl(btf, f->size_type, kbtf__str(btf, f->name_off), buf, sizeof(buf)) < 0)
+		if (kbtf__decl(btf, f->size_type, kbtf__str(btf, f->name_off), buf, sizeof(buf)) <
+		    0)
 			bad++;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 	/* the same number of types and functions as bpftool reads */
 	p = access("/usr/sbin/bpftool", X_OK)
-		    ? NULL
-		    : popen("/usr/sbin/bpftool btf dump file /sys/kernel/btf/vmlinux | "
-			    "awk '/^\\[/ { n++ } / FUNC / { f++ } END { print n, f }'",
-			    "r");
+		? NULL
+		: popen("/usr/sbin/bpftool btf dump file /sys/kernel/btf/vmlinux | "
+			"awk '/^\\[/ { n++ } / FUNC / { f++ } END { print n, f }'",
+			"r");
 	if (p) {
 		unsigned long n = 0, f = 0;
 

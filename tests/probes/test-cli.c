@@ -14,10 +14,10 @@
 #include "etr.h"
 #include "probes-test.h"
 
-#define RUN(r, ...)                                                                              \
-	do {                                                                                     \
-		char *argv_[] = {(char *)execrec_path(), __VA_ARGS__, NULL};                     \
-		CU_ASSERT_EQUAL_FATAL(run_cmd(argv_, r), 0);                                     \
+#define RUN(r, ...)                                                                                \
+	do {                                                                                       \
+		char *argv_[] = {(char *)execrec_path(), __VA_ARGS__, NULL};                       \
+		CU_ASSERT_EQUAL_FATAL(run_cmd(argv_, r), 0);                                       \
 	} while (0)
 
 /* One line on stderr, holding @needle; exit status @status. */
@@ -34,9 +34,10 @@ static void expect_error(struct run *r, int status, const char *needle)
 /* A trace with one tracepoint format and, optionally, BTF. */
 static char *small_trace(uint32_t kind, const void *btf, size_t len)
 {
-	static const char fmt[] = "name: sys_enter_execve\nID: 1\nformat:\n"
-				  "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
-				  "\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;\n";
+	static const char fmt[] =
+	    "name: sys_enter_execve\nID: 1\nformat:\n"
+	    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+	    "\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;\n";
 	char *path = strdup("/tmp/probes-cli-XXXXXX");
 	struct etr_writer *w;
 	int fd = mkstemp(path);
@@ -75,7 +76,8 @@ static void test_list(void)
 	run_free(&r);
 	RUN(&r, "probes", "--json", "-v", "tracepoint:syscalls:sys_enter_execve");
 	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_EQUAL(strncmp(r.out, "{\"probe\":\"tracepoint:syscalls:sys_enter_execve\"", 47), 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "{\"probe\":\"tracepoint:syscalls:sys_enter_execve\"", 47),
+			0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"name\":\"filename\",\"type\":\"const char *\""));
 	CU_ASSERT_EQUAL(count_lines(r.out), 1);
 	run_free(&r);
@@ -143,7 +145,8 @@ static void test_bad_input(void)
 	run_free(&r);
 	RUN(&r, "probes", "-i", path, "-v", "tracepoint:*");
 	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_STRING_EQUAL(r.out, "tracepoint:syscalls:sys_enter_execve\n    const char * filename\n");
+	CU_ASSERT_STRING_EQUAL(r.out,
+			       "tracepoint:syscalls:sys_enter_execve\n    const char * filename\n");
 	run_free(&r);
 	RUN(&r, "probes", "-i", path, "uprobe:/bin/true:*");
 	expect_error(&r, 2, "not stored in a trace");
@@ -230,7 +233,8 @@ static void test_btf_extract(void)
 	CU_ASSERT_EQUAL(memcmp(got.data, btf.data, btf.len), 0);
 	/* and bpftool makes a vmlinux.h of it */
 	if (!access("/usr/sbin/bpftool", X_OK)) {
-		char *argv[] = {"/usr/sbin/bpftool", "btf", "dump", "file", out, "format", "c", NULL};
+		char *argv[] = {
+		    "/usr/sbin/bpftool", "btf", "dump", "file", out, "format", "c", NULL};
 
 		CU_ASSERT_EQUAL_FATAL(run_cmd(argv, &r), 0);
 		CU_ASSERT_EQUAL(r.status, 0);
@@ -276,11 +280,12 @@ static void test_no_tracefs(void)
 
 	SKIP_IF(!execrec_path(), "EXECREC not set");
 	SKIP_IF(geteuid() != 0 || access("/usr/bin/unshare", X_OK), "needs root and unshare");
-	snprintf(cmd, sizeof(cmd),
-		 "unshare -m sh -c 'umount /sys/kernel/tracing 2>/dev/null; "
-		 "umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null; "
-		 "grep -q \" tracefs \" /proc/self/mounts && exit 77; exec %s probes tracepoint:*'",
-		 execrec_path());
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "unshare -m sh -c 'umount /sys/kernel/tracing 2>/dev/null; "
+	    "umount /sys/kernel/debug/tracing 2>/dev/null; umount /sys/kernel/debug 2>/dev/null; "
+	    "grep -q \" tracefs \" /proc/self/mounts && exit 77; exec %s probes tracepoint:*'",
+	    execrec_path());
 	CU_ASSERT_EQUAL_FATAL(run_cmd(argv, &r), 0);
 	if (r.status != 77 && !strstr(r.err, "unshare")) {
 		CU_ASSERT_EQUAL(r.status, 1);

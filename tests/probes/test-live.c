@@ -58,7 +58,8 @@ static char *names_of(struct probe_src *src, enum probe_type t)
 	struct buf b = {0};
 
 	for (size_t i = 0; i < probe_src__count(src, t); i++) {
-		buf_put(&b, probe_src__probe(src, t, i)->name, strlen(probe_src__probe(src, t, i)->name));
+		buf_put(&b, probe_src__probe(src, t, i)->name,
+			strlen(probe_src__probe(src, t, i)->name));
 		buf_put(&b, "\n", 1);
 	}
 	buf_put(&b, "", 1);
@@ -141,7 +142,7 @@ static void test_tracepoints_vs_tracefs(void)
 
 static void test_tracepoints_vs_bpftrace(void)
 {
-	const char *bt = !access("/usr/bin/bpftrace", X_OK)	  ? "/usr/bin/bpftrace"
+	const char *bt = !access("/usr/bin/bpftrace", X_OK)	    ? "/usr/bin/bpftrace"
 			 : !access("/usr/local/bin/bpftrace", X_OK) ? "/usr/local/bin/bpftrace"
 								    : NULL;
 	char *argv[] = {(char *)bt, "-l", "tracepoint:*", NULL};
@@ -206,8 +207,8 @@ static void test_fields_vs_format_files(void)
 		char path[PATH_MAX], *want;
 		const char *colon = strchr(p->name, ':');
 
-		snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", tfs, (int)(colon - p->name),
-			 p->name, colon + 1);
+		snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", tfs,
+			 (int)(colon - p->name), p->name, colon + 1);
 		if (read_all(path, &text))
 			continue;
 		buf_put(&text, "", 1);
@@ -219,15 +220,16 @@ static void test_fields_vs_format_files(void)
 				continue;
 			buf_put(&mine, d->args[k].decl, strlen(d->args[k].decl));
 			buf_put(&mine, "\n", 1);
-			if (d->args[k].offset < 0 || d->args[k].size <= 0 || d->args[k].is_signed < 0 ||
-			    !*d->args[k].name)
+			if (d->args[k].offset < 0 || d->args[k].size <= 0 ||
+			    d->args[k].is_signed < 0 || !*d->args[k].name)
 				bad++;
 		}
 		buf_put(&mine, "", 1);
 		want = fields_of_format((char *)text.data);
 		if (strcmp((char *)mine.data, want)) {
 			if (bad++ < 3)
-				fprintf(stderr, "\n  %s:\n%s  vs\n%s", p->name, (char *)mine.data, want);
+				fprintf(stderr, "\n  %s:\n%s  vs\n%s", p->name, (char *)mine.data,
+					want);
 		}
 		checked++;
 		free(want);
@@ -244,26 +246,26 @@ static void test_field_split(void)
 {
 	/* a fixture format with the declarations tracefs writes */
 	static const char fmt[] =
-		"name: fake\nID: 1\nformat:\n"
-		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-		"\n"
-		"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
-		"\tfield:char comm[16];\toffset:12;\tsize:16;\tsigned:0;\n"
-		"\tfield:const char *const * argv;\toffset:32;\tsize:8;\tsigned:0;\n"
-		"\tfield:unsigned long args[6];\toffset:40;\tsize:48;\tsigned:0;\n"
-		"\tfield:int ret;\toffset:88;\tsize:4;\tsigned:1;\n"
-		"\tfield:garbage\n"
-		"\nprint fmt: \"x\"\n";
+	    "name: fake\nID: 1\nformat:\n"
+	    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	    "\n"
+	    "\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+	    "\tfield:char comm[16];\toffset:12;\tsize:16;\tsigned:0;\n"
+	    "\tfield:const char *const * argv;\toffset:32;\tsize:8;\tsigned:0;\n"
+	    "\tfield:unsigned long args[6];\toffset:40;\tsize:48;\tsigned:0;\n"
+	    "\tfield:int ret;\toffset:88;\tsize:4;\tsigned:1;\n"
+	    "\tfield:garbage\n"
+	    "\nprint fmt: \"x\"\n";
 	static const struct {
 		const char *name, *type, *decl;
 		int offset, size, sign;
 	} want[] = {
-		{"common_type", "unsigned short", "unsigned short common_type", 0, 2, 0},
-		{"filename", "__data_loc char[]", "__data_loc char[] filename", 8, 4, 0},
-		{"comm", "char[16]", "char comm[16]", 12, 16, 0},
-		{"argv", "const char *const *", "const char *const * argv", 32, 8, 0},
-		{"args", "unsigned long[6]", "unsigned long args[6]", 40, 48, 0},
-		{"ret", "int", "int ret", 88, 4, 1},
+	    {"common_type", "unsigned short", "unsigned short common_type", 0, 2, 0},
+	    {"filename", "__data_loc char[]", "__data_loc char[] filename", 8, 4, 0},
+	    {"comm", "char[16]", "char comm[16]", 12, 16, 0},
+	    {"argv", "const char *const *", "const char *const * argv", 32, 8, 0},
+	    {"args", "unsigned long[6]", "unsigned long args[6]", 40, 48, 0},
+	    {"ret", "int", "int ret", 88, 4, 1},
 	};
 	char dir_tmpl[] = "/tmp/probes-tfs-XXXXXX";
 	char *dir = mkdtemp(dir_tmpl), path[PATH_MAX];
@@ -356,13 +358,13 @@ static void fake_make(struct fake *f)
 static struct probe_src *fake_src(const struct fake *f)
 {
 	struct probe_src_opts o = {
-		.sz = sizeof(o),
-		.tracefs = f->tracefs,
-		.btf_path = f->btf,
-		.filter_functions = f->filter,
-		.kallsyms = f->kallsyms,
-		.kprobe_blacklist = f->blacklist,
-		.no_perf_check = true,
+	    .sz = sizeof(o),
+	    .tracefs = f->tracefs,
+	    .btf_path = f->btf,
+	    .filter_functions = f->filter,
+	    .kallsyms = f->kallsyms,
+	    .kprobe_blacklist = f->blacklist,
+	    .no_perf_check = true,
 	};
 
 	return probe_src__new_live(&o);
@@ -582,7 +584,8 @@ void register_live(void)
 {
 	CU_pSuite s = CU_add_suite("live", NULL, NULL);
 
-	CU_add_test(s, "tracepoints = available_events = events/ folders", test_tracepoints_vs_tracefs);
+	CU_add_test(s, "tracepoints = available_events = events/ folders",
+		    test_tracepoints_vs_tracefs);
 	CU_add_test(s, "tracepoints = bpftrace -l 'tracepoint:*'", test_tracepoints_vs_bpftrace);
 	CU_add_test(s, "-v fields = every format file's", test_fields_vs_format_files);
 	CU_add_test(s, "format fields split into type and name", test_field_split);

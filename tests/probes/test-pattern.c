@@ -12,34 +12,36 @@ static void test_glob(void)
 		const char *pat, *text;
 		bool match;
 	} cases[] = {
-		{"*", "", true},
-		{"*", "anything:at:all", true},
-		{"", "", true},
-		{"", "a", false},
-		{"abc", "abc", true},
-		{"abc", "abcd", false},
-		{"a?c", "abc", true},
-		{"a?c", "ac", false},
-		{"*execve*", "sys_enter_execve", true},
-		{"*execve*", "sys_enter_execveat", true},
-		{"*execve", "sys_enter_execveat", false},
-		{"sys_*_execve", "sys_enter_execve", true},
-		{"sched:*", "sched:sched_process_exec", true},
-		{"sched:*", "syscalls:sys_enter_execve", false},
-		{"*a*b*c*", "xxaxxbxxcxx", true},
-		{"*a*b*c*", "xxaxxcxxbxx", false},
-		{"**", "x", true},
-		{"?*?", "ab", true},
-		{"?*?", "a", false},
-		/* a pathological case must stay fast (one backtrack point) */
-		{"*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
+	    {"*", "", true},
+	    {"*", "anything:at:all", true},
+	    {"", "", true},
+	    {"", "a", false},
+	    {"abc", "abc", true},
+	    {"abc", "abcd", false},
+	    {"a?c", "abc", true},
+	    {"a?c", "ac", false},
+	    {"*execve*", "sys_enter_execve", true},
+	    {"*execve*", "sys_enter_execveat", true},
+	    {"*execve", "sys_enter_execveat", false},
+	    {"sys_*_execve", "sys_enter_execve", true},
+	    {"sched:*", "sched:sched_process_exec", true},
+	    {"sched:*", "syscalls:sys_enter_execve", false},
+	    {"*a*b*c*", "xxaxxbxxcxx", true},
+	    {"*a*b*c*", "xxaxxcxxbxx", false},
+	    {"**", "x", true},
+	    {"?*?", "ab", true},
+	    {"?*?", "a", false},
+	    /* a pathological case must stay fast (one backtrack point) */
+	    {"*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	     false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		bool got = probe_glob(cases[i].pat, cases[i].text);
 
 		if (got != cases[i].match)
-			fprintf(stderr, "\n  glob('%s', '%s') = %d\n", cases[i].pat, cases[i].text, got);
+			fprintf(stderr, "\n  glob('%s', '%s') = %d\n", cases[i].pat, cases[i].text,
+				got);
 		CU_ASSERT_EQUAL(got, cases[i].match);
 	}
 }
@@ -93,7 +95,8 @@ static void test_patterns(void)
 	probe_pattern__free(p);
 	p = pat("sys_enter_execve");
 	CU_ASSERT_TRUE(probe_pattern__match_name(p, PROBE_TRACEPOINT, "syscalls:sys_enter_execve"));
-	CU_ASSERT_FALSE(probe_pattern__match_name(p, PROBE_TRACEPOINT, "syscalls:sys_enter_execveat"));
+	CU_ASSERT_FALSE(
+	    probe_pattern__match_name(p, PROBE_TRACEPOINT, "syscalls:sys_enter_execveat"));
 	probe_pattern__free(p);
 	p = pat("kprobe*vfs_read"); /* no ':': matched against "kprobe:vfs_read" too */
 	CU_ASSERT_TRUE(probe_pattern__match_name(p, PROBE_KPROBE, "vfs_read"));
@@ -106,7 +109,8 @@ static void test_patterns(void)
 	CU_ASSERT_FALSE(probe_pattern__wants(p, PROBE_KPROBE));
 	CU_ASSERT_TRUE(probe_pattern__names_type(p, PROBE_TRACEPOINT));
 	CU_ASSERT_TRUE(probe_pattern__match_name(p, PROBE_TRACEPOINT, "sched:sched_process_exec"));
-	CU_ASSERT_FALSE(probe_pattern__match_name(p, PROBE_TRACEPOINT, "syscalls:sys_enter_execve"));
+	CU_ASSERT_FALSE(
+	    probe_pattern__match_name(p, PROBE_TRACEPOINT, "syscalls:sys_enter_execve"));
 	CU_ASSERT_PTR_NULL(probe_pattern__binary(p));
 	probe_pattern__free(p);
 	p = pat("t:sched:*");

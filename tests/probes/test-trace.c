@@ -180,7 +180,8 @@ static void test_full(void)
 static void test_subset_and_none(void)
 {
 	struct buf fx = {0};
-	struct spec sp = {.extra_name = "sched:fake", .extra_text = "format:\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"};
+	struct spec sp = {.extra_name = "sched:fake",
+			  .extra_text = "format:\n\tfield:int x;\toffset:8;\tsize:4;\tsigned:1;\n"};
 	struct probe_src *tr;
 	char *path;
 
@@ -246,8 +247,8 @@ static void test_damaged_btf(void)
 
 static void test_hostile_names(void)
 {
-	static const char *const bad[] = {"a:b\nkprobe:evil", "noColon", ":x", "x:", "a:b:c",
-					  "a/b:c", "a:b c"};
+	static const char *const bad[] = {
+	    "a:b\nkprobe:evil", "noColon", ":x", "x:", "a:b:c", "a/b:c", "a:b c"};
 	struct probe_src *tr;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -295,8 +296,8 @@ static void test_recorded(void)
 	const char *execrec = execrec_path();
 	const char *require = getenv("EXECREC_REQUIRE_BPF");
 	char path[] = "/tmp/probes-rec-XXXXXX";
-	char *argv[] = {(char *)execrec, "record", "-q", "-f", "-o", path, "--btf=full", "--",
-			"/bin/true", NULL};
+	char *argv[] = {(char *)execrec, "record", "-q",	"-f", "-o", path,
+			"--btf=full",	 "--",	   "/bin/true", NULL};
 	struct probe_src *live, *tr;
 	struct run r;
 	int fd;
