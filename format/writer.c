@@ -753,6 +753,7 @@ static void stop_thread(struct etr_writer *w)
 
 int etr_writer__close(struct etr_writer *w, uint32_t status)
 {
+	bool at_limit;
 	uint8_t *p;
 	int err;
 
@@ -760,6 +761,22 @@ int etr_writer__close(struct etr_writer *w, uint32_t status)
 		return -EINVAL;
 	if (w->closed)
 		return atomic_load(&w->err);
+	at_limit = atomic_load(&w->err) == -EFBIG;
+	if (at_limit) {
+		/*
+		 * max_bytes was reached, a normal way to stop: the chunk that
+		 * did not fit, those queued after it and the open one are
+		 * dropped; the END chunk goes into the room kept for it, with
+		 * the seq after the last chunk written (no gap for a reader).
+		 */
+		stop_thread(w);
+		w->async = false;
+		w->cur_count = 0;
+		w->cur.len = 0;
+		memset(&w->delta, 0, sizeof(w->delta));
+		w->next_seq = atomic_load(&w->chunks);
+		atomic_store(&w->err, 0);
+	}
 	err = prepare(w, ETR_CHUNK_END, REC_HDR_MAX + 40);
 	if (!err) {
 		p = rec_begin(w, ETR_REC_END);
@@ -774,6 +791,11 @@ int etr_writer__close(struct etr_writer *w, uint32_t status)
 	if (!err)
 		err = etr_writer__flush(w);
 	stop_thread(w);
+	if (at_limit) {
+		/* the limit stays the writer's error: the caller learns it */
+		set_err(w, -EFBIG);
+		return -EFBIG;
+	}
 	return err ? err : atomic_load(&w->err);
 }
 
