@@ -119,6 +119,23 @@ static bool is_file(const char *path, int mode)
 	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, mode);
 }
 
+/* A library candidate: an ELF file, not a linker script such as libc.so. */
+static bool is_elf_lib(const char *path)
+{
+	unsigned char magic[4];
+	bool ok = false;
+	int fd;
+
+	if (!is_file(path, R_OK))
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ok = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
+		close(fd);
+	}
+	return ok;
+}
+
 int elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size)
 {
 	static const char *const forms[] = {"%s/%s", "%s/%s.so", "%s/lib%s.so"};
@@ -149,7 +166,7 @@ int elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t s
 	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
 		for (size_t i = 0; i < src->nr_libdirs; i++) {
 			snprintf(try, sizeof(try), forms[f], src->libdirs[i], name);
-			if (is_file(try, R_OK))
+			if (is_elf_lib(try))
 				goto found;
 		}
 	}
@@ -162,9 +179,14 @@ int elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t s
 			strcat(pat, ".*");
 			if (glob(pat, 0, NULL, &g))
 				continue;
-			snprintf(try, sizeof(try), "%s", g.gl_pathv[0]);
+			for (size_t k = 0; k < g.gl_pathc; k++) {
+				if (is_elf_lib(g.gl_pathv[k])) {
+					snprintf(try, sizeof(try), "%s", g.gl_pathv[k]);
+					globfree(&g);
+					goto found;
+				}
+			}
 			globfree(&g);
-			goto found;
 		}
 	}
 	return -ENOENT;
@@ -843,6 +865,8 @@ int elf_add_pid(struct probe_src *src, pid_t pid)
 
 	src->lists[PROBE_UPROBE].loaded = true;
 	src->lists[PROBE_USDT].loaded = true;
+	src->lists[PROBE_UPROBE].st.origin = PROBE_ORIGIN_ELF;
+	src->lists[PROBE_USDT].st.origin = PROBE_ORIGIN_ELF;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
