@@ -19,6 +19,11 @@
 #   rss       the tracer's peak RSS
 #   ready     seconds from starting the tracer until it records
 #   bpf       ns of BPF program run time per storm process (kernel.bpf_stats_enabled)
+#   cpu/proc  CPU us per process: the storm's own (BPF run on its behalf included)
+#             plus the tracer's while the storm ran
+#   projected the rate ratio the CPU cost implies for a CPU-bound storm: none's
+#             cpu/proc over the tracer's.  The wall-clock rate swings with
+#             whatever else runs on the machine; CPU time per process does not.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -72,6 +77,10 @@ wait_ready() {
 	return 1
 }
 
+hz=$(getconf CLK_TCK)
+# user+system clock ticks of a process so far
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 # the tracer process started under /usr/bin/time
 child_of() { pgrep -P "$1" | head -1; }
 
@@ -114,11 +123,16 @@ run_one() {
 	t1=$(now)
 	[ "$t" != none ] && ready=$(echo "$t1 - $t0" | bc -l)
 	[ "$t" != none ] && pid=$(child_of "$tracer_pid")
-	local bpf0
+	local bpf0 tcpu0=0 tcpu=0 scpu
 	bpf0=$(bpf_ns)
+	[ -n "$pid" ] && tcpu0=$(ticks "$pid")
 
 	line=$("$work/storm" -w "$workers" -d "$secs" "$work/storm-nop")
 	procs=$(echo "$line" | sed 's/.*processes=\([0-9]*\).*/\1/')
+	scpu=$(echo "$line" | sed 's/.*cpu_us=\([0-9.]*\).*/\1/')
+	[ -n "$pid" ] && tcpu=$(( $(ticks "$pid") - tcpu0 ))
+	# tracer ticks -> us per process, added to the storm's own
+	scpu=$(echo "$scpu + $tcpu * 1000000 / $hz / $procs" | bc -l)
 	rate=$(echo "$line" | sed 's/.*rate=\([0-9]*\).*/\1/')
 
 	if [ "$t" != none ]; then
@@ -151,7 +165,7 @@ run_one() {
 		lost=$( (grep -o 'Lost [0-9]*' "$out.txt" || true) | awk '{s += $2} END {print s + 0}')
 		;;
 	esac
-	echo "$t $r $procs $rate $captured $lost $bytes $cpu $rss $ready $bpf" >>"$results"
+	echo "$t $r $procs $rate $captured $lost $bytes $cpu $rss $ready $bpf $scpu" >>"$results"
 	rm -f "$out".*
 }
 
@@ -177,8 +191,9 @@ for r in rows:
 base = med(r[3] for r in rows if r[0] == "none")
 def fmt(x, f):
     return "-" if x is None else f.format(x)
-print("| tracer | processes/s | vs none | captured | lost | B/proc | cpu s | rss MiB | ready s | bpf ns/proc |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+base_cpu = med(r[11] for r in rows if r[0] == "none")
+print("| tracer | processes/s | vs none | captured | lost | B/proc | cpu s | rss MiB | ready s | bpf ns/proc | cpu us/proc | projected |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for t in order:
     rs = [r for r in rows if r[0] == t]
     rate = med(r[3] for r in rs)
@@ -186,9 +201,11 @@ for t in order:
     if rs[0][4] != "-":
         cap = statistics.median(float(r[4]) / float(r[2]) for r in rs)
     lost = "n/a" if t == "execsnoop" else ("-" if t == "none" else fmt(med(r[5] for r in rs), "{:.0f}"))
-    print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+    cpu = med(r[11] for r in rs)
+    print("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
         t, fmt(rate, "{:.0f}"), fmt(rate / base if base and rate else None, "{:.3f}"),
         fmt(cap, "{:.4f}"), lost, fmt(med(r[6] for r in rs), "{:.1f}"),
         fmt(med(r[7] for r in rs), "{:.2f}"), fmt(med(r[8] for r in rs), "{:.1f}"),
-        fmt(med(r[9] for r in rs), "{:.2f}"), fmt(med(r[10] for r in rs), "{:.0f}")))
+        fmt(med(r[9] for r in rs), "{:.2f}"), fmt(med(r[10] for r in rs), "{:.0f}"),
+        fmt(cpu, "{:.0f}"), fmt(base_cpu / cpu if base_cpu and cpu else None, "{:.3f}")))
 EOF

@@ -5,7 +5,10 @@
  *
  *   storm [-w WORKERS] [-d SECONDS] PROGRAM
  *
- * Output, one line: "processes=N seconds=S rate=R"
+ * Output, one line: "processes=N seconds=S rate=R cpu_us=C": C is the CPU
+ * time (user+system, workers and their children, BPF programs run on their
+ * behalf included) per process: unlike the rate, it hardly moves when other
+ * work shares the machine.
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +84,15 @@ int main(int argc, char **argv)
 	t1 = now();
 	for (i = 0; i < workers; i++)
 		total += counts[i * 8];
-	printf("processes=%lu seconds=%.3f rate=%.0f\n", total, t1 - t0, total / (t1 - t0));
+	{
+		struct rusage ru;
+		double cpu;
+
+		getrusage(RUSAGE_CHILDREN, &ru);
+		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+		      ru.ru_stime.tv_usec / 1e6;
+		printf("processes=%lu seconds=%.3f rate=%.0f cpu_us=%.1f\n", total, t1 - t0,
+		       total / (t1 - t0), total ? cpu * 1e6 / total : 0);
+	}
 	return 0;
 }
