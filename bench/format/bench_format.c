@@ -93,26 +93,26 @@ static void make_workload(struct workload *wl, size_t n, bool mix)
 	static const struct {
 		const char *comm, *file, *args;
 	} progs[] = {
-		{"gcc", "/usr/bin/x86_64-linux-gnu-gcc-12",
-		 "gcc\0-O2\0-c\0/home/dev/src/project/src/module_%03u.c\0-o\0obj/module_%05u.o\0"},
-		{"cc1", "/usr/libexec/gcc/x86_64-linux-gnu/12/cc1",
-		 "cc1\0-quiet\0/home/dev/src/project/src/module_%03u.c\0-o\0/tmp/ccX%05u.s\0"},
-		{"as", "/usr/bin/x86_64-linux-gnu-as",
-		 "as\0--64\0-o\0/home/dev/src/project/obj/module_%03u.o\0/tmp/ccX%05u.s\0"},
-		{"make", "/usr/bin/make",
-		 "make\0--no-print-directory\0-C\0/home/dev/src/project/subdir_%03u\0target_%05u\0"},
-		{"sh", "/usr/bin/dash",
-		 "/bin/sh\0-c\0test -f /home/dev/src/project/obj/module_%03u.d && echo done %05u\0"},
-		{"git", "/usr/bin/git",
-		 "git\0rev-parse\0--short\0HEAD~%03u\0--git-dir=/home/dev/src/project/.git/%05u\0"},
-		{"ld", "/usr/bin/x86_64-linux-gnu-ld.bfd",
-		 "ld\0-o\0/home/dev/src/project/bin/tool_%03u\0obj/main.o\0-L/usr/lib/x86_64-linux-gnu"
-		 "\0-lc%05u\0"},
+	    {"gcc", "/usr/bin/x86_64-linux-gnu-gcc-12",
+	     "gcc\0-O2\0-c\0/home/dev/src/project/src/module_%03u.c\0-o\0obj/module_%05u.o\0"},
+	    {"cc1", "/usr/libexec/gcc/x86_64-linux-gnu/12/cc1",
+	     "cc1\0-quiet\0/home/dev/src/project/src/module_%03u.c\0-o\0/tmp/ccX%05u.s\0"},
+	    {"as", "/usr/bin/x86_64-linux-gnu-as",
+	     "as\0--64\0-o\0/home/dev/src/project/obj/module_%03u.o\0/tmp/ccX%05u.s\0"},
+	    {"make", "/usr/bin/make",
+	     "make\0--no-print-directory\0-C\0/home/dev/src/project/subdir_%03u\0target_%05u\0"},
+	    {"sh", "/usr/bin/dash",
+	     "/bin/sh\0-c\0test -f /home/dev/src/project/obj/module_%03u.d && echo done %05u\0"},
+	    {"git", "/usr/bin/git",
+	     "git\0rev-parse\0--short\0HEAD~%03u\0--git-dir=/home/dev/src/project/.git/%05u\0"},
+	    {"ld", "/usr/bin/x86_64-linux-gnu-ld.bfd",
+	     "ld\0-o\0/home/dev/src/project/bin/tool_%03u\0obj/main.o\0-L/usr/lib/x86_64-linux-gnu"
+	     "\0-lc%05u\0"},
 	};
 	static const char *const cwds[] = {
-		"/home/dev/src/project/build",
-		"/home/dev/src/project/build/sub",
-		"/home/dev/src/project",
+	    "/home/dev/src/project/build",
+	    "/home/dev/src/project/build/sub",
+	    "/home/dev/src/project",
 	};
 	char *s;
 	uint64_t ts = 3600ull * 1000000000ull;
@@ -367,8 +367,9 @@ int main(int argc, char **argv)
 			chunk_bytes = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-n EVENTS] [-r REPEATS] [-l raw,1,3,...] [-a] "
-					"[-c CHUNK_BYTES] [-w] [-o PREFIX] [-m]\n",
+			fprintf(stderr,
+				"usage: %s [-n EVENTS] [-r REPEATS] [-l raw,1,3,...] [-a] "
+				"[-c CHUNK_BYTES] [-w] [-o PREFIX] [-m]\n",
 				argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
@@ -380,19 +381,19 @@ int main(int argc, char **argv)
 	printf("%zu %s events, %.1f argv bytes and %.1f args per exec; chunks of %u bytes; "
 	       "best of %d; %s time%s\n",
 	       n, mix ? "fork+exec+exit" : "exec", (double)wl.arg_bytes / (double)(mix ? n / 3 : n),
-	       (double)wl.argc / (double)(mix ? n / 3 : n),
-	       chunk_bytes ? chunk_bytes : 1u << 20, repeats, wall_clock ? "wall-clock" : "CPU",
-	       walk_args ? "; arguments walked" : "");
-	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %8s %8s %6s\n", "level", "sync",
-	       "sync", "async", "async", "cpu@60k", "read", "read", "read fd", "raw", "stored",
-	       "ratio");
-	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %8s %8s %6s\n", "", "Mrec/s",
-	       "MB/s", "prod M/s", "tot M/s", "sync", "Mrec/s", "MB/s", "Mrec/s", "B/rec",
-	       "B/rec", "");
+	       (double)wl.argc / (double)(mix ? n / 3 : n), chunk_bytes ? chunk_bytes : 1u << 20,
+	       repeats, wall_clock ? "wall-clock" : "CPU", walk_args ? "; arguments walked" : "");
+	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %8s %8s %6s\n", "level", "sync", "sync",
+	       "async", "async", "cpu@60k", "read", "read", "read fd", "raw", "stored", "ratio");
+	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %8s %8s %6s\n", "", "Mrec/s", "MB/s",
+	       "prod M/s", "tot M/s", "sync", "Mrec/s", "MB/s", "Mrec/s", "B/rec", "B/rec", "");
 	for (int li = 0; li < n_levels; li++) {
 		char name[16];
-		struct result best = {.sync_s = 1e9, .async_prod_s = 1e9, .async_total_s = 1e9,
-				      .read_s = 1e9, .read_fd_s = 1e9};
+		struct result best = {.sync_s = 1e9,
+				      .async_prod_s = 1e9,
+				      .async_total_s = 1e9,
+				      .read_s = 1e9,
+				      .read_fd_s = 1e9};
 
 		if (levels[li] < 0)
 			snprintf(name, sizeof(name), "raw");
@@ -415,12 +416,14 @@ int main(int argc, char **argv)
 			best.raw_bytes = res.raw_bytes;
 			best.chunks = res.chunks;
 
-			map = mmap(NULL, res.file_bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+			map =
+			    mmap(NULL, res.file_bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
 			if (map == MAP_FAILED) {
 				perror("mmap");
 				return 1;
 			}
-			best.read_s = min_d(best.read_s, read_mem(map, res.file_bytes, walk_args, n));
+			best.read_s =
+			    min_d(best.read_s, read_mem(map, res.file_bytes, walk_args, n));
 			best.read_fd_s = min_d(best.read_fd_s, read_fd(fd, walk_args, n));
 			if (save_prefix && rep == 0) {
 				/* keep the trace: PREFIX-LEVEL.etr */
@@ -439,12 +442,14 @@ int main(int argc, char **argv)
 			close(fd);
 		}
 		raw_per_ev = (double)best.raw_bytes / (double)n;
-		printf("%-5s %9.2f %9.1f | %9.2f %9.2f %6.2f%% | %9.2f %8.0f %9.2f | %8.1f %8.2f %6.1f\n",
+		printf("%-5s %9.2f %9.1f | %9.2f %9.2f %6.2f%% | %9.2f %8.0f %9.2f | %8.1f %8.2f "
+		       "%6.1f\n",
 		       name, n / best.sync_s / 1e6, best.raw_bytes / best.sync_s / 1e6,
 		       n / best.async_prod_s / 1e6, n / best.async_total_s / 1e6,
 		       100.0 * RECORDER_PEAK * best.sync_s / n, n / best.read_s / 1e6,
 		       best.raw_bytes / best.read_s / 1e6, n / best.read_fd_s / 1e6, raw_per_ev,
-		       (double)best.file_bytes / n, (double)best.raw_bytes / (double)best.file_bytes);
+		       (double)best.file_bytes / n,
+		       (double)best.raw_bytes / (double)best.file_bytes);
 		fflush(stdout);
 	}
 	return 0;

@@ -150,8 +150,7 @@ static void walk_args(const struct etr_str *block, uint32_t count_hint)
 	(void)n;
 }
 
-unsigned chunk_check_records(uint16_t type, const uint8_t *data, size_t size,
-			     unsigned *ret_records)
+unsigned chunk_check_records(uint16_t type, const uint8_t *data, size_t size, unsigned *ret_records)
 {
 	struct etr_chunk c;
 	struct etr_record rec;
@@ -238,7 +237,7 @@ void rd_collect(struct etr_reader *r, struct rd_result *res)
 
 		if (!(res->n_chunks & (res->n_chunks - 1))) { /* 0, 1, 2, 4 ...: double */
 			res->chunks = realloc(res->chunks, (res->n_chunks ? res->n_chunks * 2 : 1) *
-								   sizeof(*res->chunks));
+							       sizeof(*res->chunks));
 			if (!res->chunks)
 				abort();
 		}
@@ -266,11 +265,10 @@ void rd_collect(struct etr_reader *r, struct rd_result *res)
 }
 
 static void rd_open(struct etr_reader *(*open_fn)(const void *, size_t, int,
-						   const struct etr_reader_opts *),
+						  const struct etr_reader_opts *),
 		    const void *buf, size_t len, int fd, struct rd_result *res)
 {
-	struct etr_reader_opts o = {
-		.sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = res};
+	struct etr_reader_opts o = {.sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = res};
 	struct etr_reader *r;
 
 	memset(res, 0, sizeof(*res));
@@ -338,8 +336,9 @@ bool rd_chunk_equal(const struct rd_chunk *a, const struct rd_chunk *b)
 
 void rd_dump(const char *what, const struct rd_result *res)
 {
-	fprintf(stderr, "\n      [%s] opened=%d errno=%d oerr.kind=%d chunks=%zu problems=%zu "
-			"ended=%d next_err=%d\n",
+	fprintf(stderr,
+		"\n      [%s] opened=%d errno=%d oerr.kind=%d chunks=%zu problems=%zu "
+		"ended=%d next_err=%d\n",
 		what, res->opened, res->open_errno, res->oerr.kind, res->n_chunks, res->n_probs,
 		res->ended, res->next_err);
 	for (size_t i = 0; i < res->n_chunks; i++)
@@ -372,37 +371,37 @@ static const struct {
 	uint32_t orig_len; /* 0 = argv.len */
 	uint32_t flags;
 } sample_argv[] = {
-	{S("ls\0-l\0/tmp\0"), 3, 0, 0},
-	/* spaces and newlines inside arguments */
-	{S("sh\0-c\0echo 'a  b' c\nsecond line\n\0"), 3, 0, 0},
-	/* empty arguments, the last one too */
-	{S("prog\0\0middle\0\0"), 4, 0, 0},
-	/* bytes that are not UTF-8 */
-	{S("bin\0\xff\xfe\x80 invalid\0caf\xc3\xa9\0\xc3\0"), 4, 0, 0},
-	/* no arguments at all */
-	{S(""), 0, 0, 0},
-	/* only an empty argument */
-	{S("\0"), 1, 0, 0},
-	/* cut by the recorder: the last argument has no NUL */
-	{S("make\0-j8\0VERY_LONG_ARGUMENT_CU"), 3, 4096, ETR_EVF_ARGV_TRUNC},
+    {S("ls\0-l\0/tmp\0"), 3, 0, 0},
+    /* spaces and newlines inside arguments */
+    {S("sh\0-c\0echo 'a  b' c\nsecond line\n\0"), 3, 0, 0},
+    /* empty arguments, the last one too */
+    {S("prog\0\0middle\0\0"), 4, 0, 0},
+    /* bytes that are not UTF-8 */
+    {S("bin\0\xff\xfe\x80 invalid\0caf\xc3\xa9\0\xc3\0"), 4, 0, 0},
+    /* no arguments at all */
+    {S(""), 0, 0, 0},
+    /* only an empty argument */
+    {S("\0"), 1, 0, 0},
+    /* cut by the recorder: the last argument has no NUL */
+    {S("make\0-j8\0VERY_LONG_ARGUMENT_CU"), 3, 4096, ETR_EVF_ARGV_TRUNC},
 };
 #define N_ARGV (sizeof(sample_argv) / sizeof(sample_argv[0]))
 
 static const struct etr_str sample_comm[] = {
-	S("ls"), S("sh"), S("a b"), S("\xff\xfe"), S(""), S("0123456789abcde"),
+    S("ls"), S("sh"), S("a b"), S("\xff\xfe"), S(""), S("0123456789abcde"),
 };
 static const struct etr_str sample_path[] = {
-	S("/usr/bin/ls"), S("/bin/sh"), S("/opt/my tools/run\nme"), S("/tmp/\xff\x01"), S(""),
+    S("/usr/bin/ls"), S("/bin/sh"), S("/opt/my tools/run\nme"), S("/tmp/\xff\x01"), S(""),
 };
 static const struct etr_str sample_env[] = {
-	S("PATH=/usr/bin:/bin\0HOME=/root\0EMPTY=\0"),
-	S("\0"),
-	S("LANG=C.UTF-8\0X=\xff\0"),
+    S("PATH=/usr/bin:/bin\0HOME=/root\0EMPTY=\0"),
+    S("\0"),
+    S("LANG=C.UTF-8\0X=\xff\0"),
 };
 
 void sample_event(unsigned i, struct etr_event *ev)
 {
-	static const uint16_t types[] = {ETR_EV_EXEC, ETR_EV_FORK,  ETR_EV_EXEC_FAIL,
+	static const uint16_t types[] = {ETR_EV_EXEC, ETR_EV_FORK, ETR_EV_EXEC_FAIL,
 					 ETR_EV_EXIT, ETR_EV_EXEC, ETR_EV_LOST};
 	unsigned a = i % N_ARGV;
 
@@ -417,8 +416,8 @@ void sample_event(unsigned i, struct etr_event *ev)
 	 * start time; the tid is below or above the pid.
 	 */
 	{
-		static const uint32_t pids[] = {1000, 1064, 1001, 2000, 1000, 999,
-						70000, 1064, 5, 1000, 4000000};
+		static const uint32_t pids[] = {1000,  1064, 1001, 2000, 1000,	 999,
+						70000, 1064, 5,	   1000, 4000000};
 
 		ev->pid = pids[i % 11] + i / 33;
 	}
@@ -439,8 +438,8 @@ void sample_event(unsigned i, struct etr_event *ev)
 		ev->cwd = sample_path[(i + 2) % 5];
 		ev->argv = sample_argv[a].argv;
 		ev->argc = sample_argv[a].argc;
-		ev->argv_orig_len = sample_argv[a].orig_len ? sample_argv[a].orig_len
-							    : sample_argv[a].argv.len;
+		ev->argv_orig_len =
+		    sample_argv[a].orig_len ? sample_argv[a].orig_len : sample_argv[a].argv.len;
 		ev->old_tid = i % 4 == 0 ? ev->tid - 3 : i % 4 == 1 ? ev->tid + 9 : ev->tid;
 		if ((i / 2) % 3) { /* some with the environment, some without */
 			ev->flags |= ETR_EVF_ENV;
@@ -524,11 +523,10 @@ bool event_equal(const struct etr_event *a, const struct etr_event *b)
 	       str_eq(a->comm, b->comm) && a->ret == b->ret && str_eq(a->filename, b->filename) &&
 	       str_eq(a->cwd, b->cwd) && a->argc == b->argc &&
 	       a->argv_orig_len == b->argv_orig_len && str_eq(a->argv, b->argv) &&
-	       a->envc == b->envc && a->env_orig_len == b->env_orig_len &&
-	       str_eq(a->env, b->env) && a->old_tid == b->old_tid &&
-	       a->parent_tid == b->parent_tid && a->exit_code == b->exit_code &&
-	       a->signal == b->signal && a->lost_type == b->lost_type &&
-	       a->lost_count == b->lost_count;
+	       a->envc == b->envc && a->env_orig_len == b->env_orig_len && str_eq(a->env, b->env) &&
+	       a->old_tid == b->old_tid && a->parent_tid == b->parent_tid &&
+	       a->exit_code == b->exit_code && a->signal == b->signal &&
+	       a->lost_type == b->lost_type && a->lost_count == b->lost_count;
 }
 
 void event_print(const char *what, const struct etr_event *ev)
@@ -540,9 +538,9 @@ void event_print(const char *what, const struct etr_event *ev)
 		what, ev->type, ev->flags, (unsigned long long)ev->ts_ns, ev->pid, ev->tid,
 		ev->ppid, ev->uid, ev->gid, (unsigned long long)ev->start_ns,
 		(unsigned long long)ev->cgroup_id, ev->comm.len, ev->ret, ev->filename.len,
-		ev->cwd.len, ev->argc, ev->argv_orig_len, ev->argv.len, ev->envc,
-		ev->env_orig_len, ev->env.len, ev->old_tid, ev->parent_tid, ev->exit_code,
-		ev->signal, ev->lost_type, (unsigned long long)ev->lost_count);
+		ev->cwd.len, ev->argc, ev->argv_orig_len, ev->argv.len, ev->envc, ev->env_orig_len,
+		ev->env.len, ev->old_tid, ev->parent_tid, ev->exit_code, ev->signal, ev->lost_type,
+		(unsigned long long)ev->lost_count);
 }
 
 void enc_record(struct tbuf *b, uint8_t type, const struct tbuf *body)
@@ -555,7 +553,7 @@ void enc_event_body(struct tbuf *b, const struct etr_event *ev, struct enc_state
 {
 	unsigned slot = ev->pid % 64;
 	uint64_t start_ref =
-		ev->pid && st->cache_pid[slot] == ev->pid ? st->cache_start[slot] : ev->ts_ns;
+	    ev->pid && st->cache_pid[slot] == ev->pid ? st->cache_start[slot] : ev->ts_ns;
 
 	/* the common prefix of event types 1..63 */
 	tbuf_put_uv(b, ev->flags);
@@ -611,11 +609,11 @@ void enc_event_body(struct tbuf *b, const struct etr_event *ev, struct enc_state
 /* ------------------------------------------------------------------ */
 
 static const char tp_exec[] =
-	"name: sched_process_exec\nID: 316\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n\n"
-	"print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid\n";
+    "name: sched_process_exec\nID: 316\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+    "\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n\n"
+    "print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid\n";
 
 void build_sample(struct tbuf *out, int level, bool async, uint8_t id_byte)
 {
@@ -643,27 +641,27 @@ void build_sample(struct tbuf *out, int level, bool async, uint8_t id_byte)
 	err |= etr_writer__write_meta(w, "empty", "", 0);
 	err |= etr_writer__write_meta(w, "binary", "\0\xff\n", 3);
 	err |= etr_writer__write_clock(w, &clk);
-	err |= etr_writer__write_tpformat(w, "sched:sched_process_exec", tp_exec,
-					  sizeof(tp_exec) - 1);
+	err |=
+	    etr_writer__write_tpformat(w, "sched:sched_process_exec", tp_exec, sizeof(tp_exec) - 1);
 	err |= etr_writer__write_tpformat(w, "sched:sched_process_fork", "name: x\n", 8);
 	for (size_t i = 0; i < sizeof(btf); i++)
 		btf[i] = (uint8_t)(i * 131 + (i >> 3));
 	err |= etr_writer__write_btf(w, ETR_BTF_SUBSET, btf, sizeof(btf));
 	for (uint32_t i = 0; i < 3; i++) {
 		struct etr_proc p = {
-			.flags = i,
-			.ts_ns = 4999999000ull + i,
-			.pid = 1 + i * 100,
-			.ppid = i,
-			.uid = 0,
-			.gid = 0,
-			.start_ns = 100 + i,
-			.cgroup_id = 1,
-			.comm = i ? S("bash") : S("systemd"),
-			.exe = i ? S("/usr/bin/bash") : S("/usr/lib/systemd/systemd"),
-			.cwd = S("/"),
-			.argc = i ? 2 : 3,
-			.argv = i ? S("bash\0-l\0") : S("/sbin/init\0splash\0\0"),
+		    .flags = i,
+		    .ts_ns = 4999999000ull + i,
+		    .pid = 1 + i * 100,
+		    .ppid = i,
+		    .uid = 0,
+		    .gid = 0,
+		    .start_ns = 100 + i,
+		    .cgroup_id = 1,
+		    .comm = i ? S("bash") : S("systemd"),
+		    .exe = i ? S("/usr/bin/bash") : S("/usr/lib/systemd/systemd"),
+		    .cwd = S("/"),
+		    .argc = i ? 2 : 3,
+		    .argv = i ? S("bash\0-l\0") : S("/sbin/init\0splash\0\0"),
 		};
 		err |= etr_writer__write_proc(w, &p);
 	}

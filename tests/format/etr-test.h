@@ -127,7 +127,7 @@ void build_sample(struct tbuf *out, int level, bool async, uint8_t id_byte);
 #define LOOP_FAIL(nfail, ...)                                                                      \
 	do {                                                                                       \
 		if ((nfail)++ < 5) {                                                               \
-			fprintf(stderr, "\n    %s:%d: ", __FILE__, __LINE__);                     \
+			fprintf(stderr, "\n    %s:%d: ", __FILE__, __LINE__);                      \
 			fprintf(stderr, __VA_ARGS__);                                              \
 		}                                                                                  \
 	} while (0)

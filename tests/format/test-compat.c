@@ -140,8 +140,9 @@ static void test_unknown_record_type(void)
 static void test_unknown_event_types(void)
 {
 	struct etr_event evs[12];
-	static const uint16_t types[12] = {ETR_EV_EXEC, 40, ETR_EV_FORK, 0, ETR_EV_EXIT, 64,
-					   6, ETR_EV_EXEC, 200, 63, ETR_EV_LOST, ETR_EV_FORK};
+	static const uint16_t types[12] = {ETR_EV_EXEC, 40, ETR_EV_FORK, 0,
+					   ETR_EV_EXIT, 64, 6,		 ETR_EV_EXEC,
+					   200,		63, ETR_EV_LOST, ETR_EV_FORK};
 	struct enc_state st = {0};
 	struct etr_writer *w;
 	struct rd_result res;
@@ -390,8 +391,9 @@ static void test_trailing_fields(void)
 		left--;
 		CU_ASSERT_EQUAL(got[i].err, 0);
 		if (!decoded_equal(res.chunks[ci].type, &want[i], &got[i])) {
-			fprintf(stderr, "\n      record %zu of chunk type %s differs with "
-					"trailing fields",
+			fprintf(stderr,
+				"\n      record %zu of chunk type %s differs with "
+				"trailing fields",
 				i, etr_chunk_type__str(res.chunks[ci].type));
 			if (res.chunks[ci].type == ETR_CHUNK_EVENTS) {
 				event_print("want", &want[i].ev);
@@ -459,8 +461,8 @@ static unsigned fields_of_event(const struct etr_event *ev)
 static void test_missing_fields(void)
 {
 	static const unsigned fields[] = {
-		[ETR_CHUNK_TPFORMAT] = 2, [ETR_CHUNK_BTF] = 2,	 [ETR_CHUNK_PROCSNAP] = 13,
-		[ETR_CHUNK_STATS] = 3,	  [ETR_CHUNK_END] = 4,
+	    [ETR_CHUNK_TPFORMAT] = 2, [ETR_CHUNK_BTF] = 2, [ETR_CHUNK_PROCSNAP] = 13,
+	    [ETR_CHUNK_STATS] = 3,    [ETR_CHUNK_END] = 4,
 	};
 	struct tbuf sample;
 	struct rd_result ref;
@@ -493,8 +495,8 @@ static void test_missing_fields(void)
 				decode_record(rc->type, &rec, &full);
 				CU_ASSERT_EQUAL(full.err, 0);
 				want_cuts = (rc->type == ETR_CHUNK_META
-						     ? (rec.type == ETR_REC_META_CLOCK ? 3 : 2)
-						     : fields[rc->type]) +
+						 ? (rec.type == ETR_REC_META_CLOCK ? 3 : 2)
+						 : fields[rc->type]) +
 					    1;
 			}
 			for (uint32_t len = 0; len <= rec.len; len++) {
@@ -503,8 +505,8 @@ static void test_missing_fields(void)
 
 				cut.len = len;
 				if (rc->type == ETR_CHUNK_EVENTS) {
-					struct tbuf one = {0}, b = {.data = (uint8_t *)rec.body,
-								   .len = len};
+					struct tbuf one = {0},
+						    b = {.data = (uint8_t *)rec.body, .len = len};
 					struct etr_chunk c1;
 					struct etr_event ev;
 					int err;
@@ -514,8 +516,9 @@ static void test_missing_fields(void)
 					err = etr_chunk__next_event(&c1, &ev);
 					fine = err == 1;
 					if (fine && !event_field_ok(&ev, &full_ev)) {
-						LOOP_FAIL(nfail, "event cut at %u of %u: a field "
-								 "is neither full nor default",
+						LOOP_FAIL(nfail,
+							  "event cut at %u of %u: a field "
+							  "is neither full nor default",
 							  len, rec.len);
 						event_print("full", &full_ev);
 						event_print("cut ", &ev);
@@ -562,9 +565,9 @@ static void test_trailing_after_exec_without_env(void)
 	ev.env = (struct etr_str){"", 0};
 	ev.envc = ev.env_orig_len = 0;
 	enc_event_body(&body, &ev, &st);
-	tbuf_put_uv(&body, 7);		      /* a later field */
-	tbuf_put_uv(&body, 3);		      /* and another */
-	tbuf_put_str(&body, "NEWFIELD", 8);   /* and a string */
+	tbuf_put_uv(&body, 7);		    /* a later field */
+	tbuf_put_uv(&body, 3);		    /* and another */
+	tbuf_put_str(&body, "NEWFIELD", 8); /* and a string */
 	enc_record(&payload, ETR_EV_EXEC, &body);
 	chunk_over(&c, ETR_CHUNK_EVENTS, payload.data, payload.len);
 	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &got), 1);
@@ -667,10 +670,9 @@ static void test_delta_extremes(void)
 {
 	/* pid +5, then a pid delta of INT64_MAX; tid, ppid deltas likewise */
 	static const uint8_t payload[] = {
-		0x01, 0x03, 0x00, 0x00, 0x0a,
-		0x01, 0x20, 0x00, 0x00, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
-		0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+	    0x01, 0x03, 0x00, 0x00, 0x0a, 0x01, 0x20, 0x00, 0x00, 0xfe, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0x01, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
 	struct etr_chunk c;
 	struct etr_event ev;
 
@@ -678,9 +680,9 @@ static void test_delta_extremes(void)
 	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &ev), 1);
 	CU_ASSERT_EQUAL(ev.pid, 5);
 	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &ev), 1);
-	CU_ASSERT_EQUAL(ev.pid, 4);		     /* 5 + INT64_MAX mod 2^32 */
-	CU_ASSERT_EQUAL(ev.tid, 4);		     /* 4 + INT64_MIN mod 2^32 */
-	CU_ASSERT_EQUAL(ev.ppid, UINT32_MAX);	     /* 0 + INT64_MAX mod 2^32 */
+	CU_ASSERT_EQUAL(ev.pid, 4);	      /* 5 + INT64_MAX mod 2^32 */
+	CU_ASSERT_EQUAL(ev.tid, 4);	      /* 4 + INT64_MIN mod 2^32 */
+	CU_ASSERT_EQUAL(ev.ppid, UINT32_MAX); /* 0 + INT64_MAX mod 2^32 */
 	CU_ASSERT_EQUAL(etr_chunk__next_event(&c, &ev), 0);
 }
 

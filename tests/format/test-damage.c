@@ -155,8 +155,8 @@ static void truncation_case(const struct sample *s)
 			/* no complete header: refused; a cut magic is a cut trace */
 			if (res.opened)
 				LOOP_FAIL(nfail, "prefix %zu: opened", len);
-			else if (len > 0 && (res.open_errno != EBADMSG ||
-					     res.oerr.kind != ETR_PROB_TRUNCATED))
+			else if (len > 0 &&
+				 (res.open_errno != EBADMSG || res.oerr.kind != ETR_PROB_TRUNCATED))
 				LOOP_FAIL(nfail, "prefix %zu: errno %d kind %d", len,
 					  res.open_errno, res.oerr.kind);
 		} else if (!res.opened) {
@@ -237,9 +237,8 @@ static void test_truncation_fd_and_tail(void)
 		CU_ASSERT_FATAL(lseek(fd, 0, SEEK_SET) == 0);
 		rd_fd(fd, &res);
 		if (!res.opened || res.n_chunks != complete ||
-		    !same_chunks_except(&res, ref, complete, ref->n_chunks) ||
-		    res.n_probs > 1 || res.ended != (len == s->file.len) ||
-		    res.stats.bytes_read != len) {
+		    !same_chunks_except(&res, ref, complete, ref->n_chunks) || res.n_probs > 1 ||
+		    res.ended != (len == s->file.len) || res.stats.bytes_read != len) {
 			LOOP_FAIL(nfail, "fd prefix %zu: want %zu chunks", len, complete);
 			rd_dump("got", &res);
 		}
@@ -328,12 +327,11 @@ static void bitflip_case(const struct sample *s)
 				     (res.probs[0].kind != ETR_PROB_TRUNCATED || cut_like) &&
 				     res.probs[0].kind != ETR_PROB_SEQUENCE_GAP &&
 				     res.ended == (k + 1 < ref->n_chunks) &&
-				     res.stats.bad_chunks + (res.probs[0].kind == ETR_PROB_GARBAGE ||
-							     res.probs[0].kind ==
-								     ETR_PROB_CHUNK_HEADER ||
-							     res.probs[0].kind ==
-								     ETR_PROB_TRUNCATED) ==
-					     1 &&
+				     res.stats.bad_chunks +
+					     (res.probs[0].kind == ETR_PROB_GARBAGE ||
+					      res.probs[0].kind == ETR_PROB_CHUNK_HEADER ||
+					      res.probs[0].kind == ETR_PROB_TRUNCATED) ==
+					 1 &&
 				     same_chunks_except(&res, ref, k, k + 1);
 			}
 			if (!ok) {
@@ -398,8 +396,8 @@ static void splice(struct tbuf *out, const struct tbuf *file, size_t at, const v
 static void garbage_case(const void *junk, size_t len, size_t before_chunk)
 {
 	const struct sample *s = &samples[0];
-	size_t at = before_chunk < s->ref.n_chunks ? s->ref.chunks[before_chunk].offset
-						    : s->file.len;
+	size_t at =
+	    before_chunk < s->ref.n_chunks ? s->ref.chunks[before_chunk].offset : s->file.len;
 	struct rd_result res;
 	struct tbuf f;
 
@@ -410,10 +408,10 @@ static void garbage_case(const void *junk, size_t len, size_t before_chunk)
 	CU_ASSERT(res.ended);
 	CU_ASSERT_EQUAL(res.n_probs, 1);
 	if (res.n_probs == 1) {
-		CU_ASSERT_EQUAL(res.probs[0].kind, len < ETR_CHUNK_HEADER_SIZE &&
-								   before_chunk >= s->ref.n_chunks
-							   ? ETR_PROB_TRUNCATED
-							   : ETR_PROB_GARBAGE);
+		CU_ASSERT_EQUAL(res.probs[0].kind,
+				len < ETR_CHUNK_HEADER_SIZE && before_chunk >= s->ref.n_chunks
+				    ? ETR_PROB_TRUNCATED
+				    : ETR_PROB_GARBAGE);
 		CU_ASSERT_EQUAL(res.probs[0].offset, at);
 		CU_ASSERT_EQUAL(res.probs[0].length, len);
 	} else {

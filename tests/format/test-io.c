@@ -42,7 +42,8 @@ static bool same_except_end(const struct rd_result *a, const struct rd_result *b
 	if (a->n_chunks != b->n_chunks || a->n_probs != b->n_probs || a->ended != b->ended)
 		return false;
 	for (size_t i = 0; i < a->n_chunks; i++)
-		if (a->chunks[i].type != ETR_CHUNK_END && !rd_chunk_equal(&a->chunks[i], &b->chunks[i]))
+		if (a->chunks[i].type != ETR_CHUNK_END &&
+		    !rd_chunk_equal(&a->chunks[i], &b->chunks[i]))
 			return false;
 	return true;
 }

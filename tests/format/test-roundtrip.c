@@ -107,16 +107,16 @@ static void test_args_walk(void)
 		unsigned n;
 		struct etr_str args[5];
 	} cases[] = {
-		{S(""), 0, {{0}}},
-		{S("\0"), 1, {S("")}},
-		{S("\0\0"), 2, {S(""), S("")}},
-		{S("a\0"), 1, {S("a")}},
-		{S("a b\0c\nd\0"), 2, {S("a b"), S("c\nd")}},
-		{S("prog\0\0middle\0\0"), 4, {S("prog"), S(""), S("middle"), S("")}},
-		{S("\xff\xfe\0\x80\0"), 2, {S("\xff\xfe"), S("\x80")}},
-		/* a cut last argument runs to the end of the block */
-		{S("make\0-j8\0CU"), 3, {S("make"), S("-j8"), S("CU")}},
-		{S("x"), 1, {S("x")}},
+	    {S(""), 0, {{0}}},
+	    {S("\0"), 1, {S("")}},
+	    {S("\0\0"), 2, {S(""), S("")}},
+	    {S("a\0"), 1, {S("a")}},
+	    {S("a b\0c\nd\0"), 2, {S("a b"), S("c\nd")}},
+	    {S("prog\0\0middle\0\0"), 4, {S("prog"), S(""), S("middle"), S("")}},
+	    {S("\xff\xfe\0\x80\0"), 2, {S("\xff\xfe"), S("\x80")}},
+	    /* a cut last argument runs to the end of the block */
+	    {S("make\0-j8\0CU"), 3, {S("make"), S("-j8"), S("CU")}},
+	    {S("x"), 1, {S("x")}},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -139,43 +139,47 @@ static void test_args_walk(void)
  * field by field, and compare the payload with an independent encoding.
  */
 static const struct etr_event extreme_events[] = {
-	{.type = ETR_EV_EXEC,
-	 .flags = UINT32_MAX & ~ETR_EVF_ENV,
-	 .ts_ns = UINT64_MAX,
-	 .pid = UINT32_MAX,
-	 .tid = 0,
-	 .ppid = UINT32_MAX,
-	 .uid = UINT32_MAX,
-	 .gid = UINT32_MAX,
-	 .start_ns = 0,
-	 .cgroup_id = UINT64_MAX,
-	 .comm = S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"),
-	 .ret = INT32_MIN,
-	 .filename = S("/"),
-	 .cwd = S(""),
-	 .argc = UINT32_MAX,
-	 .argv_orig_len = UINT32_MAX,
-	 .argv = S("\0"),
-	 .old_tid = UINT32_MAX},
-	{.type = ETR_EV_EXEC_FAIL,
-	 .flags = ETR_EVF_ENV,
-	 .ts_ns = 0,
-	 .pid = 0,
-	 .tid = UINT32_MAX,
-	 .ppid = 0,
-	 .start_ns = UINT64_MAX,
-	 .ret = INT32_MAX,
-	 .envc = UINT32_MAX,
-	 .env_orig_len = 0,
-	 .env = S("A=\0"),
-	 .old_tid = 0},
-	{.type = ETR_EV_FORK, .ts_ns = 1, .pid = 1, .tid = 1, .ppid = UINT32_MAX, .parent_tid = 0},
-	{.type = ETR_EV_FORK, .ts_ns = 0, .pid = UINT32_MAX, .tid = 0, .ppid = 0,
-	 .parent_tid = UINT32_MAX},
-	{.type = ETR_EV_EXIT, .ts_ns = UINT64_MAX / 2, .exit_code = INT32_MIN, .signal = INT32_MAX},
-	{.type = ETR_EV_EXIT, .ts_ns = UINT64_MAX / 2 + 1, .exit_code = INT32_MAX, .signal = -1},
-	{.type = ETR_EV_LOST, .ts_ns = 3, .lost_type = UINT16_MAX, .lost_count = UINT64_MAX},
-	{.type = ETR_EV_LOST, .ts_ns = 2, .lost_type = 0, .lost_count = 0},
+    {.type = ETR_EV_EXEC,
+     .flags = UINT32_MAX & ~ETR_EVF_ENV,
+     .ts_ns = UINT64_MAX,
+     .pid = UINT32_MAX,
+     .tid = 0,
+     .ppid = UINT32_MAX,
+     .uid = UINT32_MAX,
+     .gid = UINT32_MAX,
+     .start_ns = 0,
+     .cgroup_id = UINT64_MAX,
+     .comm = S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"),
+     .ret = INT32_MIN,
+     .filename = S("/"),
+     .cwd = S(""),
+     .argc = UINT32_MAX,
+     .argv_orig_len = UINT32_MAX,
+     .argv = S("\0"),
+     .old_tid = UINT32_MAX},
+    {.type = ETR_EV_EXEC_FAIL,
+     .flags = ETR_EVF_ENV,
+     .ts_ns = 0,
+     .pid = 0,
+     .tid = UINT32_MAX,
+     .ppid = 0,
+     .start_ns = UINT64_MAX,
+     .ret = INT32_MAX,
+     .envc = UINT32_MAX,
+     .env_orig_len = 0,
+     .env = S("A=\0"),
+     .old_tid = 0},
+    {.type = ETR_EV_FORK, .ts_ns = 1, .pid = 1, .tid = 1, .ppid = UINT32_MAX, .parent_tid = 0},
+    {.type = ETR_EV_FORK,
+     .ts_ns = 0,
+     .pid = UINT32_MAX,
+     .tid = 0,
+     .ppid = 0,
+     .parent_tid = UINT32_MAX},
+    {.type = ETR_EV_EXIT, .ts_ns = UINT64_MAX / 2, .exit_code = INT32_MIN, .signal = INT32_MAX},
+    {.type = ETR_EV_EXIT, .ts_ns = UINT64_MAX / 2 + 1, .exit_code = INT32_MAX, .signal = -1},
+    {.type = ETR_EV_LOST, .ts_ns = 3, .lost_type = UINT16_MAX, .lost_count = UINT64_MAX},
+    {.type = ETR_EV_LOST, .ts_ns = 2, .lost_type = 0, .lost_count = 0},
 };
 #define N_EXTREME (sizeof(extreme_events) / sizeof(extreme_events[0]))
 #define N_RT (SAMPLE_EVENTS + N_EXTREME)
@@ -365,11 +369,13 @@ static void test_other_chunks(void)
 				if (kv == 0)
 					CU_ASSERT(str_eq(a, S("hostname")) && str_eq(b, S("box")));
 				if (kv == 1)
-					CU_ASSERT(str_eq(b, S("Linux box 6.1.0-13-amd64 #1 SMP x86_64")));
+					CU_ASSERT(
+					    str_eq(b, S("Linux box 6.1.0-13-amd64 #1 SMP x86_64")));
 				if (kv == 2)
 					CU_ASSERT(str_eq(a, S("empty")) && b.len == 0);
 				if (kv == 3)
-					CU_ASSERT(str_eq(a, S("binary")) && str_eq(b, S("\0\xff\n")));
+					CU_ASSERT(str_eq(a, S("binary")) &&
+						  str_eq(b, S("\0\xff\n")));
 				kv++;
 				break;
 			case ETR_CHUNK_TPFORMAT:
@@ -797,8 +803,8 @@ static void test_type_switch_seals(void)
 	struct tbuf file;
 	struct etr_event ev;
 	struct etr_counter ctr = {.ts_ns = 1, .name = S("x"), .value = 2};
-	static const uint16_t want[] = {ETR_CHUNK_META, ETR_CHUNK_EVENTS, ETR_CHUNK_STATS,
-					ETR_CHUNK_EVENTS, ETR_CHUNK_META, ETR_CHUNK_END};
+	static const uint16_t want[] = {ETR_CHUNK_META,	  ETR_CHUNK_EVENTS, ETR_CHUNK_STATS,
+					ETR_CHUNK_EVENTS, ETR_CHUNK_META,   ETR_CHUNK_END};
 	int fd = tmp_fd();
 
 	test_wopts(&o, 4);

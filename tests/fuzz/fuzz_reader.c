@@ -153,7 +153,7 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 static void read_file(const uint8_t *data, size_t size)
 {
 	struct etr_reader_opts o = {
-		.sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = &size};
+	    .sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = &size};
 	struct etr_reader_stats st;
 	struct etr_reader *r;
 	struct etr_chunk c;
@@ -170,8 +170,8 @@ static void read_file(const uint8_t *data, size_t size)
 	}
 	CHECK(etr_reader__info(r)->header_size >= ETR_FILE_HEADER_SIZE);
 	while ((err = etr_reader__next_chunk(r, &c)) > 0) {
-		uint64_t end = c.offset + ETR_CHUNK_HEADER_SIZE + c.stored_size +
-			       ETR_CHUNK_TRAILER_SIZE;
+		uint64_t end =
+		    c.offset + ETR_CHUNK_HEADER_SIZE + c.stored_size + ETR_CHUNK_TRAILER_SIZE;
 
 		/* never invented: a chunk is bytes of the input, in order */
 		CHECK(c.offset >= prev_end && end <= size);
@@ -245,9 +245,9 @@ static void fix_crcs(uint8_t *d, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint16_t types[] = {ETR_CHUNK_META,   ETR_CHUNK_TPFORMAT, ETR_CHUNK_BTF,
-					 ETR_CHUNK_PROCSNAP, ETR_CHUNK_EVENTS, ETR_CHUNK_STATS,
-					 ETR_CHUNK_END,    99};
+	static const uint16_t types[] = {
+	    ETR_CHUNK_META,   ETR_CHUNK_TPFORMAT, ETR_CHUNK_BTF, ETR_CHUNK_PROCSNAP,
+	    ETR_CHUNK_EVENTS, ETR_CHUNK_STATS,	  ETR_CHUNK_END, 99};
 	uint8_t *copy;
 
 	/* an exact-size copy: ASan sees any read past the end */

@@ -118,12 +118,12 @@ static void write_events(struct etr_writer *w, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		struct etr_event ev = {
-			.ts_ns = 1000000000ull + i * 5000ull - (i % 3 == 2 ? 7000 : 0),
-			.pid = 100 + (i % 5) * 64, /* same start-cache slot */
-			.uid = i % 2 ? 1000 : 0,
-			.gid = 0,
-			.cgroup_id = 4242,
-			.comm = STR("bash"),
+		    .ts_ns = 1000000000ull + i * 5000ull - (i % 3 == 2 ? 7000 : 0),
+		    .pid = 100 + (i % 5) * 64, /* same start-cache slot */
+		    .uid = i % 2 ? 1000 : 0,
+		    .gid = 0,
+		    .cgroup_id = 4242,
+		    .comm = STR("bash"),
 		};
 
 		ev.tid = ev.pid + (i % 2);
@@ -188,9 +188,15 @@ static void full_trace(struct img *m, int level, uint8_t id, uint32_t chunk_byte
 {
 	struct etr_clock clk = {2000000000ull, 1700000000000000000ull, 1900000000ull};
 	struct etr_counter ctr = {.ts_ns = 3000000000ull, .name = STR("lost.exec"), .value = 3};
-	struct etr_proc p = {.ts_ns = 999, .pid = 1, .ppid = 0, .start_ns = 10,
-			     .comm = STR("init"), .exe = STR("/sbin/init"), .cwd = STR("/"),
-			     .argc = 2, .argv = STR("/sbin/init\0splash\0")};
+	struct etr_proc p = {.ts_ns = 999,
+			     .pid = 1,
+			     .ppid = 0,
+			     .start_ns = 10,
+			     .comm = STR("init"),
+			     .exe = STR("/sbin/init"),
+			     .cwd = STR("/"),
+			     .argc = 2,
+			     .argv = STR("/sbin/init\0splash\0")};
 	static const uint8_t btf[] = {0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0};
 	struct etr_writer *w;
 	int fd;
@@ -314,12 +320,12 @@ int main(int argc, char **argv)
 		struct etr_writer *w;
 		int fd;
 		/* type 40 with the common prefix, then a field of its own */
-		static const uint8_t ev40[] = {0x00, 0x80, 0x94, 0xeb, 0xdc, 0x03, 0xc8, 0x01,
-					       0x02, 0xc6, 0x01, 0x00, 0x00, 0x00, 0x00,
-					       0x02, 'h', 'i', 0x05};
+		static const uint8_t ev40[] = {0x00, 0x80, 0x94, 0xeb, 0xdc, 0x03, 0xc8,
+					       0x01, 0x02, 0xc6, 0x01, 0x00, 0x00, 0x00,
+					       0x00, 0x02, 'h',	 'i',  0x05};
 		/* an EXIT with a trailing field */
-		static const uint8_t exit4[] = {0x00, 0x02, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00,
-						0x00, 0x00, 0x02, 0x00, 0x09, 0x2a};
+		static const uint8_t exit4[] = {0x00, 0x02, 0x02, 0x00, 0x01, 0x00, 0x00,
+						0x00, 0x00, 0x00, 0x02, 0x00, 0x09, 0x2a};
 
 		w = open_writer(&fd, 3, 5, 0);
 		if (etr_writer__write_meta(w, "k", "v", 1) ||
@@ -327,8 +333,7 @@ int main(int argc, char **argv)
 		    etr_writer__write_raw(w, 99, 1, "unknown chunk", 13) ||
 		    etr_writer__write_raw(w, ETR_CHUNK_EVENTS, 40, ev40, sizeof(ev40)) ||
 		    etr_writer__write_raw(w, ETR_CHUNK_EVENTS, 200, "\x01\x02\x03", 3) ||
-		    etr_writer__write_raw(w, ETR_CHUNK_EVENTS, ETR_EV_EXIT, exit4,
-					  sizeof(exit4)) ||
+		    etr_writer__write_raw(w, ETR_CHUNK_EVENTS, ETR_EV_EXIT, exit4, sizeof(exit4)) ||
 		    etr_writer__write_raw(w, ETR_CHUNK_STATS, 1, "\x05\x01x\x07\x63", 5) ||
 		    etr_writer__close(w, 0))
 			die("write_raw");
