@@ -512,13 +512,15 @@ int handle_fork(__u64 *ctx)
 	f->h.size = sizeof(*f);
 	f->h.ts_ns = bpf_ktime_get_boot_ns();
 	f->h.start_ns = child->group_leader->start_boottime;
-	f->h.cgroup_id = BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id);
+	/* Direct loads (the verifier turns them into faulting-safe loads):
+	 * no helper call per pointer hop on this path of every fork. */
+	f->h.cgroup_id = child->cgroups->dfl_cgrp->kn->id;
 	f->h.pid = child->tgid;
 	f->h.tid = child->pid;
 	f->h.ppid = child->real_parent->tgid;
 	cred = child->real_cred;
-	f->h.uid = BPF_CORE_READ(cred, uid.val);
-	f->h.gid = BPF_CORE_READ(cred, gid.val);
+	f->h.uid = cred->uid.val;
+	f->h.gid = cred->gid.val;
 	f->h.pad1 = 0;
 	/* The child has no comm of its own yet: it is the parent's. */
 	bpf_get_current_comm(f->h.comm, sizeof(f->h.comm));
