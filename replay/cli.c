@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The options the analyzer subcommands share. */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "cli.h"
@@ -113,4 +115,22 @@ void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t
 			 (unsigned long long)(d / 1000000000ull),
 			 (unsigned long long)(d % 1000000000ull / 1000));
 	}
+}
+
+void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t,
+			 const struct rp_model *m, uint64_t processes)
+{
+	struct rp_trace_stats st;
+	struct rusage ru;
+	double cpu;
+
+	rp_trace__stats(t, &st);
+	getrusage(RUSAGE_SELF, &ru);
+	cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	      ru.ru_stime.tv_usec / 1e6;
+	fprintf(f,
+		"stats %s: events %" PRIu64 " held_max %" PRIu64 " late %" PRIu64
+		" processes %" PRIu64 " model_bytes %zu string_bytes %zu cpu_s %.3f maxrss_kb %ld\n",
+		cmd, st.events, st.held_max, st.late, processes, m ? rp_model__mem(m) : 0,
+		m ? rp_model__str_bytes(m) : 0, cpu, ru.ru_maxrss);
 }

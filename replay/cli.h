@@ -81,4 +81,12 @@ void rp_cli__output_help(FILE *f, bool csv);
 void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns,
 		      char *buf, size_t len);
 
+/*
+ * --stats: one line of figures for benchmarks, written to @f: events read,
+ * the most held by the reorder window, processes and bytes the model holds
+ * (@m may be NULL), CPU seconds and peak RSS of this process.
+ */
+void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t,
+			 const struct rp_model *m, uint64_t processes);
+
 #endif

@@ -14,10 +14,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "replay.h"
 
-#define ARENA_BLOCK (256u << 10)
+/* Strings go into 2 MiB blocks: on a virtual machine a page fault costs
+ * microseconds, and a huge page takes one fault for 512 small ones. */
+#define ARENA_BLOCK (2u << 20)
+#define HUGE_PAGE (2u << 20)
 
 struct arena_block {
 	struct arena_block *next;
@@ -30,6 +34,13 @@ struct pid_slot {
 	uint32_t idx; /* newest process of pid; RP_NONE = empty slot */
 };
 
+/* An interned string: file names and working directories repeat. */
+struct istr {
+	uint64_t hash;
+	const char *ptr;
+	uint32_t len;
+};
+
 struct rp_model {
 	rp_proc_fn on_end;
 	void *ctx;
@@ -39,6 +50,7 @@ struct rp_model {
 	uint32_t live;	    /* processes held */
 
 	struct rp_proc *procs;
+	struct rp_proc **pblk; /* blocks of BLK_N, never moved */
 	uint32_t nprocs, procs_cap;
 
 	struct pid_slot *hash;
@@ -46,11 +58,14 @@ struct rp_model {
 	uint32_t hash_used;
 
 	struct rp_exec *execs;
+	struct rp_exec **xblk;
 	uint32_t nexecs, execs_cap;
 	uint32_t free_exec; /* released execs, chained through next */
 
 	struct arena_block *arena;
 	size_t str_bytes; /* strings held */
+	struct istr *itab; /* open addressing; ptr NULL = empty */
+	uint32_t itab_cap, itab_used;
 
 	uint32_t *pending; /* snapshot processes not linked to a parent yet */
 	uint32_t npending, pending_cap;
@@ -61,6 +76,44 @@ struct rp_model {
 	uint64_t end_ns;
 	bool finished;
 };
+
+/*
+ * Processes and execs live in blocks that never move (a growing array
+ * would be copied at each doubling): BLK_N records each, 2 MiB aligned so
+ * that a huge page can back them.
+ */
+#define BLK_SHIFT 14
+#define BLK_N (1u << BLK_SHIFT)
+
+static inline struct rp_proc *PR(const struct rp_model *m, uint32_t i)
+{
+	return &m->pblk[i >> BLK_SHIFT][i & (BLK_N - 1)];
+}
+
+static inline struct rp_exec *XR(const struct rp_model *m, uint32_t i)
+{
+	return &m->xblk[i >> BLK_SHIFT][i & (BLK_N - 1)];
+}
+
+static void want_huge(void *p, size_t len);
+
+static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t elem)
+{
+	uint32_t nb = *cap >> BLK_SHIFT;
+	void **b = realloc(*blocks, (nb + 1) * sizeof(*b));
+	void *blk;
+
+	if (!b)
+		return -ENOMEM;
+	*blocks = b;
+	if (posix_memalign(&blk, 2u << 20, elem * BLK_N))
+		return -ENOMEM;
+	want_huge(blk, elem * BLK_N);
+	b[nb] = blk;
+	*cap += BLK_N;
+	(void)m;
+	return 0;
+}
 
 struct rp_model *rp_model__new(const struct rp_model_opts *opts)
 {
@@ -102,16 +155,21 @@ void rp_model__free(struct rp_model *m)
 		return;
 	if (m->release) {
 		for (uint32_t i = 0; i < m->nexecs; i++)
-			if (m->execs[i].proc != RP_NONE)
-				free((char *)m->execs[i].filename.ptr);
+			if ((*XR(m, i)).proc != RP_NONE)
+				free((char *)(*XR(m, i)).argv.ptr);
 	}
 	while ((b = m->arena)) {
 		m->arena = b->next;
-		free(b);
+		munmap(b, sizeof(*b) + b->cap);
 	}
-	free(m->procs);
+	free(m->itab);
+	for (uint32_t i = 0; i < m->procs_cap >> BLK_SHIFT; i++)
+		free(m->pblk[i]);
+	free(m->pblk);
 	free(m->hash);
-	free(m->execs);
+	for (uint32_t i = 0; i < m->execs_cap >> BLK_SHIFT; i++)
+		free(m->xblk[i]);
+	free(m->xblk);
 	free(m->pending);
 	free(m->lost);
 	free(m);
@@ -183,20 +241,31 @@ static inline uint32_t newest(const struct rp_model *m, uint32_t pid)
 
 /* ---- strings ----------------------------------------------------- */
 
-static char *str_alloc(struct rp_model *m, size_t len)
+/* Ask for huge pages where the kernel gives them on request. */
+static void want_huge(void *p, size_t len)
+{
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)(HUGE_PAGE - 1);
+
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+}
+
+/* Bytes that live as long as the model. */
+static char *arena_alloc(struct rp_model *m, size_t len)
 {
 	struct arena_block *b = m->arena;
 	char *p;
 
-	m->str_bytes += len;
-	if (m->release)
-		return malloc(len ? len : 1);
 	if (!b || b->cap - b->used < len) {
-		size_t cap = len > ARENA_BLOCK ? len : ARENA_BLOCK;
+		size_t cap = len > ARENA_BLOCK - sizeof(*b) ? len : ARENA_BLOCK - sizeof(*b);
+		void *mem = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
+		if (mem == MAP_FAILED)
 			return NULL;
+		want_huge(mem, sizeof(*b) + cap);
+		b = mem;
 		b->cap = cap;
 		b->used = 0;
 		b->next = m->arena;
@@ -205,6 +274,68 @@ static char *str_alloc(struct rp_model *m, size_t len)
 	p = b->data + b->used;
 	b->used += len;
 	return p;
+}
+
+/* Bytes of an exec's argv: freed with the process under release_ended. */
+static char *str_alloc(struct rp_model *m, size_t len)
+{
+	m->str_bytes += len;
+	if (m->release)
+		return malloc(len ? len : 1);
+	return arena_alloc(m, len);
+}
+
+static uint64_t str_hash(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The one copy of @s the model keeps; NULL on ENOMEM. */
+static const char *intern(struct rp_model *m, const struct etr_str *s)
+{
+	uint64_t h = str_hash(s->ptr, s->len);
+	uint32_t i;
+	char *copy;
+
+	if ((m->itab_used + 1) * 2 > m->itab_cap) {
+		uint32_t cap = m->itab_cap ? m->itab_cap * 2 : 256;
+		struct istr *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return NULL;
+		for (uint32_t k = 0; k < m->itab_cap; k++) {
+			if (!m->itab[k].ptr)
+				continue;
+			i = (uint32_t)m->itab[k].hash & (cap - 1);
+			while (t[i].ptr)
+				i = (i + 1) & (cap - 1);
+			t[i] = m->itab[k];
+		}
+		free(m->itab);
+		m->itab = t;
+		m->itab_cap = cap;
+	}
+	for (i = (uint32_t)h & (m->itab_cap - 1); m->itab[i].ptr; i = (i + 1) & (m->itab_cap - 1))
+		if (m->itab[i].hash == h && m->itab[i].len == s->len &&
+		    !memcmp(m->itab[i].ptr, s->ptr, s->len))
+			return m->itab[i].ptr;
+	copy = arena_alloc(m, (size_t)s->len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, s->ptr, s->len);
+	copy[s->len] = '\0';
+	m->itab[i].hash = h;
+	m->itab[i].ptr = copy;
+	m->itab[i].len = s->len;
+	m->itab_used++;
+	m->str_bytes += (size_t)s->len + 1;
+	return copy;
 }
 
 /* ---- processes --------------------------------------------------- */
@@ -216,26 +347,29 @@ uint32_t rp_model__count(const struct rp_model *m)
 
 struct rp_proc *rp_model__proc(const struct rp_model *m, uint32_t idx)
 {
-	return m && idx < m->nprocs ? &m->procs[idx] : NULL;
+	return m && idx < m->nprocs ? PR(m, idx) : NULL;
 }
 
 uint32_t rp_model__index(const struct rp_model *m, const struct rp_proc *p)
 {
-	return (uint32_t)(p - m->procs);
+	for (uint32_t b = 0; b < m->procs_cap >> BLK_SHIFT; b++)
+		if (p >= m->pblk[b] && p < m->pblk[b] + BLK_N)
+			return (b << BLK_SHIFT) + (uint32_t)(p - m->pblk[b]);
+	return RP_NONE;
 }
 
 const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx)
 {
-	return m && idx < m->nexecs ? &m->execs[idx] : NULL;
+	return m && idx < m->nexecs ? XR(m, idx) : NULL;
 }
 
 const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p)
 {
 	const struct rp_exec *last = NULL;
 
-	for (uint32_t i = p->exec_first; i != RP_NONE; i = m->execs[i].next)
-		if (m->execs[i].ret == 0)
-			last = &m->execs[i];
+	for (uint32_t i = p->exec_first; i != RP_NONE; i = (*XR(m, i)).next)
+		if ((*XR(m, i)).ret == 0)
+			last = XR(m, i);
 	return last;
 }
 
@@ -266,9 +400,9 @@ struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t 
 
 	if (!m)
 		return NULL;
-	for (i = newest(m, pid); i != RP_NONE; i = m->procs[i].chain)
-		if (!start_ns || m->procs[i].start_ns == start_ns)
-			return &m->procs[i];
+	for (i = newest(m, pid); i != RP_NONE; i = (*PR(m, i)).chain)
+		if (!start_ns || (*PR(m, i)).start_ns == start_ns)
+			return PR(m, i);
 	return NULL;
 }
 
@@ -280,31 +414,25 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 	struct rp_proc *p;
 	uint32_t idx, *link;
 
-	if (m->free_proc == RP_NONE && m->nprocs == m->procs_cap) {
-		uint32_t cap = m->procs_cap ? m->procs_cap * 2 : 1024;
-		struct rp_proc *n = realloc(m->procs, (size_t)cap * sizeof(*n));
-
-		if (!n)
-			return RP_NONE;
-		m->procs = n;
-		m->procs_cap = cap;
-	}
-	if ((m->hash_used + 1) * 2 > m->hash_cap && hash_grow(m))
+	if (m->free_proc == RP_NONE && m->nprocs == m->procs_cap &&
+	    block_add(m, (void ***)&m->pblk, &m->procs_cap, sizeof(struct rp_proc)))
+		return RP_NONE;
+	if ((m->hash_used + 1) * 4 > m->hash_cap * 3ull && hash_grow(m))
 		return RP_NONE;
 
 	if (m->free_proc != RP_NONE) {
 		idx = m->free_proc;
-		m->free_proc = m->procs[idx].chain;
+		m->free_proc = (*PR(m, idx)).chain;
 	} else {
 		idx = m->nprocs++;
 	}
 	m->live++;
-	p = &m->procs[idx];
+	p = PR(m, idx);
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->start_ns = start_ns;
 	p->parent = p->first_child = p->next_sibling = p->last_child = RP_NONE;
-	p->exec_first = p->exec_last = RP_NONE;
+	p->exec_first = RP_NONE;
 
 	s = pid_slot(m, pid);
 	if (s->idx == RP_NONE) {
@@ -312,8 +440,8 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 		m->hash_used++;
 	}
 	link = &s->idx;
-	while (*link != RP_NONE && m->procs[*link].start_ns > start_ns)
-		link = &m->procs[*link].chain;
+	while (*link != RP_NONE && (*PR(m, *link)).start_ns > start_ns)
+		link = &PR(m, *link)->chain;
 	p->chain = *link;
 	*link = idx;
 	return idx;
@@ -321,7 +449,7 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 
 static void link_child(struct rp_model *m, uint32_t parent, uint32_t child)
 {
-	struct rp_proc *pp = &m->procs[parent], *c = &m->procs[child];
+	struct rp_proc *pp = PR(m, parent), *c = PR(m, child);
 
 	c->parent = parent;
 	pp->nchildren++;
@@ -334,7 +462,7 @@ static void link_child(struct rp_model *m, uint32_t parent, uint32_t child)
 	if (pp->last_child == RP_NONE)
 		pp->first_child = child;
 	else
-		m->procs[pp->last_child].next_sibling = child;
+		(*PR(m, pp->last_child)).next_sibling = child;
 	pp->last_child = child;
 }
 
@@ -375,17 +503,17 @@ static void release_execs(struct rp_model *m, struct rp_proc *p)
 	uint32_t i = p->exec_first;
 
 	while (i != RP_NONE) {
-		struct rp_exec *x = &m->execs[i];
+		struct rp_exec *x = XR(m, i);
 		uint32_t next = x->next;
 
-		m->str_bytes -= (size_t)x->filename.len + x->cwd.len + x->argv.len;
-		free((char *)x->filename.ptr);
+		m->str_bytes -= x->argv.len;
+		free((char *)x->argv.ptr);
 		x->proc = RP_NONE;
 		x->next = m->free_exec;
 		m->free_exec = i;
 		i = next;
 	}
-	p->exec_first = p->exec_last = RP_NONE;
+	p->exec_first = RP_NONE;
 }
 
 /*
@@ -395,7 +523,7 @@ static void release_execs(struct rp_model *m, struct rp_proc *p)
 static void forget(struct rp_model *m, uint32_t idx)
 {
 	while (idx != RP_NONE) {
-		struct rp_proc *p = &m->procs[idx];
+		struct rp_proc *p = PR(m, idx);
 		uint32_t parent = p->parent, *link;
 		struct pid_slot *slot;
 
@@ -404,7 +532,7 @@ static void forget(struct rp_model *m, uint32_t idx)
 		slot = pid_slot(m, p->pid);
 		link = &slot->idx;
 		while (*link != RP_NONE && *link != idx)
-			link = &m->procs[*link].chain;
+			link = &PR(m, *link)->chain;
 		if (*link == idx) {
 			*link = p->chain;
 			if (slot->idx == RP_NONE)
@@ -412,13 +540,13 @@ static void forget(struct rp_model *m, uint32_t idx)
 		}
 		memset(p, 0, sizeof(*p));
 		p->flags = RP_PF_FREE;
-		p->exec_first = p->exec_last = RP_NONE;
+		p->exec_first = RP_NONE;
 		p->chain = m->free_proc;
 		m->free_proc = idx;
 		m->live--;
 		if (parent == RP_NONE)
 			return;
-		p = &m->procs[parent];
+		p = PR(m, parent);
 		if (p->last_child != RP_NONE && p->last_child)
 			p->last_child--;
 		idx = parent;
@@ -428,7 +556,7 @@ static void forget(struct rp_model *m, uint32_t idx)
 /* The record of @idx is final as of @end: mark losses, tell the user. */
 static void proc_end(struct rp_model *m, uint32_t idx, uint64_t end)
 {
-	struct rp_proc *p = &m->procs[idx];
+	struct rp_proc *p = PR(m, idx);
 	uint32_t lost;
 
 	if (p->flags & RP_PF_ENDED)
@@ -442,7 +570,7 @@ static void proc_end(struct rp_model *m, uint32_t idx, uint64_t end)
 		p->flags &= ~RP_PF_RUNNING;
 	if (m->on_end)
 		m->on_end(m->ctx, m, p);
-	p = &m->procs[idx];
+	p = PR(m, idx);
 	if (m->release)
 		release_execs(m, p);
 	if (m->forget)
@@ -458,8 +586,8 @@ static uint32_t find_parent(struct rp_model *m, uint32_t ppid, uint64_t start, u
 {
 	uint32_t i;
 
-	for (i = newest(m, ppid); i != RP_NONE; i = m->procs[i].chain) {
-		struct rp_proc *pp = &m->procs[i];
+	for (i = newest(m, ppid); i != RP_NONE; i = (*PR(m, i)).chain) {
+		struct rp_proc *pp = PR(m, i);
 
 		if (i == self)
 			continue;
@@ -472,15 +600,15 @@ static uint32_t find_parent(struct rp_model *m, uint32_t ppid, uint64_t start, u
 	/* a parent we know nothing of but its pid */
 	i = proc_new(m, ppid, 0);
 	if (i != RP_NONE) {
-		m->procs[i].flags |= RP_PF_PLACEHOLDER | RP_PF_NO_START;
-		m->procs[i].ppid = 0;
+		(*PR(m, i)).flags |= RP_PF_PLACEHOLDER | RP_PF_NO_START;
+		(*PR(m, i)).ppid = 0;
 	}
 	return i;
 }
 
 static void set_parent(struct rp_model *m, uint32_t idx)
 {
-	struct rp_proc *p = &m->procs[idx];
+	struct rp_proc *p = PR(m, idx);
 	uint32_t par;
 
 	if (!p->ppid || p->ppid == p->pid) {
@@ -494,7 +622,7 @@ static void set_parent(struct rp_model *m, uint32_t idx)
 static void link_pending(struct rp_model *m)
 {
 	for (uint32_t i = 0; i < m->npending; i++)
-		if (m->procs[m->pending[i]].parent == RP_NONE)
+		if ((*PR(m, m->pending[i])).parent == RP_NONE)
 			set_parent(m, m->pending[i]);
 	m->npending = 0;
 }
@@ -502,15 +630,15 @@ static void link_pending(struct rp_model *m)
 /* Put process @i of @pid where its start time puts it in the chain. */
 static void rechain(struct rp_model *m, uint32_t pid, uint32_t i)
 {
-	struct rp_proc *p = &m->procs[i];
+	struct rp_proc *p = PR(m, i);
 	uint32_t *link = &pid_slot(m, pid)->idx;
 
 	while (*link != i)
-		link = &m->procs[*link].chain;
+		link = &PR(m, *link)->chain;
 	*link = p->chain;
 	link = &pid_slot(m, pid)->idx;
-	while (*link != RP_NONE && m->procs[*link].start_ns > p->start_ns)
-		link = &m->procs[*link].chain;
+	while (*link != RP_NONE && (*PR(m, *link)).start_ns > p->start_ns)
+		link = &PR(m, *link)->chain;
 	p->chain = *link;
 	*link = i;
 }
@@ -543,8 +671,8 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 	uint32_t i, head = newest(m, ev->pid);
 
 	*created = false;
-	for (i = head; i != RP_NONE; i = m->procs[i].chain) {
-		struct rp_proc *p = &m->procs[i];
+	for (i = head; i != RP_NONE; i = (*PR(m, i)).chain) {
+		struct rp_proc *p = PR(m, i);
 
 		if (p->start_ns && same_start(p, ev)) {
 			if (p->start_ns != ev->start_ns && ev->type != RP_EV_PROC) {
@@ -555,8 +683,8 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 			return i;
 		}
 	}
-	for (i = head; i != RP_NONE; i = m->procs[i].chain) {
-		struct rp_proc *p = &m->procs[i];
+	for (i = head; i != RP_NONE; i = (*PR(m, i)).chain) {
+		struct rp_proc *p = PR(m, i);
 
 		if (!p->start_ns && !(p->flags & RP_PF_ENDED)) {
 			/* the placeholder of a parent: now it shows itself */
@@ -572,8 +700,8 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 		return RP_NONE;
 	*created = true;
 	/* older processes of this pid still open are over */
-	for (uint32_t j = m->procs[i].chain, next; j != RP_NONE; j = next) {
-		struct rp_proc *o = &m->procs[j];
+	for (uint32_t j = (*PR(m, i)).chain, next; j != RP_NONE; j = next) {
+		struct rp_proc *o = PR(m, j);
 
 		next = o->chain; /* proc_end may forget it */
 		if (o->start_ns && !(o->flags & RP_PF_ENDED)) {
@@ -609,66 +737,52 @@ static void set_comm(struct rp_proc *p, const struct etr_str *comm)
 
 static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev, uint32_t xflags)
 {
+	const char *file = intern(m, &ev->filename), *cwd = intern(m, &ev->cwd);
+	struct etr_str cs = {ev->comm.ptr, ev->comm.len < 15 ? ev->comm.len : 15};
+	const char *comm = intern(m, &cs);
 	struct rp_proc *p;
 	struct rp_exec *x;
-	uint32_t xi;
-	size_t len = (size_t)ev->filename.len + ev->cwd.len + ev->argv.len;
-	char *s;
+	uint32_t xi, *link;
+	char *argv;
 
+	if (!file || !cwd || !comm)
+		return -ENOMEM;
 	if (m->free_exec != RP_NONE) {
 		xi = m->free_exec;
-		m->free_exec = m->execs[xi].next;
+		m->free_exec = (*XR(m, xi)).next;
 	} else {
-		if (m->nexecs == m->execs_cap) {
-			uint32_t cap = m->execs_cap ? m->execs_cap * 2 : 1024;
-			struct rp_exec *n = realloc(m->execs, (size_t)cap * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			m->execs = n;
-			m->execs_cap = cap;
-		}
+		if (m->nexecs == m->execs_cap &&
+		    block_add(m, (void ***)&m->xblk, &m->execs_cap, sizeof(struct rp_exec)))
+			return -ENOMEM;
 		xi = m->nexecs++;
 	}
-	s = str_alloc(m, len);
-	if (!s) {
-		m->execs[xi].proc = RP_NONE;
-		m->execs[xi].next = m->free_exec;
+	argv = str_alloc(m, ev->argv.len);
+	if (!argv) {
+		(*XR(m, xi)).proc = RP_NONE;
+		(*XR(m, xi)).next = m->free_exec;
 		m->free_exec = xi;
 		return -ENOMEM;
 	}
-	x = &m->execs[xi];
+	x = XR(m, xi);
 	x->ts_ns = ev->ts_ns;
 	x->ret = ev->ret;
 	x->flags = ev->flags | xflags;
-	x->argc = ev->argc;
-	x->old_tid = ev->old_tid;
 	x->next = RP_NONE;
 	x->proc = idx;
-	{
-		size_t n = ev->comm.len < sizeof(x->comm) - 1 ? ev->comm.len : sizeof(x->comm) - 1;
-
-		memcpy(x->comm, ev->comm.ptr, n);
-		x->comm[n] = '\0';
-	}
-	x->filename.ptr = s;
+	x->comm = comm;
+	x->filename.ptr = file;
 	x->filename.len = ev->filename.len;
-	memcpy(s, ev->filename.ptr, ev->filename.len);
-	s += ev->filename.len;
-	x->cwd.ptr = s;
+	x->cwd.ptr = cwd;
 	x->cwd.len = ev->cwd.len;
-	memcpy(s, ev->cwd.ptr, ev->cwd.len);
-	s += ev->cwd.len;
-	x->argv.ptr = s;
+	x->argv.ptr = argv;
 	x->argv.len = ev->argv.len;
-	memcpy(s, ev->argv.ptr, ev->argv.len);
+	memcpy(argv, ev->argv.ptr, ev->argv.len);
 
-	p = &m->procs[idx];
-	if (p->exec_last == RP_NONE)
-		p->exec_first = xi;
-	else
-		m->execs[p->exec_last].next = xi;
-	p->exec_last = xi;
+	/* appended: chains are short (a process rarely execs many times) */
+	p = PR(m, idx);
+	for (link = &p->exec_first; *link != RP_NONE; link = &XR(m, *link)->next)
+		;
+	*link = xi;
 	if (ev->flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_FILENAME_TRUNC))
 		p->flags |= RP_PF_TRUNC;
 	return 0;
@@ -682,7 +796,7 @@ static int add_proc(struct rp_model *m, const struct etr_event *ev)
 
 	if (idx == RP_NONE)
 		return -ENOMEM;
-	p = &m->procs[idx];
+	p = PR(m, idx);
 	p->flags |= RP_PF_SNAPSHOT;
 	p->flags &= ~RP_PF_NO_START;
 	if (!created) {
@@ -737,7 +851,7 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 		idx = resolve(m, ev, &created);
 		if (idx == RP_NONE)
 			return -ENOMEM;
-		p = &m->procs[idx];
+		p = PR(m, idx);
 		p->flags |= RP_PF_FORKED;
 		p->flags &= ~RP_PF_NO_START;
 		if (!created)
@@ -746,9 +860,9 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 		note_event(p, ev);
 		set_comm(p, &ev->comm);
 		set_parent(m, idx);
-		p = &m->procs[idx];
-		if (p->parent != RP_NONE && m->procs[p->parent].last_ns < ev->ts_ns)
-			m->procs[p->parent].last_ns = ev->ts_ns; /* it forked: alive */
+		p = PR(m, idx);
+		if (p->parent != RP_NONE && (*PR(m, p->parent)).last_ns < ev->ts_ns)
+			(*PR(m, p->parent)).last_ns = ev->ts_ns; /* it forked: alive */
 		return 0;
 
 	case ETR_EV_EXEC:
@@ -757,12 +871,12 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 		idx = resolve(m, ev, &created);
 		if (idx == RP_NONE)
 			return -ENOMEM;
-		p = &m->procs[idx];
+		p = PR(m, idx);
 		if (created) {
 			p->flags |= RP_PF_NO_START;
 			p->ppid = ev->ppid;
 			set_parent(m, idx);
-			p = &m->procs[idx];
+			p = PR(m, idx);
 		}
 		if (p->flags & RP_PF_ENDED)
 			return 0; /* a repeat, or an event after the end: keep the record */
@@ -770,7 +884,7 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 		if (ev->type == ETR_EV_EXIT) {
 			p->end_ns = ev->ts_ns;
 			p->exit_code = ev->exit_code;
-			p->signal = ev->signal;
+			p->signal = (int16_t)ev->signal;
 			p->flags |= RP_PF_EXITED;
 			if (ev->flags & ETR_EVF_CORE_DUMPED)
 				p->flags |= RP_PF_CORE;
@@ -780,12 +894,14 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 			return 0;
 		}
 		if (ev->type == ETR_EV_EXEC) {
-			p->nexec++;
+			if (p->nexec < UINT16_MAX)
+				p->nexec++;
 			set_comm(p, &ev->comm);
 			if (ev->old_tid && ev->old_tid != ev->pid)
 				p->flags |= RP_PF_THREAD_EXEC;
 		} else {
-			p->nfail++;
+			if (p->nfail < UINT16_MAX)
+				p->nfail++;
 			if (created)
 				set_comm(p, &ev->comm);
 		}
@@ -830,7 +946,7 @@ int rp_model__finish(struct rp_model *m, uint64_t end_ns)
 	m->finished = true;
 	m->end_ns = end_ns;
 	for (uint32_t i = 0; i < m->nprocs; i++) {
-		struct rp_proc *p = &m->procs[i];
+		struct rp_proc *p = PR(m, i);
 
 		if (p->flags & (RP_PF_ENDED | RP_PF_FREE))
 			continue;
@@ -858,11 +974,17 @@ size_t rp_model__mem(const struct rp_model *m)
 	if (!m)
 		return 0;
 	n += sizeof(*m);
-	n += (size_t)m->procs_cap * sizeof(*m->procs);
+	n += (size_t)m->nprocs * sizeof(struct rp_proc);
 	n += (size_t)m->hash_cap * sizeof(*m->hash);
-	n += (size_t)m->execs_cap * sizeof(*m->execs);
+	n += (size_t)m->nexecs * sizeof(struct rp_exec);
 	n += m->str_bytes;
+	n += (size_t)m->itab_cap * sizeof(*m->itab);
 	n += (size_t)m->pending_cap * sizeof(*m->pending);
 	n += m->lost_cap * sizeof(*m->lost);
 	return n;
+}
+
+size_t rp_model__str_bytes(const struct rp_model *m)
+{
+	return m ? m->str_bytes : 0;
 }

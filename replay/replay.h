@@ -171,22 +171,21 @@ const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
 /* Exec flags (struct rp_exec.flags), besides the ETR_EVF_* of the event. */
 #define RP_XF_SNAPSHOT 0x80000000u /* the program it ran at the snapshot */
 
-/* One exec of a process, successful or not. */
+/* One exec of a process, successful or not (80 bytes). */
 struct rp_exec {
 	uint64_t ts_ns; /* when; for RP_XF_SNAPSHOT the process start */
 	int32_t ret;	/* 0, or -errno of a failed exec */
 	uint32_t flags; /* ETR_EVF_* | RP_XF_* */
-	uint32_t argc;
-	uint32_t old_tid;
-	uint32_t next; /* next exec of the same process (index), RP_NONE */
-	uint32_t proc; /* the process (index) */
-	char comm[16]; /* comm after it (before it, for a failed exec) */
+	uint32_t next;	  /* next exec of the same process (index), RP_NONE */
+	uint32_t proc;	  /* the process (index) */
+	const char *comm; /* after it (before it, for a failed exec); NUL-terminated */
 	struct etr_str filename, cwd, argv; /* owned by the model */
 };
 
 /*
- * One process. Read-only for users of the model; 'mark' and 'user' are
- * theirs. Indices are stable for the life of the model.
+ * One process (120 bytes). Read-only for users of the model but 'mark',
+ * which is theirs. Indices are stable for the life of the model (but see
+ * forget_ended); pointers until the next rp_model__add().
  */
 struct rp_proc {
 	uint64_t start_ns; /* identity with pid; 0 = unknown (placeholder) */
@@ -199,10 +198,11 @@ struct rp_proc {
 	uint32_t uid, gid;	/* as of its last event */
 	uint32_t parent;	/* index of the parent, RP_NONE for a root */
 	uint32_t first_child, next_sibling; /* in start order */
-	uint32_t exec_first, exec_last;	    /* chain, RP_NONE if none */
-	uint32_t nexec, nfail;		    /* successful and failed execs */
+	uint32_t exec_first;		    /* chain, RP_NONE if none */
 	uint32_t nchildren;
-	int32_t exit_code, signal;
+	int32_t exit_code;
+	uint16_t nexec, nfail; /* successful and failed execs (saturating) */
+	int16_t signal;
 	uint32_t flags; /* RP_PF_* */
 	uint32_t mark;	/* free for the user of the model */
 	uint32_t chain; /* private: older process of the same pid */
@@ -269,6 +269,8 @@ const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i);
 
 /* Bytes the model holds (structures and strings), for benchmarks. */
 size_t rp_model__mem(const struct rp_model *m);
+/* Of which strings (argv, interned file names, directories, comms). */
+size_t rp_model__str_bytes(const struct rp_model *m);
 
 /* ------------------------------------------------------------------ */
 /* Filters                                                             */

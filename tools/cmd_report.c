@@ -42,6 +42,7 @@ static void usage(FILE *f)
 	      "counted in the header and as parents, not as commands run.\n"
 	      "\n"
 	      "  -n, --top N             lines per section (default 10, 0 = all)\n"
+	      "      --stats             figures for benchmarks on stderr\n"
 	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
@@ -1000,6 +1001,7 @@ int cmd_report(int argc, char **argv)
 		RP_CLI_FILTER_OPTIONS,
 		RP_CLI_OUTPUT_OPTIONS,
 		{"top", required_argument, NULL, 'n'},
+		{"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1012,6 +1014,7 @@ int cmd_report(int argc, char **argv)
 	char err[512], *end;
 	const char *path;
 	uint64_t last;
+	bool stats = false;
 
 	optind = 1;
 	opterr = 0;
@@ -1029,6 +1032,9 @@ int cmd_report(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			continue;
+		case 'S':
+			stats = true;
 			continue;
 		case '?':
 			fprintf(stderr, "execrec report: bad option '%s' (see 'execrec report --help')\n",
@@ -1096,6 +1102,8 @@ int cmd_report(int argc, char **argv)
 		print_text(&r, path);
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec report: writing output: %s\n", strerror(errno));
+	if (stats)
+		rp_cli__print_stats(stderr, "report", r.trace, r.model, r.procs);
 
 out:
 	if (!ret && r.err)

@@ -32,6 +32,7 @@ static void usage(FILE *f)
 	      "      --wallclock         wall-clock times instead of seconds from the start\n"
 	      "      --snapshot          also the processes alive when the recording started\n"
 	      "      --threads           also the creation of threads (if recorded)\n"
+	      "      --stats             figures for benchmarks on stderr\n"
 	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
@@ -154,6 +155,7 @@ int cmd_timeline(int argc, char **argv)
 		RP_CLI_OUTPUT_OPTIONS,
 		{"snapshot", no_argument, NULL, 's'},
 		{"threads", no_argument, NULL, 't'},
+		{"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -163,6 +165,7 @@ int cmd_timeline(int argc, char **argv)
 	char err[512];
 	const char *path;
 	int opt, ret = 0;
+	bool stats = false;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -177,6 +180,9 @@ int cmd_timeline(int argc, char **argv)
 			continue;
 		case 't':
 			topts.keep_threads = true;
+			continue;
+		case 'S':
+			stats = true;
 			continue;
 		case '?':
 			fprintf(stderr, "execrec timeline: see 'execrec timeline --help'\n");
@@ -249,6 +255,8 @@ int cmd_timeline(int argc, char **argv)
 	}
 	if (rp_trace__damage_str(c.trace, err, sizeof(err)))
 		fprintf(stderr, "execrec timeline: warning: %s: %s\n", path, err);
+	if (stats)
+		rp_cli__print_stats(stderr, "timeline", c.trace, NULL, 0);
 	rp_trace__free(c.trace);
 	rp_filter__free(c.cli.filter);
 	return 0;

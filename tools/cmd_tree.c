@@ -49,6 +49,7 @@ static void usage(FILE *f)
 	      "  -A, --ascii             draw with ASCII (default on a non-UTF-8 locale or\n"
 	      "                          when not writing to a terminal)\n"
 	      "  -U, --unicode           draw with box-drawing characters\n"
+	      "      --stats             figures for benchmarks on stderr\n"
 	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
@@ -587,13 +588,19 @@ static int print_text(struct tree *t)
 	size_t ng;
 	int err = 0;
 
-	roots = malloc(((size_t)n + 1) * sizeof(*roots));
-	g = malloc(((size_t)n + 1) * sizeof(*g));
+	for (uint32_t i = 0; i < n; i++) {
+		struct rp_proc *p = rp_model__proc(t->model, i);
+
+		nroots += (p->mark & M_ROOT) && visible(p);
+	}
+	roots = malloc(((size_t)nroots + 1) * sizeof(*roots));
+	g = malloc(((size_t)nroots + 1) * sizeof(*g));
 	if (!roots || !g || prefix_push(t, 0, "")) {
 		free(roots);
 		free(g);
 		return -ENOMEM;
 	}
+	nroots = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		struct rp_proc *p = rp_model__proc(t->model, i);
 
@@ -648,6 +655,7 @@ int cmd_tree(int argc, char **argv)
 		{"max-args", required_argument, NULL, 'm'},
 		{"ascii", no_argument, NULL, 'A'},
 		{"unicode", no_argument, NULL, 'U'},
+		{"stats", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -655,6 +663,7 @@ int cmd_tree(int argc, char **argv)
 	struct tree t = {.depth = -1, .compact = true};
 	const struct etr_event *ev;
 	int opt, ret = 0, draw = 0;
+	bool stats = false;
 	char err[512], *end;
 	const char *path;
 	uint64_t last = 0;
@@ -711,6 +720,9 @@ int cmd_tree(int argc, char **argv)
 			continue;
 		case 'U':
 			draw = 2;
+			continue;
+		case 'S':
+			stats = true;
 			continue;
 		case '?':
 			fprintf(stderr, "execrec tree: see 'execrec tree --help'\n");
@@ -772,6 +784,8 @@ int cmd_tree(int argc, char **argv)
 	}
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec tree: writing output: %s\n", strerror(errno));
+	if (stats)
+		rp_cli__print_stats(stderr, "tree", t.trace, t.model, rp_model__count(t.model));
 
 out:
 	if (ret < 0 && ret != -EINVAL)
