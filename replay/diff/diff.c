@@ -587,11 +587,12 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 	bool have_prev = false, real = false;
 
 	*ret_last_ok = true;
-	for (uint32_t i = p->exec_first; i != RP_NONE; i = rp_model__exec(m, i)->next)
-		if (!(rp_model__exec(m, i)->flags & RP_XF_SNAPSHOT))
+	struct rp_exec xs, *x = &xs;
+
+	for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x); i = x->next)
+		if (!(x->flags & RP_XF_SNAPSHOT))
 			real = true;
-	for (uint32_t i = p->exec_first; i != RP_NONE;) {
-		const struct rp_exec *x = rp_model__exec(m, i);
+	for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x);) {
 		struct etr_str exe = exe_name(x), a;
 		size_t at = b.len, cnt_at;
 		uint32_t pos = 0, cnt = 0;
@@ -620,10 +621,11 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		have_prev = true;
 	}
 	if (!have_prev) {
-		size_t cl = strnlen(p->comm, sizeof(p->comm));
+		size_t cl;
+		const char *comm = dx_comm(m, p, &cl);
 
 		put_len(&b, UINT32_MAX);
-		put_norm(d, s, &b, p->comm, cl);
+		put_norm(d, s, &b, comm, cl);
 	} else {
 		*ret_last_ok = prev.ok;
 	}
@@ -657,8 +659,9 @@ static bool ignored_self(const struct rdiff *d, const struct side *s, const stru
 	for (size_t r = 0; r < d->nignores; r++)
 		if (!regexec(&d->ignores[r], nd->shown, 0, NULL, 0))
 			return true;
-	for (uint32_t i = p->exec_first; i != RP_NONE;) {
-		const struct rp_exec *x = rp_model__exec(m, i);
+	struct rp_exec xs, *x = &xs;
+
+	for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x);) {
 		char *line = malloc((size_t)x->argv.len + 1);
 		bool hit = false;
 
@@ -702,9 +705,9 @@ static void set_duration(const struct side *s, const struct rp_proc *p, struct d
 		/* Alive when the recording started: in command mode the
 		 * recorder's child waited for the recorder to be ready before
 		 * its exec, so the time counts from that exec. */
-		for (uint32_t i = p->exec_first; i != RP_NONE;) {
-			const struct rp_exec *x = rp_model__exec(m, i);
+		struct rp_exec xs, *x = &xs;
 
+		for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x);) {
 			i = x->next;
 			if (!(x->flags & RP_XF_SNAPSHOT) && p->end_ns >= x->ts_ns) {
 				nd->dur_ns = p->end_ns - x->ts_ns;

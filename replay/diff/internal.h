@@ -4,6 +4,7 @@
 #define EXECREC_DIFF_INTERNAL_H
 
 #include <regex.h>
+#include <string.h>
 
 #include "diff.h"
 
@@ -20,6 +21,55 @@ void sb_putc(struct sbuf *s, char c);
 /* NUL-terminate and hand the buffer over (NULL if it ran out of memory). */
 char *sb_steal(struct sbuf *s);
 void sb_free(struct sbuf *s);
+
+/*
+ * replay/'s model hands out exec records by pointer in one version of its
+ * API and fills in a copy in the next, which also moves comm behind a
+ * getter; meson.build finds out which (RP_EXEC_COPY, RP_COMM_GETTER) and
+ * these hold the difference in one place.
+ */
+static inline bool dx_exec(const struct rp_model *m, uint32_t idx, struct rp_exec *ret_x)
+{
+#ifdef RP_EXEC_COPY
+	return idx != RP_NONE && rp_model__exec(m, idx, ret_x);
+#else
+	const struct rp_exec *x = idx == RP_NONE ? NULL : rp_model__exec(m, idx);
+
+	if (!x)
+		return false;
+	*ret_x = *x;
+	return true;
+#endif
+}
+
+static inline bool dx_last_exec(const struct rp_model *m, const struct rp_proc *p,
+				struct rp_exec *ret_x)
+{
+#ifdef RP_EXEC_COPY
+	return rp_model__last_exec(m, p, ret_x);
+#else
+	const struct rp_exec *x = rp_model__last_exec(m, p);
+
+	if (!x)
+		return false;
+	*ret_x = *x;
+	return true;
+#endif
+}
+
+/* The last known comm of @p and its length. */
+static inline const char *dx_comm(const struct rp_model *m, const struct rp_proc *p,
+				  size_t *ret_len)
+{
+#ifdef RP_COMM_GETTER
+	const char *c = rp_model__comm(m, p);
+#else
+	const char *c = p->comm;
+	(void)m;
+#endif
+	*ret_len = strnlen(c, 16);
+	return c;
+}
 
 /* Classes a matched process can have on its own (bits of dnode.cls). */
 #define NODE_CLASSES 4

@@ -317,8 +317,15 @@ size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, siz
 		}
 		if (is_digit(c) && (i == 0 || !is_alnum(p[i - 1]))) {
 			if ((n = date_at(p, len, i))) {
+				size_t t;
+
 				sb_puts(out, "<date>");
 				i += n;
+				/* ISO 8601: 2026-11-25T11:43:54 */
+				if (i < len && p[i] == 'T' && (t = time_at(p, len, i + 1))) {
+					sb_puts(out, "T<time>");
+					i += 1 + t;
+				}
 				continue;
 			}
 			if ((n = time_at(p, len, i))) {

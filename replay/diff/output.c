@@ -45,34 +45,33 @@ typedef void (*prog_fn)(void *ctx, const struct rp_exec *x, int err, bool first)
 
 static void for_programs(const struct rp_model *m, const struct rp_proc *p, prog_fn fn, void *ctx)
 {
-	const struct rp_exec *run = NULL;
-	bool real = false, first = true, ok = false;
+	struct rp_exec run, xs, *x = &xs;
+	bool have = false, real = false, first = true, ok = false;
 
-	for (uint32_t i = p->exec_first; i != RP_NONE; i = rp_model__exec(m, i)->next)
-		if (!(rp_model__exec(m, i)->flags & RP_XF_SNAPSHOT))
+	for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x); i = x->next)
+		if (!(x->flags & RP_XF_SNAPSHOT))
 			real = true;
-	for (uint32_t i = p->exec_first; i != RP_NONE;) {
-		const struct rp_exec *x = rp_model__exec(m, i);
-
+	for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x);) {
 		i = x->next;
 		if ((x->flags & RP_XF_SNAPSHOT) && real)
 			continue;
-		if (run && run->argv.len == x->argv.len &&
-		    !memcmp(run->argv.ptr, x->argv.ptr, x->argv.len)) {
+		if (have && run.argv.len == x->argv.len &&
+		    !memcmp(run.argv.ptr, x->argv.ptr, x->argv.len)) {
 			if (!x->ret || !ok)
-				run = x;
+				run = *x;
 			ok = ok || !x->ret;
 			continue;
 		}
-		if (run) {
-			fn(ctx, run, ok ? 0 : run->ret, first);
+		if (have) {
+			fn(ctx, &run, ok ? 0 : run.ret, first);
 			first = false;
 		}
-		run = x;
+		run = *x;
+		have = true;
 		ok = !x->ret;
 	}
-	if (run)
-		fn(ctx, run, ok ? 0 : run->ret, first);
+	if (have)
+		fn(ctx, &run, ok ? 0 : run.ret, first);
 }
 
 struct cmd_ctx {
@@ -119,8 +118,11 @@ static void put_cmd(FILE *f, const struct rdiff *d, uint32_t side, uint32_t idx,
 		return;
 	for_programs(m, p, cmd_prog, &c);
 	if (!c.any) {
+		size_t cl;
+		const char *comm = dx_comm(m, p, &cl);
+
 		fputs("(fork of ", f);
-		rp_fput_shell(f, p->comm, strnlen(p->comm, sizeof(p->comm)));
+		rp_fput_shell(f, comm, cl);
 		fputc(')', f);
 	}
 }
@@ -401,10 +403,9 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 	}
 	{
 		const struct rp_proc *p = proc_of(d, e->proc.side, e->proc.idx);
-		const struct rp_exec *x = p ? rp_model__last_exec(rdiff__side_model(d, e->proc.side), p)
-					    : NULL;
+		struct rp_exec xs, *x = &xs;
 
-		if (x && x->cwd.len) {
+		if (p && dx_last_exec(rdiff__side_model(d, e->proc.side), p, x) && x->cwd.len) {
 			fprintf(f, "      %scwd:%s ", dim, rs);
 			rp_fput_shell(f, x->cwd.ptr, x->cwd.len);
 			fprintf(f, "  %spid:%s %" PRIu32 "\n", dim, rs, p->pid);
@@ -614,20 +615,24 @@ static void json_proc(FILE *f, const struct rdiff *d, uint32_t side, uint32_t id
 {
 	const struct rp_model *m = rdiff__side_model(d, side);
 	const struct rp_proc *p = proc_of(d, side, idx);
-	const struct rp_exec *x;
+	struct rp_exec xs, *x = &xs;
 	struct jprog j = {f};
+	const char *comm;
+	size_t cl;
 	uint64_t ns;
 
 	if (!p) {
 		fputs("null", f);
 		return;
 	}
-	x = rp_model__last_exec(m, p);
+	if (!dx_last_exec(m, p, x))
+		x = NULL;
+	comm = dx_comm(m, p, &cl);
 	fprintf(f, "{\"trace\":");
 	json_str(f, rdiff__side_name(d, side));
 	fprintf(f, ",\"side\":\"%s\",\"pid\":%" PRIu32 ",\"start_ns\":%" PRIu64 ",\"comm\":",
 		side ? "base" : "new", p->pid, p->start_ns);
-	rp_fput_json_str(f, p->comm, strnlen(p->comm, sizeof(p->comm)));
+	rp_fput_json_str(f, comm, cl);
 	fputs(",\"programs\":[", f);
 	for_programs(m, p, json_prog, &j);
 	fputs("],\"cwd\":", f);
@@ -675,15 +680,19 @@ static void json_entry(FILE *f, const struct rdiff *d, const struct rdiff_entry 
 		fputs("null", f);
 	fputs(",\"ancestry\":[", f);
 	for (size_t i = 0; i < na; i++) {
+		const struct rp_model *m = rdiff__side_model(d, e->proc.side);
 		const struct rp_proc *p = proc_of(d, e->proc.side, anc[i]);
-		const struct rp_exec *x = rp_model__last_exec(rdiff__side_model(d, e->proc.side), p);
+		struct rp_exec x;
 
 		fprintf(f, "%s{\"pid\":%" PRIu32 ",\"argv\":", i ? "," : "", p->pid);
-		if (x) {
-			rp_fput_json_argv(f, &x->argv);
+		if (dx_last_exec(m, p, &x)) {
+			rp_fput_json_argv(f, &x.argv);
 		} else {
+			size_t cl;
+			const char *comm = dx_comm(m, p, &cl);
+
 			fputc('[', f);
-			rp_fput_json_str(f, p->comm, strnlen(p->comm, sizeof(p->comm)));
+			rp_fput_json_str(f, comm, cl);
 			fputc(']', f);
 		}
 		fputs(",\"normalized\":", f);
