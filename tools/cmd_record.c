@@ -431,6 +431,8 @@ static void print_event(void *ctx, const struct etr_event *ev)
 
 		fprintf(f, "%-9s %7u %7u %4d ", ev->type == ETR_EV_EXEC ? "exec" : "exec-fail",
 			ev->pid, ev->ppid, ev->ret);
+		if (ev->ret < 0 && strerrorname_np(-ev->ret))
+			fprintf(f, "%s ", strerrorname_np(-ev->ret));
 		put_quoted(f, ev->filename.ptr, ev->filename.len);
 		fputs(" [", f);
 		while (etr_args__next(&ev->argv, &pos, &a)) {
@@ -689,6 +691,8 @@ int cmd_record(int argc, char **argv)
 	if (c.print) {
 		ro.event_cb = print_event;
 		ro.event_ctx = &view;
+		fprintf(view.out, "%-12s %-9s %7s %7s %4s %s\n", "TIME", "EVENT", "PID", "PPID",
+			"RET", "FILENAME [ARGV] / COMM");
 	}
 
 	r = recorder__new(fd, &ro, &problem);
