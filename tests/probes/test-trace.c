@@ -265,6 +265,40 @@ static void test_hostile_names(void)
 	}
 }
 
+static void test_hostile_formats(void)
+{
+	static const char *const texts[] = {
+		"",
+		"field:",
+		"field:;",
+		"\tfield:int",
+		"\tfield:int x;\toffset:99999999999999999999;\tsize:-1;\tsigned:7;",
+		"\tfield:[]];\toffset:1;",
+		"\tfield:char a[;\n\tfield:   ;\n",
+		"\tfield:int\0 hidden;\toffset:0;",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct spec sp = {.extra_name = "x:y", .extra_text = texts[i]};
+		char *path = write_trace(&sp);
+		struct probe_detail *d = NULL;
+		struct probe_src *tr = probe_src__new_trace(path, NULL);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tr);
+		CU_ASSERT_EQUAL_FATAL(probe_src__load(tr, PROBE_TRACEPOINT), 0);
+		CU_ASSERT_EQUAL_FATAL(probe_src__detail(tr, probe_src__probe(tr, PROBE_TRACEPOINT, 0), &d),
+				      0);
+		for (size_t k = 0; k < d->nr_args; k++) {
+			CU_ASSERT_PTR_NOT_NULL(d->args[k].name);
+			CU_ASSERT_PTR_NOT_NULL(d->args[k].type);
+			CU_ASSERT(d->args[k].is_signed >= -1 && d->args[k].is_signed <= 1);
+		}
+		probe_detail__free(d);
+		probe_src__free(tr);
+		drop_trace(path);
+	}
+}
+
 static void test_not_a_trace(void)
 {
 	struct probe_src *tr;
@@ -366,6 +400,7 @@ void register_trace(void)
 	CU_add_test(s, "a subset, no BTF", test_subset_and_none);
 	CU_add_test(s, "damaged BTF", test_damaged_btf);
 	CU_add_test(s, "hostile tracepoint names", test_hostile_names);
+	CU_add_test(s, "hostile format texts", test_hostile_formats);
 	CU_add_test(s, "not a trace", test_not_a_trace);
 	CU_add_test(s, "a trace from execrec record", test_recorded);
 }
