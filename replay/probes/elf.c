@@ -937,7 +937,7 @@ static int usdt_args(const char *args, struct probe_detail *d)
 		a->decl = strndup(p, (size_t)(end - p));
 		at = memchr(p, '@', (size_t)(end - p));
 		sz = at ? strtol(p, NULL, 10) : 0;
-		if (sz && labs(sz) <= 8 && (labs(sz) & (labs(sz) - 1)) == 0) {
+		if (sz >= -8 && sz <= 8 && sz && (labs(sz) & (labs(sz) - 1)) == 0) {
 			a->size = (int)labs(sz);
 			a->is_signed = sz < 0;
 			snprintf(type, sizeof(type), "%sint%ld_t", sz < 0 ? "" : "u", labs(sz) * 8);
