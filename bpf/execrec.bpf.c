@@ -67,7 +67,6 @@ struct {
 	__uint(value_size, sizeof(struct er_exec) + 2 * ER_PATH_MAX + 2 * ER_ARGS_DEFAULT);
 } scratch SEC(".maps");
 
-
 static __always_inline void count_lost(__u32 slot)
 {
 	__u64 *c = bpf_map_lookup_elem(&counters, &slot);
@@ -81,8 +80,8 @@ static __always_inline __u64 wake_flags(void)
 	if (!cfg_wakeup_bytes)
 		return 0;
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes
-		       ? BPF_RB_FORCE_WAKEUP
-		       : BPF_RB_NO_WAKEUP;
+		   ? BPF_RB_FORCE_WAKEUP
+		   : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline bool followed(__u32 tgid)
@@ -150,7 +149,8 @@ static long cwd_step(__u32 i, void *arg)
 	barrier_var(pos);
 	if (pos > ER_PATH_MAX - ER_NAME_MAX)
 		return 1;
-	n = bpf_probe_read_kernel_str(w->out + pos, ER_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
+	n = bpf_probe_read_kernel_str(w->out + pos, ER_NAME_MAX,
+				      BPF_CORE_READ(dentry, d_name.name));
 	if (n <= 0) {
 		w->fault = true;
 		return 1;
@@ -313,9 +313,8 @@ int handle_exec(__u64 *ctx)
 		if (args_len > cfg_max_args)
 			return 0;
 		off += args_len;
-		e->env_len = read_block(e->data + off, mm->env_start, mm->env_end,
-					&e->env_orig_len, &e->h.flags, ER_F_ENV_TRUNC,
-					ER_F_ENV_FAULT);
+		e->env_len = read_block(e->data + off, mm->env_start, mm->env_end, &e->env_orig_len,
+					&e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
 	}
 	emit_exec(e);
 	return 0;
@@ -449,8 +448,8 @@ static __always_inline int handle_exec_fail(long ret, bool at)
 		if (args_len > cfg_max_args)
 			return 0;
 		off += args_len;
-		e->env_len = read_strv(envp, e->data + off, &e->envc, &e->env_orig_len,
-				       &e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
+		e->env_len = read_strv(envp, e->data + off, &e->envc, &e->env_orig_len, &e->h.flags,
+				       ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
 	}
 	emit_exec(e);
 	return 0;

@@ -57,14 +57,14 @@ enum er_flags {
 };
 
 struct er_hdr {
-	__u8 type;	/* enum er_type */
+	__u8 type; /* enum er_type */
 	__u8 pad0;
 	__u16 flags;	/* enum er_flags */
 	__u32 size;	/* bytes of the whole record, header included */
 	__u64 ts_ns;	/* CLOCK_BOOTTIME */
 	__u64 start_ns; /* process start, CLOCK_BOOTTIME: the group leader's */
 	__u64 cgroup_id;
-	__u32 pid;  /* tgid */
+	__u32 pid; /* tgid */
 	__u32 tid;
 	__u32 ppid; /* real parent's tgid */
 	__u32 uid;  /* real uid */
@@ -83,12 +83,12 @@ struct er_hdr {
  */
 struct er_exec {
 	struct er_hdr h;
-	__s32 ret;	     /* 0, or the -errno of a failed exec */
-	__u32 old_tid;	     /* the tid that called exec (differs from tid after
-			      * an exec from a non-leader thread) */
-	__s32 dirfd;	     /* ER_EXEC_FAIL of execveat: its dirfd; else -100 */
-	__u32 at_flags;	     /* ER_EXEC_FAIL of execveat: its flags */
-	__u32 argc;	     /* arguments the program got (or was to get) */
+	__s32 ret;	/* 0, or the -errno of a failed exec */
+	__u32 old_tid;	/* the tid that called exec (differs from tid after
+			 * an exec from a non-leader thread) */
+	__s32 dirfd;	/* ER_EXEC_FAIL of execveat: its dirfd; else -100 */
+	__u32 at_flags; /* ER_EXEC_FAIL of execveat: its flags */
+	__u32 argc;	/* arguments the program got (or was to get) */
 	__u32 filename_len;
 	__u32 cwd_len;
 	__u32 args_len;	     /* bytes of argv in data[] */

@@ -20,33 +20,33 @@
 
 /* Keep in step with bpf/core_types.h. */
 static const char *const wanted_composites[] = {
-	"task_struct",
-	"mm_struct",
-	"fs_struct",
-	"path",
-	"dentry",
-	"qstr",
-	"vfsmount",
-	"mount",
-	"file",
-	"linux_binprm",
-	"signal_struct",
-	"cred",
-	"css_set",
-	"cgroup",
-	"kernfs_node",
-	"pt_regs",
-	"trace_event_raw_sched_process_template",
-	"trace_event_raw_sched_process_exec",
-	"trace_event_raw_sched_process_fork",
-	"trace_event_raw_sched_process_exit",
+    "task_struct",
+    "mm_struct",
+    "fs_struct",
+    "path",
+    "dentry",
+    "qstr",
+    "vfsmount",
+    "mount",
+    "file",
+    "linux_binprm",
+    "signal_struct",
+    "cred",
+    "css_set",
+    "cgroup",
+    "kernfs_node",
+    "pt_regs",
+    "trace_event_raw_sched_process_template",
+    "trace_event_raw_sched_process_exec",
+    "trace_event_raw_sched_process_fork",
+    "trace_event_raw_sched_process_exit",
 };
 
 /* The tracepoints' argument lists, as tp_btf programs see them. */
 static const char *const wanted_typedefs[] = {
-	"btf_trace_sched_process_exec",
-	"btf_trace_sched_process_fork",
-	"btf_trace_sched_process_exit",
+    "btf_trace_sched_process_exec",
+    "btf_trace_sched_process_fork",
+    "btf_trace_sched_process_exit",
 };
 
 struct subset {

@@ -190,8 +190,8 @@ int rec_write_tpformats(struct etr_writer *w)
 	/* The tracepoints attached to, and the related ones a maintainer may
 	 * want to build other programs for. */
 	static const char *const patterns[] = {
-		"events/sched/sched_process_*/format",
-		"events/syscalls/sys_*_execve*/format",
+	    "events/sched/sched_process_*/format",
+	    "events/syscalls/sys_*_execve*/format",
 	};
 	const char *tfs = rec_tracefs();
 	char pat[128];

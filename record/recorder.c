@@ -230,8 +230,8 @@ static int convert_exec(struct recorder *r, const struct er_exec *e, size_t size
 			struct etr_event *ev)
 {
 	const uint8_t *p = e->data;
-	uint64_t need = sizeof(*e) + (uint64_t)e->filename_len + e->cwd_len + e->args_len +
-			e->env_len;
+	uint64_t need =
+	    sizeof(*e) + (uint64_t)e->filename_len + e->cwd_len + e->args_len + e->env_len;
 	uint16_t f = e->h.flags;
 
 	if (need > size || e->filename_len >= ER_PATH_MAX || e->cwd_len > ER_PATH_MAX)
@@ -249,14 +249,15 @@ static int convert_exec(struct recorder *r, const struct er_exec *e, size_t size
 		int n;
 
 		if (e->filename_len)
-			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d/%.*s",
-				     e->dirfd, (int)e->filename_len, (const char *)p);
+			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d/%.*s", e->dirfd,
+				     (int)e->filename_len, (const char *)p);
 		else
 			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d", e->dirfd);
 		if (n > 0) {
 			ev->filename.ptr = r->filename;
-			ev->filename.len = (uint32_t)n < sizeof(r->filename) ? (uint32_t)n
-									 : sizeof(r->filename) - 1;
+			ev->filename.len = (uint32_t)n < sizeof(r->filename)
+					       ? (uint32_t)n
+					       : sizeof(r->filename) - 1;
 		}
 	}
 	p += e->filename_len;
@@ -307,8 +308,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	switch (h->type) {
 	case ER_EXEC:
 	case ER_EXEC_FAIL:
-		if (h->size < sizeof(struct er_exec) ||
-		    convert_exec(r, data, h->size, &ev))
+		if (h->size < sizeof(struct er_exec) || convert_exec(r, data, h->size, &ev))
 			return 0;
 		break;
 	case ER_FORK: {
@@ -359,17 +359,17 @@ static int on_sample(void *ctx, void *data, size_t size)
 /* --------------------------------------------------------------------- */
 
 static const char *const type_names[ER_TYPE_MAX] = {
-	[ER_EXEC] = "exec",
-	[ER_EXEC_FAIL] = "exec_fail",
-	[ER_FORK] = "fork",
-	[ER_EXIT] = "exit",
+    [ER_EXEC] = "exec",
+    [ER_EXEC_FAIL] = "exec_fail",
+    [ER_FORK] = "fork",
+    [ER_EXIT] = "exit",
 };
 
 static const uint16_t etr_type_of[ER_TYPE_MAX] = {
-	[ER_EXEC] = ETR_EV_EXEC,
-	[ER_EXEC_FAIL] = ETR_EV_EXEC_FAIL,
-	[ER_FORK] = ETR_EV_FORK,
-	[ER_EXIT] = ETR_EV_EXIT,
+    [ER_EXEC] = ETR_EV_EXEC,
+    [ER_EXEC_FAIL] = ETR_EV_EXEC_FAIL,
+    [ER_FORK] = ETR_EV_FORK,
+    [ER_EXIT] = ETR_EV_EXIT,
 };
 
 /* Sums the per-CPU counters; for each type whose count grew since the last
@@ -413,9 +413,9 @@ static int check_lost(struct recorder *r)
 static int write_counter(struct recorder *r, uint64_t ts, const char *name, uint64_t value)
 {
 	struct etr_counter c = {
-		.ts_ns = ts,
-		.name = {.ptr = name, .len = strlen(name)},
-		.value = value,
+	    .ts_ns = ts,
+	    .name = {.ptr = name, .len = strlen(name)},
+	    .value = value,
 	};
 
 	return etr_writer__write_counter(r->w, &c);
@@ -424,9 +424,9 @@ static int write_counter(struct recorder *r, uint64_t ts, const char *name, uint
 static uint64_t recursion_misses(struct recorder *r)
 {
 	struct bpf_program *progs[] = {
-		r->skel->progs.handle_exec, r->skel->progs.handle_fork,
-		r->skel->progs.handle_exit, r->skel->progs.handle_execve_exit,
-		r->skel->progs.handle_execveat_exit,
+	    r->skel->progs.handle_exec,		 r->skel->progs.handle_fork,
+	    r->skel->progs.handle_exit,		 r->skel->progs.handle_execve_exit,
+	    r->skel->progs.handle_execveat_exit,
 	};
 	uint64_t sum = 0;
 	size_t i;
@@ -487,13 +487,13 @@ static int attach_all(struct recorder *r, enum recorder_problem *problem)
 		struct bpf_link **link;
 		bool required;
 	} progs[] = {
-		{s->progs.handle_exec, &s->links.handle_exec, true},
-		{s->progs.handle_fork, &s->links.handle_fork, true},
-		{s->progs.handle_exit, &s->links.handle_exit, true},
-		/* Without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n)
-		 * failed execs go unrecorded, the rest still works. */
-		{s->progs.handle_execve_exit, &s->links.handle_execve_exit, false},
-		{s->progs.handle_execveat_exit, &s->links.handle_execveat_exit, false},
+	    {s->progs.handle_exec, &s->links.handle_exec, true},
+	    {s->progs.handle_fork, &s->links.handle_fork, true},
+	    {s->progs.handle_exit, &s->links.handle_exit, true},
+	    /* Without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n)
+	     * failed execs go unrecorded, the rest still works. */
+	    {s->progs.handle_execve_exit, &s->links.handle_execve_exit, false},
+	    {s->progs.handle_execveat_exit, &s->links.handle_execveat_exit, false},
 	};
 	size_t i;
 
@@ -548,7 +548,7 @@ static int open_and_load(struct recorder *r, const struct recorder_opts *opts, u
 	/* Batch wakeups unless a live view wants every event at once.  The
 	 * test knob drains only on the poll timeout, so the ring does fill. */
 	r->skel->rodata->cfg_wakeup_bytes =
-		opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
+	    opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
 	if (getenv("EXECREC_RINGBUF_BYTES"))
 		r->skel->rodata->cfg_wakeup_bytes = ~0ull;
 

@@ -181,7 +181,7 @@ static int snap_one(struct etr_writer *w, pid_t pid, const char *cgroot, char *a
 	if (starts) {
 		uint32_t key = pid;
 		const struct rec_start *st =
-			bsearch(&key, starts, nstarts, sizeof(*starts), cmp_start);
+		    bsearch(&key, starts, nstarts, sizeof(*starts), cmp_start);
 
 		/* the same process, not a recycled pid: within a tick */
 		if (st && st->start_ns + ns_per_tick > p.start_ns &&
@@ -255,8 +255,8 @@ static int list_pids(pid_t **ret, size_t *ret_n)
 	return 0;
 }
 
-int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n,
-		 const struct rec_start *starts, size_t nstarts)
+int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct rec_start *starts,
+		 size_t nstarts)
 {
 	const char *cgroot = cgroup2_root();
 	long hz = sysconf(_SC_CLK_TCK);

@@ -193,21 +193,21 @@ enum {
 static int parse_args(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"force", no_argument, NULL, 'f'},
-		{"pid", required_argument, NULL, 'p'},
-		{"duration", required_argument, NULL, 'd'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"max-size", required_argument, NULL, OPT_MAX_SIZE},
-		{"flush-interval", required_argument, NULL, OPT_FLUSH},
-		{"max-args-bytes", required_argument, NULL, OPT_MAX_ARGS},
-		{"env", no_argument, NULL, OPT_ENV},
-		{"threads", no_argument, NULL, OPT_THREADS},
-		{"btf", required_argument, NULL, OPT_BTF},
-		{"print", no_argument, NULL, OPT_PRINT},
-		{"level", required_argument, NULL, OPT_LEVEL},
-		{NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"force", no_argument, NULL, 'f'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"max-size", required_argument, NULL, OPT_MAX_SIZE},
+	    {"flush-interval", required_argument, NULL, OPT_FLUSH},
+	    {"max-args-bytes", required_argument, NULL, OPT_MAX_ARGS},
+	    {"env", no_argument, NULL, OPT_ENV},
+	    {"threads", no_argument, NULL, OPT_THREADS},
+	    {"btf", required_argument, NULL, OPT_BTF},
+	    {"print", no_argument, NULL, OPT_PRINT},
+	    {"level", required_argument, NULL, OPT_LEVEL},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	char *end;
@@ -257,7 +257,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_MAX_SIZE:
 			c->max_size = parse_size(optarg);
 			if (c->max_size < 4096) {
-				fprintf(stderr, PROG ": --max-size: '%s' is not a size of 4K or more\n",
+				fprintf(stderr,
+					PROG ": --max-size: '%s' is not a size of 4K or more\n",
 					optarg);
 				return -1;
 			}
@@ -265,8 +266,11 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_FLUSH:
 			c->flush_ns = parse_time(optarg);
 			if (c->flush_ns < 1000000) {
-				fprintf(stderr, PROG ": --flush-interval: '%s' is not a duration of 1ms or more\n",
-					optarg);
+				fprintf(
+				    stderr,
+				    PROG
+				    ": --flush-interval: '%s' is not a duration of 1ms or more\n",
+				    optarg);
 				return -1;
 			}
 			break;
@@ -274,7 +278,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			v = parse_size(optarg);
 			if (v < ER_ARGS_MIN || v > ER_ARGS_LIMIT) {
 				fprintf(stderr,
-					PROG ": --max-args-bytes: '%s' is not between %uK and %uM\n",
+					PROG
+					": --max-args-bytes: '%s' is not between %uK and %uM\n",
 					optarg, ER_ARGS_MIN >> 10, ER_ARGS_LIMIT >> 20);
 				return -1;
 			}
@@ -305,7 +310,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_LEVEL:
 			c->level = (int)strtol(optarg, &end, 10);
 			if (*end || c->level > 22) {
-				fprintf(stderr, PROG ": --level: '%s' is not a zstd level\n", optarg);
+				fprintf(stderr, PROG ": --level: '%s' is not a zstd level\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -338,7 +344,7 @@ static int open_output(const struct cli *c, bool *created)
 	if (!strcmp(c->output, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			fprintf(stderr, PROG ": refusing to write a binary trace to a terminal; "
-					"redirect standard output or use -o FILE\n");
+					     "redirect standard output or use -o FILE\n");
 			return -1;
 		}
 		return STDOUT_FILENO;
@@ -352,7 +358,8 @@ static int open_output(const struct cli *c, bool *created)
 			fprintf(stderr, PROG ": %s exists; use --force to overwrite it\n",
 				c->output);
 		else if (e == ELOOP)
-			fprintf(stderr, PROG ": %s is a symbolic link; refusing to write through it\n",
+			fprintf(stderr,
+				PROG ": %s is a symbolic link; refusing to write through it\n",
 				c->output);
 		else
 			fprintf(stderr, PROG ": cannot create %s: %s\n", c->output, strerror(e));
@@ -362,8 +369,8 @@ static int open_output(const struct cli *c, bool *created)
 		*created = !c->force || st.st_size == 0;
 		if (fchmod(fd, 0600)) {
 			/* not ours to chmod: at least say so */
-			fprintf(stderr, PROG ": warning: cannot make %s mode 0600: %s\n",
-				c->output, strerror(errno));
+			fprintf(stderr, PROG ": warning: cannot make %s mode 0600: %s\n", c->output,
+				strerror(errno));
 		}
 	}
 	return fd;
@@ -518,7 +525,7 @@ static int resolve_cmd(const char *name, char *out, size_t len)
 	}
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path; ; p = end + 1) {
+	for (p = path;; p = end + 1) {
 		size_t n;
 
 		end = strchr(p, ':');
@@ -723,7 +730,8 @@ int cmd_record(int argc, char **argv)
 	}
 	if (c.cmd) {
 		if (write(gate, "g", 1) != 1) {
-			fprintf(stderr, PROG ": cannot release %s: %s\n", c.cmd[0], strerror(errno));
+			fprintf(stderr, PROG ": cannot release %s: %s\n", c.cmd[0],
+				strerror(errno));
 			goto out;
 		}
 		close(gate);
@@ -798,8 +806,9 @@ int cmd_record(int argc, char **argv)
 	}
 	err = recorder__finish(r, end_status);
 	if (err && !stopped_by_error && err != -EFBIG) {
-		fprintf(stderr, PROG ": finishing %s: %s; the trace is readable up to its last "
-				"complete chunk\n",
+		fprintf(stderr,
+			PROG ": finishing %s: %s; the trace is readable up to its last "
+			     "complete chunk\n",
 			c.output, strerror(-err));
 		stopped_by_error = true;
 	}

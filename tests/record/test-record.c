@@ -40,7 +40,7 @@ static char workdir[PATH_MAX];
 
 struct run {
 	pid_t pid;
-	int status;  /* exit status, or 128 + signal */
+	int status;	/* exit status, or 128 + signal */
 	char err[4096]; /* what it said on stderr */
 };
 
@@ -51,7 +51,8 @@ static pid_t start(char *const argv[], const char *out_path, const char *err_pat
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int fd =
+		    open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 		if (fd >= 0)
 			dup2(fd, 1);
@@ -140,8 +141,8 @@ struct trace {
 	uint32_t btf_kind;
 	size_t btf_len;
 	void *btf;
-	uint64_t lost_counters; /* sum of the last lost.* values */
-	uint64_t lost[5];	/* lost.exec, .exec_fail, .fork, .exit, .follow */
+	uint64_t lost_counters;	 /* sum of the last lost.* values */
+	uint64_t lost[5];	 /* lost.exec, .exec_fail, .fork, .exit, .follow */
 	uint64_t lost_marked[6]; /* lost_count of LOST events, by lost_type */
 	bool have_end;
 	struct etr_end end;
@@ -247,9 +248,9 @@ static void load_trace(struct trace *t, const char *path)
 				t->btf_len = d.len;
 			} else if (c.type == ETR_CHUNK_STATS) {
 				struct etr_counter k;
-				static const char *const names[] = {
-					"lost.exec", "lost.exec_fail", "lost.fork", "lost.exit",
-					"lost.follow"};
+				static const char *const names[] = {"lost.exec", "lost.exec_fail",
+								    "lost.fork", "lost.exit",
+								    "lost.follow"};
 				size_t i;
 
 				if (etr_record__counter(&rec, &k))
@@ -394,8 +395,8 @@ static int record_workload(void)
 	snprintf(workdir, sizeof(workdir), "%s/work", tmpdir);
 	mkdir(workdir, 0755);
 	{
-		char *argv[] = {(char *)execrec_bin, "record", "-q", "-o", wtrace_path, "--",
-				(char *)workload_bin, "all", logp, workdir, NULL};
+		char *argv[] = {(char *)execrec_bin,  "record", "-q", "-o",    wtrace_path, "--",
+				(char *)workload_bin, "all",	logp, workdir, NULL};
 
 		run(&wrun, argv, NULL);
 	}
@@ -686,8 +687,12 @@ static void test_signals(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 	check_child_of_root(l->pid);
-	check_exec(l->pid, "/bin/sleep", "/bin/sleep\0" "30", sizeof("/bin/sleep\0" "30"), 2,
-		   "sleep");
+	check_exec(l->pid, "/bin/sleep",
+		   "/bin/sleep\0"
+		   "30",
+		   sizeof("/bin/sleep\0"
+			  "30"),
+		   2, "sleep");
 	check_exit(l->pid, 0, SIGTERM, "sleep");
 
 	l = logged("segv");
@@ -797,7 +802,8 @@ static void test_recycled_pid(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 	if (!l->pid) {
-		fprintf(stderr, "\n  (no pid was recycled in 20 tries: busy machine; not checked)\n");
+		fprintf(stderr,
+			"\n  (no pid was recycled in 20 tries: busy machine; not checked)\n");
 		return;
 	}
 	f1 = find(&wt, ETR_EV_FORK, l->pid, 0);
@@ -848,8 +854,9 @@ static void test_command_excludes_others(void)
 {
 	char path[PATH_MAX];
 	char *noise[] = {(char *)workload_bin, "loop", "er-outside-marker", "3", NULL};
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--",
-		       (char *)workload_bin, "loop", "er-inside-marker", "1.5", NULL};
+	char *rec[] = {
+	    (char *)execrec_bin, "record", "-q", "-o", path, "--", (char *)workload_bin, "loop",
+	    "er-inside-marker",	 "1.5",	   NULL};
 	struct trace t;
 	struct run r;
 	pid_t bg;
@@ -874,7 +881,7 @@ static void test_sigkill(void)
 {
 	char path[PATH_MAX];
 	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path,
-		       "--flush-interval", "100ms", NULL};
+		       "--flush-interval",  "100ms",  NULL};
 	char *load[] = {(char *)workload_bin, "loop", "er-killed-marker", "1", NULL};
 	struct trace t;
 	pid_t rp;
@@ -912,8 +919,8 @@ static void wait_attached(const char *path)
 static void test_full_disk(void)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64], marker[1001];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--level", "-1",
-		       "--flush-interval", "50ms", "--duration", "30", NULL};
+	char *rec[] = {(char *)execrec_bin, "record", "-q",	    "-o", path, "--level", "-1",
+		       "--flush-interval",  "50ms",   "--duration", "30", NULL};
 	char *load[] = {(char *)workload_bin, "loop", marker, "30", NULL};
 	char errp[PATH_MAX];
 	struct trace t;
@@ -988,8 +995,20 @@ static void test_pid_mode(void)
 static void test_truncation_and_env(void)
 {
 	char path[PATH_MAX], logp[PATH_MAX], *want = malloc(256 * 1024);
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--max-args-bytes",
-		       "64K", "--env", "--", (char *)workload_bin, "big", logp, "150000", NULL};
+	char *rec[] = {(char *)execrec_bin,
+		       "record",
+		       "-q",
+		       "-o",
+		       path,
+		       "--max-args-bytes",
+		       "64K",
+		       "--env",
+		       "--",
+		       (char *)workload_bin,
+		       "big",
+		       logp,
+		       "150000",
+		       NULL};
 	struct logent *l;
 	struct trace t;
 	struct ev *e;
@@ -1026,10 +1045,9 @@ static void test_output_rules(void)
 {
 	char path[PATH_MAX], link[PATH_MAX], out[PATH_MAX];
 	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--", "/bin/true", NULL};
-	char *pipe_rec[] = {(char *)execrec_bin, "record", "-q", "--btf=none", "-o", "-", "--",
-			    "/bin/true", "er-stdout", NULL};
-	char *bad[] = {(char *)execrec_bin, "record", "-q", "-o", "/proc/er-nonexistent/x",
-		       NULL};
+	char *pipe_rec[] = {(char *)execrec_bin, "record",    "-q", "--btf=none", "-o", "-", "--",
+			    "/bin/true",	 "er-stdout", NULL};
+	char *bad[] = {(char *)execrec_bin, "record", "-q", "-o", "/proc/er-nonexistent/x", NULL};
 	struct trace t;
 	struct run r;
 	int fd;
@@ -1048,7 +1066,7 @@ static void test_output_rules(void)
 	symlink(path, link);
 	{
 		char *frec[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", link, "--",
-				"/bin/true", NULL};
+				"/bin/true",	     NULL};
 
 		run(&r, frec, NULL);
 	}
@@ -1074,8 +1092,20 @@ static void test_output_rules(void)
 static void test_max_size(void)
 {
 	char path[PATH_MAX], marker[201], errp[PATH_MAX];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--max-size", "300K",
-		       "--level", "-1", "--flush-interval", "20ms", "--duration", "30", NULL};
+	char *rec[] = {(char *)execrec_bin,
+		       "record",
+		       "-q",
+		       "-o",
+		       path,
+		       "--max-size",
+		       "300K",
+		       "--level",
+		       "-1",
+		       "--flush-interval",
+		       "20ms",
+		       "--duration",
+		       "30",
+		       NULL};
 	char *load[] = {(char *)workload_bin, "loop", marker, "30", NULL};
 	struct trace t;
 	struct run r;
@@ -1115,8 +1145,9 @@ static void test_loss_counted(void)
 {
 	char path[PATH_MAX], outp[PATH_MAX], out[256], marker[2501];
 	/* exec records of 2.5 KiB, a ring of 4 KiB drained every 100 ms */
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--max-args-bytes", "4K",
-		       "--", (char *)workload_bin, "loop", marker, "2", NULL};
+	char *rec[] = {
+	    (char *)execrec_bin,  "record", "-q",   "-o", path, "--max-args-bytes", "4K", "--",
+	    (char *)workload_bin, "loop",   marker, "2",  NULL};
 	unsigned long n = 0;
 	struct trace t;
 	struct run r;
@@ -1154,8 +1185,9 @@ static void test_loss_counted(void)
 static void test_threads_and_btf_full(void)
 {
 	char path[PATH_MAX], logp[PATH_MAX];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--threads", "--btf=full",
-		       "--", (char *)workload_bin, "threads", logp, "x", NULL};
+	char *rec[] = {
+	    (char *)execrec_bin,  "record",  "-q", "-o", path, "--threads", "--btf=full", "--",
+	    (char *)workload_bin, "threads", logp, "x",	 NULL};
 	struct logent *l;
 	struct trace t;
 	struct run r;

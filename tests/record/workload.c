@@ -251,7 +251,8 @@ static void big_args(const char *name, size_t bytes)
 
 static void sc_weird_args(void)
 {
-	char *argv[] = {"/bin/true", "sp ace", "new\nline", "", "\xff\xfe\x80", "tab\there", "", NULL};
+	char *argv[] = {"/bin/true",	"sp ace",    "new\nline", "",
+			"\xff\xfe\x80", "tab\there", "",	  NULL};
 
 	run_exec("weird", argv);
 }
