@@ -870,13 +870,13 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 		double x = MARGIN;
 
 		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-			fprintf(f, "<rect class=\"%s\" x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\"/>"
+			fprintf(f, "<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"%s\"/>"
 				   "<text class=\"s\" x=\"%.0f\" y=\"%u\">%s</text>\n",
-				rx_outcome_name(items[i].o), x, legend_y - 9, x + 14, legend_y,
+				x, legend_y - 9, rx_outcome_name(items[i].o), x + 14, legend_y,
 				items[i].text);
 			x += 14 + strlen(items[i].text) * 6.2 + 16;
 		}
-		fprintf(f, "<rect class=\"fold\" x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\"/>"
+		fprintf(f, "<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"fold\"/>"
 			   "<text class=\"s\" x=\"%.0f\" y=\"%u\">short processes, folded</text>\n",
 			x, legend_y - 9, x + 14, legend_y);
 		x += 14 + 23 * 6.2 + 16;
