@@ -414,13 +414,19 @@ static void fmt_rel(char *buf, size_t len, const struct layout *l, uint64_t t)
 		 (uint64_t)(d / 1000000000u), (uint64_t)(d % 1000000000u / 1000));
 }
 
+/* "2026-11-25 11:43:54.005 UTC": to the millisecond, as people read it. */
 static void fmt_wall(char *buf, size_t len, const struct rp_trace *t, uint64_t boot_ns)
 {
 	uint64_t rt = rp_trace__has_clock(t) ? rp_trace__realtime(t, boot_ns) : 0;
+	time_t sec = (time_t)(rt / 1000000000u);
+	struct tm tm;
 
 	buf[0] = '\0';
-	if (rt)
-		rp_fmt_iso(buf, len, rt);
+	if (!rt || !gmtime_r(&sec, &tm))
+		return;
+	snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d.%03u UTC", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(rt % 1000000000u / 1000000u));
 }
 
 /* ---- the title of a process: everything about it ---------------------- */

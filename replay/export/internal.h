@@ -23,8 +23,8 @@ const char *rx_outcome_name(enum rx_outcome o);
 /* Fill color of an outcome, "#rrggbb" (Okabe-Ito, safe for color blindness). */
 const char *rx_outcome_color(enum rx_outcome o);
 
-/* What a process is called: its last program's file name, else its comm,
- * else "?". Points into the model (or @p). */
+/* What a process is called: its last program's file name, else the one it
+ * last failed to run, else its comm, else "?". Points into the model (or @p). */
 struct etr_str rx_proc_name(const struct rp_model *m, const struct rp_proc *p);
 
 /* How it ended in words: "exit 0", "exit 2", "SIGKILL (core dumped)",
