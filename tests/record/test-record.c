@@ -918,10 +918,10 @@ static void wait_attached(const char *path)
 /* A full disk: the recording stops with an error, the file stays readable. */
 static void test_full_disk(void)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64], marker[1001];
+	char dir[PATH_MAX], path[PATH_MAX + 64], marker[3001];
 	char *rec[] = {(char *)execrec_bin, "record", "-q",	    "-o", path, "--level", "-1",
-		       "--flush-interval",  "50ms",   "--duration", "30", NULL};
-	char *load[] = {(char *)workload_bin, "loop", marker, "30", NULL};
+		       "--flush-interval",  "50ms",   "--duration", "60", NULL};
+	char *load[] = {(char *)workload_bin, "loop", marker, "60", NULL};
 	char errp[PATH_MAX];
 	struct trace t;
 	struct run r;
@@ -935,8 +935,8 @@ static void test_full_disk(void)
 	}
 	snprintf(path, sizeof(path), "%s/full.etr", dir);
 	path_in(errp, "full.err");
-	memset(marker, 'F', 1000);
-	marker[1000] = 0;
+	memset(marker, 'F', 3000);
+	marker[3000] = 0;
 	/* events only once recording: the first events chunk stays small */
 	r.pid = start(rec, NULL, errp);
 	wait_attached(path);
@@ -1091,7 +1091,7 @@ static void test_output_rules(void)
 
 static void test_max_size(void)
 {
-	char path[PATH_MAX], marker[201], errp[PATH_MAX];
+	char path[PATH_MAX], marker[1001], errp[PATH_MAX];
 	char *rec[] = {(char *)execrec_bin,
 		       "record",
 		       "-q",
@@ -1104,17 +1104,17 @@ static void test_max_size(void)
 		       "--flush-interval",
 		       "20ms",
 		       "--duration",
-		       "30",
+		       "60",
 		       NULL};
-	char *load[] = {(char *)workload_bin, "loop", marker, "30", NULL};
+	char *load[] = {(char *)workload_bin, "loop", marker, "60", NULL};
 	struct trace t;
 	struct run r;
 	struct stat st;
 	pid_t bg;
 
 	path_in(path, "maxsize.etr");
-	memset(marker, 'M', 200);
-	marker[200] = 0;
+	memset(marker, 'M', 1000);
+	marker[1000] = 0;
 	path_in(errp, "maxsize.err");
 	r.pid = start(rec, NULL, errp);
 	wait_attached(path);
