@@ -649,19 +649,31 @@ bool rp_trace__has_clock(const struct rp_trace *t)
 	return t && t->clock_len;
 }
 
-/* The last anchor at or before @ns on the clock at @off, or the first. */
+static uint64_t clock_of(const struct etr_clock *c, bool by_boottime)
+{
+	return by_boottime ? c->boottime_ns : c->realtime_ns;
+}
+
+/* The anchor nearest @ns (SPEC.md: the clocks drift apart, so the nearest
+ * reading converts best). */
 static const struct etr_clock *anchor(const struct rp_trace *t, uint64_t ns, bool by_boottime)
 {
 	size_t lo = 0, hi = t->clock_len;
+	uint64_t a, b;
 
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
-		uint64_t v = by_boottime ? t->clocks[mid].boottime_ns : t->clocks[mid].realtime_ns;
 
-		if (v <= ns)
+		if (clock_of(&t->clocks[mid], by_boottime) <= ns)
 			lo = mid;
 		else
 			hi = mid;
+	}
+	if (lo + 1 < t->clock_len) {
+		a = clock_of(&t->clocks[lo], by_boottime);
+		b = clock_of(&t->clocks[lo + 1], by_boottime);
+		if ((ns > a ? ns - a : a - ns) > (b > ns ? b - ns : ns - b))
+			return &t->clocks[lo + 1];
 	}
 	return &t->clocks[lo];
 }

@@ -271,6 +271,13 @@ static void trace_id(char *buf, const uint8_t *id)
 
 static void put_text(const char *s, size_t len)
 {
+	if (memchr(s, '\0', len)) {
+		/* NUL-separated arguments (cmdline) */
+		struct etr_str a = {s, (uint32_t)len};
+
+		rp_fput_argv(stdout, &a, 0);
+		return;
+	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 

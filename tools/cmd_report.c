@@ -552,13 +552,18 @@ static void fmt_local(char *buf, size_t len, uint64_t realtime_ns)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S %Z", &tm);
 }
 
-static const char *const host_keys[] = {"hostname", "host", "uname.nodename", NULL};
-static const char *const kernel_keys[] = {"kernel.release", "uname.release", "kernel_release",
-					  "release", "kernel", NULL};
-static const char *const version_keys[] = {"tool.version", "execrec.version", "version",
-					   "tool", NULL};
-static const char *const cmdline_keys[] = {"cmdline", "command", "record.cmdline", "argv",
-					   NULL};
+/* Keys of SPEC.md ("META chunk"). */
+static const char *const host_keys[] = {"hostname", NULL};
+static const char *const kernel_keys[] = {"kernel.release", NULL};
+static const char *const tool_keys[] = {"tool", NULL};
+/* The last value of @key (metadata may be written again), or NULL. */
+static const struct rp_meta *meta_find(const struct rp_trace *t, const char *key)
+{
+	for (size_t i = rp_trace__meta_count(t); i-- > 0;)
+		if (!strcmp(rp_trace__meta(t, i)->key, key))
+			return rp_trace__meta(t, i);
+	return NULL;
+}
 
 struct span {
 	uint64_t start, end;
@@ -589,8 +594,8 @@ static void print_header(struct report *r, const char *path)
 	const struct etr_file_info *fi = rp_trace__info(r->trace);
 	const char *host = rp_trace__meta_get(r->trace, host_keys);
 	const char *kernel = rp_trace__meta_get(r->trace, kernel_keys);
-	const char *version = rp_trace__meta_get(r->trace, version_keys);
-	const char *cmdline = rp_trace__meta_get(r->trace, cmdline_keys);
+	const char *tool = rp_trace__meta_get(r->trace, tool_keys);
+	const struct rp_meta *cmdline = meta_find(r->trace, "cmdline");
 	struct span sp = trace_span(r);
 	struct rp_trace_stats st;
 	char when[64] = "?", dur[32] = "?", dmg[512];
@@ -616,10 +621,16 @@ static void print_header(struct report *r, const char *path)
 		printf("%sCUT SHORT (no end record)%s\n", red, rst);
 	if (damaged)
 		printf("  %sdamage     %s%s\n", red, dmg, rst);
-	if (version)
-		printf("  tool       execrec %s\n", version);
-	if (cmdline)
-		printf("  command    %s\n", cmdline);
+	if (tool)
+		printf("  tool       %s\n", tool);
+	if (cmdline) {
+		/* NUL-separated arguments */
+		struct etr_str a = {cmdline->value, (uint32_t)cmdline->value_len};
+
+		printf("  command    ");
+		rp_fput_argv(stdout, &a, 0);
+		putchar('\n');
+	}
 	printf("  events     %" PRIu64 " (exec %" PRIu64 ", failed exec %" PRIu64 ", fork %" PRIu64
 	       ", exit %" PRIu64 ")\n",
 	       st.events, st.by_type[ETR_EV_EXEC], st.by_type[ETR_EV_EXEC_FAIL],
@@ -813,8 +824,17 @@ static void print_json(struct report *r, const char *path)
 	json_name(path);
 	json_meta("host", rp_trace__meta_get(r->trace, host_keys));
 	json_meta("kernel", rp_trace__meta_get(r->trace, kernel_keys));
-	json_meta("tool_version", rp_trace__meta_get(r->trace, version_keys));
-	json_meta("command", rp_trace__meta_get(r->trace, cmdline_keys));
+	json_meta("tool", rp_trace__meta_get(r->trace, tool_keys));
+	fputs(",\"cmdline\":", stdout);
+	{
+		const struct rp_meta *cl = meta_find(r->trace, "cmdline");
+		struct etr_str a = {cl ? cl->value : "", cl ? (uint32_t)cl->value_len : 0};
+
+		if (cl)
+			rp_fput_json_argv(stdout, &a);
+		else
+			fputs("null", stdout);
+	}
 	printf(",\"created_ns\":%" PRIu64 ",\"start_ns\":%" PRIu64 ",\"end_ns\":%" PRIu64
 	       ",\"duration_ns\":%" PRIu64 ",\"ended_cleanly\":%s",
 	       fi ? fi->created_ns : 0, sp.start, sp.end,
