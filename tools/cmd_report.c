@@ -439,8 +439,8 @@ static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 	if (p->flags & RP_PF_LOST)
 		r->lost_procs++;
 
-	if (!before)
-		fold_commands(r, p);
+	/* a process running before still counts the programs it ran since */
+	fold_commands(r, p);
 	fold_fails(r, p);
 	fold_exit(r, p);
 
@@ -729,7 +729,7 @@ static void print_text(struct report *r, const char *path)
 			       r->color && l[i]->signal ? C_RED : "", st,
 			       r->color && l[i]->signal ? C_RESET : "");
 			put_name(l[i]->name);
-			printf(" (%" PRIu32 ": ", l[i]->pid);
+			printf(" (%" PRIu32 "%s", l[i]->pid, l[i]->argv.len ? ": " : "");
 			print_argv_short(&l[i]->argv);
 			printf(")\n");
 		}
@@ -843,7 +843,7 @@ static void print_json(struct report *r, const char *path)
 	json_meta("damage", damaged ? dmg : NULL);
 	printf(",\"events\":%" PRIu64 ",\"exec\":%" PRIu64 ",\"exec_fail\":%" PRIu64
 	       ",\"fork\":%" PRIu64 ",\"exit\":%" PRIu64 ",\"lost\":%" PRIu64
-	       ",\"processes\":%" PRIu64 ",\"started\":%" PRIu64 ",\"snapshot\":%" PRIu64
+	       ",\"processes\":%" PRIu64 ",\"started\":%" PRIu64 ",\"started_before\":%" PRIu64
 	       ",\"running_at_end\":%" PRIu64 ",\"no_exit_seen\":%" PRIu64
 	       ",\"lost_processes\":%" PRIu64 ",\"filtered\":%s}\n",
 	       st.events, st.by_type[ETR_EV_EXEC], st.by_type[ETR_EV_EXEC_FAIL],

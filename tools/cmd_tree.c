@@ -507,7 +507,10 @@ static void print_line(struct tree *t, const struct group *g, int depth)
 	if (g->count > 1)
 		fprintf(f, "%" PRIu32 "*[", g->count);
 	fputs(b, f);
-	rp_fput_shell(f, name.ptr, name.len);
+	if (p->flags & RP_PF_PLACEHOLDER)
+		fputc('?', f); /* pstree's mark of a process it knows nothing of */
+	else
+		rp_fput_shell(f, name.ptr, name.len);
 	fputs(r, f);
 	if (g->count == 1)
 		fprintf(f, ",%" PRIu32, p->pid);
