@@ -44,8 +44,9 @@ static int check_trailer(int fd, uint64_t fsize, uint64_t toff, const uint8_t *t
 
 	if (memcmp(t + CT_MAGIC, ETR_TRAILER_MAGIC, 4) ||
 	    csize < ETR_CHUNK_HEADER_SIZE + ETR_CHUNK_TRAILER_SIZE ||
-	    csize > toff + ETR_CHUNK_TRAILER_SIZE || toff + ETR_CHUNK_TRAILER_SIZE > fsize)
-		return 0;
+	    csize > toff + ETR_CHUNK_TRAILER_SIZE - ETR_FILE_HEADER_SIZE ||
+	    toff + ETR_CHUNK_TRAILER_SIZE > fsize)
+		return 0; /* (a chunk starts after the file header) */
 	start = toff + ETR_CHUNK_TRAILER_SIZE - csize;
 	if (pread_all(fd, h, sizeof(h), start))
 		return 0;
