@@ -830,7 +830,8 @@ static int build_nodes(struct rdiff *d, struct side *s)
 						i, s->nodes[i].start_ns};
 		s->procs++;
 	}
-	qsort(refs, nk, sizeof(*refs), cmp_child);
+	if (nk)
+		qsort(refs, nk, sizeof(*refs), cmp_child);
 	for (uint32_t k = nk; k-- > 0;) {
 		struct dnode *par = &s->nodes[refs[k].parent];
 
@@ -1029,7 +1030,8 @@ static int match_children(struct matcher *mt, const uint32_t *t)
 			mt->items[ni++] = (struct item){s, c, &sd->nodes[c]};
 		}
 	}
-	qsort(mt->items, ni, sizeof(*mt->items), cmp_item);
+	if (ni)
+		qsort(mt->items, ni, sizeof(*mt->items), cmp_item);
 	while (g < ni) {
 		struct item *it = mt->items;
 		uint32_t first[RDIFF_MAX_BASES + 1], cnt[RDIFF_MAX_BASES + 1];
@@ -1217,7 +1219,6 @@ static int match(struct rdiff *d)
 
 /* Report order: by class; the biggest time changes first; the rest as
  * they started. */
-static const struct rdiff *sort_ctx;
 
 static uint64_t rel_start(const struct rdiff *d, const struct rdiff_proc *p)
 {
@@ -1227,9 +1228,10 @@ static uint64_t rel_start(const struct rdiff *d, const struct rdiff_proc *p)
 	return st > s->first_ns ? st - s->first_ns : 0;
 }
 
-static int cmp_entry(const void *a, const void *b)
+static int cmp_entry(const void *a, const void *b, void *ctx)
 {
 	const struct rdiff_entry *x = a, *y = b;
+	const struct rdiff *d = ctx;
 	uint64_t u, v;
 
 	if (x->cls != y->cls)
@@ -1240,8 +1242,8 @@ static int cmp_entry(const void *a, const void *b)
 		if (u != v)
 			return u > v ? -1 : 1;
 	}
-	u = rel_start(sort_ctx, &x->proc);
-	v = rel_start(sort_ctx, &y->proc);
+	u = rel_start(d, &x->proc);
+	v = rel_start(d, &y->proc);
 	if (u != v)
 		return u < v ? -1 : 1;
 	return x->proc.idx < y->proc.idx ? -1 : x->proc.idx > y->proc.idx;
@@ -1264,9 +1266,8 @@ int rdiff__compute(struct rdiff *d)
 	if (ret)
 		return ret;
 	/* an entry's origin list points at nodes, not entries: sorting is safe */
-	sort_ctx = d;
-	qsort(d->entries, d->nentries, sizeof(*d->entries), cmp_entry);
-	sort_ctx = NULL;
+	if (d->nentries)
+		qsort_r(d->entries, d->nentries, sizeof(*d->entries), cmp_entry, d);
 	for (size_t i = 0; i < d->nentries; i++)
 		d->class_count[d->entries[i].cls]++;
 	ret = sur_compare(d);

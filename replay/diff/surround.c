@@ -451,11 +451,12 @@ static int add_btfc(struct rdiff *d, size_t *cap, const char *type, const char *
 		*cap = nc;
 	}
 	c = &d->btfc[d->sur.nbtf++];
-	c->type = type;
-	c->member = member;
+	c->type = type; /* static: read_types[] */
+	/* member names live in the BTF, which is freed after the comparison */
+	c->member = member ? sur_keep(d, strdup(member)) : NULL;
 	c->what = sur_keep(d, what);
 	c->read = read;
-	return c->what ? 0 : -ENOMEM;
+	return c->what && (!member || c->member) ? 0 : -ENOMEM;
 }
 
 static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
