@@ -1131,10 +1131,10 @@ static void test_max_size(void)
 	CU_ASSERT_TRUE(t.opened);
 	CU_ASSERT(t.nev > 0);
 	CU_ASSERT_TRUE(has_argv_containing(&t, "MMMMMMMM"));
-	/* the END chunk says "size limit" when the writer could still write
-	 * it in the room it keeps for it */
-	if (t.have_end)
-		CU_ASSERT_EQUAL(t.end.status, 1);
+	/* a clean end, saying "size limit": the writer keeps room for it */
+	CU_ASSERT_TRUE(t.ended);
+	CU_ASSERT_TRUE(t.have_end);
+	CU_ASSERT_EQUAL(t.end.status, 1);
 	trace_free(&t);
 }
 
