@@ -5,6 +5,32 @@
  * things in the same order: the sides, the count per class, the
  * surroundings, then each change with its command, where it ran (its
  * ancestry) and what differs.
+ *
+ * The JSON object (version 1; every key always present, null where it
+ * does not apply; new keys may be added, none removed or changed):
+ *   version       1
+ *   base[]        {trace, processes, wall_ns, kernel_release}, one per baseline
+ *   new           the same for the new trace
+ *   options       {threshold, min_delta_ns, map[] {from, to}, ignore[]}
+ *   summary       {new, gone, fails, passes, slower, faster, count}: entries
+ *   warnings[]    one line each (damage, lost events)
+ *   surroundings  {kernel_release {base, new, changed},
+ *                  tracepoints {compared, reason, changes[] {name,
+ *                    change: added|removed|changed, lines[] "- ..."/"+ ..."}},
+ *                  btf {compared, reason, types, changes[] {type, member,
+ *                    change, read_by_execrec}}}
+ *   changes[]     {class, instances, processes, process, base_process,
+ *                  ancestry[] {pid, argv[], normalized} (root first),
+ *                  base_count, base_min, base_max, new_count (COUNT),
+ *                  new_ns, base_min_ns, base_max_ns, ratio (SLOWER, FASTER),
+ *                  origin[] (processes where a covered change starts)}
+ *     a process:  {trace, side: new|base, pid, start_ns, comm,
+ *                  programs[] {exe, argv[], exec_error}, cwd, normalized,
+ *                  outcome: ok|fail|unknown, status, exit_code, signal,
+ *                  duration_ns}
+ *   fail_on[]     the --fail-on classes;  failed  whether one has an entry
+ * Strings are UTF-8; bytes that are not come as lone surrogates
+ * \udc80..\udcff (replay's rp_fput_json_str).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -488,7 +514,7 @@ static void text_surroundings(struct out *o)
 	else if (!s->ntp)
 		fputs("  tracepoints: formats unchanged\n", f);
 	else
-		fprintf(f, "  tracepoints: %zu format%s changed\n", s->ntp, s->ntp == 1 ? "" : "s");
+		fprintf(f, "  tracepoints: %zu format change%s\n", s->ntp, s->ntp == 1 ? "" : "s");
 	for (size_t i = 0; i < s->ntp; i++) {
 		const struct rdiff_tp_change *c = &s->tp[i];
 
@@ -508,8 +534,8 @@ static void text_surroundings(struct out *o)
 		fprintf(f, "  kernel types: the %" PRIu32 " types execrec reads have the same layout\n",
 			s->btf_types);
 	else
-		fprintf(f, "  kernel types: %zu change%s in the %" PRIu32 " types execrec reads\n",
-			s->nbtf, s->nbtf == 1 ? "" : "s", s->btf_types);
+		fprintf(f, "  kernel types: %zu change%s in the %" PRIu32 " type%s execrec reads\n",
+			s->nbtf, s->nbtf == 1 ? "" : "s", s->btf_types, s->btf_types == 1 ? "" : "s");
 	for (size_t i = 0; i < s->nbtf; i++) {
 		const struct rdiff_btf_change *c = &s->btf[i];
 

@@ -14,7 +14,9 @@
  *              with an added, a failing and a slowed command (root + BPF;
  *              skipped without, unless EXECREC_REQUIRE_BPF=1)
  *
- * Environment: EXECREC (the execrec binary), FIXTURES (tests/fixtures).
+ * Environment: EXECREC (the execrec binary), FIXTURES (tests/fixtures);
+ * DIFF_TEST_KEEP=1 keeps the traces made; EXECREC_SKIP_RECORDED=1 leaves
+ * the recorded suite out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1437,7 +1439,7 @@ int main(void)
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	if (!fails)
+	if (!fails && !getenv("DIFF_TEST_KEEP"))
 		cleanup_tmp();
 	else
 		fprintf(stderr, "diff: files left in %s\n", tmpdir);
