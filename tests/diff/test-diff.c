@@ -1204,6 +1204,7 @@ static const char workload[] =
 	"exit 0\n";
 
 static bool bpf_ok;
+static char rec_err[1024]; /* what the last failed execrec record said */
 
 /*
  * Timing of real runs on a shared 2-core machine: a 100 ms compile may
@@ -1247,7 +1248,7 @@ static int record(const char *name, bool changed)
 		if (errno != EINTR)
 			return -1;
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		slurp(errp, bpf_why, sizeof(bpf_why));
+		slurp(errp, rec_err, sizeof(rec_err));
 		return -1;
 	}
 	return 0;
@@ -1277,11 +1278,11 @@ static bool bpf_works(char *why, size_t len)
 	}
 	/* also warms the caches: a cold first compile would be SLOWER */
 	if (record("rec-warm.etr", false)) {
-		char *nl = strchr(bpf_why, '\n');
+		char *nl = strchr(rec_err, '\n');
 
 		if (nl)
 			*nl = '\0';
-		snprintf(why, len, "%s", bpf_why[0] ? bpf_why : "execrec record failed");
+		snprintf(why, len, "%s", rec_err[0] ? rec_err : "execrec record failed");
 		return false;
 	}
 	return true;
