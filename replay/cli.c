@@ -11,15 +11,15 @@
 int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t err_len)
 {
 	static const char *const names[] = {
-		[RP_OPT_PID - RP_OPT_PID] = "pid",
-		[RP_OPT_SUBTREE - RP_OPT_PID] = "subtree",
-		[RP_OPT_COMM - RP_OPT_PID] = "comm",
-		[RP_OPT_GREP - RP_OPT_PID] = "grep",
-		[RP_OPT_UID - RP_OPT_PID] = "uid",
-		[RP_OPT_FAILED - RP_OPT_PID] = "failed",
-		[RP_OPT_SINCE - RP_OPT_PID] = "since",
-		[RP_OPT_UNTIL - RP_OPT_PID] = "until",
-		[RP_OPT_MIN_DURATION - RP_OPT_PID] = "min-duration",
+	    [RP_OPT_PID - RP_OPT_PID] = "pid",
+	    [RP_OPT_SUBTREE - RP_OPT_PID] = "subtree",
+	    [RP_OPT_COMM - RP_OPT_PID] = "comm",
+	    [RP_OPT_GREP - RP_OPT_PID] = "grep",
+	    [RP_OPT_UID - RP_OPT_PID] = "uid",
+	    [RP_OPT_FAILED - RP_OPT_PID] = "failed",
+	    [RP_OPT_SINCE - RP_OPT_PID] = "since",
+	    [RP_OPT_UNTIL - RP_OPT_PID] = "until",
+	    [RP_OPT_MIN_DURATION - RP_OPT_PID] = "min-duration",
 	};
 
 	switch (opt) {
@@ -96,8 +96,8 @@ void rp_cli__output_help(FILE *f, bool csv)
 	      f);
 }
 
-void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns,
-		      char *buf, size_t len)
+void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns, char *buf,
+		      size_t len)
 {
 	if (c->wallclock && rp_trace__has_clock(t)) {
 		uint64_t rt = rp_trace__realtime(t, ts_ns);
@@ -130,7 +130,8 @@ void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t,
 	      ru.ru_stime.tv_usec / 1e6;
 	fprintf(f,
 		"stats %s: events %" PRIu64 " held_max %" PRIu64 " late %" PRIu64
-		" processes %" PRIu64 " model_bytes %zu string_bytes %zu cpu_s %.3f maxrss_kb %ld\n",
+		" processes %" PRIu64
+		" model_bytes %zu string_bytes %zu cpu_s %.3f maxrss_kb %ld\n",
 		cmd, st.events, st.held_max, st.late, processes, m ? rp_model__mem(m) : 0,
 		m ? rp_model__str_bytes(m) : 0, cpu, ru.ru_maxrss);
 }

@@ -32,6 +32,7 @@ enum rp_cli_opt {
 };
 
 /* The filter options, for a struct option table. */
+/* clang-format off */
 #define RP_CLI_FILTER_OPTIONS                                                                 \
 	{"pid", required_argument, NULL, RP_OPT_PID},                                          \
 	{"subtree", required_argument, NULL, RP_OPT_SUBTREE},                                  \
@@ -50,6 +51,7 @@ enum rp_cli_opt {
 	{"no-color", no_argument, NULL, RP_OPT_NO_COLOR},                                      \
 	{"wallclock", no_argument, NULL, RP_OPT_WALLCLOCK},                                    \
 	{"reorder-window", required_argument, NULL, RP_OPT_REORDER}
+/* clang-format on */
 
 enum rp_format {
 	RP_FMT_TEXT,
@@ -78,8 +80,8 @@ void rp_cli__output_help(FILE *f, bool csv);
 
 /* The clock time of an event for text output: "+12.345678" (seconds from
  * the first event) or, with wallclock, "11:43:54.123456" (local time). */
-void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns,
-		      char *buf, size_t len);
+void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t ts_ns, char *buf,
+		      size_t len);
 
 /*
  * --stats: one line of figures for benchmarks, written to @f: events read,

@@ -416,8 +416,8 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev)
 {
 	bool show = true, is_exit = ev->type == ETR_EV_EXIT;
 	bool is_fork = ev->type == ETR_EV_FORK && !(ev->flags & ETR_EVF_THREAD);
-	bool is_exec = ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL ||
-		       ev->type == RP_EV_PROC;
+	bool is_exec =
+	    ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL || ev->type == RP_EV_PROC;
 	uint64_t start;
 
 	if (!f)
@@ -464,9 +464,8 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev)
 	if (f->failed && ev->type != ETR_EV_EXEC_FAIL &&
 	    !(is_exit && (ev->exit_code || ev->signal)))
 		return false;
-	if (f->has_min_dur &&
-	    !(is_exit && ev->start_ns && ev->ts_ns >= ev->start_ns &&
-	      ev->ts_ns - ev->start_ns >= f->min_dur))
+	if (f->has_min_dur && !(is_exit && ev->start_ns && ev->ts_ns >= ev->start_ns &&
+				ev->ts_ns - ev->start_ns >= f->min_dur))
 		return false;
 	if (f->has_since && ev->ts_ns < f->since_ns)
 		return false;

@@ -63,7 +63,7 @@ struct rp_model {
 	uint32_t free_exec; /* released execs, chained through next */
 
 	struct arena_block *arena;
-	size_t str_bytes; /* strings held */
+	size_t str_bytes;  /* strings held */
 	struct istr *itab; /* open addressing; ptr NULL = empty */
 	uint32_t itab_cap, itab_used;
 

@@ -12,7 +12,7 @@
 
 #include "replay.h"
 
-#define TRUNC_FLAGS                                                                        \
+#define TRUNC_FLAGS                                                                                \
 	(ETR_EVF_ARGV_TRUNC | ETR_EVF_ENV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_FILENAME_TRUNC)
 
 const char *rp_event_name(const struct etr_event *ev)
@@ -131,8 +131,9 @@ static void row_json(FILE *f, const struct rp_trace *t, const struct row *r)
 		fprintf(f, ",\"time\":\"%s\"", tb);
 	else
 		fputs(",\"time\":null", f);
-	fprintf(f, ",\"event\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ppid\":%" PRIu32
-		   ",\"uid\":%" PRIu32 ",\"gid\":%" PRIu32 ",\"comm\":",
+	fprintf(f,
+		",\"event\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ppid\":%" PRIu32
+		",\"uid\":%" PRIu32 ",\"gid\":%" PRIu32 ",\"comm\":",
 		r->event, r->pid, r->tid, r->ppid, r->uid, r->gid);
 	rp_fput_json_str(f, r->comm, r->comm_len);
 	json_strp(f, "filename", r->filename);
@@ -255,8 +256,8 @@ static void row_csv(FILE *f, const struct rp_trace *t, const struct row *r)
 
 static void event_row(const struct etr_event *ev, struct row *r)
 {
-	bool is_exec = ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL ||
-		       ev->type == RP_EV_PROC;
+	bool is_exec =
+	    ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL || ev->type == RP_EV_PROC;
 
 	memset(r, 0, sizeof(*r));
 	r->ts_ns = ev->ts_ns;
@@ -353,12 +354,18 @@ static const struct {
 	uint32_t flag;
 	const char *name;
 } proc_flags[] = {
-	{RP_PF_SNAPSHOT, "snapshot"},	{RP_PF_FORKED, "forked"},
-	{RP_PF_EXITED, "exited"},	{RP_PF_NO_START, "no_start"},
-	{RP_PF_NO_EXIT, "no_exit"},	{RP_PF_RUNNING, "running"},
-	{RP_PF_LOST, "lost"},		{RP_PF_REPARENTED, "reparented"},
-	{RP_PF_CORE, "core_dumped"},	{RP_PF_TRUNC, "truncated"},
-	{RP_PF_PLACEHOLDER, "placeholder"}, {RP_PF_THREAD_EXEC, "thread_exec"},
+    {RP_PF_SNAPSHOT, "snapshot"},
+    {RP_PF_FORKED, "forked"},
+    {RP_PF_EXITED, "exited"},
+    {RP_PF_NO_START, "no_start"},
+    {RP_PF_NO_EXIT, "no_exit"},
+    {RP_PF_RUNNING, "running"},
+    {RP_PF_LOST, "lost"},
+    {RP_PF_REPARENTED, "reparented"},
+    {RP_PF_CORE, "core_dumped"},
+    {RP_PF_TRUNC, "truncated"},
+    {RP_PF_PLACEHOLDER, "placeholder"},
+    {RP_PF_THREAD_EXEC, "thread_exec"},
 };
 
 void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model *m,
@@ -382,8 +389,8 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 		fprintf(f, "%" PRIu32, p->reparent_pid);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"nexec\":%" PRIu32 ",\"nfail\":%" PRIu32 ",\"children\":%" PRIu32
-		   ",\"execs\":[",
+	fprintf(f,
+		",\"nexec\":%" PRIu32 ",\"nfail\":%" PRIu32 ",\"children\":%" PRIu32 ",\"execs\":[",
 		p->nexec, p->nfail, p->nchildren);
 	first = true;
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {

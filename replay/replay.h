@@ -125,13 +125,13 @@ bool rp_trace__has_clock(const struct rp_trace *t);
 
 /* Counts of what was handed out, by event type. */
 struct rp_trace_stats {
-	uint64_t events;	 /* stored events read (threads and unknown included) */
+	uint64_t events; /* stored events read (threads and unknown included) */
 	uint64_t by_type[ETR_EV__MAX_KNOWN + 1]; /* index = event type; [0] = unknown */
-	uint64_t procs;		 /* snapshot entries */
-	uint64_t lost_marked;	 /* sum of lost_count of LOST events */
-	uint64_t late;		 /* events that came later than the window allowed */
-	uint64_t gaps;		 /* RP_EVF_DAMAGE markers made up */
-	uint64_t held_max;	 /* most events held at once */
+	uint64_t procs;				 /* snapshot entries */
+	uint64_t lost_marked;			 /* sum of lost_count of LOST events */
+	uint64_t late;	   /* events that came later than the window allowed */
+	uint64_t gaps;	   /* RP_EVF_DAMAGE markers made up */
+	uint64_t held_max; /* most events held at once */
 };
 void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats);
 
@@ -153,16 +153,16 @@ const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
 /* ------------------------------------------------------------------ */
 
 /* Process flags. */
-#define RP_PF_SNAPSHOT 0x0001u	 /* alive when the recording started */
-#define RP_PF_FORKED 0x0002u	 /* its fork was recorded */
-#define RP_PF_EXITED 0x0004u	 /* its exit was recorded */
-#define RP_PF_NO_START 0x0008u	 /* neither fork nor snapshot: start not seen */
-#define RP_PF_NO_EXIT 0x0010u	 /* gone without a recorded exit (pid reused) */
-#define RP_PF_RUNNING 0x0020u	 /* alive, as far as is known, at the end */
-#define RP_PF_LOST 0x0040u	 /* events were lost while it was alive */
-#define RP_PF_REPARENTED 0x0080u /* its parent died; adopted by reparent_pid */
-#define RP_PF_CORE 0x0100u	 /* dumped core */
-#define RP_PF_TRUNC 0x0200u	 /* an argv, filename or cwd of it was cut */
+#define RP_PF_SNAPSHOT 0x0001u	  /* alive when the recording started */
+#define RP_PF_FORKED 0x0002u	  /* its fork was recorded */
+#define RP_PF_EXITED 0x0004u	  /* its exit was recorded */
+#define RP_PF_NO_START 0x0008u	  /* neither fork nor snapshot: start not seen */
+#define RP_PF_NO_EXIT 0x0010u	  /* gone without a recorded exit (pid reused) */
+#define RP_PF_RUNNING 0x0020u	  /* alive, as far as is known, at the end */
+#define RP_PF_LOST 0x0040u	  /* events were lost while it was alive */
+#define RP_PF_REPARENTED 0x0080u  /* its parent died; adopted by reparent_pid */
+#define RP_PF_CORE 0x0100u	  /* dumped core */
+#define RP_PF_TRUNC 0x0200u	  /* an argv, filename or cwd of it was cut */
 #define RP_PF_PLACEHOLDER 0x0400u /* known only as a parent: no event of its own */
 #define RP_PF_THREAD_EXEC 0x0800u /* a thread other than the leader exec'd */
 #define RP_PF_ENDED 0x1000u	  /* its record is final (exit, reuse, or end) */
@@ -173,9 +173,9 @@ const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
 
 /* One exec of a process, successful or not (80 bytes). */
 struct rp_exec {
-	uint64_t ts_ns; /* when; for RP_XF_SNAPSHOT the process start */
-	int32_t ret;	/* 0, or -errno of a failed exec */
-	uint32_t flags; /* ETR_EVF_* | RP_XF_* */
+	uint64_t ts_ns;	  /* when; for RP_XF_SNAPSHOT the process start */
+	int32_t ret;	  /* 0, or -errno of a failed exec */
+	uint32_t flags;	  /* ETR_EVF_* | RP_XF_* */
 	uint32_t next;	  /* next exec of the same process (index), RP_NONE */
 	uint32_t proc;	  /* the process (index) */
 	const char *comm; /* after it (before it, for a failed exec); NUL-terminated */
@@ -193,21 +193,21 @@ struct rp_proc {
 	uint64_t last_ns;  /* last time it was seen alive (an event, a child) */
 	uint64_t cgroup_id;
 	uint32_t pid;
-	uint32_t ppid;		/* parent as first seen */
-	uint32_t reparent_pid;	/* the parent it was handed to, if REPARENTED */
-	uint32_t uid, gid;	/* as of its last event */
-	uint32_t parent;	/* index of the parent, RP_NONE for a root */
+	uint32_t ppid;			    /* parent as first seen */
+	uint32_t reparent_pid;		    /* the parent it was handed to, if REPARENTED */
+	uint32_t uid, gid;		    /* as of its last event */
+	uint32_t parent;		    /* index of the parent, RP_NONE for a root */
 	uint32_t first_child, next_sibling; /* in start order */
 	uint32_t exec_first;		    /* chain, RP_NONE if none */
 	uint32_t nchildren;
 	int32_t exit_code;
 	uint16_t nexec, nfail; /* successful and failed execs (saturating) */
 	int16_t signal;
-	uint32_t flags; /* RP_PF_* */
-	uint32_t mark;	/* free for the user of the model */
-	uint32_t chain; /* private: older process of the same pid */
+	uint32_t flags;	     /* RP_PF_* */
+	uint32_t mark;	     /* free for the user of the model */
+	uint32_t chain;	     /* private: older process of the same pid */
 	uint32_t last_child; /* private */
-	char comm[16];	/* last known */
+	char comm[16];	     /* last known */
 };
 
 /* A lost marker as the model saw it. */
@@ -369,7 +369,6 @@ bool rp_glob_match(const char *pattern, const char *s, size_t len);
 
 /* Last path component of a byte string. */
 struct etr_str rp_basename(struct etr_str path);
-
 
 /* ------------------------------------------------------------------ */
 /* Records for machines: JSON lines and CSV                           */

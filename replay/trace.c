@@ -391,8 +391,7 @@ static int read_counter(struct rp_trace *t, const struct etr_record *rec)
 			return 0;
 		}
 	}
-	if (grow((void **)&t->counters, &t->counter_cap, t->counter_len + 1,
-		 sizeof(*t->counters)))
+	if (grow((void **)&t->counters, &t->counter_cap, t->counter_len + 1, sizeof(*t->counters)))
 		return -ENOMEM;
 	t->counters[i].name = dup_bytes(c.name.ptr, c.name.len);
 	if (!t->counters[i].name)
@@ -501,9 +500,9 @@ static int read_more(struct rp_trace *t)
 					mark.flags = RP_EVF_DAMAGE;
 					mark.ts_ns = ev.ts_ns;
 					mark.comm = mark.filename = mark.cwd = mark.argv =
-						mark.env = ev.env;
+					    mark.env = ev.env;
 					mark.comm.len = mark.filename.len = mark.cwd.len =
-						mark.argv.len = mark.env.len = 0;
+					    mark.argv.len = mark.env.len = 0;
 					t->gap = false;
 					t->stats.gaps++;
 					err = window_push(t, &mark);

@@ -14,6 +14,7 @@
 
 /* Linux (asm-generic) numbering: the trace may come from another machine,
  * so these are not taken from this machine's libc. */
+/* clang-format off */
 static const char *const errno_names[] = {
 	[1] = "EPERM", [2] = "ENOENT", [3] = "ESRCH",
 	[4] = "EINTR", [5] = "EIO", [6] = "ENXIO", [7] = "E2BIG",
@@ -59,6 +60,7 @@ static const char *const signal_names[] = {
 	[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGPOLL", [30] = "SIGPWR",
 	[31] = "SIGSYS",
 };
+/* clang-format on */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -405,8 +407,8 @@ int rp_parse_duration(const char *s, uint64_t *ret_ns)
 		const char *unit;
 		double mult;
 	} units[] = {
-		{"ns", 1},     {"us", 1e3}, {"ms", 1e6},   {"s", 1e9}, {"sec", 1e9},
-		{"m", 60e9},   {"min", 60e9}, {"h", 3600e9}, {"", 1e9},
+	    {"ns", 1},	 {"us", 1e3},	{"ms", 1e6},   {"s", 1e9}, {"sec", 1e9},
+	    {"m", 60e9}, {"min", 60e9}, {"h", 3600e9}, {"", 1e9},
 	};
 	char *end;
 	double v;
@@ -538,8 +540,8 @@ int rp_parse_time(const char *s, uint64_t day_realtime_ns, bool *ret_relative, i
 
 	if (!has_date) {
 		/* a time of day: on the day the trace started */
-		time_t day = day_realtime_ns ? (time_t)(day_realtime_ns / 1000000000ull)
-					     : time(NULL);
+		time_t day =
+		    day_realtime_ns ? (time_t)(day_realtime_ns / 1000000000ull) : time(NULL);
 		struct tm d;
 
 		if (utc)

@@ -102,8 +102,9 @@ static void dump_event_text(struct dump *d, const struct etr_event *ev)
 {
 	FILE *f = d->out;
 
-	fprintf(f, " %s flags=0x%x ts=%" PRIu64 " pid=%" PRIu32 " tid=%" PRIu32 " ppid=%" PRIu32
-		   " uid=%" PRIu32 " gid=%" PRIu32 " start=%" PRIu64 " cgroup=%" PRIu64,
+	fprintf(f,
+		" %s flags=0x%x ts=%" PRIu64 " pid=%" PRIu32 " tid=%" PRIu32 " ppid=%" PRIu32
+		" uid=%" PRIu32 " gid=%" PRIu32 " start=%" PRIu64 " cgroup=%" PRIu64,
 		rp_event_name(ev), ev->flags, ev->ts_ns, ev->pid, ev->tid, ev->ppid, ev->uid,
 		ev->gid, ev->start_ns, ev->cgroup_id);
 	text_str(f, "comm", &ev->comm);
@@ -120,7 +121,8 @@ static void dump_event_text(struct dump *d, const struct etr_event *ev)
 		rp_fput_json_argv(f, &ev->argv);
 		fprintf(f, " old_tid=%" PRIu32, ev->old_tid);
 		if (ev->flags & ETR_EVF_ENV) {
-			fprintf(f, " envc=%" PRIu32 " env_len=%" PRIu32 "/%" PRIu32 " env=", ev->envc,
+			fprintf(f,
+				" envc=%" PRIu32 " env_len=%" PRIu32 "/%" PRIu32 " env=", ev->envc,
 				ev->env.len, ev->env_orig_len);
 			rp_fput_json_argv(f, &ev->env);
 		}
@@ -146,7 +148,9 @@ static const char *rec_name(uint16_t chunk, uint8_t type)
 {
 	switch (chunk) {
 	case ETR_CHUNK_META:
-		return type == ETR_REC_META_KV ? "meta" : type == ETR_REC_META_CLOCK ? "clock" : NULL;
+		return type == ETR_REC_META_KV	    ? "meta"
+		       : type == ETR_REC_META_CLOCK ? "clock"
+						    : NULL;
 	case ETR_CHUNK_TPFORMAT:
 		return type == ETR_REC_TPFORMAT ? "tpformat" : NULL;
 	case ETR_CHUNK_BTF:
@@ -177,8 +181,9 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 	if (d->json && c->type == ETR_CHUNK_PROCSNAP && name) {
 		/* in the event schema, as "proc" events */
 	} else if (d->json) {
-		fprintf(f, "{\"chunk\":%" PRIu64 ",\"chunk_type\":\"%s\",\"offset\":%" PRIu64
-			   ",\"record\":\"%s\",\"type\":%u",
+		fprintf(f,
+			"{\"chunk\":%" PRIu64 ",\"chunk_type\":\"%s\",\"offset\":%" PRIu64
+			",\"record\":\"%s\",\"type\":%u",
 			c->seq, etr_chunk_type__str(c->type), rec->offset, name ? name : "unknown",
 			rec->type);
 	} else {
@@ -208,7 +213,8 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 			err = etr_record__clock(rec, &clk);
 			if (!err)
 				fprintf(f,
-					d->json ? ",\"boottime_ns\":%" PRIu64 ",\"realtime_ns\":%" PRIu64
+					d->json ? ",\"boottime_ns\":%" PRIu64
+						  ",\"realtime_ns\":%" PRIu64
 						  ",\"monotonic_ns\":%" PRIu64
 						: " boottime=%" PRIu64 " realtime=%" PRIu64
 						  " monotonic=%" PRIu64,
@@ -239,7 +245,8 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 	case ETR_CHUNK_BTF:
 		err = etr_record__btf(rec, &kind, &v);
 		if (!err)
-			fprintf(f, d->json ? ",\"kind\":%u,\"len\":%" PRIu32 : " kind=%u len=%" PRIu32,
+			fprintf(f,
+				d->json ? ",\"kind\":%u,\"len\":%" PRIu32 : " kind=%u len=%" PRIu32,
 				kind, v.len);
 		break;
 	case ETR_CHUNK_PROCSNAP:
@@ -248,11 +255,21 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 			break;
 		if (d->json) {
 			struct etr_event ev = {
-				.type = RP_EV_PROC, .flags = p.flags, .ts_ns = p.ts_ns,
-				.pid = p.pid, .tid = p.pid, .ppid = p.ppid, .uid = p.uid,
-				.gid = p.gid, .start_ns = p.start_ns, .cgroup_id = p.cgroup_id,
-				.comm = p.comm, .filename = p.exe, .cwd = p.cwd, .argc = p.argc,
-				.argv = p.argv,
+			    .type = RP_EV_PROC,
+			    .flags = p.flags,
+			    .ts_ns = p.ts_ns,
+			    .pid = p.pid,
+			    .tid = p.pid,
+			    .ppid = p.ppid,
+			    .uid = p.uid,
+			    .gid = p.gid,
+			    .start_ns = p.start_ns,
+			    .cgroup_id = p.cgroup_id,
+			    .comm = p.comm,
+			    .filename = p.exe,
+			    .cwd = p.cwd,
+			    .argc = p.argc,
+			    .argv = p.argv,
 			};
 
 			event_json(f, &ev, c->seq, (size_t)rec->offset);
@@ -307,8 +324,8 @@ static int dump_chunk(struct dump *d, struct etr_chunk *c)
 		fprintf(f,
 			"{\"record\":\"chunk\",\"chunk\":%" PRIu64
 			",\"chunk_type\":\"%s\",\"type\":%u,\"file_offset\":%" PRIu64
-			",\"flags\":%u,\"stored\":%" PRIu32 ",\"raw\":%" PRIu32 ",\"records\":%" PRIu32
-			"}\n",
+			",\"flags\":%u,\"stored\":%" PRIu32 ",\"raw\":%" PRIu32
+			",\"records\":%" PRIu32 "}\n",
 			c->seq, etr_chunk_type__str(c->type), c->type, c->offset, c->flags,
 			c->stored_size, c->raw_size, c->record_count);
 	else
@@ -375,13 +392,13 @@ static int parse_types(const char *s, uint32_t *mask)
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		RP_CLI_FILTER_OPTIONS,
-		{"json", no_argument, NULL, 'j'},
-		{"type", required_argument, NULL, 't'},
-		{"raw", no_argument, NULL, 'r'},
-		{"tpformat", no_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    RP_CLI_FILTER_OPTIONS,
+	    {"json", no_argument, NULL, 'j'},
+	    {"type", required_argument, NULL, 't'},
+	    {"raw", no_argument, NULL, 'r'},
+	    {"tpformat", no_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct etr_reader_opts ropts = {.sz = sizeof(ropts), .problem_cb = on_problem};
 	struct dump d = {.out = stdout};
@@ -406,7 +423,8 @@ int cmd_dump(int argc, char **argv)
 			continue;
 		case 't':
 			if (parse_types(optarg, &d.type_mask)) {
-				fprintf(stderr, "execrec dump: --type: unknown chunk type in '%s'\n",
+				fprintf(stderr,
+					"execrec dump: --type: unknown chunk type in '%s'\n",
 					optarg);
 				return 2;
 			}
@@ -418,7 +436,8 @@ int cmd_dump(int argc, char **argv)
 			d.tp_full = true;
 			continue;
 		case '?':
-			fprintf(stderr, "execrec dump: bad option '%s' (see 'execrec dump --help')\n",
+			fprintf(stderr,
+				"execrec dump: bad option '%s' (see 'execrec dump --help')\n",
 				argv[optind - 1]);
 			return 2;
 		}
@@ -458,8 +477,8 @@ int cmd_dump(int argc, char **argv)
 		if (!c.data)
 			continue; /* masked out by --type */
 		if (dump_chunk(&d, &c) < 0) {
-			struct etr_problem p = {.kind = ETR_PROB_BAD_RECORD, .offset = c.offset,
-						.seq = c.seq};
+			struct etr_problem p = {
+			    .kind = ETR_PROB_BAD_RECORD, .offset = c.offset, .seq = c.seq};
 
 			on_problem(&d, &p);
 		}

@@ -108,7 +108,8 @@ static void add_kv(struct info *in, struct kv **list, size_t *n, const struct et
 
 	if (replace) {
 		for (size_t i = 0; i < *n; i++) {
-			if (strlen((*list)[i].key) == k->len && !memcmp((*list)[i].key, k->ptr, k->len)) {
+			if (strlen((*list)[i].key) == k->len &&
+			    !memcmp((*list)[i].key, k->ptr, k->len)) {
 				free((*list)[i].value);
 				(*list)[i].value = dup0(v->ptr, v->len);
 				(*list)[i].len = v->len;
@@ -319,7 +320,8 @@ static void print_text(struct info *in, const char *path, uint64_t size)
 		printf("  created         %s\n", buf);
 	}
 	if (in->have_end)
-		printf("  end record      %" PRIu64 " events, %" PRIu64 " chunks before it, status %u%s\n",
+		printf("  end record      %" PRIu64 " events, %" PRIu64
+		       " chunks before it, status %u%s\n",
 		       in->end.events, in->end.chunks, in->end.status,
 		       in->end.status ? " (the recorder stopped on an error)" : "");
 	else
@@ -372,11 +374,11 @@ static void print_text(struct info *in, const char *path, uint64_t size)
 	printf("\n%sContents%s\n", b, rst);
 	printf("  snapshot        %" PRIu64 " process%s alive at the start\n", in->procs,
 	       in->procs == 1 ? "" : "es");
-	printf("  events          %" PRIu64 " (exec %" PRIu64 ", exec_fail %" PRIu64 ", fork %" PRIu64
-	       ", exit %" PRIu64 ", lost markers %" PRIu64 ", other %" PRIu64 ")\n",
-	       in->events, in->by_ev[ETR_EV_EXEC], in->by_ev[ETR_EV_EXEC_FAIL],
-	       in->by_ev[ETR_EV_FORK], in->by_ev[ETR_EV_EXIT], in->by_ev[ETR_EV_LOST],
-	       in->by_ev[0]);
+	printf(
+	    "  events          %" PRIu64 " (exec %" PRIu64 ", exec_fail %" PRIu64 ", fork %" PRIu64
+	    ", exit %" PRIu64 ", lost markers %" PRIu64 ", other %" PRIu64 ")\n",
+	    in->events, in->by_ev[ETR_EV_EXEC], in->by_ev[ETR_EV_EXEC_FAIL], in->by_ev[ETR_EV_FORK],
+	    in->by_ev[ETR_EV_EXIT], in->by_ev[ETR_EV_LOST], in->by_ev[0]);
 	if (in->events) {
 		rp_fmt_duration(buf, sizeof(buf), in->ev_last - in->ev_first);
 		printf("  time span       %s (boot time %" PRIu64 " .. %" PRIu64 " ns)\n", buf,
@@ -455,8 +457,8 @@ static void print_json(struct info *in, const char *path, uint64_t size)
 	for (unsigned t = 0, first = 1; t <= MAX_TYPES; t++) {
 		if (!in->by_type[t].chunks)
 			continue;
-		printf("%s\"%s\":{\"chunks\":%" PRIu64 ",\"records\":%" PRIu64 ",\"stored\":%" PRIu64
-		       ",\"raw\":%" PRIu64 "}",
+		printf("%s\"%s\":{\"chunks\":%" PRIu64 ",\"records\":%" PRIu64
+		       ",\"stored\":%" PRIu64 ",\"raw\":%" PRIu64 "}",
 		       first ? "" : ",", type_name(t), in->by_type[t].chunks,
 		       in->by_type[t].records, in->by_type[t].stored, in->by_type[t].raw);
 		first = 0;
@@ -465,7 +467,8 @@ static void print_json(struct info *in, const char *path, uint64_t size)
 	       rs.stored_bytes, rs.raw_bytes);
 	for (size_t i = 0; i < in->ntp; i++) {
 		printf("%s{\"name\":", i ? "," : "");
-		json_s(in->tp[i].name ? in->tp[i].name : "", in->tp[i].name ? strlen(in->tp[i].name) : 0);
+		json_s(in->tp[i].name ? in->tp[i].name : "",
+		       in->tp[i].name ? strlen(in->tp[i].name) : 0);
 		printf(",\"size\":%" PRIu64 "}", in->tp[i].size);
 	}
 	fputs("],\"btf\":[", stdout);
@@ -499,12 +502,9 @@ static void print_json(struct info *in, const char *path, uint64_t size)
 int cmd_info(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"verify", no_argument, NULL, 'v'},
-		{"json", no_argument, NULL, 'j'},
-		{"color", optional_argument, NULL, 'c'},
-		{"no-color", no_argument, NULL, 'C'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"verify", no_argument, NULL, 'v'},	     {"json", no_argument, NULL, 'j'},
+	    {"color", optional_argument, NULL, 'c'}, {"no-color", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
 	};
 	struct etr_reader_opts ropts = {.sz = sizeof(ropts), .problem_cb = on_problem};
 	struct info in = {0};
@@ -536,7 +536,8 @@ int cmd_info(int argc, char **argv)
 			color = "never";
 			break;
 		default:
-			fprintf(stderr, "execrec info: bad option '%s' (see 'execrec info --help')\n",
+			fprintf(stderr,
+				"execrec info: bad option '%s' (see 'execrec info --help')\n",
 				argv[optind - 1]);
 			return 2;
 		}
@@ -586,8 +587,9 @@ int cmd_info(int argc, char **argv)
 		else if (!etr_reader__ended_cleanly(in.r))
 			snprintf(err, sizeof(err), "no end record: the recording was cut");
 		else
-			snprintf(err, sizeof(err), "the end record counts %" PRIu64
-				 " events, %" PRIu64 " were read", in.end.events, in.events);
+			snprintf(err, sizeof(err),
+				 "the end record counts %" PRIu64 " events, %" PRIu64 " were read",
+				 in.end.events, in.events);
 		fprintf(stderr, "execrec info: %s: %s: %s\n", verify ? "FAILED" : "warning", path,
 			err);
 		ret = verify ? 1 : 0;

@@ -63,8 +63,8 @@ struct agg {
 	uint64_t failed; /* processes of it with a bad end */
 	int32_t ret, exit_code, signal;
 	bool core;
-	uint32_t pid; /* an example */
-	char *comm;   /* an example */
+	uint32_t pid;	     /* an example */
+	char *comm;	     /* an example */
 	struct etr_str argv; /* an example, owned */
 };
 
@@ -304,7 +304,7 @@ static void fold_commands(struct report *r, const struct rp_proc *p)
 		end_known = false;
 
 	/* one segment per program: from its exec to the next exec or the end */
-	for (uint32_t i = p->exec_first;; ) {
+	for (uint32_t i = p->exec_first;;) {
 		const struct rp_exec *x = i == RP_NONE ? NULL : rp_model__exec(m, i);
 
 		if (x && x->ret) {
@@ -395,8 +395,8 @@ static void fold_exit(struct report *r, const struct rp_proc *p)
 	n = label(r->model, p, buf, sizeof(buf));
 	kl = n.len < 200 ? n.len : 200;
 	memcpy(key, n.ptr, kl);
-	kl += (size_t)snprintf(key + kl, sizeof(key) - kl, "%c%d/%d/%d", 0, p->exit_code,
-			       p->signal, !!(p->flags & RP_PF_CORE));
+	kl += (size_t)snprintf(key + kl, sizeof(key) - kl, "%c%d/%d/%d", 0, p->exit_code, p->signal,
+			       !!(p->flags & RP_PF_CORE));
 	a = agg_get(&r->exits, key, kl, &created);
 	if (!a) {
 		r->err = -ENOMEM;
@@ -449,9 +449,8 @@ static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 	known = rp_model__duration(m, p, &dur);
 
 	/* parents: everyone who spawned, snapshot processes too */
-	if (p->nchildren &&
-	    top_add(&r->parents, r->top, p->nchildren, p->pid, p->start_ns,
-		    p->flags & RP_PF_RUNNING, &n, x ? &x->argv : NULL))
+	if (p->nchildren && top_add(&r->parents, r->top, p->nchildren, p->pid, p->start_ns,
+				    p->flags & RP_PF_RUNNING, &n, x ? &x->argv : NULL))
 		r->err = -ENOMEM;
 	if (before)
 		return; /* not started during the recording */
@@ -657,8 +656,8 @@ static void print_argv_short(const struct etr_str *argv)
 		rp_fput_argv(stdout, argv, ARGV_SHOWN);
 }
 
-static void print_cmd_table(struct report *r, const char *title, int (*cmp)(const void *,
-									     const void *))
+static void print_cmd_table(struct report *r, const char *title,
+			    int (*cmp)(const void *, const void *))
 {
 	struct agg **l = agg_list(&r->cmds);
 	size_t n = r->cmds.n;
@@ -989,10 +988,10 @@ static void print_csv(struct report *r)
 		const char *rec;
 		size_t off;
 	} tabs[] = {
-		{"command", offsetof(struct report, cmds)},
-		{"failed_exec", offsetof(struct report, fails)},
-		{"bad_exit", offsetof(struct report, exits)},
-		{"short_lived", offsetof(struct report, shorts)},
+	    {"command", offsetof(struct report, cmds)},
+	    {"failed_exec", offsetof(struct report, fails)},
+	    {"bad_exit", offsetof(struct report, exits)},
+	    {"short_lived", offsetof(struct report, shorts)},
 	};
 
 	printf("record,name,count,total_ns,pid,start_ns,status,argv\n");
@@ -1008,26 +1007,25 @@ static void print_csv(struct report *r)
 		free(l);
 	}
 	for (size_t i = 0; i < r->longest.n; i++)
-		csv_row("longest", r->longest.e[i].name, 1, r->longest.e[i].value,
-			&r->longest.e[i], NULL);
+		csv_row("longest", r->longest.e[i].name, 1, r->longest.e[i].value, &r->longest.e[i],
+			NULL);
 	for (size_t i = 0; i < r->parents.n; i++)
-		csv_row("parent", r->parents.e[i].name, r->parents.e[i].value, 0,
-			&r->parents.e[i], NULL);
+		csv_row("parent", r->parents.e[i].name, r->parents.e[i].value, 0, &r->parents.e[i],
+			NULL);
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		RP_CLI_FILTER_OPTIONS,
-		RP_CLI_OUTPUT_OPTIONS,
-		{"top", required_argument, NULL, 'n'},
-		{"stats", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    RP_CLI_FILTER_OPTIONS,
+	    RP_CLI_OUTPUT_OPTIONS,
+	    {"top", required_argument, NULL, 'n'},
+	    {"stats", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
-	struct rp_model_opts mopts = {.sz = sizeof(mopts), .on_end = on_end,
-				     .forget_ended = true};
+	struct rp_model_opts mopts = {.sz = sizeof(mopts), .on_end = on_end, .forget_ended = true};
 	struct report r = {.top = 10};
 	const struct etr_event *ev;
 	int opt, ret = 0;
@@ -1057,13 +1055,15 @@ int cmd_report(int argc, char **argv)
 			stats = true;
 			continue;
 		case '?':
-			fprintf(stderr, "execrec report: bad option '%s' (see 'execrec report --help')\n",
+			fprintf(stderr,
+				"execrec report: bad option '%s' (see 'execrec report --help')\n",
 				argv[optind - 1]);
 			return 2;
 		}
 		rr = rp_cli__option(&r.cli, opt, optarg, err, sizeof(err));
 		if (rr < 0) {
-			fprintf(stderr, "execrec report: %s\n", rr == -EINVAL ? err : strerror(-rr));
+			fprintf(stderr, "execrec report: %s\n",
+				rr == -EINVAL ? err : strerror(-rr));
 			return 2;
 		}
 	}

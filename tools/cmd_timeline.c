@@ -151,13 +151,13 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 int cmd_timeline(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		RP_CLI_FILTER_OPTIONS,
-		RP_CLI_OUTPUT_OPTIONS,
-		{"snapshot", no_argument, NULL, 's'},
-		{"threads", no_argument, NULL, 't'},
-		{"stats", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    RP_CLI_FILTER_OPTIONS,
+	    RP_CLI_OUTPUT_OPTIONS,
+	    {"snapshot", no_argument, NULL, 's'},
+	    {"threads", no_argument, NULL, 't'},
+	    {"stats", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct ctx c = {0};
@@ -214,8 +214,8 @@ int cmd_timeline(int argc, char **argv)
 		rp_csv_header(stdout);
 	else if (c.cli.format == RP_FMT_TEXT)
 		printf("%-*s %-9s %7s %7s %-13s %8s  %s\n", c.cli.wallclock ? 15 : 11,
-		       c.cli.wallclock ? "WALLCLOCK" : "TIME",
-		       "EVENT", "PID", "PPID", "RET", "DURATION", "ARGS");
+		       c.cli.wallclock ? "WALLCLOCK" : "TIME", "EVENT", "PID", "PPID", "RET",
+		       "DURATION", "ARGS");
 
 	while ((ret = rp_trace__next_event(c.trace, &ev)) > 0) {
 		if (!c.cli.filter_bound && ev->type != RP_EV_PROC) {

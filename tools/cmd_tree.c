@@ -69,8 +69,8 @@ struct tree {
 	bool color;
 	bool unicode;
 	size_t max_args;
-	uint64_t *sig;	   /* per process: hash of its subtree as printed */
-	uint32_t *hidden;  /* per process: visible descendants */
+	uint64_t *sig;	  /* per process: hash of its subtree as printed */
+	uint32_t *hidden; /* per process: visible descendants */
 	char *prefix;
 	size_t prefix_cap;
 };
@@ -104,8 +104,8 @@ static void mark_visible(struct tree *t)
 		if (p->flags & RP_PF_PLACEHOLDER)
 			continue; /* shown only as an ancestor */
 		if (t->nroots) {
-			for (a = p; a; a = a->parent == RP_NONE ? NULL
-								: rp_model__proc(t->model, a->parent))
+			for (a = p; a;
+			     a = a->parent == RP_NONE ? NULL : rp_model__proc(t->model, a->parent))
 				if (a->mark & M_ROOT) {
 					under_root = true;
 					break;
@@ -445,8 +445,7 @@ static size_t make_groups(struct tree *t, const uint32_t *kids, size_t n, struct
 	}
 	qsort(k, n, sizeof(*k), cmp_key);
 	for (size_t i = 0; i < n; i++)
-		leader[k[i].pos] = i && k[i].sig == k[i - 1].sig ? leader[k[i - 1].pos]
-								: k[i].pos;
+		leader[k[i].pos] = i && k[i].sig == k[i - 1].sig ? leader[k[i - 1].pos] : k[i].pos;
 	/* groups in the order of their leaders; members fold into them */
 	for (size_t i = 0; i < n; i++) {
 		struct rp_proc *p = rp_model__proc(t->model, kids[i]);
@@ -533,8 +532,8 @@ static void print_line(struct tree *t, const struct group *g, int depth)
 	if (g->count > 1)
 		putc(']', f);
 	if (t->depth >= 0 && depth >= t->depth && t->hidden[g->first])
-		fprintf(f, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "",
-			t->hidden[g->first], r);
+		fprintf(f, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "", t->hidden[g->first],
+			r);
 	putc('\n', f);
 }
 
@@ -553,13 +552,16 @@ static int print_children(struct tree *t, uint32_t idx, size_t plen, int depth)
 
 	if (t->depth >= 0 && depth >= t->depth)
 		return 0;
-	for (uint32_t c = p->first_child; c != RP_NONE; c = rp_model__proc(t->model, c)->next_sibling)
-		if (visible(rp_model__proc(t->model, c)) && !(rp_model__proc(t->model, c)->mark & M_ROOT))
+	for (uint32_t c = p->first_child; c != RP_NONE;
+	     c = rp_model__proc(t->model, c)->next_sibling)
+		if (visible(rp_model__proc(t->model, c)) &&
+		    !(rp_model__proc(t->model, c)->mark & M_ROOT))
 			n++;
 	if (!n)
 		return 0;
 	if (depth >= MAX_DEPTH) {
-		printf("%s%s[%" PRIu32 " more levels not shown]\n", t->prefix, last, t->hidden[idx]);
+		printf("%s%s[%" PRIu32 " more levels not shown]\n", t->prefix, last,
+		       t->hidden[idx]);
 		return 0;
 	}
 	kids = malloc(n * sizeof(*kids));
@@ -570,8 +572,10 @@ static int print_children(struct tree *t, uint32_t idx, size_t plen, int depth)
 		return -ENOMEM;
 	}
 	n = 0;
-	for (uint32_t c = p->first_child; c != RP_NONE; c = rp_model__proc(t->model, c)->next_sibling)
-		if (visible(rp_model__proc(t->model, c)) && !(rp_model__proc(t->model, c)->mark & M_ROOT))
+	for (uint32_t c = p->first_child; c != RP_NONE;
+	     c = rp_model__proc(t->model, c)->next_sibling)
+		if (visible(rp_model__proc(t->model, c)) &&
+		    !(rp_model__proc(t->model, c)->mark & M_ROOT))
 			kids[n++] = c;
 	ng = make_groups(t, kids, n, g);
 	for (size_t i = 0; i < ng && !err; i++) {
@@ -661,16 +665,16 @@ static bool utf8_locale(void)
 int cmd_tree(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		RP_CLI_FILTER_OPTIONS,
-		RP_CLI_OUTPUT_OPTIONS,
-		{"depth", required_argument, NULL, 'd'},
-		{"no-compact", no_argument, NULL, 'n'},
-		{"max-args", required_argument, NULL, 'm'},
-		{"ascii", no_argument, NULL, 'A'},
-		{"unicode", no_argument, NULL, 'U'},
-		{"stats", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    RP_CLI_FILTER_OPTIONS,
+	    RP_CLI_OUTPUT_OPTIONS,
+	    {"depth", required_argument, NULL, 'd'},
+	    {"no-compact", no_argument, NULL, 'n'},
+	    {"max-args", required_argument, NULL, 'm'},
+	    {"ascii", no_argument, NULL, 'A'},
+	    {"unicode", no_argument, NULL, 'U'},
+	    {"stats", no_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct tree t = {.depth = -1, .compact = true};

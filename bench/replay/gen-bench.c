@@ -44,13 +44,13 @@ static uint32_t rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
-static struct etr_str S(const char *s)
-{
+static struct etr_str S(const char *s) {
 	return (struct etr_str){s, (uint32_t)strlen(s)};
 }
 
-static struct pend *ev_new(struct pend *p, uint16_t type, uint64_t ts, uint32_t pid,
-			   uint32_t ppid, uint64_t start, const char *comm)
+static struct pend *
+ev_new(struct pend *p, uint16_t type, uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start,
+       const char *comm)
 {
 	memset(&p->ev, 0, sizeof(p->ev));
 	p->ev.type = type;
@@ -74,21 +74,21 @@ static int job(struct pend *out, uint32_t *next_pid, uint64_t t, uint32_t make_p
 	bool fail = rnd(50) == 0;
 	struct pend *p;
 
-#define EV(type_, ts_, pid_, ppid_, start_, comm_)                                                \
+#define EV(type_, ts_, pid_, ppid_, start_, comm_)                                                 \
 	(p = ev_new(&out[n++], (type_), (ts_), (pid_), (ppid_), (start_), (comm_)))
-#define ARGS(pp, ...)                                                                             \
-	do {                                                                                      \
-		int l_ = snprintf((pp)->argv, sizeof((pp)->argv), __VA_ARGS__);                   \
-		for (int i_ = 0; i_ < l_; i_++)                                                   \
-			if ((pp)->argv[i_] == '\x01')                                             \
-				(pp)->argv[i_] = '\0';                                            \
-		(pp)->ev.argv.ptr = (pp)->argv;                                                   \
-		(pp)->ev.argv.len = (uint32_t)l_;                                                 \
-		(pp)->ev.argc = 0;                                                                \
-		for (int i_ = 0; i_ < l_; i_++)                                                   \
-			(pp)->ev.argc += (pp)->argv[i_] == '\0';                                  \
-		(pp)->ev.argv_orig_len = (uint32_t)l_;                                            \
-		(pp)->ev.cwd = S("/home/build/src/project");                                      \
+#define ARGS(pp, ...)                                                                              \
+	do {                                                                                       \
+		int l_ = snprintf((pp)->argv, sizeof((pp)->argv), __VA_ARGS__);                    \
+		for (int i_ = 0; i_ < l_; i_++)                                                    \
+			if ((pp)->argv[i_] == '\x01')                                              \
+				(pp)->argv[i_] = '\0';                                             \
+		(pp)->ev.argv.ptr = (pp)->argv;                                                    \
+		(pp)->ev.argv.len = (uint32_t)l_;                                                  \
+		(pp)->ev.argc = 0;                                                                 \
+		for (int i_ = 0; i_ < l_; i_++)                                                    \
+			(pp)->ev.argc += (pp)->argv[i_] == '\0';                                   \
+		(pp)->ev.argv_orig_len = (uint32_t)l_;                                             \
+		(pp)->ev.cwd = S("/home/build/src/project");                                       \
 	} while (0)
 
 	snprintf(src, sizeof(src), "%s/file%06llu", dirs[seq % 6], (unsigned long long)seq);
@@ -97,20 +97,26 @@ static int job(struct pend *out, uint32_t *next_pid, uint64_t t, uint32_t make_p
 	t += 80 * US;
 	EV(ETR_EV_EXEC, t, sh, make_pid, s0, "sh");
 	p->ev.filename = S("/bin/sh");
-	ARGS(p, "/bin/sh\x01-c\x01" "cc -O2 -g -Wall -Wextra -Iinclude -DNDEBUG -c -o %s.o %s.c\x01",
+	ARGS(p,
+	     "/bin/sh\x01-c\x01"
+	     "cc -O2 -g -Wall -Wextra -Iinclude -DNDEBUG -c -o %s.o %s.c\x01",
 	     src, src);
 	if (rnd(20) == 0) {
 		t += 20 * US;
 		EV(ETR_EV_EXEC_FAIL, t, sh, make_pid, s0, "sh");
 		p->ev.ret = -2;
 		p->ev.filename = S("/usr/local/bin/cc");
-		ARGS(p, "cc\x01-O2\x01-g\x01-Wall\x01-Wextra\x01-Iinclude\x01-DNDEBUG\x01-c\x01-o\x01%s.o\x01%s.c\x01",
+		ARGS(p,
+		     "cc\x01-O2\x01-g\x01-Wall\x01-Wextra\x01-Iinclude\x01-DNDEBUG\x01-c\x01-o\x01%"
+		     "s.o\x01%s.c\x01",
 		     src, src);
 	}
 	t += 60 * US;
 	EV(ETR_EV_EXEC, t, sh, make_pid, s0, "cc");
 	p->ev.filename = S("/usr/bin/cc");
-	ARGS(p, "cc\x01-O2\x01-g\x01-Wall\x01-Wextra\x01-Iinclude\x01-DNDEBUG\x01-c\x01-o\x01%s.o\x01%s.c\x01",
+	ARGS(p,
+	     "cc\x01-O2\x01-g\x01-Wall\x01-Wextra\x01-Iinclude\x01-DNDEBUG\x01-c\x01-o\x01%s.o\x01%"
+	     "s.c\x01",
 	     src, src);
 
 	cc1 = (*next_pid)++;
@@ -120,7 +126,9 @@ static int job(struct pend *out, uint32_t *next_pid, uint64_t t, uint32_t make_p
 	t += 50 * US;
 	EV(ETR_EV_EXEC, t, cc1, sh, s1, "cc1");
 	p->ev.filename = S("/usr/lib/gcc/x86_64-linux-gnu/12/cc1");
-	ARGS(p, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1\x01-quiet\x01-Iinclude\x01%s.c\x01-O2\x01-o\x01/tmp/cc%05u.s\x01",
+	ARGS(p,
+	     "/usr/lib/gcc/x86_64-linux-gnu/12/cc1\x01-quiet\x01-Iinclude\x01%s.c\x01-O2\x01-o\x01/"
+	     "tmp/cc%05u.s\x01",
 	     src, rnd(100000));
 	t += (20 + rnd(400)) * MS / 10;
 	EV(ETR_EV_EXIT, t, cc1, sh, s1, "cc1")->ev.exit_code = fail;
@@ -204,10 +212,17 @@ int main(int argc, char **argv)
 	etr_writer__write_meta(w, "tool.version", "0.1.0", 5);
 	etr_writer__write_clock(w, &clk);
 	{
-		struct etr_proc p = {.ts_ns = t0 - MS, .pid = make_pid, .ppid = 1, .uid = 1000,
-				     .gid = 1000, .start_ns = t0 - SEC, .comm = S("make"),
-				     .exe = S("/usr/bin/make"), .cwd = S("/home/build/src/project"),
-				     .argc = 2, .argv = {"make\0-j8\0", 9}};
+		struct etr_proc p = {.ts_ns = t0 - MS,
+				     .pid = make_pid,
+				     .ppid = 1,
+				     .uid = 1000,
+				     .gid = 1000,
+				     .start_ns = t0 - SEC,
+				     .comm = S("make"),
+				     .exe = S("/usr/bin/make"),
+				     .cwd = S("/home/build/src/project"),
+				     .argc = 2,
+				     .argv = {"make\0-j8\0", 9}};
 
 		etr_writer__write_proc(w, &p);
 	}

@@ -21,13 +21,12 @@
 
 /* ---- building events ----------------------------------------------------- */
 
-static struct etr_str S(const char *s)
-{
+static struct etr_str S(const char *s) {
 	return (struct etr_str){s, (uint32_t)strlen(s)};
 }
 
-static struct etr_event ev_base(uint16_t type, uint64_t ts, uint32_t pid, uint32_t ppid,
-				uint64_t start, const char *comm)
+static struct etr_event
+ev_base(uint16_t type, uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start, const char *comm)
 {
 	struct etr_event ev;
 
@@ -52,8 +51,8 @@ static struct etr_event ev_fork(uint64_t ts, uint32_t pid, uint32_t ppid)
 }
 
 /* argv given as "a\0b\0" with its length */
-static struct etr_event ev_exec(uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start,
-				int ret, const char *file, const char *argv, size_t argv_len)
+static struct etr_event ev_exec(uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start, int ret,
+				const char *file, const char *argv, size_t argv_len)
 {
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	struct etr_event ev = ev_base(ret ? ETR_EV_EXEC_FAIL : ETR_EV_EXEC, ts, pid, ppid, start,
@@ -68,8 +67,8 @@ static struct etr_event ev_exec(uint64_t ts, uint32_t pid, uint32_t ppid, uint64
 	return ev;
 }
 
-static struct etr_event ev_exit(uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start,
-				int code, int sig)
+static struct etr_event ev_exit(uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start, int code,
+				int sig)
 {
 	struct etr_event ev = ev_base(ETR_EV_EXIT, ts, pid, ppid, start, "x");
 
@@ -253,7 +252,9 @@ static void test_model_snapshot(void)
 	struct rp_model *m = model_new();
 	struct rp_proc *sh, *init, *sleeper;
 
-	add(m, ev_proc(600, 500, 950 * SEC, "/usr/bin/sleep", ARGV("sleep\0" "60\0")));
+	add(m, ev_proc(600, 500, 950 * SEC, "/usr/bin/sleep",
+		       ARGV("sleep\0"
+			    "60\0")));
 	add(m, ev_proc(500, 1, 900 * SEC, "/bin/bash", ARGV("-bash\0")));
 	add(m, ev_proc(1, 0, 1 * SEC, "/sbin/init", ARGV("/sbin/init\0")));
 	add(m, ev_fork(T0, 700, 500));
@@ -329,8 +330,8 @@ static void test_model_lost(void)
 	struct rp_model *m = model_new();
 	struct rp_proc *alive, *done, *seen_after, *late, *before;
 
-	add(m, ev_fork(T0, 2000, 1));	       /* alive across the loss */
-	add(m, ev_fork(T0 + 1, 2001, 1));      /* exits after it: its exit is seen */
+	add(m, ev_fork(T0, 2000, 1));	  /* alive across the loss */
+	add(m, ev_fork(T0 + 1, 2001, 1)); /* exits after it: its exit is seen */
 	add(m, ev_fork(T0 + 2, 2002, 1));
 	add(m, ev_exit(T0 + 3, 2002, 1, T0 + 2, 0, 0)); /* over before the loss */
 	add(m, ev_lost(T0 + 10, ETR_EV_EXIT, 2));
@@ -348,7 +349,7 @@ static void test_model_lost(void)
 	CU_ASSERT(alive->flags & RP_PF_LOST);
 	CU_ASSERT_FALSE(alive->flags & RP_PF_RUNNING); /* its exit may be lost */
 	CU_ASSERT_STRING_EQUAL(rp_proc_status(alive), "unknown");
-	CU_ASSERT(done->flags & RP_PF_LOST);	/* it may have lost children */
+	CU_ASSERT(done->flags & RP_PF_LOST); /* it may have lost children */
 	CU_ASSERT(done->flags & RP_PF_EXITED);
 	CU_ASSERT_FALSE(before->flags & RP_PF_LOST);
 	CU_ASSERT(late->flags & RP_PF_LOST);
@@ -426,8 +427,8 @@ static void count_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 static void test_model_release(void)
 {
 	struct ends e = {0};
-	struct rp_model_opts o = {.sz = sizeof(o), .on_end = count_end, .ctx = &e,
-				  .release_ended = true};
+	struct rp_model_opts o = {
+	    .sz = sizeof(o), .on_end = count_end, .ctx = &e, .release_ended = true};
 	struct rp_model *m = rp_model__new(&o);
 	size_t mem_small, mem_big;
 
@@ -579,8 +580,10 @@ struct membuf {
 
 static void mb_open(struct membuf *b, uint32_t chunk_bytes)
 {
-	struct etr_writer_opts o = {.sz = sizeof(o), .chunk_bytes = chunk_bytes,
-				    .flush_interval_ns = 3600 * SEC, .created_ns = 1};
+	struct etr_writer_opts o = {.sz = sizeof(o),
+				    .chunk_bytes = chunk_bytes,
+				    .flush_interval_ns = 3600 * SEC,
+				    .created_ns = 1};
 
 	memset(o.trace_id, 0x5a, sizeof(o.trace_id));
 	b->fd = memfd_create("trace", 0);
@@ -1067,52 +1070,52 @@ static int add_suite(const char *name, const struct test *tests)
 int main(void)
 {
 	static const struct test model[] = {
-		{"fork, exec, exit", test_model_lifecycle},
-		{"exec chain (sh -c into the command)", test_model_exec_chain},
-		{"orphan reparented to init", test_model_orphan},
-		{"recycled pid", test_model_recycled_pid},
-		{"processes from the snapshot", test_model_snapshot},
-		{"exit of an unseen start", test_model_exit_unseen_start},
-		{"parent known only by pid", test_model_placeholder_parent},
-		{"lost markers mark affected processes", test_model_lost},
-		{"threads", test_model_threads},
-		{"repeated and unknown events", test_model_repeats},
-		{"release_ended", test_model_release},
-		{"forget_ended gives the same processes", test_model_forget},
-		{NULL, NULL},
+	    {"fork, exec, exit", test_model_lifecycle},
+	    {"exec chain (sh -c into the command)", test_model_exec_chain},
+	    {"orphan reparented to init", test_model_orphan},
+	    {"recycled pid", test_model_recycled_pid},
+	    {"processes from the snapshot", test_model_snapshot},
+	    {"exit of an unseen start", test_model_exit_unseen_start},
+	    {"parent known only by pid", test_model_placeholder_parent},
+	    {"lost markers mark affected processes", test_model_lost},
+	    {"threads", test_model_threads},
+	    {"repeated and unknown events", test_model_repeats},
+	    {"release_ended", test_model_release},
+	    {"forget_ended gives the same processes", test_model_forget},
+	    {NULL, NULL},
 	};
 	static const struct test trace[] = {
-		{"bounded reorder window", test_trace_reorder},
-		{"strings outlive their chunk", test_trace_strings_owned},
-		{"truncated file", test_trace_truncated},
-		{"no end record", test_trace_no_end},
-		{"bit flip", test_trace_bitflip},
-		{"not a trace, newer major version", test_trace_refused},
-		{"clock anchors", test_trace_clock},
-		{NULL, NULL},
+	    {"bounded reorder window", test_trace_reorder},
+	    {"strings outlive their chunk", test_trace_strings_owned},
+	    {"truncated file", test_trace_truncated},
+	    {"no end record", test_trace_no_end},
+	    {"bit flip", test_trace_bitflip},
+	    {"not a trace, newer major version", test_trace_refused},
+	    {"clock anchors", test_trace_clock},
+	    {NULL, NULL},
 	};
 	static const struct test filters[] = {
-		{"subtree follows forks", test_filter_subtree_events},
-		{"grep follows the matched process", test_filter_grep_follows},
-		{"failed and min-duration", test_filter_failed_and_duration},
-		{"whole processes", test_filter_proc},
-		{NULL, NULL},
+	    {"subtree follows forks", test_filter_subtree_events},
+	    {"grep follows the matched process", test_filter_grep_follows},
+	    {"failed and min-duration", test_filter_failed_and_duration},
+	    {"whole processes", test_filter_proc},
+	    {NULL, NULL},
 	};
 	static const struct test out[] = {
-		{"JSON strings keep every byte", test_out_json},
-		{"shell quoting", test_out_shell},
-		{"CSV cells", test_out_csv},
-		{"argv blocks", test_out_argv},
-		{"durations and times", test_out_durations_and_times},
-		{"names", test_out_names},
-		{NULL, NULL},
+	    {"JSON strings keep every byte", test_out_json},
+	    {"shell quoting", test_out_shell},
+	    {"CSV cells", test_out_csv},
+	    {"argv blocks", test_out_argv},
+	    {"durations and times", test_out_durations_and_times},
+	    {"names", test_out_names},
+	    {NULL, NULL},
 	};
 	unsigned failed;
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	if (add_suite("model", model) || add_suite("trace", trace) || add_suite("filter", filters) ||
-	    add_suite("output", out)) {
+	if (add_suite("model", model) || add_suite("trace", trace) ||
+	    add_suite("filter", filters) || add_suite("output", out)) {
 		CU_cleanup_registry();
 		return 1;
 	}
