@@ -691,15 +691,16 @@ static int draw_group(FILE *f, const struct layout *l, const struct row *r, doub
 			}
 			if (a >= 0)
 				fprintf(f, "<rect class=\"fold\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
-					a, y + 2, b - a, BAR_H - 4);
+					a, y + 4, b - a, BAR_H - 4);
 			a = x1;
 			b = x2;
 		}
 		if (a >= 0)
 			fprintf(f, "<rect class=\"fold\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
-				a, y + 2, b - a, BAR_H - 4);
+				a, y + 4, b - a, BAR_H - 4);
 	}
-	/* failures stay visible when folded */
+	/* failures stay visible when folded: a strip above the band, so that
+	 * many of them do not paint the whole row */
 	for (uint32_t i = 0; i < cnt; i++) {
 		enum rx_outcome oc = rx_outcome(rp_model__proc(l->c->m, g[i].proc));
 		double x1 = xpos(l, g[i].s), x2 = xpos(l, g[i].e);
@@ -708,8 +709,8 @@ static int draw_group(FILE *f, const struct layout *l, const struct row *r, doub
 			continue;
 		if (x2 - x1 < 2.0)
 			x2 = x1 + 2.0;
-		fprintf(f, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
-			rx_outcome_name(oc), x1, y, x2 - x1, BAR_H);
+		fprintf(f, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"3\"/>",
+			rx_outcome_name(oc), x1, y, x2 - x1);
 	}
 	fputs("</g>\n", f);
 	free(names);
@@ -851,8 +852,8 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	if (wall[0])
 		fprintf(f, "from %s  \xc2\xb7  ", wall);
 	rp_fmt_duration(buf, sizeof(buf), l.t1 - l.t0);
-	fprintf(f, "%s shown  \xc2\xb7  %" PRIu32 " processes drawn, %" PRIu32 " folded", buf,
-		c->stats.processes, c->stats.folded);
+	fprintf(f, "%s shown  \xc2\xb7  %" PRIu32 " process%s drawn, %" PRIu32 " folded", buf,
+		c->stats.processes, c->stats.processes == 1 ? "" : "es", c->stats.folded);
 	if (c->stats.folded) {
 		rp_fmt_duration(buf, sizeof(buf), c->stats.min_duration_ns);
 		fprintf(f, " (shorter than %s; --min-duration 0 draws all)", buf);
