@@ -323,12 +323,24 @@ void rx_perfetto_event(struct rx_export *x, const struct etr_event *ev)
 	if (ev->type != ETR_EV_LOST)
 		return;
 	next(x);
-	fprintf(f, "{\"ph\":\"i\",\"s\":\"g\",\"cat\":\"lost\",\"name\":\"lost %" PRIu64 " %s event%s\"",
-		ev->lost_count, ev->lost_type ? rp_event_name(&tev) : "", ev->lost_count == 1 ? "" : "s");
+	/* a count of 0 marks a stretch of the file skipped for damage */
+	if (ev->lost_count)
+		fprintf(f, "{\"ph\":\"i\",\"s\":\"g\",\"cat\":\"lost\",\"name\":\"lost %" PRIu64
+			   "%s%s event%s\"",
+			ev->lost_count, ev->lost_type ? " " : "",
+			ev->lost_type ? rp_event_name(&tev) : "", ev->lost_count == 1 ? "" : "s");
+	else
+		fputs("{\"ph\":\"i\",\"s\":\"g\",\"cat\":\"lost\",\"name\":\"events lost (damaged "
+		      "trace)\"",
+		      f);
 	fputs(",\"pid\":0,\"tid\":0", f);
 	put_ts(f, "ts", ev->ts_ns);
-	fprintf(f, ",\"args\":{\"count\":%" PRIu64 ",\"type\":\"%s\"}}", ev->lost_count,
-		ev->lost_type ? rp_event_name(&tev) : "any");
+	fputs(",\"args\":{\"count\":", f);
+	if (ev->lost_count)
+		fprintf(f, "%" PRIu64, ev->lost_count);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"type\":\"%s\"}}", ev->lost_type ? rp_event_name(&tev) : "any");
 	x->stats.events++;
 }
 

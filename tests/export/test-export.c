@@ -386,7 +386,7 @@ static void test_perfetto_cases(void)
 
 static void test_perfetto_fixtures(void)
 {
-	static const char *const names[] = {"basic.etr", "lossy.etr"};
+	static const char *const names[] = {"basic.etr", "lossy.etr", "truncated.etr", "bitflip.etr"};
 	struct pf_summary s;
 	size_t procs;
 
