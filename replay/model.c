@@ -18,10 +18,12 @@
 
 #include "replay.h"
 
-/* Strings go into 2 MiB blocks: on a virtual machine a page fault costs
- * microseconds, and a huge page takes one fault for 512 small ones. */
+/* Strings go into 2 MiB blocks, filled in one go (see big_map). */
 #define ARENA_BLOCK (2u << 20)
-#define HUGE_PAGE (2u << 20)
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
 
 struct arena_block {
 	struct arena_block *next;
@@ -95,7 +97,7 @@ static inline struct rp_exec *XR(const struct rp_model *m, uint32_t i)
 	return &m->xblk[i >> BLK_SHIFT][i & (BLK_N - 1)];
 }
 
-static void want_huge(void *p, size_t len);
+static void *big_map(size_t len);
 
 static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t elem)
 {
@@ -106,9 +108,9 @@ static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t e
 	if (!b)
 		return -ENOMEM;
 	*blocks = b;
-	if (posix_memalign(&blk, 2u << 20, elem * BLK_N))
+	blk = big_map(elem * BLK_N);
+	if (!blk)
 		return -ENOMEM;
-	want_huge(blk, elem * BLK_N);
 	b[nb] = blk;
 	*cap += BLK_N;
 	(void)m;
@@ -164,11 +166,11 @@ void rp_model__free(struct rp_model *m)
 	}
 	free(m->itab);
 	for (uint32_t i = 0; i < m->procs_cap >> BLK_SHIFT; i++)
-		free(m->pblk[i]);
+		munmap(m->pblk[i], sizeof(struct rp_proc) * BLK_N);
 	free(m->pblk);
 	free(m->hash);
 	for (uint32_t i = 0; i < m->execs_cap >> BLK_SHIFT; i++)
-		free(m->xblk[i]);
+		munmap(m->xblk[i], sizeof(struct rp_exec) * BLK_N);
 	free(m->xblk);
 	free(m->pending);
 	free(m->lost);
@@ -241,14 +243,21 @@ static inline uint32_t newest(const struct rp_model *m, uint32_t pid)
 
 /* ---- strings ----------------------------------------------------- */
 
-/* Ask for huge pages where the kernel gives them on request. */
-static void want_huge(void *p, size_t len)
+/*
+ * Memory the model fills anyway, mapped and faulted in with one call: on a
+ * virtual machine each page fault costs microseconds, and the records of
+ * a million-event trace touch tens of thousands of pages. (Huge pages were
+ * slower still here: the kernel compacts memory to find them.)
+ */
+static void *big_map(size_t len)
 {
-	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-	uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)(HUGE_PAGE - 1);
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (e > a)
-		madvise((void *)a, e - a, MADV_HUGEPAGE);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* only a hint: older kernels say EINVAL and fault page by page */
+	madvise(p, len, MADV_POPULATE_WRITE);
+	return p;
 }
 
 /* Bytes that live as long as the model. */
@@ -259,13 +268,9 @@ static char *arena_alloc(struct rp_model *m, size_t len)
 
 	if (!b || b->cap - b->used < len) {
 		size_t cap = len > ARENA_BLOCK - sizeof(*b) ? len : ARENA_BLOCK - sizeof(*b);
-		void *mem = mmap(NULL, sizeof(*b) + cap, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (mem == MAP_FAILED)
+		b = big_map(sizeof(*b) + cap);
+		if (!b)
 			return NULL;
-		want_huge(mem, sizeof(*b) + cap);
-		b = mem;
 		b->cap = cap;
 		b->used = 0;
 		b->next = m->arena;
