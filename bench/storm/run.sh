@@ -14,7 +14,8 @@
 #   rate      processes/s during the storm, and as a ratio to no tracer
 #   captured  exec events of the storm's program the tracer reported / processes run
 #   lost      events the tracer says it lost (n/a: it cannot tell)
-#   B/proc    bytes of EVENTS chunks on disk per process (fork+exec+exit)
+#   B/proc    bytes of EVENTS chunks on disk per process (fork+exec+exit); in a
+#             system-wide trace, the storm's share by its share of the events
 #   cpu       the tracer's user+system CPU seconds for the round
 #   rss       the tracer's peak RSS
 #   ready     seconds from starting the tracer until it records
@@ -112,12 +113,12 @@ run_one() {
 	execsnoop)
 		/usr/bin/time -f '%U %S %M' -o "$out.time" /usr/sbin/execsnoop >"$out.txt" 2>&1 &
 		tracer_pid=$!
-		wait_ready "grep -q PCOMM '$out.txt'"
+		wait_ready "grep -qs PCOMM '$out.txt'"
 		;;
 	bpftrace)
 		/usr/bin/time -f '%U %S %M' -o "$out.time" bpftrace -e "$bt_prog" >"$out.txt" 2>&1 &
 		tracer_pid=$!
-		wait_ready "grep -q Attaching '$out.txt'"
+		wait_ready "grep -qs Attaching '$out.txt'"
 		;;
 	esac
 	t1=$(now)
@@ -148,10 +149,10 @@ run_one() {
 	fi
 	case $t in
 	execrec)
-		line=$("$work/etr-count" "$out.etr" storm-nop)
+		line=$("$work/etr-count" "$out.etr" storm-nop storm)
 		captured=$(echo "$line" | sed 's/.*execs=\([0-9]*\).*/\1/')
 		lost=$(echo "$line" | sed 's/.*lost=\([0-9]*\).*/\1/')
-		bytes=$(echo "$line" | sed 's/.*event_bytes=\([0-9]*\).*/\1/')
+		bytes=$(echo "$line" | sed 's/.*storm_bytes=\([0-9]*\).*/\1/')
 		bytes=$(echo "scale=1; $bytes / $procs" | bc -l)
 		# the recorder's own measure: from its start to attached
 		ready=$(sed -n 's/.*ready \([0-9.]*\) s.*/\1/p' "$out.err")
