@@ -125,6 +125,9 @@ void rdiff__free(struct rdiff *d)
 		free(d->warnings[i]);
 	free(d->warnings);
 	free(d->entries);
+	for (size_t i = 0; i < d->nprogs; i++)
+		free(d->progs[i].name);
+	free(d->progs);
 	sur_free(d);
 	free(d);
 }
@@ -1249,6 +1252,155 @@ static int cmp_entry(const void *a, const void *b, void *ctx)
 	return x->proc.idx < y->proc.idx ? -1 : x->proc.idx > y->proc.idx;
 }
 
+/* ---- runs per program ----------------------------------------------------------- */
+
+struct prog_ref {
+	const char *name;
+	size_t len;
+	uint32_t side;
+};
+
+static int cmp_prog_ref(const void *a, const void *b)
+{
+	const struct prog_ref *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->side < y->side ? -1 : x->side > y->side;
+}
+
+/* The file name of the last program a process ran, from its key. */
+static bool key_program(const struct dnode *nd, const char **ret, size_t *ret_len)
+{
+	size_t pos = 0;
+	bool any = false;
+
+	while (pos + 4 <= nd->keylen) {
+		uint32_t cnt, n;
+		const char *s;
+
+		memcpy(&cnt, nd->key + pos, 4);
+		pos += 4;
+		if (cnt == UINT32_MAX || !key_next(nd->key, nd->keylen, &pos, &s, &n))
+			break;
+		{
+			struct etr_str b = rp_basename((struct etr_str){s, n});
+
+			*ret = b.ptr;
+			*ret_len = b.len;
+			any = true;
+		}
+		for (uint32_t a = 0; a < cnt; a++)
+			if (!key_next(nd->key, nd->keylen, &pos, &s, &n))
+				return any;
+	}
+	return any;
+}
+
+static int cmp_prog_change(const void *a, const void *b)
+{
+	const struct prog_runs *x = a, *y = b;
+	int64_t dx = (int64_t)x->n[0] - (int64_t)x->n[1], dy = (int64_t)y->n[0] - (int64_t)y->n[1];
+
+	dx = dx < 0 ? -dx : dx;
+	dy = dy < 0 ? -dy : dy;
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int count_programs(struct rdiff *d)
+{
+	struct prog_ref *refs = NULL;
+	size_t n = 0, cap = 0, i = 0;
+
+	for (size_t k = 0; k < d->nprogs; k++)
+		free(d->progs[k].name);
+	free(d->progs);
+	d->progs = NULL;
+	d->nprogs = 0;
+	for (uint32_t s = 0; s <= d->nbases; s++) {
+		const struct side *sd = d->sides[s];
+
+		for (uint32_t k = 0; k < sd->n; k++) {
+			const struct dnode *nd = &sd->nodes[k];
+			struct prog_ref r = {.side = s};
+
+			if (!nd->key || !key_program(nd, &r.name, &r.len))
+				continue;
+			if (n == cap) {
+				struct prog_ref *p;
+
+				cap = cap ? cap * 2 : 1024;
+				p = realloc(refs, cap * sizeof(*p));
+				if (!p) {
+					free(refs);
+					return -ENOMEM;
+				}
+				refs = p;
+			}
+			refs[n++] = r;
+		}
+	}
+	if (n)
+		qsort(refs, n, sizeof(*refs), cmp_prog_ref);
+	while (i < n) {
+		struct prog_runs pr = {0}, *p;
+		uint32_t lo = UINT32_MAX, hi = 0;
+		size_t e = i;
+
+		while (e < n && refs[e].len == refs[i].len && !memcmp(refs[e].name, refs[i].name, refs[i].len))
+			pr.n[refs[e++].side]++;
+		for (uint32_t s = 1; s <= d->nbases; s++) {
+			lo = pr.n[s] < lo ? pr.n[s] : lo;
+			hi = pr.n[s] > hi ? pr.n[s] : hi;
+		}
+		if (pr.n[0] < lo || pr.n[0] > hi) {
+			pr.name = strndup(refs[i].name, refs[i].len);
+			p = pr.name ? realloc(d->progs, (d->nprogs + 1) * sizeof(*p)) : NULL;
+			if (!p) {
+				free(pr.name);
+				free(refs);
+				return -ENOMEM;
+			}
+			d->progs = p;
+			d->progs[d->nprogs++] = pr;
+		}
+		i = e;
+	}
+	free(refs);
+	if (d->nprogs)
+		qsort(d->progs, d->nprogs, sizeof(*d->progs), cmp_prog_change);
+	return 0;
+}
+
+size_t rdiff__program_count(const struct rdiff *d)
+{
+	return d ? d->nprogs : 0;
+}
+
+int rdiff__program(const struct rdiff *d, size_t i, const char **ret_name, uint32_t *ret_new,
+		   uint32_t *ret_base_min, uint32_t *ret_base_max)
+{
+	uint32_t lo = UINT32_MAX, hi = 0;
+
+	if (!d || i >= d->nprogs)
+		return -ENOENT;
+	for (uint32_t s = 1; s <= d->nbases; s++) {
+		lo = d->progs[i].n[s] < lo ? d->progs[i].n[s] : lo;
+		hi = d->progs[i].n[s] > hi ? d->progs[i].n[s] : hi;
+	}
+	*ret_name = d->progs[i].name;
+	*ret_new = d->progs[i].n[0];
+	*ret_base_min = lo;
+	*ret_base_max = hi;
+	return 0;
+}
+
 int rdiff__compute(struct rdiff *d)
 {
 	int ret;
@@ -1270,6 +1422,9 @@ int rdiff__compute(struct rdiff *d)
 		qsort_r(d->entries, d->nentries, sizeof(*d->entries), cmp_entry, d);
 	for (size_t i = 0; i < d->nentries; i++)
 		d->class_count[d->entries[i].cls]++;
+	ret = count_programs(d);
+	if (ret)
+		return ret;
 	ret = sur_compare(d);
 	if (ret)
 		return ret;

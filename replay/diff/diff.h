@@ -162,6 +162,18 @@ const struct rdiff_entry *rdiff__entry(const struct rdiff *d, size_t i);
 /* Entries of one class (not the processes they cover). */
 size_t rdiff__class_count(const struct rdiff *d, enum rdiff_class c);
 
+/*
+ * Programs (by file name: "cc", "as") run a different number of times in
+ * NEW than in every baseline, whatever their arguments, most changed
+ * first: "cc ran 120 times, now 240" even when each run compiled another
+ * file. Not a class of its own (the runs are NEW, GONE or COUNT entries
+ * already), a summary line.
+ */
+size_t rdiff__program_count(const struct rdiff *d);
+/* 0 and the name and counts of program @i, or -ENOENT. */
+int rdiff__program(const struct rdiff *d, size_t i, const char **ret_name, uint32_t *ret_new,
+		   uint32_t *ret_base_min, uint32_t *ret_base_max);
+
 /* The sides: 0 = new, 1..nbases = baselines. */
 size_t rdiff__base_count(const struct rdiff *d);
 const char *rdiff__side_name(const struct rdiff *d, uint32_t side);

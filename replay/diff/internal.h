@@ -137,6 +137,12 @@ struct side {
 	uint32_t btf_kind;
 };
 
+/* How often a program ran on each side (its file name). */
+struct prog_runs {
+	char *name;
+	uint32_t n[RDIFF_MAX_BASES + 1];
+};
+
 struct map {
 	char *from, *to;
 	size_t from_len, to_len;
@@ -157,6 +163,8 @@ struct rdiff {
 	size_t nentries, entries_cap;
 	size_t class_count[RDIFF_CLASS__NR];
 	bool computed;
+	struct prog_runs *progs; /* the programs whose run count changed */
+	size_t nprogs;
 	/* surroundings */
 	struct rdiff_surroundings sur;
 	struct rdiff_tp_change *tpc;

@@ -13,6 +13,8 @@
  *   new           the same for the new trace
  *   options       {threshold, min_delta_ns, map[] {from, to}, ignore[]}
  *   summary       {new, gone, fails, passes, slower, faster, count}: entries
+ *   programs[]    {program, new, base_min, base_max}: programs (file names)
+ *                 run a different number of times, most changed first
  *   warnings[]    one line each (damage, lost events)
  *   surroundings  {kernel_release {base, new, changed},
  *                  tracepoints {compared, reason, changes[] {name,
@@ -545,6 +547,38 @@ static void text_surroundings(struct out *o)
 	}
 }
 
+#define PROGRAMS_SHOWN 10
+
+static void put_runs(FILE *f, uint32_t lo, uint32_t hi)
+{
+	if (lo == hi)
+		fprintf(f, "%" PRIu32, lo);
+	else
+		fprintf(f, "%" PRIu32 "..%" PRIu32, lo, hi);
+}
+
+/* Programs run a different number of times, whatever their arguments. */
+static void text_programs(struct out *o)
+{
+	size_t n = rdiff__program_count(o->d);
+	const char *name;
+	uint32_t nn, lo, hi;
+
+	if (!n)
+		return;
+	fputs("\nRuns per program that changed:\n", o->f);
+	for (size_t i = 0; i < n && i < PROGRAMS_SHOWN; i++) {
+		rdiff__program(o->d, i, &name, &nn, &lo, &hi);
+		fputs("  ", o->f);
+		rp_fput_shell(o->f, name, strlen(name));
+		fputs("  ", o->f);
+		put_runs(o->f, lo, hi);
+		fprintf(o->f, " -> %" PRIu32 "\n", nn);
+	}
+	if (n > PROGRAMS_SHOWN)
+		fprintf(o->f, "  ... and %zu more\n", n - PROGRAMS_SHOWN);
+}
+
 static void verdict(struct out *o)
 {
 	uint32_t mask = o->o->fail_mask;
@@ -575,6 +609,7 @@ static void print_text(struct out *o)
 	fputc('\n', f);
 	for (int c = 0; c < RDIFF_CLASS__NR; c++)
 		fprintf(f, "  %-10s %zu\n", rdiff_class__str(c), rdiff__class_count(d, c));
+	text_programs(o);
 	text_surroundings(o);
 	for (int c = 0; c < RDIFF_CLASS__NR; c++) {
 		size_t n = rdiff__class_count(d, c), shown = 0;
@@ -797,7 +832,18 @@ static void print_json(struct out *o)
 	for (int c = 0; c < RDIFF_CLASS__NR; c++)
 		fprintf(f, "%s\"%s\":%zu", c ? "," : "", rdiff_class__key(c),
 			rdiff__class_count(d, c));
-	fputs("},\"warnings\":[", f);
+	fputs("},\"programs\":[", f);
+	for (size_t i = 0; i < rdiff__program_count(d); i++) {
+		const char *name;
+		uint32_t nn, lo, hi;
+
+		rdiff__program(d, i, &name, &nn, &lo, &hi);
+		fputs(i ? ",{\"program\":" : "{\"program\":", f);
+		json_str(f, name);
+		fprintf(f, ",\"new\":%" PRIu32 ",\"base_min\":%" PRIu32 ",\"base_max\":%" PRIu32 "}",
+			nn, lo, hi);
+	}
+	fputs("],\"warnings\":[", f);
 	for (size_t i = 0; i < rdiff__warning_count(d); i++) {
 		if (i)
 			fputc(',', f);
@@ -1004,6 +1050,24 @@ static void print_markdown(struct out *o)
 	fputs(" |\n\n| class | changes |\n|---|---:|\n", f);
 	for (int c = 0; c < RDIFF_CLASS__NR; c++)
 		fprintf(f, "| %s | %zu |\n", rdiff_class__str(c), rdiff__class_count(d, c));
+	if (rdiff__program_count(d)) {
+		fputs("\n**Runs per program that changed:** ", f);
+		for (size_t i = 0; i < rdiff__program_count(d) && i < PROGRAMS_SHOWN; i++) {
+			const char *name;
+			uint32_t nn, lo, hi;
+
+			rdiff__program(d, i, &name, &nn, &lo, &hi);
+			if (i)
+				fputs(", ", f);
+			md_code(f, name);
+			fputc(' ', f);
+			put_runs(f, lo, hi);
+			fprintf(f, " → %" PRIu32, nn);
+		}
+		if (rdiff__program_count(d) > PROGRAMS_SHOWN)
+			fprintf(f, ", … and %zu more", rdiff__program_count(d) - PROGRAMS_SHOWN);
+		fputc('\n', f);
+	}
 	if (s) {
 		fputs("\n**Surroundings:** kernel ", f);
 		if (s->release_changed) {

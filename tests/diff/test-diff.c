@@ -544,6 +544,20 @@ static void test_every_class(void)
 	CU_ASSERT_EQUAL(e->base_count, 2);
 	CU_ASSERT_EQUAL(e->new_count, 4);
 	CU_ASSERT_EQUAL(e->processes, 2);
+
+	/* runs per program: helper 2 -> 4 first (the biggest change) */
+	{
+		const char *name;
+		uint32_t nn, lo, hi;
+
+		CU_ASSERT_EQUAL(rdiff__program_count(d), 5);
+		CU_ASSERT_EQUAL_FATAL(rdiff__program(d, 0, &name, &nn, &lo, &hi), 0);
+		CU_ASSERT_STRING_EQUAL(name, "helper");
+		CU_ASSERT_EQUAL(nn, 4);
+		CU_ASSERT_EQUAL(lo, 2);
+		CU_ASSERT_EQUAL(hi, 2);
+		CU_ASSERT_EQUAL(rdiff__program(d, 5, &name, &nn, &lo, &hi), -ENOENT);
+	}
 	rdiff__free(d);
 
 	/* the other way round, the classes swap */
@@ -590,6 +604,41 @@ static void test_fail_kinds(void)
 	CU_ASSERT_PTR_NOT_NULL(find(d, RDIFF_NOW_FAILS, "xtool"));
 	if (rdiff__class_count(d, RDIFF_NOW_FAILS) != 3)
 		dump(d);
+	rdiff__free(d);
+}
+
+/* A compiler called for twice as many files: each new file is NEW, and
+ * the runs per program say "cc 3 -> 6" */
+static void test_program_runs(void)
+{
+	static const struct sp b[] = {
+		{"r", NULL, 0, 1000, "make"},
+		{"a", "r", 10, 20, "cc -c a.c"},
+		{"b", "r", 30, 40, "cc -c b.c"},
+		{"c", "r", 50, 60, "cc -c c.c"},
+	};
+	static const struct sp n[] = {
+		{"r", NULL, 0, 1000, "make"},
+		{"a", "r", 10, 20, "cc -c a.c"},
+		{"b", "r", 30, 40, "cc -c b.c"},
+		{"c", "r", 50, 60, "cc -c c.c"},
+		{"d", "r", 70, 80, "cc -c d.c"},
+		{"e", "r", 90, 100, "cc -c e.c"},
+		{"f", "r", 110, 120, "cc -c f.c"},
+	};
+	struct rdiff *d;
+	const char *name;
+	uint32_t nn, lo, hi;
+	write_trace("pr-base.etr", b, 4, 100, NULL);
+	write_trace("pr-new.etr", n, 7, 300, NULL);
+	d = diff2("pr-base.etr", "pr-new.etr");
+	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_NEW), 3);
+	CU_ASSERT_EQUAL(rdiff__entry_count(d), 3);
+	CU_ASSERT_EQUAL_FATAL(rdiff__program_count(d), 1);
+	CU_ASSERT_EQUAL(rdiff__program(d, 0, &name, &nn, &lo, &hi), 0);
+	CU_ASSERT_STRING_EQUAL(name, "cc");
+	CU_ASSERT_EQUAL(nn, 6);
+	CU_ASSERT_EQUAL(lo, 3);
 	rdiff__free(d);
 }
 
@@ -1138,6 +1187,8 @@ static void test_cli_formats(void)
 					     "\"passes\":1,\"slower\":1,\"faster\":1,\"count\":1}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"failed\":true"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"class\":\"count\""));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(r.out, "{\"program\":\"helper\",\"new\":4,\"base_min\":2,\"base_max\":2}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"argv\":[\"new-step\"]"));
 
 	run_diff(&r, "--json", "--explain", "sur-a.etr", "sur-b.etr", NULL);
@@ -1408,6 +1459,7 @@ int main(void)
 	CU_add_test(s, "one change of every class: exactly those", test_every_class);
 	CU_add_test(s, "signal, failed exec", test_fail_kinds);
 	CU_add_test(s, "ordinals, a new wrapper", test_ordinals_and_wrappers);
+	CU_add_test(s, "runs per program", test_program_runs);
 
 	s = CU_add_suite("options", NULL, NULL);
 	CU_add_test(s, "--map, --ignore", test_map_ignore);
