@@ -134,10 +134,25 @@ static bool sneaky(const unsigned char *p, size_t len)
 	return false;
 }
 
+/* Bytes a shell word may hold unquoted: [A-Za-z0-9_@%+=:,./-]. */
+static const uint8_t plain_byte[256] = {
+	['_'] = 1, ['@'] = 1, ['%'] = 1, ['+'] = 1, ['='] = 1, [':'] = 1, [','] = 1,
+	['.'] = 1, ['/'] = 1, ['-'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+};
+
 static bool shell_plain(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("_@%+=:,./-", c);
+	return plain_byte[c];
 }
 
 void rp_fput_shell(FILE *f, const char *s, size_t len)
@@ -146,6 +161,13 @@ void rp_fput_shell(FILE *f, const char *s, size_t len)
 	bool plain = len > 0, printable = true;
 	size_t i, n = 0;
 
+	/* the common case: a plain word, written as it is */
+	for (i = 0; i < len && plain_byte[p[i]]; i++)
+		;
+	if (len && i == len) {
+		fwrite(s, 1, len, f);
+		return;
+	}
 	for (i = 0; i < len; i += n) {
 		n = utf8_len(p + i, len - i);
 		if (!n || p[i] < 0x20 || p[i] == 0x7f || sneaky(p + i, n)) {
