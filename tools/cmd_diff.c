@@ -203,7 +203,8 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
+	opterr = 0; /* one line of our own, naming the option */
+	while ((opt = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -296,8 +297,21 @@ int cmd_diff(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case ':':
+			fprintf(stderr, PROG ": %s needs a value (see 'execrec diff --help')\n",
+				argv[optind - 1]);
+			goto out;
 		default:
-			fprintf(stderr, PROG ": see 'execrec diff --help'\n");
+			if (optopt && optopt < 0x100)
+				fprintf(stderr, PROG ": unknown option '-%c' (see 'execrec diff --help')\n",
+					optopt);
+			else if (strchr(argv[optind - 1], '='))
+				fprintf(stderr, PROG ": %s: unknown option, or one that takes no value\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr,
+					PROG ": unknown option '%s' (see 'execrec diff --help')\n",
+					argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -305,8 +319,7 @@ int cmd_diff(int argc, char **argv)
 	if (!nbases && argc - optind == 2) {
 		bases[nbases++] = argv[optind++];
 	} else if (argc - optind != 1 || !nbases) {
-		fprintf(stderr,
-			PROG ": %s\nUsage: execrec diff [OPTIONS] BASE.etr NEW.etr (see --help)\n",
+		fprintf(stderr, PROG ": %s (usage: execrec diff [OPTIONS] BASE.etr NEW.etr)\n",
 			argc == optind		    ? "no traces given"
 			: nbases && argc - optind > 1 ? "with --base, give only the NEW trace"
 			: argc - optind == 1	    ? "two traces needed: BASE and NEW"
