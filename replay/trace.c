@@ -232,6 +232,12 @@ static struct slot *slot_get(struct rp_trace *t)
 
 static void slot_put(struct rp_trace *t, struct slot *s)
 {
+	/* a rare huge argv does not keep its buffer for good */
+	if (s->cap > (64u << 10)) {
+		free(s->buf);
+		s->buf = NULL;
+		s->cap = 0;
+	}
 	s->next_free = t->free_slots;
 	t->free_slots = s;
 }
