@@ -22,7 +22,8 @@
  *                  btf {compared, reason, types, changes[] {type, member,
  *                    change, read_by_execrec}}}
  *   changes[]     {class, instances, processes, process, base_process,
- *                  ancestry[] {pid, argv[], normalized} (root first),
+ *                  ancestry_depth, ancestry[] {pid, argv[], normalized}
+ *                  (root first; the nearest 256 of a deeper ancestry),
  *                  base_count, base_min, base_max, new_count (COUNT),
  *                  new_ns, base_min_ns, base_max_ns, ratio (SLOWER, FASTER),
  *                  origin[] (processes where a covered change starts)}
@@ -249,6 +250,17 @@ static size_t ancestry(const struct rdiff *d, uint32_t side, uint32_t idx, uint3
 	return n;
 }
 
+/* Deep ancestries are shown by their ends: the root side and the
+ * process's side; true for the ancestors left out. */
+#define ANC_HEAD 2
+#define ANC_TAIL 4
+#define ANC_JSON_MAX 256
+
+static bool anc_skip(size_t i, size_t na)
+{
+	return na > ANC_HEAD + ANC_TAIL + 1 && i >= ANC_HEAD && i < na - ANC_TAIL;
+}
+
 static const char *side_label(const struct rdiff *d, uint32_t side)
 {
 	static char buf[32];
@@ -423,6 +435,11 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 	if (na) {
 		fprintf(f, "      %sunder:%s ", dim, rs);
 		for (size_t i = 0; i < na; i++) {
+			if (anc_skip(i, na)) {
+				if (i == ANC_HEAD)
+					fprintf(f, " > [%zu more]", na - ANC_HEAD - ANC_TAIL);
+				continue;
+			}
 			if (i)
 				fputs(" > ", f);
 			put_cmd(f, d, e->proc.side, anc[i], ANCESTRY_ARGS);
@@ -463,8 +480,9 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 			fprintf(f, "      %s%s key:%s %s\n", dim, side_label(d, e->base.side), rs,
 				rdiff__key_str(d, e->base.side, e->base.idx));
 		for (size_t i = 0; i < na; i++)
-			fprintf(f, "      %sparent key %zu:%s %s\n", dim, i + 1, rs,
-				rdiff__key_str(d, e->proc.side, anc[i]));
+			if (!anc_skip(i, na))
+				fprintf(f, "      %sparent key %zu:%s %s\n", dim, i + 1, rs,
+					rdiff__key_str(d, e->proc.side, anc[i]));
 		if (e->cls == RDIFF_NEW || e->cls == RDIFF_GONE) {
 			nm = near_misses(d, e, &ms, miss);
 			for (size_t i = 0; i < nm; i++)
@@ -739,13 +757,14 @@ static void json_entry(FILE *f, const struct rdiff *d, const struct rdiff_entry 
 		json_proc(f, d, e->base.side, e->base.idx);
 	else
 		fputs("null", f);
-	fputs(",\"ancestry\":[", f);
-	for (size_t i = 0; i < na; i++) {
+	/* the nearest ANC_JSON_MAX ancestors, root side first */
+	fprintf(f, ",\"ancestry_depth\":%zu,\"ancestry\":[", na);
+	for (size_t i = na > ANC_JSON_MAX ? na - ANC_JSON_MAX : 0, first = i; i < na; i++) {
 		const struct rp_model *m = rdiff__side_model(d, e->proc.side);
 		const struct rp_proc *p = proc_of(d, e->proc.side, anc[i]);
 		struct rp_exec x;
 
-		fprintf(f, "%s{\"pid\":%" PRIu32 ",\"argv\":", i ? "," : "", p->pid);
+		fprintf(f, "%s{\"pid\":%" PRIu32 ",\"argv\":", i > first ? "," : "", p->pid);
 		if (dx_last_exec(m, p, &x)) {
 			rp_fput_json_argv(f, &x.argv);
 		} else {
@@ -996,6 +1015,11 @@ static void md_entry(struct out *o, const struct rdiff_entry *e)
 	if (na) {
 		fputs("  <br>under ", f);
 		for (size_t i = 0; i < na; i++) {
+			if (anc_skip(i, na)) {
+				if (i == ANC_HEAD)
+					fprintf(f, " › … %zu more", na - ANC_HEAD - ANC_TAIL);
+				continue;
+			}
 			if (i)
 				fputs(" › ", f);
 			md_cmd(f, d, e->proc.side, anc[i], ANCESTRY_ARGS);

@@ -49,6 +49,15 @@ static void path_in(char *buf, const char *name)
 	snprintf(buf, PATH_MAX, "%s/%s", tmpdir, name);
 }
 
+/* A run of execrec diff: exit status, standard output and error. */
+struct run {
+	int status;
+	char out[1 << 16];
+	char err[8192];
+};
+
+static void run_diff(struct run *r, ...);
+
 /* ------------------------------------------------------------------ */
 /* Synthetic traces                                                    */
 /* ------------------------------------------------------------------ */
@@ -642,6 +651,49 @@ static void test_program_runs(void)
 	rdiff__free(d);
 }
 
+/* A chain 3000 deep (a recursive script), and traces with no process. */
+static void test_deep_and_empty(void)
+{
+	enum { DEPTH = 3000 };
+	struct sp *p = calloc(DEPTH + 1, sizeof(*p));
+	static char ids[DEPTH + 1][8];
+	static struct run r;
+	struct rdiff *d;
+	const struct rdiff_entry *e;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	for (int i = 0; i <= DEPTH; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "p%d", i);
+		p[i] = (struct sp){ids[i], i ? ids[i - 1] : NULL, (uint32_t)i,
+				   (uint32_t)(2 * DEPTH + 10 - i), i == DEPTH ? "leaf" : "sh rec.sh"};
+	}
+	write_trace("deep-base.etr", p, DEPTH, 100, NULL);
+	write_trace("deep-new.etr", p, DEPTH + 1, 9000, NULL);
+	write_trace("empty.etr", p, 0, 100, NULL);
+	d = diff2("deep-base.etr", "deep-new.etr");
+	e = find(d, RDIFF_NEW, "leaf");
+	CU_ASSERT_PTR_NOT_NULL(e);
+	CU_ASSERT_EQUAL(rdiff__entry_count(d), 1);
+	rdiff__free(d);
+	run_diff(&r, "--explain", "deep-base.etr", "deep-new.etr", NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "[2994 more]"));
+	run_diff(&r, "--json", "deep-base.etr", "deep-new.etr", NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"ancestry_depth\":3000"));
+
+	d = diff2("empty.etr", "empty.etr");
+	CU_ASSERT_EQUAL(rdiff__entry_count(d), 0);
+	CU_ASSERT_EQUAL(rdiff__side_procs(d, 0), 0);
+	rdiff__free(d);
+	d = diff2("empty.etr", "deep-base.etr");
+	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_NEW), 1);
+	CU_ASSERT_EQUAL(rdiff__entry(d, 0)->processes, DEPTH);
+	rdiff__free(d);
+	run_diff(&r, "--fail-on=gone", "--markdown", "deep-base.etr", "empty.etr", NULL);
+	CU_ASSERT_EQUAL(r.status, 1);
+	free(p);
+}
+
 /* Siblings with the same command pair up in start order; a wrapper
  * inserted above a subtree makes it NEW once. */
 static void test_ordinals_and_wrappers(void)
@@ -999,12 +1051,6 @@ static void test_surroundings(void)
 /* ------------------------------------------------------------------ */
 /* cli                                                                 */
 /* ------------------------------------------------------------------ */
-
-struct run {
-	int status;
-	char out[1 << 16];
-	char err[8192];
-};
 
 static void slurp(const char *path, char *buf, size_t size)
 {
@@ -1471,6 +1517,7 @@ int main(void)
 	CU_add_test(s, "signal, failed exec", test_fail_kinds);
 	CU_add_test(s, "ordinals, a new wrapper", test_ordinals_and_wrappers);
 	CU_add_test(s, "runs per program", test_program_runs);
+	CU_add_test(s, "3000 deep, and empty traces", test_deep_and_empty);
 
 	s = CU_add_suite("options", NULL, NULL);
 	CU_add_test(s, "--map, --ignore", test_map_ignore);
