@@ -105,10 +105,11 @@ static int parse_fail_on(const char *list, uint32_t *mask, char *err, size_t len
 		if ((n == 3 && !strncmp(s, "all", 3)) || (n == 3 && !strncmp(s, "any", 3))) {
 			*mask |= (1u << RDIFF_CLASS__NR) - 1;
 		} else if (rdiff_class__parse(s, n, &c)) {
-			snprintf(err, len,
-				 "--fail-on: unknown class '%.*s' (new, gone, fails, passes, slower, "
-				 "faster, count, all)",
-				 (int)n, s);
+			snprintf(
+			    err, len,
+			    "--fail-on: unknown class '%.*s' (new, gone, fails, passes, slower, "
+			    "faster, count, all)",
+			    (int)n, s);
 			return -EINVAL;
 		} else {
 			*mask |= 1u << c;
@@ -161,29 +162,29 @@ static int parse_count(const char *s, unsigned long *ret)
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"map", required_argument, NULL, OPT_MAP},
-		{"ignore", required_argument, NULL, OPT_IGNORE},
-		{"explain", no_argument, NULL, OPT_EXPLAIN},
-		{"base", required_argument, NULL, OPT_BASE},
-		{"threshold", required_argument, NULL, OPT_THRESHOLD},
-		{"min-delta", required_argument, NULL, OPT_MIN_DELTA},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"markdown", no_argument, NULL, OPT_MARKDOWN},
-		{"md", no_argument, NULL, OPT_MARKDOWN},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"max", required_argument, NULL, OPT_MAX},
-		{"max-args", required_argument, NULL, OPT_MAX_ARGS},
-		{"color", optional_argument, NULL, OPT_COLOR},
-		{"no-color", no_argument, NULL, OPT_NO_COLOR},
-		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"map", required_argument, NULL, OPT_MAP},
+	    {"ignore", required_argument, NULL, OPT_IGNORE},
+	    {"explain", no_argument, NULL, OPT_EXPLAIN},
+	    {"base", required_argument, NULL, OPT_BASE},
+	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+	    {"min-delta", required_argument, NULL, OPT_MIN_DELTA},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"markdown", no_argument, NULL, OPT_MARKDOWN},
+	    {"md", no_argument, NULL, OPT_MARKDOWN},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"max", required_argument, NULL, OPT_MAX},
+	    {"max-args", required_argument, NULL, OPT_MAX_ARGS},
+	    {"color", optional_argument, NULL, OPT_COLOR},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rdiff_opts dopts = {.sz = sizeof(dopts)};
 	struct rdiff_print_opts popts = {
-		.sz = sizeof(popts),
-		.max_entries = MAX_ENTRIES_DEFAULT,
+	    .sz = sizeof(popts),
+	    .max_entries = MAX_ENTRIES_DEFAULT,
 	};
 	const char **bases = NULL, **maps = NULL, **ignores = NULL;
 	size_t nbases = 0, nmaps = 0, nignores = 0;
@@ -303,10 +304,12 @@ int cmd_diff(int argc, char **argv)
 			goto out;
 		default:
 			if (optopt && optopt < 0x100)
-				fprintf(stderr, PROG ": unknown option '-%c' (see 'execrec diff --help')\n",
+				fprintf(stderr,
+					PROG ": unknown option '-%c' (see 'execrec diff --help')\n",
 					optopt);
 			else if (strchr(argv[optind - 1], '='))
-				fprintf(stderr, PROG ": %s: unknown option, or one that takes no value\n",
+				fprintf(stderr,
+					PROG ": %s: unknown option, or one that takes no value\n",
 					argv[optind - 1]);
 			else
 				fprintf(stderr,
@@ -320,11 +323,11 @@ int cmd_diff(int argc, char **argv)
 		bases[nbases++] = argv[optind++];
 	} else if (argc - optind != 1 || !nbases) {
 		fprintf(stderr, PROG ": %s (usage: execrec diff [OPTIONS] BASE.etr NEW.etr)\n",
-			argc == optind		    ? "no traces given"
+			argc == optind		      ? "no traces given"
 			: nbases && argc - optind > 1 ? "with --base, give only the NEW trace"
-			: argc - optind == 1	    ? "two traces needed: BASE and NEW"
-						    : "too many traces: BASE and NEW only "
-						      "(more baselines with --base)");
+			: argc - optind == 1	      ? "two traces needed: BASE and NEW"
+						      : "too many traces: BASE and NEW only "
+							"(more baselines with --base)");
 		goto out;
 	}
 	if (nbases > RDIFF_MAX_BASES) {

@@ -24,15 +24,20 @@ static uint64_t now = 1000ull * 1000 * MS;
 static uint32_t next_pid;
 static unsigned seed;
 
-static struct etr_str S(const char *s)
-{
+static struct etr_str S(const char *s) {
 	return (struct etr_str){s, (uint32_t)strlen(s)};
 }
 
-static void ev(uint16_t type, uint32_t pid, uint32_t ppid, uint64_t start, const char *comm)
+static void
+ev(uint16_t type, uint32_t pid, uint32_t ppid, uint64_t start, const char *comm)
 {
-	struct etr_event e = {.type = type, .ts_ns = now, .pid = pid, .tid = pid, .ppid = ppid,
-			      .start_ns = start, .parent_tid = ppid};
+	struct etr_event e = {.type = type,
+			      .ts_ns = now,
+			      .pid = pid,
+			      .tid = pid,
+			      .ppid = ppid,
+			      .start_ns = start,
+			      .parent_tid = ppid};
 
 	e.comm = S(comm);
 	e.filename = e.cwd = e.argv = e.env = S("");
@@ -45,8 +50,13 @@ static void ev(uint16_t type, uint32_t pid, uint32_t ppid, uint64_t start, const
 static void exec_(uint32_t pid, uint32_t ppid, uint64_t start, const char *file, char *argv,
 		  uint32_t len)
 {
-	struct etr_event e = {.type = ETR_EV_EXEC, .ts_ns = now, .pid = pid, .tid = pid,
-			      .ppid = ppid, .start_ns = start, .old_tid = pid};
+	struct etr_event e = {.type = ETR_EV_EXEC,
+			      .ts_ns = now,
+			      .pid = pid,
+			      .tid = pid,
+			      .ppid = ppid,
+			      .start_ns = start,
+			      .old_tid = pid};
 
 	for (uint32_t i = 0; i < len; i++)
 		if (argv[i] == ' ')
@@ -131,8 +141,8 @@ int main(int argc, char **argv)
 				t[k] = rnd();
 			t[6] = 0;
 			ev(ETR_EV_FORK, cc, mk, cstart, "make");
-			l = (uint32_t)snprintf(a, sizeof(a), "cc -O2 -c src/f%u_%d.c -o obj/f%u_%d.o ", m,
-					       c, m, c);
+			l = (uint32_t)snprintf(
+			    a, sizeof(a), "cc -O2 -c src/f%u_%d.c -o obj/f%u_%d.o ", m, c, m, c);
 			exec_(cc, mk, cstart, "/usr/bin/cc", a, l);
 			snprintf(a, sizeof(a), "cc1 src/f%u_%d.c -o /tmp/cc%s.s", m, c, t);
 			proc(cc, "/usr/lib/gcc/cc1", a, 20 * MS);

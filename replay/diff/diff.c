@@ -19,10 +19,10 @@
 #include "internal.h"
 
 static const char *const class_str[RDIFF_CLASS__NR] = {
-	"NEW", "GONE", "NOW-FAILS", "NOW-PASSES", "SLOWER", "FASTER", "COUNT",
+    "NEW", "GONE", "NOW-FAILS", "NOW-PASSES", "SLOWER", "FASTER", "COUNT",
 };
 static const char *const class_key[RDIFF_CLASS__NR] = {
-	"new", "gone", "fails", "passes", "slower", "faster", "count",
+    "new", "gone", "fails", "passes", "slower", "faster", "count",
 };
 
 const char *rdiff_class__str(enum rdiff_class c)
@@ -41,9 +41,9 @@ int rdiff_class__parse(const char *s, size_t len, enum rdiff_class *ret_class)
 		const char *name;
 		enum rdiff_class c;
 	} alias[] = {
-		{"now-fails", RDIFF_NOW_FAILS},
-		{"now-passes", RDIFF_NOW_PASSES},
-		{"fail", RDIFF_NOW_FAILS},
+	    {"now-fails", RDIFF_NOW_FAILS},
+	    {"now-passes", RDIFF_NOW_PASSES},
+	    {"fail", RDIFF_NOW_FAILS},
 	};
 
 	for (int c = 0; c < RDIFF_CLASS__NR; c++) {
@@ -318,8 +318,8 @@ static int collect_pids(struct side *s)
 	return 0;
 }
 
-static int side_load(struct rdiff *d, struct side *s, const char *path, const void *mem,
-		     size_t len, char *err, size_t err_len)
+static int side_load(struct rdiff *d, struct side *s, const char *path, const void *mem, size_t len,
+		     char *err, size_t err_len)
 {
 	struct rp_trace_opts topts = {.sz = sizeof(topts), .reorder_ns = d->opts.reorder_ns};
 	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
@@ -381,8 +381,10 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, const vo
 	if (st.lost_marked > lost)
 		lost = st.lost_marked;
 	if (lost &&
-	    rdiff_warn(d, "%s: %" PRIu64 " event%s lost while recording: processes near them may "
-			  "show as changed", s->name, lost, lost == 1 ? " was" : "s were"))
+	    rdiff_warn(d,
+		       "%s: %" PRIu64 " event%s lost while recording: processes near them may "
+		       "show as changed",
+		       s->name, lost, lost == 1 ? " was" : "s were"))
 		return -ENOMEM;
 
 	/* the kernel's formats and types, for the surroundings */
@@ -432,18 +434,18 @@ static int add_side(struct rdiff *d, bool base, const char *path, const void *me
 
 int rdiff__add_base(struct rdiff *d, const char *path, char *err, size_t err_len)
 {
-	return add_side(d, true, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)",
-			err, err_len);
+	return add_side(d, true, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)", err,
+			err_len);
 }
 
 int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len)
 {
-	return add_side(d, false, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)",
-			err, err_len);
+	return add_side(d, false, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)", err,
+			err_len);
 }
 
-int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name,
-			char *err, size_t err_len)
+int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
+			size_t err_len)
 {
 	return add_side(d, true, NULL, buf, len, name, err, err_len);
 }
@@ -615,7 +617,8 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		if (b.oom)
 			break;
 		memcpy(b.p + cnt_at, &cnt, sizeof(cnt));
-		if (have_prev && prev.len == b.len - at && !memcmp(b.p + prev.at, b.p + at, prev.len)) {
+		if (have_prev && prev.len == b.len - at &&
+		    !memcmp(b.p + prev.at, b.p + at, prev.len)) {
 			b.len = at;
 			prev.ok = prev.ok || !x->ret;
 			continue;
@@ -828,9 +831,9 @@ static int build_nodes(struct rdiff *d, struct side *s)
 			s->nodes[i].key = s->nodes[i].shown = NULL;
 			continue;
 		}
-		refs[nk++] = (struct child_ref){s->nodes[i].parent == RP_NONE ? vroot
-									       : s->nodes[i].parent,
-						i, s->nodes[i].start_ns};
+		refs[nk++] =
+		    (struct child_ref){s->nodes[i].parent == RP_NONE ? vroot : s->nodes[i].parent,
+				       i, s->nodes[i].start_ns};
 		s->procs++;
 	}
 	if (nk)
@@ -997,8 +1000,7 @@ static void classify(struct matcher *mt, const uint32_t *t)
 	}
 }
 
-static uint32_t sum_subtree(const struct side *s, const struct item *it, uint32_t from,
-			    uint32_t to)
+static uint32_t sum_subtree(const struct side *s, const struct item *it, uint32_t from, uint32_t to)
 {
 	uint32_t n = 0;
 
@@ -1082,7 +1084,7 @@ static int match_children(struct matcher *mt, const uint32_t *t)
 				en->instances = cnt[bs];
 				en->base_count = en->base_min = en->base_max = cnt[bs];
 				en->processes =
-					sum_subtree(d->sides[bs], it, first[bs], first[bs] + cnt[bs]);
+				    sum_subtree(d->sides[bs], it, first[bs], first[bs] + cnt[bs]);
 			}
 		} else {
 			if (all_pos && (nn < lo || nn > hi)) {
@@ -1100,9 +1102,8 @@ static int match_children(struct matcher *mt, const uint32_t *t)
 					en->processes = sum_subtree(d->sides[0], it, first[0] + hi,
 								    first[0] + nn);
 				else
-					en->processes = sum_subtree(d->sides[bs], it,
-								    first[bs] + nn,
-								    first[bs] + cnt[bs]);
+					en->processes = sum_subtree(
+					    d->sides[bs], it, first[bs] + nn, first[bs] + cnt[bs]);
 			}
 			for (uint32_t j = 0; j < nn; j++) {
 				bool any = false;
@@ -1240,8 +1241,10 @@ static int cmp_entry(const void *a, const void *b, void *ctx)
 	if (x->cls != y->cls)
 		return x->cls < y->cls ? -1 : 1;
 	if (x->cls == RDIFF_SLOWER || x->cls == RDIFF_FASTER) {
-		u = x->cls == RDIFF_SLOWER ? x->new_ns - x->base_max_ns : x->base_min_ns - x->new_ns;
-		v = y->cls == RDIFF_SLOWER ? y->new_ns - y->base_max_ns : y->base_min_ns - y->new_ns;
+		u = x->cls == RDIFF_SLOWER ? x->new_ns - x->base_max_ns
+					   : x->base_min_ns - x->new_ns;
+		v = y->cls == RDIFF_SLOWER ? y->new_ns - y->base_max_ns
+					   : y->base_min_ns - y->new_ns;
 		if (u != v)
 			return u > v ? -1 : 1;
 	}
@@ -1353,7 +1356,8 @@ static int count_programs(struct rdiff *d)
 		uint32_t lo = UINT32_MAX, hi = 0;
 		size_t e = i;
 
-		while (e < n && refs[e].len == refs[i].len && !memcmp(refs[e].name, refs[i].name, refs[i].len))
+		while (e < n && refs[e].len == refs[i].len &&
+		       !memcmp(refs[e].name, refs[i].name, refs[i].len))
 			pr.n[refs[e++].side]++;
 		for (uint32_t s = 1; s <= d->nbases; s++) {
 			lo = pr.n[s] < lo ? pr.n[s] : lo;

@@ -44,7 +44,7 @@ enum rdiff_class {
 	RDIFF_NOW_PASSES, /* failed before, passes now */
 	RDIFF_SLOWER,	  /* duration ratio beyond the threshold, and far enough apart */
 	RDIFF_FASTER,
-	RDIFF_COUNT,	  /* the same command run a different number of times */
+	RDIFF_COUNT, /* the same command run a different number of times */
 	RDIFF_CLASS__NR,
 };
 
@@ -101,8 +101,8 @@ int rdiff__add_ignore(struct rdiff *d, const char *re, char *err, size_t err_len
 int rdiff__add_base(struct rdiff *d, const char *path, char *err, size_t err_len);
 int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len);
 /* The same over memory (not copied; must outlive @d), named @name. */
-int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name,
-			char *err, size_t err_len);
+int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
+			size_t err_len);
 int rdiff__set_new_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
 		       size_t err_len);
 
@@ -125,8 +125,8 @@ enum rdiff_outcome {
 
 /* One process as an entry shows it (a side of a change). */
 struct rdiff_proc {
-	uint32_t side;	  /* 0 = new, 1.. = baseline number */
-	uint32_t idx;	  /* process index in that side's model */
+	uint32_t side; /* 0 = new, 1.. = baseline number */
+	uint32_t idx;  /* process index in that side's model */
 };
 
 /* One reported change, at the top node of the subtree it covers. */
@@ -250,10 +250,10 @@ enum rdiff_format {
 struct rdiff_print_opts {
 	size_t sz;
 	enum rdiff_format format;
-	bool explain;	  /* show normalized keys, and near misses of NEW/GONE */
-	bool color;	  /* text only */
+	bool explain;	      /* show normalized keys, and near misses of NEW/GONE */
+	bool color;	      /* text only */
 	uint32_t max_entries; /* per class in text and markdown; 0 = all */
-	size_t max_args;  /* bytes of an argv shown in text and markdown; 0 = 300 */
+	size_t max_args;      /* bytes of an argv shown in text and markdown; 0 = 300 */
 	/* --fail-on, as a mask of 1u << class, for the verdict line and JSON */
 	uint32_t fail_mask;
 };

@@ -91,9 +91,9 @@ static inline int node_class_bit(enum rdiff_class c)
 
 /* A process as the diff sees it. */
 struct dnode {
-	char *key;     /* binary key (length-prefixed strings), NULL = left out */
+	char *key; /* binary key (length-prefixed strings), NULL = left out */
 	uint32_t keylen;
-	char *shown;   /* the key, printable */
+	char *shown; /* the key, printable */
 	uint64_t hash;
 	uint64_t start_ns;
 	uint32_t parent; /* nearest ancestor not left out, RP_NONE for a root */
@@ -104,9 +104,9 @@ struct dnode {
 	uint64_t dur_ns;
 	/* new side, once matched */
 	bool matched;
-	uint8_t cls;		       /* bits by node_class_bit() */
-	uint32_t owner[NODE_CLASSES];  /* entry reporting it per class, or RP_NONE */
-	uint32_t base_side, base_idx;  /* first baseline's counterpart */
+	uint8_t cls;		      /* bits by node_class_bit() */
+	uint32_t owner[NODE_CLASSES]; /* entry reporting it per class, or RP_NONE */
+	uint32_t base_side, base_idx; /* first baseline's counterpart */
 	uint64_t base_min_ns, base_max_ns;
 };
 

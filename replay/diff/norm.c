@@ -96,8 +96,8 @@ static bool is_path_char(char c)
 /* Where a path ends inside an argument ("-o=/tmp/x,y:z"). */
 static bool is_path_end(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == ',' || c == ';' || c == ':' ||
-	       c == '=' || c == '"' || c == '\'' || c == '(' || c == ')';
+	return c == ' ' || c == '\t' || c == '\n' || c == ',' || c == ';' || c == ':' || c == '=' ||
+	       c == '"' || c == '\'' || c == '(' || c == ')';
 }
 
 static bool is_hex(char c)

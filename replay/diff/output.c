@@ -417,8 +417,8 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 		break;
 	case RDIFF_COUNT:
 		if (multi && e->base_min != e->base_max)
-			fprintf(f, "ran %" PRIu32 "..%" PRIu32 " times, now %" PRIu32,
-				e->base_min, e->base_max, e->new_count);
+			fprintf(f, "ran %" PRIu32 "..%" PRIu32 " times, now %" PRIu32, e->base_min,
+				e->base_max, e->new_count);
 		else
 			fprintf(f, "ran %" PRIu32 " time%s, now %" PRIu32, e->base_count,
 				e->base_count == 1 ? "" : "s", e->new_count);
@@ -475,7 +475,8 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 		uint32_t miss[3], ms;
 		size_t nm;
 
-		fprintf(f, "      %skey:%s %s\n", dim, rs, rdiff__key_str(d, e->proc.side, e->proc.idx));
+		fprintf(f, "      %skey:%s %s\n", dim, rs,
+			rdiff__key_str(d, e->proc.side, e->proc.idx));
 		if (e->base.idx != RP_NONE && e->cls != RDIFF_NEW && e->cls != RDIFF_GONE)
 			fprintf(f, "      %s%s key:%s %s\n", dim, side_label(d, e->base.side), rs,
 				rdiff__key_str(d, e->base.side, e->base.idx));
@@ -486,11 +487,11 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 		if (e->cls == RDIFF_NEW || e->cls == RDIFF_GONE) {
 			nm = near_misses(d, e, &ms, miss);
 			for (size_t i = 0; i < nm; i++)
-				fprintf(f, "      %sclosest in %s:%s %s\n", dim, side_label(d, ms), rs,
-					rdiff__key_str(d, ms, miss[i]));
+				fprintf(f, "      %sclosest in %s:%s %s\n", dim, side_label(d, ms),
+					rs, rdiff__key_str(d, ms, miss[i]));
 			if (!nm)
-				fprintf(f, "      %sno sibling in %s runs the same program%s\n", dim,
-					side_label(d, ms), rs);
+				fprintf(f, "      %sno sibling in %s runs the same program%s\n",
+					dim, side_label(d, ms), rs);
 		}
 	}
 	free(anc);
@@ -539,7 +540,9 @@ static void text_surroundings(struct out *o)
 		const struct rdiff_tp_change *c = &s->tp[i];
 
 		fprintf(f, "    %s: %s\n", c->name,
-			c->state < 0 ? "only in BASE" : c->state > 0 ? "only in NEW" : "changed");
+			c->state < 0   ? "only in BASE"
+			: c->state > 0 ? "only in NEW"
+				       : "changed");
 		for (const char *l = c->lines; l && *l;) {
 			const char *e = strchr(l, '\n');
 			int len = e ? (int)(e - l) : (int)strlen(l);
@@ -551,11 +554,13 @@ static void text_surroundings(struct out *o)
 	if (!s->btf_compared)
 		fprintf(f, "  kernel types: not compared: %s\n", s->btf_reason);
 	else if (!s->nbtf)
-		fprintf(f, "  kernel types: the %" PRIu32 " types execrec reads have the same layout\n",
-			s->btf_types);
+		fprintf(
+		    f, "  kernel types: the %" PRIu32 " types execrec reads have the same layout\n",
+		    s->btf_types);
 	else
 		fprintf(f, "  kernel types: %zu change%s in the %" PRIu32 " type%s execrec reads\n",
-			s->nbtf, s->nbtf == 1 ? "" : "s", s->btf_types, s->btf_types == 1 ? "" : "s");
+			s->nbtf, s->nbtf == 1 ? "" : "s", s->btf_types,
+			s->btf_types == 1 ? "" : "s");
 	for (size_t i = 0; i < s->nbtf; i++) {
 		const struct rdiff_btf_change *c = &s->btf[i];
 
@@ -634,8 +639,8 @@ static void print_text(struct out *o)
 
 		if (!n)
 			continue;
-		fprintf(f, "\n%s%s%s (%zu)\n", b ? C_BOLD : "", rdiff_class__str(c), b ? C_RESET : "",
-			n);
+		fprintf(f, "\n%s%s%s (%zu)\n", b ? C_BOLD : "", rdiff_class__str(c),
+			b ? C_RESET : "", n);
 		for (; k < total && rdiff__entry(d, k)->cls == (enum rdiff_class)c; k++) {
 			if (o->o->max_entries && shown >= o->o->max_entries)
 				continue;
@@ -748,9 +753,9 @@ static void json_entry(FILE *f, const struct rdiff *d, const struct rdiff_entry 
 	bool timed = e->cls == RDIFF_SLOWER || e->cls == RDIFF_FASTER;
 	uint64_t ref = e->cls == RDIFF_SLOWER ? e->base_max_ns : e->base_min_ns;
 
-	fprintf(f, "{\"class\":\"%s\",\"instances\":%" PRIu32 ",\"processes\":%" PRIu32
-		   ",\"process\":",
-		rdiff_class__key(e->cls), e->instances, e->processes);
+	fprintf(
+	    f, "{\"class\":\"%s\",\"instances\":%" PRIu32 ",\"processes\":%" PRIu32 ",\"process\":",
+	    rdiff_class__key(e->cls), e->instances, e->processes);
 	json_proc(f, d, e->proc.side, e->proc.idx);
 	fputs(",\"base_process\":", f);
 	if (e->base.idx != RP_NONE)
@@ -790,8 +795,8 @@ static void json_entry(FILE *f, const struct rdiff *d, const struct rdiff_entry 
 		      f);
 	if (timed)
 		fprintf(f,
-			",\"new_ns\":%" PRIu64 ",\"base_min_ns\":%" PRIu64 ",\"base_max_ns\":%" PRIu64
-			",\"ratio\":%.4f",
+			",\"new_ns\":%" PRIu64 ",\"base_min_ns\":%" PRIu64
+			",\"base_max_ns\":%" PRIu64 ",\"ratio\":%.4f",
 			e->new_ns, e->base_min_ns, e->base_max_ns,
 			ref ? (double)e->new_ns / (double)ref : 0.0);
 	else
@@ -859,7 +864,8 @@ static void print_json(struct out *o)
 		rdiff__program(d, i, &name, &nn, &lo, &hi);
 		fputs(i ? ",{\"program\":" : "{\"program\":", f);
 		json_str(f, name);
-		fprintf(f, ",\"new\":%" PRIu32 ",\"base_min\":%" PRIu32 ",\"base_max\":%" PRIu32 "}",
+		fprintf(f,
+			",\"new\":%" PRIu32 ",\"base_min\":%" PRIu32 ",\"base_max\":%" PRIu32 "}",
 			nn, lo, hi);
 	}
 	fputs("],\"warnings\":[", f);
@@ -886,7 +892,9 @@ static void print_json(struct out *o)
 			fputs(i ? ",{\"name\":" : "{\"name\":", f);
 			json_str(f, c->name);
 			fprintf(f, ",\"change\":\"%s\",\"lines\":[",
-				c->state < 0 ? "removed" : c->state > 0 ? "added" : "changed");
+				c->state < 0   ? "removed"
+				: c->state > 0 ? "added"
+					       : "changed");
 			first = true;
 			for (const char *l = c->lines; l && *l;) {
 				const char *e = strchr(l, '\n');
@@ -900,7 +908,8 @@ static void print_json(struct out *o)
 			}
 			fputs("]}", f);
 		}
-		fprintf(f, "]},\"btf\":{\"compared\":%s,\"reason\":", s->btf_compared ? "true" : "false");
+		fprintf(f, "]},\"btf\":{\"compared\":%s,\"reason\":",
+			s->btf_compared ? "true" : "false");
 		json_str(f, s->btf_compared ? NULL : s->btf_reason);
 		fprintf(f, ",\"types\":%" PRIu32 ",\"changes\":[", s->btf_types);
 		for (size_t i = 0; i < s->nbtf; i++) {
@@ -912,7 +921,8 @@ static void print_json(struct out *o)
 			json_str(f, c->member);
 			fputs(",\"change\":", f);
 			json_str(f, c->what);
-			fprintf(f, ",\"read_by_execrec\":%s}", c->member && c->read ? "true" : "false");
+			fprintf(f, ",\"read_by_execrec\":%s}",
+				c->member && c->read ? "true" : "false");
 		}
 		fputs("]}}", f);
 	}
@@ -1105,15 +1115,17 @@ static void print_markdown(struct out *o)
 		if (!s->tp_compared)
 			fprintf(f, "; tracepoint formats not compared (%s)", s->tp_reason);
 		else
-			fprintf(f, "; %zu tracepoint format change%s", s->ntp, s->ntp == 1 ? "" : "s");
+			fprintf(f, "; %zu tracepoint format change%s", s->ntp,
+				s->ntp == 1 ? "" : "s");
 		if (!s->btf_compared)
 			fprintf(f, "; kernel types not compared (%s)", s->btf_reason);
 		else
-			fprintf(f, "; %zu layout change%s in the kernel types execrec reads", s->nbtf,
-				s->nbtf == 1 ? "" : "s");
+			fprintf(f, "; %zu layout change%s in the kernel types execrec reads",
+				s->nbtf, s->nbtf == 1 ? "" : "s");
 		fputs("\n", f);
 		if (s->ntp || s->nbtf) {
-			fputs("\n<details><summary>Surroundings in detail</summary>\n\n```diff\n", f);
+			fputs("\n<details><summary>Surroundings in detail</summary>\n\n```diff\n",
+			      f);
 			for (size_t i = 0; i < s->ntp; i++) {
 				fprintf(f, "# %s (%s)\n", s->tp[i].name,
 					s->tp[i].state < 0   ? "only in BASE"
@@ -1123,7 +1135,8 @@ static void print_markdown(struct out *o)
 					fprintf(f, "%s\n", s->tp[i].lines);
 			}
 			for (size_t i = 0; i < s->nbtf; i++)
-				fprintf(f, "# %s%s%s: %s\n", s->btf[i].type, s->btf[i].member ? "." : "",
+				fprintf(f, "# %s%s%s: %s\n", s->btf[i].type,
+					s->btf[i].member ? "." : "",
 					s->btf[i].member ? s->btf[i].member : "", s->btf[i].what);
 			fputs("```\n\n</details>\n", f);
 		}

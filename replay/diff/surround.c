@@ -89,10 +89,11 @@ static int keep_tp(struct side *s, const struct etr_str *name, const struct etr_
 int sur_read(struct side *s, const char *path, const void *mem, size_t len)
 {
 	struct etr_reader_opts ro = {
-		.sz = sizeof(ro),
-		.type_mask = (1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF),
+	    .sz = sizeof(ro),
+	    .type_mask = (1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF),
 	};
-	struct etr_reader *r = mem ? etr_reader__open_mem(mem, len, &ro) : etr_reader__open(path, &ro);
+	struct etr_reader *r =
+	    mem ? etr_reader__open_mem(mem, len, &ro) : etr_reader__open(path, &ro);
 	struct etr_chunk c;
 	int ret;
 
@@ -116,7 +117,8 @@ int sur_read(struct side *s, const char *path, const void *mem, size_t len)
 				}
 			} else if (c.type == ETR_CHUNK_BTF && rec.type == ETR_REC_BTF &&
 				   !etr_record__btf(&rec, &kind, &text) &&
-				   (!s->btf || (kind == ETR_BTF_FULL && s->btf_kind != ETR_BTF_FULL))) {
+				   (!s->btf ||
+				    (kind == ETR_BTF_FULL && s->btf_kind != ETR_BTF_FULL))) {
 				/* the whole BTF if stored, else the subset */
 				void *p = malloc(text.len ? text.len : 1);
 
@@ -176,7 +178,8 @@ static size_t tp_lines(const char *text, struct tp_line *out, size_t max)
 				nb = ne;
 				while (nb > t + 6 && nb[-1] != ' ' && nb[-1] != '*')
 					nb--;
-				snprintf(out[n].name, sizeof(out[n].name), "%.*s", (int)(ne - nb), nb);
+				snprintf(out[n].name, sizeof(out[n].name), "%.*s", (int)(ne - nb),
+					 nb);
 				out[n].text = t;
 				out[n].len = len;
 				n++;
@@ -205,7 +208,8 @@ static const struct tp_line *tp_find(const struct tp_line *l, size_t n, const ch
 /* The lines that differ, "- " and "+ ", or NULL when the formats agree. */
 static char *tp_diff(const char *a, const char *b)
 {
-	struct tp_line *la = calloc(TP_LINES_MAX, sizeof(*la)), *lb = calloc(TP_LINES_MAX, sizeof(*lb));
+	struct tp_line *la = calloc(TP_LINES_MAX, sizeof(*la)),
+		       *lb = calloc(TP_LINES_MAX, sizeof(*lb));
 	struct sbuf out = {0};
 	size_t na, nb;
 
@@ -284,8 +288,8 @@ static int tp_compare(struct rdiff *d, const struct side *b, const struct side *
 
 	if (!b->ntps || !n->ntps) {
 		d->sur.tp_reason = !b->ntps && !n->ntps ? "neither trace stores them"
-				   : !b->ntps		 ? "BASE does not store them"
-							 : "NEW does not store them";
+				   : !b->ntps		? "BASE does not store them"
+							: "NEW does not store them";
 		return 0;
 	}
 	d->sur.tp_compared = true;
@@ -322,27 +326,27 @@ static const struct {
 	const char *type;
 	const char *members[13];
 } read_types[] = {
-	{"task_struct",
-	 {"pid", "tgid", "real_parent", "group_leader", "start_boottime", "comm", "exit_code", "mm",
-	  "fs", "signal", "cgroups", "real_cred"}},
-	{"mm_struct", {"arg_start", "arg_end", "env_start", "env_end"}},
-	{"fs_struct", {"pwd"}},
-	{"path", {"mnt", "dentry"}},
-	{"dentry", {"d_parent", "d_name"}},
-	{"qstr", {"name"}},
-	{"vfsmount", {"mnt_root"}},
-	{"mount", {"mnt_parent", "mnt_mountpoint", "mnt"}},
-	{"file", {"f_path"}},
-	{"linux_binprm", {"file", "argc", "envc", "filename"}},
-	{"signal_struct", {"live", "group_exit_code", "flags"}},
-	{"cred", {"uid", "gid"}},
-	{"css_set", {"dfl_cgrp"}},
-	{"cgroup", {"kn"}},
-	{"kernfs_node", {"id"}},
-	{"pt_regs", {"di", "si", "dx", "r10", "r8"}},
-	{"trace_event_raw_sched_process_exec", {NULL}},
-	{"trace_event_raw_sched_process_fork", {NULL}},
-	{"trace_event_raw_sched_process_exit", {"group_dead"}},
+    {"task_struct",
+     {"pid", "tgid", "real_parent", "group_leader", "start_boottime", "comm", "exit_code", "mm",
+      "fs", "signal", "cgroups", "real_cred"}},
+    {"mm_struct", {"arg_start", "arg_end", "env_start", "env_end"}},
+    {"fs_struct", {"pwd"}},
+    {"path", {"mnt", "dentry"}},
+    {"dentry", {"d_parent", "d_name"}},
+    {"qstr", {"name"}},
+    {"vfsmount", {"mnt_root"}},
+    {"mount", {"mnt_parent", "mnt_mountpoint", "mnt"}},
+    {"file", {"f_path"}},
+    {"linux_binprm", {"file", "argc", "envc", "filename"}},
+    {"signal_struct", {"live", "group_exit_code", "flags"}},
+    {"cred", {"uid", "gid"}},
+    {"css_set", {"dfl_cgrp"}},
+    {"cgroup", {"kn"}},
+    {"kernfs_node", {"id"}},
+    {"pt_regs", {"di", "si", "dx", "r10", "r8"}},
+    {"trace_event_raw_sched_process_exec", {NULL}},
+    {"trace_event_raw_sched_process_fork", {NULL}},
+    {"trace_event_raw_sched_process_exit", {"group_dead"}},
 };
 
 /* A struct or union by name: its id, or 0. */
@@ -492,15 +496,14 @@ static int cmp_member(struct rdiff *d, size_t *cap, const char *type, const stru
 	fmt_off(on, sizeof(on), mn);
 	if (mb->bit_off != mn->bit_off || mb->bit_size != mn->bit_size) {
 		if (read)
-			ret = add_btfc(d, cap, type, mn->name,
-				       fmt("offset %s -> %s", ob, on), true);
+			ret =
+			    add_btfc(d, cap, type, mn->name, fmt("offset %s -> %s", ob, on), true);
 		else
 			(*other)++;
 	}
 	if (!ret && strcmp(db, dn)) {
 		if (read)
-			ret = add_btfc(d, cap, type, mn->name,
-				       fmt("type %s -> %s", db, dn), true);
+			ret = add_btfc(d, cap, type, mn->name, fmt("type %s -> %s", db, dn), true);
 		else if (mb->bit_off == mn->bit_off)
 			(*other)++;
 	}
@@ -529,10 +532,10 @@ static int btf_compare_type(struct rdiff *d, size_t *cap, size_t ti, const struc
 	tb = kbtf__type_by_id(bb, ib);
 	tn = kbtf__type_by_id(nb, in);
 	if (tb->size_type != tn->size_type) {
-		ret = add_btfc(d, cap, type, NULL,
-			       fmt("size %" PRIu32 " -> %" PRIu32 " bytes", tb->size_type,
-				   tn->size_type),
-			       false);
+		ret = add_btfc(
+		    d, cap, type, NULL,
+		    fmt("size %" PRIu32 " -> %" PRIu32 " bytes", tb->size_type, tn->size_type),
+		    false);
 		if (ret)
 			return ret;
 	}
@@ -547,7 +550,8 @@ static int btf_compare_type(struct rdiff *d, size_t *cap, size_t ti, const struc
 	nmn = members(nb, tn, 0, mn, 0, MEMBERS_MAX, 0);
 	for (int r = 0; read_types[ti].members[r] && !ret; r++) {
 		const char *name = read_types[ti].members[r];
-		const struct member *x = member_find(mb, nmb, name), *y = member_find(mn, nmn, name);
+		const struct member *x = member_find(mb, nmb, name),
+				    *y = member_find(mn, nmn, name);
 
 		if (!x && !y)
 			continue;
@@ -596,17 +600,16 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 
 	if (!b->btf || !n->btf) {
 		d->sur.btf_reason = !b->btf && !n->btf ? "neither trace stores BTF"
-				    : !b->btf		? "BASE stores no BTF"
-							: "NEW stores no BTF";
+				    : !b->btf	       ? "BASE stores no BTF"
+						       : "NEW stores no BTF";
 		return 0;
 	}
 	ret = kbtf__parse(b->btf, b->btf_len, &bb, &e);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
-		d->sur.btf_reason =
-			sur_keep(d, fmt("BASE's BTF does not parse: %s at byte %" PRIu64, e.what,
-					e.offset));
+		d->sur.btf_reason = sur_keep(
+		    d, fmt("BASE's BTF does not parse: %s at byte %" PRIu64, e.what, e.offset));
 		return d->sur.btf_reason ? 0 : -ENOMEM;
 	}
 	ret = kbtf__parse(n->btf, n->btf_len, &nb, &e);
@@ -614,9 +617,8 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 		kbtf__free(bb);
 		if (ret == -ENOMEM)
 			return ret;
-		d->sur.btf_reason =
-			sur_keep(d, fmt("NEW's BTF does not parse: %s at byte %" PRIu64, e.what,
-					e.offset));
+		d->sur.btf_reason = sur_keep(
+		    d, fmt("NEW's BTF does not parse: %s at byte %" PRIu64, e.what, e.offset));
 		return d->sur.btf_reason ? 0 : -ENOMEM;
 	}
 	d->sur.btf_compared = true;

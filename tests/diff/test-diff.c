@@ -98,12 +98,12 @@ static int cmp_evl(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static struct etr_str S(const char *s)
-{
+static struct etr_str S(const char *s) {
 	return (struct etr_str){s, (uint32_t)strlen(s)};
 }
 
-static int find_id(const struct sp *p, size_t n, const char *id)
+static int
+find_id(const struct sp *p, size_t n, const char *id)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i].id && id && !strcmp(p[i].id, id))
@@ -179,9 +179,15 @@ static void write_trace(const char *name, const struct sp *p, size_t n, uint32_t
 		comm_of(par < 0 ? "init" : p[par].argv, pcomm);
 		e = &ev[ne++];
 		e->seq = (uint32_t)ne;
-		e->ev = (struct etr_event){.type = ETR_EV_FORK, .ts_ns = start, .pid = pid,
-					   .tid = pid, .ppid = ppid, .start_ns = start,
-					   .parent_tid = ppid, .uid = 1000, .gid = 1000};
+		e->ev = (struct etr_event){.type = ETR_EV_FORK,
+					   .ts_ns = start,
+					   .pid = pid,
+					   .tid = pid,
+					   .ppid = ppid,
+					   .start_ns = start,
+					   .parent_tid = ppid,
+					   .uid = 1000,
+					   .gid = 1000};
 		snprintf(e->file, sizeof(e->file), "%s", pcomm);
 		if (p[i].argv) {
 			const char *a0 = p[i].argv;
@@ -195,15 +201,20 @@ static void write_trace(const char *name, const struct sp *p, size_t n, uint32_t
 					break;
 				e = &ev[ne++];
 				e->seq = (uint32_t)ne;
-				e->ev = (struct etr_event){.ts_ns = start + MS / 2 + (uint64_t)k * 1000,
-							   .pid = pid, .tid = pid, .ppid = ppid,
-							   .start_ns = start, .uid = 1000,
-							   .gid = 1000, .old_tid = pid};
+				e->ev =
+				    (struct etr_event){.ts_ns = start + MS / 2 + (uint64_t)k * 1000,
+						       .pid = pid,
+						       .tid = pid,
+						       .ppid = ppid,
+						       .start_ns = start,
+						       .uid = 1000,
+						       .gid = 1000,
+						       .old_tid = pid};
 				if (memchr(a0, '/', l0))
 					snprintf(e->file, sizeof(e->file), "%.*s", (int)l0, a0);
 				else
 					snprintf(e->file, sizeof(e->file), "%s/%.*s",
-						 k == 0 ? "/usr/local/sbin"
+						 k == 0	  ? "/usr/local/sbin"
 						 : k == 1 ? "/usr/local/bin"
 							  : "/usr/bin",
 						 (int)l0, a0);
@@ -225,10 +236,15 @@ static void write_trace(const char *name, const struct sp *p, size_t n, uint32_t
 			e = &ev[ne++];
 			e->seq = (uint32_t)ne;
 			e->ev = (struct etr_event){.type = ETR_EV_EXIT,
-						   .ts_ns = T0 + p[i].end_ms * MS, .pid = pid,
-						   .tid = pid, .ppid = ppid, .start_ns = start,
-						   .exit_code = p[i].exit_code, .signal = p[i].sig,
-						   .uid = 1000, .gid = 1000};
+						   .ts_ns = T0 + p[i].end_ms * MS,
+						   .pid = pid,
+						   .tid = pid,
+						   .ppid = ppid,
+						   .start_ns = start,
+						   .exit_code = p[i].exit_code,
+						   .signal = p[i].sig,
+						   .uid = 1000,
+						   .gid = 1000};
 			snprintf(e->file, sizeof(e->file), "%s", comm);
 		}
 	}
@@ -297,8 +313,7 @@ static void dump(const struct rdiff *d)
 
 /* The entry of class @c whose shown process's normalized key contains
  * @needle, or NULL. */
-static const struct rdiff_entry *find(const struct rdiff *d, enum rdiff_class c,
-				      const char *needle)
+static const struct rdiff_entry *find(const struct rdiff *d, enum rdiff_class c, const char *needle)
 {
 	for (size_t i = 0; i < rdiff__entry_count(d); i++) {
 		const struct rdiff_entry *e = rdiff__entry(d, i);
@@ -339,8 +354,8 @@ static void test_norm(void)
 {
 	/* pids in this trace: 9003 and 9010 (and their parent 8999) */
 	static const struct sp p[] = {
-		{"a", NULL, 0, 10, "sh"},
-		{"b", "a", 1, 5, "true"},
+	    {"a", NULL, 0, 10, "sh"},
+	    {"b", "a", 1, 5, "true"},
 	};
 
 	write_trace("norm.etr", p, 2, 9000, NULL);
@@ -413,63 +428,63 @@ static void test_map(void)
 #define H2 "99aa88bb77cc66dd"
 
 static const struct sp scen_base[] = {
-	{"ci", NULL, 0, 6000, "sh ci.sh"},
-	{"make", "ci", 10, 1000, "make all"},
-	{"cc1", "make", 20, 120, "cc -c a.c -o /tmp/ccAbc123.o"},
-	{"cc2", "make", 130, 230, "cc -c b.c -o /tmp/ccZzz999.o"},
-	{"ld", "make", 300, 400, "ld -o app /tmp/ccAbc123.o /tmp/ccZzz999.o"},
-	{"git", "ci", 1010, 1020, "git show " H1},
-	{"date", "ci", 1021, 1022, "touch stamp.1732533834"},
-	{"h1", "ci", 1100, 1110, "./helper --check"},
-	{"h2", "ci", 1120, 1130, "./helper --check"},
-	{"tests", "ci", 1200, 1700, "run-tests --all"},
-	{"t1", "tests", 1210, 1300, "./t1"},
-	{"t2", "tests", 1310, 1400, "./t2"},
-	{"lint", "ci", 1800, 1900, "lint src", 1},
-	{"bench", "ci", 2000, 2100, "bench --quick"},
-	{"benchc", "bench", 2010, 2090, "bench-worker"},
-	{"pack", "ci", 2200, 2800, "pack --all"},
-	{"old", "ci", 3000, 3300, "old-step --x"},
-	{"oldc1", "old", 3010, 3100, "old-child 1"},
-	{"oldc2", "old", 3110, 3200, "old-child 2"},
-	{"sub", "ci", 3400, 3410, NULL}, /* a subshell: fork only */
-	{"tool", "ci", 3500, 3520, "tool --run", .path_lookup = true},
-	{"seg", "ci", 3600, 3700, "crashy"},
-	{"snap", "ci", 3800, 6000, "daemon", .running = true},
+    {"ci", NULL, 0, 6000, "sh ci.sh"},
+    {"make", "ci", 10, 1000, "make all"},
+    {"cc1", "make", 20, 120, "cc -c a.c -o /tmp/ccAbc123.o"},
+    {"cc2", "make", 130, 230, "cc -c b.c -o /tmp/ccZzz999.o"},
+    {"ld", "make", 300, 400, "ld -o app /tmp/ccAbc123.o /tmp/ccZzz999.o"},
+    {"git", "ci", 1010, 1020, "git show " H1},
+    {"date", "ci", 1021, 1022, "touch stamp.1732533834"},
+    {"h1", "ci", 1100, 1110, "./helper --check"},
+    {"h2", "ci", 1120, 1130, "./helper --check"},
+    {"tests", "ci", 1200, 1700, "run-tests --all"},
+    {"t1", "tests", 1210, 1300, "./t1"},
+    {"t2", "tests", 1310, 1400, "./t2"},
+    {"lint", "ci", 1800, 1900, "lint src", 1},
+    {"bench", "ci", 2000, 2100, "bench --quick"},
+    {"benchc", "bench", 2010, 2090, "bench-worker"},
+    {"pack", "ci", 2200, 2800, "pack --all"},
+    {"old", "ci", 3000, 3300, "old-step --x"},
+    {"oldc1", "old", 3010, 3100, "old-child 1"},
+    {"oldc2", "old", 3110, 3200, "old-child 2"},
+    {"sub", "ci", 3400, 3410, NULL}, /* a subshell: fork only */
+    {"tool", "ci", 3500, 3520, "tool --run", .path_lookup = true},
+    {"seg", "ci", 3600, 3700, "crashy"},
+    {"snap", "ci", 3800, 6000, "daemon", .running = true},
 };
 
 static const struct sp scen_new[] = {
-	{"ci", NULL, 0, 6000, "sh ci.sh"},
-	{"make", "ci", 10, 1000, "make all"},
-	{"cc1", "make", 20, 120, "cc -c a.c -o /tmp/ccQQQ111.o"},
-	{"cc2", "make", 130, 230, "cc -c b.c -o /tmp/ccRRR222.o"},
-	{"ld", "make", 300, 400, "ld -o app /tmp/ccQQQ111.o /tmp/ccRRR222.o"},
-	{"git", "ci", 1010, 1020, "git show " H2},
-	{"date", "ci", 1021, 1022, "touch stamp.1732599999"},
-	/* COUNT: 2 -> 4 */
-	{"h1", "ci", 1100, 1110, "./helper --check"},
-	{"h2", "ci", 1120, 1130, "./helper --check"},
-	{"h3", "ci", 1140, 1150, "./helper --check"},
-	{"h4", "ci", 1160, 1170, "./helper --check"},
-	/* NOW-FAILS, with the child where it starts: one entry */
-	{"tests", "ci", 1200, 1700, "run-tests --all", 2},
-	{"t1", "tests", 1210, 1300, "./t1", 1},
-	{"t2", "tests", 1310, 1400, "./t2"},
-	/* NOW-PASSES */
-	{"lint", "ci", 1800, 1900, "lint src"},
-	/* SLOWER, parent and child: one entry */
-	{"bench", "ci", 2000, 2600, "bench --quick"},
-	{"benchc", "bench", 2010, 2590, "bench-worker"},
-	/* FASTER */
-	{"pack", "ci", 2200, 2300, "pack --all"},
-	/* GONE: old-step and its two children */
-	/* NEW: new-step and a child */
-	{"nw", "ci", 3000, 3100, "new-step"},
-	{"nwc", "nw", 3010, 3050, "new-child"},
-	{"sub", "ci", 3400, 3410, NULL},
-	{"tool", "ci", 3500, 3520, "tool --run", .path_lookup = true},
-	{"seg", "ci", 3600, 3700, "crashy"},
-	{"snap", "ci", 3800, 6000, "daemon", .running = true},
+    {"ci", NULL, 0, 6000, "sh ci.sh"},
+    {"make", "ci", 10, 1000, "make all"},
+    {"cc1", "make", 20, 120, "cc -c a.c -o /tmp/ccQQQ111.o"},
+    {"cc2", "make", 130, 230, "cc -c b.c -o /tmp/ccRRR222.o"},
+    {"ld", "make", 300, 400, "ld -o app /tmp/ccQQQ111.o /tmp/ccRRR222.o"},
+    {"git", "ci", 1010, 1020, "git show " H2},
+    {"date", "ci", 1021, 1022, "touch stamp.1732599999"},
+    /* COUNT: 2 -> 4 */
+    {"h1", "ci", 1100, 1110, "./helper --check"},
+    {"h2", "ci", 1120, 1130, "./helper --check"},
+    {"h3", "ci", 1140, 1150, "./helper --check"},
+    {"h4", "ci", 1160, 1170, "./helper --check"},
+    /* NOW-FAILS, with the child where it starts: one entry */
+    {"tests", "ci", 1200, 1700, "run-tests --all", 2},
+    {"t1", "tests", 1210, 1300, "./t1", 1},
+    {"t2", "tests", 1310, 1400, "./t2"},
+    /* NOW-PASSES */
+    {"lint", "ci", 1800, 1900, "lint src"},
+    /* SLOWER, parent and child: one entry */
+    {"bench", "ci", 2000, 2600, "bench --quick"},
+    {"benchc", "bench", 2010, 2590, "bench-worker"},
+    /* FASTER */
+    {"pack", "ci", 2200, 2300, "pack --all"},
+    /* GONE: old-step and its two children */
+    /* NEW: new-step and a child */
+    {"nw", "ci", 3000, 3100, "new-step"},
+    {"nwc", "nw", 3010, 3050, "new-child"},
+    {"sub", "ci", 3400, 3410, NULL},
+    {"tool", "ci", 3500, 3520, "tool --run", .path_lookup = true},
+    {"seg", "ci", 3600, 3700, "crashy"},
+    {"snap", "ci", 3800, 6000, "daemon", .running = true},
 };
 
 static void write_scenarios(void)
@@ -509,9 +524,8 @@ static void test_same_run(void)
 static void test_every_class(void)
 {
 	static const size_t want[RDIFF_CLASS__NR] = {
-		[RDIFF_NEW] = 1,    [RDIFF_GONE] = 1,	[RDIFF_NOW_FAILS] = 1,
-		[RDIFF_NOW_PASSES] = 1, [RDIFF_SLOWER] = 1, [RDIFF_FASTER] = 1,
-		[RDIFF_COUNT] = 1,
+	    [RDIFF_NEW] = 1,	[RDIFF_GONE] = 1,   [RDIFF_NOW_FAILS] = 1, [RDIFF_NOW_PASSES] = 1,
+	    [RDIFF_SLOWER] = 1, [RDIFF_FASTER] = 1, [RDIFF_COUNT] = 1,
 	};
 	struct rdiff *d = diff2("base.etr", "new.etr");
 	const struct rdiff_entry *e;
@@ -585,21 +599,21 @@ static void test_every_class(void)
 static void test_fail_kinds(void)
 {
 	static const struct sp b[] = {
-		{"r", NULL, 0, 1000, "sh run.sh"},
-		{"a", "r", 10, 20, "crashy"},
-		{"t", "r", 30, 40, "tool --run", .path_lookup = true},
-		{"x", "r", 50, 60, "/opt/x/bin/xtool"},
-		{"k", "r", 70, 80, "killer"},
+	    {"r", NULL, 0, 1000, "sh run.sh"},
+	    {"a", "r", 10, 20, "crashy"},
+	    {"t", "r", 30, 40, "tool --run", .path_lookup = true},
+	    {"x", "r", 50, 60, "/opt/x/bin/xtool"},
+	    {"k", "r", 70, 80, "killer"},
 	};
 	struct sp n[5];
 	struct rdiff *d;
 	const struct rdiff_entry *e;
 
 	memcpy(n, b, sizeof(n));
-	n[1].sig = SIGSEGV;		 /* death by signal */
-	n[2].exec_err = ENOENT;		 /* the PATH lookup finds nothing */
+	n[1].sig = SIGSEGV;	/* death by signal */
+	n[2].exec_err = ENOENT; /* the PATH lookup finds nothing */
 	n[2].exit_code = 127;
-	n[3].exec_err = EACCES;		 /* exec fails, and the process exits 0 */
+	n[3].exec_err = EACCES; /* exec fails, and the process exits 0 */
 	n[4].exit_code = 0;
 	write_trace("fk-base.etr", b, 5, 100, NULL);
 	write_trace("fk-new.etr", n, 5, 300, NULL);
@@ -621,19 +635,16 @@ static void test_fail_kinds(void)
 static void test_program_runs(void)
 {
 	static const struct sp b[] = {
-		{"r", NULL, 0, 1000, "make"},
-		{"a", "r", 10, 20, "cc -c a.c"},
-		{"b", "r", 30, 40, "cc -c b.c"},
-		{"c", "r", 50, 60, "cc -c c.c"},
+	    {"r", NULL, 0, 1000, "make"},
+	    {"a", "r", 10, 20, "cc -c a.c"},
+	    {"b", "r", 30, 40, "cc -c b.c"},
+	    {"c", "r", 50, 60, "cc -c c.c"},
 	};
 	static const struct sp n[] = {
-		{"r", NULL, 0, 1000, "make"},
-		{"a", "r", 10, 20, "cc -c a.c"},
-		{"b", "r", 30, 40, "cc -c b.c"},
-		{"c", "r", 50, 60, "cc -c c.c"},
-		{"d", "r", 70, 80, "cc -c d.c"},
-		{"e", "r", 90, 100, "cc -c e.c"},
-		{"f", "r", 110, 120, "cc -c f.c"},
+	    {"r", NULL, 0, 1000, "make"},      {"a", "r", 10, 20, "cc -c a.c"},
+	    {"b", "r", 30, 40, "cc -c b.c"},   {"c", "r", 50, 60, "cc -c c.c"},
+	    {"d", "r", 70, 80, "cc -c d.c"},   {"e", "r", 90, 100, "cc -c e.c"},
+	    {"f", "r", 110, 120, "cc -c f.c"},
 	};
 	struct rdiff *d;
 	const char *name;
@@ -664,8 +675,9 @@ static void test_deep_and_empty(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	for (int i = 0; i <= DEPTH; i++) {
 		snprintf(ids[i], sizeof(ids[i]), "p%d", i);
-		p[i] = (struct sp){ids[i], i ? ids[i - 1] : NULL, (uint32_t)i,
-				   (uint32_t)(2 * DEPTH + 10 - i), i == DEPTH ? "leaf" : "sh rec.sh"};
+		p[i] =
+		    (struct sp){ids[i], i ? ids[i - 1] : NULL, (uint32_t)i,
+				(uint32_t)(2 * DEPTH + 10 - i), i == DEPTH ? "leaf" : "sh rec.sh"};
 	}
 	write_trace("deep-base.etr", p, DEPTH, 100, NULL);
 	write_trace("deep-new.etr", p, DEPTH + 1, 9000, NULL);
@@ -699,19 +711,16 @@ static void test_deep_and_empty(void)
 static void test_ordinals_and_wrappers(void)
 {
 	static const struct sp b[] = {
-		{"r", NULL, 0, 2000, "make -j2"},
-		{"s1", "r", 10, 100, "sh -c step"},
-		{"c1", "s1", 20, 90, "cc -c x.c"},
-		{"s2", "r", 110, 800, "sh -c step"}, /* the second one is slow */
-		{"c2", "s2", 120, 790, "cc -c y.c"},
+	    {"r", NULL, 0, 2000, "make -j2"},
+	    {"s1", "r", 10, 100, "sh -c step"},
+	    {"c1", "s1", 20, 90, "cc -c x.c"},
+	    {"s2", "r", 110, 800, "sh -c step"}, /* the second one is slow */
+	    {"c2", "s2", 120, 790, "cc -c y.c"},
 	};
 	static const struct sp n[] = {
-		{"r", NULL, 0, 2000, "make -j2"},
-		{"s1", "r", 10, 100, "sh -c step"},
-		{"w", "s1", 15, 95, "ccache cc -c x.c"},
-		{"c1", "w", 20, 90, "cc -c x.c"},
-		{"s2", "r", 110, 800, "sh -c step"},
-		{"c2", "s2", 120, 790, "cc -c y.c"},
+	    {"r", NULL, 0, 2000, "make -j2"},	     {"s1", "r", 10, 100, "sh -c step"},
+	    {"w", "s1", 15, 95, "ccache cc -c x.c"}, {"c1", "w", 20, 90, "cc -c x.c"},
+	    {"s2", "r", 110, 800, "sh -c step"},     {"c2", "s2", 120, 790, "cc -c y.c"},
 	};
 	struct rdiff *d;
 	const struct rdiff_entry *e;
@@ -739,14 +748,14 @@ static void test_ordinals_and_wrappers(void)
 static void test_map_ignore(void)
 {
 	static const struct sp b[] = {
-		{"r", NULL, 0, 1000, "make -C /home/ci/build-41"},
-		{"c", "r", 10, 20, "cc -I/home/ci/build-41/include -c /home/ci/build-41/src/a.c"},
-		{"d", "r", 30, 40, "date +%s"},
+	    {"r", NULL, 0, 1000, "make -C /home/ci/build-41"},
+	    {"c", "r", 10, 20, "cc -I/home/ci/build-41/include -c /home/ci/build-41/src/a.c"},
+	    {"d", "r", 30, 40, "date +%s"},
 	};
 	static const struct sp n[] = {
-		{"r", NULL, 0, 1000, "make -C /home/ci/build-42"},
-		{"c", "r", 10, 20, "cc -I/home/ci/build-42/include -c /home/ci/build-42/src/a.c"},
-		{"d", "r", 30, 40, "date +%Y"},
+	    {"r", NULL, 0, 1000, "make -C /home/ci/build-42"},
+	    {"c", "r", 10, 20, "cc -I/home/ci/build-42/include -c /home/ci/build-42/src/a.c"},
+	    {"d", "r", 30, 40, "date +%Y"},
 	};
 	struct rdiff *d;
 
@@ -776,10 +785,10 @@ static void test_map_ignore(void)
 static void test_threshold(void)
 {
 	static const struct sp b[] = {
-		{"r", NULL, 0, 5000, "sh x"},
-		{"a", "r", 10, 110, "step a"},	  /* 100 -> 140 ms: 1.4x */
-		{"b", "r", 200, 210, "step b"},	  /* 10 -> 50 ms: 5x but 40 ms */
-		{"c", "r", 300, 1300, "step c"},  /* 1 s -> 1.6 s */
+	    {"r", NULL, 0, 5000, "sh x"},
+	    {"a", "r", 10, 110, "step a"},   /* 100 -> 140 ms: 1.4x */
+	    {"b", "r", 200, 210, "step b"},  /* 10 -> 50 ms: 5x but 40 ms */
+	    {"c", "r", 300, 1300, "step c"}, /* 1 s -> 1.6 s */
 	};
 	struct sp n[4];
 	struct rdiff_opts o = {.sz = sizeof(o), .threshold = 1.3, .min_delta_ns = 30 * MS};
@@ -803,35 +812,29 @@ static void test_threshold(void)
 static void test_baselines(void)
 {
 	static const struct sp b1[] = {
-		{"r", NULL, 0, 5000, "sh ci"},
-		{"a", "r", 10, 110, "bench a"},	   /* 100 ms */
-		{"f", "r", 200, 210, "flaky-only-b1"},
-		{"h", "r", 300, 310, "./h"},
-		{"h2", "r", 320, 330, "./h"},
-		{"g", "r", 400, 410, "gone-in-new"},
+	    {"r", NULL, 0, 5000, "sh ci"},	   {"a", "r", 10, 110, "bench a"}, /* 100 ms */
+	    {"f", "r", 200, 210, "flaky-only-b1"}, {"h", "r", 300, 310, "./h"},
+	    {"h2", "r", 320, 330, "./h"},	   {"g", "r", 400, 410, "gone-in-new"},
 	};
 	static const struct sp b2[] = {
-		{"r", NULL, 0, 5000, "sh ci"},
-		{"a", "r", 10, 310, "bench a"},	   /* 300 ms: noisy */
-		{"h", "r", 300, 310, "./h"},
-		{"h2", "r", 320, 330, "./h"},
-		{"h3", "r", 340, 350, "./h"},
-		{"g", "r", 400, 410, "gone-in-new"},
-		{"n", "r", 500, 510, "flaky-new"},
+	    {"r", NULL, 0, 5000, "sh ci"},     {"a", "r", 10, 310, "bench a"}, /* 300 ms: noisy */
+	    {"h", "r", 300, 310, "./h"},       {"h2", "r", 320, 330, "./h"},
+	    {"h3", "r", 340, 350, "./h"},      {"g", "r", 400, 410, "gone-in-new"},
+	    {"n", "r", 500, 510, "flaky-new"},
 	};
 	static const struct sp n1[] = {
-		{"r", NULL, 0, 5000, "sh ci"},
-		{"a", "r", 10, 410, "bench a"},	   /* 400 ms: within 1.5x of 300 */
-		{"h", "r", 300, 310, "./h"},
-		{"h2", "r", 320, 330, "./h"},
-		{"h3", "r", 340, 350, "./h"},
-		{"n", "r", 500, 510, "flaky-new"},
+	    {"r", NULL, 0, 5000, "sh ci"},
+	    {"a", "r", 10, 410, "bench a"}, /* 400 ms: within 1.5x of 300 */
+	    {"h", "r", 300, 310, "./h"},
+	    {"h2", "r", 320, 330, "./h"},
+	    {"h3", "r", 340, 350, "./h"},
+	    {"n", "r", 500, 510, "flaky-new"},
 	};
 	struct sp n2[6];
 	struct rdiff *d;
 
 	memcpy(n2, n1, sizeof(n2));
-	n2[1].end_ms = 510;			/* 500 ms: beyond 1.5 x 300 */
+	n2[1].end_ms = 510; /* 500 ms: beyond 1.5 x 300 */
 	write_trace("mb-b1.etr", b1, 6, 100, NULL);
 	write_trace("mb-b2.etr", b2, 7, 300, NULL);
 	write_trace("mb-n1.etr", n1, 6, 500, NULL);
@@ -846,20 +849,20 @@ static void test_baselines(void)
 	rdiff__free(d);
 
 	/* against both: the noise is gone; what all baselines agree on is not */
-	d = diff_of((const char *const[]){"mb-b1.etr", "mb-b2.etr", NULL}, "mb-n1.etr", NULL,
-		    NULL, NULL);
+	d = diff_of((const char *const[]){"mb-b1.etr", "mb-b2.etr", NULL}, "mb-n1.etr", NULL, NULL,
+		    NULL);
 	CU_ASSERT_EQUAL(rdiff__base_count(d), 2);
 	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_SLOWER), 0);
-	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_NEW), 0);   /* flaky-new was in B2 */
+	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_NEW), 0);	/* flaky-new was in B2 */
 	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_COUNT), 0); /* 3 is within 2..3 */
-	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_GONE), 1);  /* in both, not in NEW */
+	CU_ASSERT_EQUAL(rdiff__class_count(d, RDIFF_GONE), 1);	/* in both, not in NEW */
 	CU_ASSERT_PTR_NOT_NULL(find(d, RDIFF_GONE, "gone-in-new"));
 	if (rdiff__entry_count(d) != 1)
 		dump(d);
 	rdiff__free(d);
 
-	d = diff_of((const char *const[]){"mb-b1.etr", "mb-b2.etr", NULL}, "mb-n2.etr", NULL,
-		    NULL, NULL);
+	d = diff_of((const char *const[]){"mb-b1.etr", "mb-b2.etr", NULL}, "mb-n2.etr", NULL, NULL,
+		    NULL);
 	{
 		const struct rdiff_entry *e = find(d, RDIFF_SLOWER, "bench a");
 
@@ -876,38 +879,38 @@ static void test_baselines(void)
 /* ------------------------------------------------------------------ */
 
 static const char tp_exec_a[] =
-	"name: sched_process_exec\n"
-	"ID: 314\n"
-	"format:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
-	"\tfield:pid_t old_pid;\toffset:16;\tsize:4;\tsigned:1;\n"
-	"\n"
-	"print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, "
-	"REC->old_pid\n";
+    "name: sched_process_exec\n"
+    "ID: 314\n"
+    "format:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+    "\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
+    "\tfield:pid_t old_pid;\toffset:16;\tsize:4;\tsigned:1;\n"
+    "\n"
+    "print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, "
+    "REC->old_pid\n";
 /* another ID (boot-dependent: not a change), old_pid moved, a new field */
 static const char tp_exec_b[] =
-	"name: sched_process_exec\n"
-	"ID: 999\n"
-	"format:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
-	"\tfield:pid_t old_pid;\toffset:20;\tsize:4;\tsigned:1;\n"
-	"\tfield:u32 flags;\toffset:24;\tsize:4;\tsigned:0;\n"
-	"\n"
-	"print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, "
-	"REC->old_pid\n";
+    "name: sched_process_exec\n"
+    "ID: 999\n"
+    "format:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+    "\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
+    "\tfield:pid_t old_pid;\toffset:20;\tsize:4;\tsigned:1;\n"
+    "\tfield:u32 flags;\toffset:24;\tsize:4;\tsigned:0;\n"
+    "\n"
+    "print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, "
+    "REC->old_pid\n";
 static const char tp_fork[] =
-	"name: sched_process_fork\n"
-	"ID: 315\n"
-	"format:\n"
-	"\tfield:__data_loc char[] parent_comm;\toffset:8;\tsize:4;\tsigned:0;\n"
-	"\tfield:__data_loc char[] child_comm;\toffset:16;\tsize:4;\tsigned:0;\n"
-	"\tfield:char comm[16];\toffset:20;\tsize:16;\tsigned:0;\n"
-	"\n"
-	"print fmt: \"x\"\n";
+    "name: sched_process_fork\n"
+    "ID: 315\n"
+    "format:\n"
+    "\tfield:__data_loc char[] parent_comm;\toffset:8;\tsize:4;\tsigned:0;\n"
+    "\tfield:__data_loc char[] child_comm;\toffset:16;\tsize:4;\tsigned:0;\n"
+    "\tfield:char comm[16];\toffset:20;\tsize:16;\tsigned:0;\n"
+    "\n"
+    "print fmt: \"x\"\n";
 
 /* A minimal BTF: int, and task_struct { int pid; int tgid; [int extra;] } */
 static size_t make_btf(uint8_t *buf, bool changed)
@@ -992,8 +995,10 @@ static void test_surroundings(void)
 		if (!strcmp(c->name, "sched:sched_process_exec")) {
 			CU_ASSERT_EQUAL(c->state, 0);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(c->lines);
-			CU_ASSERT_PTR_NOT_NULL(strstr(c->lines, "- field:pid_t old_pid;\toffset:16"));
-			CU_ASSERT_PTR_NOT_NULL(strstr(c->lines, "+ field:pid_t old_pid;\toffset:20"));
+			CU_ASSERT_PTR_NOT_NULL(
+			    strstr(c->lines, "- field:pid_t old_pid;\toffset:16"));
+			CU_ASSERT_PTR_NOT_NULL(
+			    strstr(c->lines, "+ field:pid_t old_pid;\toffset:20"));
 			CU_ASSERT_PTR_NOT_NULL(strstr(c->lines, "+ field:u32 flags;"));
 			CU_ASSERT_PTR_NULL(strstr(c->lines, "ID:"));
 			CU_ASSERT_PTR_NULL(strstr(c->lines, "filename"));
@@ -1224,8 +1229,8 @@ static bool json_valid(const char *path)
 
 	if (system("command -v python3 >/dev/null 2>&1"))
 		return true;
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '%s'",
-		 path);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' '%s'", path);
 	st = system(cmd);
 	return st == 0;
 }
@@ -1240,12 +1245,13 @@ static void test_cli_formats(void)
 	path_in(p, "cli.out");
 	CU_ASSERT(json_valid(p));
 	CU_ASSERT_EQUAL(r.out[0], '{');
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"summary\":{\"new\":1,\"gone\":1,\"fails\":1,"
-					     "\"passes\":1,\"slower\":1,\"faster\":1,\"count\":1}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+				      "\"summary\":{\"new\":1,\"gone\":1,\"fails\":1,"
+				      "\"passes\":1,\"slower\":1,\"faster\":1,\"count\":1}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"failed\":true"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"class\":\"count\""));
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(r.out, "{\"program\":\"helper\",\"new\":4,\"base_min\":2,\"base_max\":2}"));
+	    strstr(r.out, "{\"program\":\"helper\",\"new\":4,\"base_min\":2,\"base_max\":2}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"argv\":[\"new-step\"]"));
 
 	run_diff(&r, "--json", "--explain", "sur-a.etr", "sur-b.etr", NULL);
@@ -1266,11 +1272,11 @@ static void test_cli_formats(void)
 	CU_ASSERT_PTR_NULL(strstr(r.out, "\033["));
 
 	/* several baselines on the command line */
-	run_diff(&r, "--base", "mb-b1.etr", "--base", "mb-b2.etr", "--fail-on=slower",
-		 "mb-n1.etr", NULL);
+	run_diff(&r, "--base", "mb-b1.etr", "--base", "mb-b2.etr", "--fail-on=slower", "mb-n1.etr",
+		 NULL);
 	CU_ASSERT_EQUAL(r.status, 0);
-	run_diff(&r, "--base", "mb-b1.etr", "--base", "mb-b2.etr", "--fail-on=slower",
-		 "mb-n2.etr", NULL);
+	run_diff(&r, "--base", "mb-b1.etr", "--base", "mb-b2.etr", "--fail-on=slower", "mb-n2.etr",
+		 NULL);
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "BASE2"));
 	run_diff(&r, "--base", "mb-b1.etr", "mb-b2.etr", "mb-n2.etr", NULL);
@@ -1293,23 +1299,22 @@ static void test_cli_formats(void)
  * fail and one slow, without changing any command line: the environment
  * is not part of the recording.
  */
-static const char workload[] =
-	"#!/bin/sh\n"
-	"work=$(mktemp -d /tmp/er-wl.XXXXXX)\n"
-	"cd \"$work\"\n"
-	"printf 'int main(void) { return 0; }\\n' > x.c\n"
-	"if command -v cc >/dev/null; then cc -c x.c -o \"$work/x.o\"; fi\n"
-	"touch \"$work/pid.$$\"\n"
-	"touch \"$work/ts.$(date +%s%N)\"\n"
-	"ls \"$work\" | sort > /dev/null\n"
-	"for i in 1 2 3; do sh -c 'echo \"$1\" > out' step \"$i\"; done\n"
-	"if [ \"$WL_MODE\" = changed ]; then touch \"$work/added\"; fi\n"
-	"sh -c '[ \"$WL_MODE\" != changed ]'\n"
-	"perl -e 'select(undef, undef, undef, $ENV{WL_DELAY})'\n"
-	"sleep 3\n"
-	"cd /\n"
-	"rm -rf \"$work\"\n"
-	"exit 0\n";
+static const char workload[] = "#!/bin/sh\n"
+			       "work=$(mktemp -d /tmp/er-wl.XXXXXX)\n"
+			       "cd \"$work\"\n"
+			       "printf 'int main(void) { return 0; }\\n' > x.c\n"
+			       "if command -v cc >/dev/null; then cc -c x.c -o \"$work/x.o\"; fi\n"
+			       "touch \"$work/pid.$$\"\n"
+			       "touch \"$work/ts.$(date +%s%N)\"\n"
+			       "ls \"$work\" | sort > /dev/null\n"
+			       "for i in 1 2 3; do sh -c 'echo \"$1\" > out' step \"$i\"; done\n"
+			       "if [ \"$WL_MODE\" = changed ]; then touch \"$work/added\"; fi\n"
+			       "sh -c '[ \"$WL_MODE\" != changed ]'\n"
+			       "perl -e 'select(undef, undef, undef, $ENV{WL_DELAY})'\n"
+			       "sleep 3\n"
+			       "cd /\n"
+			       "rm -rf \"$work\"\n"
+			       "exit 0\n";
 
 static bool bpf_ok;
 static char rec_err[1024]; /* what the last failed execrec record said */
@@ -1409,8 +1414,10 @@ static void test_recorded_same(void)
 		CU_ASSERT_EQUAL_FATAL(record("rec-b.etr", false), 0);
 		d = diff_rec("rec-a.etr", "rec-b.etr");
 		ok = rdiff__entry_count(d) == 0;
-		if (!ok && (rdiff__class_count(d, RDIFF_SLOWER) + rdiff__class_count(d, RDIFF_FASTER) !=
-			    rdiff__entry_count(d) || attempt == 1))
+		if (!ok &&
+		    (rdiff__class_count(d, RDIFF_SLOWER) + rdiff__class_count(d, RDIFF_FASTER) !=
+			 rdiff__entry_count(d) ||
+		     attempt == 1))
 			CU_ASSERT(counts_are(d, none));
 		CU_ASSERT(rdiff__side_procs(d, 0) >= 15);
 		CU_ASSERT_EQUAL(rdiff__side_procs(d, 0), rdiff__side_procs(d, 1));
@@ -1423,9 +1430,9 @@ static void test_recorded_same(void)
 static void test_recorded_changed(void)
 {
 	static const size_t want[RDIFF_CLASS__NR] = {
-		[RDIFF_NEW] = 1,
-		[RDIFF_NOW_FAILS] = 1,
-		[RDIFF_SLOWER] = 1,
+	    [RDIFF_NEW] = 1,
+	    [RDIFF_NOW_FAILS] = 1,
+	    [RDIFF_SLOWER] = 1,
 	};
 	struct rdiff *d = NULL;
 	const struct rdiff_entry *e;
