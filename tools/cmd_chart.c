@@ -90,8 +90,7 @@ static int resolve_time(struct rp_trace *t, const char *opt, const char *s, uint
 		*ret_ns = 0;
 		return 0;
 	}
-	if (rp_parse_time(s, rp_trace__has_clock(t) ? rp_trace__realtime(t, first) : 0, &rel,
-			  &v)) {
+	if (rp_parse_time(s, rp_trace__has_clock(t) ? rp_trace__realtime(t, first) : 0, &rel, &v)) {
 		fprintf(stderr, "execrec chart: %s: '%s' is not a time (2.5, 300ms, 11:43:54)\n",
 			opt, s);
 		return -EINVAL;
@@ -101,8 +100,9 @@ static int resolve_time(struct rp_trace *t, const char *opt, const char *s, uint
 		return 0;
 	}
 	if (!rp_trace__has_clock(t)) {
-		fprintf(stderr, "execrec chart: %s: the trace has no clock anchors: give seconds "
-				"from the start\n",
+		fprintf(stderr,
+			"execrec chart: %s: the trace has no clock anchors: give seconds "
+			"from the start\n",
 			opt);
 		return -ENOENT;
 	}
@@ -113,17 +113,17 @@ static int resolve_time(struct rp_trace *t, const char *opt, const char *s, uint
 int cmd_chart(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"subtree", required_argument, NULL, 'p'},
-		{"pid", required_argument, NULL, 'p'},
-		{"min-duration", required_argument, NULL, OPT_MIN_DURATION},
-		{"since", required_argument, NULL, OPT_SINCE},
-		{"until", required_argument, NULL, OPT_UNTIL},
-		{"width", required_argument, NULL, OPT_WIDTH},
-		{"title", required_argument, NULL, OPT_TITLE},
-		{"reorder-window", required_argument, NULL, OPT_REORDER},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"subtree", required_argument, NULL, 'p'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"min-duration", required_argument, NULL, OPT_MIN_DURATION},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"width", required_argument, NULL, OPT_WIDTH},
+	    {"title", required_argument, NULL, OPT_TITLE},
+	    {"reorder-window", required_argument, NULL, OPT_REORDER},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct rx_chart_opts copts = {.sz = sizeof(copts)};
@@ -151,7 +151,8 @@ int cmd_chart(int argc, char **argv)
 		case 'p':
 			ret = parse_pids(optarg, &subtree, &nsubtree);
 			if (ret) {
-				fprintf(stderr, "execrec chart: --subtree: '%s' is not a pid list\n",
+				fprintf(stderr,
+					"execrec chart: --subtree: '%s' is not a pid list\n",
 					optarg);
 				free(subtree);
 				return 2;
@@ -159,8 +160,9 @@ int cmd_chart(int argc, char **argv)
 			break;
 		case OPT_MIN_DURATION:
 			if (rp_parse_duration(optarg, &copts.min_duration_ns)) {
-				fprintf(stderr, "execrec chart: --min-duration: '%s' is not a "
-						"duration (1.5, 200ms, 0)\n",
+				fprintf(stderr,
+					"execrec chart: --min-duration: '%s' is not a "
+					"duration (1.5, 200ms, 0)\n",
 					optarg);
 				free(subtree);
 				return 2;
@@ -177,8 +179,9 @@ int cmd_chart(int argc, char **argv)
 			unsigned long w = strtoul(optarg, &end, 10);
 
 			if (*end || end == optarg || w < 100 || w > 100000) {
-				fprintf(stderr, "execrec chart: --width: '%s' is not a width from 100 "
-						"to 100000 pixels\n",
+				fprintf(stderr,
+					"execrec chart: --width: '%s' is not a width from 100 "
+					"to 100000 pixels\n",
 					optarg);
 				free(subtree);
 				return 2;
@@ -191,8 +194,9 @@ int cmd_chart(int argc, char **argv)
 			break;
 		case OPT_REORDER:
 			if (rp_parse_duration(optarg, &topts.reorder_ns) || !topts.reorder_ns) {
-				fprintf(stderr, "execrec chart: --reorder-window: '%s' is not a "
-						"duration (10ms)\n",
+				fprintf(stderr,
+					"execrec chart: --reorder-window: '%s' is not a "
+					"duration (10ms)\n",
 					optarg);
 				free(subtree);
 				return 2;
@@ -205,7 +209,8 @@ int cmd_chart(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "execrec chart: %s\nUsage: execrec chart [OPTIONS] FILE [-o OUT.svg]\n",
+		fprintf(stderr,
+			"execrec chart: %s\nUsage: execrec chart [OPTIONS] FILE [-o OUT.svg]\n",
 			optind == argc ? "no trace file given" : "one trace file at a time");
 		free(subtree);
 		return 2;
@@ -265,7 +270,8 @@ int cmd_chart(int argc, char **argv)
 
 out:
 	if (ret == -EIO)
-		fprintf(stderr, "execrec chart: writing %s failed\n", out_path ? out_path : "the output");
+		fprintf(stderr, "execrec chart: writing %s failed\n",
+			out_path ? out_path : "the output");
 	else if (ret < 0 && ret != -EINVAL)
 		fprintf(stderr, "execrec chart: %s: %s\n", path, strerror(-ret));
 	else if (!ret && rp_trace__damage_str(t, err, sizeof(err)))

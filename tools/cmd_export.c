@@ -86,14 +86,14 @@ static enum rx_format guess_format(const char *out)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		RP_CLI_FILTER_OPTIONS,
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"rows", required_argument, NULL, OPT_ROWS},
-		{"snapshot", no_argument, NULL, OPT_SNAPSHOT},
-		{"reorder-window", required_argument, NULL, RP_OPT_REORDER},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    RP_CLI_FILTER_OPTIONS,
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"rows", required_argument, NULL, OPT_ROWS},
+	    {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+	    {"reorder-window", required_argument, NULL, RP_OPT_REORDER},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct rx_export_opts xopts = {.sz = sizeof(xopts)};
@@ -116,10 +116,11 @@ int cmd_export(int argc, char **argv)
 			return 0;
 		case 'f':
 			if (rx_format__parse(optarg, &xopts.format)) {
-				fprintf(stderr,
-					"execrec export: --format: '%s' is not one of perfetto, dot, "
-					"jsonl, csv, compile-commands\n",
-					optarg);
+				fprintf(
+				    stderr,
+				    "execrec export: --format: '%s' is not one of perfetto, dot, "
+				    "jsonl, csv, compile-commands\n",
+				    optarg);
 				return 2;
 			}
 			continue;
@@ -134,8 +135,9 @@ int cmd_export(int argc, char **argv)
 			else if (!strcmp(optarg, "processes"))
 				xopts.rows = RX_ROWS_PROCESSES;
 			else {
-				fprintf(stderr, "execrec export: --rows: '%s' is not all, events or "
-						"processes\n",
+				fprintf(stderr,
+					"execrec export: --rows: '%s' is not all, events or "
+					"processes\n",
 					optarg);
 				return 2;
 			}
@@ -155,7 +157,8 @@ int cmd_export(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "execrec export: %s\nUsage: execrec export [OPTIONS] FILE [-o OUT]\n",
+		fprintf(stderr,
+			"execrec export: %s\nUsage: execrec export [OPTIONS] FILE [-o OUT]\n",
 			optind == argc ? "no trace file given" : "one trace file at a time");
 		rp_filter__free(cli.filter);
 		return 2;
@@ -165,8 +168,9 @@ int cmd_export(int argc, char **argv)
 	if (!xopts.format && out_path)
 		xopts.format = guess_format(out_path);
 	if (!xopts.format) {
-		fprintf(stderr, "execrec export: which format? --format perfetto, dot, jsonl, csv or "
-				"compile-commands\n");
+		fprintf(stderr,
+			"execrec export: which format? --format perfetto, dot, jsonl, csv or "
+			"compile-commands\n");
 		rp_filter__free(cli.filter);
 		return 2;
 	}

@@ -27,9 +27,9 @@
 
 #define ROW_H 14
 #define BAR_H 10
-#define LABEL_W 300	/* the label column */
-#define INDENT 12	/* per level of the tree, */
-#define INDENT_MAX 168	/* up to this much */
+#define LABEL_W 300    /* the label column */
+#define INDENT 12      /* per level of the tree, */
+#define INDENT_MAX 168 /* up to this much */
 #define MARGIN 10
 #define LABEL_CHAR_W 6.4 /* an estimate for 11px sans-serif */
 #define BAR_CHAR_W 5.6	 /* and for 10px */
@@ -152,13 +152,13 @@ struct row {
 struct layout {
 	struct rx_chart *c;
 	uint32_t n;
-	uint64_t t0, t1; /* the time axis */
-	uint64_t *s, *e; /* span drawn of each process */
-	uint8_t *vis;	 /* in the subtree and the time shown */
-	uint8_t *shown;	 /* a row of its own */
+	uint64_t t0, t1;	 /* the time axis */
+	uint64_t *s, *e;	 /* span drawn of each process */
+	uint8_t *vis;		 /* in the subtree and the time shown */
+	uint8_t *shown;		 /* a row of its own */
 	uint32_t *order, norder; /* pre-order */
-	uint32_t *depth;	  /* drawn ancestors */
-	uint32_t *owner;	  /* nearest drawn ancestor; n = none */
+	uint32_t *depth;	 /* drawn ancestors */
+	uint32_t *owner;	 /* nearest drawn ancestor; n = none */
 	struct fold *folds;
 	uint32_t nfolds;
 	uint32_t *gstart, *gcount; /* by owner (n + 1 of them): a run in folds */
@@ -198,7 +198,8 @@ static void span_of(const struct rx_chart *c, const struct rp_proc *p, uint64_t 
 	uint64_t s = p->start_ns, e;
 
 	if (!s)
-		s = p->exec_first != RP_NONE ? rp_model__exec(c->m, p->exec_first)->ts_ns : p->last_ns;
+		s = p->exec_first != RP_NONE ? rp_model__exec(c->m, p->exec_first)->ts_ns
+					     : p->last_ns;
 	if (s < w0)
 		s = w0;
 	if (p->flags & RP_PF_EXITED)
@@ -286,9 +287,8 @@ static int layout_build(struct layout *l)
 			for (ch = p->first_child, k = top; ch != RP_NONE;
 			     ch = rp_model__proc(c->m, ch)->next_sibling) {
 				stack[--k] = ch;
-				inside[ch] = inside[v] ||
-					     in_list(c->subtree, c->nsubtree,
-						     rp_model__proc(c->m, ch)->pid);
+				inside[ch] = inside[v] || in_list(c->subtree, c->nsubtree,
+								  rp_model__proc(c->m, ch)->pid);
 			}
 		}
 	}
@@ -483,7 +483,8 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 	} else {
 		fmt_rel(buf, sizeof(buf), l, l->s[rp_model__index(m, p)]);
 		fmt_wall(wall, sizeof(wall), c->t, l->s[rp_model__index(m, p)]);
-		fprintf(f, "\nstarted %s%s%s%s", buf, wall[0] ? " (" : "", wall, wall[0] ? ")" : "");
+		fprintf(f, "\nstarted %s%s%s%s", buf, wall[0] ? " (" : "", wall,
+			wall[0] ? ")" : "");
 	}
 	if (rp_model__duration(m, p, &ns)) {
 		rp_fmt_duration(buf, sizeof(buf), ns);
@@ -579,7 +580,8 @@ static void draw_proc(FILE *f, const struct layout *l, const struct row *r, doub
 		char *a = rx_argv_str(&last->argv, room * 4 + 16, &len);
 
 		if (a) {
-			fprintf(f, "<text class=\"b\" x=\"%.1f\" y=\"%.1f\">", x1 + 2, y + BAR_H - 2);
+			fprintf(f, "<text class=\"b\" x=\"%.1f\" y=\"%.1f\">", x1 + 2,
+				y + BAR_H - 2);
 			put_clipped(f, a, len, room);
 			fputs("</text>", f);
 			free(a);
@@ -690,13 +692,17 @@ static int draw_group(FILE *f, const struct layout *l, const struct row *r, doub
 				continue;
 			}
 			if (a >= 0)
-				fprintf(f, "<rect class=\"fold\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
+				fprintf(f,
+					"<rect class=\"fold\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+					"height=\"%d\"/>",
 					a, y + 4, b - a, BAR_H - 4);
 			a = x1;
 			b = x2;
 		}
 		if (a >= 0)
-			fprintf(f, "<rect class=\"fold\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
+			fprintf(f,
+				"<rect class=\"fold\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+				"height=\"%d\"/>",
 				a, y + 4, b - a, BAR_H - 4);
 	}
 	/* failures stay visible when folded: a strip above the band, so that
@@ -798,9 +804,10 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	target = meta(c->t, "target");
 	mode = meta(c->t, "mode");
 
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
-		   "viewBox=\"0 0 %u %u\" font-family=\"DejaVu Sans, Verdana, sans-serif\">\n",
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
+		"viewBox=\"0 0 %u %u\" font-family=\"DejaVu Sans, Verdana, sans-serif\">\n",
 		W, H, W, H);
 	fputs("<style>\n"
 	      "text{fill:#222}\n"
@@ -834,8 +841,8 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	else if (target && mode && !strcmp(mode, "command"))
 		put_clipped(f, target, strlen(target), (W - 2 * MARGIN) / 9);
 	else
-		rx_fput_text(f, host ? host : "execrec trace", strlen(host ? host : "execrec trace"),
-			     RX_Q_XML);
+		rx_fput_text(f, host ? host : "execrec trace",
+			     strlen(host ? host : "execrec trace"), RX_Q_XML);
 	fputs("</text>\n", f);
 
 	fprintf(f, "<text class=\"s\" x=\"%u\" y=\"38\">", MARGIN);
@@ -870,43 +877,53 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 			enum rx_outcome o;
 			const char *text;
 		} items[] = {
-			{RX_OK, "exit 0"},	{RX_EXIT, "exit \xe2\x89\xa0 0"},
-			{RX_KILLED, "killed"},	{RX_EXEC_FAILED, "exec failed"},
-			{RX_RUNNING, "running at the end"}, {RX_UNKNOWN, "end not seen"},
+		    {RX_OK, "exit 0"},
+		    {RX_EXIT, "exit \xe2\x89\xa0 0"},
+		    {RX_KILLED, "killed"},
+		    {RX_EXEC_FAILED, "exec failed"},
+		    {RX_RUNNING, "running at the end"},
+		    {RX_UNKNOWN, "end not seen"},
 		};
 		double x = MARGIN;
 
 		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-			fprintf(f, "<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"%s\"/>"
-				   "<text class=\"s\" x=\"%.0f\" y=\"%u\">%s</text>\n",
-				x, legend_y - 9, rx_outcome_name(items[i].o), x + 14, legend_y,
-				items[i].text);
+			fprintf(
+			    f,
+			    "<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"%s\"/>"
+			    "<text class=\"s\" x=\"%.0f\" y=\"%u\">%s</text>\n",
+			    x, legend_y - 9, rx_outcome_name(items[i].o), x + 14, legend_y,
+			    items[i].text);
 			x += 14 + strlen(items[i].text) * 6.2 + 16;
 		}
-		fprintf(f, "<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"fold\"/>"
-			   "<text class=\"s\" x=\"%.0f\" y=\"%u\">short processes, folded</text>\n",
+		fprintf(f,
+			"<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"fold\"/>"
+			"<text class=\"s\" x=\"%.0f\" y=\"%u\">short processes, folded</text>\n",
 			x, legend_y - 9, x + 14, legend_y);
 		x += 14 + 23 * 6.2 + 16;
-		fprintf(f, "<path class=\"xk\" d=\"M%.0f %uv10\"/>"
-			   "<text class=\"s\" x=\"%.0f\" y=\"%u\">exec</text>\n",
+		fprintf(f,
+			"<path class=\"xk\" d=\"M%.0f %uv10\"/>"
+			"<text class=\"s\" x=\"%.0f\" y=\"%u\">exec</text>\n",
 			x + 4, legend_y - 9, x + 10, legend_y);
 		x += 10 + 4 * 6.2 + 16;
-		fprintf(f, "<path class=\"xf\" d=\"M%.0f %ul-3 -4h6z\"/>"
-			   "<text class=\"s\" x=\"%.0f\" y=\"%u\">failed exec</text>\n",
+		fprintf(f,
+			"<path class=\"xf\" d=\"M%.0f %ul-3 -4h6z\"/>"
+			"<text class=\"s\" x=\"%.0f\" y=\"%u\">failed exec</text>\n",
 			x + 4, legend_y - 4, x + 10, legend_y);
 	}
 
 	/* stripes, grid and axis */
 	for (uint32_t i = 0; i < l.nrows; i += 2)
-		fprintf(f, "<rect class=\"stripe\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n",
+		fprintf(f,
+			"<rect class=\"stripe\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n",
 			MARGIN, axis_y + 6 + i * ROW_H - 2, W - 2 * MARGIN, ROW_H);
 	step = nice_step((double)(l.t1 - l.t0) / ((double)plot_w / 110.0));
 	for (uint64_t off = 0; off <= l.t1 - l.t0; off += step) {
 		double x = l.x0 + (double)off * l.xscale;
 
 		fmt_tick(buf, sizeof(buf), off, step);
-		fprintf(f, "<path class=\"grid\" d=\"M%.1f %uV%u\"/><text class=\"t\" x=\"%.1f\" "
-			   "y=\"%u\">%s</text>\n",
+		fprintf(f,
+			"<path class=\"grid\" d=\"M%.1f %uV%u\"/><text class=\"t\" x=\"%.1f\" "
+			"y=\"%u\">%s</text>\n",
 			x, axis_y + 2, axis_y + 6 + l.nrows * ROW_H, x, axis_y - 3, buf);
 		if (off + step < off)
 			break;

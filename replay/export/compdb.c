@@ -56,8 +56,8 @@ static size_t version_suffix(struct etr_str s)
 
 bool rx_is_compiler(const struct etr_str *filename)
 {
-	static const char *const drivers[] = {"gcc", "g++", "cc", "c++", "clang", "clang++",
-					      "c89", "c99"};
+	static const char *const drivers[] = {"gcc",   "g++",	  "cc",	 "c++",
+					      "clang", "clang++", "c89", "c99"};
 	struct etr_str b = rp_basename(*filename), comp;
 	size_t cut;
 
@@ -101,6 +101,7 @@ static const struct rp_exec *compiler_exec(const struct rp_model *m, const struc
 /* Options of gcc and clang whose value is the next argument. */
 static bool takes_value(struct etr_str a)
 {
+	/* clang-format off */
 	static const char *const opts[] = {
 		"-o", "-x", "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-idirafter",
 		"-iprefix", "-iwithprefix", "-iwithprefixbefore", "-iquote", "-isysroot",
@@ -112,6 +113,7 @@ static bool takes_value(struct etr_str a)
 		"-framework", "-main-file-name", "-Xcuda-ptxas", "-Xcuda-fatbinary",
 		"-Xopenmp-target", "--serialize-diagnostics",
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (str_is(a, opts[i]))
@@ -121,12 +123,13 @@ static bool takes_value(struct etr_str a)
 
 static bool source_ext(struct etr_str a)
 {
+	/* clang-format off */
 	static const char *const exts[] = {
-		"c",   "cc",  "cp",	 "cxx", "cpp", "CPP", "c++", "C",   "m",   "mm",
-		"M",   "mi",  "mii", "i",	 "ii",	"s",   "S",   "sx",  "f",   "for",
-		"ftn", "F",   "FOR", "fpp", "FPP", "FTN", "f90", "f95", "f03", "f08",
-		"F90", "F95", "F03", "F08", "cu",
+		"c", "cc", "cp", "cxx", "cpp", "CPP", "c++", "C", "m", "mm", "M", "mi", "mii",
+		"i", "ii", "s", "S", "sx", "f", "for", "ftn", "F", "FOR", "fpp", "FPP", "FTN",
+		"f90", "f95", "f03", "f08", "F90", "F95", "F03", "F08", "cu",
 	};
+	/* clang-format on */
 	struct etr_str b = rp_basename(a), ext = {NULL, 0};
 
 	for (uint32_t i = b.len; i > 1; i--) {

@@ -126,7 +126,9 @@ int rx_dot_finish(struct rx_export *x)
 		fprintf(f, "\tp%" PRIu32 " [label=\"", key);
 		rx_fput_text(f, p->comm[0] ? p->comm : "?", p->comm[0] ? strlen(p->comm) : 1,
 			     RX_Q_DOT);
-		fprintf(f, "\\n%" PRIu32 "  %s\", style=\"rounded,dashed,filled\", fillcolor=\"%s\"];\n",
+		fprintf(f,
+			"\\n%" PRIu32
+			"  %s\", style=\"rounded,dashed,filled\", fillcolor=\"%s\"];\n",
 			p->pid, p->flags & RP_PF_PLACEHOLDER ? "not recorded" : "not shown",
 			rx_outcome_color(RX_PLACEHOLDER));
 	}

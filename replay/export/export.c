@@ -15,17 +15,17 @@ static const struct {
 	const char *name;
 	enum rx_format format;
 } format_names[] = {
-	{"perfetto", RX_FMT_PERFETTO},
-	{"dot", RX_FMT_DOT},
-	{"jsonl", RX_FMT_JSONL},
-	{"csv", RX_FMT_CSV},
-	{"compile-commands", RX_FMT_COMPILE_COMMANDS},
-	/* aliases after the canonical names */
-	{"chrome", RX_FMT_PERFETTO},
-	{"json", RX_FMT_PERFETTO},
-	{"ndjson", RX_FMT_JSONL},
-	{"compile_commands", RX_FMT_COMPILE_COMMANDS},
-	{"compdb", RX_FMT_COMPILE_COMMANDS},
+    {"perfetto", RX_FMT_PERFETTO},
+    {"dot", RX_FMT_DOT},
+    {"jsonl", RX_FMT_JSONL},
+    {"csv", RX_FMT_CSV},
+    {"compile-commands", RX_FMT_COMPILE_COMMANDS},
+    /* aliases after the canonical names */
+    {"chrome", RX_FMT_PERFETTO},
+    {"json", RX_FMT_PERFETTO},
+    {"ndjson", RX_FMT_JSONL},
+    {"compile_commands", RX_FMT_COMPILE_COMMANDS},
+    {"compdb", RX_FMT_COMPILE_COMMANDS},
 };
 
 int rx_format__parse(const char *name, enum rx_format *ret_format)
@@ -65,8 +65,8 @@ static int rows_proc(struct rx_export *x, struct rp_proc *p)
 		return 0;
 	/* placeholders are rows of their own only in an unfiltered export:
 	 * there every parent has a row */
-	if (x->filter && ((p->flags & RP_PF_PLACEHOLDER) ||
-			  !rp_filter__match_proc(x->filter, x->m, p)))
+	if (x->filter &&
+	    ((p->flags & RP_PF_PLACEHOLDER) || !rp_filter__match_proc(x->filter, x->m, p)))
 		return 0;
 	if (x->format == RX_FMT_JSONL)
 		rp_print_proc_json(x->out, x->t, x->m, p);
@@ -125,8 +125,8 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 {
 	struct rx_export *x;
 
-	if (!t || !out || !opts || opts->sz < offsetof(struct rx_export_opts, format) +
-						      sizeof(opts->format) ||
+	if (!t || !out || !opts ||
+	    opts->sz < offsetof(struct rx_export_opts, format) + sizeof(opts->format) ||
 	    !rx_format__name(opts->format)) {
 		errno = EINVAL;
 		return NULL;
@@ -149,10 +149,10 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 	if (x->filter && !rp_filter__active(x->filter))
 		x->filter = NULL;
 	x->m = rp_model__new(&(struct rp_model_opts){
-		.sz = sizeof(struct rp_model_opts),
-		.on_end = on_end,
-		.ctx = x,
-		.release_ended = true,
+	    .sz = sizeof(struct rp_model_opts),
+	    .on_end = on_end,
+	    .ctx = x,
+	    .release_ended = true,
 	});
 	if (!x->m) {
 		free(x);

@@ -31,10 +31,10 @@ extern "C" {
 #endif
 
 enum rx_format {
-	RX_FMT_PERFETTO = 1,	  /* Chrome trace-event JSON (Perfetto, chrome://tracing) */
-	RX_FMT_DOT,		  /* the process tree for Graphviz */
-	RX_FMT_JSONL,		  /* JSON lines, the analyzer's --json schema */
-	RX_FMT_CSV,		  /* CSV, the analyzer's --csv columns */
+	RX_FMT_PERFETTO = 1,	 /* Chrome trace-event JSON (Perfetto, chrome://tracing) */
+	RX_FMT_DOT,		 /* the process tree for Graphviz */
+	RX_FMT_JSONL,		 /* JSON lines, the analyzer's --json schema */
+	RX_FMT_CSV,		 /* CSV, the analyzer's --csv columns */
 	RX_FMT_COMPILE_COMMANDS, /* compile_commands.json of the compiler runs */
 };
 
@@ -124,12 +124,12 @@ int rx_chart__write(struct rx_chart *c, FILE *out);
 void rx_chart__free(struct rx_chart *c);
 
 struct rx_chart_stats {
-	uint32_t rows;	      /* rows drawn: processes and folded groups */
-	uint32_t processes;   /* processes drawn as bars of their own */
-	uint32_t folded;      /* processes folded into group rows */
-	uint32_t groups;      /* folded group rows */
+	uint32_t rows;		  /* rows drawn: processes and folded groups */
+	uint32_t processes;	  /* processes drawn as bars of their own */
+	uint32_t folded;	  /* processes folded into group rows */
+	uint32_t groups;	  /* folded group rows */
 	uint64_t min_duration_ns; /* the folding threshold used */
-	uint32_t width, height;	   /* of the picture, pixels */
+	uint32_t width, height;	  /* of the picture, pixels */
 };
 void rx_chart__stats(const struct rx_chart *c, struct rx_chart_stats *ret_stats);
 

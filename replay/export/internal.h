@@ -68,9 +68,9 @@ char *rx_argv_str(const struct etr_str *argv, size_t max_bytes, size_t *ret_len)
 void rx_fmt_us(char *buf, size_t len, uint64_t ns);
 
 /* p->mark bits the exporters use */
-#define RX_M_EMITTED 1u	  /* written (track, node, row) */
+#define RX_M_EMITTED 1u	   /* written (track, node, row) */
 #define RX_M_GROUP_USED 2u /* a written child refers to it */
-#define RX_M_NAMED 4u	  /* its group (or node) name is written */
+#define RX_M_NAMED 4u	   /* its group (or node) name is written */
 
 struct rx_export {
 	struct rp_trace *t;
@@ -81,9 +81,9 @@ struct rx_export {
 	bool snapshot;
 	struct rp_model *m;
 	struct rx_keys keys;
-	bool first;    /* no element written yet: no comma before the next */
+	bool first; /* no element written yet: no comma before the next */
 	bool finished;
-	int err;       /* sticky error of the on_end callback */
+	int err;	/* sticky error of the on_end callback */
 	uint64_t flows; /* flow ids given */
 	struct rx_export_stats stats;
 };

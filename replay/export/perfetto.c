@@ -58,8 +58,7 @@ void rx_perfetto_begin(struct rx_export *x)
 }
 
 /* A process's key, and the group its track goes into. */
-static int keys_of(struct rx_export *x, struct rp_proc *p, uint32_t *ret_key,
-		   uint32_t *ret_group)
+static int keys_of(struct rx_export *x, struct rp_proc *p, uint32_t *ret_key, uint32_t *ret_group)
 {
 	uint32_t idx = rp_model__index(x->m, p);
 	uint32_t key = rx_keys__get(&x->keys, idx, p->pid), group = key;
@@ -84,8 +83,9 @@ static void put_meta(struct rx_export *x, const char *what, uint32_t pid, uint32
 	FILE *f = x->out;
 
 	next(x);
-	fprintf(f, "{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
-		   ",\"args\":{\"name\":",
+	fprintf(f,
+		"{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+		",\"args\":{\"name\":",
 		what, pid, tid);
 	put_str(f, name);
 	fputs("}}", f);
@@ -112,11 +112,11 @@ static void put_flags(FILE *f, const struct rp_proc *p)
 		uint32_t flag;
 		const char *name;
 	} names[] = {
-		{RP_PF_SNAPSHOT, "snapshot"},	  {RP_PF_NO_START, "no_start"},
-		{RP_PF_NO_EXIT, "no_exit"},	  {RP_PF_RUNNING, "running"},
-		{RP_PF_LOST, "events_lost"},	  {RP_PF_REPARENTED, "reparented"},
-		{RP_PF_CORE, "core_dumped"},	  {RP_PF_TRUNC, "truncated"},
-		{RP_PF_THREAD_EXEC, "thread_exec"},
+	    {RP_PF_SNAPSHOT, "snapshot"},	{RP_PF_NO_START, "no_start"},
+	    {RP_PF_NO_EXIT, "no_exit"},		{RP_PF_RUNNING, "running"},
+	    {RP_PF_LOST, "events_lost"},	{RP_PF_REPARENTED, "reparented"},
+	    {RP_PF_CORE, "core_dumped"},	{RP_PF_TRUNC, "truncated"},
+	    {RP_PF_THREAD_EXEC, "thread_exec"},
 	};
 	bool first = true;
 
@@ -131,8 +131,7 @@ static void put_flags(FILE *f, const struct rp_proc *p)
 }
 
 /* The time span drawn for @p: [*ret_s, *ret_e]. */
-static void span_of(struct rx_export *x, const struct rp_proc *p, uint64_t *ret_s,
-		    uint64_t *ret_e)
+static void span_of(struct rx_export *x, const struct rp_proc *p, uint64_t *ret_s, uint64_t *ret_e)
 {
 	uint64_t w0 = rx_window_start(x->t), s = p->start_ns, e;
 
@@ -201,8 +200,9 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 		fputs(",\"cname\":\"terrible\"", f);
 	else if (oc == RX_EXIT)
 		fputs(",\"cname\":\"bad\"", f);
-	fprintf(f, ",\"args\":{\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32 ",\"status\":\"%s\""
-		   ",\"outcome\":\"%s\"",
+	fprintf(f,
+		",\"args\":{\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32 ",\"status\":\"%s\""
+		",\"outcome\":\"%s\"",
 		p->pid, p->ppid, status, rx_outcome_name(oc));
 	if (p->flags & RP_PF_EXITED) {
 		if (p->signal)
@@ -288,10 +288,10 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 	/* an arrow from the parent, where it forked this one */
 	if (p->parent != RP_NONE && (p->flags & RP_PF_FORKED) && p->start_ns >= s) {
 		struct rp_proc *pp = rp_model__proc(x->m, p->parent);
-		uint32_t pgroup = pp->parent != RP_NONE
-					  ? rx_keys__get(&x->keys, pp->parent,
-							 rp_model__proc(x->m, pp->parent)->pid)
-					  : group;
+		uint32_t pgroup =
+		    pp->parent != RP_NONE
+			? rx_keys__get(&x->keys, pp->parent, rp_model__proc(x->m, pp->parent)->pid)
+			: group;
 
 		/* only to a parent that has a track to start from */
 		if (pgroup && !(pp->flags & RP_PF_PLACEHOLDER) &&
@@ -299,14 +299,16 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 			uint64_t id = ++x->flows;
 
 			next(x);
-			fprintf(f, "{\"ph\":\"s\",\"cat\":\"fork\",\"name\":\"fork\",\"id\":%" PRIu64
-				   ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
+			fprintf(f,
+				"{\"ph\":\"s\",\"cat\":\"fork\",\"name\":\"fork\",\"id\":%" PRIu64
+				",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
 				id, pgroup, group);
 			put_ts(f, "ts", s);
 			fputs("}", f);
 			next(x);
-			fprintf(f, "{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"fork\",\"name\":\"fork\","
-				   "\"id\":%" PRIu64 ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
+			fprintf(f,
+				"{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"fork\",\"name\":\"fork\","
+				"\"id\":%" PRIu64 ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
 				id, group, key);
 			put_ts(f, "ts", s);
 			fputs("}", f);
@@ -325,8 +327,9 @@ void rx_perfetto_event(struct rx_export *x, const struct etr_event *ev)
 	next(x);
 	/* a count of 0 marks a stretch of the file skipped for damage */
 	if (ev->lost_count)
-		fprintf(f, "{\"ph\":\"i\",\"s\":\"g\",\"cat\":\"lost\",\"name\":\"lost %" PRIu64
-			   "%s%s event%s\"",
+		fprintf(f,
+			"{\"ph\":\"i\",\"s\":\"g\",\"cat\":\"lost\",\"name\":\"lost %" PRIu64
+			"%s%s event%s\"",
 			ev->lost_count, ev->lost_type ? " " : "",
 			ev->lost_type ? rp_event_name(&tev) : "", ev->lost_count == 1 ? "" : "s");
 	else
@@ -377,19 +380,24 @@ static int sort_indices(struct rx_export *x)
 				}
 				if (p->mark & RX_M_NAMED) {
 					next(x);
-					fprintf(f, "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%" PRIu32
-						   ",\"tid\":%" PRIu32 ",\"args\":{\"sort_index\":%" PRIu32 "}}",
+					fprintf(f,
+						"{\"ph\":\"M\",\"name\":\"process_sort_index\","
+						"\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+						",\"args\":{\"sort_index\":%" PRIu32 "}}",
 						key, key, pos);
 				}
 				if (p->mark & RX_M_EMITTED) {
 					next(x);
-					fprintf(f, "{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":%" PRIu32
-						   ",\"tid\":%" PRIu32 ",\"args\":{\"sort_index\":%" PRIu32 "}}",
+					fprintf(f,
+						"{\"ph\":\"M\",\"name\":\"thread_sort_index\","
+						"\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+						",\"args\":{\"sort_index\":%" PRIu32 "}}",
 						group, key, pos);
 				}
 			}
 			/* children pushed in reverse so the first comes out first */
-			for (c = p->first_child; c != RP_NONE; c = rp_model__proc(x->m, c)->next_sibling)
+			for (c = p->first_child; c != RP_NONE;
+			     c = rp_model__proc(x->m, c)->next_sibling)
 				nk++;
 			if (nk) {
 				uint32_t k = top + nk;

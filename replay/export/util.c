@@ -27,13 +27,13 @@ enum rx_outcome rx_outcome(const struct rp_proc *p)
 const char *rx_outcome_name(enum rx_outcome o)
 {
 	static const char *const names[RX__OUTCOMES] = {
-		[RX_OK] = "ok",
-		[RX_EXIT] = "exit",
-		[RX_KILLED] = "killed",
-		[RX_EXEC_FAILED] = "exec_failed",
-		[RX_RUNNING] = "running",
-		[RX_UNKNOWN] = "unknown",
-		[RX_PLACEHOLDER] = "placeholder",
+	    [RX_OK] = "ok",
+	    [RX_EXIT] = "exit",
+	    [RX_KILLED] = "killed",
+	    [RX_EXEC_FAILED] = "exec_failed",
+	    [RX_RUNNING] = "running",
+	    [RX_UNKNOWN] = "unknown",
+	    [RX_PLACEHOLDER] = "placeholder",
 	};
 
 	return o < RX__OUTCOMES ? names[o] : "unknown";
@@ -42,13 +42,13 @@ const char *rx_outcome_name(enum rx_outcome o)
 const char *rx_outcome_color(enum rx_outcome o)
 {
 	static const char *const colors[RX__OUTCOMES] = {
-		[RX_OK] = "#56b4e9",	      /* sky blue */
-		[RX_EXIT] = "#e69f00",	      /* orange */
-		[RX_KILLED] = "#d55e00",      /* vermillion */
-		[RX_EXEC_FAILED] = "#cc79a7", /* reddish purple */
-		[RX_RUNNING] = "#009e73",     /* bluish green */
-		[RX_UNKNOWN] = "#bbbbbb",     /* grey */
-		[RX_PLACEHOLDER] = "#eeeeee",
+	    [RX_OK] = "#56b4e9",	  /* sky blue */
+	    [RX_EXIT] = "#e69f00",	  /* orange */
+	    [RX_KILLED] = "#d55e00",	  /* vermillion */
+	    [RX_EXEC_FAILED] = "#cc79a7", /* reddish purple */
+	    [RX_RUNNING] = "#009e73",	  /* bluish green */
+	    [RX_UNKNOWN] = "#bbbbbb",	  /* grey */
+	    [RX_PLACEHOLDER] = "#eeeeee",
 	};
 
 	return o < RX__OUTCOMES ? colors[o] : "#bbbbbb";

@@ -86,7 +86,7 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 		int seen; /* 1 = s, 2 = f */
 		long long s_ts, f_ts;
 		double s_pid, s_tid, f_tid;
-	} *flows;
+	} * flows;
 	size_t nflows = 0;
 
 	problems = 0;
@@ -162,12 +162,13 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 			s->ppid = (long long)json_num(args, "ppid", -1);
 			if (s->kind == 0) {
 				ret->tracks++;
-				if (!json_str(args, "status") || (!json_get(args, "argv") && !json_get(args, "comm")))
+				if (!json_str(args, "status") ||
+				    (!json_get(args, "argv") && !json_get(args, "comm")))
 					bad("event %zu: lifetime without status or command", i);
 			} else {
 				ret->execs++;
-				if (!json_get(args, "argv") || json_get(args, "argv")->type != J_ARR ||
-				    !json_str(args, "cwd"))
+				if (!json_get(args, "argv") ||
+				    json_get(args, "argv")->type != J_ARR || !json_str(args, "cwd"))
 					bad("event %zu: exec slice without argv or cwd", i);
 			}
 		} else if (!strcmp(ph, "i")) {
@@ -180,7 +181,8 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 			if (!sc || strcmp(sc, "t"))
 				bad("event %zu: instant of scope %s", i, sc ? sc : "(none)");
 			ret->fails++;
-			sl[nsl++] = (struct slice){pid, tid, ns_of(json_num(e, "ts", 0)), 0, 2, -1, -1};
+			sl[nsl++] =
+			    (struct slice){pid, tid, ns_of(json_num(e, "ts", 0)), 0, 2, -1, -1};
 		} else if (!strcmp(ph, "s") || !strcmp(ph, "f")) {
 			double id = json_num(e, "id", -1);
 			size_t k;
@@ -200,7 +202,8 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 				const char *bp = json_str(e, "bp");
 
 				if (!bp || strcmp(bp, "e"))
-					bad("event %zu: flow end not bound to its enclosing slice", i);
+					bad("event %zu: flow end not bound to its enclosing slice",
+					    i);
 				flows[k].seen |= 2;
 				flows[k].f_ts = ns_of(json_num(e, "ts", 0));
 				flows[k].f_tid = tid;
@@ -242,14 +245,16 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 			if (s->kind == 0) {
 				lifetimes++;
 				if (k != i)
-					bad("track %.0f/%.0f: lifetime is not the first slice", s->pid,
-					    s->tid);
-			} else if (k == i || s->ts < sl[i].ts || s->ts + s->dur > sl[i].ts + sl[i].dur) {
+					bad("track %.0f/%.0f: lifetime is not the first slice",
+					    s->pid, s->tid);
+			} else if (k == i || s->ts < sl[i].ts ||
+				   s->ts + s->dur > sl[i].ts + sl[i].dur) {
 				bad("track %.0f/%.0f: slice at %lld outside the lifetime", s->pid,
 				    s->tid, s->ts);
 			}
 			/* a stack of open slices: what starts must end inside */
-			while (top && s->ts >= stack_end[top - 1] && !(s->dur == 0 && s->ts == stack_end[top - 1]))
+			while (top && s->ts >= stack_end[top - 1] &&
+			       !(s->dur == 0 && s->ts == stack_end[top - 1]))
 				top--;
 			if (top && s->ts + s->dur > stack_end[top - 1])
 				bad("track %.0f/%.0f: slice at %lld overlaps its enclosing one",
@@ -258,7 +263,8 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 				stack_end[top++] = s->ts + s->dur;
 		}
 		if (lifetimes != 1)
-			bad("track %.0f/%.0f: %zu lifetime slices", sl[i].pid, sl[i].tid, lifetimes);
+			bad("track %.0f/%.0f: %zu lifetime slices", sl[i].pid, sl[i].tid,
+			    lifetimes);
 		/* grouped under its parent: the group is the parent's track */
 		{
 			const struct slice *pl = lifetime_of(sl, nsl, sl[i].pid);
@@ -266,7 +272,8 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 			if (pl && sl[i].pid != sl[i].tid) {
 				ret->nested++;
 				if (sl[i].ppid >= 0 && pl->real_pid != sl[i].ppid)
-					bad("track %.0f: in the group of pid %lld, its parent is %lld",
+					bad("track %.0f: in the group of pid %lld, its parent is "
+					    "%lld",
 					    sl[i].tid, pl->real_pid, sl[i].ppid);
 			}
 		}
@@ -302,13 +309,13 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 /* ---- rows ----------------------------------------------------------------- */
 
 static const char *const row_keys[] = {
-	"ts_ns",     "time",	     "event",	    "pid",	   "tid",	"ppid",
-	"uid",	     "gid",	     "comm",	    "filename",	   "argv",	"cwd",
-	"ret",	     "errno",	     "exit_code",   "signal",	   "core_dumped", "duration_ns",
-	"start_ns",  "cgroup_id",    "truncated",   "lost_type",   "lost_count",
+    "ts_ns",	"time",	     "event",	  "pid",       "tid",	      "ppid",
+    "uid",	"gid",	     "comm",	  "filename",  "argv",	      "cwd",
+    "ret",	"errno",     "exit_code", "signal",    "core_dumped", "duration_ns",
+    "start_ns", "cgroup_id", "truncated", "lost_type", "lost_count",
 };
-static const char *const proc_keys[] = {"end_ns", "status", "flags", "reparent_pid",
-					"nexec", "nfail", "children", "execs"};
+static const char *const proc_keys[] = {"end_ns", "status", "flags",	"reparent_pid",
+					"nexec",  "nfail",  "children", "execs"};
 #define NKEYS (sizeof(row_keys) / sizeof(row_keys[0]))
 
 int check_jsonl(const char *text, size_t len, struct rows_summary *ret)
@@ -342,7 +349,8 @@ int check_jsonl(const char *text, size_t len, struct rows_summary *ret)
 			ret->processes++;
 			for (size_t k = 0; k < sizeof(proc_keys) / sizeof(proc_keys[0]); k++)
 				if (!json_get(v, proc_keys[k]))
-					bad("line %zu: process row without '%s'", line, proc_keys[k]);
+					bad("line %zu: process row without '%s'", line,
+					    proc_keys[k]);
 		} else {
 			ret->events++;
 			if (v->n != NKEYS)
@@ -357,8 +365,8 @@ int check_jsonl(const char *text, size_t len, struct rows_summary *ret)
 int check_csv(const char *text, size_t len, struct rows_summary *ret)
 {
 	static const char header[] =
-		"ts_ns,time,event,pid,tid,ppid,uid,gid,comm,filename,argv,cwd,ret,errno,exit_code,"
-		"signal,core_dumped,duration_ns,start_ns,cgroup_id,truncated,lost_type,lost_count\n";
+	    "ts_ns,time,event,pid,tid,ppid,uid,gid,comm,filename,argv,cwd,ret,errno,exit_code,"
+	    "signal,core_dumped,duration_ns,start_ns,cgroup_id,truncated,lost_type,lost_count\n";
 	size_t pos = sizeof(header) - 1, row = 0;
 
 	problems = 0;
@@ -391,8 +399,8 @@ int check_csv(const char *text, size_t len, struct rows_summary *ret)
 			} else if (c == ',' || c == '\n') {
 				if (cell == 2) {
 					size_t l = pos - cell_start < sizeof(third) - 1
-							   ? pos - cell_start
-							   : sizeof(third) - 1;
+						       ? pos - cell_start
+						       : sizeof(third) - 1;
 
 					memcpy(third, text + cell_start, l);
 					third[l] = '\0';
@@ -540,7 +548,8 @@ int check_xml(const char *text, size_t len, size_t *ret_elements)
 			memcpy(name, text + nstart, q - nstart);
 			name[q - nstart] = '\0';
 			/* attributes: name="value" with the value escaped */
-			while (q < len && text[q] != '>' && !(text[q] == '/' && text[q + 1] == '>')) {
+			while (q < len && text[q] != '>' &&
+			       !(text[q] == '/' && text[q + 1] == '>')) {
 				if (text[q] == ' ' || text[q] == '\n') {
 					q++;
 					continue;
@@ -557,8 +566,10 @@ int check_xml(const char *text, size_t len, size_t *ret_elements)
 					size_t el;
 
 					if (text[q] == '<' ||
-					    (text[q] == '&' && !entity_ok(text + q, len - q, &el))) {
-						bad("byte %zu: unescaped character in an attribute", q);
+					    (text[q] == '&' &&
+					     !entity_ok(text + q, len - q, &el))) {
+						bad("byte %zu: unescaped character in an attribute",
+						    q);
 						return problems;
 					}
 					q++;

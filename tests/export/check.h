@@ -8,14 +8,14 @@
 #include <stdint.h>
 
 struct pf_summary {
-	size_t events;	  /* traceEvents */
-	size_t tracks;	  /* processes: lifetime slices */
-	size_t groups;	  /* pids with a process_name */
-	size_t execs;	  /* exec slices */
-	size_t fails;	  /* failed-exec instants */
-	size_t lost;	  /* lost-event instants */
-	size_t flows;	  /* s/f pairs */
-	size_t nested;	  /* tracks whose parent track is in the group they are in */
+	size_t events; /* traceEvents */
+	size_t tracks; /* processes: lifetime slices */
+	size_t groups; /* pids with a process_name */
+	size_t execs;  /* exec slices */
+	size_t fails;  /* failed-exec instants */
+	size_t lost;   /* lost-event instants */
+	size_t flows;  /* s/f pairs */
+	size_t nested; /* tracks whose parent track is in the group they are in */
 };
 
 /* Chrome trace-event JSON as Perfetto reads it: valid JSON, every event

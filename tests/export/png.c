@@ -61,7 +61,8 @@ int png_read(const char *path, struct png *ret, char *why, size_t why_len)
 			w = be32(data);
 			h = be32(data + 4);
 			if (data[8] != 8 || (data[9] != 6 && data[9] != 2) || data[12] != 0) {
-				snprintf(why, why_len, "unsupported PNG: depth %u, color %u, interlace %u",
+				snprintf(why, why_len,
+					 "unsupported PNG: depth %u, color %u, interlace %u",
 					 data[8], data[9], data[12]);
 				goto out;
 			}

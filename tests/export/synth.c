@@ -19,14 +19,12 @@ static void check(int err)
 		werr = err;
 }
 
-static struct etr_str S(const char *s)
-{
+static struct etr_str S(const char *s) {
 	return (struct etr_str){s, (uint32_t)strlen(s)};
 }
 
-static struct etr_str A(char *buf, size_t cap, const char *const *args, const size_t *lens,
-			uint32_t *ret_argc)
-{
+static struct etr_str
+A(char *buf, size_t cap, const char *const *args, const size_t *lens, uint32_t *ret_argc) {
 	size_t n = 0;
 
 	*ret_argc = 0;
@@ -48,8 +46,8 @@ static struct etr_str A(char *buf, size_t cap, const char *const *args, const si
 int synth_open(const char *path, uint64_t t0)
 {
 	struct etr_writer_opts o = {.sz = sizeof(o)};
-	struct etr_clock clk = {.boottime_ns = t0, .realtime_ns = 1795607034000000000ull,
-				.monotonic_ns = t0};
+	struct etr_clock clk = {
+	    .boottime_ns = t0, .realtime_ns = 1795607034000000000ull, .monotonic_ns = t0};
 
 	werr = 0;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -78,13 +76,13 @@ void synth_snap(uint32_t pid, uint32_t ppid, uint64_t start, const char *comm, c
 {
 	char buf[4096];
 	struct etr_proc p = {
-		.ts_ns = start,
-		.pid = pid,
-		.ppid = ppid,
-		.start_ns = start,
-		.comm = S(comm),
-		.exe = S(exe),
-		.cwd = S("/"),
+	    .ts_ns = start,
+	    .pid = pid,
+	    .ppid = ppid,
+	    .start_ns = start,
+	    .comm = S(comm),
+	    .exe = S(exe),
+	    .cwd = S("/"),
 	};
 
 	p.argv = A(buf, sizeof(buf), args, NULL, &p.argc);

@@ -214,11 +214,13 @@ static void make_cases(const char *path)
 	synth_exec(t + 1 * MS, 200, 100, t, 0, "/bin/sh", "/src", ARGS("sh", "-c", "make -j2"));
 	synth_exec(t + 2 * MS, 200, 100, t, 0, "/usr/bin/make", "/src", ARGS("make", "-j2"));
 	/* overlapping children: two compilers at once, one runs cc1 */
-	synth_run(t + 10 * MS, 201, 200, "/usr/bin/cc", "/src", ARGS("cc", "-c", "a.c"), 300 * MS, 0, 0);
+	synth_run(t + 10 * MS, 201, 200, "/usr/bin/cc", "/src", ARGS("cc", "-c", "a.c"), 300 * MS,
+		  0, 0);
 	synth_fork(t + 20 * MS, 202, 200, "make");
 	synth_exec(t + 21 * MS, 202, 200, t + 20 * MS, 0, "/usr/bin/cc", "/src",
 		   ARGS("cc", "-c", "b.c", "-o", "b.o"));
-	synth_run(t + 30 * MS, 203, 202, "/usr/lib/gcc/cc1", "/src", ARGS("cc1", "b.c"), 100 * MS, 0, 0);
+	synth_run(t + 30 * MS, 203, 202, "/usr/lib/gcc/cc1", "/src", ARGS("cc1", "b.c"), 100 * MS,
+		  0, 0);
 	synth_exit(t + 250 * MS, 202, 200, t + 20 * MS, "cc", 0, 0);
 	/* failed execs, then success; a command not found; a failure */
 	synth_fork(t + 320 * MS, 204, 200, "make");
@@ -228,13 +230,14 @@ static void make_cases(const char *path)
 		   ARGS("ld", "-o", "prog", "a.o", "b.o"));
 	synth_exit(t + 360 * MS, 204, 200, t + 320 * MS, "ld", 0, 0);
 	synth_fork(t + 370 * MS, 205, 200, "make");
-	synth_exec(t + 371 * MS, 205, 200, t + 370 * MS, -2, "/usr/bin/nosuch", "/src", ARGS("nosuch"));
+	synth_exec(t + 371 * MS, 205, 200, t + 370 * MS, -2, "/usr/bin/nosuch", "/src",
+		   ARGS("nosuch"));
 	synth_exit(t + 372 * MS, 205, 200, t + 370 * MS, "make", 127, 0);
 	synth_run(t + 380 * MS, 206, 200, "/bin/false", "/src", ARGS("false"), 2 * MS, 1, 0);
 	/* killed; odd bytes in its arguments */
 	synth_fork(t + 390 * MS, 207, 200, "make");
-	synth_exec_raw(t + 391 * MS, 207, 200, t + 390 * MS, "/usr/bin/printf", "/src/\xff", raw_args,
-		       raw_lens);
+	synth_exec_raw(t + 391 * MS, 207, 200, t + 390 * MS, "/usr/bin/printf", "/src/\xff",
+		       raw_args, raw_lens);
 	synth_exit(t + 395 * MS, 207, 200, t + 390 * MS, "printf", 0, 9);
 	/* a recycled pid: 201 again */
 	synth_run(t + 400 * MS, 201, 200, "/bin/echo", "/src", ARGS("echo", "again"), 1 * MS, 0, 0);
@@ -243,7 +246,8 @@ static void make_cases(const char *path)
 	/* a daemon: its parent exits first, it runs on past the end */
 	synth_fork(t + 420 * MS, 208, 200, "make");
 	synth_fork(t + 421 * MS, 209, 208, "make");
-	synth_exec(t + 422 * MS, 209, 208, t + 421 * MS, 0, "/usr/sbin/daemon", "/", ARGS("daemon"));
+	synth_exec(t + 422 * MS, 209, 208, t + 421 * MS, 0, "/usr/sbin/daemon", "/",
+		   ARGS("daemon"));
 	synth_exit(t + 425 * MS, 208, 200, t + 420 * MS, "make", 0, 0);
 	synth_exec(t + 430 * MS, 209, 1, t + 421 * MS, 0, "/usr/sbin/daemon", "/",
 		   ARGS("daemon", "--foreground"));
@@ -252,8 +256,9 @@ static void make_cases(const char *path)
 }
 
 /* What make_cases holds: processes and their tracks. */
-#define CASES_PROCS 13	 /* placeholder parent 0 excluded: 1 100 200 201 202 203 204 205
-			    206 207 201' 208 209 */
+#define CASES_PROCS                                                                                \
+	13 /* placeholder parent 0 excluded: 1 100 200 201 202 203 204 205                         \
+	      206 207 201' 208 209 */
 
 /* ------------------------------------------------------------------ */
 /* Unit tests                                                          */
@@ -285,16 +290,40 @@ static void test_format_names(void)
 static void test_compiler_names(void)
 {
 	static const char *const yes[] = {
-		"/usr/bin/gcc",	      "gcc-12",		  "/usr/bin/g++",  "cc",
-		"/usr/bin/c++",	      "clang",		  "clang++-16",	   "clang-14",
-		"x86_64-linux-gnu-gcc-12", "arm-none-eabi-gcc", "aarch64-linux-gnu-g++",
-		"x86_64-w64-mingw32-gcc-posix", "c99",	  "/opt/cross/bin/mips-linux-gnu-gcc-10.2",
+	    "/usr/bin/gcc",
+	    "gcc-12",
+	    "/usr/bin/g++",
+	    "cc",
+	    "/usr/bin/c++",
+	    "clang",
+	    "clang++-16",
+	    "clang-14",
+	    "x86_64-linux-gnu-gcc-12",
+	    "arm-none-eabi-gcc",
+	    "aarch64-linux-gnu-g++",
+	    "x86_64-w64-mingw32-gcc-posix",
+	    "c99",
+	    "/opt/cross/bin/mips-linux-gnu-gcc-10.2",
 	};
 	static const char *const no[] = {
-		"cc1",	 "cc1plus", "collect2", "ld",	      "as",	      "gcc-ar",
-		"gcc-nm", "x86_64-linux-gnu-gcc-ar-12", "clang-tidy", "clang-format-14",
-		"distcc", "ccache",  "icc",	"cpp",	      "lto-wrapper", "make",
-		"",	  "gcc.sh",
+	    "cc1",
+	    "cc1plus",
+	    "collect2",
+	    "ld",
+	    "as",
+	    "gcc-ar",
+	    "gcc-nm",
+	    "x86_64-linux-gnu-gcc-ar-12",
+	    "clang-tidy",
+	    "clang-format-14",
+	    "distcc",
+	    "ccache",
+	    "icc",
+	    "cpp",
+	    "lto-wrapper",
+	    "make",
+	    "",
+	    "gcc.sh",
 	};
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
@@ -386,7 +415,8 @@ static void test_perfetto_cases(void)
 
 static void test_perfetto_fixtures(void)
 {
-	static const char *const names[] = {"basic.etr", "lossy.etr", "truncated.etr", "bitflip.etr"};
+	static const char *const names[] = {"basic.etr", "lossy.etr", "truncated.etr",
+					    "bitflip.etr"};
 	struct pf_summary s;
 	size_t procs;
 
@@ -443,7 +473,8 @@ static void test_perfetto_args(void)
 		for (size_t i = 0; evs && i < evs->n; i++) {
 			const struct jval *e = &evs->items[i];
 
-			if (!strcmp(json_str(e, "ph"), "X") && !strcmp(json_str(e, "cat"), "process") &&
+			if (!strcmp(json_str(e, "ph"), "X") &&
+			    !strcmp(json_str(e, "cat"), "process") &&
 			    json_num(json_get(e, "args"), "pid", 0) == 201) {
 				n201++;
 				CU_ASSERT(json_num(e, "tid", 0) == 201 ||
@@ -522,9 +553,10 @@ static char **sorted_lines(char *text, size_t len, size_t *ret_n)
 static void rows_match_analyzer(const char *trace, bool csv)
 {
 	char tl[PATH_MAX], tr[PATH_MAX];
-	char *targv[] = {(char *)execrec_bin, "timeline", csv ? "--csv" : "--json",
-			 (char *)trace, NULL};
-	char *rargv[] = {(char *)execrec_bin, "tree", csv ? "--csv" : "--json", (char *)trace, NULL};
+	char *targv[] = {(char *)execrec_bin, "timeline", csv ? "--csv" : "--json", (char *)trace,
+			 NULL};
+	char *rargv[] = {(char *)execrec_bin, "tree", csv ? "--csv" : "--json", (char *)trace,
+			 NULL};
 	struct rows_summary rs;
 	size_t elen, plen, alen, tlen, trlen, na, nb;
 	char *ev, *pr, *all, *want_ev, *want_pr, **la, **lb;
@@ -597,10 +629,18 @@ static void test_duckdb_example(void)
 {
 	char jl[PATH_MAX], cv[PATH_MAX], out[PATH_MAX], q[2 * PATH_MAX + 512];
 	char *argv[] = {"duckdb", "-csv", "-c", q, NULL};
-	char *xa[] = {(char *)execrec_bin, "export", (char *)export_fixture("export-build.etr"),
-		      "-o", jl, NULL};
-	char *xb[] = {(char *)execrec_bin, "export", (char *)export_fixture("export-build.etr"),
-		      "-o", cv, NULL};
+	char *xa[] = {(char *)execrec_bin,
+		      "export",
+		      (char *)export_fixture("export-build.etr"),
+		      "-o",
+		      jl,
+		      NULL};
+	char *xb[] = {(char *)execrec_bin,
+		      "export",
+		      (char *)export_fixture("export-build.etr"),
+		      "-o",
+		      cv,
+		      NULL};
 	size_t len;
 	char *text;
 
@@ -748,28 +788,30 @@ static void test_compdb_synthetic(void)
 	synth_run(t + 30 * MS, 302, 300, "/usr/bin/cc", "/p",
 		  ARGS("cc", "-c", "-o", "out/b.o", "-include", "conf.h", "./b.c"), 10 * MS, 0, 0);
 	/* compile and link two files: two entries, a.out */
-	synth_run(t + 50 * MS, 303, 300, "/usr/bin/clang", "/p/sub",
-		  ARGS("clang", "m1.c", "m2.c"), 10 * MS, 0, 0);
-	/* C++, cross, versioned; a language forced with -x */
-	synth_run(t + 70 * MS, 304, 300, "/usr/bin/clang++-16", "/p", ARGS("clang++", "-c", "z.cpp", "-o", "z.o"),
+	synth_run(t + 50 * MS, 303, 300, "/usr/bin/clang", "/p/sub", ARGS("clang", "m1.c", "m2.c"),
 		  10 * MS, 0, 0);
+	/* C++, cross, versioned; a language forced with -x */
+	synth_run(t + 70 * MS, 304, 300, "/usr/bin/clang++-16", "/p",
+		  ARGS("clang++", "-c", "z.cpp", "-o", "z.o"), 10 * MS, 0, 0);
 	synth_run(t + 90 * MS, 305, 300, "/opt/x/bin/arm-none-eabi-gcc-12", "/p",
 		  ARGS("arm-none-eabi-gcc", "-mthumb", "-c", "fw.c"), 10 * MS, 1, 0);
 	synth_run(t + 110 * MS, 306, 300, "/usr/bin/gcc", "/p",
 		  ARGS("gcc", "-x", "c", "-c", "gen.txt", "-o", "/abs/gen.o"), 10 * MS, 0, 0);
 	/* not compilations: link only, preprocess only, version, cc1 */
-	synth_run(t + 130 * MS, 307, 300, "/usr/bin/cc", "/p", ARGS("cc", "a.o", "b.o", "-o", "prog"),
-		  10 * MS, 0, 0);
-	synth_run(t + 150 * MS, 308, 300, "/usr/bin/gcc", "/p", ARGS("gcc", "-E", "pp.c"), 10 * MS, 0,
+	synth_run(t + 130 * MS, 307, 300, "/usr/bin/cc", "/p",
+		  ARGS("cc", "a.o", "b.o", "-o", "prog"), 10 * MS, 0, 0);
+	synth_run(t + 150 * MS, 308, 300, "/usr/bin/gcc", "/p", ARGS("gcc", "-E", "pp.c"), 10 * MS,
+		  0, 0);
+	synth_run(t + 170 * MS, 309, 300, "/usr/bin/gcc", "/p", ARGS("gcc", "--version"), 10 * MS,
+		  0, 0);
+	synth_run(t + 190 * MS, 310, 300, "/usr/lib/gcc/cc1", "/p", ARGS("cc1", "x.c"), 10 * MS, 0,
 		  0);
-	synth_run(t + 170 * MS, 309, 300, "/usr/bin/gcc", "/p", ARGS("gcc", "--version"), 10 * MS, 0,
-		  0);
-	synth_run(t + 190 * MS, 310, 300, "/usr/lib/gcc/cc1", "/p", ARGS("cc1", "x.c"), 10 * MS, 0, 0);
 	/* a wrapper: "gcc" that runs the real gcc in a child: one entry */
 	synth_fork(t + 210 * MS, 311, 300, "make");
 	synth_exec(t + 211 * MS, 311, 300, t + 210 * MS, 0, "/usr/lib/ccache/gcc", "/p",
 		   ARGS("gcc", "-c", "w.c"));
-	synth_run(t + 212 * MS, 312, 311, "/usr/bin/gcc", "/p", ARGS("gcc", "-c", "w.c"), 5 * MS, 0, 0);
+	synth_run(t + 212 * MS, 312, 311, "/usr/bin/gcc", "/p", ARGS("gcc", "-c", "w.c"), 5 * MS, 0,
+		  0);
 	synth_exit(t + 220 * MS, 311, 300, t + 210 * MS, "gcc", 0, 0);
 	/* a failed exec of a compiler is no compilation */
 	synth_fork(t + 230 * MS, 313, 300, "make");
@@ -818,8 +860,8 @@ static void test_compdb_fixture(void)
 	struct entry e[8];
 	struct jval *doc;
 	size_t len, n;
-	char *out = export_fmt(export_fixture("export-build.etr"), RX_FMT_COMPILE_COMMANDS, 0, &len,
-			       NULL);
+	char *out =
+	    export_fmt(export_fixture("export-build.etr"), RX_FMT_COMPILE_COMMANDS, 0, &len, NULL);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	n = read_compdb(out, len, e, 8, &doc);
@@ -839,8 +881,8 @@ static void test_compdb_recorded(void)
 {
 	char dir[PATH_MAX], trace[PATH_MAX], cdb[PATH_MAX], err[PATH_MAX];
 	char a[PATH_MAX + 16], b[PATH_MAX + 16], c[PATH_MAX + 16], mk[PATH_MAX + 16];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", trace, "--", "make", "-s", "-C",
-		       dir, NULL};
+	char *rec[] = {
+	    (char *)execrec_bin, "record", "-q", "-o", trace, "--", "make", "-s", "-C", dir, NULL};
 	char *exp[] = {(char *)execrec_bin, "export", trace, "-o", cdb, NULL};
 	struct entry e[16];
 	struct jval *doc;
@@ -926,7 +968,8 @@ static void make_build(const char *path)
 		synth_run(s, pid++, 500, i % 3 ? "/usr/bin/cc" : "/usr/bin/as", "/w",
 			  ARGS("cc", "-c", file), (5 + i % 7) * MS, i == 123 ? 1 : 0, 0);
 	}
-	synth_run(t + 100 * MS, 600, 500, "/usr/bin/ld", "/w", ARGS("ld", "-o", "big"), 3 * SEC, 0, 0);
+	synth_run(t + 100 * MS, 600, 500, "/usr/bin/ld", "/w", ARGS("ld", "-o", "big"), 3 * SEC, 0,
+		  0);
 	synth_run(t + 2 * SEC, 601, 500, "/usr/bin/test-suite", "/w", ARGS("test-suite", "--all"),
 		  2 * SEC, 2, 0);
 	synth_run(t + 3 * SEC, 602, 500, "/usr/bin/flaky", "/w", ARGS("flaky"), 1500 * MS, 0, 9);
@@ -1050,7 +1093,9 @@ static void test_chart_layout(void)
 	/* make, ld, test-suite, flaky, missing, 8 sh, sleep */
 	CU_ASSERT_EQUAL(st.processes, 14);
 	CU_ASSERT_EQUAL(st.rows, 15);
-	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "+400 short: cc \xc3\x97" "266, as \xc3\x97" "134"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "+400 short: cc \xc3\x97"
+					   "266, as \xc3\x97"
+					   "134"));
 	/* escaped: the title given by the trace */
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, "make -j4 &lt;all&gt; &amp; &quot;more&quot;"));
 	/* the folded failure is drawn in its color */
@@ -1258,8 +1303,9 @@ static void test_streaming(void)
 	sink = fopencookie(&bytes, "w", (cookie_io_functions_t){.write = count_write});
 	tr = rp_trace__open(path, NULL);
 	CU_ASSERT_FATAL(sink && tr);
-	x = rx_export__new(tr, sink, &(struct rx_export_opts){.sz = sizeof(struct rx_export_opts),
-								 .format = RX_FMT_PERFETTO});
+	x = rx_export__new(tr, sink,
+			   &(struct rx_export_opts){.sz = sizeof(struct rx_export_opts),
+						    .format = RX_FMT_PERFETTO});
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
 	while ((err = rp_trace__next_event(tr, &ev)) > 0) {
 		CU_ASSERT_EQUAL_FATAL(rx_export__add(x, ev), 0);
