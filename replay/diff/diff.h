@@ -129,20 +129,23 @@ struct rdiff_proc {
 	uint32_t idx;  /* process index in that side's model */
 };
 
+#define RDIFF_ORIGIN_MAX 4
+
 /* One reported change, at the top node of the subtree it covers. */
 struct rdiff_entry {
 	enum rdiff_class cls;
-	/* the process shown: the new side's, or the (first) baseline's for GONE
-	 * and for COUNT when NEW has fewer */
+	/* the process shown: the new side's (for COUNT its first run), or the
+	 * first baseline's for GONE */
 	struct rdiff_proc proc;
-	/* its counterpart in the first baseline that has one (RP_NONE idx if
-	 * none: NEW, GONE) */
+	/* its counterpart in the first baseline that has one (idx RP_NONE for
+	 * NEW and GONE) */
 	struct rdiff_proc base;
-	/* NEW, GONE: identical siblings folded in; COUNT: runs on each side */
+	/* NEW, GONE: identical siblings folded into this entry; COUNT: the
+	 * runs more (or fewer) than the baselines had; else 1 */
 	uint32_t instances;
-	uint32_t base_count, new_count; /* COUNT; with several baselines the
-					 * range is base_min..base_max */
-	uint32_t base_min, base_max;
+	/* COUNT: runs in the first baseline, the range over all baselines,
+	 * and runs in NEW */
+	uint32_t base_count, base_min, base_max, new_count;
 	/* processes this entry covers, the shown instances included: for NEW
 	 * and GONE their subtrees; for COUNT the extra runs and their
 	 * subtrees; for the others the shown process and its descendants of
@@ -150,12 +153,12 @@ struct rdiff_entry {
 	uint32_t processes;
 	/* SLOWER, FASTER: new duration and the baselines' range */
 	uint64_t new_ns, base_min_ns, base_max_ns;
-	/* NOW-FAILS, NOW-PASSES, with covered descendants: the deepest of them
-	 * (where the change starts), new side; at most RDIFF_ORIGIN_MAX */
+	/* NOW-FAILS, NOW-PASSES, SLOWER, FASTER with covered descendants: the
+	 * deepest of them (where the change starts), new side, in the order
+	 * they were matched */
 	uint32_t norigin;
-	uint32_t origin[4];
+	uint32_t origin[RDIFF_ORIGIN_MAX];
 };
-#define RDIFF_ORIGIN_MAX 4
 
 size_t rdiff__entry_count(const struct rdiff *d);
 const struct rdiff_entry *rdiff__entry(const struct rdiff *d, size_t i);
