@@ -64,29 +64,23 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 		goto err_nomem;
 	c->t = t;
 	c->width = 1200;
-	if (opts) {
-		/* every field is there in opts of this size or larger */
-		if (opts->sz < offsetof(struct rx_chart_opts, title) + sizeof(opts->title)) {
-			free(c);
-			errno = EINVAL;
-			return NULL;
-		}
+	if (RX_OPTS_HAS(opts, min_duration_set)) {
 		c->min_dur = opts->min_duration_ns;
 		c->min_dur_set = opts->min_duration_set;
-		if (opts->width)
-			c->width = opts->width;
-		if (opts->nsubtree) {
-			c->subtree = malloc(opts->nsubtree * sizeof(*c->subtree));
-			if (!c->subtree)
-				goto err_nomem;
-			memcpy(c->subtree, opts->subtree, opts->nsubtree * sizeof(*c->subtree));
-			c->nsubtree = opts->nsubtree;
-		}
-		if (opts->title) {
-			c->title = strdup(opts->title);
-			if (!c->title)
-				goto err_nomem;
-		}
+	}
+	if (RX_OPTS_HAS(opts, width) && opts->width)
+		c->width = opts->width;
+	if (RX_OPTS_HAS(opts, nsubtree) && opts->nsubtree) {
+		c->subtree = malloc(opts->nsubtree * sizeof(*c->subtree));
+		if (!c->subtree)
+			goto err_nomem;
+		memcpy(c->subtree, opts->subtree, opts->nsubtree * sizeof(*c->subtree));
+		c->nsubtree = opts->nsubtree;
+	}
+	if (RX_OPTS_HAS(opts, title) && opts->title) {
+		c->title = strdup(opts->title);
+		if (!c->title)
+			goto err_nomem;
 	}
 	c->m = rp_model__new(&(struct rp_model_opts){.sz = sizeof(struct rp_model_opts)});
 	if (!c->m)

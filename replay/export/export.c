@@ -140,11 +140,11 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 	x->out = out;
 	x->format = opts->format;
 	x->first = true;
-	if (opts->sz >= offsetof(struct rx_export_opts, filter) + sizeof(opts->filter))
+	if (RX_OPTS_HAS(opts, filter))
 		x->filter = opts->filter;
-	if (opts->sz >= offsetof(struct rx_export_opts, rows) + sizeof(opts->rows))
+	if (RX_OPTS_HAS(opts, rows))
 		x->rows = opts->rows;
-	if (opts->sz >= offsetof(struct rx_export_opts, snapshot) + sizeof(opts->snapshot))
+	if (RX_OPTS_HAS(opts, snapshot))
 		x->snapshot = opts->snapshot;
 	if (x->filter && !rp_filter__active(x->filter))
 		x->filter = NULL;
