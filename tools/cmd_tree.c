@@ -634,23 +634,50 @@ static int print_text(struct tree *t)
 	return err;
 }
 
-/* Machine output: every process shown, parents before children. */
-static void print_records(struct tree *t)
+/* Machine output: every process shown, in the order of the tree (a
+ * parent before its children, children in start order). */
+static int print_records(struct tree *t)
 {
-	uint32_t n = rp_model__count(t->model);
+	struct rp_model *m = t->model;
+	uint32_t n = rp_model__count(m), top = 0;
+	uint32_t *stack = malloc(((size_t)n + 1) * sizeof(*stack));
 
+	if (!stack)
+		return -ENOMEM;
 	if (t->cli.format == RP_FMT_CSV)
 		rp_csv_header(stdout);
 	for (uint32_t i = 0; i < n; i++) {
-		struct rp_proc *p = rp_model__proc(t->model, i);
+		struct rp_proc *root = rp_model__proc(m, i);
 
-		if (!visible(p))
+		if (!(root->mark & M_ROOT) || !visible(root))
 			continue;
-		if (t->cli.format == RP_FMT_JSON)
-			rp_print_proc_json(stdout, t->trace, t->model, p);
-		else
-			rp_print_proc_csv(stdout, t->trace, t->model, p);
+		stack[top++] = i;
+		while (top) {
+			struct rp_proc *p = rp_model__proc(m, stack[--top]);
+			uint32_t first = top;
+
+			if (t->cli.format == RP_FMT_JSON)
+				rp_print_proc_json(stdout, t->trace, m, p);
+			else
+				rp_print_proc_csv(stdout, t->trace, m, p);
+			for (uint32_t c = p->first_child; c != RP_NONE;) {
+				struct rp_proc *cp = rp_model__proc(m, c);
+
+				if (visible(cp) && !(cp->mark & M_ROOT))
+					stack[top++] = c;
+				c = cp->next_sibling;
+			}
+			/* pushed in start order: reverse, so the first pops first */
+			for (uint32_t a = first, b = top; b > a + 1; a++, b--) {
+				uint32_t x = stack[a];
+
+				stack[a] = stack[b - 1];
+				stack[b - 1] = x;
+			}
+		}
 	}
+	free(stack);
+	return 0;
 }
 
 static bool utf8_locale(void)
@@ -797,7 +824,7 @@ int cmd_tree(int argc, char **argv)
 		t.unicode = draw == 2 || (draw == 0 && isatty(1) && utf8_locale());
 		ret = print_text(&t);
 	} else {
-		print_records(&t);
+		ret = print_records(&t);
 	}
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec tree: writing output: %s\n", strerror(errno));
