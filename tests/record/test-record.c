@@ -876,33 +876,6 @@ static void test_command_excludes_others(void)
 	trace_free(&t);
 }
 
-/* A recording killed with SIGKILL: every sealed chunk readable. */
-static void test_sigkill(void)
-{
-	char path[PATH_MAX];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path,
-		       "--flush-interval",  "100ms",  NULL};
-	char *load[] = {(char *)workload_bin, "loop", "er-killed-marker", "1", NULL};
-	struct trace t;
-	pid_t rp;
-
-	path_in(path, "killed.etr");
-	rp = start(rec, NULL, NULL);
-	sleep_ms(700); /* past startup */
-	wait_status(start(load, NULL, NULL));
-	sleep_ms(300); /* a flush interval and more */
-	kill(rp, SIGKILL);
-	CU_ASSERT_EQUAL(wait_status(rp), 128 + SIGKILL);
-	load_trace(&t, path);
-	CU_ASSERT_TRUE_FATAL(t.opened);
-	CU_ASSERT_FALSE(t.ended);
-	CU_ASSERT_TRUE(has_argv_containing(&t, "er-killed-marker"));
-	CU_ASSERT_STRING_EQUAL(t.mode, "system");
-	/* the whole system was recorded: pid 1 is in the snapshot */
-	CU_ASSERT(t.nprocs > 1 && t.procs[0].pid == 1);
-	trace_free(&t);
-}
-
 /* Waits until the recorder started on @path has attached (the writer opens
  * the trace only then) and a little more. */
 static void wait_attached(const char *path)
@@ -913,6 +886,43 @@ static void wait_attached(const char *path)
 	for (i = 0; i < 1000 && (stat(path, &st) || st.st_size == 0); i++)
 		sleep_ms(10);
 	sleep_ms(300);
+}
+
+/* A recording killed with SIGKILL: every sealed chunk readable. */
+static void test_sigkill(void)
+{
+	char path[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path,
+		       "--flush-interval",  "100ms",  NULL};
+	char *load[] = {(char *)workload_bin, "loop", "er-killed-marker", "1", NULL};
+	struct trace t;
+	bool sealed = false;
+	pid_t rp;
+	int i;
+
+	path_in(path, "killed.etr");
+	rp = start(rec, NULL, NULL);
+	wait_attached(path);
+	wait_status(start(load, NULL, NULL));
+	/* killed once a chunk with the load's events is on disk, reading the
+	 * file as it grows (the reader takes a file cut anywhere) */
+	for (i = 0; i < 100 && !sealed; i++) {
+		sleep_ms(100);
+		load_trace(&t, path);
+		sealed = has_argv_containing(&t, "er-killed-marker");
+		trace_free(&t);
+	}
+	kill(rp, SIGKILL);
+	CU_ASSERT_EQUAL(wait_status(rp), 128 + SIGKILL);
+	CU_ASSERT_TRUE(sealed);
+	load_trace(&t, path);
+	CU_ASSERT_TRUE_FATAL(t.opened);
+	CU_ASSERT_FALSE(t.ended);
+	CU_ASSERT_TRUE(has_argv_containing(&t, "er-killed-marker"));
+	CU_ASSERT_STRING_EQUAL(t.mode, "system");
+	/* the whole system was recorded: pid 1 is in the snapshot */
+	CU_ASSERT(t.nprocs > 1 && t.procs[0].pid == 1);
+	trace_free(&t);
 }
 
 /* A full disk: the recording stops with an error, the file stays readable. */
