@@ -465,7 +465,10 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 		struct etr_str pn = rx_proc_name(m, pp);
 
 		fprintf(f, ", parent %" PRIu32 " (", pp->pid);
-		rx_fput_text(f, pn.ptr, pn.len, RX_Q_XML);
+		if (pp->flags & RP_PF_PLACEHOLDER)
+			fputs("not recorded", f);
+		else
+			rx_fput_text(f, pn.ptr, pn.len, RX_Q_XML);
 		fputc(')', f);
 	} else if (p->ppid) {
 		fprintf(f, ", parent %" PRIu32, p->ppid);

@@ -430,9 +430,12 @@ int rx_perfetto_finish(struct rx_export *x)
 		key = rx_keys__get(&x->keys, i, p->pid);
 		if (!key)
 			return -ENOMEM;
-		put_meta(x, "process_name", key, key,
-			 (struct etr_str){p->comm[0] ? p->comm : "?",
-					  (uint32_t)(p->comm[0] ? strlen(p->comm) : 1)});
+		if (p->comm[0])
+			put_meta(x, "process_name", key, key,
+				 (struct etr_str){p->comm, (uint32_t)strlen(p->comm)});
+		else
+			put_meta(x, "process_name", key, key,
+				 (struct etr_str){"(not recorded)", 14});
 		p->mark |= RX_M_NAMED;
 	}
 	err = sort_indices(x);
