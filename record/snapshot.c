@@ -108,10 +108,15 @@ static uint64_t cgroup_id(int dirfd, const char *cgroot)
 
 	if (!cgroot || read_small(dirfd, "cgroup", buf, sizeof(buf)) <= 0)
 		return 0;
-	p = strncmp(buf, "0::", 3) ? strstr(buf, "\n0::") : buf - 1;
-	if (!p)
-		return 0;
-	p += 4;
+	/* the v2 line, "0::/path", first or after a newline */
+	if (!strncmp(buf, "0::", 3)) {
+		p = buf + 3;
+	} else {
+		p = strstr(buf, "\n0::");
+		if (!p)
+			return 0;
+		p += 4;
+	}
 	nl = strchr(p, '\n');
 	if (nl)
 		*nl = 0;
