@@ -476,12 +476,61 @@ static char *fmt(const char *f, ...)
 	return s;
 }
 
+/*
+ * What a member's type means for the layout: its kind, size and name once
+ * typedefs and qualifiers are gone, and just "pointer" for a pointer. The
+ * stored subset BTF turns pointers to types it leaves out into pointers to
+ * forward declarations and drops their qualifiers, so comparing it with a
+ * full BTF by declaration text would report changes that are not there.
+ */
+static void layout_sig(const struct kbtf *b, uint32_t id, char *buf, size_t len, int depth)
+{
+	const struct kbtf_type *t = resolve(b, id);
+	const char *name;
+
+	if (!t || depth > 8) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	name = kbtf__str(b, t->name_off);
+	switch (kbtf_kind(t)) {
+	case KBTF_KIND_PTR:
+		snprintf(buf, len, "pointer");
+		break;
+	case KBTF_KIND_ARRAY: {
+		const struct kbtf_array *a = kbtf_type__extra(t);
+		char el[256];
+
+		layout_sig(b, a->type, el, sizeof(el), depth + 1);
+		snprintf(buf, len, "%s[%u]", el, a->nelems);
+		break;
+	}
+	case KBTF_KIND_STRUCT:
+	case KBTF_KIND_UNION:
+		snprintf(buf, len, "%s %s (%u bytes)",
+			 kbtf_kind(t) == KBTF_KIND_STRUCT ? "struct" : "union",
+			 name[0] ? name : "{anon}", t->size_type);
+		break;
+	case KBTF_KIND_INT:
+	case KBTF_KIND_FLOAT:
+		snprintf(buf, len, "%s (%u bytes)", name, t->size_type);
+		break;
+	case KBTF_KIND_ENUM:
+	case KBTF_KIND_ENUM64:
+		snprintf(buf, len, "enum (%u bytes)", t->size_type);
+		break;
+	default:
+		snprintf(buf, len, "kind %u", kbtf_kind(t));
+		break;
+	}
+}
+
 /* One member of both layouts. */
 static int cmp_member(struct rdiff *d, size_t *cap, const char *type, const struct kbtf *bb,
 		      const struct member *mb, const struct kbtf *nb, const struct member *mn,
 		      bool read, uint32_t *other)
 {
-	char ob[32], on[32];
+	char ob[32], on[32], sb[512], sn[512];
 	char *db, *dn;
 	int ret = 0;
 
@@ -492,6 +541,8 @@ static int cmp_member(struct rdiff *d, size_t *cap, const char *type, const stru
 		free(dn);
 		return -ENOMEM;
 	}
+	layout_sig(bb, mb->type, sb, sizeof(sb), 0);
+	layout_sig(nb, mn->type, sn, sizeof(sn), 0);
 	fmt_off(ob, sizeof(ob), mb);
 	fmt_off(on, sizeof(on), mn);
 	if (mb->bit_off != mn->bit_off || mb->bit_size != mn->bit_size) {
@@ -501,7 +552,7 @@ static int cmp_member(struct rdiff *d, size_t *cap, const char *type, const stru
 		else
 			(*other)++;
 	}
-	if (!ret && strcmp(db, dn)) {
+	if (!ret && strcmp(sb, sn)) {
 		if (read)
 			ret = add_btfc(d, cap, type, mn->name, fmt("type %s -> %s", db, dn), true);
 		else if (mb->bit_off == mn->bit_off)

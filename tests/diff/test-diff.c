@@ -912,10 +912,11 @@ static const char tp_fork[] =
     "\n"
     "print fmt: \"x\"\n";
 
-/* A minimal BTF: int, and task_struct { int pid; int tgid; [int extra;] } */
+/* A minimal BTF: int, long, and task_struct { int pid; int tgid; } or,
+ * changed, { long pid; int extra; int tgid; } */
 static size_t make_btf(uint8_t *buf, bool changed)
 {
-	static const char strs[] = "\0int\0task_struct\0pid\0tgid\0extra\0comm";
+	static const char strs[] = "\0int\0task_struct\0pid\0tgid\0extra\0long";
 	uint32_t t[64], n = 0, str_len = sizeof(strs);
 	uint32_t hdr[6];
 
@@ -929,16 +930,21 @@ static size_t make_btf(uint8_t *buf, bool changed)
 	t[n++] = (4u << 24) | (changed ? 3 : 2);
 	t[n++] = changed ? 24 : 16;
 	t[n++] = 17; /* pid */
-	t[n++] = 1;
+	t[n++] = changed ? 3 : 1;
 	t[n++] = 0;
 	if (changed) {
 		t[n++] = 26; /* extra */
 		t[n++] = 1;
-		t[n++] = 32;
+		t[n++] = 64;
 	}
 	t[n++] = 21; /* tgid */
 	t[n++] = 1;
-	t[n++] = changed ? 64 : 32;
+	t[n++] = changed ? 96 : 32;
+	/* [3] long */
+	t[n++] = 32;
+	t[n++] = 1u << 24;
+	t[n++] = 8;
+	t[n++] = (1u << 24) | 64;
 	hdr[0] = 0xeB9F | (1u << 16); /* magic, version 1, flags 0 */
 	hdr[1] = 24;		      /* hdr_len */
 	hdr[2] = 0;		      /* type_off */
@@ -963,7 +969,7 @@ static void test_surroundings(void)
 			   .tp_text = {tp_exec_b, tp_fork}};
 	const struct rdiff_surroundings *s;
 	struct rdiff *d;
-	bool saw_tgid = false, saw_size = false, saw_other = false;
+	bool saw_tgid = false, saw_size = false, saw_other = false, saw_pid = false;
 
 	xa.btf = ba;
 	xa.btf_len = make_btf(ba, false);
@@ -1018,7 +1024,11 @@ static void test_surroundings(void)
 		if (c->member && !strcmp(c->member, "tgid")) {
 			saw_tgid = true;
 			CU_ASSERT_TRUE(c->read);
-			CU_ASSERT_STRING_EQUAL(c->what, "offset 4 -> 8");
+			CU_ASSERT_STRING_EQUAL(c->what, "offset 4 -> 12");
+		} else if (c->member && !strcmp(c->member, "pid")) {
+			saw_pid = true;
+			CU_ASSERT_TRUE(c->read);
+			CU_ASSERT_STRING_EQUAL(c->what, "type int -> long");
 		} else if (!c->member && strstr(c->what, "size")) {
 			saw_size = true;
 			CU_ASSERT_STRING_EQUAL(c->what, "size 16 -> 24 bytes");
@@ -1027,12 +1037,13 @@ static void test_surroundings(void)
 			CU_ASSERT_PTR_NOT_NULL(strstr(c->what, "1 added"));
 		}
 	}
-	CU_ASSERT_TRUE(saw_tgid && saw_size && saw_other);
-	CU_ASSERT_EQUAL(s->nbtf, 3);
+	CU_ASSERT_TRUE(saw_tgid && saw_size && saw_other && saw_pid);
+	CU_ASSERT_EQUAL(s->nbtf, 4);
 #else
 	(void)saw_tgid;
 	(void)saw_size;
 	(void)saw_other;
+	(void)saw_pid;
 #endif
 	rdiff__free(d);
 
