@@ -120,7 +120,8 @@ struct dec {
 	int bad;
 };
 
-static inline uint64_t dec_uv(struct dec *d)
+/* Multi-byte and malformed varints; dec_uv() handles the common one-byte case inline. */
+static __attribute__((noinline, unused)) uint64_t dec_uv_slow(struct dec *d)
 {
 	uint64_t v = 0;
 	unsigned shift = 0;
@@ -145,6 +146,37 @@ static inline uint64_t dec_uv(struct dec *d)
 	}
 	d->bad = 1; /* a varint cut by the end of the body */
 	return 0;
+}
+
+static inline uint64_t dec_uv(struct dec *d)
+{
+	const uint8_t *p = d->p;
+	uint64_t v, b;
+
+	/* With ten bytes left no varint can run past the end, so the bytes
+	 * need no bounds check: the common case of a record's fields. */
+	if (__builtin_expect(d->end - p < 10, 0))
+		return dec_uv_slow(d);
+	b = *p++;
+	v = b;
+	if (b < 0x80)
+		goto out;
+	v &= 0x7f;
+	for (unsigned shift = 7; shift < 63; shift += 7) {
+		b = *p++;
+		v |= (b & 0x7f) << shift;
+		if (b < 0x80)
+			goto out;
+	}
+	b = *p++;
+	if (b > 1) {
+		d->bad = 1;
+		return 0;
+	}
+	v |= b << 63;
+out:
+	d->p = p;
+	return v;
 }
 
 static inline int64_t dec_sv(struct dec *d)
