@@ -50,6 +50,8 @@ int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct
 /* The processes @root started that are still alive, children before their
  * own children.  *ret_pids is malloc'ed. */
 int rec_descendants(pid_t root, pid_t **ret_pids, size_t *ret_n);
+/* The thread group of thread @tid (@tid itself when unknown). */
+pid_t rec_tgid_of(pid_t tid);
 /* Whether a process @pid is alive (a zombie counts as gone). */
 bool rec_pid_alive(pid_t pid);
 

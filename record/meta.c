@@ -228,6 +228,16 @@ int rec_write_tpformats(struct etr_writer *w)
 	return err;
 }
 
+/* BTF that cannot be had is no reason to lose the recording: the trace says
+ * why it has none, in the metadata. */
+static int btf_missing(struct etr_writer *w, int err)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "kernel BTF not stored: %s", strerror(-err));
+	return meta_str(w, "btf_error", msg);
+}
+
 int rec_write_btf(struct etr_writer *w, enum recorder_btf mode)
 {
 	struct btf *vmlinux;
@@ -242,18 +252,18 @@ int rec_write_btf(struct etr_writer *w, enum recorder_btf mode)
 
 		err = read_file("/sys/kernel/btf/vmlinux", BTF_FILE_MAX, &buf, &len);
 		if (err)
-			return err;
+			return btf_missing(w, err);
 		err = etr_writer__write_btf(w, ETR_BTF_FULL, buf, len);
 		free(buf);
 		return err;
 	}
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)
-		return -errno;
+		return btf_missing(w, -errno);
 	err = btf_subset__build(vmlinux, &data, &len);
 	btf__free(vmlinux);
 	if (err)
-		return err;
+		return btf_missing(w, err);
 	err = etr_writer__write_btf(w, ETR_BTF_SUBSET, data, len);
 	free(data);
 	return err;

@@ -651,6 +651,9 @@ int recorder__follow(struct recorder *r, pid_t pid, bool descendants)
 		return -EINVAL;
 	if (kill(pid, 0) && errno == ESRCH)
 		return -ESRCH;
+	/* a thread id means its process: the map is keyed by tgid */
+	pid = rec_tgid_of(pid);
+	key = pid;
 	fd = bpf_map__fd(r->skel->maps.follow);
 	if (bpf_map_update_elem(fd, &key, &one, BPF_ANY))
 		return -errno;

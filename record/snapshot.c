@@ -289,6 +289,22 @@ int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct
 	return err;
 }
 
+pid_t rec_tgid_of(pid_t tid)
+{
+	char path[64], buf[4096], *p;
+	int dirfd;
+
+	/* /proc/TID exists for threads too, though readdir does not list it */
+	snprintf(path, sizeof(path), "/proc/%d", tid);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return tid;
+	if (read_small(dirfd, "status", buf, sizeof(buf)) > 0 && (p = strstr(buf, "\nTgid:")))
+		tid = (pid_t)strtol(p + 6, NULL, 10);
+	close(dirfd);
+	return tid;
+}
+
 bool rec_pid_alive(pid_t pid)
 {
 	char dir[32];
