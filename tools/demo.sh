@@ -6,6 +6,9 @@ tools/deps.sh
 [ -f build/build.ninja ] || meson setup build >/dev/null
 ninja -C build >/dev/null
 
+# Recording needs tracefs; some machines boot without it mounted.
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+
 out=${1:-/tmp/execrec-demo.etr}
 rm -f "$out"
 # A workload with what the report shows: repeated short commands, a failed
