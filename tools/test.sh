@@ -6,6 +6,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 tools/deps.sh
+# The recorder's tests need tracefs; some machines boot without it mounted.
+if [ "$(id -u)" -eq 0 ] && ! mountpoint -q /sys/kernel/tracing; then
+	mount -t tracefs nodev /sys/kernel/tracing
+fi
 
 setup() {
 	dir=$1
