@@ -16,9 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
-#ifdef HAVE_KBTF
 #include "kbtf.h"
-#endif
 
 const char *sur_keep(struct rdiff *d, char *str)
 {
@@ -318,7 +316,6 @@ static int tp_compare(struct rdiff *d, const struct side *b, const struct side *
 
 /* ---- BTF -------------------------------------------------------------------- */
 
-#ifdef HAVE_KBTF
 
 /* The types and members execrec's BPF programs read; keep in step with
  * bpf/core_types.h (and record/btf_subset.c, which stores them). */
@@ -680,17 +677,6 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 	return ret;
 }
 
-#else /* !HAVE_KBTF */
-
-static int btf_compare(struct rdiff *d, const struct side *b, const struct side *n)
-{
-	(void)b;
-	(void)n;
-	d->sur.btf_reason = "this execrec was built without a BTF reader (replay/probes)";
-	return 0;
-}
-
-#endif
 
 int sur_compare(struct rdiff *d)
 {
