@@ -19,36 +19,16 @@ static const struct command commands[] = {
 #ifdef HAVE_CMD_RECORD
 	{"record", cmd_record, "record every exec, fork and exit into an .etr file"},
 #endif
-#ifdef HAVE_CMD_REPORT
 	{"report", cmd_report, "summarize a trace: commands, failures, short-lived processes"},
-#endif
-#ifdef HAVE_CMD_TIMELINE
 	{"timeline", cmd_timeline, "one line per event in time order"},
-#endif
-#ifdef HAVE_CMD_TREE
 	{"tree", cmd_tree, "the process tree with arguments, durations and exit status"},
-#endif
-#ifdef HAVE_CMD_INFO
 	{"info", cmd_info, "metadata, chunk statistics and an integrity check"},
-#endif
-#ifdef HAVE_CMD_DUMP
 	{"dump", cmd_dump, "every record as stored"},
-#endif
-#ifdef HAVE_CMD_DIFF
 	{"diff", cmd_diff, "compare two recordings: what changed in what ran"},
-#endif
-#ifdef HAVE_CMD_EXPORT
 	{"export", cmd_export, "write a trace as Perfetto JSON, dot, JSON lines, CSV, compile_commands"},
-#endif
-#ifdef HAVE_CMD_CHART
 	{"chart", cmd_chart, "draw the processes on a time axis as an SVG"},
-#endif
-#ifdef HAVE_CMD_PROBES
 	{"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
-#endif
-#ifdef HAVE_CMD_BTF
 	{"btf", cmd_btf, "extract the kernel BTF stored in a trace"},
-#endif
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
