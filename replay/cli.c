@@ -66,6 +66,45 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 	}
 }
 
+const char *rp_cli__trace_path(int argc, char **argv, int first, const char *cmd, char *err,
+			       size_t err_len)
+{
+	if (first == argc - 1)
+		return argv[first];
+	snprintf(err, err_len, "%s\nUsage: execrec %s [OPTIONS] FILE",
+		 first >= argc ? "no trace file given" : "one trace file at a time", cmd);
+	return NULL;
+}
+
+struct rp_trace *rp_cli__open(const struct rp_cli *c, const char *path,
+			      const struct rp_trace_opts *opts, char *err, size_t err_len)
+{
+	struct rp_trace_opts o = {.sz = sizeof(o)};
+	struct rp_trace *t;
+
+	if (opts)
+		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
+	o.sz = sizeof(o);
+	o.reorder_ns = c->reorder_ns;
+	t = rp_trace__open(path, &o);
+	if (!t) {
+		int e = errno;
+
+		rp_open_error_str(err, err_len, path, e);
+		errno = e;
+	}
+	return t;
+}
+
+int rp_cli__bind(struct rp_cli *c, const struct rp_trace *t, const struct etr_event *ev, char *err,
+		 size_t err_len)
+{
+	if (c->filter_bound || (ev && ev->type == RP_EV_PROC))
+		return 0;
+	c->filter_bound = true;
+	return rp_filter__bind(c->filter, t, err, err_len) ? -EINVAL : 0;
+}
+
 void rp_cli__filter_help(FILE *f)
 {
 	fputs("Filters:\n"

@@ -74,6 +74,31 @@ struct rp_cli {
  */
 int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t err_len);
 
+/*
+ * The trace file of a subcommand that takes exactly one: argv[@first] (the
+ * first operand, getopt's optind). NULL if there is none or more than one,
+ * with two lines in @err, the problem and "Usage: execrec @cmd [OPTIONS]
+ * FILE" (no final newline).
+ */
+const char *rp_cli__trace_path(int argc, char **argv, int first, const char *cmd, char *err,
+			       size_t err_len);
+
+/*
+ * Open the trace @path with @opts (NULL = defaults) and the shared
+ * --reorder-window. NULL, errno kept, and why in @err (one line) if it
+ * cannot be opened.
+ */
+struct rp_trace *rp_cli__open(const struct rp_cli *c, const char *path,
+			      const struct rp_trace_opts *opts, char *err, size_t err_len);
+
+/*
+ * Bind the filters to the trace (rp_filter__bind) once, at the first event
+ * @ev that is not a snapshot entry, or at the end (@ev NULL) if there was
+ * none. 0, or -EINVAL with the message in @err.
+ */
+int rp_cli__bind(struct rp_cli *c, const struct rp_trace *t, const struct etr_event *ev, char *err,
+		 size_t err_len);
+
 /* Help text of the shared options, for a --help. */
 void rp_cli__filter_help(FILE *f);
 void rp_cli__output_help(FILE *f, bool csv);

@@ -174,7 +174,8 @@ int cmd_timeline(int argc, char **argv)
 		switch (opt) {
 		case 'h':
 			usage(stdout);
-			return 0;
+			ret = 0;
+			goto done;
 		case 's':
 			c.snapshot = true;
 			continue;
@@ -186,27 +187,28 @@ int cmd_timeline(int argc, char **argv)
 			continue;
 		case '?':
 			fprintf(stderr, "execrec timeline: see 'execrec timeline --help'\n");
-			return 2;
+			ret = 2;
+			goto done;
 		}
 		r = rp_cli__option(&c.cli, opt, optarg, err, sizeof(err));
 		if (r < 0) {
 			fprintf(stderr, "execrec timeline: %s\n",
 				r == -EINVAL ? err : strerror(-r));
-			return 2;
+			ret = 2;
+			goto done;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "execrec timeline: %s\nUsage: execrec timeline [OPTIONS] FILE\n",
-			optind == argc ? "no trace file given" : "one trace file at a time");
-		return 2;
-	}
-	path = argv[optind];
-	topts.reorder_ns = c.cli.reorder_ns;
-	c.trace = rp_trace__open(path, &topts);
-	if (!c.trace) {
-		rp_open_error_str(err, sizeof(err), path, errno);
+	path = rp_cli__trace_path(argc, argv, optind, "timeline", err, sizeof(err));
+	if (!path) {
 		fprintf(stderr, "execrec timeline: %s\n", err);
-		return 1;
+		ret = 2;
+		goto done;
+	}
+	c.trace = rp_cli__open(&c.cli, path, &topts, err, sizeof(err));
+	if (!c.trace) {
+		fprintf(stderr, "execrec timeline: %s\n", err);
+		ret = 1;
+		goto done;
 	}
 	c.color = c.cli.format == RP_FMT_TEXT && rp_want_color(1, c.cli.color_mode);
 
@@ -218,13 +220,10 @@ int cmd_timeline(int argc, char **argv)
 		       "DURATION", "ARGS");
 
 	while ((ret = rp_trace__next_event(c.trace, &ev)) > 0) {
-		if (!c.cli.filter_bound && ev->type != RP_EV_PROC) {
-			c.cli.filter_bound = true;
-			if (rp_filter__bind(c.cli.filter, c.trace, err, sizeof(err))) {
-				fprintf(stderr, "execrec timeline: %s\n", err);
-				ret = -EINVAL;
-				break;
-			}
+		if (rp_cli__bind(&c.cli, c.trace, ev, err, sizeof(err))) {
+			fprintf(stderr, "execrec timeline: %s\n", err);
+			ret = -EINVAL;
+			break;
 		}
 		if (ev->type == RP_EV_PROC && !c.snapshot) {
 			/* still seen by the filter: --subtree follows the snapshot */
@@ -249,15 +248,16 @@ int cmd_timeline(int argc, char **argv)
 	if (ret < 0) {
 		if (ret != -EINVAL)
 			fprintf(stderr, "execrec timeline: %s: %s\n", path, strerror(-ret));
-		rp_trace__free(c.trace);
-		rp_filter__free(c.cli.filter);
-		return 1;
+		ret = 1;
+		goto done;
 	}
 	if (rp_trace__damage_str(c.trace, err, sizeof(err)))
 		fprintf(stderr, "execrec timeline: warning: %s: %s\n", path, err);
 	if (stats)
 		rp_cli__print_stats(stderr, "timeline", c.trace, NULL, 0);
+	ret = 0;
+done:
 	rp_trace__free(c.trace);
 	rp_filter__free(c.cli.filter);
-	return 0;
+	return ret;
 }
