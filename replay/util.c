@@ -397,7 +397,8 @@ bool rp_glob_match(const char *pattern, const char *s, size_t len)
 		if (!z)
 			return false;
 	}
-	memcpy(z, s, len);
+	if (len) /* s may be NULL for an empty string */
+		memcpy(z, s, len);
 	z[len] = '\0';
 	ok = fnmatch(pattern, z, 0) == 0;
 	if (z != small)
