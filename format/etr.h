@@ -310,14 +310,6 @@ struct etr_reader_opts {
 	/* skip decompression of chunk types not in this mask (bit = 1<<type);
 	 * 0 = decompress all. Skipped chunks still have their CRC checked. */
 	uint32_t type_mask;
-	/* read, check and decompress the next chunks on a thread of the
-	 * reader's own while the caller decodes the current one. Chunks,
-	 * problems (problem_cb is still called on the caller's thread, just
-	 * before the chunk they precede), errors, stats and ended_cleanly are
-	 * what they are without it, call for call; it costs a thread and
-	 * three chunk buffers. The thread is started by the first
-	 * etr_reader__next_chunk() and stopped by etr_reader__free(). */
-	bool prefetch;
 };
 
 struct etr_reader;

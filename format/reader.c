@@ -7,52 +7,17 @@
  * Input is read through one sliding window, so a file, a pipe and a memory
  * buffer are read the same way. The window grows only as bytes arrive, so a
  * hostile size field costs at most the bytes that are really there.
- *
- * With opts.prefetch a thread of the reader's own runs read_one() (read,
- * verify, decompress) ahead of the caller into a ring of slots, each with
- * its own payload buffer, its problems and a snapshot of the counters. The
- * caller's thread takes the slots in order and calls problem_cb itself, so
- * what the caller sees is what it sees without prefetch, call for call.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "internal.h"
 
 #define READ_BLOCK (1u << 20)
-
-/* Prefetch: slots in the ring (one handed out, the rest filled ahead). */
-#define PF_SLOTS 3
-/* Problems one slot queues before it is handed over without a chunk. */
-#define PF_PROB_BATCH 256
-/* read_one(): problems queued, no chunk yet; go on with the next slot. */
-#define READ_MORE 2
-
-struct pf_prob {
-	struct etr_problem p;
-	struct etr_reader_stats stats; /* as etr_reader__stats() said in its callback */
-	bool ended;
-};
-
-/* One read_one() result of the prefetch thread. */
-struct pf_slot {
-	int rc; /* read_one()'s: 1, 0, READ_MORE or -errno */
-	struct etr_chunk chunk;
-	uint8_t *buf; /* the chunk's payload when the slot owns it */
-	size_t cap;
-	struct etr_reader_stats stats; /* after read_one() */
-	bool ended;
-	size_t n_probs;
-	struct pf_prob probs[PF_PROB_BATCH + 1];
-};
 
 struct etr_reader {
 	int fd;
@@ -87,27 +52,6 @@ struct etr_reader {
 	bool done;
 
 	struct etr_reader_stats stats;
-
-	/* prefetch (see the top); 'stats' and 'ended' above are then the
-	 * thread's, 'vis_*' what the caller's thread has been handed */
-	bool prefetch;	 /* asked for */
-	bool pf_started; /* the thread runs (the caller's thread's view) */
-	struct pf_slot *fill; /* the slot read_one() queues problems in; thread's */
-	struct pf_slot *slots;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int stop_fd; /* eventfd: wakes the thread out of poll() */
-	/* under lock */
-	unsigned head;	/* next slot to hand out */
-	unsigned count; /* filled slots from head on */
-	bool held;	/* the slot before head is the caller's chunk */
-	bool paused;	/* read_one() failed: wait for the caller's next call */
-	bool t_done;	/* read_one() returned 0: the thread has ended */
-	bool stop;
-	/* the caller's thread's */
-	struct etr_reader_stats vis_stats;
-	bool vis_ended;
 };
 
 static _Thread_local struct etr_open_error open_error;
@@ -124,44 +68,8 @@ static void problem(struct etr_reader *r, enum etr_problem_kind kind, uint64_t o
 
 	r->stats.problems++;
 	r->damaged_since_good = true;
-	if (r->fill) {
-		/* prefetch thread: the caller's thread calls back, in order */
-		struct pf_prob *q = &r->fill->probs[r->fill->n_probs++];
-
-		q->p = p;
-		q->stats = r->stats;
-		q->ended = r->ended;
-		return;
-	}
 	if (r->problem_cb)
 		r->problem_cb(r->problem_ctx, &p);
-}
-
-/*
- * read(2) of the input. On the prefetch thread, a blocking descriptor is
- * polled together with stop_fd first, so that etr_reader__free() can stop
- * a thread waiting on a pipe (ECANCELED).
- */
-static ssize_t input_read(struct etr_reader *r, void *buf, size_t len)
-{
-	if (r->stop_fd >= 0) {
-		int fl = fcntl(r->fd, F_GETFL);
-
-		if (fl >= 0 && !(fl & O_NONBLOCK)) {
-			struct pollfd pfd[2] = {{.fd = r->fd, .events = POLLIN},
-						{.fd = r->stop_fd, .events = POLLIN}};
-
-			while (poll(pfd, 2, -1) < 0) {
-				if (errno != EINTR)
-					return -1;
-			}
-			if (pfd[1].revents) {
-				errno = ECANCELED;
-				return -1;
-			}
-		}
-	}
-	return read(r->fd, buf, len);
 }
 
 /*
@@ -186,7 +94,7 @@ static ssize_t window(struct etr_reader *r, size_t n, const uint8_t **ret_p)
 		while (r->win_off < r->pos && !r->eof) {
 			uint8_t tmp[4096];
 			uint64_t want = r->pos - r->win_off;
-			ssize_t got = input_read(r, tmp, want < sizeof(tmp) ? want : sizeof(tmp));
+			ssize_t got = read(r->fd, tmp, want < sizeof(tmp) ? want : sizeof(tmp));
 
 			if (got < 0 && errno == EINTR)
 				continue;
@@ -214,8 +122,8 @@ static ssize_t window(struct etr_reader *r, size_t n, const uint8_t **ret_p)
 					r->cap = cap;
 				}
 			}
-			got = input_read(r, r->buf + r->win_start + r->win_len,
-					 r->cap - r->win_start - r->win_len);
+			got = read(r->fd, r->buf + r->win_start + r->win_len,
+				   r->cap - r->win_start - r->win_len);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got < 0)
@@ -241,15 +149,12 @@ static struct etr_reader *reader_new(const struct etr_reader_opts *opts)
 	if (!r)
 		return NULL;
 	r->fd = -1;
-	r->stop_fd = -1;
 	if (opts && opts->sz >= offsetof(struct etr_reader_opts, problem_ctx) + sizeof(void *)) {
 		r->problem_cb = opts->problem_cb;
 		r->problem_ctx = opts->problem_ctx;
 	}
 	if (opts && opts->sz >= offsetof(struct etr_reader_opts, type_mask) + sizeof(uint32_t))
 		r->type_mask = opts->type_mask;
-	if (opts && opts->sz >= offsetof(struct etr_reader_opts, prefetch) + sizeof(bool))
-		r->prefetch = opts->prefetch;
 	return r;
 }
 
@@ -410,13 +315,10 @@ struct etr_reader *etr_reader__open_mem(const void *buf, size_t len,
 	return finish_open(r);
 }
 
-static void pf_stop(struct etr_reader *r);
-
 void etr_reader__free(struct etr_reader *r)
 {
 	if (!r)
 		return;
-	pf_stop(r);
 	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
 	if (!r->is_mem)
@@ -433,15 +335,13 @@ const struct etr_file_info *etr_reader__info(const struct etr_reader *r)
 
 bool etr_reader__ended_cleanly(const struct etr_reader *r)
 {
-	if (!r)
-		return false;
-	return r->pf_started ? r->vis_ended : r->ended;
+	return r && r->ended;
 }
 
 void etr_reader__stats(const struct etr_reader *r, struct etr_reader_stats *s)
 {
 	if (r)
-		*s = r->pf_started ? r->vis_stats : r->stats;
+		*s = r->stats;
 	else
 		memset(s, 0, sizeof(*s));
 }
@@ -509,29 +409,20 @@ static int resync(struct etr_reader *r, enum etr_problem_kind kind)
 	return resync2(r, kind, kind);
 }
 
-/* At least @size bytes (and not NULL) in *buf. */
-static int reserve(uint8_t **buf, size_t *cap, size_t size)
-{
-	if (*cap < size || !*buf) {
-		size_t ncap = size ? size : 1;
-		uint8_t *b = realloc(*buf, ncap);
-
-		if (!b)
-			return -ENOMEM;
-		*buf = b;
-		*cap = ncap;
-	}
-	return 0;
-}
-
-static int decompress(struct etr_reader *r, uint8_t **dst, size_t *dst_cap, const uint8_t *src,
-		      uint32_t stored, uint32_t raw)
+static int decompress(struct etr_reader *r, const uint8_t *src, uint32_t stored, uint32_t raw)
 {
 	unsigned long long csize;
 	size_t got;
 
-	if (reserve(dst, dst_cap, raw))
-		return -ENOMEM;
+	if (r->raw_cap < raw || !r->raw) {
+		size_t cap = raw ? raw : 1;
+		uint8_t *b = realloc(r->raw, cap);
+
+		if (!b)
+			return -ENOMEM;
+		r->raw = b;
+		r->raw_cap = cap;
+	}
 	/* The frame must say exactly the sizes the header says. */
 	csize = ZSTD_getFrameContentSize(src, stored);
 	if (csize != raw)
@@ -539,21 +430,16 @@ static int decompress(struct etr_reader *r, uint8_t **dst, size_t *dst_cap, cons
 	got = ZSTD_findFrameCompressedSize(src, stored);
 	if (ZSTD_isError(got) || got != stored)
 		return -EBADMSG;
-	got = ZSTD_decompressDCtx(r->dctx, *dst, raw, src, stored);
+	got = ZSTD_decompressDCtx(r->dctx, r->raw, raw, src, stored);
 	if (ZSTD_isError(got) || got != raw)
 		return -EBADMSG;
 	return 0;
 }
 
-/*
- * The body of etr_reader__next_chunk(). With @s (the prefetch thread),
- * problems are queued in @s, a payload that would point into the window
- * is copied to s->buf, and READ_MORE comes back when the queue is full.
- */
-static int read_one(struct etr_reader *r, struct etr_chunk *c, struct pf_slot *s)
+int etr_reader__next_chunk(struct etr_reader *r, struct etr_chunk *c)
 {
-	uint8_t **dst = s ? &s->buf : &r->raw;
-	size_t *dst_cap = s ? &s->cap : &r->raw_cap;
+	if (!r || !c)
+		return -EINVAL;
 
 	while (!r->done) {
 		const uint8_t *p, *payload, *t;
@@ -562,8 +448,6 @@ static int read_one(struct etr_reader *r, struct etr_chunk *c, struct pf_slot *s
 		ssize_t n;
 		int err;
 
-		if (s && s->n_probs >= PF_PROB_BATCH)
-			return READ_MORE; /* at most one problem per turn below */
 		n = window(r, ETR_CHUNK_HEADER_SIZE, &p);
 		if (n < 0)
 			return (int)n;
@@ -671,18 +555,10 @@ static int read_one(struct etr_reader *r, struct etr_chunk *c, struct pf_slot *s
 			c->data = NULL;
 			c->size = 0;
 		} else if (flags & ETR_CHUNK_F_RAW) {
-			if (s && !r->is_mem) {
-				/* the window is the thread's to reuse */
-				if (reserve(dst, dst_cap, raw))
-					return -ENOMEM;
-				memcpy(*dst, payload, raw);
-				c->data = *dst;
-			} else {
-				c->data = payload; /* memory input: the caller's buffer */
-			}
+			c->data = payload;
 			c->size = raw;
 		} else {
-			err = decompress(r, dst, dst_cap, payload, stored, raw);
+			err = decompress(r, payload, stored, raw);
 			if (err == -ENOMEM)
 				return err;
 			if (err) {
@@ -690,7 +566,7 @@ static int read_one(struct etr_reader *r, struct etr_chunk *c, struct pf_slot *s
 				r->stats.bad_chunks++;
 				continue;
 			}
-			c->data = *dst;
+			c->data = r->raw;
 			c->size = raw;
 		}
 
@@ -707,178 +583,6 @@ static int read_one(struct etr_reader *r, struct etr_chunk *c, struct pf_slot *s
 		return 1;
 	}
 	return 0;
-}
-
-static void *pf_thread(void *arg)
-{
-	struct etr_reader *r = arg;
-
-	pthread_mutex_lock(&r->lock);
-	for (;;) {
-		struct pf_slot *s;
-		int rc;
-
-		while (!r->stop && (r->paused || r->count + r->held >= PF_SLOTS))
-			pthread_cond_wait(&r->cond, &r->lock);
-		if (r->stop)
-			break;
-		s = &r->slots[(r->head + r->count) % PF_SLOTS];
-		pthread_mutex_unlock(&r->lock);
-
-		s->n_probs = 0;
-		r->fill = s;
-		rc = read_one(r, &s->chunk, s);
-		r->fill = NULL;
-		s->rc = rc;
-		s->stats = r->stats;
-		s->ended = r->ended;
-
-		pthread_mutex_lock(&r->lock);
-		r->count++;
-		if (rc < 0)
-			r->paused = true; /* retried when the caller asks again */
-		if (rc == 0)
-			r->t_done = true;
-		pthread_cond_broadcast(&r->cond);
-		if (rc == 0)
-			break;
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
-}
-
-/* Start the prefetch thread; on failure the reader reads inline. */
-static void pf_start(struct etr_reader *r)
-{
-	sigset_t all, old;
-	int err;
-
-	r->prefetch = false;
-	r->slots = calloc(PF_SLOTS, sizeof(*r->slots));
-	if (!r->slots)
-		return;
-	if (!r->is_mem) {
-		r->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (r->stop_fd < 0)
-			goto err_slots;
-	}
-	if (pthread_mutex_init(&r->lock, NULL))
-		goto err_fd;
-	if (pthread_cond_init(&r->cond, NULL))
-		goto err_lock;
-	r->vis_stats = r->stats;
-	r->vis_ended = r->ended;
-	/* signals are for the caller's threads */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&r->thread, NULL, pf_thread, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err)
-		goto err_cond;
-	r->pf_started = true;
-	return;
-
-err_cond:
-	pthread_cond_destroy(&r->cond);
-err_lock:
-	pthread_mutex_destroy(&r->lock);
-err_fd:
-	if (r->stop_fd >= 0)
-		close(r->stop_fd);
-	r->stop_fd = -1;
-err_slots:
-	free(r->slots);
-	r->slots = NULL;
-}
-
-static void pf_stop(struct etr_reader *r)
-{
-	uint64_t one = 1;
-
-	if (!r->pf_started)
-		return;
-	pthread_mutex_lock(&r->lock);
-	r->stop = true;
-	pthread_cond_broadcast(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	if (r->stop_fd >= 0 && write(r->stop_fd, &one, sizeof(one)) < 0) {
-		/* cannot fail for an eventfd below its maximum */
-	}
-	pthread_join(r->thread, NULL);
-	pthread_cond_destroy(&r->cond);
-	pthread_mutex_destroy(&r->lock);
-	if (r->stop_fd >= 0)
-		close(r->stop_fd);
-	r->stop_fd = -1;
-	for (unsigned i = 0; i < PF_SLOTS; i++)
-		free(r->slots[i].buf);
-	free(r->slots);
-	r->slots = NULL;
-	r->pf_started = false;
-}
-
-/* next_chunk with prefetch: hand out the thread's slots in order. */
-static int pf_next(struct etr_reader *r, struct etr_chunk *c)
-{
-	pthread_mutex_lock(&r->lock);
-	if (r->held) {
-		r->held = false; /* the caller is done with the last chunk */
-		pthread_cond_broadcast(&r->cond);
-	}
-	for (;;) {
-		struct pf_slot *s;
-		int rc;
-
-		while (!r->count && !r->t_done) {
-			if (r->paused) {
-				/* the failure was handed out; this call retries */
-				r->paused = false;
-				pthread_cond_broadcast(&r->cond);
-			}
-			pthread_cond_wait(&r->cond, &r->lock);
-		}
-		if (!r->count) {
-			pthread_mutex_unlock(&r->lock);
-			return 0;
-		}
-		s = &r->slots[r->head];
-		pthread_mutex_unlock(&r->lock);
-
-		for (size_t i = 0; i < s->n_probs; i++) {
-			r->vis_stats = s->probs[i].stats;
-			r->vis_ended = s->probs[i].ended;
-			if (r->problem_cb)
-				r->problem_cb(r->problem_ctx, &s->probs[i].p);
-		}
-		r->vis_stats = s->stats;
-		r->vis_ended = s->ended;
-		rc = s->rc;
-		if (rc == 1)
-			*c = s->chunk;
-
-		pthread_mutex_lock(&r->lock);
-		r->head = (r->head + 1) % PF_SLOTS;
-		r->count--;
-		if (rc == 1)
-			r->held = true; /* until the next call */
-		else
-			pthread_cond_broadcast(&r->cond);
-		if (rc != READ_MORE) {
-			pthread_mutex_unlock(&r->lock);
-			return rc;
-		}
-	}
-}
-
-int etr_reader__next_chunk(struct etr_reader *r, struct etr_chunk *c)
-{
-	if (!r || !c)
-		return -EINVAL;
-	if (r->prefetch && !r->pf_started)
-		pf_start(r);
-	if (r->pf_started)
-		return pf_next(r, c);
-	return read_one(r, c, NULL);
 }
 
 const char *etr_problem__str(enum etr_problem_kind kind)

@@ -24,10 +24,6 @@
  *   cpu@60k    the share of one core the sync writer needs at 60k events/s,
  *              the most the recorder produces
  *   read       every event decoded, from memory (open_mem) and from an fd
- *   read pf    the same with etr_reader_opts.prefetch (decompression on the
- *              reader's thread), from memory and from an fd; always timed
- *              by the wall clock (the CPU time of the caller's thread would
- *              leave the reader thread's work out)
  *   raw/stored bytes per record before and after compression
  */
 #include <errno.h>
@@ -200,7 +196,7 @@ static void make_workload(struct workload *wl, size_t n, bool mix)
 }
 
 struct result {
-	double sync_s, async_prod_s, async_total_s, read_s, read_fd_s, read_pf_s, read_pf_fd_s;
+	double sync_s, async_prod_s, async_total_s, read_s, read_fd_s;
 	uint64_t file_bytes, raw_bytes, chunks;
 };
 
@@ -281,28 +277,13 @@ static size_t read_all(struct etr_reader *r, bool walk_args)
 	return n;
 }
 
-static uint64_t wall_ns(void)
+static double read_mem(const void *map, size_t len, bool walk_args, size_t want)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* The reader's clock: with prefetch the wall clock (two threads work). */
-static uint64_t read_clock(bool prefetch)
-{
-	return prefetch ? wall_ns() : now_ns();
-}
-
-static double read_mem(const void *map, size_t len, bool walk_args, size_t want, bool prefetch)
-{
-	struct etr_reader_opts o = {.sz = sizeof(o), .prefetch = prefetch};
 	struct etr_reader *r;
-	uint64_t t0 = read_clock(prefetch);
+	uint64_t t0 = now_ns();
 	size_t n;
 
-	r = etr_reader__open_mem(map, len, &o);
+	r = etr_reader__open_mem(map, len, NULL);
 	if (!r) {
 		perror("etr_reader__open_mem");
 		exit(1);
@@ -313,18 +294,17 @@ static double read_mem(const void *map, size_t len, bool walk_args, size_t want,
 		fprintf(stderr, "read %zu events, wrote %zu\n", n, want);
 		exit(1);
 	}
-	return (double)(read_clock(prefetch) - t0) / 1e9;
+	return (double)(now_ns() - t0) / 1e9;
 }
 
-static double read_fd(int fd, bool walk_args, size_t want, bool prefetch)
+static double read_fd(int fd, bool walk_args, size_t want)
 {
-	struct etr_reader_opts o = {.sz = sizeof(o), .prefetch = prefetch};
 	struct etr_reader *r;
-	uint64_t t0 = read_clock(prefetch);
+	uint64_t t0 = now_ns();
 	size_t n;
 
 	lseek(fd, 0, SEEK_SET);
-	r = etr_reader__open_fd(fd, &o);
+	r = etr_reader__open_fd(fd, NULL);
 	if (!r) {
 		perror("etr_reader__open_fd");
 		exit(1);
@@ -335,7 +315,7 @@ static double read_fd(int fd, bool walk_args, size_t want, bool prefetch)
 		fprintf(stderr, "read %zu events, wrote %zu\n", n, want);
 		exit(1);
 	}
-	return (double)(read_clock(prefetch) - t0) / 1e9;
+	return (double)(now_ns() - t0) / 1e9;
 }
 
 static double min_d(double a, double b)
@@ -403,21 +383,17 @@ int main(int argc, char **argv)
 	       n, mix ? "fork+exec+exit" : "exec", (double)wl.arg_bytes / (double)(mix ? n / 3 : n),
 	       (double)wl.argc / (double)(mix ? n / 3 : n), chunk_bytes ? chunk_bytes : 1u << 20,
 	       repeats, wall_clock ? "wall-clock" : "CPU", walk_args ? "; arguments walked" : "");
-	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %9s %9s | %8s %8s %6s\n", "level",
-	       "sync", "sync", "async", "async", "cpu@60k", "read", "read", "read fd", "read pf",
-	       "pf fd", "raw", "stored", "ratio");
-	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %9s %9s | %8s %8s %6s\n", "",
-	       "Mrec/s", "MB/s", "prod M/s", "tot M/s", "sync", "Mrec/s", "MB/s", "Mrec/s",
-	       "wall M/s", "wall M/s", "B/rec", "B/rec", "");
+	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %8s %8s %6s\n", "level", "sync", "sync",
+	       "async", "async", "cpu@60k", "read", "read", "read fd", "raw", "stored", "ratio");
+	printf("%-5s %9s %9s | %9s %9s %7s | %9s %8s %9s | %8s %8s %6s\n", "", "Mrec/s", "MB/s",
+	       "prod M/s", "tot M/s", "sync", "Mrec/s", "MB/s", "Mrec/s", "B/rec", "B/rec", "");
 	for (int li = 0; li < n_levels; li++) {
 		char name[16];
 		struct result best = {.sync_s = 1e9,
 				      .async_prod_s = 1e9,
 				      .async_total_s = 1e9,
 				      .read_s = 1e9,
-				      .read_fd_s = 1e9,
-				      .read_pf_s = 1e9,
-				      .read_pf_fd_s = 1e9};
+				      .read_fd_s = 1e9};
 
 		if (levels[li] < 0)
 			snprintf(name, sizeof(name), "raw");
@@ -447,12 +423,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			best.read_s =
-			    min_d(best.read_s, read_mem(map, res.file_bytes, walk_args, n, false));
-			best.read_fd_s = min_d(best.read_fd_s, read_fd(fd, walk_args, n, false));
-			best.read_pf_s = min_d(best.read_pf_s,
-					       read_mem(map, res.file_bytes, walk_args, n, true));
-			best.read_pf_fd_s =
-			    min_d(best.read_pf_fd_s, read_fd(fd, walk_args, n, true));
+			    min_d(best.read_s, read_mem(map, res.file_bytes, walk_args, n));
+			best.read_fd_s = min_d(best.read_fd_s, read_fd(fd, walk_args, n));
 			if (save_prefix && rep == 0) {
 				/* keep the trace: PREFIX-LEVEL.etr */
 				char path[4096];
@@ -470,13 +442,12 @@ int main(int argc, char **argv)
 			close(fd);
 		}
 		raw_per_ev = (double)best.raw_bytes / (double)n;
-		printf("%-5s %9.2f %9.1f | %9.2f %9.2f %6.2f%% | %9.2f %8.0f %9.2f | %9.2f %9.2f | "
-		       "%8.1f %8.2f %6.1f\n",
+		printf("%-5s %9.2f %9.1f | %9.2f %9.2f %6.2f%% | %9.2f %8.0f %9.2f | %8.1f %8.2f "
+		       "%6.1f\n",
 		       name, n / best.sync_s / 1e6, best.raw_bytes / best.sync_s / 1e6,
 		       n / best.async_prod_s / 1e6, n / best.async_total_s / 1e6,
 		       100.0 * RECORDER_PEAK * best.sync_s / n, n / best.read_s / 1e6,
-		       best.raw_bytes / best.read_s / 1e6, n / best.read_fd_s / 1e6,
-		       n / best.read_pf_s / 1e6, n / best.read_pf_fd_s / 1e6, raw_per_ev,
+		       best.raw_bytes / best.read_s / 1e6, n / best.read_fd_s / 1e6, raw_per_ev,
 		       (double)best.file_bytes / n,
 		       (double)best.raw_bytes / (double)best.file_bytes);
 		fflush(stdout);

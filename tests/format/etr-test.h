@@ -21,7 +21,6 @@ void register_roundtrip(void);
 void register_damage(void);
 void register_compat(void);
 void register_io(void);
-void register_prefetch(void);
 
 /* A growable byte buffer: a file image or a record body. */
 struct tbuf {

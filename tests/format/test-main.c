@@ -25,7 +25,6 @@ int main(int argc, char **argv)
 	register_damage();
 	register_compat();
 	register_io();
-	register_prefetch();
 
 	if (argc > 1) {
 		/* deactivate the suites not named */
