@@ -91,7 +91,6 @@ enum etr_event_type {
 #define ETR_EVF_CORE_DUMPED 0x0010u    /* exit: the process dumped core */
 #define ETR_EVF_THREAD 0x0020u         /* fork: a new thread, not a process */
 #define ETR_EVF_ENV 0x0040u            /* exec: the environment was recorded */
-#define ETR_EVF_COMM_FROM_PARENT 0x0080u
 
 enum etr_btf_kind {
 	ETR_BTF_SUBSET = 1, /* the kernel types the recorder reads */

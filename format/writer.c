@@ -468,17 +468,6 @@ static inline uint8_t *put_str(uint8_t *p, const void *s, size_t len)
 	return p + len;
 }
 
-static inline size_t uv_len(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
 /* Bodies are encoded after room for the longest length varint, then moved
  * down next to the length once it is known. */
 #define REC_HDR_MAX 11
