@@ -218,7 +218,7 @@ struct etr_writer_opts {
 	/* never write more than this many bytes (0 = no limit): -EFBIG */
 	uint64_t max_bytes;
 };
-#define ETR_DEFAULT_LEVEL 3
+#define ETR_DEFAULT_LEVEL 6
 
 /*
  * Start a trace on @fd (which must be open for writing; the writer does not

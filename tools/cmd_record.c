@@ -76,7 +76,7 @@ static void usage(FILE *f)
 		"      --env                record environments too (they may hold secrets)\n"
 		"      --threads            record thread creation too\n"
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
-		"      --level N            zstd level (default 3; negative = uncompressed)\n"
+		"      --level N            zstd level (default 6; negative = uncompressed)\n"
 		"      --print              print each event as it arrives\n"
 		"  -q, --quiet              no status line, no summary\n"
 		"  -h, --help\n");
@@ -216,6 +216,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 
 	memset(c, 0, sizeof(*c));
 	c->max_args = ER_ARGS_DEFAULT;
+	c->level = ETR_DEFAULT_LEVEL; /* named in the trace's options */
 	optind = 1;
 	/* '+': options end at the command's name, so CMD's own options are
 	 * its own even without "--" */
