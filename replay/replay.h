@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "etr.h"
 
@@ -337,6 +338,56 @@ int rp_parse_time(const char *s, uint64_t day_realtime_ns, bool *ret_relative, i
 const char *rp_errno_name(int err);
 /* "SIGKILL" for 9, "SIGRTMIN+2" ..., NULL if unknown. */
 const char *rp_signal_name(int sig);
+
+/*
+ * An output buffer: text gathered in memory and handed to its FILE in large
+ * blocks. stdio takes a lock and a call per piece, and a line of the tree
+ * is dozens of pieces. The caller owns the memory (a few hundred bytes on
+ * the stack for a line, more for a whole tree) and flushes at the end; a
+ * write error stays in the FILE (ferror), as with stdio.
+ */
+struct rp_out {
+	FILE *f;
+	char *buf;
+	size_t len, cap;
+};
+
+void rp_out__init(struct rp_out *o, FILE *f, char *buf, size_t cap);
+/* Write what is gathered to the FILE (not fflush). */
+void rp_out__flush(struct rp_out *o);
+void rp_out__write_slow(struct rp_out *o, const void *p, size_t n);
+
+static inline void rp_out__write(struct rp_out *o, const void *p, size_t n)
+{
+	if (n > o->cap - o->len) {
+		rp_out__write_slow(o, p, n);
+		return;
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+static inline void rp_out__putc(struct rp_out *o, char c)
+{
+	if (o->len == o->cap)
+		rp_out__flush(o);
+	o->buf[o->len++] = c;
+}
+
+static inline void rp_out__puts(struct rp_out *o, const char *s)
+{
+	rp_out__write(o, s, strlen(s));
+}
+
+__attribute__((format(printf, 2, 3))) void rp_out__printf(struct rp_out *o, const char *fmt,
+							   ...);
+void rp_out__u64(struct rp_out *o, uint64_t v);
+void rp_out__i64(struct rp_out *o, int64_t v);
+/* rp_fmt_duration's text. */
+void rp_out__duration(struct rp_out *o, uint64_t ns);
+/* rp_fput_shell and rp_fput_argv into the buffer. */
+void rp_out__shell(struct rp_out *o, const char *s, size_t len);
+void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes);
 
 /* Shell quoting, bash's printf %q style: plain words as they are,
  * '...' for printable text, $'...' with \n, \t, \xNN escapes for control

@@ -260,6 +260,7 @@ void rp_tree__free(struct rp_tree *t)
 	free(t->sig);
 	free(t->hidden);
 	free(t->prefix);
+	free(t->scratch);
 	free(t);
 }
 

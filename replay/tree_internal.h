@@ -22,7 +22,9 @@ struct rp_tree {
 	uint32_t *hidden; /* per process: visible descendants */
 
 	/* while printing text */
-	FILE *f;
+	struct rp_out out;
+	uint32_t *scratch; /* a stack of lists of siblings */
+	size_t scratch_len, scratch_cap;
 	int depth; /* -1 = no limit */
 	bool compact;
 	bool color;

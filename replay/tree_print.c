@@ -28,20 +28,21 @@ static struct etr_str args_tail(const struct etr_str *argv)
 	return rest;
 }
 
-static void put_args(struct rp_tree *t, FILE *f, const struct etr_str *argv)
+static void put_args(struct rp_tree *t, const struct etr_str *argv)
 {
 	struct etr_str rest = args_tail(argv);
 
 	if (rest.len) {
-		putc(' ', f);
-		rp_fput_argv(f, &rest, t->max_args);
+		rp_out__putc(&t->out, ' ');
+		rp_out__argv(&t->out, &rest, t->max_args);
 	}
 }
 
 /* What follows the name: the arguments of each program it ran. */
-static void put_programs(struct rp_tree *t, FILE *f, const struct rp_proc *p)
+static void put_programs(struct rp_tree *t, const struct rp_proc *p)
 {
 	const struct rp_model *m = t->model;
+	struct rp_out *o = &t->out;
 	bool first = true;
 	int fails = 0;
 
@@ -54,12 +55,14 @@ static void put_programs(struct rp_tree *t, FILE *f, const struct rp_proc *p)
 		if (!first) {
 			struct etr_str b = rp_basename(x->filename);
 
-			fputs(" => ", f);
-			rp_fput_shell(f, b.ptr, b.len);
+			rp_out__write(o, " => ", 4);
+			rp_out__shell(o, b.ptr, b.len);
 		}
-		put_args(t, f, &x->argv);
+		put_args(t, &x->argv);
 		first = false;
 	}
+	if (!p->nfail)
+		return;
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
 		const char *en = rp_errno_name(x->ret);
@@ -68,73 +71,89 @@ static void put_programs(struct rp_tree *t, FILE *f, const struct rp_proc *p)
 		if (!x->ret)
 			continue;
 		if (fails++ == 3) {
-			fprintf(f, ", +%" PRIu32 " more", p->nfail - 3);
+			rp_out__write(o, ", +", 3);
+			rp_out__u64(o, (uint32_t)(p->nfail - 3));
+			rp_out__write(o, " more", 5);
 			break;
 		}
-		fputs(fails == 1 ? "  [exec failed: " : ", ", f);
-		rp_fput_shell(f, x->filename.ptr, x->filename.len);
+		rp_out__puts(o, fails == 1 ? "  [exec failed: " : ", ");
+		rp_out__shell(o, x->filename.ptr, x->filename.len);
+		rp_out__putc(o, ' ');
 		if (en)
-			fprintf(f, " %s", en);
+			rp_out__puts(o, en);
 		else
-			fprintf(f, " %d", x->ret);
+			rp_out__i64(o, x->ret);
 	}
 	if (fails)
-		putc(']', f);
+		rp_out__putc(o, ']');
 }
 
 /* How it ended, if that is worth a word; colored when @color. */
-static void put_status(struct rp_tree *t, FILE *f, const struct rp_proc *p)
+static void put_status(struct rp_tree *t, const struct rp_proc *p)
 {
 	const char *red = t->color ? C_RED : "", *yel = t->color ? C_YELLOW : "";
 	const char *rst = t->color ? C_RESET : "";
+	struct rp_out *o = &t->out;
 
 	if (p->flags & RP_PF_EXITED) {
 		if (p->signal) {
 			const char *sn = rp_signal_name(p->signal);
 
-			fprintf(f, "  %s", red);
-			if (sn)
-				fputs(sn, f);
-			else
-				fprintf(f, "signal %d", p->signal);
-			fprintf(f, "%s%s", p->flags & RP_PF_CORE ? " (core dumped)" : "", rst);
+			rp_out__write(o, "  ", 2);
+			rp_out__puts(o, red);
+			if (sn) {
+				rp_out__puts(o, sn);
+			} else {
+				rp_out__write(o, "signal ", 7);
+				rp_out__i64(o, p->signal);
+			}
+			if (p->flags & RP_PF_CORE)
+				rp_out__puts(o, " (core dumped)");
+			rp_out__puts(o, rst);
 		} else if (p->exit_code) {
-			fprintf(f, "  %sexit %d%s", red, p->exit_code, rst);
+			rp_out__write(o, "  ", 2);
+			rp_out__puts(o, red);
+			rp_out__write(o, "exit ", 5);
+			rp_out__i64(o, p->exit_code);
+			rp_out__puts(o, rst);
 		}
 	} else if (p->flags & RP_PF_RUNNING) {
-		fprintf(f, "  %srunning%s", yel, rst);
+		rp_out__printf(o, "  %srunning%s", yel, rst);
 	} else if (!(p->flags & RP_PF_PLACEHOLDER)) {
-		fprintf(f, "  %sno exit seen%s", yel, rst);
+		rp_out__printf(o, "  %sno exit seen%s", yel, rst);
 	}
 	if (p->flags & RP_PF_REPARENTED)
-		fprintf(f, "  [adopted by %" PRIu32 "]", p->reparent_pid);
+		rp_out__printf(o, "  [adopted by %" PRIu32 "]", p->reparent_pid);
 	if (p->flags & RP_PF_LOST)
-		fprintf(f, "  %s[events lost]%s", yel, rst);
+		rp_out__printf(o, "  %s[events lost]%s", yel, rst);
 	if ((p->flags & RP_PF_NO_START) && !(p->flags & RP_PF_PLACEHOLDER))
-		fputs("  [start not seen]", f);
+		rp_out__puts(o, "  [start not seen]");
 	if (p->flags & RP_PF_PLACEHOLDER)
-		fputs("  [not recorded]", f);
+		rp_out__puts(o, "  [not recorded]");
 	if (p->flags & RP_PF_TRUNC)
-		fputs("  [args cut]", f);
+		rp_out__puts(o, "  [args cut]");
 }
 
-static void put_duration(struct rp_tree *t, FILE *f, const struct rp_proc *p)
+static void put_duration(struct rp_tree *t, const struct rp_proc *p)
 {
-	char d[24];
+	struct rp_out *o = &t->out;
 	uint64_t ns;
 
 	if (p->flags & RP_PF_PLACEHOLDER)
 		return;
 	if (!rp_model__duration(t->model, p, &ns)) {
-		fputs("  ?", f);
+		rp_out__write(o, "  ?", 3);
 		return;
 	}
-	rp_fmt_duration(d, sizeof(d), ns);
-	fprintf(f, "  %s%s", d, p->flags & RP_PF_RUNNING ? "+" : "");
+	rp_out__write(o, "  ", 2);
+	rp_out__duration(o, ns);
+	if (p->flags & RP_PF_RUNNING)
+		rp_out__putc(o, '+');
 }
 
 /* ---- printing ---------------------------------------------------------- */
 
+/* A line: one process, or a group of identical siblings printed once. */
 struct group {
 	uint32_t first; /* the member printed */
 	uint32_t count;
@@ -142,85 +161,111 @@ struct group {
 	bool dur_known;
 };
 
-struct sortkey {
-	uint64_t sig;
-	uint32_t pos;
-};
+/*
+ * Siblings are folded into groups of identical ones (equal signatures),
+ * in the order of their first member. The scratch stack holds, per list
+ * of siblings, their indices and beside each a link: for the first member
+ * of a group the next member (in any order: a group's line shows only
+ * counts and extremes), for the others the same with MEMBER set.
+ */
+#define MEMBER 0x80000000u
+#define NO_NEXT 0x7fffffffu
 
-static int cmp_key(const void *a, const void *b)
+/* @n more slots on the scratch stack; their offset, or -ENOMEM. */
+static int64_t scratch_push(struct rp_tree *t, size_t n)
 {
-	const struct sortkey *x = a, *y = b;
+	size_t at = t->scratch_len;
 
-	if (x->sig != y->sig)
-		return x->sig < y->sig ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+	if (at + n > t->scratch_cap) {
+		size_t cap = (at + n) * 2;
+		uint32_t *s = realloc(t->scratch, cap * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		t->scratch = s;
+		t->scratch_cap = cap;
+	}
+	t->scratch_len = at + n;
+	return (int64_t)at;
 }
 
-/* Siblings (visible, in start order) folded into groups of identical ones,
- * in the order of their first member. Returns the number of groups. */
-static size_t make_groups(struct rp_tree *t, const uint32_t *kids, size_t n, struct group *g)
+/* Link the members of each group (see MEMBER) of the @n siblings on the
+ * scratch stack at @at; their links go right after them. */
+static void find_groups(struct rp_tree *t, int64_t at, uint32_t n)
 {
-	struct sortkey *k;
-	uint32_t *leader;
-	size_t ng = 0;
+	uint32_t *kids = t->scratch + at, *link = kids + n, *tab, mask;
+	int64_t tab_at;
 
-	if (!t->compact || n < 2) {
-		for (size_t i = 0; i < n; i++) {
-			struct rp_proc *p = rp_model__proc(t->model, kids[i]);
-
-			g[i].first = kids[i];
-			g[i].count = 1;
-			g[i].dur_known = rp_model__duration(t->model, p, &g[i].min_ns);
-			g[i].max_ns = g[i].min_ns;
-		}
-		return n;
+	for (uint32_t i = 0; i < n; i++)
+		link[i] = NO_NEXT;
+	if (!t->compact || n < 2)
+		return;
+	if (n <= 8) {
+		/* a few siblings: comparing each with the earlier ones is cheapest */
+		for (uint32_t i = 1; i < n; i++)
+			for (uint32_t j = 0; j < i; j++)
+				if (!(link[j] & MEMBER) && t->sig[kids[j]] == t->sig[kids[i]]) {
+					link[i] = MEMBER | link[j];
+					link[j] = i;
+					break;
+				}
+		return;
 	}
-	k = malloc(n * sizeof(*k));
-	leader = malloc(n * sizeof(*leader));
-	if (!k || !leader) {
-		free(k);
-		free(leader);
-		t->compact = false;
-		return make_groups(t, kids, n, g);
-	}
-	for (size_t i = 0; i < n; i++) {
-		k[i].sig = t->sig[kids[i]];
-		k[i].pos = (uint32_t)i;
-	}
-	qsort(k, n, sizeof(*k), cmp_key);
-	for (size_t i = 0; i < n; i++)
-		leader[k[i].pos] = i && k[i].sig == k[i - 1].sig ? leader[k[i - 1].pos] : k[i].pos;
-	/* groups in the order of their leaders; members fold into them */
-	for (size_t i = 0; i < n; i++) {
-		struct rp_proc *p = rp_model__proc(t->model, kids[i]);
-		uint64_t d;
-		bool known = rp_model__duration(t->model, p, &d);
+	/* many: the first of each signature in a hash table, no sorting */
+	for (mask = 15; mask < 2 * n; mask = mask * 2 + 1)
+		;
+	tab_at = scratch_push(t, (size_t)mask + 1);
+	if (tab_at < 0)
+		return; /* no memory: every process on a line of its own */
+	kids = t->scratch + at;
+	link = kids + n;
+	tab = t->scratch + tab_at;
+	memset(tab, 0xff, ((size_t)mask + 1) * sizeof(*tab));
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t sig = t->sig[kids[i]];
+		uint32_t h = (uint32_t)(sig ^ sig >> 32) & mask;
 
-		if (leader[i] == i) {
-			g[ng].first = kids[i];
-			g[ng].count = 1;
-			g[ng].dur_known = known;
-			g[ng].min_ns = g[ng].max_ns = d;
-			leader[i] = (uint32_t)ng++; /* from now on: its group */
-			continue;
-		}
-		{
-			struct group *gr = &g[leader[leader[i]]];
+		for (;; h = (h + 1) & mask) {
+			uint32_t j = tab[h];
 
-			gr->count++;
-			if (known && gr->dur_known) {
-				if (d < gr->min_ns)
-					gr->min_ns = d;
-				if (d > gr->max_ns)
-					gr->max_ns = d;
-			} else {
-				gr->dur_known = false;
+			if (j == RP_NONE) {
+				tab[h] = i;
+				break;
+			}
+			if (t->sig[kids[j]] == sig) {
+				link[i] = MEMBER | link[j];
+				link[j] = i;
+				break;
 			}
 		}
 	}
-	free(k);
-	free(leader);
-	return ng;
+	t->scratch_len = (size_t)tab_at;
+}
+
+/* The group led by position @i of the siblings at @kids. */
+static void group_of(struct rp_tree *t, const uint32_t *kids, const uint32_t *link, uint32_t i,
+		     struct group *g)
+{
+	struct rp_proc *p = rp_model__proc(t->model, kids[i]);
+
+	g->first = kids[i];
+	g->count = 1;
+	g->dur_known = rp_model__duration(t->model, p, &g->min_ns);
+	g->max_ns = g->min_ns;
+	for (uint32_t j = link[i] & ~MEMBER; j != NO_NEXT; j = link[j] & ~MEMBER) {
+		uint64_t d;
+		bool known = rp_model__duration(t->model, rp_model__proc(t->model, kids[j]), &d);
+
+		g->count++;
+		if (known && g->dur_known) {
+			if (d < g->min_ns)
+				g->min_ns = d;
+			if (d > g->max_ns)
+				g->max_ns = d;
+		} else {
+			g->dur_known = false;
+		}
+	}
 }
 
 static int prefix_push(struct rp_tree *t, size_t at, const char *s)
@@ -242,141 +287,157 @@ static int prefix_push(struct rp_tree *t, size_t at, const char *s)
 
 static void print_line(struct rp_tree *t, const struct group *g, int depth)
 {
-	FILE *f = t->f;
+	struct rp_out *o = &t->out;
 	struct rp_proc *p = rp_model__proc(t->model, g->first);
 	struct etr_str name = first_name(t->model, p);
 	const char *b = t->color ? C_BOLD : "", *r = t->color ? C_RESET : "";
 
-	if (g->count > 1)
-		fprintf(f, "%" PRIu32 "*[", g->count);
-	fputs(b, f);
-	if (p->flags & RP_PF_PLACEHOLDER)
-		fputc('?', f); /* pstree's mark of a process it knows nothing of */
-	else
-		rp_fput_shell(f, name.ptr, name.len);
-	fputs(r, f);
-	if (g->count == 1)
-		fprintf(f, ",%" PRIu32, p->pid);
-	put_programs(t, f, p);
 	if (g->count > 1) {
-		char d1[24], d2[24];
-
+		rp_out__u64(o, g->count);
+		rp_out__write(o, "*[", 2);
+	}
+	rp_out__puts(o, b);
+	if (p->flags & RP_PF_PLACEHOLDER)
+		rp_out__putc(o, '?'); /* pstree's mark of a process it knows nothing of */
+	else
+		rp_out__shell(o, name.ptr, name.len);
+	rp_out__puts(o, r);
+	if (g->count == 1) {
+		rp_out__putc(o, ',');
+		rp_out__u64(o, p->pid);
+	}
+	put_programs(t, p);
+	if (g->count > 1) {
 		if (g->dur_known) {
-			rp_fmt_duration(d1, sizeof(d1), g->min_ns);
-			rp_fmt_duration(d2, sizeof(d2), g->max_ns);
-			if (g->min_ns == g->max_ns)
-				fprintf(f, "  %s", d1);
-			else
-				fprintf(f, "  %s..%s", d1, d2);
+			rp_out__write(o, "  ", 2);
+			rp_out__duration(o, g->min_ns);
+			if (g->min_ns != g->max_ns) {
+				rp_out__write(o, "..", 2);
+				rp_out__duration(o, g->max_ns);
+			}
 		}
 	} else {
-		put_duration(t, f, p);
+		put_duration(t, p);
 	}
-	put_status(t, f, p);
+	put_status(t, p);
 	if (g->count > 1)
-		putc(']', f);
+		rp_out__putc(o, ']');
 	if (t->depth >= 0 && depth >= t->depth && t->hidden[g->first])
-		fprintf(f, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "", t->hidden[g->first],
-			r);
-	putc('\n', f);
+		rp_out__printf(o, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "",
+			       t->hidden[g->first], r);
+	rp_out__putc(o, '\n');
 }
 
 /* Deep enough for any real tree; past it, one line says what is left out. */
 #define MAX_DEPTH 2000
 
+static int print_children(struct rp_tree *t, uint32_t idx, size_t plen, int depth);
+
+/*
+ * The @n siblings on the scratch stack at @at, grouped, each line with its
+ * subtree below it; roots (@depth 0) without the drawing. Pops them.
+ */
+static int print_siblings(struct rp_tree *t, int64_t at, uint32_t n, size_t plen, int depth)
+{
+	const char *mid = t->unicode ? "├─" : "|-", *last = t->unicode ? "└─" : "`-";
+	const char *bar = t->unicode ? "│ " : "| ";
+	uint32_t final = n;
+	int err = 0;
+
+	find_groups(t, at, n);
+	while (final > 0 && (t->scratch[at + n + final - 1] & MEMBER))
+		final--;
+	for (uint32_t i = 0; i < n && !err; i++) {
+		/* the stack may have moved: pointers only until the next call down */
+		const uint32_t *kids = t->scratch + at, *link = kids + n;
+		bool is_last = i == final - 1;
+		struct group g;
+
+		if (link[i] & MEMBER)
+			continue;
+		group_of(t, kids, link, i, &g);
+		if (depth) {
+			struct rp_out *o = &t->out;
+
+			rp_out__write(o, t->prefix, plen);
+			if (t->color)
+				rp_out__puts(o, C_DIM);
+			rp_out__puts(o, is_last ? last : mid);
+			if (t->color)
+				rp_out__puts(o, C_RESET);
+			print_line(t, &g, depth);
+			err = prefix_push(t, plen, is_last ? "  " : bar);
+			if (!err)
+				err = print_children(t, g.first,
+						     plen + strlen(is_last ? "  " : bar), depth);
+		} else {
+			print_line(t, &g, 0);
+			err = print_children(t, g.first, 0, 0);
+		}
+	}
+	t->scratch_len = (size_t)at;
+	return err;
+}
+
 static int print_children(struct rp_tree *t, uint32_t idx, size_t plen, int depth)
 {
 	struct rp_proc *p = rp_model__proc(t->model, idx);
-	const char *mid = t->unicode ? "├─" : "|-", *last = t->unicode ? "└─" : "`-";
-	const char *bar = t->unicode ? "│ " : "| ";
-	FILE *f = t->f;
-	uint32_t *kids;
-	struct group *g;
-	size_t n = 0, ng;
-	int err = 0;
+	int64_t at;
+	uint32_t n = 0;
 
 	if (t->depth >= 0 && depth >= t->depth)
 		return 0;
-	for (uint32_t c = p->first_child; c != RP_NONE;
-	     c = rp_model__proc(t->model, c)->next_sibling)
-		if (visible(rp_model__proc(t->model, c)) &&
-		    !(rp_model__proc(t->model, c)->mark & M_ROOT))
-			n++;
+	for (uint32_t c = p->first_child; c != RP_NONE;) {
+		struct rp_proc *cp = rp_model__proc(t->model, c);
+
+		n += visible(cp) && !(cp->mark & M_ROOT);
+		c = cp->next_sibling;
+	}
 	if (!n)
 		return 0;
 	if (depth >= MAX_DEPTH) {
-		fprintf(f, "%s%s[%" PRIu32 " more levels not shown]\n", t->prefix, last,
-			t->hidden[idx]);
+		rp_out__write(&t->out, t->prefix, plen);
+		rp_out__printf(&t->out, "%s[%" PRIu32 " more levels not shown]\n",
+			       t->unicode ? "└─" : "`-", t->hidden[idx]);
 		return 0;
 	}
-	kids = malloc(n * sizeof(*kids));
-	g = malloc(n * sizeof(*g));
-	if (!kids || !g) {
-		free(kids);
-		free(g);
+	at = scratch_push(t, 2 * (size_t)n);
+	if (at < 0)
 		return -ENOMEM;
-	}
 	n = 0;
-	for (uint32_t c = p->first_child; c != RP_NONE;
-	     c = rp_model__proc(t->model, c)->next_sibling)
-		if (visible(rp_model__proc(t->model, c)) &&
-		    !(rp_model__proc(t->model, c)->mark & M_ROOT))
-			kids[n++] = c;
-	ng = make_groups(t, kids, n, g);
-	for (size_t i = 0; i < ng && !err; i++) {
-		bool is_last = i == ng - 1;
+	for (uint32_t c = p->first_child; c != RP_NONE;) {
+		struct rp_proc *cp = rp_model__proc(t->model, c);
 
-		t->prefix[plen] = '\0';
-		fputs(t->prefix, f);
-		fputs(t->color ? C_DIM : "", f);
-		fputs(is_last ? last : mid, f);
-		fputs(t->color ? C_RESET : "", f);
-		print_line(t, &g[i], depth + 1);
-		err = prefix_push(t, plen, is_last ? "  " : bar);
-		if (!err)
-			err = print_children(t, g[i].first, plen + strlen(is_last ? "  " : bar),
-					     depth + 1);
+		if (visible(cp) && !(cp->mark & M_ROOT))
+			t->scratch[at + n++] = c;
+		c = cp->next_sibling;
 	}
-	free(kids);
-	free(g);
-	return err;
+	return print_siblings(t, at, n, plen, depth + 1);
 }
 
 static int print_text(struct rp_tree *t)
 {
 	uint32_t n = rp_model__count(t->model), nroots = 0;
-	uint32_t *roots;
-	struct group *g;
-	size_t ng;
-	int err = 0;
+	int64_t at;
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct rp_proc *p = rp_model__proc(t->model, i);
 
 		nroots += (p->mark & M_ROOT) && visible(p);
 	}
-	roots = malloc(((size_t)nroots + 1) * sizeof(*roots));
-	g = malloc(((size_t)nroots + 1) * sizeof(*g));
-	if (!roots || !g || prefix_push(t, 0, "")) {
-		free(roots);
-		free(g);
+	if (prefix_push(t, 0, ""))
 		return -ENOMEM;
-	}
+	at = scratch_push(t, 2 * (size_t)nroots);
+	if (at < 0)
+		return -ENOMEM;
 	nroots = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		struct rp_proc *p = rp_model__proc(t->model, i);
 
 		if ((p->mark & M_ROOT) && visible(p))
-			roots[nroots++] = i;
+			t->scratch[at + nroots++] = i;
 	}
-	ng = make_groups(t, roots, nroots, g);
-	for (size_t i = 0; i < ng && !err; i++) {
-		print_line(t, &g[i], 0);
-		err = print_children(t, g[i].first, 0, 0);
-	}
-	free(roots);
-	free(g);
-	return err;
+	return print_siblings(t, at, nroots, 0, 0);
 }
 
 #define POPT(o, field, def)                                                                        \
@@ -384,13 +445,25 @@ static int print_text(struct rp_tree *t)
 	     ? (o)->field                                                                          \
 	     : (def))
 
+/* The text goes out in blocks of this many bytes. */
+#define OUT_BUF (64u << 10)
+
 int rp_tree__print_text(struct rp_tree *t, FILE *f, const struct rp_tree_print_opts *opts)
 {
-	t->f = f;
+	char *buf = malloc(OUT_BUF);
+	int err;
+
+	if (!buf)
+		return -ENOMEM;
+	rp_out__init(&t->out, f, buf, OUT_BUF);
 	t->compact = !POPT(opts, no_compact, false);
 	t->depth = POPT(opts, limit_depth, false) ? (int)POPT(opts, depth, 0) : -1;
 	t->max_args = POPT(opts, max_args, 0);
 	t->unicode = POPT(opts, unicode, false);
 	t->color = POPT(opts, color, false);
-	return print_text(t);
+	err = print_text(t);
+	rp_out__flush(&t->out);
+	free(buf);
+	t->out.buf = NULL;
+	return err;
 }

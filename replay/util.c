@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -134,120 +135,325 @@ static bool sneaky(const unsigned char *p, size_t len)
 	return false;
 }
 
-/* Bytes a shell word may hold unquoted: [A-Za-z0-9_@%+=:,./-]. */
-static const uint8_t plain_byte[256] = {
-	['_'] = 1, ['@'] = 1, ['%'] = 1, ['+'] = 1, ['='] = 1, [':'] = 1, [','] = 1,
-	['.'] = 1, ['/'] = 1, ['-'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
-	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-};
+/* ---- the output buffer ------------------------------------------ */
 
-static bool shell_plain(unsigned char c)
+void rp_out__init(struct rp_out *o, FILE *f, char *buf, size_t cap)
 {
-	return plain_byte[c];
+	o->f = f;
+	o->buf = buf;
+	o->len = 0;
+	o->cap = cap;
 }
 
-void rp_fput_shell(FILE *f, const char *s, size_t len)
+void rp_out__flush(struct rp_out *o)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	bool plain = len > 0, printable = true;
-	size_t i, n = 0;
+	/* a write error stays in the FILE (ferror), where the caller looks */
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
 
-	/* the common case: a plain word, written as it is */
-	for (i = 0; i < len && plain_byte[p[i]]; i++)
-		;
-	if (len && i == len) {
-		fwrite(s, 1, len, f);
+void rp_out__write_slow(struct rp_out *o, const void *p, size_t n)
+{
+	rp_out__flush(o);
+	if (n >= o->cap) {
+		fwrite(p, 1, n, o->f);
 		return;
 	}
-	for (i = 0; i < len; i += n) {
+	memcpy(o->buf, p, n);
+	o->len = n;
+}
+
+void rp_out__printf(struct rp_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < o->cap - o->len) {
+		o->len += (size_t)n;
+		return;
+	}
+	/* did not fit: once more into an empty buffer, or straight to the FILE */
+	rp_out__flush(o);
+	va_start(ap, fmt);
+	if ((size_t)n < o->cap)
+		o->len = (size_t)vsnprintf(o->buf, o->cap, fmt, ap);
+	else
+		vfprintf(o->f, fmt, ap);
+	va_end(ap);
+}
+
+/* Decimal digits of @v, right-aligned to end at @end; returns the first. */
+static char *utoa(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void rp_out__u64(struct rp_out *o, uint64_t v)
+{
+	char d[20], *p = utoa(d + sizeof(d), v);
+
+	rp_out__write(o, p, (size_t)(d + sizeof(d) - p));
+}
+
+void rp_out__i64(struct rp_out *o, int64_t v)
+{
+	if (v < 0) {
+		rp_out__putc(o, '-');
+		rp_out__u64(o, 0 - (uint64_t)v);
+		return;
+	}
+	rp_out__u64(o, (uint64_t)v);
+}
+
+/* @v as exactly @n digits, zero-padded. */
+static char *fixed(char *p, uint64_t v, int n)
+{
+	for (int i = n; i-- > 0; v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+/* rp_fmt_duration's text at @d (at most 24 bytes, no NUL); returns its
+ * length. Digits by hand: snprintf was a tenth of the tree's time. */
+static size_t fmt_duration(char *d, uint64_t v)
+{
+	char num[20], *p = d, *u;
+	uint64_t whole, frac = 0, div = 1;
+	int fd = 0;
+	const char *unit;
+
+	if (v < 1000) {
+		whole = v, unit = "ns";
+	} else if (v < 1000000) {
+		whole = v / 1000, frac = v % 1000 / 100, fd = 1, unit = "us";
+	} else if (v < 10000000) {
+		whole = v / 1000000, frac = v % 1000000 / 10000, fd = 2, unit = "ms";
+	} else if (v < 100000000) {
+		whole = v / 1000000, frac = v % 1000000 / 100000, fd = 1, unit = "ms";
+	} else if (v < 1000000000) {
+		whole = v / 1000000, unit = "ms";
+	} else if (v < 60000000000ull) {
+		whole = v / 1000000000, frac = v % 1000000000 / 1000000, fd = 3, unit = "s";
+	} else {
+		/* "2m03s", "1h02m": two units, the second of two digits */
+		bool hours = v >= 3600000000000ull;
+
+		div = hours ? 3600000000000ull : 60000000000ull;
+		u = utoa(num + sizeof(num), v / div);
+		memcpy(p, u, (size_t)(num + sizeof(num) - u));
+		p += num + sizeof(num) - u;
+		*p++ = hours ? 'h' : 'm';
+		p = fixed(p, hours ? v / 60000000000ull % 60 : v / 1000000000 % 60, 2);
+		*p++ = hours ? 'm' : 's';
+		return (size_t)(p - d);
+	}
+	u = utoa(num + sizeof(num), whole);
+	memcpy(p, u, (size_t)(num + sizeof(num) - u));
+	p += num + sizeof(num) - u;
+	if (fd) {
+		*p++ = '.';
+		p = fixed(p, frac, fd);
+	}
+	while (*unit)
+		*p++ = *unit++;
+	return (size_t)(p - d);
+}
+
+void rp_out__duration(struct rp_out *o, uint64_t ns)
+{
+	char d[24];
+
+	rp_out__write(o, d, fmt_duration(d, ns));
+}
+
+/* ---- shell quoting ------------------------------------------------- */
+
+/*
+ * What each byte asks of a shell word, so that one pass of ORs over it
+ * tells how to quote: Q_WORD for bytes a word may not hold bare (plain:
+ * [A-Za-z0-9_@%+=:,./-]), Q_ESC for those '...' cannot hold either
+ * (controls, DEL, the quote itself), Q_HIGH for bytes of multi-byte
+ * characters, which must be checked as UTF-8.
+ */
+#define Q_WORD 1u
+#define Q_ESC 2u
+#define Q_HIGH 4u
+
+static uint8_t quote_class[256];
+
+/* Built once, on first use (function-local statics cannot be ranges). */
+static void quote_class_init(void)
+{
+	static const char plain[] = "_@%+=:,./-0123456789abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	for (unsigned c = 0; c < 256; c++)
+		quote_class[c] = c < 0x20 || c == 0x7f ? Q_WORD | Q_ESC
+				 : c >= 0x80	       ? Q_WORD | Q_HIGH
+						       : Q_WORD;
+	quote_class['\''] = Q_WORD | Q_ESC;
+	for (const char *p = plain; *p; p++)
+		quote_class[(unsigned char)*p] = 0;
+}
+
+static inline unsigned quote_class_of(const unsigned char *p, size_t len)
+{
+	unsigned acc = 0;
+
+	if (__builtin_expect(!quote_class['\''], 0))
+		quote_class_init();
+	for (size_t i = 0; i < len; i++)
+		acc |= quote_class[p[i]];
+	return acc;
+}
+
+/* With bytes >= 0x80: whether all is valid UTF-8 and printable. */
+static bool utf8_printable(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0, n; i < len; i += n) {
 		n = utf8_len(p + i, len - i);
-		if (!n || p[i] < 0x20 || p[i] == 0x7f || sneaky(p + i, n)) {
-			printable = false;
-			plain = false;
-			break;
-		}
-		if (n > 1 || !shell_plain(p[i]))
-			plain = false;
-		if (p[i] == '\'')
-			printable = false;
+		if (!n || (quote_class[p[i]] & Q_ESC) || sneaky(p + i, n))
+			return false;
 	}
-	if (plain) {
-		fwrite(s, 1, len, f);
-		return;
-	}
-	if (printable) {
-		putc('\'', f);
-		fwrite(s, 1, len, f);
-		putc('\'', f);
-		return;
-	}
-	fputs("$'", f);
-	for (i = 0; i < len; i += n) {
+	return true;
+}
+
+/* $'...': runs that need nothing go as they are; the rest escaped. */
+static void put_ansi_c(struct rp_out *o, const unsigned char *p, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, run = 0, n;
+
+	rp_out__write(o, "$'", 2);
+	while (i < len) {
 		unsigned char c = p[i];
+		char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
 
-		n = utf8_len(p + i, len - i);
-		if (n > 1 && !sneaky(p + i, n)) {
-			fwrite(p + i, 1, n, f);
+		if (!(quote_class[c] & (Q_ESC | Q_HIGH)) && c != '\\') {
+			i++;
+			run++;
 			continue;
 		}
-		if (!n)
-			n = 1;
-		if (n > 1) {
-			for (size_t k = 0; k < n; k++)
-				fprintf(f, "\\x%02x", p[i + k]);
+		rp_out__write(o, p + i - run, run);
+		run = 0;
+		if (c >= 0x80) {
+			n = utf8_len(p + i, len - i);
+			if (n > 1 && !sneaky(p + i, n)) {
+				rp_out__write(o, p + i, n);
+			} else {
+				/* not UTF-8 (one byte), or a sneaky character (all of it) */
+				n = n ? n : 1;
+				for (size_t k = 0; k < n; k++) {
+					e[2] = hex[p[i + k] >> 4];
+					e[3] = hex[p[i + k] & 15];
+					rp_out__write(o, e, 4);
+				}
+			}
+			i += n;
 			continue;
 		}
 		switch (c) {
 		case '\n':
-			fputs("\\n", f);
+			rp_out__write(o, "\\n", 2);
 			break;
 		case '\t':
-			fputs("\\t", f);
+			rp_out__write(o, "\\t", 2);
 			break;
 		case '\r':
-			fputs("\\r", f);
+			rp_out__write(o, "\\r", 2);
 			break;
 		case '\\':
-			fputs("\\\\", f);
+			rp_out__write(o, "\\\\", 2);
 			break;
 		case '\'':
-			fputs("\\'", f);
+			rp_out__write(o, "\\'", 2);
 			break;
 		default:
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(f, "\\x%02x", c);
-			else
-				putc(c, f);
+			rp_out__write(o, e, 4);
 		}
+		i++;
 	}
-	putc('\'', f);
+	rp_out__write(o, p + i - run, run);
+	rp_out__putc(o, '\'');
+}
+
+static void put_shell(struct rp_out *o, const char *s, size_t len, unsigned cls)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!cls && len) {
+		/* a plain word, the common case: as it is */
+		rp_out__write(o, s, len);
+	} else if (!(cls & Q_ESC) && (!(cls & Q_HIGH) || utf8_printable(p, len))) {
+		rp_out__putc(o, '\'');
+		rp_out__write(o, s, len);
+		rp_out__putc(o, '\'');
+	} else {
+		put_ansi_c(o, p, len);
+	}
+}
+
+void rp_out__shell(struct rp_out *o, const char *s, size_t len)
+{
+	put_shell(o, s, len, quote_class_of((const unsigned char *)s, len));
+}
+
+void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes)
+{
+	const unsigned char *b = (const unsigned char *)argv->ptr;
+	uint32_t pos = 0, len = argv->len;
+
+	if (__builtin_expect(!quote_class['\''], 0))
+		quote_class_init();
+	/* one pass per argument finds both its end (NUL) and how to quote it;
+	 * a cut last argument has no NUL and runs to the end */
+	while (pos < len) {
+		uint32_t end = pos;
+		unsigned cls = 0;
+
+		for (; end < len && b[end]; end++)
+			cls |= quote_class[b[end]];
+		if (pos) {
+			rp_out__putc(o, ' ');
+			if (max_bytes && pos >= max_bytes) {
+				/* the rest would not fit: say that there is more */
+				rp_out__write(o, "...", 3);
+				return;
+			}
+		}
+		put_shell(o, (const char *)b + pos, end - pos, cls);
+		pos = end < len ? end + 1 : end;
+	}
+}
+
+void rp_fput_shell(FILE *f, const char *s, size_t len)
+{
+	char buf[512];
+	struct rp_out o;
+
+	rp_out__init(&o, f, buf, sizeof(buf));
+	rp_out__shell(&o, s, len);
+	rp_out__flush(&o);
 }
 
 void rp_fput_argv(FILE *f, const struct etr_str *argv, size_t max_bytes)
 {
-	struct etr_str arg;
-	uint32_t pos = 0, start = 0;
+	char buf[1024];
+	struct rp_out o;
 
-	while (etr_args__next(argv, &pos, &arg)) {
-		if (start)
-			putc(' ', f);
-		if (max_bytes && start >= max_bytes) {
-			/* the rest would not fit: say that there is more */
-			fputs("...", f);
-			return;
-		}
-		rp_fput_shell(f, arg.ptr, arg.len);
-		start = pos ? pos : 1;
-	}
+	rp_out__init(&o, f, buf, sizeof(buf));
+	rp_out__argv(&o, argv, max_bytes);
+	rp_out__flush(&o);
 }
 
 void rp_fput_json_str(FILE *f, const char *s, size_t len)
@@ -367,24 +573,15 @@ void rp_fmt_iso(char *buf, size_t len, uint64_t realtime_ns)
 
 void rp_fmt_duration(char *buf, size_t len, uint64_t ns)
 {
-	unsigned long long v = ns;
+	char d[24];
+	size_t n = fmt_duration(d, ns);
 
-	if (v < 1000)
-		snprintf(buf, len, "%lluns", v);
-	else if (v < 1000000)
-		snprintf(buf, len, "%llu.%lluus", v / 1000, v % 1000 / 100);
-	else if (v < 10000000)
-		snprintf(buf, len, "%llu.%02llums", v / 1000000, v % 1000000 / 10000);
-	else if (v < 100000000)
-		snprintf(buf, len, "%llu.%llums", v / 1000000, v % 1000000 / 100000);
-	else if (v < 1000000000)
-		snprintf(buf, len, "%llums", v / 1000000);
-	else if (v < 60000000000ull)
-		snprintf(buf, len, "%llu.%03llus", v / 1000000000, v % 1000000000 / 1000000);
-	else if (v < 3600000000000ull)
-		snprintf(buf, len, "%llum%02llus", v / 60000000000ull, v / 1000000000 % 60);
-	else
-		snprintf(buf, len, "%lluh%02llum", v / 3600000000000ull, v / 60000000000ull % 60);
+	if (!len)
+		return;
+	/* snprintf's rule: cut to fit, always terminated */
+	n = n < len - 1 ? n : len - 1;
+	memcpy(buf, d, n);
+	buf[n] = '\0';
 }
 
 bool rp_glob_match(const char *pattern, const char *s, size_t len)

@@ -6,6 +6,7 @@
  * output helpers that must never lose a byte.
  */
 #include <CUnit/Basic.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1031,6 +1032,207 @@ static void test_out_durations_and_times(void)
 	CU_ASSERT_EQUAL(rp_parse_time("soon", 0, &rel, &t), -EINVAL);
 }
 
+/* ---- the output buffer against simple references ---------------------------- */
+
+static size_t ref_utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static bool ref_sneaky(const unsigned char *p, size_t len)
+{
+	if (len == 2)
+		return p[0] == 0xc2 && p[1] < 0xa0;
+	if (len == 3 && p[0] == 0xe2)
+		return (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
+		       (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
+	return false;
+}
+
+/* bash's printf %q, the obvious way, byte by byte through stdio: what the
+ * table-driven quoting must equal. */
+static void ref_shell(FILE *f, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bool plain = len > 0, printable = true;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = ref_utf8_len(p + i, len - i);
+		if (!n || p[i] < 0x20 || p[i] == 0x7f || ref_sneaky(p + i, n)) {
+			printable = plain = false;
+			break;
+		}
+		if (n > 1 || !(isalnum(p[i]) || strchr("_@%+=:,./-", p[i])))
+			plain = false;
+		if (p[i] == '\'')
+			printable = false;
+	}
+	if (plain || printable) {
+		fprintf(f, plain ? "%.*s" : "'%.*s'", (int)len, s);
+		return;
+	}
+	fputs("$'", f);
+	for (i = 0; i < len; i += n) {
+		n = ref_utf8_len(p + i, len - i);
+		if (n > 1 && !ref_sneaky(p + i, n)) {
+			fwrite(p + i, 1, n, f);
+			continue;
+		}
+		n = n ? n : 1;
+		for (size_t k = 0; k < n; k++) {
+			unsigned char c = p[i + k];
+
+			if (n == 1 && c == '\n')
+				fputs("\\n", f);
+			else if (n == 1 && c == '\t')
+				fputs("\\t", f);
+			else if (n == 1 && c == '\r')
+				fputs("\\r", f);
+			else if (n == 1 && (c == '\\' || c == '\''))
+				fprintf(f, "\\%c", c);
+			else if (c < 0x20 || c >= 0x7f)
+				fprintf(f, "\\x%02x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('\'', f);
+}
+
+static void test_out_shell_random(void)
+{
+	/* bytes of every kind: plain, quotable, quote, controls, UTF-8 leads and
+	 * continuations, the bytes of C1 controls and bidi overrides */
+	static const unsigned char pick[] = "aZ0_/.- $'\"\\\n\t\r\x01\x7f\xc2\x85\xa9\xc3\xe2\x80"
+					    "\xae\x81\xa6\xed\xa0\xf0\x9f\x98\xf4\x90\xff";
+	static char want[4096], got[4096];
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+	int same = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		char s[40];
+		size_t len;
+		FILE *a = fmemopen(want, sizeof(want), "w"), *b = fmemopen(got, sizeof(got), "w");
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		len = r % sizeof(s);
+		for (size_t i = 0; i < len; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			/* mostly plain runs, so that every way of quoting comes up */
+			s[i] = (char)(r % 4 ? pick[r % 7] : pick[(r >> 8) % (sizeof(pick) - 1)]);
+		}
+		ref_shell(a, s, len);
+		rp_fput_shell(b, s, len);
+		fclose(a);
+		fclose(b);
+		if (!strcmp(want, got)) {
+			same++;
+		} else if (same >= 0) {
+			CU_ASSERT_STRING_EQUAL(got, want); /* the first difference */
+			same = -1;
+		}
+	}
+	CU_ASSERT_EQUAL(same, 20000);
+}
+
+static void test_out_buffer(void)
+{
+	static char res[8192];
+	char small[8], arg[3000];
+	const char *head;
+	struct etr_str a = {ARGV("cc\0-o\0a b.o\0x.c\0")};
+	FILE *f = fmemopen(res, sizeof(res), "w");
+	struct rp_out o;
+
+	/* a buffer smaller than most pieces: every flush path is taken */
+	rp_out__init(&o, f, small, sizeof(small));
+	rp_out__puts(&o, "pid ");
+	rp_out__u64(&o, 18446744073709551615ull);
+	rp_out__putc(&o, ' ');
+	rp_out__i64(&o, -9223372036854775807ll - 1);
+	rp_out__printf(&o, " %s=%d;", "a-long-key", 42);
+	rp_out__argv(&o, &a, 0);
+	rp_out__putc(&o, '|');
+	rp_out__argv(&o, &a, 5); /* cut after the argument that starts past 5 bytes */
+	rp_out__putc(&o, '|');
+	memset(arg, 'x', sizeof(arg));
+	arg[1500] = '\n';
+	rp_out__shell(&o, arg, sizeof(arg));
+	rp_out__flush(&o);
+	fclose(f);
+	/* the cut comes before the first argument starting at byte 5 or later */
+	head = "pid 18446744073709551615 -9223372036854775808 a-long-key=42;"
+	       "cc -o 'a b.o' x.c|cc -o ...|$'";
+	CU_ASSERT_EQUAL(strncmp(res, head, strlen(head)), 0);
+	/* 1500 x, \n, 1499 x, the closing quote */
+	CU_ASSERT_EQUAL(strlen(res), strlen(head) + 1500 + 2 + 1499 + 1);
+	CU_ASSERT_EQUAL(memcmp(res + strlen(head) + 1499, "x\\nx", 4), 0);
+	CU_ASSERT_EQUAL(res[strlen(res) - 1], '\'');
+}
+
+static void test_out_duration_boundaries(void)
+{
+	static const uint64_t edge[] = {0, 1, 999, 1000, 1099, 1100, 999999, 1000000, 1009999,
+					9999999, 10000000, 10099999, 99999999, 100000000,
+					999999999, 1000000000, 59999999999ull, 60000000000ull,
+					3599999999999ull, 3600000000000ull, UINT64_MAX};
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		unsigned long long v = edge[i];
+		char want[32], got[32], cut[4];
+
+		/* the formats the snprintf version used */
+		if (v < 1000)
+			snprintf(want, sizeof(want), "%lluns", v);
+		else if (v < 1000000)
+			snprintf(want, sizeof(want), "%llu.%lluus", v / 1000, v % 1000 / 100);
+		else if (v < 10000000)
+			snprintf(want, sizeof(want), "%llu.%02llums", v / 1000000,
+				 v % 1000000 / 10000);
+		else if (v < 100000000)
+			snprintf(want, sizeof(want), "%llu.%llums", v / 1000000,
+				 v % 1000000 / 100000);
+		else if (v < 1000000000)
+			snprintf(want, sizeof(want), "%llums", v / 1000000);
+		else if (v < 60000000000ull)
+			snprintf(want, sizeof(want), "%llu.%03llus", v / 1000000000,
+				 v % 1000000000 / 1000000);
+		else if (v < 3600000000000ull)
+			snprintf(want, sizeof(want), "%llum%02llus", v / 60000000000ull,
+				 v / 1000000000 % 60);
+		else
+			snprintf(want, sizeof(want), "%lluh%02llum", v / 3600000000000ull,
+				 v / 60000000000ull % 60);
+		rp_fmt_duration(got, sizeof(got), v);
+		CU_ASSERT_STRING_EQUAL(got, want);
+		rp_fmt_duration(cut, sizeof(cut), v);
+		CU_ASSERT_EQUAL(strncmp(cut, want, 3), 0);
+		CU_ASSERT_EQUAL(strlen(cut), strlen(want) < 3 ? strlen(want) : 3);
+	}
+}
+
 static void test_out_names(void)
 {
 	struct etr_str b = rp_basename(S("/usr/bin/cc"));
@@ -1104,6 +1306,9 @@ int main(void)
 	static const struct test out[] = {
 	    {"JSON strings keep every byte", test_out_json},
 	    {"shell quoting", test_out_shell},
+	    {"shell quoting against a reference", test_out_shell_random},
+	    {"output buffer", test_out_buffer},
+	    {"duration boundaries", test_out_duration_boundaries},
 	    {"CSV cells", test_out_csv},
 	    {"argv blocks", test_out_argv},
 	    {"durations and times", test_out_durations_and_times},
