@@ -213,4 +213,28 @@ static inline void dec_str(struct dec *d, struct etr_str *s)
 	d->p += len;
 }
 
+/* base + delta modulo 2^32: a hostile delta near INT64_MAX must not make
+ * a signed overflow (undefined behaviour) of it */
+static inline uint32_t add_delta32(uint32_t base, int64_t delta)
+{
+	return (uint32_t)(base + (uint64_t)delta);
+}
+
+/* The common prefix of event records (types 1..63), against and then
+ * into the chunk's delta state. */
+static inline void dec_prefix(struct dec *d, struct etr_delta *delta, struct etr_event *ev)
+{
+	ev->flags = dec_u32(d);
+	ev->ts_ns = delta->prev_ts + (uint64_t)dec_sv(d);
+	ev->pid = add_delta32(delta->prev_pid, dec_sv(d));
+	ev->tid = add_delta32(ev->pid, dec_sv(d));
+	ev->ppid = add_delta32(delta->prev_ppid, dec_sv(d));
+	ev->uid = dec_u32(d);
+	ev->gid = dec_u32(d);
+	ev->start_ns = delta_start_ref(delta, ev->pid, ev->ts_ns) + (uint64_t)dec_sv(d);
+	ev->cgroup_id = dec_uv(d);
+	dec_str(d, &ev->comm);
+	delta_update(delta, ev);
+}
+
 #endif

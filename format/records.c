@@ -42,13 +42,6 @@ int etr_chunk__next_record(struct etr_chunk *c, struct etr_record *rec)
 	return next_record(c, rec);
 }
 
-/* base + delta modulo 2^32: a hostile delta near INT64_MAX must not make
- * a signed overflow (undefined behaviour) of it */
-static inline uint32_t add_delta32(uint32_t base, int64_t delta)
-{
-	return (uint32_t)(base + (uint64_t)delta);
-}
-
 static void dec_init(struct dec *d, const struct etr_record *rec)
 {
 	d->p = rec->body;
@@ -85,17 +78,7 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 	ev->lost_count = 0;
 	dec_init(&d, &rec);
 	ev->type = rec.type;
-	ev->flags = dec_u32(&d);
-	ev->ts_ns = c->delta.prev_ts + (uint64_t)dec_sv(&d);
-	ev->pid = add_delta32(c->delta.prev_pid, dec_sv(&d));
-	ev->tid = add_delta32(ev->pid, dec_sv(&d));
-	ev->ppid = add_delta32(c->delta.prev_ppid, dec_sv(&d));
-	ev->uid = dec_u32(&d);
-	ev->gid = dec_u32(&d);
-	ev->start_ns = delta_start_ref(&c->delta, ev->pid, ev->ts_ns) + (uint64_t)dec_sv(&d);
-	ev->cgroup_id = dec_uv(&d);
-	dec_str(&d, &ev->comm);
-	delta_update(&c->delta, ev);
+	dec_prefix(&d, &c->delta, ev);
 
 	switch (ev->type) {
 	case ETR_EV_EXEC:

@@ -580,6 +580,16 @@ int etr_writer__write_raw(struct etr_writer *w, uint16_t chunk_type, uint8_t rec
 	p = rec_begin(w, rec_type);
 	if (len)
 		memcpy(p, body, len);
+	if (chunk_type == ETR_CHUNK_EVENTS && rec_type && rec_type <= ETR_EV_PREFIXED_MAX) {
+		/* A reader decodes the prefix against the chunk's deltas and
+		 * moves them on: so must the writer, or the next event
+		 * written would be encoded against a state no reader has.
+		 * Before rec_end(), which may seal the chunk and start anew. */
+		struct dec d = {.p = body, .end = (const uint8_t *)body + len};
+		struct etr_event ev;
+
+		dec_prefix(&d, &w->delta, &ev);
+	}
 	return rec_end(w, p + len);
 }
 

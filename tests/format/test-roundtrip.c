@@ -549,6 +549,55 @@ static void test_all_bytes(void)
 	tbuf_free(&file);
 }
 
+/* A prefixed event record written raw moves the chunk's deltas as a
+ * reader's decoding does, so the events written after it read back as
+ * written. */
+static void test_raw_event_keeps_deltas(void)
+{
+	/* fork: flags 0, ts +1000, pid +7, tid +0, ppid +3, uid, gid, start
+	 * -10, cgroup, comm "x", parent_tid +0 (zigzag: +n = 2n, -n = 2n-1) */
+	static const uint8_t fork_body[] = {0, 0xd0, 0x0f, 14, 0, 6, 0, 0, 19, 0, 1, 'x', 0};
+	struct etr_event in[2], want[2], got[4];
+	struct etr_writer_opts o;
+	struct etr_writer *w;
+	struct rd_result res;
+	struct tbuf file;
+	int fd = tmp_fd();
+
+	sample_event(0, &in[0]);
+	sample_event(1, &in[1]);
+	test_wopts(&o, 3);
+	w = etr_writer__open_fd(fd, &o);
+	CU_ASSERT_FATAL(w != NULL);
+	CU_ASSERT_EQUAL(etr_writer__write_event(w, &in[0]), 0);
+	CU_ASSERT_EQUAL(etr_writer__write_raw(w, ETR_CHUNK_EVENTS, ETR_EV_FORK, fork_body,
+					      sizeof(fork_body)),
+			0);
+	CU_ASSERT_EQUAL(etr_writer__write_event(w, &in[1]), 0);
+	CU_ASSERT_EQUAL(etr_writer__close(w, 0), 0);
+	etr_writer__free(w);
+	CU_ASSERT_FATAL(slurp_fd(fd, &file) == 0);
+	close(fd);
+
+	rd_mem(file.data, file.len, &res);
+	CU_ASSERT_EQUAL(res.n_probs, 0);
+	CU_ASSERT_EQUAL_FATAL(read_events(&res, got, 4), 3);
+	event_expect(&in[0], &want[0]);
+	event_expect(&in[1], &want[1]);
+	CU_ASSERT(event_equal(&got[0], &want[0]));
+	CU_ASSERT_EQUAL(got[1].type, ETR_EV_FORK);
+	CU_ASSERT_EQUAL(got[1].ts_ns, in[0].ts_ns + 1000);
+	CU_ASSERT_EQUAL(got[1].pid, in[0].pid + 7);
+	CU_ASSERT_EQUAL(got[1].ppid, in[0].ppid + 3);
+	CU_ASSERT_EQUAL(got[1].start_ns, got[1].ts_ns - 10);
+	CU_ASSERT(str_eq(got[1].comm, S("x")));
+	CU_ASSERT(event_equal(&got[2], &want[1]));
+	if (!event_equal(&got[2], &want[1]))
+		event_print("after the raw record", &got[2]);
+	rd_free(&res);
+	tbuf_free(&file);
+}
+
 /* ------------------------------------------------------------------ */
 /* Sealing                                                             */
 /* ------------------------------------------------------------------ */
@@ -982,6 +1031,7 @@ void register_roundtrip(void)
 	CU_add_test(s, "every other chunk type", test_other_chunks);
 	CU_add_test(s, "sync and async write the same bytes", test_async_same_bytes);
 	CU_add_test(s, "every byte value in strings", test_all_bytes);
+	CU_add_test(s, "a raw event record keeps the deltas", test_raw_event_keeps_deltas);
 	CU_add_test(s, "random trace id, empty recording", test_random_trace_id);
 	CU_add_test(s, "type mask", test_type_mask);
 
