@@ -394,13 +394,16 @@ bool rp_filter__match_proc(const struct rp_filter *f, const struct rp_model *m,
 	if (f->has_until && p->start_ns > f->until_ns)
 		return false;
 	if (f->comm || f->has_grep) {
-		bool comm_ok = !f->comm || rp_glob_match(f->comm, p->comm, strlen(p->comm));
+		bool comm_ok = !f->comm || rp_glob_match(f->comm, rp_model__comm(m, p),
+							  strlen(rp_model__comm(m, p)));
 		bool grep_ok = !f->has_grep;
 
 		for (uint32_t i = p->exec_first; i != RP_NONE && (!comm_ok || !grep_ok);) {
 			const struct rp_exec *x = rp_model__exec(m, i);
 
-			if (!comm_ok && rp_glob_match(f->comm, x->comm, strlen(x->comm)))
+			struct etr_str c = rp_model__str(m, x->comm);
+
+			if (!comm_ok && rp_glob_match(f->comm, c.ptr, strlen(c.ptr)))
 				comm_ok = true;
 			if (!grep_ok && grep_argv((struct rp_filter *)f, &x->argv))
 				grep_ok = true;

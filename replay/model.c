@@ -7,19 +7,24 @@
  * ask are one probe and a short walk: "which process is (pid, start)?" and
  * "which process was pid at time t?" (a parent, from a ppid).
  *
- * Memory: a process is one struct rp_proc (120 bytes) and 8 bytes of hash;
- * an exec is one struct rp_exec plus its strings, which release_ended gives
- * back once the process is over.
+ * Memory: a process is one struct rp_proc (104 bytes) and 8 to 16 bytes of
+ * hash; an exec is one struct rp_exec (48 bytes) plus its argv, which
+ * release_ended gives back once the process is over. Records are handed out
+ * from blocks faulted in a step at a time, so the last block costs only
+ * what is used of it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "replay.h"
 
-/* Strings go into 2 MiB blocks, filled in one go (see big_map). */
+/* Strings go into 2 MiB blocks (see big_map). */
 #define ARENA_BLOCK (2u << 20)
+/* Memory is faulted in this much at a time, ahead of use (see populate). */
+#define POP_BYTES (256u << 10)
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
@@ -28,6 +33,7 @@
 struct arena_block {
 	struct arena_block *next;
 	size_t used, cap;
+	size_t populated; /* bytes of data faulted in */
 	char data[];
 };
 
@@ -36,11 +42,11 @@ struct pid_slot {
 	uint32_t idx; /* newest process of pid; RP_NONE = empty slot */
 };
 
-/* An interned string: file names and working directories repeat. */
+/* A slot of the index of interned strings: file names, working directories
+ * and comms repeat. */
 struct istr {
 	uint64_t hash;
-	const char *ptr;
-	uint32_t len;
+	uint32_t id1; /* id + 1; 0 = empty slot */
 };
 
 struct rp_model {
@@ -65,9 +71,12 @@ struct rp_model {
 	uint32_t free_exec; /* released execs, chained through next */
 
 	struct arena_block *arena;
-	size_t str_bytes;  /* strings held */
-	struct istr *itab; /* open addressing; ptr NULL = empty */
-	uint32_t itab_cap, itab_used;
+	size_t str_bytes;      /* strings held */
+	struct etr_str *strs;  /* interned strings by id */
+	uint32_t nstrs, strs_cap;
+	struct istr *itab;     /* their index: open addressing */
+	uint32_t itab_cap;
+	bool sealed;	       /* rp_model__seal(): the pid table and index are gone */
 
 	uint32_t *pending; /* snapshot processes not linked to a parent yet */
 	uint32_t npending, pending_cap;
@@ -98,6 +107,18 @@ static inline struct rp_exec *XR(const struct rp_model *m, uint32_t i)
 }
 
 static void *big_map(size_t len);
+static uint32_t intern(struct rp_model *m, const struct etr_str *s);
+static void populate(void *base, size_t from, size_t to);
+
+/* Record @i of a block of records of @elem bytes is handed out: at each
+ * step's first, fault in the step. */
+static inline void populate_step(void *blk, uint32_t i, size_t elem)
+{
+	uint32_t n = (uint32_t)(POP_BYTES / elem);
+
+	if (i % n == 0)
+		populate(blk, i * elem, (i + n < BLK_N ? i + n : BLK_N) * elem);
+}
 
 static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t elem)
 {
@@ -146,6 +167,12 @@ struct rp_model *rp_model__new(const struct rp_model_opts *opts)
 	for (uint32_t i = 0; i < m->hash_cap; i++)
 		m->hash[i].idx = RP_NONE;
 	m->free_exec = RP_NONE;
+	/* id 0, the comm of a process none was seen of (records start zeroed) */
+	if (intern(m, &(struct etr_str){"", 0}) != 0) {
+		rp_model__free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return m;
 }
 
@@ -156,15 +183,16 @@ void rp_model__free(struct rp_model *m)
 	if (!m)
 		return;
 	if (m->release) {
+		/* released ones are NULL */
 		for (uint32_t i = 0; i < m->nexecs; i++)
-			if ((*XR(m, i)).proc != RP_NONE)
-				free((char *)(*XR(m, i)).argv.ptr);
+			free((char *)(*XR(m, i)).argv.ptr);
 	}
 	while ((b = m->arena)) {
 		m->arena = b->next;
 		munmap(b, sizeof(*b) + b->cap);
 	}
 	free(m->itab);
+	free(m->strs);
 	for (uint32_t i = 0; i < m->procs_cap >> BLK_SHIFT; i++)
 		munmap(m->pblk[i], sizeof(struct rp_proc) * BLK_N);
 	free(m->pblk);
@@ -258,11 +286,29 @@ static void *big_map(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED)
-		return NULL;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * Fault in bytes [from, to) of a block from big_map() in one call, a step
+ * ahead of their use: one madvise per POP_BYTES instead of a fault per
+ * page, and no more than a step of memory touched beyond what is used.
+ */
+static void populate(void *base, size_t from, size_t to)
+{
+	static size_t page;
+	uintptr_t a, b;
+
+	if (!page) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		page = ps > 0 ? (size_t)ps : 4096;
+	}
+	a = ((uintptr_t)base + from) & ~(uintptr_t)(page - 1);
+	b = ((uintptr_t)base + to + page - 1) & ~(uintptr_t)(page - 1);
 	/* only a hint: older kernels say EINVAL and fault page by page */
-	madvise(p, len, MADV_POPULATE_WRITE);
-	return p;
+	if (b > a)
+		madvise((void *)a, b - a, MADV_POPULATE_WRITE);
 }
 
 /* Bytes that live as long as the model. */
@@ -278,11 +324,18 @@ static char *arena_alloc(struct rp_model *m, size_t len)
 			return NULL;
 		b->cap = cap;
 		b->used = 0;
+		b->populated = 0;
 		b->next = m->arena;
 		m->arena = b;
 	}
 	p = b->data + b->used;
 	b->used += len;
+	if (b->used > b->populated) {
+		size_t to = b->used + POP_BYTES < b->cap ? b->used + POP_BYTES : b->cap;
+
+		populate(b->data, b->populated, to);
+		b->populated = to;
+	}
 	return p;
 }
 
@@ -313,24 +366,24 @@ static uint64_t str_hash(const char *p, size_t n)
 	return h ^ (h >> 29);
 }
 
-/* The one copy of @s the model keeps; NULL on ENOMEM. */
-static const char *intern(struct rp_model *m, const struct etr_str *s)
+/* The id of the one copy of @s the model keeps; RP_NONE on ENOMEM. */
+static uint32_t intern(struct rp_model *m, const struct etr_str *s)
 {
 	uint64_t h = str_hash(s->ptr, s->len);
-	uint32_t i;
+	uint32_t i, id;
 	char *copy;
 
-	if ((m->itab_used + 1) * 2 > m->itab_cap) {
+	if ((m->nstrs + 1) * 2 > m->itab_cap) {
 		uint32_t cap = m->itab_cap ? m->itab_cap * 2 : 256;
 		struct istr *t = calloc(cap, sizeof(*t));
 
 		if (!t)
-			return NULL;
+			return RP_NONE;
 		for (uint32_t k = 0; k < m->itab_cap; k++) {
-			if (!m->itab[k].ptr)
+			if (!m->itab[k].id1)
 				continue;
 			i = (uint32_t)m->itab[k].hash & (cap - 1);
-			while (t[i].ptr)
+			while (t[i].id1)
 				i = (i + 1) & (cap - 1);
 			t[i] = m->itab[k];
 		}
@@ -338,21 +391,40 @@ static const char *intern(struct rp_model *m, const struct etr_str *s)
 		m->itab = t;
 		m->itab_cap = cap;
 	}
-	for (i = (uint32_t)h & (m->itab_cap - 1); m->itab[i].ptr; i = (i + 1) & (m->itab_cap - 1))
-		if (m->itab[i].hash == h && m->itab[i].len == s->len &&
-		    !memcmp(m->itab[i].ptr, s->ptr, s->len))
-			return m->itab[i].ptr;
+	for (i = (uint32_t)h & (m->itab_cap - 1); m->itab[i].id1; i = (i + 1) & (m->itab_cap - 1)) {
+		const struct etr_str *c = &m->strs[m->itab[i].id1 - 1];
+
+		if (m->itab[i].hash == h && c->len == s->len && !memcmp(c->ptr, s->ptr, s->len))
+			return m->itab[i].id1 - 1;
+	}
+	if (m->nstrs == m->strs_cap) {
+		uint32_t cap = m->strs_cap ? m->strs_cap * 2 : 64;
+		struct etr_str *n = realloc(m->strs, cap * sizeof(*n));
+
+		if (!n)
+			return RP_NONE;
+		m->strs = n;
+		m->strs_cap = cap;
+	}
 	copy = arena_alloc(m, (size_t)s->len + 1);
 	if (!copy)
-		return NULL;
-	memcpy(copy, s->ptr, s->len);
+		return RP_NONE;
+	if (s->len)
+		memcpy(copy, s->ptr, s->len);
 	copy[s->len] = '\0';
+	id = m->nstrs++;
+	m->strs[id] = (struct etr_str){copy, s->len};
 	m->itab[i].hash = h;
-	m->itab[i].ptr = copy;
-	m->itab[i].len = s->len;
-	m->itab_used++;
+	m->itab[i].id1 = id + 1;
 	m->str_bytes += (size_t)s->len + 1;
-	return copy;
+	return id;
+}
+
+struct etr_str rp_model__str(const struct rp_model *m, uint32_t id)
+{
+	if (!m || id >= m->nstrs)
+		return (struct etr_str){"", 0};
+	return m->strs[id];
 }
 
 /* ---- processes --------------------------------------------------- */
@@ -417,6 +489,20 @@ struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t 
 
 	if (!m)
 		return NULL;
+	if (m->sealed) {
+		struct rp_proc *best = NULL;
+
+		/* no pid table: the newest of the pid's processes, the hard way */
+		for (i = 0; i < m->nprocs; i++) {
+			struct rp_proc *p = PR(m, i);
+
+			if (p->pid != pid || (p->flags & RP_PF_FREE))
+				continue;
+			if (start_ns ? p->start_ns == start_ns : !best || p->start_ns > best->start_ns)
+				best = p;
+		}
+		return best;
+	}
 	for (i = newest(m, pid); i != RP_NONE; i = (*PR(m, i)).chain)
 		if (!start_ns || (*PR(m, i)).start_ns == start_ns)
 			return PR(m, i);
@@ -442,6 +528,7 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 		m->free_proc = (*PR(m, idx)).chain;
 	} else {
 		idx = m->nprocs++;
+		populate_step(m->pblk[idx >> BLK_SHIFT], idx & (BLK_N - 1), sizeof(*p));
 	}
 	m->live++;
 	p = PR(m, idx);
@@ -525,7 +612,7 @@ static void release_execs(struct rp_model *m, struct rp_proc *p)
 
 		m->str_bytes -= x->argv.len;
 		free((char *)x->argv.ptr);
-		x->proc = RP_NONE;
+		x->argv.ptr = NULL;
 		x->next = m->free_exec;
 		m->free_exec = i;
 		i = next;
@@ -744,25 +831,33 @@ static void note_event(struct rp_proc *p, const struct etr_event *ev)
 	}
 }
 
-static void set_comm(struct rp_proc *p, const struct etr_str *comm)
-{
-	size_t n = comm->len < sizeof(p->comm) - 1 ? comm->len : sizeof(p->comm) - 1;
+/* The kernel's comm is 15 bytes at most; a longer one is cut there. */
+#define COMM_MAX 15
 
-	memcpy(p->comm, comm->ptr, n);
-	p->comm[n] = '\0';
+static int set_comm(struct rp_model *m, struct rp_proc *p, const struct etr_str *comm)
+{
+	struct etr_str cs = {comm->ptr, comm->len < COMM_MAX ? comm->len : COMM_MAX};
+	uint32_t id = intern(m, &cs);
+
+	if (id == RP_NONE)
+		return -ENOMEM;
+	p->comm = id;
+	return 0;
 }
 
-static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev, uint32_t xflags)
+/* With @take_comm, the exec's comm becomes the process's. */
+static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev, uint32_t xflags,
+		    bool take_comm)
 {
-	const char *file = intern(m, &ev->filename), *cwd = intern(m, &ev->cwd);
-	struct etr_str cs = {ev->comm.ptr, ev->comm.len < 15 ? ev->comm.len : 15};
-	const char *comm = intern(m, &cs);
+	uint32_t file = intern(m, &ev->filename), cwd = intern(m, &ev->cwd);
+	struct etr_str cs = {ev->comm.ptr, ev->comm.len < COMM_MAX ? ev->comm.len : COMM_MAX};
+	uint32_t comm = intern(m, &cs);
 	struct rp_proc *p;
 	struct rp_exec *x;
 	uint32_t xi, *link;
 	char *argv;
 
-	if (!file || !cwd || !comm)
+	if (file == RP_NONE || cwd == RP_NONE || comm == RP_NONE)
 		return -ENOMEM;
 	if (m->free_exec != RP_NONE) {
 		xi = m->free_exec;
@@ -772,10 +867,11 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 		    block_add(m, (void ***)&m->xblk, &m->execs_cap, sizeof(struct rp_exec)))
 			return -ENOMEM;
 		xi = m->nexecs++;
+		populate_step(m->xblk[xi >> BLK_SHIFT], xi & (BLK_N - 1), sizeof(*x));
 	}
 	argv = str_alloc(m, ev->argv.len);
 	if (!argv) {
-		(*XR(m, xi)).proc = RP_NONE;
+		(*XR(m, xi)).argv.ptr = NULL;
 		(*XR(m, xi)).next = m->free_exec;
 		m->free_exec = xi;
 		return -ENOMEM;
@@ -785,15 +881,13 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 	x->ret = ev->ret;
 	x->flags = ev->flags | xflags;
 	x->next = RP_NONE;
-	x->proc = idx;
 	x->comm = comm;
-	x->filename.ptr = file;
-	x->filename.len = ev->filename.len;
-	x->cwd.ptr = cwd;
-	x->cwd.len = ev->cwd.len;
+	x->filename = file;
+	x->cwd = cwd;
 	x->argv.ptr = argv;
 	x->argv.len = ev->argv.len;
-	memcpy(argv, ev->argv.ptr, ev->argv.len);
+	if (ev->argv.len)
+		memcpy(argv, ev->argv.ptr, ev->argv.len);
 
 	/* appended: chains are short (a process rarely execs many times) */
 	p = PR(m, idx);
@@ -802,6 +896,8 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 	*link = xi;
 	if (ev->flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_FILENAME_TRUNC))
 		p->flags |= RP_PF_TRUNC;
+	if (take_comm)
+		p->comm = comm;
 	return 0;
 }
 
@@ -821,12 +917,13 @@ static int add_proc(struct rp_model *m, const struct etr_event *ev)
 		if (!p->ppid)
 			p->ppid = ev->ppid;
 		if (p->exec_first == RP_NONE && (ev->filename.len || ev->argv.len))
-			return add_exec(m, idx, ev, RP_XF_SNAPSHOT);
+			return add_exec(m, idx, ev, RP_XF_SNAPSHOT, false);
 		return 0;
 	}
 	p->ppid = ev->ppid;
 	note_event(p, ev);
-	set_comm(p, &ev->comm);
+	if (set_comm(m, p, &ev->comm))
+		return -ENOMEM;
 	if (m->npending == m->pending_cap) {
 		uint32_t cap = m->pending_cap ? m->pending_cap * 2 : 256;
 		uint32_t *n = realloc(m->pending, cap * sizeof(*n));
@@ -843,7 +940,7 @@ static int add_proc(struct rp_model *m, const struct etr_event *ev)
 		/* when it started running what it runs now is not known */
 		x.ts_ns = ev->start_ns;
 		x.ret = 0;
-		return add_exec(m, idx, &x, RP_XF_SNAPSHOT);
+		return add_exec(m, idx, &x, RP_XF_SNAPSHOT, false);
 	}
 	return 0;
 }
@@ -854,7 +951,7 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 	bool created;
 	uint32_t idx;
 
-	if (!m || !ev)
+	if (!m || !ev || m->sealed)
 		return -EINVAL;
 	if (ev->type == RP_EV_PROC)
 		return add_proc(m, ev);
@@ -875,7 +972,8 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 			return 0; /* known from the snapshot, or a repeat */
 		p->ppid = ev->ppid;
 		note_event(p, ev);
-		set_comm(p, &ev->comm);
+		if (set_comm(m, p, &ev->comm))
+			return -ENOMEM;
 		set_parent(m, idx);
 		p = PR(m, idx);
 		if (p->parent != RP_NONE && (*PR(m, p->parent)).last_ns < ev->ts_ns)
@@ -905,24 +1003,22 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 			p->flags |= RP_PF_EXITED;
 			if (ev->flags & ETR_EVF_CORE_DUMPED)
 				p->flags |= RP_PF_CORE;
-			if (created || !p->comm[0])
-				set_comm(p, &ev->comm);
+			if ((created || !rp_model__comm(m, p)[0]) && set_comm(m, p, &ev->comm))
+				return -ENOMEM;
 			proc_end(m, idx, ev->ts_ns);
 			return 0;
 		}
 		if (ev->type == ETR_EV_EXEC) {
 			if (p->nexec < UINT16_MAX)
 				p->nexec++;
-			set_comm(p, &ev->comm);
 			if (ev->old_tid && ev->old_tid != ev->pid)
 				p->flags |= RP_PF_THREAD_EXEC;
 		} else {
 			if (p->nfail < UINT16_MAX)
 				p->nfail++;
-			if (created)
-				set_comm(p, &ev->comm);
 		}
-		return add_exec(m, idx, ev, 0);
+		/* the comm after a successful exec, or the first seen */
+		return add_exec(m, idx, ev, 0, ev->type == ETR_EV_EXEC || created);
 
 	case ETR_EV_LOST:
 		if (m->nlost == m->lost_cap) {
@@ -955,7 +1051,7 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 
 int rp_model__finish(struct rp_model *m, uint64_t end_ns)
 {
-	if (!m)
+	if (!m || m->sealed)
 		return -EINVAL;
 	if (m->finished)
 		return 0;
@@ -984,6 +1080,22 @@ const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i)
 	return m && i < m->nlost ? &m->lost[i] : NULL;
 }
 
+void rp_model__seal(struct rp_model *m)
+{
+	if (!m || !m->finished || m->sealed)
+		return;
+	m->sealed = true;
+	free(m->hash);
+	m->hash = NULL;
+	m->hash_cap = m->hash_used = 0;
+	free(m->itab);
+	m->itab = NULL;
+	m->itab_cap = 0;
+	free(m->pending);
+	m->pending = NULL;
+	m->pending_cap = 0;
+}
+
 size_t rp_model__mem(const struct rp_model *m)
 {
 	size_t n = 0;
@@ -996,6 +1108,7 @@ size_t rp_model__mem(const struct rp_model *m)
 	n += (size_t)m->nexecs * sizeof(struct rp_exec);
 	n += m->str_bytes;
 	n += (size_t)m->itab_cap * sizeof(*m->itab);
+	n += (size_t)m->strs_cap * sizeof(*m->strs);
 	n += (size_t)m->pending_cap * sizeof(*m->pending);
 	n += m->lost_cap * sizeof(*m->lost);
 	return n;

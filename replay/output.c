@@ -63,6 +63,7 @@ struct row {
 	const char *comm;
 	size_t comm_len;
 	const struct etr_str *filename, *argv, *cwd; /* NULL = null */
+	struct etr_str file_s, cwd_s;		     /* what they point to, for processes */
 	bool has_ret;
 	int32_t ret;
 	bool has_exit;
@@ -331,12 +332,14 @@ static void proc_row(const struct rp_model *m, const struct rp_proc *p, struct r
 	r->ppid = p->ppid;
 	r->uid = p->uid;
 	r->gid = p->gid;
-	r->comm = p->comm;
-	r->comm_len = strlen(p->comm);
+	r->comm = rp_model__comm(m, p);
+	r->comm_len = strlen(r->comm);
 	if (x) {
-		r->filename = &x->filename;
+		r->file_s = rp_model__str(m, x->filename);
+		r->cwd_s = rp_model__str(m, x->cwd);
+		r->filename = &r->file_s;
 		r->argv = &x->argv;
-		r->cwd = &x->cwd;
+		r->cwd = &r->cwd_s;
 	}
 	if (p->flags & RP_PF_EXITED) {
 		r->has_exit = true;
@@ -396,6 +399,8 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
 		const char *en = x->ret < 0 ? rp_errno_name(x->ret) : NULL;
+		struct etr_str comm = rp_model__str(m, x->comm), file = rp_model__str(m, x->filename);
+		struct etr_str cwd = rp_model__str(m, x->cwd);
 
 		fprintf(f, "%s{\"ts_ns\":", first ? "" : ",");
 		if (x->flags & RP_XF_SNAPSHOT)
@@ -408,13 +413,13 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 		else
 			fputs("null", f);
 		fputs(",\"comm\":", f);
-		rp_fput_json_str(f, x->comm, strlen(x->comm));
+		rp_fput_json_str(f, comm.ptr, strlen(comm.ptr));
 		fputs(",\"filename\":", f);
-		rp_fput_json_str(f, x->filename.ptr, x->filename.len);
+		rp_fput_json_str(f, file.ptr, file.len);
 		fputs(",\"argv\":", f);
 		rp_fput_json_argv(f, &x->argv);
 		fputs(",\"cwd\":", f);
-		rp_fput_json_str(f, x->cwd.ptr, x->cwd.len);
+		rp_fput_json_str(f, cwd.ptr, cwd.len);
 		fprintf(f, ",\"truncated\":%s,\"snapshot\":%s}",
 			x->flags & TRUNC_FLAGS ? "true" : "false",
 			x->flags & RP_XF_SNAPSHOT ? "true" : "false");

@@ -172,19 +172,24 @@ const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
 /* Exec flags (struct rp_exec.flags), besides the ETR_EVF_* of the event. */
 #define RP_XF_SNAPSHOT 0x80000000u /* the program it ran at the snapshot */
 
-/* One exec of a process, successful or not (80 bytes). */
+/*
+ * One exec of a process, successful or not (48 bytes: a model of every
+ * process holds hundreds of thousands). File names, directories and comms
+ * repeat, so the model keeps each once and an exec names it by a 32-bit
+ * id: rp_model__str(m, x->filename).
+ */
 struct rp_exec {
-	uint64_t ts_ns;	  /* when; for RP_XF_SNAPSHOT the process start */
-	int32_t ret;	  /* 0, or -errno of a failed exec */
-	uint32_t flags;	  /* ETR_EVF_* | RP_XF_* */
-	uint32_t next;	  /* next exec of the same process (index), RP_NONE */
-	uint32_t proc;	  /* the process (index) */
-	const char *comm; /* after it (before it, for a failed exec); NUL-terminated */
-	struct etr_str filename, cwd, argv; /* owned by the model */
+	uint64_t ts_ns;		/* when; for RP_XF_SNAPSHOT the process start */
+	struct etr_str argv;	/* owned by the model */
+	int32_t ret;		/* 0, or -errno of a failed exec */
+	uint32_t flags;		/* ETR_EVF_* | RP_XF_* */
+	uint32_t next;		/* next exec of the same process (index), RP_NONE */
+	uint32_t comm;		/* string id: comm after it (before it, if failed) */
+	uint32_t filename, cwd; /* string ids */
 };
 
 /*
- * One process (120 bytes). Read-only for users of the model but 'mark',
+ * One process (104 bytes). Read-only for users of the model but 'mark',
  * which is theirs. Indices are stable for the life of the model (but see
  * forget_ended); pointers until the next rp_model__add().
  */
@@ -208,7 +213,7 @@ struct rp_proc {
 	uint32_t mark;	     /* free for the user of the model */
 	uint32_t chain;	     /* private: older process of the same pid */
 	uint32_t last_child; /* private */
-	char comm[16];	     /* last known */
+	uint32_t comm;	     /* string id (rp_model__str) of the last known comm; 0 = "" */
 };
 
 /* A lost marker as the model saw it. */
@@ -267,6 +272,23 @@ uint64_t rp_model__end_ns(const struct rp_model *m);
 
 size_t rp_model__lost_count(const struct rp_model *m);
 const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i);
+
+/* A string the model keeps once (file names, directories, comms) by its id:
+ * NUL-terminated after its len bytes; id 0 is "". Valid while the model is. */
+struct etr_str rp_model__str(const struct rp_model *m, uint32_t id);
+/* The comm of @p, NUL-terminated ("" if none was seen). */
+static inline const char *rp_model__comm(const struct rp_model *m, const struct rp_proc *p)
+{
+	return rp_model__str(m, p->comm).ptr;
+}
+
+/*
+ * Once finished, when only reading is left: give back what only adding
+ * events needs (the pid table, the index of strings). rp_model__find()
+ * then searches every process; rp_model__add() and rp_model__finish() are
+ * no longer allowed (-EINVAL).
+ */
+void rp_model__seal(struct rp_model *m);
 
 /* Bytes the model holds (structures and strings), for benchmarks. */
 size_t rp_model__mem(const struct rp_model *m);

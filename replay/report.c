@@ -170,12 +170,13 @@ static struct etr_str label(const struct rp_model *m, const struct rp_proc *p, c
 			    size_t len)
 {
 	const struct rp_exec *x = rp_model__last_exec(m, p);
+	const char *comm = rp_model__comm(m, p);
 
-	if (x && x->filename.len)
-		return rp_basename(x->filename);
+	if (x && rp_model__str(m, x->filename).len)
+		return rp_basename(rp_model__str(m, x->filename));
 	if (!(p->flags & RP_PF_FORKED))
-		return cstr(p->comm[0] ? p->comm : "?");
-	snprintf(buf, len, "%s (fork)", p->comm[0] ? p->comm : "?");
+		return cstr(comm[0] ? comm : "?");
+	snprintf(buf, len, "%s (fork)", comm[0] ? comm : "?");
 	return cstr(buf);
 }
 
@@ -204,7 +205,7 @@ static void fold_commands(struct rp_report *r, const struct rp_proc *p)
 			continue;
 		}
 		if (prev && !(prev->flags & RP_XF_SNAPSHOT)) {
-			struct etr_str n = rp_basename(prev->filename);
+			struct etr_str n = rp_basename(rp_model__str(m, prev->filename));
 			uint64_t seg_end = x ? x->ts_ns : end;
 			struct agg *a = agg_get(&r->cmds, n.ptr, n.len, &created);
 
@@ -248,6 +249,7 @@ static void fold_fails(struct rp_report *r, const struct rp_proc *p)
 {
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(r->model, i);
+		struct etr_str file = rp_model__str(r->model, x->filename);
 		char key[4200];
 		size_t kl;
 		bool created;
@@ -256,8 +258,8 @@ static void fold_fails(struct rp_report *r, const struct rp_proc *p)
 		i = x->next;
 		if (!x->ret)
 			continue;
-		kl = x->filename.len < 4096 ? x->filename.len : 4096;
-		memcpy(key, x->filename.ptr, kl);
+		kl = file.len < 4096 ? file.len : 4096;
+		memcpy(key, file.ptr, kl);
 		kl += (size_t)snprintf(key + kl, sizeof(key) - kl, "%c%d", 0, x->ret);
 		a = agg_get(&r->fails, key, kl, &created);
 		if (!a) {
@@ -266,7 +268,7 @@ static void fold_fails(struct rp_report *r, const struct rp_proc *p)
 		}
 		if (created) {
 			a->ret = x->ret;
-			if (set_example(a, p->pid, x->comm, &x->argv))
+			if (set_example(a, p->pid, rp_model__str(r->model, x->comm).ptr, &x->argv))
 				r->err = -ENOMEM;
 		}
 		a->count++;

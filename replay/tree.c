@@ -94,7 +94,8 @@ static uint64_t label_hash(const struct rp_tree *t, const struct rp_proc *p)
 		const struct rp_exec *x = rp_model__exec(t->model, i);
 
 		h = fnv(h, &x->ret, sizeof(x->ret));
-		h = fnv(h, x->filename.ptr, x->filename.len);
+		/* one id per distinct string: the id stands for the name */
+		h = fnv(h, &x->filename, sizeof(x->filename));
 		h = fnv(h, "\0", 1);
 		h = fnv(h, x->argv.ptr, x->argv.len);
 		h = fnv(h, "\0\1", 2);
@@ -109,66 +110,73 @@ static uint64_t label_hash(const struct rp_tree *t, const struct rp_proc *p)
 }
 
 /*
- * Signatures bottom-up and counts of visible descendants: a process comes
- * after all its descendants in the reverse of a pre-order walk, which is
- * built with an explicit stack (trees can be deep).
+ * Signatures bottom-up: each process after all its descendants, in a
+ * post-order walk that needs no stack and no list of the order (a child
+ * list links its siblings, and each child its parent), so that nothing
+ * the size of the model is allocated besides the signatures.
  */
 static int compute_sigs(struct rp_tree *t)
 {
 	struct rp_model *m = t->model;
-	uint32_t n = rp_model__count(m), len = 0, top = 0;
-	uint32_t *order = malloc((size_t)n * sizeof(*order) + 1);
-	uint32_t *stack = malloc((size_t)n * sizeof(*stack) + 1);
+	uint32_t n = rp_model__count(m);
 
 	t->sig = calloc((size_t)n + 1, sizeof(*t->sig));
-	t->hidden = calloc((size_t)n + 1, sizeof(*t->hidden));
-	if (!order || !stack || !t->sig || !t->hidden) {
-		free(order);
-		free(stack);
+	if (!t->sig)
 		return -ENOMEM;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		struct rp_proc *p = rp_model__proc(m, i);
+	for (uint32_t r = 0; r < n; r++) {
+		struct rp_proc *root = rp_model__proc(m, r);
+		uint32_t v = r;
+		bool down = true;
 
-		if (!(p->mark & M_ROOT) || !visible(p))
+		if (!(root->mark & M_ROOT) || !visible(root))
 			continue;
-		stack[top++] = i;
-		while (top) {
-			uint32_t v = stack[--top];
-			struct rp_proc *q = rp_model__proc(m, v);
+		for (;;) {
+			struct rp_proc *p = rp_model__proc(m, v);
+			uint32_t c = down ? shown_child(m, p->first_child) : RP_NONE;
+			uint64_t h;
 
-			order[len++] = v;
-			for (uint32_t c = q->first_child; c != RP_NONE;) {
-				struct rp_proc *cp = rp_model__proc(m, c);
-
-				/* a root inside another root's subtree is printed there */
-				if (visible(cp) && !(cp->mark & M_ROOT))
-					stack[top++] = c;
-				c = cp->next_sibling;
+			if (c != RP_NONE) {
+				v = c;
+				continue;
 			}
-		}
-	}
-	for (uint32_t k = len; k-- > 0;) {
-		uint32_t v = order[k];
-		struct rp_proc *p = rp_model__proc(m, v);
-		uint64_t h = label_hash(t, p);
-		uint32_t desc = 0;
-
-		for (uint32_t c = p->first_child; c != RP_NONE;) {
-			struct rp_proc *cp = rp_model__proc(m, c);
-
-			if (visible(cp) && !(cp->mark & M_ROOT)) {
+			/* all below @v is done */
+			h = label_hash(t, p);
+			for (c = shown_child(m, p->first_child); c != RP_NONE;
+			     c = shown_child(m, rp_model__proc(m, c)->next_sibling))
 				h = fnv(h, &t->sig[c], sizeof(t->sig[c]));
-				desc += 1 + t->hidden[c];
-			}
-			c = cp->next_sibling;
+			t->sig[v] = h ? h : 1;
+			if (v == r)
+				break;
+			/* then its next sibling's subtree, or after the last, the parent */
+			c = shown_child(m, p->next_sibling);
+			down = c != RP_NONE;
+			v = down ? c : p->parent;
 		}
-		t->sig[v] = h ? h : 1;
-		t->hidden[v] = desc;
 	}
-	free(order);
-	free(stack);
 	return 0;
+}
+
+/* How many processes are shown below @idx (for "[+N below]"): counted
+ * only for the lines that say it, in a walk like compute_sigs'. */
+uint32_t rp_tree__below(const struct rp_tree *t, uint32_t idx)
+{
+	const struct rp_model *m = t->model;
+	uint32_t n = 0, v = shown_child(m, rp_model__proc(m, idx)->first_child);
+
+	while (v != RP_NONE) {
+		const struct rp_proc *p = rp_model__proc(m, v);
+		uint32_t c = shown_child(m, p->first_child);
+
+		n++;
+		/* down, else the next sibling here or of the nearest ancestor */
+		while (c == RP_NONE && v != idx) {
+			c = shown_child(m, p->next_sibling);
+			v = p->parent;
+			p = rp_model__proc(m, v);
+		}
+		v = c;
+	}
+	return n;
 }
 
 /* ---- records for machines ---------------------------------------------- */
@@ -258,7 +266,6 @@ void rp_tree__free(struct rp_tree *t)
 	rp_model__free(t->model);
 	free(t->roots);
 	free(t->sig);
-	free(t->hidden);
 	free(t->prefix);
 	free(t->scratch);
 	free(t);
@@ -280,6 +287,9 @@ int rp_tree__finish(struct rp_tree *t)
 	err = rp_model__finish(t->model, last);
 	if (err)
 		return err;
+	/* only reading is left: what building needed goes before the signatures
+	 * take its place */
+	rp_model__seal(t->model);
 	mark_visible(t);
 	return compute_sigs(t);
 }

@@ -53,7 +53,7 @@ static void put_programs(struct rp_tree *t, const struct rp_proc *p)
 		if (x->ret)
 			continue;
 		if (!first) {
-			struct etr_str b = rp_basename(x->filename);
+			struct etr_str b = rp_basename(rp_model__str(m, x->filename));
 
 			rp_out__write(o, " => ", 4);
 			rp_out__shell(o, b.ptr, b.len);
@@ -66,10 +66,12 @@ static void put_programs(struct rp_tree *t, const struct rp_proc *p)
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
 		const char *en = rp_errno_name(x->ret);
+		struct etr_str file;
 
 		i = x->next;
 		if (!x->ret)
 			continue;
+		file = rp_model__str(m, x->filename);
 		if (fails++ == 3) {
 			rp_out__write(o, ", +", 3);
 			rp_out__u64(o, (uint32_t)(p->nfail - 3));
@@ -77,7 +79,7 @@ static void put_programs(struct rp_tree *t, const struct rp_proc *p)
 			break;
 		}
 		rp_out__puts(o, fails == 1 ? "  [exec failed: " : ", ");
-		rp_out__shell(o, x->filename.ptr, x->filename.len);
+		rp_out__shell(o, file.ptr, file.len);
 		rp_out__putc(o, ' ');
 		if (en)
 			rp_out__puts(o, en);
@@ -322,9 +324,13 @@ static void print_line(struct rp_tree *t, const struct group *g, int depth)
 	put_status(t, p);
 	if (g->count > 1)
 		rp_out__putc(o, ']');
-	if (t->depth >= 0 && depth >= t->depth && t->hidden[g->first])
-		rp_out__printf(o, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "",
-			       t->hidden[g->first], r);
+	if (t->depth >= 0 && depth >= t->depth) {
+		uint32_t below = rp_tree__below(t, g->first);
+
+		if (below)
+			rp_out__printf(o, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "",
+				       below, r);
+	}
 	rp_out__putc(o, '\n');
 }
 
@@ -398,7 +404,7 @@ static int print_children(struct rp_tree *t, uint32_t idx, size_t plen, int dept
 	if (depth >= MAX_DEPTH) {
 		rp_out__write(&t->out, t->prefix, plen);
 		rp_out__printf(&t->out, "%s[%" PRIu32 " more levels not shown]\n",
-			       t->unicode ? "└─" : "`-", t->hidden[idx]);
+			       t->unicode ? "└─" : "`-", rp_tree__below(t, idx));
 		return 0;
 	}
 	at = scratch_push(t, 2 * (size_t)n);

@@ -483,16 +483,16 @@ static void put_norm(const struct rdiff *d, const struct side *s, struct sbuf *b
 /* The executable as a command names it: what was typed when a shell found it
  * in PATH (so each directory a failed lookup tried names the same thing),
  * the path exec was given otherwise. */
-static struct etr_str exe_name(const struct rp_exec *x)
+static struct etr_str exe_name(const struct rp_model *m, const struct rp_exec *x)
 {
-	struct etr_str a0 = {0}, base = rp_basename(x->filename);
+	struct etr_str a0 = {0}, file = rp_model__str(m, x->filename), base = rp_basename(file);
 	uint32_t pos = 0;
 
 	etr_args__next(&x->argv, &pos, &a0);
 	if (a0.len && !memchr(a0.ptr, '/', a0.len) && base.len == a0.len &&
 	    !memcmp(base.ptr, a0.ptr, a0.len))
 		return a0;
-	return x->filename;
+	return file;
 }
 
 static void shown_quoted(FILE *f, const char *s, size_t len)
@@ -598,7 +598,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		if (!(x->flags & RP_XF_SNAPSHOT))
 			real = true;
 	for (uint32_t i = p->exec_first; i != RP_NONE && dx_exec(m, i, x);) {
-		struct etr_str exe = exe_name(x), a;
+		struct etr_str exe = exe_name(m, x), a;
 		size_t at = b.len, cnt_at;
 		uint32_t pos = 0, cnt = 0;
 

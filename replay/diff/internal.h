@@ -24,9 +24,8 @@ void sb_free(struct sbuf *s);
 
 /*
  * replay/'s model hands out exec records by pointer in one version of its
- * API and fills in a copy in the next, which also moves comm behind a
- * getter; meson.build finds out which (RP_EXEC_COPY, RP_COMM_GETTER) and
- * these hold the difference in one place.
+ * API and fills in a copy in the next (RP_EXEC_COPY); these hold the
+ * difference in one place.
  */
 static inline bool dx_exec(const struct rp_model *m, uint32_t idx, struct rp_exec *ret_x)
 {
@@ -61,12 +60,8 @@ static inline bool dx_last_exec(const struct rp_model *m, const struct rp_proc *
 static inline const char *dx_comm(const struct rp_model *m, const struct rp_proc *p,
 				  size_t *ret_len)
 {
-#ifdef RP_COMM_GETTER
 	const char *c = rp_model__comm(m, p);
-#else
-	const char *c = p->comm;
-	(void)m;
-#endif
+
 	*ret_len = strnlen(c, 16);
 	return c;
 }

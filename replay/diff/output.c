@@ -70,7 +70,8 @@ static const struct rp_proc *proc_of(const struct rdiff *d, uint32_t side, uint3
 /* Calls @fn for each program of @p as the key sees them: execs before the
  * recording's own are left out, a failed PATH lookup and its success are
  * one (the last exec of the run stands for it, with the run's result). */
-typedef void (*prog_fn)(void *ctx, const struct rp_exec *x, int err, bool first);
+typedef void (*prog_fn)(void *ctx, const struct rp_model *m, const struct rp_exec *x, int err,
+			bool first);
 
 static void for_programs(const struct rp_model *m, const struct rp_proc *p, prog_fn fn, void *ctx)
 {
@@ -92,7 +93,7 @@ static void for_programs(const struct rp_model *m, const struct rp_proc *p, prog
 			continue;
 		}
 		if (have) {
-			fn(ctx, &run, ok ? 0 : run.ret, first);
+			fn(ctx, m, &run, ok ? 0 : run.ret, first);
 			first = false;
 		}
 		run = *x;
@@ -100,7 +101,7 @@ static void for_programs(const struct rp_model *m, const struct rp_proc *p, prog
 		ok = !x->ret;
 	}
 	if (have)
-		fn(ctx, &run, ok ? 0 : run.ret, first);
+		fn(ctx, m, &run, ok ? 0 : run.ret, first);
 }
 
 struct cmd_ctx {
@@ -119,15 +120,17 @@ static void put_errno(FILE *f, int err)
 		fprintf(f, "errno %d", err < 0 ? -err : err);
 }
 
-static void cmd_prog(void *ctx, const struct rp_exec *x, int err, bool first)
+static void cmd_prog(void *ctx, const struct rp_model *m, const struct rp_exec *x, int err,
+		     bool first)
 {
 	struct cmd_ctx *c = ctx;
+	struct etr_str file = rp_model__str(m, x->filename);
 
 	if (!first)
 		fputs(" => ", c->f);
 	rp_fput_argv(c->f, &x->argv, c->max);
 	if (!x->argv.len)
-		rp_fput_shell(c->f, x->filename.ptr, x->filename.len);
+		rp_fput_shell(c->f, file.ptr, file.len);
 	if (err) {
 		fputs(" [exec failed: ", c->f);
 		put_errno(c->f, err);
@@ -450,9 +453,13 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 		const struct rp_proc *p = proc_of(d, e->proc.side, e->proc.idx);
 		struct rp_exec xs, *x = &xs;
 
-		if (p && dx_last_exec(rdiff__side_model(d, e->proc.side), p, x) && x->cwd.len) {
+		const struct rp_model *m = rdiff__side_model(d, e->proc.side);
+
+		if (p && dx_last_exec(m, p, x) && rp_model__str(m, x->cwd).len) {
+			struct etr_str cwd = rp_model__str(m, x->cwd);
+
 			fprintf(f, "      %scwd:%s ", dim, rs);
-			rp_fput_shell(f, x->cwd.ptr, x->cwd.len);
+			rp_fput_shell(f, cwd.ptr, cwd.len);
 			fprintf(f, "  %spid:%s %" PRIu32 "\n", dim, rs, p->pid);
 		}
 	}
@@ -668,15 +675,17 @@ struct jprog {
 	FILE *f;
 };
 
-static void json_prog(void *ctx, const struct rp_exec *x, int err, bool first)
+static void json_prog(void *ctx, const struct rp_model *m, const struct rp_exec *x, int err,
+		      bool first)
 {
 	struct jprog *j = ctx;
 	const char *en = err ? rp_errno_name(err < 0 ? -err : err) : NULL;
+	struct etr_str file = rp_model__str(m, x->filename);
 
 	if (!first)
 		fputc(',', j->f);
 	fputs("{\"exe\":", j->f);
-	rp_fput_json_str(j->f, x->filename.ptr, x->filename.len);
+	rp_fput_json_str(j->f, file.ptr, file.len);
 	fputs(",\"argv\":", j->f);
 	rp_fput_json_argv(j->f, &x->argv);
 	fputs(",\"exec_error\":", j->f);
@@ -720,8 +729,8 @@ static void json_proc(FILE *f, const struct rdiff *d, uint32_t side, uint32_t id
 	fputs(",\"programs\":[", f);
 	for_programs(m, p, json_prog, &j);
 	fputs("],\"cwd\":", f);
-	if (x && x->cwd.len)
-		rp_fput_json_str(f, x->cwd.ptr, x->cwd.len);
+	if (x && rp_model__str(m, x->cwd).len)
+		rp_fput_json_str(f, rp_model__str(m, x->cwd).ptr, rp_model__str(m, x->cwd).len);
 	else
 		fputs("null", f);
 	fputs(",\"normalized\":", f);

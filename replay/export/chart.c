@@ -458,7 +458,7 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 	if (nprog > TITLE_EXECS)
 		fprintf(f, "\n=&gt; ... %" PRIu32 " more programs", nprog - TITLE_EXECS);
 	if (!nprog)
-		rx_fput_text(f, p->comm, strlen(p->comm), RX_Q_XML);
+		rx_fput_text(f, rp_model__comm(m, p), strlen(rp_model__comm(m, p)), RX_Q_XML);
 	fprintf(f, "\npid %" PRIu32, p->pid);
 	if (p->parent != RP_NONE) {
 		const struct rp_proc *pp = rp_model__proc(m, p->parent);
@@ -491,19 +491,22 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 	fprintf(f, "\n%s", buf);
 	if (p->flags & RP_PF_LOST)
 		fputs(" (events were lost while it ran)", f);
-	if (last && last->cwd.len) {
+	if (last && rp_model__str(m, last->cwd).len) {
+		struct etr_str cwd = rp_model__str(m, last->cwd);
+
 		fputs("\ncwd ", f);
-		rx_fput_text(f, last->cwd.ptr, last->cwd.len, RX_Q_XML);
+		rx_fput_text(f, cwd.ptr, cwd.len, RX_Q_XML);
 	}
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
 		const char *en = rp_errno_name(x->ret);
+		struct etr_str file = rp_model__str(m, x->filename);
 
 		i = x->next;
 		if (!x->ret || nfail++ >= TITLE_FAILS)
 			continue;
 		fputs("\nexec failed: ", f);
-		rx_fput_text(f, x->filename.ptr, x->filename.len, RX_Q_XML);
+		rx_fput_text(f, file.ptr, file.len, RX_Q_XML);
 		if (en)
 			fprintf(f, " %s", en);
 		else

@@ -90,8 +90,9 @@ static const struct rp_exec *compiler_exec(const struct rp_model *m, const struc
 
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *ex = rp_model__exec(m, i);
+		struct etr_str file = rp_model__str(m, ex->filename);
 
-		if (!ex->ret && rx_is_compiler(&ex->filename))
+		if (!ex->ret && rx_is_compiler(&file))
 			found = ex;
 		i = ex->next;
 	}
@@ -211,7 +212,7 @@ static int put_entry(struct rx_export *x, const struct rp_exec *ex, struct etr_s
 		     struct etr_str out, bool has_out)
 {
 	FILE *f = x->out;
-	struct etr_str a;
+	struct etr_str a, cwd = rp_model__str(x->m, ex->cwd), file = rp_model__str(x->m, ex->filename);
 	uint32_t pos = 0;
 	bool first = true;
 	char *path;
@@ -220,24 +221,24 @@ static int put_entry(struct rx_export *x, const struct rp_exec *ex, struct etr_s
 	fputs(x->first ? "\n" : ",\n", f);
 	x->first = false;
 	fputs("  {\n    \"directory\": ", f);
-	rp_fput_json_str(f, ex->cwd.ptr, ex->cwd.len);
+	rp_fput_json_str(f, cwd.ptr, cwd.len);
 	fputs(",\n    \"arguments\": [", f);
 	while (etr_args__next(&ex->argv, &pos, &a)) {
 		fputs(first ? "" : ", ", f);
-		if (first && ex->filename.len && ex->filename.ptr[0] == '/')
-			a = ex->filename;
+		if (first && file.len && file.ptr[0] == '/')
+			a = file;
 		rp_fput_json_str(f, a.ptr, a.len);
 		first = false;
 	}
 	fputs("],\n    \"file\": ", f);
-	path = abs_path(ex->cwd, src, &len);
+	path = abs_path(cwd, src, &len);
 	if (!path)
 		return -ENOMEM;
 	rp_fput_json_str(f, path, len);
 	free(path);
 	if (has_out) {
 		fputs(",\n    \"output\": ", f);
-		path = abs_path(ex->cwd, out, &len);
+		path = abs_path(cwd, out, &len);
 		if (!path)
 			return -ENOMEM;
 		rp_fput_json_str(f, path, len);

@@ -116,6 +116,7 @@ int rx_dot_finish(struct rx_export *x)
 
 	for (uint32_t i = 0; i < n; i++) {
 		struct rp_proc *p = rp_model__proc(x->m, i);
+		const char *comm;
 		uint32_t key;
 
 		if (!(p->mark & RX_M_GROUP_USED) || (p->mark & RX_M_EMITTED))
@@ -124,8 +125,8 @@ int rx_dot_finish(struct rx_export *x)
 		if (!key)
 			return -ENOMEM;
 		fprintf(f, "\tp%" PRIu32 " [label=\"", key);
-		rx_fput_text(f, p->comm[0] ? p->comm : "?", p->comm[0] ? strlen(p->comm) : 1,
-			     RX_Q_DOT);
+		comm = rp_model__comm(x->m, p);
+		rx_fput_text(f, comm[0] ? comm : "?", comm[0] ? strlen(comm) : 1, RX_Q_DOT);
 		fprintf(f,
 			"\\n%" PRIu32
 			"  %s\", style=\"rounded,dashed,filled\", fillcolor=\"%s\"];\n",

@@ -92,16 +92,18 @@ static void put_meta(struct rx_export *x, const char *what, uint32_t pid, uint32
 }
 
 /* The args of an exec: what ran, with what, where. */
-static void put_exec_args(FILE *f, const struct rp_exec *x)
+static void put_exec_args(FILE *f, const struct rp_model *m, const struct rp_exec *x)
 {
+	const char *comm = rp_model__str(m, x->comm).ptr;
+
 	fputs("\"filename\":", f);
-	put_str(f, x->filename);
+	put_str(f, rp_model__str(m, x->filename));
 	fputs(",\"argv\":", f);
 	rp_fput_json_argv(f, &x->argv);
 	fputs(",\"cwd\":", f);
-	put_str(f, x->cwd);
+	put_str(f, rp_model__str(m, x->cwd));
 	fputs(",\"comm\":", f);
-	rp_fput_json_str(f, x->comm, strlen(x->comm));
+	rp_fput_json_str(f, comm, strlen(comm));
 	if (x->flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_CWD_TRUNC | ETR_EVF_FILENAME_TRUNC))
 		fputs(",\"truncated\":true", f);
 }
@@ -212,10 +214,10 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 	}
 	if (last) {
 		fputc(',', f);
-		put_exec_args(f, last);
+		put_exec_args(f, x->m, last);
 	} else {
 		fputs(",\"comm\":", f);
-		rp_fput_json_str(f, p->comm, strlen(p->comm));
+		rp_fput_json_str(f, rp_model__comm(x->m, p), strlen(rp_model__comm(x->m, p)));
 	}
 	fprintf(f, ",\"start_ns\":%" PRIu64, p->start_ns);
 	if (p->start_ns < s)
@@ -255,7 +257,7 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 				fprintf(f, "\"%s\",", en);
 			else
 				fputs("null,", f);
-			put_exec_args(f, ex);
+			put_exec_args(f, x->m, ex);
 			fputs("}}", f);
 			x->stats.events++;
 			continue;
@@ -272,12 +274,12 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 		}
 		next(x);
 		fputs("{\"ph\":\"X\",\"cat\":\"exec\",\"name\":", f);
-		put_str(f, rp_basename(ex->filename));
+		put_str(f, rp_basename(rp_model__str(x->m, ex->filename)));
 		fprintf(f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32, group, key);
 		put_ts(f, "ts", ts);
 		put_ts(f, "dur", te - ts);
 		fputs(",\"args\":{", f);
-		put_exec_args(f, ex);
+		put_exec_args(f, x->m, ex);
 		if (ex->flags & RP_XF_SNAPSHOT)
 			fputs(",\"running_at_start\":true", f);
 		fputs("}}", f);
@@ -430,9 +432,10 @@ int rx_perfetto_finish(struct rx_export *x)
 		key = rx_keys__get(&x->keys, i, p->pid);
 		if (!key)
 			return -ENOMEM;
-		if (p->comm[0])
+		if (rp_model__comm(x->m, p)[0])
 			put_meta(x, "process_name", key, key,
-				 (struct etr_str){p->comm, (uint32_t)strlen(p->comm)});
+				 (struct etr_str){rp_model__comm(x->m, p),
+						  (uint32_t)strlen(rp_model__comm(x->m, p))});
 		else
 			put_meta(x, "process_name", key, key,
 				 (struct etr_str){"(not recorded)", 14});

@@ -57,17 +57,18 @@ const char *rx_outcome_color(enum rx_outcome o)
 struct etr_str rx_proc_name(const struct rp_model *m, const struct rp_proc *p)
 {
 	const struct rp_exec *x = rp_model__last_exec(m, p), *failed = NULL;
+	const char *comm = rp_model__comm(m, p);
 
-	if (x && x->filename.len)
-		return rp_basename(x->filename);
+	if (x && rp_model__str(m, x->filename).len)
+		return rp_basename(rp_model__str(m, x->filename));
 	/* a child whose every exec failed is known by what it tried to run,
 	 * not by the parent's name it kept */
 	for (uint32_t i = p->exec_first; i != RP_NONE; i = rp_model__exec(m, i)->next)
 		failed = rp_model__exec(m, i);
-	if (failed && failed->filename.len)
-		return rp_basename(failed->filename);
-	if (p->comm[0])
-		return (struct etr_str){p->comm, (uint32_t)strlen(p->comm)};
+	if (failed && rp_model__str(m, failed->filename).len)
+		return rp_basename(rp_model__str(m, failed->filename));
+	if (comm[0])
+		return (struct etr_str){comm, (uint32_t)strlen(comm)};
 	return (struct etr_str){"?", 1};
 }
 

@@ -147,7 +147,7 @@ static void test_model_lifecycle(void)
 	CU_ASSERT_FALSE(p->flags & (RP_PF_NO_START | RP_PF_RUNNING | RP_PF_LOST));
 	CU_ASSERT_EQUAL(p->exit_code, 3);
 	CU_ASSERT_EQUAL(p->nexec, 1);
-	CU_ASSERT_STRING_EQUAL(p->comm, "ls");
+	CU_ASSERT_STRING_EQUAL(rp_model__comm(m, p), "ls");
 	CU_ASSERT_TRUE(rp_model__duration(m, p, &d));
 	CU_ASSERT_EQUAL(d, 4 * MS);
 	par = parent_of(m, p);
@@ -167,6 +167,8 @@ static void test_model_exec_chain(void)
 	struct rp_model *m = model_new();
 	const struct rp_exec *x;
 	struct rp_proc *p;
+	struct etr_event fork_ev;
+	uint32_t cwd;
 
 	add(m, ev_fork(T0, 200, 1));
 	add(m, ev_exec(T0 + 1, 200, 1, T0, 0, "/bin/sh", ARGV("sh\0-c\0exec make\0")));
@@ -181,13 +183,30 @@ static void test_model_exec_chain(void)
 	CU_ASSERT_EQUAL(p->nfail, 1);
 	x = rp_model__exec(m, p->exec_first);
 	CU_ASSERT_EQUAL(x->argv.len, sizeof("sh\0-c\0exec make\0") - 1);
-	CU_ASSERT_EQUAL(memcmp(x->filename.ptr, "/bin/sh", 7), 0);
+	CU_ASSERT_STRING_EQUAL(rp_model__str(m, x->filename).ptr, "/bin/sh");
+	CU_ASSERT_EQUAL(rp_model__str(m, x->filename).len, 7);
+	cwd = x->cwd;
 	x = rp_model__exec(m, x->next);
 	CU_ASSERT_EQUAL(x->ret, -2);
+	CU_ASSERT_STRING_EQUAL(rp_model__str(m, x->filename).ptr, "/usr/local/bin/make");
+	/* kept once: the same directory is the same id */
+	CU_ASSERT_EQUAL(x->cwd, cwd);
 	x = rp_model__last_exec(m, p);
-	CU_ASSERT_EQUAL(x->filename.len, strlen("/usr/bin/make"));
+	CU_ASSERT_EQUAL(rp_model__str(m, x->filename).len, strlen("/usr/bin/make"));
 	CU_ASSERT_EQUAL(x->next, RP_NONE);
-	CU_ASSERT_STRING_EQUAL(p->comm, "make");
+	CU_ASSERT_STRING_EQUAL(rp_model__comm(m, p), "make");
+	CU_ASSERT_STRING_EQUAL(rp_model__str(m, x->comm).ptr, "make");
+	CU_ASSERT_STRING_EQUAL(rp_model__str(m, RP_NONE).ptr, "");
+
+	/* sealed: reading still works, the pid table is gone, adding is refused */
+	rp_model__seal(m);
+	CU_ASSERT_PTR_EQUAL(rp_model__find(m, 200, 0), p);
+	CU_ASSERT_PTR_EQUAL(rp_model__find(m, 200, T0), p);
+	CU_ASSERT_PTR_NULL(rp_model__find(m, 200, T0 + 1));
+	CU_ASSERT_STRING_EQUAL(rp_model__str(m, x->filename).ptr, "/usr/bin/make");
+	fork_ev = ev_fork(T0 + 5, 201, 200);
+	CU_ASSERT_EQUAL(rp_model__add(m, &fork_ev), -EINVAL);
+	CU_ASSERT_EQUAL(rp_model__finish(m, T0 + 20), -EINVAL);
 	rp_model__free(m);
 }
 
