@@ -1148,7 +1148,7 @@ static void test_out_shell_random(void)
 					    "\xae\x81\xa6\xed\xa0\xf0\x9f\x98\xf4\x90\xff";
 	static char want[4096], got[4096];
 	uint64_t r = 0x9e3779b97f4a7c15ull;
-	int same = 0;
+	int same = 0, shown = 0;
 
 	for (int round = 0; round < 20000; round++) {
 		char s[40];
@@ -1166,12 +1166,75 @@ static void test_out_shell_random(void)
 		rp_fput_shell(b, s, len);
 		fclose(a);
 		fclose(b);
-		if (!strcmp(want, got)) {
+		if (!strcmp(want, got))
 			same++;
-		} else if (same >= 0) {
+		else if (!shown++)
 			CU_ASSERT_STRING_EQUAL(got, want); /* the first difference */
-			same = -1;
+	}
+	CU_ASSERT_EQUAL(same, 20000);
+}
+
+/* rp_fput_argv as the reference would do it: each argument (to its NUL, the
+ * last one maybe without) quoted, spaces between, "..." past @max. */
+static void ref_argv(FILE *f, const char *b, size_t len, size_t max)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nul = memchr(b + pos, '\0', len - pos);
+		size_t end = nul ? (size_t)(nul - b) : len;
+
+		if (pos) {
+			fputc(' ', f);
+			if (max && pos >= max) {
+				fputs("...", f);
+				return;
+			}
 		}
+		ref_shell(f, b + pos, end - pos);
+		pos = nul ? end + 1 : end;
+	}
+}
+
+static void test_out_argv_random(void)
+{
+	static char want[8192], got[8192];
+	uint64_t r = 0x2545f4914f6cdd1dull;
+	int same = 0, shown = 0;
+
+	for (int round = 0; round < 20000; round++) {
+		char blk[120];
+		struct etr_str a = {blk, 0};
+		size_t max;
+		FILE *fa = fmemopen(want, sizeof(want), "w"), *fb = fmemopen(got, sizeof(got), "w");
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		a.len = (uint32_t)(r % sizeof(blk));
+		max = r >> 32 & 1 ? (r >> 40) % 64 : 0;
+		for (size_t i = 0; i < a.len; i++) {
+			unsigned k;
+
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			k = (unsigned)(r >> 24) % 16;
+			/* long plain runs (the words of eight bytes), the bytes at the
+			 * edges of the plain ranges, NULs, and any byte at all */
+			if (k < 9)
+				blk[i] = "aZz09_=-./+,:AM"[(r >> 8) % 15];
+			else if (k < 12)
+				blk[i] = "%@*;<>?[]^`{|}~ \"'$\\\x7f\x01\n"[(r >> 8) % 24];
+			else if (k < 14)
+				blk[i] = '\0';
+			else
+				blk[i] = (char)(r >> 8);
+		}
+		ref_argv(fa, blk, a.len, max);
+		rp_fput_argv(fb, &a, max);
+		fclose(fa);
+		fclose(fb);
+		if (!strcmp(want, got))
+			same++;
+		else if (!shown++)
+			CU_ASSERT_STRING_EQUAL(got, want); /* the first difference */
 	}
 	CU_ASSERT_EQUAL(same, 20000);
 }
@@ -1326,6 +1389,7 @@ int main(void)
 	    {"JSON strings keep every byte", test_out_json},
 	    {"shell quoting", test_out_shell},
 	    {"shell quoting against a reference", test_out_shell_random},
+	    {"argument lists against a reference", test_out_argv_random},
 	    {"output buffer", test_out_buffer},
 	    {"duration boundaries", test_out_duration_boundaries},
 	    {"CSV cells", test_out_csv},
