@@ -77,6 +77,8 @@ struct rp_model {
 	struct istr *itab;     /* their index: open addressing */
 	uint32_t itab_cap;
 	bool sealed;	       /* rp_model__seal(): the pid table and index are gone */
+	/* the last comm and directory interned: the next is most often the same */
+	uint32_t last_comm, last_cwd;
 
 	uint32_t *pending; /* snapshot processes not linked to a parent yet */
 	uint32_t npending, pending_cap;
@@ -351,7 +353,9 @@ static char *str_alloc(struct rp_model *m, size_t len)
 /* Eight bytes at a time: every exec interns three strings. */
 static uint64_t str_hash(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w = 0;
+	size_t len = n;
+	uint32_t a, b;
 
 	while (n >= 8) {
 		memcpy(&w, p, 8);
@@ -360,10 +364,53 @@ static uint64_t str_hash(const char *p, size_t n)
 		p += 8;
 		n -= 8;
 	}
-	w = 0;
-	memcpy(&w, p, n);
+	/* the tail in fixed-size loads, not a memcpy of n bytes (a call) */
+	if (n && len >= 8) {
+		memcpy(&w, p + n - 8, 8); /* overlapping what was hashed */
+	} else if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		w = (uint64_t)a << 32 | b;
+	} else if (n) {
+		w = (uint64_t)(unsigned char)p[0] << 16 | (uint64_t)(unsigned char)p[n / 2] << 8 |
+		    (unsigned char)p[n - 1];
+	}
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	return h ^ (h >> 29);
+}
+
+/* Whether @a and @b (of @n bytes each) are equal: the strings compared are
+ * short, and a call to memcmp costs more than comparing them. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return false;
+		}
+		/* the last eight, overlapping */
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return false;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 /* The id of the one copy of @s the model keeps; RP_NONE on ENOMEM. */
@@ -394,7 +441,7 @@ static uint32_t intern(struct rp_model *m, const struct etr_str *s)
 	for (i = (uint32_t)h & (m->itab_cap - 1); m->itab[i].id1; i = (i + 1) & (m->itab_cap - 1)) {
 		const struct etr_str *c = &m->strs[m->itab[i].id1 - 1];
 
-		if (m->itab[i].hash == h && c->len == s->len && !memcmp(c->ptr, s->ptr, s->len))
+		if (m->itab[i].hash == h && c->len == s->len && same_bytes(c->ptr, s->ptr, s->len))
 			return m->itab[i].id1 - 1;
 	}
 	if (m->nstrs == m->strs_cap) {
@@ -417,6 +464,20 @@ static uint32_t intern(struct rp_model *m, const struct etr_str *s)
 	m->itab[i].hash = h;
 	m->itab[i].id1 = id + 1;
 	m->str_bytes += (size_t)s->len + 1;
+	return id;
+}
+
+/* intern(), trying first the id in *@last (then set to the result). */
+static inline uint32_t intern_again(struct rp_model *m, const struct etr_str *s, uint32_t *last)
+{
+	const struct etr_str *c = &m->strs[*last];
+	uint32_t id;
+
+	if (c->len == s->len && same_bytes(c->ptr, s->ptr, s->len))
+		return *last;
+	id = intern(m, s);
+	if (id != RP_NONE)
+		*last = id;
 	return id;
 }
 
@@ -837,7 +898,7 @@ static void note_event(struct rp_proc *p, const struct etr_event *ev)
 static int set_comm(struct rp_model *m, struct rp_proc *p, const struct etr_str *comm)
 {
 	struct etr_str cs = {comm->ptr, comm->len < COMM_MAX ? comm->len : COMM_MAX};
-	uint32_t id = intern(m, &cs);
+	uint32_t id = intern_again(m, &cs, &m->last_comm);
 
 	if (id == RP_NONE)
 		return -ENOMEM;
@@ -849,9 +910,9 @@ static int set_comm(struct rp_model *m, struct rp_proc *p, const struct etr_str 
 static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev, uint32_t xflags,
 		    bool take_comm)
 {
-	uint32_t file = intern(m, &ev->filename), cwd = intern(m, &ev->cwd);
+	uint32_t file = intern(m, &ev->filename), cwd = intern_again(m, &ev->cwd, &m->last_cwd);
 	struct etr_str cs = {ev->comm.ptr, ev->comm.len < COMM_MAX ? ev->comm.len : COMM_MAX};
-	uint32_t comm = intern(m, &cs);
+	uint32_t comm = intern_again(m, &cs, &m->last_comm);
 	struct rp_proc *p;
 	struct rp_exec *x;
 	uint32_t xi, *link;
