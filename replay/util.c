@@ -415,11 +415,88 @@ void rp_out__shell(struct rp_out *o, const char *s, size_t len)
 	put_shell(o, s, len, quote_class_of((const unsigned char *)s, len));
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The bytes of @v (all below 0x80) that may stand in a plain word, as 0x80
+ * each: letters, + , - . / 0-9 :, and _ = @ %. */
+static inline uint64_t plain8(uint64_t v)
+{
+	uint64_t l = v | 0x20 * ONES; /* upper case as lower */
+	uint64_t letter = (l + 0x1f * ONES) & ~(l + 0x05 * ONES);
+	uint64_t punct = (v + 0x55 * ONES) & ~(v + 0x45 * ONES); /* 0x2b..0x3a */
+	/* a byte equals c when its XOR with c is 0 */
+	uint64_t under = ~((v ^ 0x5f * ONES) + 0x7f * ONES);
+	uint64_t equal = ~((v ^ 0x3d * ONES) + 0x7f * ONES);
+	uint64_t at = ~((v ^ 0x40 * ONES) + 0x7f * ONES);
+	uint64_t percent = ~((v ^ 0x25 * ONES) + 0x7f * ONES);
+
+	return (letter | punct | under | equal | at | percent) & HIGHS;
+}
+#endif
+
+/*
+ * The common case, an argument list of plain words (none empty), is the
+ * block itself with its NULs as spaces: copied to @d so, eight bytes a
+ * step. False, with @d holding nothing of use, when an argument needs
+ * quoting or is empty.
+ */
+static bool plain_argv(char *d, const unsigned char *b, uint32_t len)
+{
+	uint64_t prev = 0x80; /* the byte before the first counts as a NUL */
+	uint32_t i = 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; len - i >= 8; i += 8) {
+		uint64_t v, z;
+
+		memcpy(&v, b + i, 8);
+		if (v & HIGHS)
+			return false;
+		z = ~((v + 0x7f * ONES) | v) & HIGHS; /* 0x80 at each NUL */
+		/* every byte plain or a NUL, and no NUL right after a NUL */
+		if ((plain8(v) | z) != HIGHS || (z & (z << 8 | prev)))
+			return false;
+		prev = z >> 56;
+		v += (z >> 7) * ' ';
+		memcpy(d + i, &v, 8);
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = b[i];
+
+		if (!c) {
+			if (prev)
+				return false;
+			d[i] = ' ';
+		} else if (quote_class[c]) {
+			return false;
+		} else {
+			d[i] = (char)c;
+		}
+		prev = !c;
+	}
+	return true;
+}
+
 void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes)
 {
 	const unsigned char *b = (const unsigned char *)argv->ptr;
 	uint32_t pos = 0, len = argv->len;
 
+	if (__builtin_expect(!quote_class['\''], 0))
+		quote_class_init();
+	/* no argument can start past max_bytes: no cut */
+	if ((!max_bytes || len <= max_bytes) && len <= o->cap) {
+		if (o->cap - o->len < len)
+			rp_out__flush(o);
+		if (plain_argv(o->buf + o->len, b, len)) {
+			/* the last NUL ends the last argument */
+			o->len += len - (len && !b[len - 1]);
+			return;
+		}
+	}
 	/* a cut last argument has no NUL and runs to the end */
 	while (pos < len) {
 		const unsigned char *nul = memchr(b + pos, '\0', len - pos);

@@ -1208,14 +1208,22 @@ static void test_out_argv_random(void)
 		size_t max;
 		FILE *fa = fmemopen(want, sizeof(want), "w"), *fb = fmemopen(got, sizeof(got), "w");
 
+		bool plain;
+
 		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
 		a.len = (uint32_t)(r % sizeof(blk));
 		max = r >> 32 & 1 ? (r >> 40) % 64 : 0;
+		/* a third of the lists all plain words and NULs: the fast way */
+		plain = round % 3 == 0;
 		for (size_t i = 0; i < a.len; i++) {
 			unsigned k;
 
 			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
 			k = (unsigned)(r >> 24) % 16;
+			if (plain) {
+				blk[i] = k < 2 ? '\0' : "aZz09_=-./+,:AM@%"[(r >> 8) % 17];
+				continue;
+			}
 			/* long plain runs (the words of eight bytes), the bytes at the
 			 * edges of the plain ranges, NULs, and any byte at all */
 			if (k < 9)
@@ -1272,6 +1280,17 @@ static void test_out_buffer(void)
 	CU_ASSERT_EQUAL(strlen(res), strlen(head) + 1500 + 2 + 1499 + 1);
 	CU_ASSERT_EQUAL(memcmp(res + strlen(head) + 1499, "x\\nx", 4), 0);
 	CU_ASSERT_EQUAL(res[strlen(res) - 1], '\'');
+
+	/* plain words filling the buffer exactly, and then one more */
+	f = fmemopen(res, sizeof(res), "w");
+	rp_out__init(&o, f, small, sizeof(small));
+	a = (struct etr_str){ARGV("cc\0-c\0x\0")};
+	rp_out__argv(&o, &a, 0);
+	rp_out__putc(&o, '|');
+	rp_out__argv(&o, &a, 0);
+	rp_out__flush(&o);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(res, "cc -c x|cc -c x");
 }
 
 static void test_out_duration_boundaries(void)
