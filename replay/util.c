@@ -188,13 +188,26 @@ void rp_out__printf(struct rp_out *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Decimal digits of @v, right-aligned to end at @end; returns the first. */
+/* Decimal digits of @v, right-aligned to end at @end; returns the first.
+ * Two digits a step: a line of the tree has a pid and a duration or two. */
 static char *utoa(char *end, uint64_t v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, pairs + v % 100 * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, pairs + v * 2, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
 }
 
@@ -215,7 +228,7 @@ void rp_out__i64(struct rp_out *o, int64_t v)
 	rp_out__u64(o, (uint64_t)v);
 }
 
-/* @v as exactly @n digits, zero-padded. */
+/* @v (below 10^@n) as exactly @n digits, zero-padded. */
 static char *fixed(char *p, uint64_t v, int n)
 {
 	for (int i = n; i-- > 0; v /= 10)
