@@ -395,7 +395,7 @@ bool rp_filter__match_proc(const struct rp_filter *f, const struct rp_model *m,
 		return false;
 	if (f->comm || f->has_grep) {
 		bool comm_ok = !f->comm || rp_glob_match(f->comm, rp_model__comm(m, p),
-							  strlen(rp_model__comm(m, p)));
+							 strlen(rp_model__comm(m, p)));
 		bool grep_ok = !f->has_grep;
 
 		for (uint32_t i = p->exec_first; i != RP_NONE && (!comm_ok || !grep_ok);) {

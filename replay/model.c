@@ -71,12 +71,12 @@ struct rp_model {
 	uint32_t free_exec; /* released execs, chained through next */
 
 	struct arena_block *arena;
-	size_t str_bytes;      /* strings held */
-	struct etr_str *strs;  /* interned strings by id */
+	size_t str_bytes;     /* strings held */
+	struct etr_str *strs; /* interned strings by id */
 	uint32_t nstrs, strs_cap;
-	struct istr *itab;     /* their index: open addressing */
+	struct istr *itab; /* their index: open addressing */
 	uint32_t itab_cap;
-	bool sealed;	       /* rp_model__seal(): the pid table and index are gone */
+	bool sealed; /* rp_model__seal(): the pid table and index are gone */
 	/* the last comm and directory interned: the next is most often the same */
 	uint32_t last_comm, last_cwd;
 
@@ -559,7 +559,8 @@ struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t 
 
 			if (p->pid != pid || (p->flags & RP_PF_FREE))
 				continue;
-			if (start_ns ? p->start_ns == start_ns : !best || p->start_ns > best->start_ns)
+			if (start_ns ? p->start_ns == start_ns
+				     : !best || p->start_ns > best->start_ns)
 				best = p;
 		}
 		return best;

@@ -399,7 +399,8 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
 		const char *en = x->ret < 0 ? rp_errno_name(x->ret) : NULL;
-		struct etr_str comm = rp_model__str(m, x->comm), file = rp_model__str(m, x->filename);
+		struct etr_str comm = rp_model__str(m, x->comm),
+			       file = rp_model__str(m, x->filename);
 		struct etr_str cwd = rp_model__str(m, x->cwd);
 
 		fprintf(f, "%s{\"ts_ns\":", first ? "" : ",");

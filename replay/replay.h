@@ -401,8 +401,7 @@ static inline void rp_out__puts(struct rp_out *o, const char *s)
 	rp_out__write(o, s, strlen(s));
 }
 
-__attribute__((format(printf, 2, 3))) void rp_out__printf(struct rp_out *o, const char *fmt,
-							   ...);
+__attribute__((format(printf, 2, 3))) void rp_out__printf(struct rp_out *o, const char *fmt, ...);
 void rp_out__u64(struct rp_out *o, uint64_t v);
 void rp_out__i64(struct rp_out *o, int64_t v);
 /* rp_fmt_duration's text. */

@@ -212,7 +212,8 @@ static int put_entry(struct rx_export *x, const struct rp_exec *ex, struct etr_s
 		     struct etr_str out, bool has_out)
 {
 	FILE *f = x->out;
-	struct etr_str a, cwd = rp_model__str(x->m, ex->cwd), file = rp_model__str(x->m, ex->filename);
+	struct etr_str a, cwd = rp_model__str(x->m, ex->cwd),
+			  file = rp_model__str(x->m, ex->filename);
 	uint32_t pos = 0;
 	bool first = true;
 	char *path;

@@ -1295,10 +1295,13 @@ static void test_out_buffer(void)
 
 static void test_out_duration_boundaries(void)
 {
-	static const uint64_t edge[] = {0, 1, 999, 1000, 1099, 1100, 999999, 1000000, 1009999,
-					9999999, 10000000, 10099999, 99999999, 100000000,
-					999999999, 1000000000, 59999999999ull, 60000000000ull,
-					3599999999999ull, 3600000000000ull, UINT64_MAX};
+	/* clang-format off */
+	static const uint64_t edge[] = {
+		0, 1, 999, 1000, 1099, 1100, 999999, 1000000, 1009999, 9999999, 10000000,
+		10099999, 99999999, 100000000, 999999999, 1000000000, 59999999999ull,
+		60000000000ull, 3599999999999ull, 3600000000000ull, UINT64_MAX,
+	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
 		unsigned long long v = edge[i];
