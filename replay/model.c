@@ -112,6 +112,11 @@ static void *big_map(size_t len);
 static uint32_t intern(struct rp_model *m, const struct etr_str *s);
 static void populate(void *base, size_t from, size_t to);
 
+/* Records handed out ahead of the one written now are fetched into the
+ * cache: a new record is written at once, and the pages the kernel cleared
+ * a step earlier have left the cache by then. */
+#define PREFETCH_AHEAD 8
+
 /* Record @i of a block of records of @elem bytes is handed out: at each
  * step's first, fault in the step. */
 static inline void populate_step(void *blk, uint32_t i, size_t elem)
@@ -120,6 +125,12 @@ static inline void populate_step(void *blk, uint32_t i, size_t elem)
 
 	if (i % n == 0)
 		populate(blk, i * elem, (i + n < BLK_N ? i + n : BLK_N) * elem);
+	if (i + PREFETCH_AHEAD < BLK_N) {
+		char *next = (char *)blk + (i + PREFETCH_AHEAD) * elem;
+
+		__builtin_prefetch(next, 1);
+		__builtin_prefetch(next + elem - 1, 1);
+	}
 }
 
 static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t elem)
@@ -240,6 +251,8 @@ static int hash_grow(struct rp_model *m)
 
 	if (!h)
 		return -ENOMEM;
+	/* one call for its pages, not a fault each */
+	populate(h, 0, 2 * (size_t)old_cap * sizeof(*h));
 	m->hash = h;
 	m->hash_cap = old_cap * 2;
 	for (uint32_t i = 0; i < m->hash_cap; i++)
