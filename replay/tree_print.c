@@ -387,19 +387,13 @@ static int print_siblings(struct rp_tree *t, int64_t at, uint32_t n, size_t plen
 
 static int print_children(struct rp_tree *t, uint32_t idx, size_t plen, int depth)
 {
-	struct rp_proc *p = rp_model__proc(t->model, idx);
+	uint32_t c, n = 0;
 	int64_t at;
-	uint32_t n = 0;
 
 	if (t->depth >= 0 && depth >= t->depth)
 		return 0;
-	for (uint32_t c = p->first_child; c != RP_NONE;) {
-		struct rp_proc *cp = rp_model__proc(t->model, c);
-
-		n += visible(cp) && !(cp->mark & M_ROOT);
-		c = cp->next_sibling;
-	}
-	if (!n)
+	c = shown_child(t->model, rp_model__proc(t->model, idx)->first_child);
+	if (c == RP_NONE)
 		return 0;
 	if (depth >= MAX_DEPTH) {
 		rp_out__write(&t->out, t->prefix, plen);
@@ -407,17 +401,16 @@ static int print_children(struct rp_tree *t, uint32_t idx, size_t plen, int dept
 			       t->unicode ? "└─" : "`-", rp_tree__below(t, idx));
 		return 0;
 	}
-	at = scratch_push(t, 2 * (size_t)n);
-	if (at < 0)
-		return -ENOMEM;
-	n = 0;
-	for (uint32_t c = p->first_child; c != RP_NONE;) {
-		struct rp_proc *cp = rp_model__proc(t->model, c);
-
-		if (visible(cp) && !(cp->mark & M_ROOT))
-			t->scratch[at + n++] = c;
-		c = cp->next_sibling;
+	/* gathered in one walk (records of a long list are out of the cache by
+	 * its end), then as many slots for their links */
+	at = (int64_t)t->scratch_len;
+	for (; c != RP_NONE; c = shown_child(t->model, rp_model__proc(t->model, c)->next_sibling)) {
+		if (scratch_push(t, 1) < 0)
+			return -ENOMEM;
+		t->scratch[at + n++] = c;
 	}
+	if (scratch_push(t, n) < 0)
+		return -ENOMEM;
 	return print_siblings(t, at, n, plen, depth + 1);
 }
 
