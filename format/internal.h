@@ -113,10 +113,13 @@ static inline void delta_update(struct etr_delta *d, const struct etr_event *ev)
 
 /* A bounded cursor over a record body. Reading past its end yields zeros
  * and leaves 'bad' clear: missing trailing fields are allowed (SPEC.md). A
- * field that starts inside the body but does not fit sets 'bad'. */
+ * field that starts inside the body but does not fit sets 'bad'. 'limit'
+ * (>= end) is where readable memory ends: in a chunk, the records after
+ * this one may be looked at, so short records need no byte-by-byte path. */
 struct dec {
 	const uint8_t *p;
 	const uint8_t *end;
+	const uint8_t *limit;
 	int bad;
 };
 
@@ -153,9 +156,12 @@ static inline uint64_t dec_uv(struct dec *d)
 	const uint8_t *p = d->p;
 	uint64_t v, b;
 
-	/* With ten bytes left no varint can run past the end, so the bytes
-	 * need no bounds check: the common case of a record's fields. */
-	if (__builtin_expect(d->end - p < 10, 0))
+	if (p >= d->end)
+		return 0; /* a field this body does not have */
+	/* With ten readable bytes no varint can run past them, so the bytes
+	 * need no bounds check; whether it ended inside the body is checked
+	 * once, after. */
+	if (__builtin_expect(d->limit - p < 10, 0))
 		return dec_uv_slow(d);
 	b = *p++;
 	v = b;
@@ -175,6 +181,10 @@ static inline uint64_t dec_uv(struct dec *d)
 	}
 	v |= b << 63;
 out:
+	if (__builtin_expect(p > d->end, 0)) {
+		d->bad = 1; /* a varint cut by the end of the body */
+		return 0;
+	}
 	d->p = p;
 	return v;
 }
@@ -199,8 +209,6 @@ static inline void dec_str(struct dec *d, struct etr_str *s)
 
 	s->ptr = "";
 	s->len = 0;
-	if (d->p >= d->end)
-		return;
 	len = dec_uv(d);
 	if (d->bad)
 		return;

@@ -19,7 +19,7 @@ static inline int next_record(struct etr_chunk *c, struct etr_record *rec)
 	if (!c->data || c->pos >= c->size)
 		return 0;
 	d.p = c->data + c->pos + 1;
-	d.end = c->data + c->size;
+	d.end = d.limit = c->data + c->size;
 	d.bad = 0;
 	if (d.p >= d.end)
 		return -EBADMSG;
@@ -45,7 +45,7 @@ int etr_chunk__next_record(struct etr_chunk *c, struct etr_record *rec)
 static void dec_init(struct dec *d, const struct etr_record *rec)
 {
 	d->p = rec->body;
-	d->end = rec->body + rec->len;
+	d->end = d->limit = rec->body + rec->len;
 	d->bad = 0;
 }
 
@@ -77,6 +77,7 @@ int etr_chunk__next_event(struct etr_chunk *c, struct etr_event *ev)
 	ev->lost_type = 0;
 	ev->lost_count = 0;
 	dec_init(&d, &rec);
+	d.limit = c->data + c->size;
 	ev->type = rec.type;
 	dec_prefix(&d, &c->delta, ev);
 

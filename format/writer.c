@@ -585,7 +585,8 @@ int etr_writer__write_raw(struct etr_writer *w, uint16_t chunk_type, uint8_t rec
 		 * moves them on: so must the writer, or the next event
 		 * written would be encoded against a state no reader has.
 		 * Before rec_end(), which may seal the chunk and start anew. */
-		struct dec d = {.p = body, .end = (const uint8_t *)body + len};
+		const uint8_t *end = (const uint8_t *)body + len;
+		struct dec d = {.p = body, .end = end, .limit = end};
 		struct etr_event ev;
 
 		dec_prefix(&d, &w->delta, &ev);

@@ -2,9 +2,11 @@
 /*
  * rp_trace: a trace's events in time order, and what it says about itself.
  *
- * Events are copied out of the chunk buffer (which the next chunk
- * overwrites) into slots that are recycled, so after the first window no
- * allocation happens per event. The window is a sorted ring of slot
+ * Events wait in slots that are recycled, so after the first window no
+ * allocation happens per event. A slot's strings stay in the chunk buffer
+ * they were decoded from until the next chunk is about to overwrite it:
+ * only then are the events still waiting copied out (a few hundred per
+ * chunk of thousands), not every event. The window is a sorted ring of slot
  * pointers: events arrive nearly in order, so inserting at the tail and
  * moving back over the few later ones costs O(1) almost always.
  */
@@ -21,6 +23,7 @@ struct slot {
 	char *buf;
 	size_t cap;
 	struct slot *next_free;
+	bool borrowed; /* ev's strings point into the current chunk */
 };
 
 struct counter {
@@ -250,30 +253,19 @@ static inline char *copy_str(char *p, struct etr_str *s)
 	return p + s->len;
 }
 
-/* Copy @ev and its strings into a slot. */
-static struct slot *slot_fill(struct rp_trace *t, const struct etr_event *ev)
+/* Copy a slot's strings out of the chunk buffer into its own. 0 or -ENOMEM. */
+static int slot_own(struct slot *s)
 {
-	struct slot *s = slot_get(t);
-	size_t need;
+	size_t need = (size_t)s->ev.comm.len + s->ev.filename.len + s->ev.cwd.len +
+		      s->ev.argv.len + s->ev.env.len;
 	char *p;
 
-	if (!s)
-		return NULL;
-	s->ev = *ev;
-	if (!t->keep_env) {
-		s->ev.env.ptr = "";
-		s->ev.env.len = 0;
-	}
-	need = (size_t)s->ev.comm.len + s->ev.filename.len + s->ev.cwd.len + s->ev.argv.len +
-	       s->ev.env.len;
 	if (need > s->cap) {
 		size_t cap = need < 256 ? 256 : need;
 		char *b = realloc(s->buf, cap);
 
-		if (!b) {
-			slot_put(t, s);
-			return NULL;
-		}
+		if (!b)
+			return -ENOMEM;
 		s->buf = b;
 		s->cap = cap;
 	}
@@ -283,14 +275,49 @@ static struct slot *slot_fill(struct rp_trace *t, const struct etr_event *ev)
 	p = copy_str(p, &s->ev.cwd);
 	p = copy_str(p, &s->ev.argv);
 	copy_str(p, &s->ev.env);
+	s->borrowed = false;
+	return 0;
+}
+
+/* @ev into a slot: its strings copied, or with @borrow left where they are
+ * (in the current EVENTS chunk; see own_borrowed()). */
+static struct slot *slot_fill(struct rp_trace *t, const struct etr_event *ev, bool borrow)
+{
+	struct slot *s = slot_get(t);
+
+	if (!s)
+		return NULL;
+	s->ev = *ev;
+	if (!t->keep_env) {
+		s->ev.env.ptr = "";
+		s->ev.env.len = 0;
+	}
+	s->borrowed = borrow;
+	if (!borrow && slot_own(s)) {
+		slot_put(t, s);
+		return NULL;
+	}
 	return s;
+}
+
+/* The chunk buffer is about to be reused: the events still waiting in the
+ * window take their strings with them. 0 or -ENOMEM. */
+static int own_borrowed(struct rp_trace *t)
+{
+	for (uint32_t i = 0; i < t->ring_len; i++) {
+		struct slot *s = t->ring[(t->ring_head + i) & (t->ring_cap - 1)];
+
+		if (s->borrowed && slot_own(s))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Put an event into the window, in time order (stable for equal times). */
 static int window_push(struct rp_trace *t, const struct etr_event *ev)
 {
 	uint32_t mask = t->ring_cap - 1;
-	struct slot *s = slot_fill(t, ev);
+	struct slot *s = slot_fill(t, ev, true);
 	uint32_t i;
 
 	if (!s)
@@ -319,7 +346,7 @@ static int imm_push(struct rp_trace *t, const struct etr_event *ev)
 		t->imm_head = t->imm_len = 0;
 	if (grow((void **)&t->imm, &t->imm_cap, t->imm_len + 1, sizeof(*t->imm)))
 		return -ENOMEM;
-	s = slot_fill(t, ev);
+	s = slot_fill(t, ev, false);
 	if (!s)
 		return -ENOMEM;
 	t->imm[t->imm_len++] = s;
@@ -528,6 +555,9 @@ static int read_more(struct rp_trace *t)
 		}
 		if (t->done)
 			return 0;
+		err = own_borrowed(t);
+		if (err)
+			return err;
 		err = etr_reader__next_chunk(t->reader, &t->chunk);
 		if (err < 0)
 			return err;
