@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "kbtf.h"
 #include "probes.h"
+#include "options.h"
 
 #define PROG "execrec btf"
 
@@ -110,7 +111,8 @@ int cmd_btf(int argc, char **argv)
 	size_t size;
 	int c, err, status = 0;
 
-	while ((c = getopt_long(argc, argv, "i:o:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			input = optarg;
@@ -133,7 +135,7 @@ int cmd_btf(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			tool__option_error("btf", c, argv, longopts);
 			return 2;
 		}
 	}

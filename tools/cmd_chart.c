@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "export.h"
 #include "replay.h"
+#include "options.h"
 
 enum {
 	OPT_SUBTREE = 0x2000,
@@ -140,7 +141,8 @@ int cmd_chart(int argc, char **argv)
 	bool bad_opt = false;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:p:", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":ho:p:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -203,7 +205,7 @@ int cmd_chart(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "execrec chart: see 'execrec chart --help'\n");
+			tool__option_error("chart", opt, argv, longopts);
 			free(subtree);
 			return 2;
 		}

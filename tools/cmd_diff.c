@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "diff.h"
+#include "options.h"
 
 #define PROG "execrec diff"
 #define EXIT_CHANGED 1
@@ -298,23 +299,8 @@ int cmd_diff(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case ':':
-			fprintf(stderr, PROG ": %s needs a value (see 'execrec diff --help')\n",
-				argv[optind - 1]);
-			goto out;
-		default:
-			if (optopt && optopt < 0x100)
-				fprintf(stderr,
-					PROG ": unknown option '-%c' (see 'execrec diff --help')\n",
-					optopt);
-			else if (strchr(argv[optind - 1], '='))
-				fprintf(stderr,
-					PROG ": %s: unknown option, or one that takes no value\n",
-					argv[optind - 1]);
-			else
-				fprintf(stderr,
-					PROG ": unknown option '%s' (see 'execrec diff --help')\n",
-					argv[optind - 1]);
+		default: /* ':' or '?' */
+			tool__option_error("diff", opt, argv, longopts);
 			goto out;
 		}
 	}

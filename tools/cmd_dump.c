@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "etr.h"
 #include "replay.h"
+#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -411,7 +412,7 @@ int cmd_dump(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		int rr;
 
 		switch (opt) {
@@ -435,10 +436,9 @@ int cmd_dump(int argc, char **argv)
 		case 'T':
 			d.tp_full = true;
 			continue;
+		case ':':
 		case '?':
-			fprintf(stderr,
-				"execrec dump: bad option '%s' (see 'execrec dump --help')\n",
-				argv[optind - 1]);
+			tool__option_error("dump", opt, argv, longopts);
 			return 2;
 		}
 		rr = rp_cli__option(&d.cli, opt, optarg, err, sizeof(err));

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "export.h"
 #include "replay.h"
+#include "options.h"
 
 enum {
 	OPT_ROWS = RP_OPT__LAST + 1,
@@ -107,7 +108,8 @@ int cmd_export(int argc, char **argv)
 	int opt, ret = 0;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hf:o:", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hf:o:", longopts, NULL)) != -1) {
 		int r;
 
 		switch (opt) {
@@ -145,8 +147,9 @@ int cmd_export(int argc, char **argv)
 		case OPT_SNAPSHOT:
 			xopts.snapshot = true;
 			continue;
+		case ':':
 		case '?':
-			fprintf(stderr, "execrec export: see 'execrec export --help'\n");
+			tool__option_error("export", opt, argv, longopts);
 			return 2;
 		}
 		r = rp_cli__option(&cli, opt, optarg, err, sizeof(err));

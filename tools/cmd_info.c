@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "etr.h"
 #include "replay.h"
+#include "options.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -518,7 +519,7 @@ int cmd_info(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout);
@@ -536,9 +537,7 @@ int cmd_info(int argc, char **argv)
 			color = "never";
 			break;
 		default:
-			fprintf(stderr,
-				"execrec info: bad option '%s' (see 'execrec info --help')\n",
-				argv[optind - 1]);
+			tool__option_error("info", opt, argv, longopts);
 			return 2;
 		}
 	}

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "probes.h"
+#include "options.h"
 
 #define PROG "execrec probes"
 
@@ -619,7 +620,8 @@ int cmd_probes(int argc, char **argv)
 	int c, npats, status = 0, err, missing;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "vcji:p:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vcji:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			o.verbose = true;
@@ -648,7 +650,7 @@ int cmd_probes(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			tool__option_error("probes", c, argv, longopts);
 			return 2;
 		}
 	}

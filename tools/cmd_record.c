@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "execrec.h"
 #include "record.h"
+#include "options.h"
 
 #define PROG "execrec record"
 #define STATUS_EVERY_NS 250000000ull /* 4 refreshes a second at most */
@@ -220,7 +221,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	optind = 1;
 	/* '+': options end at the command's name, so CMD's own options are
 	 * its own even without "--" */
-	while ((opt = getopt_long(argc, argv, "+o:fp:d:qh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:o:fp:d:qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			c->output = optarg;
@@ -317,7 +319,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			}
 			break;
 		default:
-			fprintf(stderr, "Try '" PROG " --help'.\n");
+			tool__option_error("record", opt, argv, longopts);
 			return -1;
 		}
 	}

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "replay.h"
 #include "report.h"
+#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -63,7 +64,7 @@ int cmd_report(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "hn:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
 		int rr;
 
 		switch (opt) {
@@ -83,10 +84,9 @@ int cmd_report(int argc, char **argv)
 		case 'S':
 			stats = true;
 			continue;
+		case ':':
 		case '?':
-			fprintf(stderr,
-				"execrec report: bad option '%s' (see 'execrec report --help')\n",
-				argv[optind - 1]);
+			tool__option_error("report", opt, argv, longopts);
 			ret = 2;
 			goto done;
 		}

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "replay.h"
+#include "options.h"
 
 #define C_RESET "\033[0m"
 #define C_RED "\033[31m"
@@ -168,7 +169,8 @@ int cmd_timeline(int argc, char **argv)
 	bool stats = false;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		int r;
 
 		switch (opt) {
@@ -185,8 +187,9 @@ int cmd_timeline(int argc, char **argv)
 		case 'S':
 			stats = true;
 			continue;
+		case ':':
 		case '?':
-			fprintf(stderr, "execrec timeline: see 'execrec timeline --help'\n");
+			tool__option_error("timeline", opt, argv, longopts);
 			ret = 2;
 			goto done;
 		}

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "replay.h"
 #include "tree.h"
+#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -84,7 +85,8 @@ int cmd_tree(int argc, char **argv)
 	const char *path;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "hp:d:AU", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":hp:d:AU", longopts, NULL)) != -1) {
 		int r, depth;
 
 		switch (opt) {
@@ -147,8 +149,9 @@ int cmd_tree(int argc, char **argv)
 		case 'S':
 			stats = true;
 			continue;
+		case ':':
 		case '?':
-			fprintf(stderr, "execrec tree: see 'execrec tree --help'\n");
+			tool__option_error("tree", opt, argv, longopts);
 			ret = 2;
 			goto done;
 		}

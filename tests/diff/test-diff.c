@@ -1172,7 +1172,7 @@ static void test_cli_exit(void)
 	run_diff(&r, "base.etr", "new.etr", "--fail-on", NULL);
 	CU_ASSERT_EQUAL(r.status, 2);
 	CU_ASSERT_EQUAL(lines(r.err), 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--fail-on needs a value"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "option '--fail-on' needs a value"));
 	run_diff(&r, "base.etr", NULL);
 	CU_ASSERT_EQUAL(r.status, 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "two traces needed"));
