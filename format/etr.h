@@ -242,8 +242,9 @@ int etr_writer__write_counter(struct etr_writer *w, const struct etr_counter *c)
 /* Append a record of any type to a chunk of any type, body as given
  * (for tests and for tools that copy records they do not understand). An
  * event record with the common prefix (EVENTS chunk, types 1..63) is
- * taken as encoded against the deltas of the chunk at that point, as a
- * reader will decode it, and moves them on. */
+ * taken as encoded against the deltas of the chunk it lands in (a new
+ * one if the record made the writer seal the open chunk), as a reader
+ * will decode it, and moves them on. */
 int etr_writer__write_raw(struct etr_writer *w, uint16_t chunk_type, uint8_t rec_type,
 			  const void *body, size_t len);
 

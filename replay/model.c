@@ -790,12 +790,20 @@ static void set_parent(struct rp_model *m, uint32_t idx)
 	struct rp_proc *p = PR(m, idx);
 	uint32_t par;
 
-	if (!p->ppid || p->ppid == p->pid) {
+	/* linked once: a second link would cut the first parent's list */
+	if (!p->ppid || p->ppid == p->pid || p->parent != RP_NONE)
 		return;
-	}
 	par = find_parent(m, p->ppid, p->start_ns, idx);
-	if (par != RP_NONE)
-		link_child(m, par, idx);
+	if (par == RP_NONE)
+		return;
+	/* A process with children already (a placeholder that showed itself)
+	 * must not get one of its descendants for a parent: hostile or
+	 * garbled events could make a cycle, and every walk up would loop. */
+	if (p->nchildren)
+		for (uint32_t a = par; a != RP_NONE; a = (*PR(m, a)).parent)
+			if (a == idx)
+				return;
+	link_child(m, par, idx);
 }
 
 static void link_pending(struct rp_model *m)
@@ -853,7 +861,9 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 	for (i = head; i != RP_NONE; i = (*PR(m, i)).chain) {
 		struct rp_proc *p = PR(m, i);
 
-		if (p->start_ns && same_start(p, ev)) {
+		/* a placeholder (start unknown) matches no start; a process
+		 * whose events all say start 0 matches its own */
+		if (!(p->flags & RP_PF_PLACEHOLDER) && same_start(p, ev)) {
 			if (p->start_ns != ev->start_ns && ev->type != RP_EV_PROC) {
 				/* the event's start time is the precise one */
 				p->start_ns = ev->start_ns;
@@ -865,7 +875,7 @@ static uint32_t resolve(struct rp_model *m, const struct etr_event *ev, bool *cr
 	for (i = head; i != RP_NONE; i = (*PR(m, i)).chain) {
 		struct rp_proc *p = PR(m, i);
 
-		if (!p->start_ns && !(p->flags & RP_PF_ENDED)) {
+		if ((p->flags & RP_PF_PLACEHOLDER) && !(p->flags & RP_PF_ENDED)) {
 			/* the placeholder of a parent: now it shows itself */
 			p->start_ns = ev->start_ns;
 			p->flags &= ~RP_PF_PLACEHOLDER;

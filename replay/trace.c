@@ -247,8 +247,12 @@ static void slot_put(struct rp_trace *t, struct slot *s)
 
 static inline char *copy_str(char *p, struct etr_str *s)
 {
-	if (s->len)
-		memcpy(p, s->ptr, s->len);
+	if (!s->len) {
+		/* a slot with only empty strings has no buffer: no NULL here */
+		s->ptr = "";
+		return p;
+	}
+	memcpy(p, s->ptr, s->len);
 	s->ptr = p;
 	return p + s->len;
 }
@@ -256,8 +260,8 @@ static inline char *copy_str(char *p, struct etr_str *s)
 /* Copy a slot's strings out of the chunk buffer into its own. 0 or -ENOMEM. */
 static int slot_own(struct slot *s)
 {
-	size_t need = (size_t)s->ev.comm.len + s->ev.filename.len + s->ev.cwd.len +
-		      s->ev.argv.len + s->ev.env.len;
+	size_t need = (size_t)s->ev.comm.len + s->ev.filename.len + s->ev.cwd.len + s->ev.argv.len +
+		      s->ev.env.len;
 	char *p;
 
 	if (need > s->cap) {

@@ -163,8 +163,8 @@ static int compute_sigs(struct rp_tree *t)
 			p = rp_model__proc(m, v);
 			h = acc[--depth];
 			t->sig[v] = h ? h : 1;
-			if (v == r)
-				break;
+			if (v == r || !depth)
+				break; /* !depth: never, in a model of one parent each */
 			acc[depth - 1] = fnv(acc[depth - 1], &t->sig[v], sizeof(t->sig[v]));
 			/* then its next sibling's subtree, or after the last, the parent */
 			c = shown_child(m, p->next_sibling);

@@ -178,8 +178,9 @@ static int64_t scratch_push(struct rp_tree *t, size_t n)
 {
 	size_t at = t->scratch_len;
 
-	if (at + n > t->scratch_cap) {
-		size_t cap = (at + n) * 2;
+	/* allocated even for none: 'scratch + at' must not be NULL + 0 */
+	if (at + n > t->scratch_cap || !t->scratch) {
+		size_t cap = (at + n) * 2 + 64;
 		uint32_t *s = realloc(t->scratch, cap * sizeof(*s));
 
 		if (!s)

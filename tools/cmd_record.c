@@ -312,11 +312,13 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_LEVEL:
 			c->level = (int)strtol(optarg, &end, 10);
-			if (*end || c->level > 22) {
+			if (*end || end == optarg || c->level > 22) {
 				fprintf(stderr, PROG ": --level: '%s' is not a zstd level\n",
 					optarg);
 				return -1;
 			}
+			if (!c->level) /* zstd's 0: the default, named as it is */
+				c->level = ETR_DEFAULT_LEVEL;
 			break;
 		default:
 			tool__option_error("record", opt, argv, longopts);

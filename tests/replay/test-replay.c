@@ -344,6 +344,52 @@ static void test_model_placeholder_parent(void)
 	rp_model__free(m);
 }
 
+/* Every process in exactly the child list of its parent, and every walk
+ * up ends at a root: what the tree's walks stand on, whatever the events. */
+static void check_links(struct rp_model *m)
+{
+	uint32_t n = rp_model__count(m);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct rp_proc *p = rp_model__proc(m, i);
+		uint32_t seen = 0, steps = 0;
+
+		for (uint32_t c = p->first_child; c != RP_NONE && seen <= n;
+		     c = rp_model__proc(m, c)->next_sibling, seen++)
+			CU_ASSERT_EQUAL(rp_model__proc(m, c)->parent, i);
+		CU_ASSERT(seen <= n); /* no loop in the list */
+		CU_ASSERT_EQUAL(seen, p->nchildren);
+		for (uint32_t a = p->parent; a != RP_NONE && steps <= n;
+		     a = rp_model__proc(m, a)->parent)
+			steps++;
+		CU_ASSERT(steps <= n); /* no cycle above it */
+	}
+}
+
+/* Hostile or garbled events: start times of 0 that differ in parent, a
+ * pid twice with start 0, two processes each other's parent. */
+static void test_model_hostile_links(void)
+{
+	struct rp_model *m = model_new();
+
+	/* pid 49 with start 0 under 100, then again under 200 */
+	add(m, ev_fork(T0, 50, 100));
+	add(m, ev_exec(T0 + 1, 49, 100, 0, 0, "/bin/a", ARGV("a\0")));
+	add(m, ev_exec(T0 + 2, 49, 200, 0, 0, "/bin/a", ARGV("a\0")));
+	/* pid 60 with start 0, twice under the same parent */
+	add(m, ev_exec(T0 + 3, 60, 100, 0, 0, "/bin/b", ARGV("b\0")));
+	add(m, ev_exec(T0 + 4, 60, 100, 0, 0, "/bin/b", ARGV("b\0")));
+	/* 10 forked by 20, then 20 forked by 10 */
+	add(m, ev_fork(T0 + 5, 10, 20));
+	add(m, ev_fork(T0 + 6, 20, 10));
+	rp_model__finish(m, T0 + 10);
+	check_links(m);
+	/* 100 keeps its children: 50, 49 (once), 60 (once) */
+	CU_ASSERT_EQUAL(parent_of(m, find(m, 50, 0))->pid, 100);
+	CU_ASSERT_EQUAL(find(m, 100, 0)->nchildren, 3);
+	rp_model__free(m);
+}
+
 /* lost markers mark who may miss events, and never invent an exit */
 static void test_model_lost(void)
 {
@@ -1383,6 +1429,7 @@ int main(void)
 	    {"processes from the snapshot", test_model_snapshot},
 	    {"exit of an unseen start", test_model_exit_unseen_start},
 	    {"parent known only by pid", test_model_placeholder_parent},
+	    {"hostile parent links", test_model_hostile_links},
 	    {"lost markers mark affected processes", test_model_lost},
 	    {"threads", test_model_threads},
 	    {"repeated and unknown events", test_model_repeats},
