@@ -255,6 +255,9 @@ int etr_writer__tick(struct etr_writer *w, uint64_t now_ns);
 int etr_writer__flush(struct etr_writer *w);
 /* Write the END chunk, flush, stop the writer thread. The fd stays open. */
 int etr_writer__close(struct etr_writer *w, uint32_t status);
+/* The same, with the END record's time given (CLOCK_BOOTTIME ns; 0 = now):
+ * for tools that write a trace of another time (converters, fixtures). */
+int etr_writer__close_at(struct etr_writer *w, uint32_t status, uint64_t end_ns);
 /* Free; without a prior close the file has no END chunk (as if killed). */
 void etr_writer__free(struct etr_writer *w);
 

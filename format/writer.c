@@ -753,6 +753,11 @@ static void stop_thread(struct etr_writer *w)
 
 int etr_writer__close(struct etr_writer *w, uint32_t status)
 {
+	return etr_writer__close_at(w, status, 0);
+}
+
+int etr_writer__close_at(struct etr_writer *w, uint32_t status, uint64_t end_ns)
+{
 	bool at_limit;
 	uint8_t *p;
 	int err;
@@ -780,7 +785,7 @@ int etr_writer__close(struct etr_writer *w, uint32_t status)
 	err = prepare(w, ETR_CHUNK_END, REC_HDR_MAX + 40);
 	if (!err) {
 		p = rec_begin(w, ETR_REC_END);
-		p = put_uv(p, now_ns(CLOCK_BOOTTIME));
+		p = put_uv(p, end_ns ? end_ns : now_ns(CLOCK_BOOTTIME));
 		p = put_uv(p, w->events);
 		p = put_uv(p, w->next_seq);
 		p = put_uv(p, status);

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 	struct etr_reader *r, *back;
 	struct etr_writer *w;
 	struct etr_chunk c;
-	uint64_t t0 = 0, events = 0, execs = 0, bytes = 0;
+	uint64_t t0 = 0, last = 0, events = 0, execs = 0, bytes = 0;
 	double factor;
 	int fd;
 
@@ -67,10 +67,12 @@ int main(int argc, char **argv)
 			}
 			events++;
 			execs += ev.type == ETR_EV_EXEC;
+			if (ev.ts_ns > last)
+				last = ev.ts_ns;
 		}
 	}
 	etr_reader__free(r);
-	if (etr_writer__close(w, 0)) {
+	if (etr_writer__close_at(w, 0, last)) {
 		fprintf(stderr, "retime: cannot finish %s\n", argv[3]);
 		return 1;
 	}

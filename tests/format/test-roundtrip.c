@@ -549,6 +549,46 @@ static void test_all_bytes(void)
 	tbuf_free(&file);
 }
 
+/* close_at: the END record says the time it is given. */
+static void test_close_at(void)
+{
+	struct etr_writer_opts o;
+	struct etr_writer *w;
+	struct rd_result res;
+	struct tbuf file;
+	struct etr_event ev;
+	int fd = tmp_fd();
+
+	sample_event(0, &ev);
+	test_wopts(&o, 3);
+	w = etr_writer__open_fd(fd, &o);
+	CU_ASSERT_FATAL(w != NULL);
+	CU_ASSERT_EQUAL(etr_writer__write_event(w, &ev), 0);
+	CU_ASSERT_EQUAL(etr_writer__close_at(w, 5, 123456789), 0);
+	etr_writer__free(w);
+	CU_ASSERT_FATAL(slurp_fd(fd, &file) == 0);
+	close(fd);
+	rd_mem(file.data, file.len, &res);
+	CU_ASSERT_EQUAL(res.n_probs, 0);
+	CU_ASSERT_EQUAL_FATAL(res.n_chunks, 2);
+	CU_ASSERT_EQUAL_FATAL(res.chunks[1].type, ETR_CHUNK_END);
+	{
+		struct etr_chunk c;
+		struct etr_record rec;
+		struct etr_end end;
+
+		chunk_over(&c, ETR_CHUNK_END, res.chunks[1].data, res.chunks[1].size);
+		CU_ASSERT_EQUAL_FATAL(etr_chunk__next_record(&c, &rec), 1);
+		CU_ASSERT_EQUAL(etr_record__end(&rec, &end), 0);
+		CU_ASSERT_EQUAL(end.ts_ns, 123456789);
+		CU_ASSERT_EQUAL(end.status, 5);
+		CU_ASSERT_EQUAL(end.events, 1);
+		CU_ASSERT_EQUAL(end.chunks, 1);
+	}
+	rd_free(&res);
+	tbuf_free(&file);
+}
+
 /* A prefixed event record written raw moves the chunk's deltas as a
  * reader's decoding does, so the events written after it read back as
  * written. */
@@ -1032,6 +1072,7 @@ void register_roundtrip(void)
 	CU_add_test(s, "sync and async write the same bytes", test_async_same_bytes);
 	CU_add_test(s, "every byte value in strings", test_all_bytes);
 	CU_add_test(s, "a raw event record keeps the deltas", test_raw_event_keeps_deltas);
+	CU_add_test(s, "close_at: the END record's time", test_close_at);
 	CU_add_test(s, "random trace id, empty recording", test_random_trace_id);
 	CU_add_test(s, "type mask", test_type_mask);
 
