@@ -432,8 +432,7 @@ static int prepare(struct etr_writer *w, uint16_t type, size_t bound)
 		return -EINVAL;
 	if (bound > ETR_MAX_CHUNK_RAW)
 		return -E2BIG;
-	if (w->cur_count &&
-	    (w->cur_type != type || w->cur.len + bound > w->chunk_bytes)) {
+	if (w->cur_count && (w->cur_type != type || w->cur.len + bound > w->chunk_bytes)) {
 		err = seal(w);
 		if (err)
 			return err;
@@ -628,8 +627,7 @@ int etr_writer__write_clock(struct etr_writer *w, const struct etr_clock *clk)
 	return rec_end(w, p);
 }
 
-int etr_writer__write_tpformat(struct etr_writer *w, const char *name, const void *text,
-			       size_t len)
+int etr_writer__write_tpformat(struct etr_writer *w, const char *name, const void *text, size_t len)
 {
 	size_t nlen = name ? strlen(name) : 0;
 	uint8_t *p;
