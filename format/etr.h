@@ -89,8 +89,8 @@ enum etr_event_type {
 #define ETR_EVF_CWD_TRUNC 0x0004u      /* cwd walk stopped at its bound */
 #define ETR_EVF_FILENAME_TRUNC 0x0008u /* filename cut */
 #define ETR_EVF_CORE_DUMPED 0x0010u    /* exit: the process dumped core */
-#define ETR_EVF_THREAD 0x0020u         /* fork: a new thread, not a process */
-#define ETR_EVF_ENV 0x0040u            /* exec: the environment was recorded */
+#define ETR_EVF_THREAD 0x0020u	       /* fork: a new thread, not a process */
+#define ETR_EVF_ENV 0x0040u	       /* exec: the environment was recorded */
 
 enum etr_btf_kind {
 	ETR_BTF_SUBSET = 1, /* the kernel types the recorder reads */
@@ -119,7 +119,7 @@ struct etr_event {
 	uint64_t ts_ns; /* CLOCK_BOOTTIME */
 	uint32_t pid;	/* thread group id */
 	uint32_t tid;
-	uint32_t ppid;	   /* real parent's thread group id */
+	uint32_t ppid; /* real parent's thread group id */
 	uint32_t uid;
 	uint32_t gid;
 	uint64_t start_ns; /* process start, CLOCK_BOOTTIME */
@@ -127,7 +127,7 @@ struct etr_event {
 	struct etr_str comm;
 
 	/* EXEC, EXEC_FAIL */
-	int32_t ret;		/* 0, or -errno for EXEC_FAIL */
+	int32_t ret; /* 0, or -errno for EXEC_FAIL */
 	struct etr_str filename;
 	struct etr_str cwd;
 	uint32_t argc;		/* arguments in argv (counting a cut last one) */
@@ -265,9 +265,9 @@ void etr_writer__free(struct etr_writer *w);
 struct etr_writer_stats {
 	uint64_t records;
 	uint64_t events;
-	uint64_t chunks;	 /* sealed */
-	uint64_t bytes_written;	 /* to the fd */
-	uint64_t raw_bytes;	 /* before compression, sealed chunks */
+	uint64_t chunks;	/* sealed */
+	uint64_t bytes_written; /* to the fd */
+	uint64_t raw_bytes;	/* before compression, sealed chunks */
 };
 void etr_writer__stats(const struct etr_writer *w, struct etr_writer_stats *ret_stats);
 /* The sticky error, 0 if none. */
@@ -278,21 +278,21 @@ int etr_writer__error(const struct etr_writer *w);
 /* ------------------------------------------------------------------ */
 
 enum etr_problem_kind {
-	ETR_PROB_TRUNCATED = 1,	      /* the file ends inside a chunk or header */
-	ETR_PROB_BAD_MAGIC,	      /* not an .etr file (or transfer mangled it) */
-	ETR_PROB_VERSION,	      /* major version newer than this reader */
-	ETR_PROB_HEADER_CHECKSUM,     /* file header CRC mismatch */
-	ETR_PROB_CHUNK_HEADER,	      /* chunk header CRC mismatch or bad field */
-	ETR_PROB_CHUNK_CHECKSUM,      /* payload CRC mismatch */
-	ETR_PROB_CHUNK_TRAILER,	      /* trailer does not match its header */
-	ETR_PROB_FOREIGN_CHUNK,	      /* a chunk of another trace */
-	ETR_PROB_DECOMPRESS,	      /* zstd frame bad, size or checksum wrong */
-	ETR_PROB_CHUNK_LIMIT,	      /* a size beyond SPEC.md's limits */
-	ETR_PROB_UNSUPPORTED_CHUNK,   /* unknown flags: chunk skipped */
-	ETR_PROB_BAD_RECORD,	      /* a record that does not decode */
-	ETR_PROB_SEQUENCE_GAP,	      /* chunk sequence numbers skip */
-	ETR_PROB_GARBAGE,	      /* bytes between chunks skipped */
-	ETR_PROB_IO,		      /* read error */
+	ETR_PROB_TRUNCATED = 1,	    /* the file ends inside a chunk or header */
+	ETR_PROB_BAD_MAGIC,	    /* not an .etr file (or transfer mangled it) */
+	ETR_PROB_VERSION,	    /* major version newer than this reader */
+	ETR_PROB_HEADER_CHECKSUM,   /* file header CRC mismatch */
+	ETR_PROB_CHUNK_HEADER,	    /* chunk header CRC mismatch or bad field */
+	ETR_PROB_CHUNK_CHECKSUM,    /* payload CRC mismatch */
+	ETR_PROB_CHUNK_TRAILER,	    /* trailer does not match its header */
+	ETR_PROB_FOREIGN_CHUNK,	    /* a chunk of another trace */
+	ETR_PROB_DECOMPRESS,	    /* zstd frame bad, size or checksum wrong */
+	ETR_PROB_CHUNK_LIMIT,	    /* a size beyond SPEC.md's limits */
+	ETR_PROB_UNSUPPORTED_CHUNK, /* unknown flags: chunk skipped */
+	ETR_PROB_BAD_RECORD,	    /* a record that does not decode */
+	ETR_PROB_SEQUENCE_GAP,	    /* chunk sequence numbers skip */
+	ETR_PROB_GARBAGE,	    /* bytes between chunks skipped */
+	ETR_PROB_IO,		    /* read error */
 };
 
 struct etr_problem {
@@ -391,12 +391,12 @@ bool etr_reader__ended_cleanly(const struct etr_reader *r);
 
 /* Counts of what the reader saw so far. */
 struct etr_reader_stats {
-	uint64_t chunks;	/* good chunks */
-	uint64_t bad_chunks;	/* chunks skipped for damage */
+	uint64_t chunks;     /* good chunks */
+	uint64_t bad_chunks; /* chunks skipped for damage */
 	uint64_t problems;
 	uint64_t bytes_read;
-	uint64_t raw_bytes;	/* decompressed payload bytes of good chunks */
-	uint64_t stored_bytes;	/* payload bytes of good chunks */
+	uint64_t raw_bytes;    /* decompressed payload bytes of good chunks */
+	uint64_t stored_bytes; /* payload bytes of good chunks */
 };
 void etr_reader__stats(const struct etr_reader *r, struct etr_reader_stats *ret_stats);
 

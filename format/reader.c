@@ -63,8 +63,8 @@ const struct etr_open_error *etr_reader__open_error(void)
 	return &open_error;
 }
 
-static void problem(struct etr_reader *r, enum etr_problem_kind kind, uint64_t off,
-		    uint64_t seq, uint64_t len)
+static void problem(struct etr_reader *r, enum etr_problem_kind kind, uint64_t off, uint64_t seq,
+		    uint64_t len)
 {
 	struct etr_problem p = {.kind = kind, .offset = off, .seq = seq, .length = len};
 
@@ -245,8 +245,7 @@ static struct etr_reader *finish_open(struct etr_reader *r)
 	 * between minor versions: only with the library built against;
 	 * otherwise the checksum is checked, which is correct too. */
 	if (ZSTD_versionNumber() / 100 == ZSTD_VERSION_NUMBER / 100)
-		ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_forceIgnoreChecksum,
-				       ZSTD_d_ignoreChecksum);
+		ZSTD_DCtx_setParameter(r->dctx, ZSTD_d_forceIgnoreChecksum, ZSTD_d_ignoreChecksum);
 	err = read_header(r);
 	if (err)
 		goto err_out;

@@ -221,10 +221,10 @@ bool etr_args__next(const struct etr_str *block, uint32_t *pos, struct etr_str *
 const char *etr_chunk_type__str(uint16_t type)
 {
 	static const char *const names[] = {
-		[ETR_CHUNK_META] = "meta",	   [ETR_CHUNK_TPFORMAT] = "tpformat",
-		[ETR_CHUNK_BTF] = "btf",	   [ETR_CHUNK_PROCSNAP] = "procsnap",
-		[ETR_CHUNK_EVENTS] = "events", [ETR_CHUNK_STATS] = "stats",
-		[ETR_CHUNK_END] = "end",
+	    [ETR_CHUNK_META] = "meta",	   [ETR_CHUNK_TPFORMAT] = "tpformat",
+	    [ETR_CHUNK_BTF] = "btf",	   [ETR_CHUNK_PROCSNAP] = "procsnap",
+	    [ETR_CHUNK_EVENTS] = "events", [ETR_CHUNK_STATS] = "stats",
+	    [ETR_CHUNK_END] = "end",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])
@@ -235,8 +235,8 @@ const char *etr_chunk_type__str(uint16_t type)
 const char *etr_event_type__str(uint16_t type)
 {
 	static const char *const names[] = {
-		[ETR_EV_EXEC] = "exec", [ETR_EV_EXEC_FAIL] = "exec_fail", [ETR_EV_FORK] = "fork",
-		[ETR_EV_EXIT] = "exit", [ETR_EV_LOST] = "lost",
+	    [ETR_EV_EXEC] = "exec", [ETR_EV_EXEC_FAIL] = "exec_fail", [ETR_EV_FORK] = "fork",
+	    [ETR_EV_EXIT] = "exit", [ETR_EV_LOST] = "lost",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])

@@ -610,9 +610,9 @@ static void test_raw_event_keeps_deltas(void)
 	w = etr_writer__open_fd(fd, &o);
 	CU_ASSERT_FATAL(w != NULL);
 	CU_ASSERT_EQUAL(etr_writer__write_event(w, &in[0]), 0);
-	CU_ASSERT_EQUAL(etr_writer__write_raw(w, ETR_CHUNK_EVENTS, ETR_EV_FORK, fork_body,
-					      sizeof(fork_body)),
-			0);
+	CU_ASSERT_EQUAL(
+	    etr_writer__write_raw(w, ETR_CHUNK_EVENTS, ETR_EV_FORK, fork_body, sizeof(fork_body)),
+	    0);
 	CU_ASSERT_EQUAL(etr_writer__write_event(w, &in[1]), 0);
 	CU_ASSERT_EQUAL(etr_writer__close(w, 0), 0);
 	etr_writer__free(w);
