@@ -22,38 +22,27 @@ void sb_putc(struct sbuf *s, char c);
 char *sb_steal(struct sbuf *s);
 void sb_free(struct sbuf *s);
 
-/*
- * replay/'s model hands out exec records by pointer in one version of its
- * API and fills in a copy in the next (RP_EXEC_COPY); these hold the
- * difference in one place.
- */
+/* A copy of an exec record of the model (by index, or @p's last
+ * successful one); false if there is none. */
 static inline bool dx_exec(const struct rp_model *m, uint32_t idx, struct rp_exec *ret_x)
 {
-#ifdef RP_EXEC_COPY
-	return idx != RP_NONE && rp_model__exec(m, idx, ret_x);
-#else
 	const struct rp_exec *x = idx == RP_NONE ? NULL : rp_model__exec(m, idx);
 
 	if (!x)
 		return false;
 	*ret_x = *x;
 	return true;
-#endif
 }
 
 static inline bool dx_last_exec(const struct rp_model *m, const struct rp_proc *p,
 				struct rp_exec *ret_x)
 {
-#ifdef RP_EXEC_COPY
-	return rp_model__last_exec(m, p, ret_x);
-#else
 	const struct rp_exec *x = rp_model__last_exec(m, p);
 
 	if (!x)
 		return false;
 	*ret_x = *x;
 	return true;
-#endif
 }
 
 /* The last known comm of @p and its length. */
