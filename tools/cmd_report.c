@@ -98,18 +98,9 @@ int cmd_report(int argc, char **argv)
 			goto done;
 		}
 	}
-	path = rp_cli__trace_path(argc, argv, optind, "report", err, sizeof(err));
-	if (!path) {
-		fprintf(stderr, "execrec report: %s\n", err);
-		ret = 2;
+	trace = tool__open_trace("report", &cli, argc, argv, NULL, &path, &ret);
+	if (!trace)
 		goto done;
-	}
-	trace = rp_cli__open(&cli, path, NULL, err, sizeof(err));
-	if (!trace) {
-		fprintf(stderr, "execrec report: %s\n", err);
-		ret = 1;
-		goto done;
-	}
 	ropts.filter = cli.filter;
 	r = rp_report__new(trace, &ropts);
 	if (!r) {
@@ -150,11 +141,7 @@ int cmd_report(int argc, char **argv)
 				    rp_report__processes(r));
 
 out:
-	if (ret < 0 && ret != -EINVAL)
-		fprintf(stderr, "execrec report: %s: %s\n", path, strerror(-ret));
-	else if (!ret && rp_trace__damage_str(trace, err, sizeof(err)))
-		fprintf(stderr, "execrec report: warning: %s: %s\n", path, err);
-	ret = ret < 0 ? 1 : 0;
+	ret = tool__end_trace("report", ret, path, trace);
 done:
 	rp_report__free(r);
 	rp_trace__free(trace);

@@ -201,18 +201,9 @@ int cmd_timeline(int argc, char **argv)
 			goto done;
 		}
 	}
-	path = rp_cli__trace_path(argc, argv, optind, "timeline", err, sizeof(err));
-	if (!path) {
-		fprintf(stderr, "execrec timeline: %s\n", err);
-		ret = 2;
+	c.trace = tool__open_trace("timeline", &c.cli, argc, argv, &topts, &path, &ret);
+	if (!c.trace)
 		goto done;
-	}
-	c.trace = rp_cli__open(&c.cli, path, &topts, err, sizeof(err));
-	if (!c.trace) {
-		fprintf(stderr, "execrec timeline: %s\n", err);
-		ret = 1;
-		goto done;
-	}
 	c.color = c.cli.format == RP_FMT_TEXT && rp_want_color(1, c.cli.color_mode);
 
 	if (c.cli.format == RP_FMT_CSV)
@@ -248,17 +239,9 @@ int cmd_timeline(int argc, char **argv)
 	}
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec timeline: writing output: %s\n", strerror(errno));
-	if (ret < 0) {
-		if (ret != -EINVAL)
-			fprintf(stderr, "execrec timeline: %s: %s\n", path, strerror(-ret));
-		ret = 1;
-		goto done;
-	}
-	if (rp_trace__damage_str(c.trace, err, sizeof(err)))
-		fprintf(stderr, "execrec timeline: warning: %s: %s\n", path, err);
-	if (stats)
+	ret = tool__end_trace("timeline", ret < 0 ? ret : 0, path, c.trace);
+	if (!ret && stats)
 		rp_cli__print_stats(stderr, "timeline", c.trace, NULL, 0);
-	ret = 0;
 done:
 	rp_trace__free(c.trace);
 	rp_filter__free(c.cli.filter);

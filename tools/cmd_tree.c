@@ -162,18 +162,9 @@ int cmd_tree(int argc, char **argv)
 			goto done;
 		}
 	}
-	path = rp_cli__trace_path(argc, argv, optind, "tree", err, sizeof(err));
-	if (!path) {
-		fprintf(stderr, "execrec tree: %s\n", err);
-		ret = 2;
+	trace = tool__open_trace("tree", &cli, argc, argv, NULL, &path, &ret);
+	if (!trace)
 		goto done;
-	}
-	trace = rp_cli__open(&cli, path, NULL, err, sizeof(err));
-	if (!trace) {
-		fprintf(stderr, "execrec tree: %s\n", err);
-		ret = 1;
-		goto done;
-	}
 	opts.filter = cli.filter;
 	opts.pids = pids;
 	opts.npids = npids;
@@ -213,11 +204,7 @@ int cmd_tree(int argc, char **argv)
 				    rp_model__count(rp_tree__model(t)));
 
 out:
-	if (ret < 0 && ret != -EINVAL)
-		fprintf(stderr, "execrec tree: %s: %s\n", path, strerror(-ret));
-	else if (!ret && rp_trace__damage_str(trace, err, sizeof(err)))
-		fprintf(stderr, "execrec tree: warning: %s: %s\n", path, err);
-	ret = ret < 0 ? 1 : 0;
+	ret = tool__end_trace("tree", ret, path, trace);
 done:
 	rp_tree__free(t);
 	rp_trace__free(trace);

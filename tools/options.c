@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,4 +52,39 @@ void tool__option_error(const char *cmd, int opt, char **argv, const struct opti
 		fprintf(stderr, "execrec %s: bad option '%s'", cmd, a);
 	}
 	fprintf(stderr, " (see 'execrec %s --help')\n", cmd);
+}
+
+struct rp_trace *tool__open_trace(const char *cmd, const struct rp_cli *cli, int argc, char **argv,
+				  const struct rp_trace_opts *opts, const char **ret_path,
+				  int *ret_status)
+{
+	char err[512];
+	struct rp_trace *t;
+
+	*ret_path = rp_cli__trace_path(argc, argv, optind, cmd, err, sizeof(err));
+	if (!*ret_path) {
+		fprintf(stderr, "execrec %s: %s\n", cmd, err);
+		*ret_status = 2;
+		return NULL;
+	}
+	t = rp_cli__open(cli, *ret_path, opts, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "execrec %s: %s\n", cmd, err);
+		*ret_status = 1;
+	}
+	return t;
+}
+
+int tool__end_trace(const char *cmd, int err, const char *path, const struct rp_trace *t)
+{
+	char why[512];
+
+	if (err < 0) {
+		if (err != -EINVAL)
+			fprintf(stderr, "execrec %s: %s: %s\n", cmd, path, strerror(-err));
+		return 1;
+	}
+	if (t && rp_trace__damage_str(t, why, sizeof(why)))
+		fprintf(stderr, "execrec %s: warning: %s: %s\n", cmd, path, why);
+	return 0;
 }
