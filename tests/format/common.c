@@ -136,6 +136,18 @@ void chunk_over(struct etr_chunk *c, uint16_t type, const uint8_t *data, size_t 
 	c->raw_size = (uint32_t)size;
 }
 
+bool end_record(const struct rd_chunk *ch, struct etr_end *end)
+{
+	struct etr_chunk c;
+	struct etr_record rec;
+
+	CU_ASSERT_EQUAL_FATAL(ch->type, ETR_CHUNK_END);
+	chunk_over(&c, ETR_CHUNK_END, ch->data, ch->size);
+	CU_ASSERT_EQUAL_FATAL(etr_chunk__next_record(&c, &rec), 1);
+	CU_ASSERT_EQUAL_FATAL(etr_record__end(&rec, end), 0);
+	return true;
+}
+
 static void walk_args(const struct etr_str *block, uint32_t count_hint)
 {
 	struct etr_str a;

@@ -88,6 +88,9 @@ unsigned chunk_check_records(uint16_t type, const uint8_t *data, size_t size,
 			     unsigned *ret_records);
 /* A chunk struct over a copied payload, ready for record iteration. */
 void chunk_over(struct etr_chunk *c, uint16_t type, const uint8_t *data, size_t size);
+/* The END record of an END chunk; false (with a failed assertion) if the
+ * chunk is not one or its record does not decode. */
+bool end_record(const struct rd_chunk *ch, struct etr_end *end);
 
 /* Strings in test tables. */
 #define S(lit) ((struct etr_str){.ptr = (lit), .len = sizeof(lit) - 1})

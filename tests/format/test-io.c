@@ -330,13 +330,9 @@ static void max_bytes_case(bool async)
 	CU_ASSERT(res.ended);
 	if (res.n_chunks && res.chunks[res.n_chunks - 1].type == ETR_CHUNK_END) {
 		const struct rd_chunk *e = &res.chunks[res.n_chunks - 1];
-		struct etr_chunk c;
-		struct etr_record rec;
 		struct etr_end end;
 
-		chunk_over(&c, ETR_CHUNK_END, e->data, e->size);
-		CU_ASSERT_EQUAL_FATAL(etr_chunk__next_record(&c, &rec), 1);
-		CU_ASSERT_EQUAL(etr_record__end(&rec, &end), 0);
+		CU_ASSERT_FATAL(end_record(e, &end));
 		CU_ASSERT_EQUAL(end.status, 1);
 		CU_ASSERT_EQUAL(end.chunks, res.n_chunks - 1);
 		CU_ASSERT_EQUAL(e->seq, res.n_chunks - 1);

@@ -538,9 +538,7 @@ static void test_all_bytes(void)
 			CU_ASSERT(arg.len == 1 && (uint8_t)arg.ptr[0] == n);
 		}
 		CU_ASSERT_EQUAL(n, 255);
-		chunk_over(&c, ETR_CHUNK_END, res.chunks[2].data, res.chunks[2].size);
-		CU_ASSERT_EQUAL_FATAL(etr_chunk__next_record(&c, &rec), 1);
-		CU_ASSERT_EQUAL(etr_record__end(&rec, &end), 0);
+		CU_ASSERT_FATAL(end_record(&res.chunks[2], &end));
 		CU_ASSERT_EQUAL(end.status, 3);
 		CU_ASSERT_EQUAL(end.events, 1);
 		CU_ASSERT_EQUAL(end.chunks, 2);
@@ -557,6 +555,7 @@ static void test_close_at(void)
 	struct rd_result res;
 	struct tbuf file;
 	struct etr_event ev;
+	struct etr_end end;
 	int fd = tmp_fd();
 
 	sample_event(0, &ev);
@@ -571,20 +570,11 @@ static void test_close_at(void)
 	rd_mem(file.data, file.len, &res);
 	CU_ASSERT_EQUAL(res.n_probs, 0);
 	CU_ASSERT_EQUAL_FATAL(res.n_chunks, 2);
-	CU_ASSERT_EQUAL_FATAL(res.chunks[1].type, ETR_CHUNK_END);
-	{
-		struct etr_chunk c;
-		struct etr_record rec;
-		struct etr_end end;
-
-		chunk_over(&c, ETR_CHUNK_END, res.chunks[1].data, res.chunks[1].size);
-		CU_ASSERT_EQUAL_FATAL(etr_chunk__next_record(&c, &rec), 1);
-		CU_ASSERT_EQUAL(etr_record__end(&rec, &end), 0);
-		CU_ASSERT_EQUAL(end.ts_ns, 123456789);
-		CU_ASSERT_EQUAL(end.status, 5);
-		CU_ASSERT_EQUAL(end.events, 1);
-		CU_ASSERT_EQUAL(end.chunks, 1);
-	}
+	CU_ASSERT_FATAL(end_record(&res.chunks[1], &end));
+	CU_ASSERT_EQUAL(end.ts_ns, 123456789);
+	CU_ASSERT_EQUAL(end.status, 5);
+	CU_ASSERT_EQUAL(end.events, 1);
+	CU_ASSERT_EQUAL(end.chunks, 1);
 	rd_free(&res);
 	tbuf_free(&file);
 }
