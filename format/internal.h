@@ -209,6 +209,8 @@ static inline void dec_str(struct dec *d, struct etr_str *s)
 
 	s->ptr = "";
 	s->len = 0;
+	if (d->p >= d->end)
+		return; /* a field this body does not have: "", not the body's end */
 	len = dec_uv(d);
 	if (d->bad)
 		return;
