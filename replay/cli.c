@@ -156,8 +156,8 @@ void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t
 	}
 }
 
-void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t,
-			 const struct rp_model *m, uint64_t processes)
+void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t, uint64_t processes,
+			 size_t bytes, size_t string_bytes)
 {
 	struct rp_trace_stats st;
 	struct rusage ru;
@@ -171,6 +171,6 @@ void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t,
 		"stats %s: events %" PRIu64 " held_max %" PRIu64 " late %" PRIu64
 		" processes %" PRIu64
 		" model_bytes %zu string_bytes %zu cpu_s %.3f maxrss_kb %ld\n",
-		cmd, st.events, st.held_max, st.late, processes, m ? rp_model__mem(m) : 0,
-		m ? rp_model__str_bytes(m) : 0, cpu, ru.ru_maxrss);
+		cmd, st.events, st.held_max, st.late, processes, bytes, string_bytes, cpu,
+		ru.ru_maxrss);
 }

@@ -110,10 +110,10 @@ void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t
 
 /*
  * --stats: one line of figures for benchmarks, written to @f: events read,
- * the most held by the reorder window, processes and bytes the model holds
- * (@m may be NULL), CPU seconds and peak RSS of this process.
+ * the most held by the reorder window, processes, the bytes held for them
+ * and of those the strings, CPU seconds and peak RSS of this process.
  */
-void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t,
-			 const struct rp_model *m, uint64_t processes);
+void rp_cli__print_stats(FILE *f, const char *cmd, const struct rp_trace *t, uint64_t processes,
+			 size_t bytes, size_t string_bytes);
 
 #endif

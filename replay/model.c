@@ -7,7 +7,7 @@
  * ask are one probe and a short walk: "which process is (pid, start)?" and
  * "which process was pid at time t?" (a parent, from a ppid).
  *
- * Memory: a process is one struct rp_proc (104 bytes) and 8 to 16 bytes of
+ * Memory: a process is one struct rp_proc (112 bytes) and 8 to 16 bytes of
  * hash; an exec is one struct rp_exec (48 bytes) plus its argv, which
  * release_ended gives back once the process is over. Records are handed out
  * from blocks faulted in a step at a time, so the last block costs only
@@ -16,26 +16,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
+#include "mem.h"
 #include "replay.h"
-
-/* Strings go into 2 MiB blocks (see big_map). */
-#define ARENA_BLOCK (2u << 20)
-/* Memory is faulted in this much at a time, ahead of use (see populate). */
-#define POP_BYTES (256u << 10)
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
-#endif
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used, cap;
-	size_t populated; /* bytes of data faulted in */
-	char data[];
-};
 
 struct pid_slot {
 	uint32_t pid;
@@ -50,8 +33,9 @@ struct istr {
 };
 
 struct rp_model {
-	rp_proc_fn on_end;
+	rp_proc_fn on_end, on_forget;
 	void *ctx;
+	uint32_t seq; /* the next rp_proc.seq */
 	bool release;
 	bool forget;
 	uint32_t free_proc; /* forgotten slots, chained through 'chain' */
@@ -70,9 +54,9 @@ struct rp_model {
 	uint32_t nexecs, execs_cap;
 	uint32_t free_exec; /* released execs, chained through next */
 
-	struct arena_block *arena;
-	size_t str_bytes;     /* strings held */
-	struct etr_str *strs; /* interned strings by id */
+	struct rp_arena arena; /* strings */
+	size_t str_bytes;      /* strings held */
+	struct etr_str *strs;  /* interned strings by id */
 	uint32_t nstrs, strs_cap;
 	struct istr *itab; /* their index: open addressing */
 	uint32_t itab_cap;
@@ -108,30 +92,7 @@ static inline struct rp_exec *XR(const struct rp_model *m, uint32_t i)
 	return &m->xblk[i >> BLK_SHIFT][i & (BLK_N - 1)];
 }
 
-static void *big_map(size_t len);
 static uint32_t intern(struct rp_model *m, const struct etr_str *s);
-static void populate(void *base, size_t from, size_t to);
-
-/* Records handed out ahead of the one written now are fetched into the
- * cache: a new record is written at once, and the pages the kernel cleared
- * a step earlier have left the cache by then. */
-#define PREFETCH_AHEAD 8
-
-/* Record @i of a block of records of @elem bytes is handed out: at each
- * step's first, fault in the step. */
-static inline void populate_step(void *blk, uint32_t i, size_t elem)
-{
-	uint32_t n = (uint32_t)(POP_BYTES / elem);
-
-	if (i % n == 0)
-		populate(blk, i * elem, (i + n < BLK_N ? i + n : BLK_N) * elem);
-	if (i + PREFETCH_AHEAD < BLK_N) {
-		char *next = (char *)blk + (i + PREFETCH_AHEAD) * elem;
-
-		__builtin_prefetch(next, 1);
-		__builtin_prefetch(next + elem - 1, 1);
-	}
-}
 
 static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t elem)
 {
@@ -142,7 +103,7 @@ static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t e
 	if (!b)
 		return -ENOMEM;
 	*blocks = b;
-	blk = big_map(elem * BLK_N);
+	blk = rp_mem__map(elem * BLK_N);
 	if (!blk)
 		return -ENOMEM;
 	b[nb] = blk;
@@ -167,6 +128,8 @@ struct rp_model *rp_model__new(const struct rp_model_opts *opts)
 		m->release = opts->release_ended;
 	if (opts && opts->sz >= offsetof(struct rp_model_opts, forget_ended) + sizeof(bool))
 		m->forget = opts->forget_ended;
+	if (opts && opts->sz >= offsetof(struct rp_model_opts, on_forget) + sizeof(rp_proc_fn))
+		m->on_forget = opts->on_forget;
 	if (m->forget)
 		m->release = true;
 	m->free_proc = RP_NONE;
@@ -191,8 +154,6 @@ struct rp_model *rp_model__new(const struct rp_model_opts *opts)
 
 void rp_model__free(struct rp_model *m)
 {
-	struct arena_block *b;
-
 	if (!m)
 		return;
 	if (m->release) {
@@ -200,18 +161,15 @@ void rp_model__free(struct rp_model *m)
 		for (uint32_t i = 0; i < m->nexecs; i++)
 			free((char *)(*XR(m, i)).argv.ptr);
 	}
-	while ((b = m->arena)) {
-		m->arena = b->next;
-		munmap(b, sizeof(*b) + b->cap);
-	}
+	rp_arena__release(&m->arena);
 	free(m->itab);
 	free(m->strs);
 	for (uint32_t i = 0; i < m->procs_cap >> BLK_SHIFT; i++)
-		munmap(m->pblk[i], sizeof(struct rp_proc) * BLK_N);
+		rp_mem__unmap(m->pblk[i], sizeof(struct rp_proc) * BLK_N);
 	free(m->pblk);
 	free(m->hash);
 	for (uint32_t i = 0; i < m->execs_cap >> BLK_SHIFT; i++)
-		munmap(m->xblk[i], sizeof(struct rp_exec) * BLK_N);
+		rp_mem__unmap(m->xblk[i], sizeof(struct rp_exec) * BLK_N);
 	free(m->xblk);
 	free(m->pending);
 	free(m->lost);
@@ -252,7 +210,7 @@ static int hash_grow(struct rp_model *m)
 	if (!h)
 		return -ENOMEM;
 	/* one call for its pages, not a fault each */
-	populate(h, 0, 2 * (size_t)old_cap * sizeof(*h));
+	rp_mem__populate(h, 0, 2 * (size_t)old_cap * sizeof(*h));
 	m->hash = h;
 	m->hash_cap = old_cap * 2;
 	for (uint32_t i = 0; i < m->hash_cap; i++)
@@ -291,76 +249,13 @@ static inline uint32_t newest(const struct rp_model *m, uint32_t pid)
 
 /* ---- strings ----------------------------------------------------- */
 
-/*
- * Memory the model fills anyway, mapped and faulted in with one call: on a
- * virtual machine each page fault costs microseconds, and the records of
- * a million-event trace touch tens of thousands of pages. (Huge pages were
- * slower still here: the kernel compacts memory to find them.)
- */
-static void *big_map(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-/*
- * Fault in bytes [from, to) of a block from big_map() in one call, a step
- * ahead of their use: one madvise per POP_BYTES instead of a fault per
- * page, and no more than a step of memory touched beyond what is used.
- */
-static void populate(void *base, size_t from, size_t to)
-{
-	static size_t page;
-	uintptr_t a, b;
-
-	if (!page) {
-		long ps = sysconf(_SC_PAGESIZE);
-
-		page = ps > 0 ? (size_t)ps : 4096;
-	}
-	a = ((uintptr_t)base + from) & ~(uintptr_t)(page - 1);
-	b = ((uintptr_t)base + to + page - 1) & ~(uintptr_t)(page - 1);
-	/* only a hint: older kernels say EINVAL and fault page by page */
-	if (b > a)
-		madvise((void *)a, b - a, MADV_POPULATE_WRITE);
-}
-
-/* Bytes that live as long as the model. */
-static char *arena_alloc(struct rp_model *m, size_t len)
-{
-	struct arena_block *b = m->arena;
-	char *p;
-
-	if (!b || b->cap - b->used < len) {
-		size_t cap = len > ARENA_BLOCK - sizeof(*b) ? len : ARENA_BLOCK - sizeof(*b);
-		b = big_map(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->cap = cap;
-		b->used = 0;
-		b->populated = 0;
-		b->next = m->arena;
-		m->arena = b;
-	}
-	p = b->data + b->used;
-	b->used += len;
-	if (b->used > b->populated) {
-		size_t to = b->used + POP_BYTES < b->cap ? b->used + POP_BYTES : b->cap;
-
-		populate(b->data, b->populated, to);
-		b->populated = to;
-	}
-	return p;
-}
-
 /* Bytes of an exec's argv: freed with the process under release_ended. */
 static char *str_alloc(struct rp_model *m, size_t len)
 {
 	m->str_bytes += len;
 	if (m->release)
 		return malloc(len ? len : 1);
-	return arena_alloc(m, len);
+	return rp_arena__alloc(&m->arena, len);
 }
 
 /* Eight bytes at a time: every exec interns three strings. */
@@ -466,7 +361,7 @@ static uint32_t intern(struct rp_model *m, const struct etr_str *s)
 		m->strs = n;
 		m->strs_cap = cap;
 	}
-	copy = arena_alloc(m, (size_t)s->len + 1);
+	copy = rp_arena__alloc(&m->arena, (size_t)s->len + 1);
 	if (!copy)
 		return RP_NONE;
 	if (s->len)
@@ -603,7 +498,7 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 		m->free_proc = (*PR(m, idx)).chain;
 	} else {
 		idx = m->nprocs++;
-		populate_step(m->pblk[idx >> BLK_SHIFT], idx & (BLK_N - 1), sizeof(*p));
+		rp_mem__step(m->pblk[idx >> BLK_SHIFT], idx & (BLK_N - 1), BLK_N, sizeof(*p));
 	}
 	m->live++;
 	p = PR(m, idx);
@@ -612,6 +507,7 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 	p->start_ns = start_ns;
 	p->parent = p->first_child = p->next_sibling = p->last_child = RP_NONE;
 	p->exec_first = RP_NONE;
+	p->seq = m->seq++;
 
 	s = pid_slot(m, pid);
 	if (s->idx == RP_NONE) {
@@ -631,6 +527,7 @@ static void link_child(struct rp_model *m, uint32_t parent, uint32_t child)
 	struct rp_proc *pp = PR(m, parent), *c = PR(m, child);
 
 	c->parent = parent;
+	c->seq = m->seq++;
 	pp->nchildren++;
 	if (m->forget) {
 		/* no lists: 'last_child' counts the children still held */
@@ -708,6 +605,9 @@ static void forget(struct rp_model *m, uint32_t idx)
 
 		if (!(p->flags & RP_PF_ENDED) || (p->last_child != RP_NONE && p->last_child))
 			return;
+		if (m->on_forget)
+			m->on_forget(m->ctx, m, p);
+		p = PR(m, idx);
 		slot = pid_slot(m, p->pid);
 		link = &slot->idx;
 		while (*link != RP_NONE && *link != idx)
@@ -952,7 +852,7 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 		    block_add(m, (void ***)&m->xblk, &m->execs_cap, sizeof(struct rp_exec)))
 			return -ENOMEM;
 		xi = m->nexecs++;
-		populate_step(m->xblk[xi >> BLK_SHIFT], xi & (BLK_N - 1), sizeof(*x));
+		rp_mem__step(m->xblk[xi >> BLK_SHIFT], xi & (BLK_N - 1), BLK_N, sizeof(*x));
 	}
 	argv = str_alloc(m, ev->argv.len);
 	if (!argv) {

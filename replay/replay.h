@@ -189,7 +189,7 @@ struct rp_exec {
 };
 
 /*
- * One process (104 bytes). Read-only for users of the model but 'mark',
+ * One process (112 bytes). Read-only for users of the model but 'mark',
  * which is theirs. Indices are stable for the life of the model (but see
  * forget_ended); pointers until the next rp_model__add().
  */
@@ -214,6 +214,9 @@ struct rp_proc {
 	uint32_t chain;	     /* private: older process of the same pid */
 	uint32_t last_child; /* private */
 	uint32_t comm;	     /* string id (rp_model__str) of the last known comm; 0 = "" */
+	/* the order it came in: of its creation, or once it is linked to a
+	 * parent, of that link; siblings (and roots) are listed by it */
+	uint32_t seq;
 };
 
 /* A lost marker as the model saw it. */
@@ -242,8 +245,15 @@ struct rp_model_opts {
 	 * at once, not all of them (report does this). Implies release_ended;
 	 * indices of dropped processes are reused (rp_model__count() counts
 	 * slots, RP_PF_FREE marks empty ones), and children lists
-	 * (first_child, next_sibling) are not kept. */
+	 * (first_child, next_sibling) are not kept. An event of a process
+	 * whose record is gone (a repeat, or one later than the reorder
+	 * window allows) then starts a record of its own, start not seen,
+	 * where a model that keeps every record would fold it in. */
 	bool forget_ended;
+	/* with forget_ended: called for a process just before its record is
+	 * dropped, once it has ended and so has every descendant (dropped, and
+	 * told of, before it); its parent's record is still held */
+	rp_proc_fn on_forget;
 };
 
 struct rp_model *rp_model__new(const struct rp_model_opts *opts);
@@ -372,9 +382,14 @@ struct rp_out {
 	FILE *f;
 	char *buf;
 	size_t len, cap;
+	int err; /* in memory: -ENOMEM once text had to be dropped */
 };
 
 void rp_out__init(struct rp_out *o, FILE *f, char *buf, size_t cap);
+/* Text gathered in memory instead (no FILE): the buffer is malloc'd and
+ * grows as needed; o->buf and o->len are the text, the caller frees
+ * o->buf (and may set o->len back to 0 to start over). */
+void rp_out__init_mem(struct rp_out *o);
 /* Write what is gathered to the FILE (not fflush). */
 void rp_out__flush(struct rp_out *o);
 void rp_out__write_slow(struct rp_out *o, const void *p, size_t n);
@@ -391,8 +406,10 @@ static inline void rp_out__write(struct rp_out *o, const void *p, size_t n)
 
 static inline void rp_out__putc(struct rp_out *o, char c)
 {
-	if (o->len == o->cap)
-		rp_out__flush(o);
+	if (o->len == o->cap) {
+		rp_out__write_slow(o, &c, 1);
+		return;
+	}
 	o->buf[o->len++] = c;
 }
 

@@ -3,11 +3,21 @@
  * execrec tree (tree.h): the model, which processes are shown, the
  * signatures that tell identical subtrees apart, and the records for
  * machines; tree_print.c draws the text.
+ *
+ * For text the model forgets each process once it and all below it are
+ * over (forget_ended), so the tree is built as the events come: when a
+ * process's record is final its line is drawn (on_end), while its
+ * arguments are still held and in the cache; when its subtree is over
+ * (on_forget) its children, already closed, are folded into groups and
+ * it waits in its parent's list. What is held at the end is the lines to
+ * print, not the model of every process: a tenth of the memory, and none
+ * of it walked twice out of the cache.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "tree_internal.h"
 
 static bool in_list(const uint32_t *l, size_t n, uint32_t v)
@@ -18,8 +28,415 @@ static bool in_list(const uint32_t *l, size_t n, uint32_t v)
 	return false;
 }
 
-/* ---- which processes are shown --------------------------------------- */
+/* ---- signatures -------------------------------------------------------- */
 
+/* A hash for telling subtrees apart: eight bytes at a time, since it runs
+ * over every argument of every process. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t w;
+
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+		p += 8;
+		len -= 8;
+	}
+	w = len;
+	for (size_t i = 0; i < len; i++)
+		w = (w << 8) | p[i];
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 31);
+}
+
+/* What the line of a process shows, but its pid and duration. */
+static uint64_t label_hash(const struct rp_model *m, const struct rp_proc *p)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	struct etr_str n = first_name(m, p);
+	uint32_t f = p->flags & (RP_PF_RUNNING | RP_PF_EXITED | RP_PF_REPARENTED | RP_PF_LOST |
+				 RP_PF_NO_START | RP_PF_PLACEHOLDER | RP_PF_TRUNC | RP_PF_CORE);
+
+	h = fnv(h, n.ptr, n.len);
+	for (uint32_t i = p->exec_first; i != RP_NONE;) {
+		const struct rp_exec *x = rp_model__exec(m, i);
+
+		h = fnv(h, &x->ret, sizeof(x->ret));
+		/* one id per distinct string: the id stands for the name */
+		h = fnv(h, &x->filename, sizeof(x->filename));
+		h = fnv(h, "\0", 1);
+		h = fnv(h, x->argv.ptr, x->argv.len);
+		h = fnv(h, "\0\1", 2);
+		i = x->next;
+	}
+	h = fnv(h, &f, sizeof(f));
+	h = fnv(h, &p->exit_code, sizeof(p->exit_code));
+	h = fnv(h, &p->signal, sizeof(p->signal));
+	if (p->flags & RP_PF_REPARENTED)
+		h = fnv(h, &p->reparent_pid, sizeof(p->reparent_pid));
+	return h;
+}
+
+/* ---- nodes (text) ------------------------------------------------------ */
+
+char *tree__text_alloc(struct rp_tree *t, size_t len)
+{
+	return rp_arena__alloc(&t->text, len);
+}
+
+static uint32_t node_new(struct rp_tree *t)
+{
+	struct tnode *n;
+	uint32_t i;
+
+	if (t->free_node != NODE_NONE) {
+		i = t->free_node;
+		t->free_node = NODE(t, i)->next;
+	} else {
+		if (t->nnodes == t->nodes_cap) {
+			uint32_t nb = t->nodes_cap >> NODE_SHIFT;
+			struct tnode **b = realloc(t->nblk, (nb + 1) * sizeof(*b));
+
+			if (!b)
+				return NODE_NONE;
+			t->nblk = b;
+			b[nb] = rp_mem__map(NODE_BLK * sizeof(struct tnode));
+			if (!b[nb])
+				return NODE_NONE;
+			t->nodes_cap += NODE_BLK;
+			t->node_bytes += NODE_BLK * sizeof(struct tnode);
+		}
+		i = t->nnodes++;
+		rp_mem__step(t->nblk[i >> NODE_SHIFT], i & (NODE_BLK - 1), NODE_BLK,
+			     sizeof(struct tnode));
+	}
+	n = NODE(t, i);
+	memset(n, 0, sizeof(*n));
+	n->open = n->next = NODE_NONE;
+	n->count = 1;
+	return i;
+}
+
+/* The node of @p, made on first use: its children may close before it
+ * ends. */
+static uint32_t node_of(struct rp_tree *t, struct rp_proc *p)
+{
+	uint32_t i;
+
+	if (p->mark)
+		return p->mark - 1;
+	i = node_new(t);
+	if (i == NODE_NONE)
+		return NODE_NONE;
+	p->mark = i + 1;
+	return i;
+}
+
+/* Let go of @i and every node below it (closed or waiting). */
+static void node_free(struct rp_tree *t, uint32_t i)
+{
+	uint32_t todo = i;
+
+	/* the nodes to free chained through 'next', a node at a time */
+	NODE(t, i)->next = NODE_NONE;
+	while (todo != NODE_NONE) {
+		struct tnode *n = NODE(t, todo);
+		uint32_t self = todo, c;
+
+		todo = n->next;
+		for (uint32_t k = 0; k < n->nkids; k++) {
+			c = t->kid[n->kids + k];
+			NODE(t, c)->next = todo;
+			todo = c;
+		}
+		for (c = n->open; c != NODE_NONE;) {
+			uint32_t next = NODE(t, c)->next;
+
+			NODE(t, c)->next = todo;
+			todo = c;
+			c = next;
+		}
+		n->nkids = 0;
+		n->open = NODE_NONE;
+		n->next = t->free_node;
+		t->free_node = self;
+	}
+}
+
+static int kid_push(struct rp_tree *t, uint32_t v)
+{
+	if (t->nkid == t->kid_cap) {
+		size_t cap = t->kid_cap ? t->kid_cap * 2 : 1024;
+		uint32_t *k = realloc(t->kid, cap * sizeof(*k));
+
+		if (!k)
+			return -ENOMEM;
+		t->kid = k;
+		t->kid_cap = cap;
+	}
+	t->kid[t->nkid++] = v;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Siblings as keys (seq << 32 | node) in their order. They close mostly
+ * in the order they started: sorted already, as a rule. */
+static void sort_keys(uint64_t *keys, size_t k)
+{
+	for (size_t j = 1; j < k; j++)
+		if (keys[j - 1] > keys[j]) {
+			qsort(keys, k, sizeof(*keys), cmp_u64);
+			return;
+		}
+}
+
+/*
+ * The @k siblings in @keys (sorted), folded into groups of identical
+ * subtrees (equal signatures), each group where its first member is; the
+ * firsts go on the kid list, the others are let go. Returns the number of
+ * groups, or -ENOMEM.
+ */
+static int64_t fold_siblings(struct rp_tree *t, const uint64_t *keys, size_t k)
+{
+	uint32_t *tab = NULL, mask = 0;
+	size_t groups = 0;
+
+	if (t->compact && k > 8) {
+		/* the first of each signature in a hash table, no sorting */
+		for (mask = 15; mask < 2 * k; mask = mask * 2 + 1)
+			;
+		tab = malloc(((size_t)mask + 1) * sizeof(*tab));
+		if (tab)
+			memset(tab, 0xff, ((size_t)mask + 1) * sizeof(*tab));
+		/* no memory: every process on a line of its own */
+	}
+	for (size_t j = 0; j < k; j++) {
+		uint32_t i = (uint32_t)keys[j], lead = NODE_NONE;
+		struct tnode *n = NODE(t, i), *g;
+
+		if (tab) {
+			uint32_t h = (uint32_t)(n->sig ^ n->sig >> 32) & mask;
+
+			for (;; h = (h + 1) & mask) {
+				if (tab[h] == NODE_NONE) {
+					tab[h] = i;
+					break;
+				}
+				if (NODE(t, tab[h])->sig == n->sig) {
+					lead = tab[h];
+					break;
+				}
+			}
+		} else if (t->compact) {
+			/* a few siblings: comparing with the earlier firsts is cheapest */
+			for (size_t g0 = t->nkid - groups; g0 < t->nkid; g0++)
+				if (NODE(t, t->kid[g0])->sig == n->sig) {
+					lead = t->kid[g0];
+					break;
+				}
+		}
+		if (lead == NODE_NONE) {
+			if (kid_push(t, i)) {
+				free(tab);
+				return -ENOMEM;
+			}
+			groups++;
+			continue;
+		}
+		g = NODE(t, lead);
+		g->count++;
+		if ((g->flags & N_DUR) && (n->flags & N_DUR)) {
+			if (n->min_ns < g->min_ns)
+				g->min_ns = n->min_ns;
+			if (n->max_ns > g->max_ns)
+				g->max_ns = n->max_ns;
+		} else {
+			g->flags &= ~N_DUR;
+		}
+		node_free(t, i);
+	}
+	free(tab);
+	return (int64_t)groups;
+}
+
+/* Room for @n keys of siblings. */
+static uint64_t *scratch(struct rp_tree *t, size_t n)
+{
+	if (n > t->scratch_cap) {
+		size_t cap = n * 2;
+		uint64_t *s = realloc(t->scratch, cap * sizeof(*s));
+
+		if (!s)
+			return NULL;
+		t->scratch = s;
+		t->scratch_cap = cap;
+	}
+	return t->scratch;
+}
+
+/*
+ * Every child of node @i is closed, and so is it now: its signature, the
+ * count below it, its groups. Whether it is shown at all: if it passes
+ * the filter itself, or something below it does.
+ */
+static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
+{
+	struct tnode *n = NODE(t, i);
+	uint64_t *keys, h = n->sig;
+	size_t k = 0, below = 0;
+	int64_t groups;
+
+	for (uint32_t c = n->open; c != NODE_NONE; c = NODE(t, c)->next)
+		k++;
+	keys = scratch(t, k);
+	if (!keys && k)
+		return -ENOMEM;
+	/* the list is newest first */
+	for (uint32_t c = n->open, j = (uint32_t)k; c != NODE_NONE; c = NODE(t, c)->next)
+		keys[--j] = (uint64_t)NODE(t, c)->seq << 32 | c;
+	n->open = NODE_NONE;
+	sort_keys(keys, k);
+	/* a child's signature is folded in whether it is the first of a
+	 * group or not: all of them are what the subtree is */
+	for (size_t j = 0; j < k; j++) {
+		const struct tnode *c = NODE(t, (uint32_t)keys[j]);
+
+		h = fnv(h, &c->sig, sizeof(c->sig));
+		below += 1 + (size_t)c->below;
+	}
+	n->sig = h ? h : 1;
+	n->below = below > UINT32_MAX ? UINT32_MAX : (uint32_t)below;
+	n->kids = (uint32_t)t->nkid;
+	groups = fold_siblings(t, keys, k);
+	if (groups < 0)
+		return (int)groups;
+	n = NODE(t, i);
+	n->nkids = (uint32_t)groups;
+	*shown = (n->flags & N_MATCH) || n->nkids;
+	return 0;
+}
+
+static int top_push(struct rp_tree *t, uint32_t i)
+{
+	if (t->ntop == t->top_cap) {
+		size_t cap = t->top_cap ? t->top_cap * 2 : 64;
+		uint32_t *n = realloc(t->top, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		t->top = n;
+		t->top_cap = cap;
+	}
+	t->top[t->ntop++] = i;
+	return 0;
+}
+
+/* A process's record is final: draw its line while its execs are held. */
+static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
+{
+	struct rp_tree *t = ctx;
+	struct tnode *n;
+	uint32_t i;
+
+	if (t->err)
+		return;
+	i = node_of(t, p);
+	if (i == NODE_NONE) {
+		t->err = -ENOMEM;
+		return;
+	}
+	t->procs++;
+	n = NODE(t, i);
+	n->pid = p->pid;
+	n->sig = label_hash(m, p);
+	n->flags |= N_LABEL;
+	if (p->flags & RP_PF_PLACEHOLDER)
+		n->flags |= N_PLACEHOLDER;
+	else if (!rp_filter__active(t->filter) || rp_filter__match_proc(t->filter, m, p))
+		n->flags |= N_MATCH; /* a placeholder is shown only as an ancestor */
+	if (p->flags & RP_PF_RUNNING)
+		n->flags |= N_RUNNING;
+	if (rp_model__duration(m, p, &n->min_ns)) {
+		n->flags |= N_DUR;
+		n->max_ns = n->min_ns;
+	}
+	if (t->nroots && in_list(t->roots, t->nroots, p->pid))
+		n->flags |= N_ROOT;
+	t->err = tree__draw_label(t, p, n);
+}
+
+/* A process and all below it are over: close its node and hand it up. */
+static void on_forget(void *ctx, struct rp_model *m, struct rp_proc *p)
+{
+	struct rp_tree *t = ctx;
+	struct tnode *n;
+	bool shown = false, root;
+	uint32_t i;
+
+	if (t->err || !p->mark)
+		return;
+	i = p->mark - 1;
+	t->err = node_close(t, i, &shown);
+	if (t->err)
+		return;
+	if (!shown) {
+		node_free(t, i);
+		return;
+	}
+	n = NODE(t, i);
+	n->seq = p->seq;
+	/* a root inside another root's subtree is drawn as a root */
+	root = t->nroots ? (n->flags & N_ROOT) : p->parent == RP_NONE;
+	if (root) {
+		t->err = top_push(t, i);
+	} else if (p->parent != RP_NONE) {
+		uint32_t pi = node_of(t, rp_model__proc(m, p->parent));
+
+		if (pi == NODE_NONE) {
+			t->err = -ENOMEM;
+			return;
+		}
+		n = NODE(t, i);
+		n->next = NODE(t, pi)->open;
+		NODE(t, pi)->open = i;
+	} else {
+		node_free(t, i); /* outside every subtree asked for */
+	}
+}
+
+/* The roots, in order and folded like siblings; their groups go at
+ * kid[*ret_at ..] */
+int tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n)
+{
+	uint64_t *keys = scratch(t, t->ntop);
+	int64_t groups;
+
+	if (!keys && t->ntop)
+		return -ENOMEM;
+	for (size_t j = 0; j < t->ntop; j++)
+		keys[j] = (uint64_t)NODE(t, t->top[j])->seq << 32 | t->top[j];
+	sort_keys(keys, t->ntop);
+	*ret_at = (uint32_t)t->nkid;
+	groups = fold_siblings(t, keys, t->ntop);
+	if (groups < 0)
+		return (int)groups;
+	t->ntop = 0;
+	*ret_n = (uint32_t)groups;
+	return 0;
+}
+
+/* ---- records for machines ---------------------------------------------- */
+
+/* Which processes are shown: M_ROOT for the roots, M_VISIBLE for what
+ * passes the filter under a root and its ancestors up to that root. */
 static void mark_visible(struct rp_tree *t)
 {
 	uint32_t n = rp_model__count(t->model);
@@ -58,149 +475,10 @@ static void mark_visible(struct rp_tree *t)
 	}
 }
 
-/* ---- signatures -------------------------------------------------------- */
-
-/* A hash for telling subtrees apart: eight bytes at a time, since it runs
- * over every argument of every process. */
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
+static inline bool visible(const struct rp_proc *p)
 {
-	const unsigned char *p = data;
-	uint64_t w;
-
-	while (len >= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-		p += 8;
-		len -= 8;
-	}
-	w = len;
-	for (size_t i = 0; i < len; i++)
-		w = (w << 8) | p[i];
-	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 31);
+	return p && (p->mark & M_VISIBLE);
 }
-
-/* What the line of a process shows, but its pid and duration. */
-static uint64_t label_hash(const struct rp_tree *t, const struct rp_proc *p)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	struct etr_str n = first_name(t->model, p);
-	uint32_t f = p->flags & (RP_PF_RUNNING | RP_PF_EXITED | RP_PF_REPARENTED | RP_PF_LOST |
-				 RP_PF_NO_START | RP_PF_PLACEHOLDER | RP_PF_TRUNC | RP_PF_CORE);
-
-	h = fnv(h, n.ptr, n.len);
-	for (uint32_t i = p->exec_first; i != RP_NONE;) {
-		const struct rp_exec *x = rp_model__exec(t->model, i);
-
-		h = fnv(h, &x->ret, sizeof(x->ret));
-		/* one id per distinct string: the id stands for the name */
-		h = fnv(h, &x->filename, sizeof(x->filename));
-		h = fnv(h, "\0", 1);
-		h = fnv(h, x->argv.ptr, x->argv.len);
-		h = fnv(h, "\0\1", 2);
-		i = x->next;
-	}
-	h = fnv(h, &f, sizeof(f));
-	h = fnv(h, &p->exit_code, sizeof(p->exit_code));
-	h = fnv(h, &p->signal, sizeof(p->signal));
-	if (p->flags & RP_PF_REPARENTED)
-		h = fnv(h, &p->reparent_pid, sizeof(p->reparent_pid));
-	return h;
-}
-
-/*
- * Signatures bottom-up: each process after all its descendants, in a
- * post-order walk that needs no stack of processes and no list of the
- * order (a child list links its siblings, and each child its parent).
- * What it does keep is one hash per level being walked: a child's
- * signature is folded into its parent's as soon as it is known, so that a
- * list of children is walked once, not again to gather their signatures
- * (a walk of records long out of the cache, for a make of 100,000 jobs).
- */
-static int compute_sigs(struct rp_tree *t)
-{
-	struct rp_model *m = t->model;
-	uint32_t n = rp_model__count(m);
-	uint64_t *acc = NULL; /* the hash so far of each process on the way down */
-	size_t depth = 0, cap = 0;
-	int err = 0;
-
-	t->sig = calloc((size_t)n + 1, sizeof(*t->sig));
-	if (!t->sig)
-		return -ENOMEM;
-	for (uint32_t r = 0; r < n && !err; r++) {
-		struct rp_proc *root = rp_model__proc(m, r);
-		uint32_t v = r, c = r;
-		bool down = true;
-
-		if (!(root->mark & M_ROOT) || !visible(root))
-			continue;
-		for (;;) {
-			struct rp_proc *p;
-			uint64_t h;
-
-			if (down) {
-				/* arrived at @c: its own line first */
-				if (depth == cap) {
-					size_t ncap = cap ? cap * 2 : 64;
-					uint64_t *a = realloc(acc, ncap * sizeof(*a));
-
-					if (!a) {
-						err = -ENOMEM;
-						break;
-					}
-					acc = a;
-					cap = ncap;
-				}
-				v = c;
-				acc[depth++] = label_hash(t, rp_model__proc(m, v));
-				c = shown_child(m, rp_model__proc(m, v)->first_child);
-				if (c != RP_NONE)
-					continue;
-			}
-			/* all below @v is done */
-			p = rp_model__proc(m, v);
-			h = acc[--depth];
-			t->sig[v] = h ? h : 1;
-			if (v == r || !depth)
-				break; /* !depth: never, in a model of one parent each */
-			acc[depth - 1] = fnv(acc[depth - 1], &t->sig[v], sizeof(t->sig[v]));
-			/* then its next sibling's subtree, or after the last, the parent */
-			c = shown_child(m, p->next_sibling);
-			down = c != RP_NONE;
-			if (!down)
-				v = p->parent;
-		}
-	}
-	free(acc);
-	return err;
-}
-
-/* How many processes are shown below @idx (for "[+N below]"): counted
- * only for the lines that say it, in a walk like compute_sigs'. */
-uint32_t rp_tree__below(const struct rp_tree *t, uint32_t idx)
-{
-	const struct rp_model *m = t->model;
-	uint32_t n = 0, v = shown_child(m, rp_model__proc(m, idx)->first_child);
-
-	while (v != RP_NONE) {
-		const struct rp_proc *p = rp_model__proc(m, v);
-		uint32_t c = shown_child(m, p->first_child);
-
-		n++;
-		/* down, else the next sibling here or of the nearest ancestor */
-		while (c == RP_NONE && v != idx) {
-			c = shown_child(m, p->next_sibling);
-			v = p->parent;
-			p = rp_model__proc(m, v);
-		}
-		v = c;
-	}
-	return n;
-}
-
-/* ---- records for machines ---------------------------------------------- */
 
 /* Machine output: every process shown, in the order of the tree (a
  * parent before its children, children in start order). */
@@ -208,8 +486,11 @@ static int print_records(struct rp_tree *t, FILE *f, bool csv)
 {
 	struct rp_model *m = t->model;
 	uint32_t n = rp_model__count(m), top = 0;
-	uint32_t *stack = malloc(((size_t)n + 1) * sizeof(*stack));
+	uint32_t *stack;
 
+	if (t->text_mode)
+		return -EINVAL;
+	stack = malloc(((size_t)n + 1) * sizeof(*stack));
 	if (!stack)
 		return -ENOMEM;
 	if (csv)
@@ -258,11 +539,14 @@ struct rp_tree *rp_tree__new(const struct rp_trace *trace, const struct rp_tree_
 	struct rp_tree *t = calloc(1, sizeof(*t));
 	const uint32_t *pids = OPT(opts, struct rp_tree_opts, pids, NULL);
 	size_t npids = OPT(opts, struct rp_tree_opts, npids, 0);
+	const struct rp_tree_print_opts *text = OPT(opts, struct rp_tree_opts, text, NULL);
+	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
 
 	if (!t)
 		return NULL;
 	t->trace = trace;
 	t->filter = OPT(opts, struct rp_tree_opts, filter, NULL);
+	t->free_node = NODE_NONE;
 	if (pids && npids) {
 		t->roots = malloc(npids * sizeof(*t->roots));
 		if (!t->roots)
@@ -270,7 +554,22 @@ struct rp_tree *rp_tree__new(const struct rp_trace *trace, const struct rp_tree_
 		memcpy(t->roots, pids, npids * sizeof(*t->roots));
 		t->nroots = npids;
 	}
-	t->model = rp_model__new(&(struct rp_model_opts){.sz = sizeof(struct rp_model_opts)});
+	if (text) {
+		t->text_mode = true;
+		t->compact = !OPT(text, struct rp_tree_print_opts, no_compact, false);
+		t->depth = OPT(text, struct rp_tree_print_opts, limit_depth, false)
+			       ? (int)OPT(text, struct rp_tree_print_opts, depth, 0)
+			       : -1;
+		t->max_args = OPT(text, struct rp_tree_print_opts, max_args, 0);
+		t->unicode = OPT(text, struct rp_tree_print_opts, unicode, false);
+		t->color = OPT(text, struct rp_tree_print_opts, color, false);
+		rp_out__init_mem(&t->label);
+		mopts.on_end = on_end;
+		mopts.on_forget = on_forget;
+		mopts.ctx = t;
+		mopts.forget_ended = true;
+	}
+	t->model = rp_model__new(&mopts);
 	if (!t->model)
 		goto fail;
 	return t;
@@ -286,15 +585,23 @@ void rp_tree__free(struct rp_tree *t)
 		return;
 	rp_model__free(t->model);
 	free(t->roots);
-	free(t->sig);
-	free(t->prefix);
+	for (uint32_t i = 0; i < t->nodes_cap >> NODE_SHIFT; i++)
+		rp_mem__unmap(t->nblk[i], NODE_BLK * sizeof(struct tnode));
+	free(t->nblk);
+	free(t->kid);
+	free(t->top);
 	free(t->scratch);
+	rp_arena__release(&t->text);
+	free(t->label.buf);
+	free(t->prefix);
 	free(t);
 }
 
 int rp_tree__add(struct rp_tree *t, const struct etr_event *ev)
 {
-	return rp_model__add(t->model, ev);
+	int err = rp_model__add(t->model, ev);
+
+	return err ? err : t->err;
 }
 
 int rp_tree__finish(struct rp_tree *t)
@@ -306,13 +613,14 @@ int rp_tree__finish(struct rp_tree *t)
 	if (e && e->ts_ns > last)
 		last = e->ts_ns;
 	err = rp_model__finish(t->model, last);
-	if (err)
-		return err;
-	/* only reading is left: what building needed goes before the signatures
-	 * take its place */
+	if (err || t->err)
+		return err ? err : t->err;
+	if (t->text_mode)
+		return 0;
+	/* only reading is left: what building needed goes */
 	rp_model__seal(t->model);
 	mark_visible(t);
-	return compute_sigs(t);
+	return 0;
 }
 
 int rp_tree__print_json(struct rp_tree *t, FILE *f)
@@ -325,7 +633,10 @@ int rp_tree__print_csv(struct rp_tree *t, FILE *f)
 	return print_records(t, f, true);
 }
 
-const struct rp_model *rp_tree__model(const struct rp_tree *t)
+void rp_tree__stats(const struct rp_tree *t, struct rp_tree_stats *st)
 {
-	return t->model;
+	st->processes = t->text_mode ? t->procs : rp_model__count(t->model);
+	st->bytes =
+	    rp_model__mem(t->model) + t->node_bytes + t->kid_cap * sizeof(*t->kid) + t->text.bytes;
+	st->string_bytes = rp_model__str_bytes(t->model) + t->text.bytes;
 }

@@ -1,16 +1,49 @@
 /* SPDX-License-Identifier: MIT */
-/* What tree.c (the model, what is shown) and tree_print.c share; not part
- * of the API. */
+/* What tree.c (the model, the nodes) and tree_print.c (the text) share;
+ * not part of the API. */
 #ifndef EXECREC_REPLAY_TREE_INTERNAL_H
 #define EXECREC_REPLAY_TREE_INTERNAL_H
 
 #include <string.h>
 
+#include "mem.h"
 #include "tree.h"
 
-/* p->mark bits */
+/* p->mark bits, for records (JSON, CSV) */
 #define M_VISIBLE 1u
 #define M_ROOT 2u
+
+/*
+ * A line of the text to come: a process whose record is final, drawn as
+ * far as it can be then (its label), and once its subtree is over too,
+ * with its signature and its children folded into groups. The processes
+ * of a group but its first, and everything below them, are let go then.
+ */
+struct tnode {
+	uint64_t sig;	  /* open: the hash of its own line; closed: of its subtree */
+	uint64_t min_ns;  /* its lifetime; as the first of a group, the group's least */
+	uint64_t max_ns;  /* as the first of a group, the group's longest */
+	const char *text; /* name, then programs, then status (tree_print.c) */
+	uint32_t name_len, prog_len, status_len;
+	uint32_t pid;
+	uint32_t seq;	/* order among its siblings (rp_proc.seq) */
+	uint32_t count; /* processes of its group (1: alone) */
+	uint32_t below; /* processes shown below it */
+	uint32_t kids;	/* closed: its groups are kid[kids .. kids + nkids) */
+	uint32_t nkids;
+	uint32_t open; /* open: the children closed so far, chained by 'next' */
+	uint32_t next;
+	uint32_t flags; /* N_* */
+};
+
+#define N_LABEL 0x01u	    /* the label is drawn (on_end) */
+#define N_DUR 0x02u	    /* min_ns/max_ns are known */
+#define N_RUNNING 0x04u	    /* alive at the end: its duration is a least ('+') */
+#define N_PLACEHOLDER 0x08u /* known only as a parent: no duration of its own */
+#define N_MATCH 0x10u	    /* passes the filter itself */
+#define N_ROOT 0x20u	    /* drawn as a root (--pid) */
+
+#define NODE_NONE UINT32_MAX
 
 struct rp_tree {
 	const struct rp_trace *trace;
@@ -18,45 +51,49 @@ struct rp_tree {
 	const struct rp_filter *filter;
 	uint32_t *roots; /* pids of --pid */
 	size_t nroots;
-	uint64_t *sig; /* per process: hash of its subtree as printed */
+	bool text_mode; /* built as the events come (text), else records */
+	int err;	/* sticky, of a callback */
 
-	/* while printing text */
-	struct rp_out out;
-	uint32_t *scratch; /* a stack of lists of siblings */
-	size_t scratch_len, scratch_cap;
+	/* text: print options, as given to rp_tree__new() */
 	int depth; /* -1 = no limit */
 	bool compact;
 	bool color;
 	bool unicode;
 	size_t max_args;
+
+	/* text: the nodes, in blocks that never move (NODE_BLK each) */
+	struct tnode **nblk;
+	uint32_t nnodes, nodes_cap, free_node;
+	uint32_t *kid; /* the groups below each closed node */
+	size_t nkid, kid_cap;
+	uint32_t *top; /* the closed roots */
+	size_t ntop, top_cap;
+	uint64_t *scratch; /* a node's children while it is closed */
+	size_t scratch_cap;
+	uint64_t procs; /* processes seen (their records final) */
+	size_t node_bytes;
+
+	/* text: labels, held as long as the tree */
+	struct rp_arena text;
+	struct rp_out label; /* where a label is drawn first */
+
+	/* while printing text */
+	struct rp_out out;
 	char *prefix;
 	size_t prefix_cap;
 };
 
-static inline bool visible(const struct rp_proc *p)
+#define NODE_SHIFT 14
+#define NODE_BLK (1u << NODE_SHIFT)
+
+static inline struct tnode *NODE(const struct rp_tree *t, uint32_t i)
 {
-	return p && (p->mark & M_VISIBLE);
+	return &t->nblk[i >> NODE_SHIFT][i & (NODE_BLK - 1)];
 }
 
 static inline struct etr_str cstr(const char *s)
 {
 	return (struct etr_str){s, (uint32_t)strlen(s)};
-}
-
-uint32_t rp_tree__below(const struct rp_tree *t, uint32_t idx);
-
-/* @c, or the first sibling after it, that is shown under its parent (a
- * root inside another root's subtree is printed as a root); RP_NONE. */
-static inline uint32_t shown_child(const struct rp_model *m, uint32_t c)
-{
-	while (c != RP_NONE) {
-		const struct rp_proc *p = rp_model__proc(m, c);
-
-		if (visible(p) && !(p->mark & M_ROOT))
-			return c;
-		c = p->next_sibling;
-	}
-	return RP_NONE;
 }
 
 /* The name of a process: its last program's file name, else its comm. */
@@ -83,5 +120,16 @@ static inline struct etr_str first_name(const struct rp_model *m, const struct r
 	}
 	return proc_name(m, p);
 }
+
+/* tree.c: the roots, in order and folded like siblings: their groups go
+ * at kid[*ret_at ..], *ret_n of them. 0 or -ENOMEM. */
+int tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n);
+
+/* tree.c: @len bytes for a label, held as long as the tree; NULL. */
+char *tree__text_alloc(struct rp_tree *t, size_t len);
+
+/* tree_print.c: draw the label of @p into @n (its record is final).
+ * 0 or -ENOMEM. */
+int tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n);
 
 #endif /* EXECREC_REPLAY_TREE_INTERNAL_H */

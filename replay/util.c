@@ -139,22 +139,59 @@ static bool sneaky(const unsigned char *p, size_t len)
 
 void rp_out__init(struct rp_out *o, FILE *f, char *buf, size_t cap)
 {
+	o->err = 0;
 	o->f = f;
 	o->buf = buf;
 	o->len = 0;
 	o->cap = cap;
 }
 
+void rp_out__init_mem(struct rp_out *o)
+{
+	memset(o, 0, sizeof(*o));
+}
+
 void rp_out__flush(struct rp_out *o)
 {
+	if (!o->f)
+		return; /* in memory: the text is the caller's */
 	/* a write error stays in the FILE (ferror), where the caller looks */
 	if (o->len)
 		fwrite(o->buf, 1, o->len, o->f);
 	o->len = 0;
 }
 
+/* In memory: room for @n more bytes, or false (o->err set). */
+static bool out_grow(struct rp_out *o, size_t n)
+{
+	size_t cap = o->cap ? o->cap : 256;
+	char *b;
+
+	if (o->err)
+		return false;
+	if (n <= o->cap - o->len)
+		return true;
+	while (cap - o->len < n)
+		cap *= 2;
+	b = realloc(o->buf, cap);
+	if (!b) {
+		o->err = -ENOMEM;
+		return false;
+	}
+	o->buf = b;
+	o->cap = cap;
+	return true;
+}
+
 void rp_out__write_slow(struct rp_out *o, const void *p, size_t n)
 {
+	if (!o->f) {
+		if (out_grow(o, n)) {
+			memcpy(o->buf + o->len, p, n);
+			o->len += n;
+		}
+		return;
+	}
 	rp_out__flush(o);
 	if (n >= o->cap) {
 		fwrite(p, 1, n, o->f);
@@ -178,7 +215,17 @@ void rp_out__printf(struct rp_out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 		return;
 	}
-	/* did not fit: once more into an empty buffer, or straight to the FILE */
+	/* did not fit: in memory, once more with room; else once more into an
+	 * empty buffer, or straight to the FILE */
+	if (!o->f) {
+		if (out_grow(o, (size_t)n + 1)) {
+			va_start(ap, fmt);
+			vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+			va_end(ap);
+			o->len += (size_t)n;
+		}
+		return;
+	}
 	rp_out__flush(o);
 	va_start(ap, fmt);
 	if ((size_t)n < o->cap)

@@ -137,8 +137,9 @@ int cmd_report(int argc, char **argv)
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec report: writing output: %s\n", strerror(errno));
 	if (stats)
-		rp_cli__print_stats(stderr, "report", trace, rp_report__model(r),
-				    rp_report__processes(r));
+		rp_cli__print_stats(stderr, "report", trace, rp_report__processes(r),
+				    rp_model__mem(rp_report__model(r)),
+				    rp_model__str_bytes(rp_report__model(r)));
 
 out:
 	ret = tool__end_trace("report", ret, path, trace);

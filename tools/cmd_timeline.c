@@ -241,7 +241,7 @@ int cmd_timeline(int argc, char **argv)
 		fprintf(stderr, "execrec timeline: writing output: %s\n", strerror(errno));
 	ret = tool__end_trace("timeline", ret < 0 ? ret : 0, path, c.trace);
 	if (!ret && stats)
-		rp_cli__print_stats(stderr, "timeline", c.trace, NULL, 0);
+		rp_cli__print_stats(stderr, "timeline", c.trace, 0, 0, 0);
 done:
 	rp_trace__free(c.trace);
 	rp_filter__free(c.cli.filter);

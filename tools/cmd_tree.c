@@ -168,12 +168,23 @@ int cmd_tree(int argc, char **argv)
 	opts.filter = cli.filter;
 	opts.pids = pids;
 	opts.npids = npids;
+	if (cli.format == RP_FMT_TEXT) {
+		popts.color = rp_want_color(1, cli.color_mode);
+		popts.unicode = draw == 2 || (draw == 0 && isatty(1) && utf8_locale());
+		opts.text = &popts;
+	}
 	t = rp_tree__new(trace, &opts);
 	if (!t) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	while ((ret = rp_trace__next_event(trace, &ev)) > 0) {
+		/* processes are judged as they end: the filter is bound first */
+		if (rp_cli__bind(&cli, trace, ev, err, sizeof(err))) {
+			fprintf(stderr, "execrec tree: %s\n", err);
+			ret = -EINVAL;
+			goto out;
+		}
 		ret = rp_tree__add(t, ev);
 		if (ret)
 			goto out;
@@ -189,9 +200,7 @@ int cmd_tree(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (cli.format == RP_FMT_TEXT) {
-		popts.color = rp_want_color(1, cli.color_mode);
-		popts.unicode = draw == 2 || (draw == 0 && isatty(1) && utf8_locale());
-		ret = rp_tree__print_text(t, stdout, &popts);
+		ret = rp_tree__print_text(t, stdout);
 	} else if (cli.format == RP_FMT_JSON) {
 		ret = rp_tree__print_json(t, stdout);
 	} else {
@@ -199,9 +208,12 @@ int cmd_tree(int argc, char **argv)
 	}
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec tree: writing output: %s\n", strerror(errno));
-	if (stats)
-		rp_cli__print_stats(stderr, "tree", trace, rp_tree__model(t),
-				    rp_model__count(rp_tree__model(t)));
+	if (stats) {
+		struct rp_tree_stats st;
+
+		rp_tree__stats(t, &st);
+		rp_cli__print_stats(stderr, "tree", trace, st.processes, st.bytes, st.string_bytes);
+	}
 
 out:
 	ret = tool__end_trace("tree", ret, path, trace);

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory faulted in a step at a time (mem.h). */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Blocks of the arena: 2 MiB with their header. */
+#define ARENA_BLOCK (2u << 20)
+
+struct rp_arena_block {
+	struct rp_arena_block *next;
+	size_t used, cap;
+	size_t populated; /* bytes of data faulted in */
+	char data[];
+};
+
+/* (Huge pages were slower still here: the kernel compacts memory to find
+ * them.) */
+void *rp_mem__map(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void rp_mem__unmap(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
+/* One madvise per step instead of a fault per page, and no more than a
+ * step of memory touched beyond what is used. */
+void rp_mem__populate(void *base, size_t from, size_t to)
+{
+	static size_t page;
+	uintptr_t a, b;
+
+	if (!page) {
+		long ps = sysconf(_SC_PAGESIZE);
+
+		page = ps > 0 ? (size_t)ps : 4096;
+	}
+	a = ((uintptr_t)base + from) & ~(uintptr_t)(page - 1);
+	b = ((uintptr_t)base + to + page - 1) & ~(uintptr_t)(page - 1);
+	/* only a hint: older kernels say EINVAL and fault page by page */
+	if (b > a)
+		madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+}
+
+char *rp_arena__alloc(struct rp_arena *a, size_t len)
+{
+	struct rp_arena_block *b = a->head;
+	char *p;
+
+	if (!b || b->cap - b->used < len) {
+		size_t cap = len > ARENA_BLOCK - sizeof(*b) ? len : ARENA_BLOCK - sizeof(*b);
+
+		b = rp_mem__map(sizeof(*b) + cap);
+		if (!b)
+			return NULL;
+		b->cap = cap;
+		b->used = 0;
+		b->populated = 0;
+		b->next = a->head;
+		a->head = b;
+	}
+	p = b->data + b->used;
+	b->used += len;
+	a->bytes += len;
+	if (b->used > b->populated) {
+		size_t to = b->used + RP_MEM_STEP < b->cap ? b->used + RP_MEM_STEP : b->cap;
+
+		rp_mem__populate(b->data, b->populated, to);
+		b->populated = to;
+	}
+	return p;
+}
+
+void rp_arena__release(struct rp_arena *a)
+{
+	struct rp_arena_block *b;
+
+	while ((b = a->head)) {
+		a->head = b->next;
+		munmap(b, sizeof(*b) + b->cap);
+	}
+	a->bytes = 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mem.h - memory the analyzer fills anyway (records of every process,
+ * their strings, the lines of a tree), mapped and faulted in a step at a
+ * time: on a virtual machine each page fault costs microseconds, and a
+ * million-event trace touches tens of thousands of pages. Not part of the
+ * API.
+ */
+#ifndef EXECREC_REPLAY_MEM_H
+#define EXECREC_REPLAY_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Memory is faulted in this much at a time, ahead of use. */
+#define RP_MEM_STEP (256u << 10)
+
+/* @len bytes of anonymous memory, not yet faulted in; NULL. */
+void *rp_mem__map(size_t len);
+void rp_mem__unmap(void *p, size_t len);
+/* Fault in bytes [from, to) of @base (from rp_mem__map) in one call. */
+void rp_mem__populate(void *base, size_t from, size_t to);
+
+/* Records handed out ahead of the one written now are fetched into the
+ * cache: a new record is written at once, and the pages the kernel cleared
+ * a step earlier have left the cache by then. */
+#define RP_MEM_PREFETCH 8
+
+/* Record @i of a block of @n records of @elem bytes (from rp_mem__map) is
+ * handed out: at each step's first, fault in the step. */
+static inline void rp_mem__step(void *blk, uint32_t i, uint32_t n, size_t elem)
+{
+	uint32_t per = (uint32_t)(RP_MEM_STEP / elem);
+
+	if (i % per == 0)
+		rp_mem__populate(blk, i * elem, (i + per < n ? i + per : n) * elem);
+	if (i + RP_MEM_PREFETCH < n) {
+		char *next = (char *)blk + (i + RP_MEM_PREFETCH) * elem;
+
+		__builtin_prefetch(next, 1);
+		__builtin_prefetch(next + elem - 1, 1);
+	}
+}
+
+/* Bytes that live as long as their arena, in 2 MiB blocks. */
+struct rp_arena {
+	struct rp_arena_block *head;
+	size_t bytes; /* handed out */
+};
+
+/* @len bytes (not aligned), or NULL. */
+char *rp_arena__alloc(struct rp_arena *a, size_t len);
+/* Give back every block; the arena is empty again. */
+void rp_arena__release(struct rp_arena *a);
+
+#endif /* EXECREC_REPLAY_MEM_H */
