@@ -143,26 +143,52 @@ static void node_free(struct rp_tree *t, uint32_t i)
 	NODE(t, i)->next = NODE_NONE;
 	while (todo != NODE_NONE) {
 		struct tnode *n = NODE(t, todo);
-		uint32_t self = todo, c;
+		uint32_t self = todo;
 
+		/* closed: no children waiting, only groups */
 		todo = n->next;
 		for (uint32_t k = 0; k < n->nkids; k++) {
-			c = t->kid[n->kids + k];
-			NODE(t, c)->next = todo;
-			todo = c;
-		}
-		for (c = n->open; c != NODE_NONE;) {
-			uint32_t next = NODE(t, c)->next;
+			uint32_t c = t->kid[n->kids + k];
 
 			NODE(t, c)->next = todo;
 			todo = c;
-			c = next;
 		}
 		n->nkids = 0;
-		n->open = NODE_NONE;
 		n->next = t->free_node;
 		t->free_node = self;
 	}
+}
+
+/* Child @c of the open node @pi is closed: keep it for @pi's closing. */
+static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
+{
+	struct tnode *p = NODE(t, pi);
+	uint32_t at = p->nkids % SEG_N;
+
+	if (!at) {
+		uint32_t si;
+
+		if (t->free_seg != NODE_NONE) {
+			si = t->free_seg;
+			t->free_seg = t->seg[si].prev;
+		} else {
+			if (t->nseg == t->seg_cap) {
+				uint32_t cap = t->seg_cap ? t->seg_cap * 2 : 256;
+				struct tseg *n = realloc(t->seg, (size_t)cap * sizeof(*n));
+
+				if (!n)
+					return -ENOMEM;
+				t->seg = n;
+				t->seg_cap = cap;
+			}
+			si = t->nseg++;
+		}
+		t->seg[si].prev = p->open;
+		p->open = si;
+	}
+	t->seg[p->open].node[at] = c;
+	p->nkids++;
+	return 0;
 }
 
 static int kid_push(struct rp_tree *t, uint32_t v)
@@ -188,14 +214,27 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Siblings as keys (seq << 32 | node) in their order. They close mostly
- * in the order they started: sorted already, as a rule. */
+ * in the order they started, the parallel ones a few places apart: an
+ * insertion sort, unless it has to move too much. */
 static void sort_keys(uint64_t *keys, size_t k)
 {
-	for (size_t j = 1; j < k; j++)
-		if (keys[j - 1] > keys[j]) {
+	size_t moves = 0;
+
+	for (size_t j = 1; j < k; j++) {
+		uint64_t v = keys[j];
+		size_t a = j;
+
+		while (a > 0 && keys[a - 1] > v) {
+			keys[a] = keys[a - 1];
+			a--;
+		}
+		keys[a] = v;
+		moves += j - a;
+		if (moves > 16 * k + 64) {
 			qsort(keys, k, sizeof(*keys), cmp_u64);
 			return;
 		}
+	}
 }
 
 /*
@@ -294,15 +333,29 @@ static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 	size_t k = 0, below = 0;
 	int64_t groups;
 
-	for (uint32_t c = n->open; c != NODE_NONE; c = NODE(t, c)->next)
-		k++;
+	k = n->nkids;
 	keys = scratch(t, k);
 	if (!keys && k)
 		return -ENOMEM;
-	/* the list is newest first */
-	for (uint32_t c = n->open, j = (uint32_t)k; c != NODE_NONE; c = NODE(t, c)->next)
-		keys[--j] = (uint64_t)NODE(t, c)->seq << 32 | c;
+	/* the segments newest first, each filled from its start */
+	for (uint32_t si = n->open, j = 0; si != NODE_NONE;) {
+		struct tseg *sg = &t->seg[si];
+		uint32_t in = (uint32_t)(k - j) % SEG_N, prev = sg->prev;
+
+		if (!in)
+			in = SEG_N;
+		j += in;
+		for (uint32_t q = 0; q < in; q++) {
+			uint32_t c = sg->node[q];
+
+			keys[k - j + q] = (uint64_t)NODE(t, c)->seq << 32 | c;
+		}
+		sg->prev = t->free_seg;
+		t->free_seg = si;
+		si = prev;
+	}
 	n->open = NODE_NONE;
+	n->nkids = 0;
 	sort_keys(keys, k);
 	/* a child's signature is folded in whether it is the first of a
 	 * group or not: all of them are what the subtree is */
@@ -404,9 +457,7 @@ static void on_forget(void *ctx, struct rp_model *m, struct rp_proc *p)
 			t->err = -ENOMEM;
 			return;
 		}
-		n = NODE(t, i);
-		n->next = NODE(t, pi)->open;
-		NODE(t, pi)->open = i;
+		t->err = child_add(t, pi, i);
 	} else {
 		node_free(t, i); /* outside every subtree asked for */
 	}
@@ -547,6 +598,7 @@ struct rp_tree *rp_tree__new(const struct rp_trace *trace, const struct rp_tree_
 	t->trace = trace;
 	t->filter = OPT(opts, struct rp_tree_opts, filter, NULL);
 	t->free_node = NODE_NONE;
+	t->free_seg = NODE_NONE;
 	if (pids && npids) {
 		t->roots = malloc(npids * sizeof(*t->roots));
 		if (!t->roots)
@@ -588,6 +640,7 @@ void rp_tree__free(struct rp_tree *t)
 	for (uint32_t i = 0; i < t->nodes_cap >> NODE_SHIFT; i++)
 		rp_mem__unmap(t->nblk[i], NODE_BLK * sizeof(struct tnode));
 	free(t->nblk);
+	free(t->seg);
 	free(t->kid);
 	free(t->top);
 	free(t->scratch);

@@ -30,9 +30,9 @@ struct tnode {
 	uint32_t count; /* processes of its group (1: alone) */
 	uint32_t below; /* processes shown below it */
 	uint32_t kids;	/* closed: its groups are kid[kids .. kids + nkids) */
-	uint32_t nkids;
-	uint32_t open; /* open: the children closed so far, chained by 'next' */
-	uint32_t next;
+	uint32_t nkids; /* open: the number of children closed so far */
+	uint32_t open;	/* open: the newest segment of those children */
+	uint32_t next;	/* free, or being let go: the next such node */
 	uint32_t flags; /* N_* */
 };
 
@@ -44,6 +44,15 @@ struct tnode {
 #define N_ROOT 0x20u	    /* drawn as a root (--pid) */
 
 #define NODE_NONE UINT32_MAX
+
+/* The children closed so far of an open node, a cache line at a time: a
+ * list through the nodes themselves was a cache miss per child to walk
+ * (a make of 100,000 jobs). */
+#define SEG_N 15
+struct tseg {
+	uint32_t node[SEG_N];
+	uint32_t prev; /* the older segment; free: the next free one */
+};
 
 struct rp_tree {
 	const struct rp_trace *trace;
@@ -64,6 +73,8 @@ struct rp_tree {
 	/* text: the nodes, in blocks that never move (NODE_BLK each) */
 	struct tnode **nblk;
 	uint32_t nnodes, nodes_cap, free_node;
+	struct tseg *seg; /* segments of open nodes' children (a pool) */
+	uint32_t nseg, seg_cap, free_seg;
 	uint32_t *kid; /* the groups below each closed node */
 	size_t nkid, kid_cap;
 	uint32_t *top; /* the closed roots */

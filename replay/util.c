@@ -206,6 +206,8 @@ void rp_out__printf(struct rp_out *o, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (!o->buf && (o->f || !out_grow(o, 256)))
+		return; /* (a FILE's buffer is never NULL) */
 	va_start(ap, fmt);
 	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
 	va_end(ap);
@@ -548,9 +550,12 @@ void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes
 	if (__builtin_expect(!quote_class['\''], 0))
 		quote_class_init();
 	/* no argument can start past max_bytes: no cut */
-	if ((!max_bytes || len <= max_bytes) && len <= o->cap) {
-		if (o->cap - o->len < len)
+	if ((!max_bytes || len <= max_bytes) && (len <= o->cap || !o->f)) {
+		if (o->cap - o->len < len) {
+			if (!o->f && !out_grow(o, len))
+				return;
 			rp_out__flush(o);
+		}
 		if (plain_argv(o->buf + o->len, b, len)) {
 			/* the last NUL ends the last argument */
 			o->len += len - (len && !b[len - 1]);
