@@ -1281,6 +1281,12 @@ static void test_out_argv_random(void)
 			else
 				blk[i] = (char)(r >> 8);
 		}
+		/* and in half of those, one byte just outside a plain range, for
+		 * the vector and word steps to catch wherever it is */
+		if (plain && round % 6 == 3 && a.len) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			blk[r % a.len] = "*;`{[\x80\xc1\xda\x5e\x7f\x01 "[(r >> 32) % 12];
+		}
 		ref_argv(fa, blk, a.len, max);
 		rp_fput_argv(fb, &a, max);
 		fclose(fa);
@@ -1291,6 +1297,39 @@ static void test_out_argv_random(void)
 			CU_ASSERT_STRING_EQUAL(got, want); /* the first difference */
 	}
 	CU_ASSERT_EQUAL(same, 20000);
+}
+
+/* An rp_out gathering in memory grows: the same text as through a FILE. */
+static void test_out_buffer_mem(void)
+{
+	static char want[16384];
+	char blk[300];
+	FILE *f = fmemopen(want, sizeof(want), "w");
+	struct etr_str a = {blk, sizeof(blk)};
+	struct rp_out o;
+
+	for (size_t i = 0; i < sizeof(blk); i++)
+		blk[i] = i % 7 == 6 ? '\0' : (char)('a' + i % 26);
+	rp_out__init_mem(&o);
+	for (int i = 0; i < 20; i++) {
+		rp_out__argv(&o, &a, 0);
+		rp_out__printf(&o, "|%d|", i);
+		rp_out__shell(&o, "a b", 3);
+		rp_fput_argv(f, &a, 0);
+		fprintf(f, "|%d|'a b'", i);
+	}
+	fclose(f);
+	CU_ASSERT_EQUAL(o.err, 0);
+	CU_ASSERT_EQUAL(o.len, strlen(want));
+	CU_ASSERT(o.buf && o.len == strlen(want) && !memcmp(o.buf, want, o.len));
+	CU_ASSERT(o.cap >= o.len);
+	free(o.buf);
+
+	/* the first piece a printf */
+	rp_out__init_mem(&o);
+	rp_out__printf(&o, "%s-%d", "x", 7);
+	CU_ASSERT(o.len == 3 && !memcmp(o.buf, "x-7", 3));
+	free(o.buf);
 }
 
 static void test_out_buffer(void)
@@ -1460,6 +1499,7 @@ int main(void)
 	    {"shell quoting against a reference", test_out_shell_random},
 	    {"argument lists against a reference", test_out_argv_random},
 	    {"output buffer", test_out_buffer},
+	    {"output buffer in memory", test_out_buffer_mem},
 	    {"duration boundaries", test_out_duration_boundaries},
 	    {"CSV cells", test_out_csv},
 	    {"argv blocks", test_out_argv},
