@@ -260,6 +260,16 @@ static int print_children(struct rp_tree *t, uint32_t i, size_t plen, int depth)
 		bool is_last = k == n->nkids - 1;
 		const char *pad = is_last ? "  " : bar;
 
+		/* the lines were drawn long ago: fetch the next ones' early */
+		if (k + 2 < n->nkids)
+			__builtin_prefetch(NODE(t, t->kid[n->kids + k + 2]));
+		if (k + 1 < n->nkids) {
+			const struct tnode *nx = NODE(t, t->kid[n->kids + k + 1]);
+
+			__builtin_prefetch(nx->text);
+			__builtin_prefetch(nx->text + 64);
+		}
+
 		rp_out__write(o, t->prefix, plen);
 		if (t->color)
 			rp_out__puts(o, C_DIM);
