@@ -317,15 +317,14 @@ static int own_borrowed(struct rp_trace *t)
 	return 0;
 }
 
-/* Put an event into the window, in time order (stable for equal times). */
-static int window_push(struct rp_trace *t, const struct etr_event *ev)
+/* Put the event of slot @s into the window, in time order (stable for
+ * equal times). */
+static void window_insert(struct rp_trace *t, struct slot *s)
 {
+	const struct etr_event *ev = &s->ev;
 	uint32_t mask = t->ring_cap - 1;
-	struct slot *s = slot_fill(t, ev, true);
 	uint32_t i;
 
-	if (!s)
-		return -ENOMEM;
 	if (t->have_first && ev->ts_ns < t->last_out_ts)
 		t->stats.late++;
 	i = t->ring_len;
@@ -339,6 +338,15 @@ static int window_push(struct rp_trace *t, const struct etr_event *ev)
 		t->stats.held_max = t->ring_len;
 	if (ev->ts_ns > t->max_ts)
 		t->max_ts = ev->ts_ns;
+}
+
+static int window_push(struct rp_trace *t, const struct etr_event *ev)
+{
+	struct slot *s = slot_fill(t, ev, true);
+
+	if (!s)
+		return -ENOMEM;
+	window_insert(t, s);
 	return 0;
 }
 
@@ -513,20 +521,26 @@ static int read_other_chunk(struct rp_trace *t, struct etr_chunk *c)
  */
 static int read_more(struct rp_trace *t)
 {
-	struct etr_event ev;
 	int err;
 
 	for (;;) {
 		if (t->in_events) {
-			err = etr_chunk__next_event(&t->chunk, &ev);
+			/* decoded straight into the slot it waits in */
+			struct slot *s = slot_get(t);
+
+			if (!s)
+				return -ENOMEM;
+			err = etr_chunk__next_event(&t->chunk, &s->ev);
 			if (err > 0) {
+				const struct etr_event *ev = &s->ev;
+
 				t->stats.events++;
-				if (ev.type <= ETR_EV__MAX_KNOWN)
-					t->stats.by_type[ev.type]++;
+				if (ev->type <= ETR_EV__MAX_KNOWN)
+					t->stats.by_type[ev->type]++;
 				else
 					t->stats.by_type[0]++;
-				if (ev.type == ETR_EV_LOST)
-					t->stats.lost_marked += ev.lost_count;
+				if (ev->type == ETR_EV_LOST)
+					t->stats.lost_marked += ev->lost_count;
 				if (t->gap) {
 					/* events went missing before this one: say so
 					 * where it happened, as the recorder would */
@@ -535,23 +549,33 @@ static int read_more(struct rp_trace *t)
 					memset(&mark, 0, sizeof(mark));
 					mark.type = ETR_EV_LOST;
 					mark.flags = RP_EVF_DAMAGE;
-					mark.ts_ns = ev.ts_ns;
+					mark.ts_ns = ev->ts_ns;
 					mark.comm = mark.filename = mark.cwd = mark.argv =
-					    mark.env = ev.env;
+					    mark.env = ev->env;
 					mark.comm.len = mark.filename.len = mark.cwd.len =
 					    mark.argv.len = mark.env.len = 0;
 					t->gap = false;
 					t->stats.gaps++;
 					err = window_push(t, &mark);
-					if (err)
+					if (err) {
+						slot_put(t, s);
 						return err;
+					}
 				}
-				if (ev.type == ETR_EV_FORK && (ev.flags & ETR_EVF_THREAD) &&
-				    !t->keep_threads)
+				if (ev->type == ETR_EV_FORK && (ev->flags & ETR_EVF_THREAD) &&
+				    !t->keep_threads) {
+					slot_put(t, s);
 					continue;
-				err = window_push(t, &ev);
-				return err ? err : 1;
+				}
+				if (!t->keep_env) {
+					s->ev.env.ptr = "";
+					s->ev.env.len = 0;
+				}
+				s->borrowed = true;
+				window_insert(t, s);
+				return 1;
 			}
+			slot_put(t, s);
 			t->in_events = false;
 			if (err < 0)
 				add_problem(t, ETR_PROB_BAD_RECORD, t->chunk.offset, t->chunk.seq);
