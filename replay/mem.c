@@ -19,13 +19,23 @@ struct rp_arena_block {
 	char data[];
 };
 
-/* (Huge pages were slower still here: the kernel compacts memory to find
- * them.) */
+/*
+ * Huge pages where the kernel has them to give (transparent huge pages in
+ * "madvise" mode, Debian's default): a 2 MiB block is then one fault and
+ * one TLB entry instead of 512. Kernels since 6.7 align mappings of 2 MiB
+ * and more so that they can be.
+ */
 void *rp_mem__map(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (len >= RP_MEM_HUGE)
+		madvise(p, len, MADV_HUGEPAGE); /* a hint: EINVAL where there are none */
+#endif
+	return p;
 }
 
 void rp_mem__unmap(void *p, size_t len)

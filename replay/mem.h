@@ -14,6 +14,8 @@
 
 /* Memory is faulted in this much at a time, ahead of use. */
 #define RP_MEM_STEP (256u << 10)
+/* A huge page: blocks of this much or more may be backed by them. */
+#define RP_MEM_HUGE (2u << 20)
 
 /* @len bytes of anonymous memory, not yet faulted in; NULL. */
 void *rp_mem__map(size_t len);

@@ -94,7 +94,7 @@ struct rp_tree {
 	size_t prefix_cap;
 };
 
-#define NODE_SHIFT 14
+#define NODE_SHIFT 15
 #define NODE_BLK (1u << NODE_SHIFT)
 
 static inline struct tnode *NODE(const struct rp_tree *t, uint32_t i)
