@@ -345,6 +345,8 @@ static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 		if (!in)
 			in = SEG_N;
 		j += in;
+		for (uint32_t q = 0; q < in; q++)
+			__builtin_prefetch(NODE(t, sg->node[q]));
 		for (uint32_t q = 0; q < in; q++) {
 			uint32_t c = sg->node[q];
 
@@ -362,6 +364,8 @@ static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 	for (size_t j = 0; j < k; j++) {
 		const struct tnode *c = NODE(t, (uint32_t)keys[j]);
 
+		if (j + 8 < k)
+			__builtin_prefetch(NODE(t, (uint32_t)keys[j + 8]));
 		h = fnv(h, &c->sig, sizeof(c->sig));
 		below += 1 + (size_t)c->below;
 	}
