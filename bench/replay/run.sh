@@ -6,9 +6,11 @@
 #
 # BUILD_DIR defaults to build (configured with the default buildtype,
 # debugoptimized); EVENTS to 1000000; RUNS to 5. Each command runs RUNS
-# times pinned to CPU 0 with its output sent to /dev/null; the table shows
+# times pinned to CPU 0 (BENCH_CPU=N for another: on a virtual machine one
+# may be busier) with its output sent to /dev/null; the table shows
 # the run with the least CPU time (user + system, from the command's own
-# --stats line), which is the figure least disturbed by other load.
+# --stats line), which is the figure least disturbed by other load; the
+# commands take turns.
 # Memory: peak RSS, and per process tracked the RSS above the same command
 # on a 100-event trace, with and without the strings the model keeps
 # (arguments, interned file names, directories and comms).
@@ -28,7 +30,7 @@ for f in "$exe" "$gen"; do
 done
 pin=""
 if command -v taskset >/dev/null 2>&1; then
-	pin="taskset -c 0"
+	pin="taskset -c ${BENCH_CPU:-0}"
 fi
 
 tmp=$(mktemp -d)
@@ -42,21 +44,17 @@ field() {
 	tr ' ' '\n' <"$1" | awk -v k="$2" 'prev == k { print; exit } { prev = $0 }'
 }
 
-best() { # CMD FILE -> the --stats line of the run with the least CPU
-	cmd=$1 file=$2
-	: >"$tmp/best"
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		$pin "$exe" "$cmd" --stats "$file" >/dev/null 2>"$tmp/run"
-		grep '^stats' "$tmp/run" >"$tmp/line"
-		if [ ! -s "$tmp/best" ] ||
-			awk -v a="$(field "$tmp/line" cpu_s)" -v b="$(field "$tmp/best" cpu_s)" \
-				'BEGIN { exit !(a < b) }'; then
-			cp "$tmp/line" "$tmp/best"
-		fi
-		i=$((i + 1))
-	done
-	cat "$tmp/best"
+# One run of CMD on FILE, kept in $tmp/best.CMD.TAG if it took the least
+# CPU so far: the figure least disturbed by other load.
+run_once() {
+	cmd=$1 file=$2 tag=$3
+	$pin "$exe" "$cmd" --stats "$file" >/dev/null 2>"$tmp/run"
+	grep '^stats' "$tmp/run" >"$tmp/line"
+	if [ ! -s "$tmp/best.$cmd.$tag" ] ||
+		awk -v a="$(field "$tmp/line" cpu_s)" -v b="$(field "$tmp/best.$cmd.$tag" cpu_s)" \
+			'BEGIN { exit !(a < b) }'; then
+		cp "$tmp/line" "$tmp/best.$cmd.$tag"
+	fi
 }
 
 echo "trace: $(cat "$tmp/gen.txt" | sed 's/^gen-bench: //'), $size bytes"
@@ -65,9 +63,19 @@ echo "runs: best of $runs, pinned: ${pin:-no}"
 echo
 printf '| %-8s | %9s | %7s | %10s | %9s | %12s | %12s |\n' command events "CPU s" "events/s" "peak RSS" "B/process" "w/o strings"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' ---------- ----------- --------- ------------ ----------- -------------- --------------
+# the commands take turns, so that a slow spell of the machine falls on
+# all of them alike
+i=0
+while [ "$i" -lt "$runs" ]; do
+	for cmd in report tree timeline; do
+		run_once "$cmd" "$tmp/tiny.etr" base
+		run_once "$cmd" "$tmp/bench.etr" full
+	done
+	i=$((i + 1))
+done
 for cmd in report tree timeline; do
-	best "$cmd" "$tmp/tiny.etr" >"$tmp/base"
-	best "$cmd" "$tmp/bench.etr" >"$tmp/full"
+	cp "$tmp/best.$cmd.base" "$tmp/base"
+	cp "$tmp/best.$cmd.full" "$tmp/full"
 	ev=$(field "$tmp/full" events)
 	cpu=$(field "$tmp/full" cpu_s)
 	rss=$(field "$tmp/full" maxrss_kb)
