@@ -7,21 +7,40 @@
 #include "options.h"
 
 /* The long option "--NAME[=...]" names, as getopt_long() matches it:
- * exactly, or by a prefix of one option only. */
-static const struct option *find_long(const struct option *lo, const char *arg, size_t len)
+ * exactly, or by a prefix of one option only; *ret_many when it is the
+ * prefix of several. */
+static const struct option *find_long(const struct option *lo, const char *arg, size_t len,
+				      bool *ret_many)
 {
 	const struct option *hit = NULL;
 
+	*ret_many = false;
 	for (; lo && lo->name; lo++) {
 		if (strncmp(lo->name, arg, len))
 			continue;
-		if (strlen(lo->name) == len)
+		if (strlen(lo->name) == len) {
+			*ret_many = false;
 			return lo;
-		if (hit)
-			return NULL; /* ambiguous */
-		hit = lo;
+		}
+		/* several entries of one option (same flag and value) count once */
+		if (hit && (hit->flag != lo->flag || hit->val != lo->val))
+			*ret_many = true;
+		if (!hit)
+			hit = lo;
 	}
-	return hit;
+	return *ret_many ? NULL : hit;
+}
+
+/* "--a, --b" for the options @arg is a prefix of. */
+static void print_matches(const struct option *lo, const char *arg, size_t len)
+{
+	const char *sep = "";
+
+	for (; lo && lo->name; lo++)
+		if (!strncmp(lo->name, arg, len)) {
+			fprintf(stderr, "%s--%s", sep, lo->name);
+			sep = ", ";
+		}
 }
 
 void tool__option_error(const char *cmd, int opt, char **argv, const struct option *longopts)
@@ -31,9 +50,14 @@ void tool__option_error(const char *cmd, int opt, char **argv, const struct opti
 	const char *a = optind > 1 ? argv[optind - 1] : "";
 	bool dashdash = !strncmp(a, "--", 2);
 	size_t len = dashdash ? strcspn(a + 2, "=") : 0;
-	const struct option *lo = dashdash ? find_long(longopts, a + 2, len) : NULL;
+	bool many = false;
+	const struct option *lo = dashdash ? find_long(longopts, a + 2, len, &many) : NULL;
 
-	if (dashdash && (!optopt || optopt >= 0x100 || (lo && lo->val == optopt))) {
+	if (dashdash && many) {
+		fprintf(stderr, "execrec %s: option '--%.*s' is ambiguous (", cmd, (int)len, a + 2);
+		print_matches(longopts, a + 2, len);
+		fputc(')', stderr);
+	} else if (dashdash && (!optopt || optopt >= 0x100 || (lo && lo->val == optopt))) {
 		/* an abbreviation is named in full */
 		const char *name = lo ? lo->name : a + 2;
 		int n = lo ? (int)strlen(lo->name) : (int)len;
