@@ -120,7 +120,8 @@ static uint32_t node_new(struct rp_tree *t)
 }
 
 /* The node of @p, made on first use: its children may close before it
- * ends. */
+ * ends. For text, a process's 'mark' is its node's index + 1 (0: none
+ * yet); the model clears it when it lets the process go. */
 static uint32_t node_of(struct rp_tree *t, struct rp_proc *p)
 {
 	uint32_t i;
@@ -134,7 +135,7 @@ static uint32_t node_of(struct rp_tree *t, struct rp_proc *p)
 	return i;
 }
 
-/* Let go of @i and every node below it (closed or waiting). */
+/* Let go of the closed node @i and every node below it. */
 static void node_free(struct rp_tree *t, uint32_t i)
 {
 	uint32_t todo = i;
