@@ -192,19 +192,25 @@ static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
 	return 0;
 }
 
+/* @v at the end of the growing array *@a of *@n. 0 or -ENOMEM. */
+static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		uint32_t *g = realloc(*a, c * sizeof(*g));
+
+		if (!g)
+			return -ENOMEM;
+		*a = g;
+		*cap = c;
+	}
+	(*a)[(*n)++] = v;
+	return 0;
+}
+
 static int kid_push(struct rp_tree *t, uint32_t v)
 {
-	if (t->nkid == t->kid_cap) {
-		size_t cap = t->kid_cap ? t->kid_cap * 2 : 1024;
-		uint32_t *k = realloc(t->kid, cap * sizeof(*k));
-
-		if (!k)
-			return -ENOMEM;
-		t->kid = k;
-		t->kid_cap = cap;
-	}
-	t->kid[t->nkid++] = v;
-	return 0;
+	return push_u32(&t->kid, &t->nkid, &t->kid_cap, v);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -382,21 +388,6 @@ static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 	return 0;
 }
 
-static int top_push(struct rp_tree *t, uint32_t i)
-{
-	if (t->ntop == t->top_cap) {
-		size_t cap = t->top_cap ? t->top_cap * 2 : 64;
-		uint32_t *n = realloc(t->top, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		t->top = n;
-		t->top_cap = cap;
-	}
-	t->top[t->ntop++] = i;
-	return 0;
-}
-
 /* A process's record is final: draw its line while its execs are held. */
 static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 {
@@ -454,7 +445,7 @@ static void on_forget(void *ctx, struct rp_model *m, struct rp_proc *p)
 	/* a root inside another root's subtree is drawn as a root */
 	root = t->nroots ? (n->flags & N_ROOT) : p->parent == RP_NONE;
 	if (root) {
-		t->err = top_push(t, i);
+		t->err = push_u32(&t->top, &t->ntop, &t->top_cap, i);
 	} else if (p->parent != RP_NONE) {
 		uint32_t pi = node_of(t, rp_model__proc(m, p->parent));
 
