@@ -212,25 +212,8 @@ static void row_csv(FILE *f, const struct rp_trace *t, const struct row *r)
 	rp_fput_csv_str(f, r->comm, r->comm_len);
 	csv_strp(f, r->filename);
 	putc(',', f);
-	if (r->argv) {
-		/* the JSON array, as a CSV cell: exact and still one column */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-
-		if (m) {
-			rp_fput_json_argv(m, r->argv);
-			fclose(m);
-			putc('"', f);
-			for (size_t i = 0; i < len; i++) {
-				if (buf[i] == '"')
-					putc('"', f);
-				putc(buf[i], f);
-			}
-			putc('"', f);
-			free(buf);
-		}
-	}
+	if (r->argv)
+		rp_fput_csv_argv(f, r->argv);
 	csv_strp(f, r->cwd);
 	csv_i64(f, r->has_ret, r->ret);
 	putc(',', f);

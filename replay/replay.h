@@ -447,6 +447,9 @@ void rp_fput_json_argv(FILE *f, const struct etr_str *argv);
 /* A CSV cell (RFC 4180 quoting when needed). Bytes that are not UTF-8 and
  * control bytes are written \xNN, a backslash \\, so nothing is lost. */
 void rp_fput_csv_str(FILE *f, const char *s, size_t len);
+/* An argv block as one CSV cell: its JSON array (rp_fput_json_argv),
+ * quoted, so it stays exact and one column. */
+void rp_fput_csv_argv(FILE *f, const struct etr_str *argv);
 
 /* "2026-11-25T11:43:54.123456789Z" (UTC) into @buf. */
 void rp_fmt_iso(char *buf, size_t len, uint64_t realtime_ns);

@@ -517,24 +517,8 @@ static void csv_row(FILE *f, const char *rec, const char *name, uint64_t count, 
 	{
 		const struct etr_str *argv = t ? &t->argv : a ? &a->argv : NULL;
 
-		if (argv && argv->len) {
-			char *buf = NULL;
-			size_t len = 0;
-			FILE *m = open_memstream(&buf, &len);
-
-			if (m) {
-				rp_fput_json_argv(m, argv);
-				fclose(m);
-				putc('"', f);
-				for (size_t i = 0; i < len; i++) {
-					if (buf[i] == '"')
-						putc('"', f);
-					putc(buf[i], f);
-				}
-				putc('"', f);
-				free(buf);
-			}
-		}
+		if (argv && argv->len)
+			rp_fput_csv_argv(f, argv);
 	}
 	putc('\n', f);
 }

@@ -732,6 +732,26 @@ void rp_fput_csv_str(FILE *f, const char *s, size_t len)
 		putc('"', f);
 }
 
+void rp_fput_csv_argv(FILE *f, const struct etr_str *argv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	rp_fput_json_argv(m, argv);
+	fclose(m);
+	putc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '"')
+			putc('"', f);
+		putc(buf[i], f);
+	}
+	putc('"', f);
+	free(buf);
+}
+
 void rp_fmt_iso(char *buf, size_t len, uint64_t realtime_ns)
 {
 	time_t sec = (time_t)(realtime_ns / 1000000000ull);
