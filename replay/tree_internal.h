@@ -23,18 +23,26 @@ struct tnode {
 	uint64_t sig;	  /* open: the hash of its own line; closed: of its subtree */
 	uint64_t min_ns;  /* its lifetime; as the first of a group, the group's least */
 	uint64_t max_ns;  /* as the first of a group, the group's longest */
-	const char *text; /* name, then programs, then status (tree_print.c) */
-	uint32_t name_len, prog_len, status_len;
+	const char *text; /* the lengths of the parts, then name, programs, status */
+	uint32_t text_len;
 	uint32_t pid;
-	uint32_t seq;	/* order among its siblings (rp_proc.seq) */
+	union {
+		uint32_t seq;  /* order among its siblings (rp_proc.seq) */
+		uint32_t next; /* free, or being let go: the next such node */
+	};
 	uint32_t count; /* processes of its group (1: alone) */
 	uint32_t below; /* processes shown below it */
-	uint32_t kids;	/* closed: its groups are kid[kids .. kids + nkids) */
+	union {
+		uint32_t open; /* open: the newest segment of its closed children */
+		uint32_t kids; /* closed: its groups are kid[kids .. kids + nkids) */
+	};
 	uint32_t nkids; /* open: the number of children closed so far */
-	uint32_t open;	/* open: the newest segment of those children */
-	uint32_t next;	/* free, or being let go: the next such node */
 	uint32_t flags; /* N_* */
 };
+
+/* A cache line each: a node is fetched from memory again at its parent's
+ * closing and at printing, and the tree holds one per line to print. */
+_Static_assert(sizeof(struct tnode) == 64, "a node is a cache line");
 
 #define N_LABEL 0x01u	    /* the label is drawn (on_end) */
 #define N_DUR 0x02u	    /* min_ns/max_ns are known */
@@ -94,7 +102,7 @@ struct rp_tree {
 	size_t prefix_cap;
 };
 
-#define NODE_SHIFT 15
+#define NODE_SHIFT 15 /* blocks of 2 MiB: a huge page each */
 #define NODE_BLK (1u << NODE_SHIFT)
 
 static inline struct tnode *NODE(const struct rp_tree *t, uint32_t i)

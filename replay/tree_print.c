@@ -134,6 +134,47 @@ static void put_status(struct rp_tree *t, struct rp_out *o, const struct rp_proc
 		rp_out__puts(o, "  [args cut]");
 }
 
+/* The lengths of a label's parts, ahead of its text: LEB128, one byte
+ * each for all but the longest. */
+static char *put_len(char *p, uint32_t v)
+{
+	for (; v >= 0x80; v >>= 7)
+		*p++ = (char)(v | 0x80);
+	*p++ = (char)v;
+	return p;
+}
+
+static const char *get_len(const char *p, uint32_t *v)
+{
+	uint32_t x = 0;
+	unsigned shift = 0;
+	unsigned char b;
+
+	do {
+		b = (unsigned char)*p++;
+		x |= (uint32_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	*v = x;
+	return p;
+}
+
+/* A label, taken apart. */
+struct label {
+	const char *name, *prog, *status;
+	uint32_t name_len, prog_len, status_len;
+};
+
+static void label_of(const struct tnode *n, struct label *l)
+{
+	const char *p = get_len(get_len(n->text, &l->name_len), &l->status_len);
+
+	l->name = p;
+	l->prog = p + l->name_len;
+	l->prog_len = n->text_len - (uint32_t)(p - n->text) - l->name_len - l->status_len;
+	l->status = l->prog + l->prog_len;
+}
+
 /*
  * The label of @p, drawn once its record is final, while its execs are
  * held (tree_internal.h): its name, what it ran, how it ended. What
@@ -145,7 +186,7 @@ int tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n
 	struct etr_str name = first_name(t->model, p);
 	struct rp_out *o = &t->label;
 	size_t name_len, prog_len;
-	char *text;
+	char hdr[10], *h, *text;
 
 	o->len = 0;
 	if (t->color)
@@ -160,16 +201,16 @@ int tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n
 	put_programs(t, o, p);
 	prog_len = o->len - name_len;
 	put_status(t, o, p);
-	if (o->err || o->len > UINT32_MAX)
+	if (o->err || o->len > UINT32_MAX - sizeof(hdr))
 		return -ENOMEM;
-	text = tree__text_alloc(t, o->len);
+	h = put_len(put_len(hdr, (uint32_t)name_len), (uint32_t)(o->len - name_len - prog_len));
+	text = tree__text_alloc(t, (size_t)(h - hdr) + o->len);
 	if (!text)
 		return -ENOMEM;
-	memcpy(text, o->buf, o->len);
+	memcpy(text, hdr, (size_t)(h - hdr));
+	memcpy(text + (h - hdr), o->buf, o->len);
 	n->text = text;
-	n->name_len = (uint32_t)name_len;
-	n->prog_len = (uint32_t)prog_len;
-	n->status_len = (uint32_t)(o->len - name_len - prog_len);
+	n->text_len = (uint32_t)((size_t)(h - hdr) + o->len);
 	return 0;
 }
 
@@ -197,17 +238,19 @@ static void print_line(struct rp_tree *t, const struct tnode *n, int depth)
 {
 	struct rp_out *o = &t->out;
 	const char *r = t->color ? C_RESET : "";
+	struct label l;
 
+	label_of(n, &l);
 	if (n->count > 1) {
 		rp_out__u64(o, n->count);
 		rp_out__write(o, "*[", 2);
 	}
-	rp_out__write(o, n->text, n->name_len);
+	rp_out__write(o, l.name, l.name_len);
 	if (n->count == 1) {
 		rp_out__putc(o, ',');
 		rp_out__u64(o, n->pid);
 	}
-	rp_out__write(o, n->text + n->name_len, n->prog_len);
+	rp_out__write(o, l.prog, l.prog_len);
 	if (n->count > 1) {
 		if (n->flags & N_DUR) {
 			rp_out__write(o, "  ", 2);
@@ -227,7 +270,7 @@ static void print_line(struct rp_tree *t, const struct tnode *n, int depth)
 			rp_out__write(o, "  ?", 3);
 		}
 	}
-	rp_out__write(o, n->text + n->name_len + n->prog_len, n->status_len);
+	rp_out__write(o, l.status, l.status_len);
 	if (n->count > 1)
 		rp_out__putc(o, ']');
 	if (t->depth >= 0 && depth >= t->depth && n->below)
