@@ -22,7 +22,7 @@ setup() {
 }
 
 setup build -Dtests=enabled
-setup build-san -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false
+setup build-san -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
