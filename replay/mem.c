@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Memory faulted in a step at a time (mem.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -61,6 +64,44 @@ void rp_mem__populate(void *base, size_t from, size_t to)
 	/* only a hint: older kernels say EINVAL and fault page by page */
 	if (b > a)
 		madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+}
+
+int rp_mem__grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = *cap * elem, n = *cap > need / 2 ? *cap * 2 : need, bytes;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	if (n < 64)
+		n = 64;
+	if (n > (SIZE_MAX - RP_MEM_HUGE) / elem)
+		return -ENOMEM;
+	bytes = n * elem;
+	if (bytes <= RP_MEM_SMALL) {
+		q = realloc(*p, bytes);
+		if (!q)
+			return -ENOMEM;
+	} else {
+		bytes = (bytes + RP_MEM_HUGE - 1) & ~(size_t)(RP_MEM_HUGE - 1);
+		q = rp_mem__map(bytes);
+		if (!q)
+			return -ENOMEM;
+		if (old)
+			memcpy(q, *p, old);
+		rp_mem__grow_free(*p, *cap, elem);
+	}
+	*p = q;
+	*cap = bytes / elem;
+	return 0;
+}
+
+void rp_mem__grow_free(void *p, size_t cap, size_t elem)
+{
+	if (cap * elem <= RP_MEM_SMALL)
+		free(p);
+	else
+		rp_mem__unmap(p, cap * elem);
 }
 
 char *rp_arena__alloc(struct rp_arena *a, size_t len)

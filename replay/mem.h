@@ -44,6 +44,18 @@ static inline void rp_mem__step(void *blk, uint32_t i, uint32_t n, size_t elem)
 	}
 }
 
+/*
+ * Growing arrays (a tree's child lists, its scratch). While small they are
+ * malloc'd; past RP_MEM_SMALL they move to mappings of whole huge pages:
+ * a 4 KiB page costs the first write to it a fault, microseconds each on a
+ * virtual machine, and a megabyte is 256 of them but half a huge page.
+ * *@cap is in elements of @elem bytes. 0 or -ENOMEM (the array as it was).
+ */
+#define RP_MEM_SMALL (64u << 10)
+int rp_mem__grow(void **p, size_t *cap, size_t need, size_t elem);
+/* An array of rp_mem__grow(); NULL is fine. */
+void rp_mem__grow_free(void *p, size_t cap, size_t elem);
+
 /* Bytes that live as long as their arena, in 2 MiB blocks. */
 struct rp_arena {
 	struct rp_arena_block *head;

@@ -173,15 +173,9 @@ static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
 			si = t->free_seg;
 			t->free_seg = t->seg[si].prev;
 		} else {
-			if (t->nseg == t->seg_cap) {
-				uint32_t cap = t->seg_cap ? t->seg_cap * 2 : 256;
-				struct tseg *n = realloc(t->seg, (size_t)cap * sizeof(*n));
-
-				if (!n)
-					return -ENOMEM;
-				t->seg = n;
-				t->seg_cap = cap;
-			}
+			if (t->nseg == t->seg_cap &&
+			    rp_mem__grow((void **)&t->seg, &t->seg_cap, t->nseg + 1, sizeof(*t->seg)))
+				return -ENOMEM;
 			si = t->nseg++;
 		}
 		t->seg[si].prev = p->open;
@@ -195,15 +189,8 @@ static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
 /* @v at the end of the growing array *@a of *@n. 0 or -ENOMEM. */
 static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		uint32_t *g = realloc(*a, c * sizeof(*g));
-
-		if (!g)
-			return -ENOMEM;
-		*a = g;
-		*cap = c;
-	}
+	if (*n == *cap && rp_mem__grow((void **)a, cap, *n + 1, sizeof(**a)))
+		return -ENOMEM;
 	(*a)[(*n)++] = v;
 	return 0;
 }
@@ -213,44 +200,50 @@ static int kid_push(struct rp_tree *t, uint32_t v)
 	return push_u32(&t->kid, &t->nkid, &t->kid_cap, v);
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_sib(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t x = ((const struct sib *)a)->key, y = ((const struct sib *)b)->key;
 
 	return x < y ? -1 : x > y;
 }
 
-/* Siblings as keys (seq << 32 | node) in their order. They close mostly
- * in the order they started, the parallel ones a few places apart: an
- * insertion sort, unless it has to move too much. */
-static void sort_keys(uint64_t *keys, size_t k)
+/* Siblings in their order. They close mostly in the order they started,
+ * the parallel ones a few places apart: an insertion sort, unless it has
+ * to move too much. */
+static void sort_sibs(struct sib *sibs, size_t k)
 {
 	size_t moves = 0;
 
 	for (size_t j = 1; j < k; j++) {
-		uint64_t v = keys[j];
+		struct sib v = sibs[j];
 		size_t a = j;
 
-		while (a > 0 && keys[a - 1] > v) {
-			keys[a] = keys[a - 1];
+		while (a > 0 && sibs[a - 1].key > v.key) {
+			sibs[a] = sibs[a - 1];
 			a--;
 		}
-		keys[a] = v;
+		sibs[a] = v;
 		moves += j - a;
 		if (moves > 16 * k + 64) {
-			qsort(keys, k, sizeof(*keys), cmp_u64);
+			qsort(sibs, k, sizeof(*sibs), cmp_sib);
 			return;
 		}
 	}
 }
 
+static inline uint32_t sib_node(const struct sib *s)
+{
+	return (uint32_t)s->key;
+}
+
 /*
- * The @k siblings in @keys (sorted), folded into groups of identical
+ * The @k siblings in @sibs (sorted), folded into groups of identical
  * subtrees (equal signatures), each group where its first member is; the
- * firsts go on the kid list, the others are let go. Returns the number of
- * groups, or -ENOMEM.
+ * firsts go on the kid list, the others are let go. Only the members of a
+ * group are fetched from the nodes: a make's 100,000 jobs are out of the
+ * cache. Returns the number of groups, or -ENOMEM.
  */
-static int64_t fold_siblings(struct rp_tree *t, const uint64_t *keys, size_t k)
+static int64_t fold_siblings(struct rp_tree *t, const struct sib *sibs, size_t k)
 {
 	uint32_t *tab = NULL, mask = 0;
 	size_t groups = 0;
@@ -259,44 +252,46 @@ static int64_t fold_siblings(struct rp_tree *t, const uint64_t *keys, size_t k)
 		/* the first of each signature in a hash table, no sorting */
 		for (mask = 15; mask < 2 * k; mask = mask * 2 + 1)
 			;
-		tab = malloc(((size_t)mask + 1) * sizeof(*tab));
-		if (tab)
+		if (!rp_mem__grow((void **)&t->tab, &t->tab_cap, (size_t)mask + 1, sizeof(*t->tab))) {
+			tab = t->tab;
 			memset(tab, 0xff, ((size_t)mask + 1) * sizeof(*tab));
+		}
 		/* no memory: every process on a line of its own */
 	}
 	for (size_t j = 0; j < k; j++) {
-		uint32_t i = (uint32_t)keys[j], lead = NODE_NONE;
-		struct tnode *n = NODE(t, i), *g;
+		uint64_t sig = sibs[j].sig;
+		uint32_t i = sib_node(&sibs[j]), lead = NODE_NONE;
+		struct tnode *n, *g;
 
 		if (tab) {
-			uint32_t h = (uint32_t)(n->sig ^ n->sig >> 32) & mask;
+			uint32_t h = (uint32_t)(sig ^ sig >> 32) & mask;
 
 			for (;; h = (h + 1) & mask) {
 				if (tab[h] == NODE_NONE) {
-					tab[h] = i;
+					tab[h] = (uint32_t)j;
 					break;
 				}
-				if (NODE(t, tab[h])->sig == n->sig) {
-					lead = tab[h];
+				if (sibs[tab[h]].sig == sig) {
+					lead = sib_node(&sibs[tab[h]]);
 					break;
 				}
 			}
 		} else if (t->compact) {
 			/* a few siblings: comparing with the earlier firsts is cheapest */
 			for (size_t g0 = t->nkid - groups; g0 < t->nkid; g0++)
-				if (NODE(t, t->kid[g0])->sig == n->sig) {
+				if (NODE(t, t->kid[g0])->sig == sig) {
 					lead = t->kid[g0];
 					break;
 				}
 		}
 		if (lead == NODE_NONE) {
 			if (kid_push(t, i)) {
-				free(tab);
 				return -ENOMEM;
 			}
 			groups++;
 			continue;
 		}
+		n = NODE(t, i);
 		g = NODE(t, lead);
 		g->count++;
 		if ((g->flags & N_DUR) && (n->flags & N_DUR)) {
@@ -309,23 +304,21 @@ static int64_t fold_siblings(struct rp_tree *t, const uint64_t *keys, size_t k)
 		}
 		node_free(t, i);
 	}
-	free(tab);
 	return (int64_t)groups;
 }
 
-/* Room for @n keys of siblings. */
-static uint64_t *scratch(struct rp_tree *t, size_t n)
+/* Room for @n siblings. */
+static struct sib *scratch(struct rp_tree *t, size_t n)
 {
-	if (n > t->scratch_cap) {
-		size_t cap = n * 2;
-		uint64_t *s = realloc(t->scratch, cap * sizeof(*s));
-
-		if (!s)
-			return NULL;
-		t->scratch = s;
-		t->scratch_cap = cap;
-	}
+	if (rp_mem__grow((void **)&t->scratch, &t->scratch_cap, n, sizeof(*t->scratch)))
+		return NULL;
 	return t->scratch;
+}
+
+/* Sibling @c as sorted and folded: all that is read of its node. */
+static inline struct sib sib_of(const struct tnode *n, uint32_t c)
+{
+	return (struct sib){(uint64_t)n->seq << 32 | c, n->sig};
 }
 
 /*
@@ -336,15 +329,17 @@ static uint64_t *scratch(struct rp_tree *t, size_t n)
 static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 {
 	struct tnode *n = NODE(t, i);
-	uint64_t *keys, h = n->sig;
+	uint64_t h = n->sig;
 	size_t k = 0, below = 0;
+	struct sib *sibs;
 	int64_t groups;
 
 	k = n->nkids;
-	keys = scratch(t, k);
-	if (!keys && k)
+	sibs = scratch(t, k);
+	if (!sibs && k)
 		return -ENOMEM;
-	/* the segments newest first, each filled from its start */
+	/* the segments newest first, each filled from its start; each child's
+	 * node is read here only */
 	for (uint32_t si = n->open, j = 0; si != NODE_NONE;) {
 		struct tseg *sg = &t->seg[si];
 		uint32_t in = (uint32_t)(k - j) % SEG_N, prev = sg->prev;
@@ -355,9 +350,10 @@ static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 		for (uint32_t q = 0; q < in; q++)
 			__builtin_prefetch(NODE(t, sg->node[q]));
 		for (uint32_t q = 0; q < in; q++) {
-			uint32_t c = sg->node[q];
+			const struct tnode *c = NODE(t, sg->node[q]);
 
-			keys[k - j + q] = (uint64_t)NODE(t, c)->seq << 32 | c;
+			sibs[k - j + q] = sib_of(c, sg->node[q]);
+			below += 1 + (size_t)c->below;
 		}
 		sg->prev = t->free_seg;
 		t->free_seg = si;
@@ -365,21 +361,15 @@ static int node_close(struct rp_tree *t, uint32_t i, bool *shown)
 	}
 	n->open = NODE_NONE;
 	n->nkids = 0;
-	sort_keys(keys, k);
+	sort_sibs(sibs, k);
 	/* a child's signature is folded in whether it is the first of a
 	 * group or not: all of them are what the subtree is */
-	for (size_t j = 0; j < k; j++) {
-		const struct tnode *c = NODE(t, (uint32_t)keys[j]);
-
-		if (j + 8 < k)
-			__builtin_prefetch(NODE(t, (uint32_t)keys[j + 8]));
-		h = fnv(h, &c->sig, sizeof(c->sig));
-		below += 1 + (size_t)c->below;
-	}
+	for (size_t j = 0; j < k; j++)
+		h = fnv(h, &sibs[j].sig, sizeof(sibs[j].sig));
 	n->sig = h ? h : 1;
 	n->below = below > UINT32_MAX ? UINT32_MAX : (uint32_t)below;
 	n->kids = (uint32_t)t->nkid;
-	groups = fold_siblings(t, keys, k);
+	groups = fold_siblings(t, sibs, k);
 	if (groups < 0)
 		return (int)groups;
 	n = NODE(t, i);
@@ -463,16 +453,16 @@ static void on_forget(void *ctx, struct rp_model *m, struct rp_proc *p)
  * kid[*ret_at ..] */
 int tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n)
 {
-	uint64_t *keys = scratch(t, t->ntop);
+	struct sib *sibs = scratch(t, t->ntop);
 	int64_t groups;
 
-	if (!keys && t->ntop)
+	if (!sibs && t->ntop)
 		return -ENOMEM;
 	for (size_t j = 0; j < t->ntop; j++)
-		keys[j] = (uint64_t)NODE(t, t->top[j])->seq << 32 | t->top[j];
-	sort_keys(keys, t->ntop);
+		sibs[j] = sib_of(NODE(t, t->top[j]), t->top[j]);
+	sort_sibs(sibs, t->ntop);
 	*ret_at = (uint32_t)t->nkid;
-	groups = fold_siblings(t, keys, t->ntop);
+	groups = fold_siblings(t, sibs, t->ntop);
 	if (groups < 0)
 		return (int)groups;
 	t->ntop = 0;
@@ -636,10 +626,11 @@ void rp_tree__free(struct rp_tree *t)
 	for (uint32_t i = 0; i < t->nodes_cap >> NODE_SHIFT; i++)
 		rp_mem__unmap(t->nblk[i], NODE_BLK * sizeof(struct tnode));
 	free(t->nblk);
-	free(t->seg);
-	free(t->kid);
-	free(t->top);
-	free(t->scratch);
+	rp_mem__grow_free(t->seg, t->seg_cap, sizeof(*t->seg));
+	rp_mem__grow_free(t->kid, t->kid_cap, sizeof(*t->kid));
+	rp_mem__grow_free(t->top, t->top_cap, sizeof(*t->top));
+	rp_mem__grow_free(t->scratch, t->scratch_cap, sizeof(*t->scratch));
+	rp_mem__grow_free(t->tab, t->tab_cap, sizeof(*t->tab));
 	rp_arena__release(&t->text);
 	free(t->label.buf);
 	free(t->prefix);

@@ -62,6 +62,13 @@ struct tseg {
 	uint32_t prev; /* the older segment; free: the next free one */
 };
 
+/* A sibling while its parent is closed: its order (seq << 32 | node) and
+ * its subtree's signature. */
+struct sib {
+	uint64_t key;
+	uint64_t sig;
+};
+
 struct rp_tree {
 	const struct rp_trace *trace;
 	struct rp_model *model;
@@ -82,13 +89,16 @@ struct rp_tree {
 	struct tnode **nblk;
 	uint32_t nnodes, nodes_cap, free_node;
 	struct tseg *seg; /* segments of open nodes' children (a pool) */
-	uint32_t nseg, seg_cap, free_seg;
+	uint32_t nseg, free_seg;
+	size_t seg_cap;
 	uint32_t *kid; /* the groups below each closed node */
 	size_t nkid, kid_cap;
 	uint32_t *top; /* the closed roots */
 	size_t ntop, top_cap;
-	uint64_t *scratch; /* a node's children while it is closed */
+	struct sib *scratch; /* a node's children while it is closed */
 	size_t scratch_cap;
+	uint32_t *tab; /* a hash table of siblings while they are folded */
+	size_t tab_cap;
 	uint64_t procs; /* processes seen (their records final) */
 	size_t node_bytes;
 
