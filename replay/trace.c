@@ -133,9 +133,9 @@ static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
 		t->keep_threads = opts->keep_threads;
 	if (t->max_held > (1u << 24))
 		t->max_held = 1u << 24;
-	t->ring_cap = 16;
-	while (t->ring_cap < t->max_held + 1)
-		t->ring_cap *= 2;
+	/* grown as events wait: pages of a ring are all written as it turns,
+	 * and a fault costs more than the copying */
+	t->ring_cap = 64;
 	t->ring = calloc(t->ring_cap, sizeof(*t->ring));
 	t->problems = calloc(MAX_PROBLEMS, sizeof(*t->problems));
 	if (!t->ring || !t->problems) {
@@ -317,13 +317,33 @@ static int own_borrowed(struct rp_trace *t)
 	return 0;
 }
 
+/* Twice the room in the window, its events from index 0. 0 or -ENOMEM. */
+static int ring_grow(struct rp_trace *t)
+{
+	struct slot **r = malloc((size_t)t->ring_cap * 2 * sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < t->ring_len; i++)
+		r[i] = t->ring[(t->ring_head + i) & (t->ring_cap - 1)];
+	free(t->ring);
+	t->ring = r;
+	t->ring_cap *= 2;
+	t->ring_head = 0;
+	return 0;
+}
+
 /* Put the event of slot @s into the window, in time order (stable for
- * equal times). */
-static void window_insert(struct rp_trace *t, struct slot *s)
+ * equal times). 0 or -ENOMEM (@s is not taken). */
+static int window_insert(struct rp_trace *t, struct slot *s)
 {
 	const struct etr_event *ev = &s->ev;
-	uint32_t mask = t->ring_cap - 1;
-	uint32_t i;
+	uint32_t mask, i;
+
+	/* at most max_held wait (rp_trace__next_event) */
+	if (t->ring_len == t->ring_cap && ring_grow(t))
+		return -ENOMEM;
+	mask = t->ring_cap - 1;
 
 	if (t->have_first && ev->ts_ns < t->last_out_ts)
 		t->stats.late++;
@@ -338,6 +358,7 @@ static void window_insert(struct rp_trace *t, struct slot *s)
 		t->stats.held_max = t->ring_len;
 	if (ev->ts_ns > t->max_ts)
 		t->max_ts = ev->ts_ns;
+	return 0;
 }
 
 static int window_push(struct rp_trace *t, const struct etr_event *ev)
@@ -346,7 +367,10 @@ static int window_push(struct rp_trace *t, const struct etr_event *ev)
 
 	if (!s)
 		return -ENOMEM;
-	window_insert(t, s);
+	if (window_insert(t, s)) {
+		slot_put(t, s);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -572,7 +596,10 @@ static int read_more(struct rp_trace *t)
 					s->ev.env.len = 0;
 				}
 				s->borrowed = true;
-				window_insert(t, s);
+				if (window_insert(t, s)) {
+					slot_put(t, s);
+					return -ENOMEM;
+				}
 				return 1;
 			}
 			slot_put(t, s);
