@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "mem.h"
 #include "replay.h"
 
 #define MS 1000000ull
@@ -716,6 +717,94 @@ static void test_trace_reorder(void)
 	CU_ASSERT(rp_trace__ended_cleanly(t));
 	rp_trace__free(t);
 	free(b.data);
+}
+
+/* the window starts small and grows as events wait: here after it has
+ * turned (the first events went out one by one), so its events must be
+ * moved in order; in chunks of a few events, so that they are also moved
+ * out of their chunk while it grows */
+static void test_trace_window_grows(void)
+{
+	struct rp_trace_opts o = {.sz = sizeof(o), .reorder_ns = 1 * MS};
+	const struct etr_event *ev;
+	struct rp_trace_stats st;
+	struct membuf b;
+	struct rp_trace *t;
+	uint64_t prev = 0, n = 0, sum = 0, want = 0;
+
+	mb_open(&b, 512);
+	/* 100 in order, a millisecond apart: each goes out as the next comes */
+	for (uint32_t i = 0; i < 100; i++) {
+		mb_event(&b, ev_fork(T0 + i * MS, 1000 + i, 1));
+		want += 1000 + i;
+	}
+	/* then 700 within half a millisecond, newest first: all wait */
+	for (uint32_t i = 0; i < 700; i++) {
+		mb_event(&b, ev_fork(T0 + 200 * MS - i * 500, 5000 + i, 1));
+		want += 5000 + i;
+	}
+	mb_close(&b, true);
+
+	t = rp_trace__open_mem(b.data, b.len, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	while (rp_trace__next_event(t, &ev) > 0) {
+		CU_ASSERT(ev->ts_ns >= prev);
+		prev = ev->ts_ns;
+		sum += ev->pid;
+		n++;
+	}
+	rp_trace__stats(t, &st);
+	CU_ASSERT_EQUAL(n, 800);
+	CU_ASSERT_EQUAL(sum, want);
+	CU_ASSERT_EQUAL(st.late, 0);
+	CU_ASSERT(st.held_max >= 700);
+	rp_trace__free(t);
+	free(b.data);
+}
+
+/* growing arrays keep every element as they move from the heap to huge
+ * pages, whatever their element size */
+static void test_mem_grow(void)
+{
+	struct twelve {
+		uint32_t a, b, c;
+	} *w = NULL;
+	uint32_t *a = NULL;
+	size_t cap = 0, wcap = 0, bad = 0;
+
+	for (uint32_t i = 0; i < 300000; i++) {
+		if (i == cap) {
+			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&a, &cap, i + 1, sizeof(*a)), 0);
+			CU_ASSERT_FATAL(cap > i);
+		}
+		a[i] = i * 2654435761u;
+	}
+	for (uint32_t i = 0; i < 300000; i++)
+		bad += a[i] != i * 2654435761u;
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(cap * sizeof(*a) > RP_MEM_SMALL);
+	/* a jump far past twice the room; nothing asked for: nothing done */
+	CU_ASSERT_EQUAL(rp_mem__grow((void **)&a, &cap, 3000000, sizeof(*a)), 0);
+	CU_ASSERT(cap >= 3000000);
+	a[2999999] = 7;
+	CU_ASSERT_EQUAL(a[299999], 299999 * 2654435761u);
+	CU_ASSERT_EQUAL(rp_mem__grow((void **)&a, &cap, 10, sizeof(*a)), 0);
+	CU_ASSERT_EQUAL(a[2999999], 7);
+	rp_mem__grow_free(a, cap, sizeof(*a));
+
+	for (uint32_t i = 0; i < 200000; i++) {
+		if (i == wcap)
+			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&w, &wcap, i + 1, sizeof(*w)), 0);
+		w[i] = (struct twelve){i, ~i, i ^ 0x5a5a5a5a};
+	}
+	bad = 0;
+	for (uint32_t i = 0; i < 200000; i++)
+		bad += w[i].a != i || w[i].b != ~i || w[i].c != (i ^ 0x5a5a5a5a);
+	CU_ASSERT_EQUAL(bad, 0);
+	/* the last element of the room is writable */
+	w[wcap - 1].c = 1;
+	rp_mem__grow_free(w, wcap, sizeof(*w));
+	rp_mem__grow_free(NULL, 0, sizeof(*w));
 }
 
 /* strings of held events survive the chunk they came from */
@@ -1478,6 +1567,8 @@ int main(void)
 	};
 	static const struct test trace[] = {
 	    {"bounded reorder window", test_trace_reorder},
+	    {"the window grows as events wait", test_trace_window_grows},
+	    {"growing arrays", test_mem_grow},
 	    {"strings outlive their chunk", test_trace_strings_owned},
 	    {"truncated file", test_trace_truncated},
 	    {"no end record", test_trace_no_end},
