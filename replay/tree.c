@@ -173,8 +173,8 @@ static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
 			si = t->free_seg;
 			t->free_seg = t->seg[si].prev;
 		} else {
-			if (t->nseg == t->seg_cap &&
-			    rp_mem__grow((void **)&t->seg, &t->seg_cap, t->nseg + 1, sizeof(*t->seg)))
+			if (t->nseg == t->seg_cap && rp_mem__grow((void **)&t->seg, &t->seg_cap,
+								  t->nseg + 1, sizeof(*t->seg)))
 				return -ENOMEM;
 			si = t->nseg++;
 		}
@@ -252,7 +252,8 @@ static int64_t fold_siblings(struct rp_tree *t, const struct sib *sibs, size_t k
 		/* the first of each signature in a hash table, no sorting */
 		for (mask = 15; mask < 2 * k; mask = mask * 2 + 1)
 			;
-		if (!rp_mem__grow((void **)&t->tab, &t->tab_cap, (size_t)mask + 1, sizeof(*t->tab))) {
+		if (!rp_mem__grow((void **)&t->tab, &t->tab_cap, (size_t)mask + 1,
+				  sizeof(*t->tab))) {
 			tab = t->tab;
 			memset(tab, 0xff, ((size_t)mask + 1) * sizeof(*tab));
 		}
@@ -285,9 +286,8 @@ static int64_t fold_siblings(struct rp_tree *t, const struct sib *sibs, size_t k
 				}
 		}
 		if (lead == NODE_NONE) {
-			if (kid_push(t, i)) {
+			if (kid_push(t, i))
 				return -ENOMEM;
-			}
 			groups++;
 			continue;
 		}

@@ -774,7 +774,8 @@ static void test_mem_grow(void)
 
 	for (uint32_t i = 0; i < 300000; i++) {
 		if (i == cap) {
-			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&a, &cap, i + 1, sizeof(*a)), 0);
+			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&a, &cap, i + 1, sizeof(*a)),
+					      0);
 			CU_ASSERT_FATAL(cap > i);
 		}
 		a[i] = i * 2654435761u;
@@ -794,7 +795,8 @@ static void test_mem_grow(void)
 
 	for (uint32_t i = 0; i < 200000; i++) {
 		if (i == wcap)
-			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&w, &wcap, i + 1, sizeof(*w)), 0);
+			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&w, &wcap, i + 1, sizeof(*w)),
+					      0);
 		w[i] = (struct twelve){i, ~i, i ^ 0x5a5a5a5a};
 	}
 	bad = 0;
