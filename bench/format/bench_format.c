@@ -134,17 +134,18 @@ static void make_workload(struct workload *wl, size_t n, bool mix)
 		char *argv = s;
 		uint32_t argc = 0;
 
-		/* the argument format holds NULs: print it piece by piece; the
-		 * %03u fills the first numbered argument, %05u the second */
+		/* the argument format holds NULs: print it piece by piece; each
+		 * "%03u" or "%05u" in it (the width is its third byte) becomes
+		 * a number, one piece may hold two */
 		while (*fmt) {
-			const char *pct = strchr(fmt, '%');
+			const char *q = fmt, *pct;
 
-			if (pct && pct[2] == '3')
-				s += sprintf(s, fmt, rnd(1000)) + 1;
-			else if (pct)
-				s += sprintf(s, fmt, rnd(100000)) + 1;
-			else
-				s += sprintf(s, "%s", fmt) + 1;
+			while ((pct = strchr(q, '%'))) {
+				s += sprintf(s, "%.*s%0*u", (int)(pct - q), q, pct[2] - '0',
+					     rnd(pct[2] == '3' ? 1000 : 100000));
+				q = pct + 4;
+			}
+			s += sprintf(s, "%s", q) + 1;
 			fmt += strlen(fmt) + 1;
 			argc++;
 		}
