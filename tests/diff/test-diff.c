@@ -26,13 +26,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 
+#include "bpf.h"
 #include "diff.h"
 #include "etr.h"
 
@@ -1371,18 +1371,14 @@ static int record(const char *name, bool changed)
 	return 0;
 }
 
+/* BPF works (bpf.h), and so does the workload. */
 static bool bpf_works(char *why, size_t len)
 {
 	char script[PATH_MAX];
 	FILE *f;
 
-	if (geteuid() != 0) {
-		snprintf(why, len, "not root");
+	if (!test_bpf__works(execrec_bin, tmpdir, why, len))
 		return false;
-	}
-	if (access("/sys/kernel/tracing/events", F_OK) &&
-	    access("/sys/kernel/debug/tracing/events", F_OK))
-		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	path_in(script, "workload.sh");
 	f = fopen(script, "w");
 	if (!f || fputs(workload, f) < 0 || fclose(f)) {
@@ -1480,11 +1476,6 @@ static void test_recorded_changed(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "tracepoints: formats unchanged"));
 }
 
-static void test_bpf_required(void)
-{
-	CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
-}
-
 /* ------------------------------------------------------------------ */
 
 static void cleanup_tmp(void)
@@ -1498,9 +1489,8 @@ static void cleanup_tmp(void)
 
 int main(void)
 {
-	const char *req = getenv("EXECREC_REQUIRE_BPF");
 	/* CI's EXECREC_REQUIRE_BPF=1 wins: the recorded suite is never left out there */
-	bool skip_bpf = getenv("EXECREC_SKIP_RECORDED") != NULL && !(req && !strcmp(req, "1"));
+	bool skip_bpf = getenv("EXECREC_SKIP_RECORDED") != NULL && !test_bpf__required();
 	CU_pSuite s;
 	unsigned fails;
 
@@ -1550,10 +1540,10 @@ int main(void)
 		s = CU_add_suite("recorded", NULL, NULL);
 		CU_add_test(s, "the same workload twice: nothing", test_recorded_same);
 		CU_add_test(s, "added, failing, slowed: exactly those", test_recorded_changed);
-	} else if (req && !strcmp(req, "1")) {
+	} else if (test_bpf__required()) {
 		fprintf(stderr, "diff: BPF not available: %s\n", bpf_why);
 		s = CU_add_suite("recorded", NULL, NULL);
-		CU_add_test(s, "BPF available", test_bpf_required);
+		CU_add_test(s, "BPF available", test_bpf__missing);
 	} else {
 		printf("diff: recorded suite SKIPPED, BPF not available: %s\n", bpf_why);
 	}

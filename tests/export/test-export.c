@@ -27,6 +27,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "bpf.h"
 #include "check.h"
 #include "export.h"
 #include "internal.h"
@@ -1380,34 +1381,8 @@ static void test_cli(void)
 	CU_ASSERT_EQUAL(run(badtime, NULL, "/dev/null"), 2);
 }
 
-/* ------------------------------------------------------------------ */
-
-static bool bpf_works(char *why, size_t len)
-{
-	char trace[PATH_MAX], err[PATH_MAX];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", trace, "--", "true", NULL};
-	size_t n;
-	char *text;
-
-	if (geteuid() != 0) {
-		snprintf(why, len, "not root");
-		return false;
-	}
-	path_in(trace, "probe.etr");
-	path_in(err, "probe.err");
-	if (run(rec, NULL, err) == 0)
-		return true;
-	text = slurp(err, &n);
-	snprintf(why, len, "%s", text && *text ? text : "execrec record failed");
-	if (strchr(why, '\n'))
-		*strchr(why, '\n') = '\0';
-	free(text);
-	return false;
-}
-
 int main(void)
 {
-	const char *req = getenv("EXECREC_REQUIRE_BPF");
 	CU_pSuite s;
 	unsigned fails;
 	char cmd[PATH_MAX + 16];
@@ -1419,13 +1394,13 @@ int main(void)
 		fprintf(stderr, "EXECREC, FIXTURES and EXPORT_FIXTURES must be set\n");
 		return 1;
 	}
-	ci = req && !strcmp(req, "1");
+	ci = test_bpf__required();
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
 		return 1;
 	}
 	chmod(tmpdir, 0755);
-	bpf_ok = bpf_works(bpf_why, sizeof(bpf_why));
+	bpf_ok = test_bpf__works(execrec_bin, tmpdir, bpf_why, sizeof(bpf_why));
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf.h"
 #include "etr.h"
 #include "probes-test.h"
 #include "probes.h"
@@ -328,7 +329,7 @@ static bool can_record(const char *execrec)
 static void test_recorded(void)
 {
 	const char *execrec = execrec_path();
-	const char *require = getenv("EXECREC_REQUIRE_BPF");
+	bool required = test_bpf__required();
 	char path[] = "/tmp/probes-rec-XXXXXX";
 	char *argv[] = {(char *)execrec, "record", "-q",	"-f", "-o", path,
 			"--btf=full",	 "--",	   "/bin/true", NULL};
@@ -337,15 +338,13 @@ static void test_recorded(void)
 	int fd;
 
 	SKIP_IF(!execrec || !can_record(execrec), "no execrec record in this build");
-	SKIP_IF(geteuid() && !(require && *require == '1'), "recording needs root");
+	SKIP_IF(geteuid() && !required, "recording needs root");
 	SKIP_IF(!live_tracefs(), "no readable tracefs");
 	fd = mkstemp(path);
 	CU_ASSERT_FATAL(fd >= 0);
 	close(fd);
 	CU_ASSERT_EQUAL_FATAL(run_cmd(argv, &r), 0);
 	if (r.status) {
-		bool required = require && *require == '1';
-
 		fprintf(stderr, "\n  execrec record failed (%d): %s", r.status, r.err);
 		run_free(&r);
 		unlink(path);

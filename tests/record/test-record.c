@@ -27,6 +27,7 @@
 #include <CUnit/Basic.h>
 #include <bpf/btf.h>
 
+#include "bpf.h"
 #include "etr.h"
 
 /* ------------------------------------------------------------------ */
@@ -1236,34 +1237,6 @@ static void test_threads_and_btf_full(void)
 
 /* ------------------------------------------------------------------ */
 
-static bool bpf_works(char *why, size_t len)
-{
-	char path[PATH_MAX];
-	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--", "/bin/true", NULL};
-	struct run r;
-
-	if (geteuid() != 0) {
-		snprintf(why, len, "not root");
-		return false;
-	}
-	/* a fresh machine may not have tracefs mounted yet */
-	if (access("/sys/kernel/tracing/events", F_OK) &&
-	    access("/sys/kernel/debug/tracing/events", F_OK))
-		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-	path_in(path, "probe.etr");
-	run(&r, rec, NULL);
-	if (r.status) {
-		snprintf(why, len, "%s", r.err[0] ? r.err : "execrec record failed");
-		return false;
-	}
-	return true;
-}
-
-static void test_bpf_required(void)
-{
-	CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
-}
-
 static void cleanup_tmp(void)
 {
 	char cmd[PATH_MAX + 16];
@@ -1275,7 +1248,6 @@ static void cleanup_tmp(void)
 
 int main(void)
 {
-	const char *req = getenv("EXECREC_REQUIRE_BPF");
 	CU_pSuite s;
 	char why[4096];
 	unsigned fails;
@@ -1293,15 +1265,11 @@ int main(void)
 	chmod(tmpdir, 0755);
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	if (!bpf_works(why, sizeof(why))) {
-		char *nl = strchr(why, '\n');
-
-		if (nl)
-			*nl = 0;
-		if (req && !strcmp(req, "1")) {
+	if (!test_bpf__works(execrec_bin, tmpdir, why, sizeof(why))) {
+		if (test_bpf__required()) {
 			fprintf(stderr, "record: BPF not available: %s\n", why);
 			s = CU_add_suite("record", NULL, NULL);
-			CU_add_test(s, "BPF available", test_bpf_required);
+			CU_add_test(s, "BPF available", test_bpf__missing);
 		} else {
 			printf("record: SKIPPED, BPF not available: %s\n", why);
 			CU_cleanup_registry();
