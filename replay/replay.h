@@ -462,6 +462,10 @@ bool rp_glob_match(const char *pattern, const char *s, size_t len);
 /* Last path component of a byte string. */
 struct etr_str rp_basename(struct etr_str path);
 
+/* A copy of the @n bytes at @p (they may hold NULs: an argv) with a NUL
+ * after them, to free(); NULL. */
+char *rp_memdup0(const void *p, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Records for machines: JSON lines and CSV                           */
 /* ------------------------------------------------------------------ */

@@ -22,17 +22,6 @@ static uint64_t hash_bytes(const char *p, size_t n)
 	return h;
 }
 
-static char *memdup0(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 static struct agg *agg_get(struct aggtab *t, const char *key, size_t klen, bool *created)
 {
 	size_t i;
@@ -63,7 +52,7 @@ static struct agg *agg_get(struct aggtab *t, const char *key, size_t klen, bool 
 		i = (i + 1) & (t->cap - 1);
 	}
 	t->slot[i] = calloc(1, sizeof(struct agg));
-	if (!t->slot[i] || !(t->slot[i]->key = memdup0(key, klen))) {
+	if (!t->slot[i] || !(t->slot[i]->key = rp_memdup0(key, klen))) {
 		free(t->slot[i]);
 		t->slot[i] = NULL;
 		return NULL;
@@ -93,7 +82,7 @@ static int set_example(struct agg *a, uint32_t pid, const char *comm, const stru
 	a->pid = pid;
 	a->comm = comm ? strdup(comm) : NULL;
 	if (argv && argv->len) {
-		a->argv.ptr = memdup0(argv->ptr, argv->len);
+		a->argv.ptr = rp_memdup0(argv->ptr, argv->len);
 		if (!a->argv.ptr)
 			return -ENOMEM;
 		a->argv.len = argv->len;
@@ -149,9 +138,9 @@ static int top_add(struct toplist *l, size_t limit, uint64_t v, uint32_t pid, ui
 	t->pid = pid;
 	t->start_ns = start;
 	t->running = running;
-	t->name = memdup0(name->ptr, name->len);
+	t->name = rp_memdup0(name->ptr, name->len);
 	if (argv && argv->len) {
-		t->argv.ptr = memdup0(argv->ptr, argv->len);
+		t->argv.ptr = rp_memdup0(argv->ptr, argv->len);
 		t->argv.len = argv->len;
 	}
 	return t->name ? 0 : -ENOMEM;

@@ -389,18 +389,6 @@ static int imm_push(struct rp_trace *t, const struct etr_event *ev)
 	return 0;
 }
 
-static char *dup_bytes(const char *p, size_t len)
-{
-	char *s = malloc(len + 1);
-
-	if (s) {
-		if (len)
-			memcpy(s, p, len);
-		s[len] = '\0';
-	}
-	return s;
-}
-
 static int read_meta(struct rp_trace *t, const struct etr_record *rec)
 {
 	struct etr_str k, v;
@@ -430,8 +418,8 @@ static int read_meta(struct rp_trace *t, const struct etr_record *rec)
 	if (grow((void **)&t->meta, &t->meta_cap, t->meta_len + 1, sizeof(*t->meta)))
 		return -ENOMEM;
 	m = &t->meta[t->meta_len];
-	m->key = dup_bytes(k.ptr, k.len);
-	m->value = dup_bytes(v.ptr, v.len);
+	m->key = rp_memdup0(k.ptr, k.len);
+	m->value = rp_memdup0(v.ptr, v.len);
 	m->value_len = v.len;
 	if (!m->key || !m->value) {
 		free((char *)m->key);
@@ -462,7 +450,7 @@ static int read_counter(struct rp_trace *t, const struct etr_record *rec)
 	}
 	if (grow((void **)&t->counters, &t->counter_cap, t->counter_len + 1, sizeof(*t->counters)))
 		return -ENOMEM;
-	t->counters[i].name = dup_bytes(c.name.ptr, c.name.len);
+	t->counters[i].name = rp_memdup0(c.name.ptr, c.name.len);
 	if (!t->counters[i].name)
 		return -ENOMEM;
 	t->counters[i].c = c;

@@ -795,6 +795,18 @@ bool rp_glob_match(const char *pattern, const char *s, size_t len)
 	return ok;
 }
 
+char *rp_memdup0(const void *p, size_t n)
+{
+	char *s = n < SIZE_MAX ? malloc(n + 1) : NULL;
+
+	if (s) {
+		if (n)
+			memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
 struct etr_str rp_basename(struct etr_str path)
 {
 	struct etr_str b = path;

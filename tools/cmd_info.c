@@ -91,17 +91,6 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 	in->problem_count++;
 }
 
-static char *dup0(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 static void add_kv(struct info *in, struct kv **list, size_t *n, const struct etr_str *k,
 		   const struct etr_str *v, bool replace)
 {
@@ -112,7 +101,7 @@ static void add_kv(struct info *in, struct kv **list, size_t *n, const struct et
 			if (strlen((*list)[i].key) == k->len &&
 			    !memcmp((*list)[i].key, k->ptr, k->len)) {
 				free((*list)[i].value);
-				(*list)[i].value = dup0(v->ptr, v->len);
+				(*list)[i].value = rp_memdup0(v->ptr, v->len);
 				(*list)[i].len = v->len;
 				return;
 			}
@@ -124,8 +113,8 @@ static void add_kv(struct info *in, struct kv **list, size_t *n, const struct et
 		return;
 	}
 	*list = l;
-	l[*n].key = dup0(k->ptr, k->len);
-	l[*n].value = dup0(v->ptr, v->len);
+	l[*n].key = rp_memdup0(k->ptr, k->len);
+	l[*n].value = rp_memdup0(v->ptr, v->len);
 	l[*n].len = v->len;
 	if (!l[*n].key || !l[*n].value) {
 		in->err = -ENOMEM;
@@ -196,7 +185,7 @@ static void read_chunk(struct info *in, struct etr_chunk *c)
 			if (rec.type == ETR_REC_TPFORMAT) {
 				derr = etr_record__tpformat(&rec, &k, &v);
 				if (!derr && in->ntp < MAX_LISTED) {
-					in->tp[in->ntp].name = dup0(k.ptr, k.len);
+					in->tp[in->ntp].name = rp_memdup0(k.ptr, k.len);
 					in->tp[in->ntp++].size = v.len;
 				}
 			}
