@@ -27,24 +27,8 @@
 #             whatever else runs on the machine; CPU time per process does not.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-build=$top/build
-secs=5
-rounds=3
-workers=2
-while getopts "b:d:r:w:h" opt; do
-	case $opt in
-	b) build=$(cd "$OPTARG" && pwd) ;;
-	d) secs=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	w) workers=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;/^set -e/d'; exit 2 ;;
-	esac
-done
-[ "$(id -u)" = 0 ] || { echo "run.sh: needs root (BPF)" >&2; exit 1; }
-execrec=$build/tools/execrec
-[ -x "$execrec" ] || { echo "run.sh: no $execrec; build first (meson setup $build && ninja -C $build)" >&2; exit 1; }
+. "$(dirname "$0")/common.sh"
+storm_setup 5 "$@"
 [ -x /usr/bin/time ] || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/er-storm-XXXXXX)

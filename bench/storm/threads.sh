@@ -20,24 +20,8 @@
 #   B/event    bytes of EVENTS chunks on disk per event
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-build=$top/build
-secs=4
-rounds=3
-workers=2
-while getopts "b:d:r:w:h" opt; do
-	case $opt in
-	b) build=$(cd "$OPTARG" && pwd) ;;
-	d) secs=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	w) workers=$OPTARG ;;
-	*) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;/^set -e/d'; exit 2 ;;
-	esac
-done
-[ "$(id -u)" = 0 ] || { echo "threads.sh: needs root (BPF)" >&2; exit 1; }
-execrec=$build/tools/execrec
-[ -x "$execrec" ] || { echo "threads.sh: no $execrec; build first" >&2; exit 1; }
+. "$(dirname "$0")/common.sh"
+storm_setup 4 "$@"
 
 work=$(mktemp -d /tmp/er-threads-XXXXXX)
 rec_pid=
