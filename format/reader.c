@@ -195,6 +195,7 @@ static struct etr_reader *reader_new(const struct etr_reader_opts *opts)
 	if (!r)
 		return NULL;
 	r->fd = -1;
+	r->first_cap = READ_BLOCK;
 	if (opts && opts->sz >= offsetof(struct etr_reader_opts, problem_ctx) + sizeof(void *)) {
 		r->problem_cb = opts->problem_cb;
 		r->problem_ctx = opts->problem_ctx;
@@ -316,7 +317,6 @@ struct etr_reader *etr_reader__open_fd(int fd, const struct etr_reader_opts *opt
 		return NULL;
 	}
 	r->fd = fd;
-	r->first_cap = READ_BLOCK;
 	/* a small file needs no megabyte (nor a huge page) to be read; one
 	 * still being written grows the window as it would anyway */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size < READ_BLOCK)
