@@ -167,7 +167,15 @@ struct label {
 
 static void label_of(const struct tnode *n, struct label *l)
 {
-	const char *p = get_len(get_len(n->text, &l->name_len), &l->status_len);
+	const char *p;
+
+	if (!n->text) {
+		/* never drawn (the model ends every record it forgets, so
+		 * this is a bug): an empty line rather than a crash */
+		*l = (struct label){"", "", "", 0, 0, 0};
+		return;
+	}
+	p = get_len(get_len(n->text, &l->name_len), &l->status_len);
 
 	l->name = p;
 	l->prog = p + l->name_len;
