@@ -4,10 +4,12 @@
  * does its work through record/ or replay/.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "execrec-config.h"
+#include "heap.h"
 
 struct command {
 	const char *name;
@@ -58,8 +60,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++) {
-		if (!strcmp(name, commands[i].name))
-			return commands[i].main(argc - 1, argv + 1);
+		if (strcmp(name, commands[i].name))
+			continue;
+		if (strcmp(name, "record") && !getenv("EXECREC_SMALL_PAGES"))
+			heap__use_huge_pages();
+		return commands[i].main(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "execrec: unknown command '%s' (see 'execrec --help')\n", name);
 	return 2;
