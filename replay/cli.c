@@ -149,10 +149,26 @@ void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t
 	} else {
 		uint64_t first = rp_trace__first_ns(t);
 		uint64_t d = ts_ns >= first ? ts_ns - first : first - ts_ns;
+		uint64_t sec = d / 1000000000ull, us = d % 1000000000ull / 1000;
+		char b[32], *p = b + sizeof(b);
 
-		snprintf(buf, len, "%c%llu.%06llu", ts_ns >= first ? '+' : '-',
-			 (unsigned long long)(d / 1000000000ull),
-			 (unsigned long long)(d % 1000000000ull / 1000));
+		/* "%c%llu.%06llu" by hand: once per line of a timeline, where
+		 * snprintf was a fifth of the time */
+		for (int i = 0; i < 6; i++, us /= 10)
+			*--p = (char)('0' + us % 10);
+		*--p = '.';
+		do {
+			*--p = (char)('0' + sec % 10);
+			sec /= 10;
+		} while (sec);
+		*--p = ts_ns >= first ? '+' : '-';
+		if (len) {
+			size_t n = (size_t)(b + sizeof(b) - p);
+
+			n = n < len - 1 ? n : len - 1; /* snprintf's cut */
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+		}
 	}
 }
 

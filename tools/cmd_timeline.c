@@ -47,6 +47,8 @@ struct ctx {
 	struct rp_trace *trace;
 	bool color;
 	bool snapshot;
+	struct rp_out out; /* the text lines: stdio's lock and a call per
+			    * piece were most of the time */
 };
 
 static const char *event_color(const struct etr_event *ev)
@@ -68,86 +70,154 @@ static const char *event_color(const struct etr_event *ev)
 	}
 }
 
-static void print_text(struct ctx *c, const struct etr_event *ev)
+static void put_spaces(struct rp_out *o, size_t n)
 {
-	char tb[32], ret[40] = "", dur[24] = "";
-	int tw = c->cli.wallclock ? 15 : 11;
-	const char *col = c->color ? event_color(ev) : "";
-	const char *name = rp_event_name(ev);
-	FILE *f = stdout;
+	static const char sp[] = "                ";
 
-	rp_cli__fmt_time(&c->cli, c->trace, ev->ts_ns, tb, sizeof(tb));
+	for (size_t k; n; n -= k) {
+		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
+		rp_out__write(o, sp, k);
+	}
+}
+
+/* @s, then spaces up to @width columns (printf's %-*s). */
+static void put_left(struct rp_out *o, const char *s, size_t len, size_t width)
+{
+	rp_out__write(o, s, len);
+	if (len < width)
+		put_spaces(o, width - len);
+}
+
+/* Spaces, then @s, to end at @width columns (printf's %*s). */
+static void put_right(struct rp_out *o, const char *s, size_t len, size_t width)
+{
+	if (len < width)
+		put_spaces(o, width - len);
+	rp_out__write(o, s, len);
+}
+
+/* The decimal digits of @v, ending at @end; returns where they start. */
+static char *digits(char *end, int64_t v)
+{
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--end = '-';
+	return end;
+}
+
+static void put_num_right(struct rp_out *o, int64_t v, size_t width)
+{
+	char b[24], *p = digits(b + sizeof(b), v);
+
+	put_right(o, p, (size_t)(b + sizeof(b) - p), width);
+}
+
+/* What the RET column says of @ev, into @ret (at least 40 bytes). */
+static size_t fmt_ret(const struct etr_event *ev, char *ret, size_t len)
+{
+	char b[24], *p;
+
 	switch (ev->type) {
 	case ETR_EV_EXEC:
-		snprintf(ret, sizeof(ret), "0");
-		break;
+		ret[0] = '0';
+		return 1;
 	case ETR_EV_EXEC_FAIL: {
 		const char *en = rp_errno_name(ev->ret);
 
 		if (en)
-			snprintf(ret, sizeof(ret), "%s", en);
-		else
-			snprintf(ret, sizeof(ret), "%d", ev->ret);
-		break;
+			return (size_t)snprintf(ret, len, "%s", en);
+		return (size_t)snprintf(ret, len, "%d", ev->ret);
 	}
 	case ETR_EV_EXIT:
 		if (ev->signal) {
 			const char *sn = rp_signal_name(ev->signal);
+			const char *core = ev->flags & ETR_EVF_CORE_DUMPED ? "+core" : "";
 
 			if (sn)
-				snprintf(ret, sizeof(ret), "%s%s", sn,
-					 ev->flags & ETR_EVF_CORE_DUMPED ? "+core" : "");
-			else
-				snprintf(ret, sizeof(ret), "sig%d%s", ev->signal,
-					 ev->flags & ETR_EVF_CORE_DUMPED ? "+core" : "");
-		} else {
-			snprintf(ret, sizeof(ret), "%d", ev->exit_code);
+				return (size_t)snprintf(ret, len, "%s%s", sn, core);
+			return (size_t)snprintf(ret, len, "sig%d%s", ev->signal, core);
 		}
-		if (ev->start_ns && ev->ts_ns >= ev->start_ns)
-			rp_fmt_duration(dur, sizeof(dur), ev->ts_ns - ev->start_ns);
-		break;
+		p = digits(b + sizeof(b), ev->exit_code);
+		memcpy(ret, p, (size_t)(b + sizeof(b) - p));
+		return (size_t)(b + sizeof(b) - p);
 	default:
-		break;
+		return 0;
 	}
+}
 
-	if (ev->type == ETR_EV_LOST && (ev->flags & RP_EVF_DAMAGE)) {
-		fprintf(f, "%-*s %s%-9s%s %7s %7s  events missing here: the file is damaged\n", tw,
-			tb, col, name, c->color ? C_RESET : "", "-", "-");
-		return;
-	}
+static void print_text(struct ctx *c, const struct etr_event *ev)
+{
+	char tb[32], ret[40], dur[24] = "";
+	size_t tw = c->cli.wallclock ? 15 : 11, nret;
+	const char *col = c->color ? event_color(ev) : "";
+	const char *name = rp_event_name(ev);
+	struct rp_out *o = &c->out;
+
+	rp_cli__fmt_time(&c->cli, c->trace, ev->ts_ns, tb, sizeof(tb));
+	nret = fmt_ret(ev, ret, sizeof(ret));
+	if (nret >= sizeof(ret))
+		nret = sizeof(ret) - 1; /* snprintf's cut */
+	if (ev->type == ETR_EV_EXIT && ev->start_ns && ev->ts_ns >= ev->start_ns)
+		rp_fmt_duration(dur, sizeof(dur), ev->ts_ns - ev->start_ns);
+
+	put_left(o, tb, strlen(tb), tw);
+	rp_out__putc(o, ' ');
+	rp_out__puts(o, col);
+	put_left(o, name, strlen(name), 9);
 	if (ev->type == ETR_EV_LOST) {
-		fprintf(f, "%-*s %s%-9s%s %7s %7s  %" PRIu64 " %s event%s lost here\n", tw, tb, col,
-			name, c->color ? C_RESET : "", "-", "-", ev->lost_count,
-			ev->lost_type ? rp_event_name(&(struct etr_event){.type = ev->lost_type})
-				      : "",
-			ev->lost_count == 1 ? "" : "s");
+		rp_out__puts(o, c->color ? C_RESET : "");
+		rp_out__write(o, "       -       -  ", 18);
+		if (ev->flags & RP_EVF_DAMAGE)
+			rp_out__puts(o, "events missing here: the file is damaged\n");
+		else
+			rp_out__printf(o, "%" PRIu64 " %s event%s lost here\n", ev->lost_count,
+				       ev->lost_type ? rp_event_name(&(struct etr_event){
+							   .type = ev->lost_type})
+						     : "",
+				       ev->lost_count == 1 ? "" : "s");
 		return;
 	}
-	fprintf(f, "%-*s %s%-9s%s %7" PRIu32 " %7" PRIu32 " %-13s %8s  ", tw, tb, col, name,
-		c->color && *col ? C_RESET : "", ev->pid, ev->ppid, ret, dur);
+	rp_out__puts(o, c->color && *col ? C_RESET : "");
+	rp_out__putc(o, ' ');
+	put_num_right(o, ev->pid, 7);
+	rp_out__putc(o, ' ');
+	put_num_right(o, ev->ppid, 7);
+	rp_out__putc(o, ' ');
+	put_left(o, ret, nret, 13);
+	rp_out__putc(o, ' ');
+	put_right(o, dur, strlen(dur), 8);
+	rp_out__write(o, "  ", 2);
 	switch (ev->type) {
 	case ETR_EV_EXEC_FAIL:
-		rp_fput_shell(f, ev->filename.ptr, ev->filename.len);
-		fputs(": ", f);
+		rp_out__shell(o, ev->filename.ptr, ev->filename.len);
+		rp_out__write(o, ": ", 2);
 		/* fall through */
 	case ETR_EV_EXEC:
 	case RP_EV_PROC:
-		rp_fput_argv(f, &ev->argv, 0);
+		rp_out__argv(o, &ev->argv, 0);
 		if (ev->flags & ETR_EVF_ARGV_TRUNC)
-			fprintf(f, " ...[cut, %" PRIu32 " bytes in all]", ev->argv_orig_len);
+			rp_out__printf(o, " ...[cut, %" PRIu32 " bytes in all]", ev->argv_orig_len);
 		if (ev->type == ETR_EV_EXEC && ev->old_tid && ev->old_tid != ev->pid)
-			fprintf(f, "  (exec from thread %" PRIu32 ")", ev->old_tid);
+			rp_out__printf(o, "  (exec from thread %" PRIu32 ")", ev->old_tid);
 		break;
 	default:
-		rp_fput_shell(f, ev->comm.ptr, ev->comm.len);
+		rp_out__shell(o, ev->comm.ptr, ev->comm.len);
 		if (ev->type == ETR_EV_FORK && (ev->flags & ETR_EVF_THREAD))
-			fprintf(f, "  (thread %" PRIu32 ")", ev->tid);
+			rp_out__printf(o, "  (thread %" PRIu32 ")", ev->tid);
 		if (ev->type > ETR_EV__MAX_KNOWN && ev->type != RP_EV_PROC)
-			fprintf(f, "  (event type %u)", ev->type);
+			rp_out__printf(o, "  (event type %u)", ev->type);
 		break;
 	}
-	putc('\n', f);
+	rp_out__putc(o, '\n');
 }
+
+/* The text goes out in blocks of this many bytes. */
+#define OUT_BUF (64u << 10)
 
 int cmd_timeline(int argc, char **argv)
 {
@@ -160,6 +230,7 @@ int cmd_timeline(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	static char obuf[OUT_BUF];
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct ctx c = {0};
 	const struct etr_event *ev;
@@ -213,6 +284,7 @@ int cmd_timeline(int argc, char **argv)
 		       c.cli.wallclock ? "WALLCLOCK" : "TIME", "EVENT", "PID", "PPID", "RET",
 		       "DURATION", "ARGS");
 
+	rp_out__init(&c.out, stdout, obuf, sizeof(obuf));
 	while ((ret = rp_trace__next_event(c.trace, &ev)) > 0) {
 		if (rp_cli__bind(&c.cli, c.trace, ev, err, sizeof(err))) {
 			fprintf(stderr, "execrec timeline: %s\n", err);
@@ -237,6 +309,7 @@ int cmd_timeline(int argc, char **argv)
 			print_text(&c, ev);
 		}
 	}
+	rp_out__flush(&c.out);
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec timeline: writing output: %s\n", strerror(errno));
 	ret = tool__end_trace("timeline", ret < 0 ? ret : 0, path, c.trace);

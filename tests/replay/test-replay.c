@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "mem.h"
 #include "replay.h"
 
@@ -809,6 +810,47 @@ static void test_mem_grow(void)
 	rp_mem__grow_free(NULL, 0, sizeof(*w));
 }
 
+/* times relative to the first event, drawn by hand, say what
+ * "%c%llu.%06llu" says, cut as snprintf cuts */
+static void test_cli_relative_time(void)
+{
+	static const int64_t deltas[] = {
+	    0, 1, 999, 1000, 1500000000, -2000003000, 999999999, 123456789012345ll, -7};
+	const struct etr_event *ev;
+	struct rp_cli cli = {0};
+	struct membuf b;
+	struct rp_trace *t;
+	char got[32], want[32];
+
+	mb_open(&b, 0);
+	mb_event(&b, ev_fork(T0, 100, 1));
+	mb_close(&b, true);
+	t = rp_trace__open_mem(b.data, b.len, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	while (rp_trace__next_event(t, &ev) > 0)
+		;
+	CU_ASSERT_EQUAL_FATAL(rp_trace__first_ns(t), T0);
+	for (size_t i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
+		uint64_t ts = T0 + (uint64_t)deltas[i];
+		uint64_t d = deltas[i] < 0 ? 0 - (uint64_t)deltas[i] : (uint64_t)deltas[i];
+
+		for (size_t len = 1; len <= sizeof(got); len += len < 6 ? 1 : 13) {
+			memset(got, 'x', sizeof(got));
+			snprintf(want, len, "%c%llu.%06llu", deltas[i] < 0 ? '-' : '+',
+				 (unsigned long long)(d / 1000000000ull),
+				 (unsigned long long)(d % 1000000000ull / 1000));
+			rp_cli__fmt_time(&cli, t, ts, got, len);
+			CU_ASSERT_STRING_EQUAL(got, want);
+		}
+	}
+	/* no room at all: nothing written */
+	got[0] = 'x';
+	rp_cli__fmt_time(&cli, t, T0, got, 0);
+	CU_ASSERT_EQUAL(got[0], 'x');
+	rp_trace__free(t);
+	free(b.data);
+}
+
 /* strings of held events survive the chunk they came from */
 static void test_trace_strings_owned(void)
 {
@@ -1571,6 +1613,7 @@ int main(void)
 	    {"bounded reorder window", test_trace_reorder},
 	    {"the window grows as events wait", test_trace_window_grows},
 	    {"growing arrays", test_mem_grow},
+	    {"relative times", test_cli_relative_time},
 	    {"strings outlive their chunk", test_trace_strings_owned},
 	    {"truncated file", test_trace_truncated},
 	    {"no end record", test_trace_no_end},
