@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -49,6 +50,8 @@ struct ctx {
 	bool snapshot;
 	struct rp_out out; /* the text lines: stdio's lock and a call per
 			    * piece were most of the time */
+	bool tty;	   /* a line at a time, as stdio would: a live
+			    * recording may be read from a pipe */
 };
 
 static const char *event_color(const struct etr_event *ev)
@@ -180,6 +183,8 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 							   .type = ev->lost_type})
 						     : "",
 				       ev->lost_count == 1 ? "" : "s");
+		if (c->tty)
+			rp_out__flush(o);
 		return;
 	}
 	rp_out__puts(o, c->color && *col ? C_RESET : "");
@@ -214,6 +219,8 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 		break;
 	}
 	rp_out__putc(o, '\n');
+	if (c->tty)
+		rp_out__flush(o);
 }
 
 /* The text goes out in blocks of this many bytes. */
@@ -285,6 +292,7 @@ int cmd_timeline(int argc, char **argv)
 		       "DURATION", "ARGS");
 
 	rp_out__init(&c.out, stdout, obuf, sizeof(obuf));
+	c.tty = isatty(STDOUT_FILENO);
 	while ((ret = rp_trace__next_event(c.trace, &ev)) > 0) {
 		if (rp_cli__bind(&c.cli, c.trace, ev, err, sizeof(err))) {
 			fprintf(stderr, "execrec timeline: %s\n", err);
