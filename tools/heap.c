@@ -20,9 +20,10 @@ void heap__use_huge_pages(void)
 	if (!mallopt(M_MMAP_THRESHOLD, 32 << 20) || !mallopt(M_TRIM_THRESHOLD, 1 << 30) ||
 	    !mallopt(M_TOP_PAD, HEAP_RESERVE))
 		return;
-	/* a first block makes malloc reserve the pad; from it to the break
-	 * is the heap to come (sbrk(0) would give glibc's cached break) */
-	p = malloc(1);
+	/* a block larger than what the heap has left makes malloc extend it,
+	 * pad and all; from the block to the break is the heap to come
+	 * (sbrk(0) would give glibc's cached break) */
+	p = malloc(1 << 20);
 	if (!p)
 		return;
 	from = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
