@@ -426,6 +426,12 @@ void rp_out__duration(struct rp_out *o, uint64_t ns);
 /* rp_fput_shell and rp_fput_argv into the buffer. */
 void rp_out__shell(struct rp_out *o, const char *s, size_t len);
 void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes);
+/* rp_fput_json_str, rp_fput_json_argv, rp_fput_csv_str and rp_fput_csv_argv
+ * into the buffer. */
+void rp_out__json_str(struct rp_out *o, const char *s, size_t len);
+void rp_out__json_argv(struct rp_out *o, const struct etr_str *argv);
+void rp_out__csv_str(struct rp_out *o, const char *s, size_t len);
+void rp_out__csv_argv(struct rp_out *o, const struct etr_str *argv);
 
 /* Shell quoting, bash's printf %q style: plain words as they are,
  * '...' for printable text, $'...' with \n, \t, \xNN escapes for control

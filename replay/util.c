@@ -397,16 +397,18 @@ static bool utf8_printable(const unsigned char *p, size_t len)
 	return true;
 }
 
+/* Lowercase, as printf's %x. */
+static const char hexdig[] = "0123456789abcdef";
+
 /* $'...': runs that need nothing go as they are; the rest escaped. */
 static void put_ansi_c(struct rp_out *o, const unsigned char *p, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, run = 0, n;
 
 	rp_out__write(o, "$'", 2);
 	while (i < len) {
 		unsigned char c = p[i];
-		char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+		char e[4] = {'\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
 
 		if (!(quote_class[c] & (Q_ESC | Q_HIGH)) && c != '\\') {
 			i++;
@@ -423,8 +425,8 @@ static void put_ansi_c(struct rp_out *o, const unsigned char *p, size_t len)
 				/* not UTF-8 (one byte), or a sneaky character (all of it) */
 				n = n ? n : 1;
 				for (size_t k = 0; k < n; k++) {
-					e[2] = hex[p[i + k] >> 4];
-					e[3] = hex[p[i + k] & 15];
+					e[2] = hexdig[p[i + k] >> 4];
+					e[3] = hexdig[p[i + k] & 15];
 					rp_out__write(o, e, 4);
 				}
 			}
@@ -628,12 +630,12 @@ void rp_fput_argv(FILE *f, const struct etr_str *argv, size_t max_bytes)
 	rp_out__flush(&o);
 }
 
-void rp_fput_json_str(FILE *f, const char *s, size_t len)
+void rp_out__json_str(struct rp_out *o, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
-	putc('"', f);
+	rp_out__putc(o, '"');
 	while (i < len) {
 		unsigned char c = p[i];
 		size_t n;
@@ -645,64 +647,68 @@ void rp_fput_json_str(FILE *f, const char *s, size_t len)
 			continue;
 		}
 		if (run) {
-			fwrite(p + i - run, 1, run, f);
+			rp_out__write(o, p + i - run, run);
 			run = 0;
 		}
 		if (c >= 0x80) {
 			n = utf8_len(p + i, len - i);
 			if (n) {
-				fwrite(p + i, 1, n, f);
+				rp_out__write(o, p + i, n);
 				i += n;
 			} else {
 				/* surrogateescape: U+DC80..U+DCFF stand for the bytes */
-				fprintf(f, "\\udc%02x", c);
+				rp_out__write(o, "\\udc", 4);
+				rp_out__putc(o, hexdig[c >> 4]);
+				rp_out__putc(o, hexdig[c & 15]);
 				i++;
 			}
 			continue;
 		}
 		switch (c) {
 		case '"':
-			fputs("\\\"", f);
+			rp_out__write(o, "\\\"", 2);
 			break;
 		case '\\':
-			fputs("\\\\", f);
+			rp_out__write(o, "\\\\", 2);
 			break;
 		case '\n':
-			fputs("\\n", f);
+			rp_out__write(o, "\\n", 2);
 			break;
 		case '\t':
-			fputs("\\t", f);
+			rp_out__write(o, "\\t", 2);
 			break;
 		case '\r':
-			fputs("\\r", f);
+			rp_out__write(o, "\\r", 2);
 			break;
 		default:
-			fprintf(f, "\\u%04x", c);
+			rp_out__write(o, "\\u00", 4);
+			rp_out__putc(o, hexdig[c >> 4]);
+			rp_out__putc(o, hexdig[c & 15]);
 		}
 		i++;
 	}
 	if (run)
-		fwrite(p + i - run, 1, run, f);
-	putc('"', f);
+		rp_out__write(o, p + i - run, run);
+	rp_out__putc(o, '"');
 }
 
-void rp_fput_json_argv(FILE *f, const struct etr_str *argv)
+void rp_out__json_argv(struct rp_out *o, const struct etr_str *argv)
 {
 	struct etr_str arg;
 	uint32_t pos = 0;
 	bool first = true;
 
-	putc('[', f);
+	rp_out__putc(o, '[');
 	while (etr_args__next(argv, &pos, &arg)) {
 		if (!first)
-			putc(',', f);
+			rp_out__putc(o, ',');
 		first = false;
-		rp_fput_json_str(f, arg.ptr, arg.len);
+		rp_out__json_str(o, arg.ptr, arg.len);
 	}
-	putc(']', f);
+	rp_out__putc(o, ']');
 }
 
-void rp_fput_csv_str(FILE *f, const char *s, size_t len)
+void rp_out__csv_str(struct rp_out *o, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	bool quote = false;
@@ -714,42 +720,77 @@ void rp_fput_csv_str(FILE *f, const char *s, size_t len)
 			break;
 		}
 	if (quote)
-		putc('"', f);
+		rp_out__putc(o, '"');
 	for (i = 0; i < len; i += n) {
 		n = utf8_len(p + i, len - i);
 		if (!n || p[i] < 0x20 || p[i] == 0x7f) {
-			fprintf(f, "\\x%02x", p[i]);
+			rp_out__write(o, "\\x", 2);
+			rp_out__putc(o, hexdig[p[i] >> 4]);
+			rp_out__putc(o, hexdig[p[i] & 15]);
 			n = 1;
 		} else if (p[i] == '\\') {
-			fputs("\\\\", f);
+			rp_out__write(o, "\\\\", 2);
 		} else if (p[i] == '"') {
-			fputs("\"\"", f);
+			rp_out__write(o, "\"\"", 2);
 		} else {
-			fwrite(p + i, 1, n, f);
+			rp_out__write(o, p + i, n);
 		}
 	}
 	if (quote)
-		putc('"', f);
+		rp_out__putc(o, '"');
+}
+
+void rp_out__csv_argv(struct rp_out *o, const struct etr_str *argv)
+{
+	struct rp_out m;
+
+	/* the JSON array first, then doubled quotes inside one quoted cell */
+	rp_out__init_mem(&m);
+	rp_out__json_argv(&m, argv);
+	rp_out__putc(o, '"');
+	for (size_t i = 0, run = 0; i <= m.len; i++) {
+		if (i < m.len && m.buf[i] != '"') {
+			run++;
+			continue;
+		}
+		rp_out__write(o, m.buf + i - run, run);
+		run = 0;
+		if (i < m.len)
+			rp_out__write(o, "\"\"", 2);
+	}
+	rp_out__putc(o, '"');
+	free(m.buf);
+}
+
+/* The rp_out__ writers above, to a FILE through a buffer on the stack. */
+#define FPUT_VIA_OUT(f, call)                                                                      \
+	do {                                                                                       \
+		char buf_[1024];                                                                   \
+		struct rp_out o_;                                                                  \
+                                                                                                   \
+		rp_out__init(&o_, (f), buf_, sizeof(buf_));                                        \
+		call;                                                                              \
+		rp_out__flush(&o_);                                                                \
+	} while (0)
+
+void rp_fput_json_str(FILE *f, const char *s, size_t len)
+{
+	FPUT_VIA_OUT(f, rp_out__json_str(&o_, s, len));
+}
+
+void rp_fput_json_argv(FILE *f, const struct etr_str *argv)
+{
+	FPUT_VIA_OUT(f, rp_out__json_argv(&o_, argv));
+}
+
+void rp_fput_csv_str(FILE *f, const char *s, size_t len)
+{
+	FPUT_VIA_OUT(f, rp_out__csv_str(&o_, s, len));
 }
 
 void rp_fput_csv_argv(FILE *f, const struct etr_str *argv)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	if (!m)
-		return;
-	rp_fput_json_argv(m, argv);
-	fclose(m);
-	putc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '"')
-			putc('"', f);
-		putc(buf[i], f);
-	}
-	putc('"', f);
-	free(buf);
+	FPUT_VIA_OUT(f, rp_out__csv_argv(&o_, argv));
 }
 
 void rp_fmt_iso(char *buf, size_t len, uint64_t realtime_ns)
