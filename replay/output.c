@@ -91,105 +91,133 @@ static void time_str(const struct rp_trace *t, const struct row *r, char *buf, s
 		rp_fmt_iso(buf, len, rt);
 }
 
-static void json_u64(FILE *f, const char *key, bool has, uint64_t v)
+/* The rows are drawn into an rp_out and handed to their FILE whole: printf
+ * and a stdio call per piece were most of the time of a JSON export. */
+
+/* ,"key": */
+static void json_key(struct rp_out *o, const char *key)
 {
-	if (has)
-		fprintf(f, ",\"%s\":%" PRIu64, key, v);
-	else
-		fprintf(f, ",\"%s\":null", key);
+	rp_out__write(o, ",\"", 2);
+	rp_out__puts(o, key);
+	rp_out__write(o, "\":", 2);
 }
 
-static void json_i64(FILE *f, const char *key, bool has, int64_t v)
+static void json_u64(struct rp_out *o, const char *key, bool has, uint64_t v)
 {
+	json_key(o, key);
 	if (has)
-		fprintf(f, ",\"%s\":%" PRId64, key, v);
+		rp_out__u64(o, v);
 	else
-		fprintf(f, ",\"%s\":null", key);
+		rp_out__write(o, "null", 4);
 }
 
-static void json_strp(FILE *f, const char *key, const struct etr_str *s)
+static void json_i64(struct rp_out *o, const char *key, bool has, int64_t v)
 {
-	fprintf(f, ",\"%s\":", key);
+	json_key(o, key);
+	if (has)
+		rp_out__i64(o, v);
+	else
+		rp_out__write(o, "null", 4);
+}
+
+static void json_strp(struct rp_out *o, const char *key, const struct etr_str *s)
+{
+	json_key(o, key);
 	if (s)
-		rp_fput_json_str(f, s->ptr, s->len);
+		rp_out__json_str(o, s->ptr, s->len);
 	else
-		fputs("null", f);
+		rp_out__write(o, "null", 4);
+}
+
+/* ,"key":"name" for a name that needs no escaping */
+static void json_name(struct rp_out *o, const char *key, const char *name)
+{
+	json_key(o, key);
+	rp_out__putc(o, '"');
+	rp_out__puts(o, name);
+	rp_out__putc(o, '"');
 }
 
 /* The common keys, without the closing brace. */
-static void row_json(FILE *f, const struct rp_trace *t, const struct row *r)
+static void row_json(struct rp_out *o, const struct rp_trace *t, const struct row *r)
 {
 	char tb[48];
 	const char *en = r->has_ret && r->ret < 0 ? rp_errno_name(r->ret) : NULL;
 
 	time_str(t, r, tb, sizeof(tb));
-	fputc('{', f);
+	rp_out__write(o, "{\"ts_ns\":", 9);
 	if (r->has_ts)
-		fprintf(f, "\"ts_ns\":%" PRIu64, r->ts_ns);
+		rp_out__u64(o, r->ts_ns);
 	else
-		fputs("\"ts_ns\":null", f);
+		rp_out__write(o, "null", 4);
 	if (tb[0])
-		fprintf(f, ",\"time\":\"%s\"", tb);
+		json_name(o, "time", tb);
 	else
-		fputs(",\"time\":null", f);
-	fprintf(f,
-		",\"event\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ppid\":%" PRIu32
-		",\"uid\":%" PRIu32 ",\"gid\":%" PRIu32 ",\"comm\":",
-		r->event, r->pid, r->tid, r->ppid, r->uid, r->gid);
-	rp_fput_json_str(f, r->comm, r->comm_len);
-	json_strp(f, "filename", r->filename);
-	fputs(",\"argv\":", f);
+		rp_out__puts(o, ",\"time\":null");
+	json_name(o, "event", r->event);
+	json_u64(o, "pid", true, r->pid);
+	json_u64(o, "tid", true, r->tid);
+	json_u64(o, "ppid", true, r->ppid);
+	json_u64(o, "uid", true, r->uid);
+	json_u64(o, "gid", true, r->gid);
+	json_key(o, "comm");
+	rp_out__json_str(o, r->comm, r->comm_len);
+	json_strp(o, "filename", r->filename);
+	json_key(o, "argv");
 	if (r->argv)
-		rp_fput_json_argv(f, r->argv);
+		rp_out__json_argv(o, r->argv);
 	else
-		fputs("null", f);
-	json_strp(f, "cwd", r->cwd);
-	json_i64(f, "ret", r->has_ret, r->ret);
-	if (en)
-		fprintf(f, ",\"errno\":\"%s\"", en);
-	else if (r->has_ret && r->ret < 0)
-		fprintf(f, ",\"errno\":\"E%d\"", -r->ret);
-	else
-		fputs(",\"errno\":null", f);
-	json_i64(f, "exit_code", r->has_exit && !r->signal, r->exit_code);
-	json_i64(f, "signal", r->has_exit, r->signal);
+		rp_out__write(o, "null", 4);
+	json_strp(o, "cwd", r->cwd);
+	json_i64(o, "ret", r->has_ret, r->ret);
+	if (en) {
+		json_name(o, "errno", en);
+	} else if (r->has_ret && r->ret < 0) {
+		rp_out__puts(o, ",\"errno\":\"E");
+		rp_out__i64(o, -(int64_t)r->ret);
+		rp_out__putc(o, '"');
+	} else {
+		rp_out__puts(o, ",\"errno\":null");
+	}
+	json_i64(o, "exit_code", r->has_exit && !r->signal, r->exit_code);
+	json_i64(o, "signal", r->has_exit, r->signal);
+	json_key(o, "core_dumped");
 	if (r->has_exit)
-		fprintf(f, ",\"core_dumped\":%s", r->core ? "true" : "false");
+		rp_out__puts(o, r->core ? "true" : "false");
 	else
-		fputs(",\"core_dumped\":null", f);
-	json_u64(f, "duration_ns", r->has_dur, r->dur);
-	json_u64(f, "start_ns", r->start_ns != 0, r->start_ns);
-	fprintf(f, ",\"cgroup_id\":%" PRIu64 ",\"truncated\":%s", r->cgroup_id,
-		r->truncated ? "true" : "false");
-	if (r->has_lost && !r->lost_count)
-		fprintf(f, ",\"lost_type\":\"%s\",\"lost_count\":null",
-			lost_type_name(r->lost_type));
-	else if (r->has_lost)
-		fprintf(f, ",\"lost_type\":\"%s\",\"lost_count\":%" PRIu64,
-			lost_type_name(r->lost_type), r->lost_count);
-	else
-		fputs(",\"lost_type\":null,\"lost_count\":null", f);
+		rp_out__write(o, "null", 4);
+	json_u64(o, "duration_ns", r->has_dur, r->dur);
+	json_u64(o, "start_ns", r->start_ns != 0, r->start_ns);
+	json_u64(o, "cgroup_id", true, r->cgroup_id);
+	json_key(o, "truncated");
+	rp_out__puts(o, r->truncated ? "true" : "false");
+	if (r->has_lost) {
+		json_name(o, "lost_type", lost_type_name(r->lost_type));
+		json_u64(o, "lost_count", r->lost_count != 0, r->lost_count);
+	} else {
+		rp_out__puts(o, ",\"lost_type\":null,\"lost_count\":null");
+	}
 }
 
-static void csv_u64(FILE *f, bool has, uint64_t v)
+static void csv_u64(struct rp_out *o, bool has, uint64_t v)
 {
-	putc(',', f);
+	rp_out__putc(o, ',');
 	if (has)
-		fprintf(f, "%" PRIu64, v);
+		rp_out__u64(o, v);
 }
 
-static void csv_i64(FILE *f, bool has, int64_t v)
+static void csv_i64(struct rp_out *o, bool has, int64_t v)
 {
-	putc(',', f);
+	rp_out__putc(o, ',');
 	if (has)
-		fprintf(f, "%" PRId64, v);
+		rp_out__i64(o, v);
 }
 
-static void csv_strp(FILE *f, const struct etr_str *s)
+static void csv_strp(struct rp_out *o, const struct etr_str *s)
 {
-	putc(',', f);
+	rp_out__putc(o, ',');
 	if (s)
-		rp_fput_csv_str(f, s->ptr, s->len);
+		rp_out__csv_str(o, s->ptr, s->len);
 }
 
 void rp_csv_header(FILE *f)
@@ -199,42 +227,53 @@ void rp_csv_header(FILE *f)
 	      f);
 }
 
-static void row_csv(FILE *f, const struct rp_trace *t, const struct row *r)
+static void row_csv(struct rp_out *o, const struct rp_trace *t, const struct row *r)
 {
 	char tb[48];
 	const char *en = r->has_ret && r->ret < 0 ? rp_errno_name(r->ret) : NULL;
 
 	time_str(t, r, tb, sizeof(tb));
 	if (r->has_ts)
-		fprintf(f, "%" PRIu64, r->ts_ns);
-	fprintf(f, ",%s,%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",", tb,
-		r->event, r->pid, r->tid, r->ppid, r->uid, r->gid);
-	rp_fput_csv_str(f, r->comm, r->comm_len);
-	csv_strp(f, r->filename);
-	putc(',', f);
+		rp_out__u64(o, r->ts_ns);
+	rp_out__putc(o, ',');
+	rp_out__puts(o, tb);
+	rp_out__putc(o, ',');
+	rp_out__puts(o, r->event);
+	csv_u64(o, true, r->pid);
+	csv_u64(o, true, r->tid);
+	csv_u64(o, true, r->ppid);
+	csv_u64(o, true, r->uid);
+	csv_u64(o, true, r->gid);
+	rp_out__putc(o, ',');
+	rp_out__csv_str(o, r->comm, r->comm_len);
+	csv_strp(o, r->filename);
+	rp_out__putc(o, ',');
 	if (r->argv)
-		rp_fput_csv_argv(f, r->argv);
-	csv_strp(f, r->cwd);
-	csv_i64(f, r->has_ret, r->ret);
-	putc(',', f);
+		rp_out__csv_argv(o, r->argv);
+	csv_strp(o, r->cwd);
+	csv_i64(o, r->has_ret, r->ret);
+	rp_out__putc(o, ',');
 	if (en)
-		fputs(en, f);
-	csv_i64(f, r->has_exit && !r->signal, r->exit_code);
-	csv_i64(f, r->has_exit, r->signal);
-	putc(',', f);
+		rp_out__puts(o, en);
+	csv_i64(o, r->has_exit && !r->signal, r->exit_code);
+	csv_i64(o, r->has_exit, r->signal);
+	rp_out__putc(o, ',');
 	if (r->has_exit)
-		fputs(r->core ? "true" : "false", f);
-	csv_u64(f, r->has_dur, r->dur);
-	csv_u64(f, r->start_ns != 0, r->start_ns);
-	fprintf(f, ",%" PRIu64 ",%s,", r->cgroup_id, r->truncated ? "true" : "false");
-	if (r->has_lost && !r->lost_count)
-		fprintf(f, "%s,", lost_type_name(r->lost_type));
-	else if (r->has_lost)
-		fprintf(f, "%s,%" PRIu64, lost_type_name(r->lost_type), r->lost_count);
-	else
-		putc(',', f);
-	putc('\n', f);
+		rp_out__puts(o, r->core ? "true" : "false");
+	csv_u64(o, r->has_dur, r->dur);
+	csv_u64(o, r->start_ns != 0, r->start_ns);
+	csv_u64(o, true, r->cgroup_id);
+	rp_out__putc(o, ',');
+	rp_out__puts(o, r->truncated ? "true" : "false");
+	rp_out__putc(o, ',');
+	if (r->has_lost)
+		rp_out__puts(o, lost_type_name(r->lost_type));
+	csv_u64(o, r->has_lost && r->lost_count, r->lost_count);
+	rp_out__putc(o, '\n');
 }
+
+/* A row's buffer: most rows fit; a longer one goes out in pieces. */
+#define ROW_BUF 4096
 
 /* ---- events --------------------------------------------------------- */
 
@@ -285,19 +324,27 @@ static void event_row(const struct etr_event *ev, struct row *r)
 
 void rp_print_event_json(FILE *f, const struct rp_trace *t, const struct etr_event *ev)
 {
+	char buf[ROW_BUF];
+	struct rp_out o;
 	struct row r;
 
+	rp_out__init(&o, f, buf, sizeof(buf));
 	event_row(ev, &r);
-	row_json(f, t, &r);
-	fputs("}\n", f);
+	row_json(&o, t, &r);
+	rp_out__write(&o, "}\n", 2);
+	rp_out__flush(&o);
 }
 
 void rp_print_event_csv(FILE *f, const struct rp_trace *t, const struct etr_event *ev)
 {
+	char buf[ROW_BUF];
+	struct rp_out o;
 	struct row r;
 
+	rp_out__init(&o, f, buf, sizeof(buf));
 	event_row(ev, &r);
-	row_csv(f, t, &r);
+	row_csv(&o, t, &r);
+	rp_out__flush(&o);
 }
 
 /* ---- processes ------------------------------------------------------ */
@@ -357,27 +404,33 @@ static const struct {
 void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model *m,
 			const struct rp_proc *p)
 {
+	char buf[ROW_BUF];
+	struct rp_out o;
 	struct row r;
 	bool first = true;
 
+	rp_out__init(&o, f, buf, sizeof(buf));
 	proc_row(m, p, &r);
-	row_json(f, t, &r);
-	json_u64(f, "end_ns", p->flags & RP_PF_EXITED, p->end_ns);
-	fprintf(f, ",\"status\":\"%s\",\"flags\":[", rp_proc_status(p));
+	row_json(&o, t, &r);
+	json_u64(&o, "end_ns", p->flags & RP_PF_EXITED, p->end_ns);
+	json_name(&o, "status", rp_proc_status(p));
+	rp_out__puts(&o, ",\"flags\":[");
 	for (size_t i = 0; i < sizeof(proc_flags) / sizeof(proc_flags[0]); i++) {
 		if (p->flags & proc_flags[i].flag) {
-			fprintf(f, "%s\"%s\"", first ? "" : ",", proc_flags[i].name);
+			if (!first)
+				rp_out__putc(&o, ',');
+			rp_out__putc(&o, '"');
+			rp_out__puts(&o, proc_flags[i].name);
+			rp_out__putc(&o, '"');
 			first = false;
 		}
 	}
-	fprintf(f, "],\"reparent_pid\":");
-	if (p->flags & RP_PF_REPARENTED)
-		fprintf(f, "%" PRIu32, p->reparent_pid);
-	else
-		fputs("null", f);
-	fprintf(f,
-		",\"nexec\":%" PRIu32 ",\"nfail\":%" PRIu32 ",\"children\":%" PRIu32 ",\"execs\":[",
-		p->nexec, p->nfail, p->nchildren);
+	rp_out__putc(&o, ']');
+	json_u64(&o, "reparent_pid", p->flags & RP_PF_REPARENTED, p->reparent_pid);
+	json_u64(&o, "nexec", true, p->nexec);
+	json_u64(&o, "nfail", true, p->nfail);
+	json_u64(&o, "children", true, p->nchildren);
+	rp_out__puts(&o, ",\"execs\":[");
 	first = true;
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
@@ -386,40 +439,49 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 			       file = rp_model__str(m, x->filename);
 		struct etr_str cwd = rp_model__str(m, x->cwd);
 
-		fprintf(f, "%s{\"ts_ns\":", first ? "" : ",");
+		if (!first)
+			rp_out__putc(&o, ',');
+		rp_out__write(&o, "{\"ts_ns\":", 9);
 		if (x->flags & RP_XF_SNAPSHOT)
-			fputs("null", f);
+			rp_out__write(&o, "null", 4);
 		else
-			fprintf(f, "%" PRIu64, x->ts_ns);
-		fprintf(f, ",\"ret\":%" PRId32 ",\"errno\":", x->ret);
+			rp_out__u64(&o, x->ts_ns);
+		json_i64(&o, "ret", true, x->ret);
 		if (en)
-			fprintf(f, "\"%s\"", en);
+			json_name(&o, "errno", en);
 		else
-			fputs("null", f);
-		fputs(",\"comm\":", f);
-		rp_fput_json_str(f, comm.ptr, strlen(comm.ptr));
-		fputs(",\"filename\":", f);
-		rp_fput_json_str(f, file.ptr, file.len);
-		fputs(",\"argv\":", f);
-		rp_fput_json_argv(f, &x->argv);
-		fputs(",\"cwd\":", f);
-		rp_fput_json_str(f, cwd.ptr, cwd.len);
-		fprintf(f, ",\"truncated\":%s,\"snapshot\":%s}",
-			x->flags & TRUNC_FLAGS ? "true" : "false",
-			x->flags & RP_XF_SNAPSHOT ? "true" : "false");
+			rp_out__puts(&o, ",\"errno\":null");
+		json_key(&o, "comm");
+		rp_out__json_str(&o, comm.ptr, strlen(comm.ptr));
+		json_key(&o, "filename");
+		rp_out__json_str(&o, file.ptr, file.len);
+		json_key(&o, "argv");
+		rp_out__json_argv(&o, &x->argv);
+		json_key(&o, "cwd");
+		rp_out__json_str(&o, cwd.ptr, cwd.len);
+		json_key(&o, "truncated");
+		rp_out__puts(&o, x->flags & TRUNC_FLAGS ? "true" : "false");
+		json_key(&o, "snapshot");
+		rp_out__puts(&o, x->flags & RP_XF_SNAPSHOT ? "true" : "false");
+		rp_out__putc(&o, '}');
 		first = false;
 		i = x->next;
 	}
-	fputs("]}\n", f);
+	rp_out__write(&o, "]}\n", 3);
+	rp_out__flush(&o);
 }
 
 void rp_print_proc_csv(FILE *f, const struct rp_trace *t, const struct rp_model *m,
 		       const struct rp_proc *p)
 {
+	char buf[ROW_BUF];
+	struct rp_out o;
 	struct row r;
 
+	rp_out__init(&o, f, buf, sizeof(buf));
 	proc_row(m, p, &r);
-	row_csv(f, t, &r);
+	row_csv(&o, t, &r);
+	rp_out__flush(&o);
 }
 
 /* ---- messages ------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -851,6 +852,37 @@ static void test_cli_relative_time(void)
 	free(b.data);
 }
 
+/* ISO times drawn by hand say what gmtime_r and snprintf say, cut as
+ * snprintf cuts */
+static void test_fmt_iso(void)
+{
+	static const uint64_t times[] = {0,
+					 1,
+					 999999999,
+					 1000000000,
+					 951782400123456789ull, /* 2000-02-29 */
+					 1733300000000000001ull,
+					 4102444799999999999ull, /* 2099-12-31 23:59:59 */
+					 UINT64_MAX};
+	char got[48], want[48];
+
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		time_t sec = (time_t)(times[i] / 1000000000ull);
+		struct tm tm;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(gmtime_r(&sec, &tm));
+		for (size_t len = 1; len <= sizeof(got); len += len < 4 ? 1 : 7) {
+			memset(got, 'x', sizeof(got));
+			snprintf(want, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lluZ",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+				 tm.tm_min, tm.tm_sec,
+				 (unsigned long long)(times[i] % 1000000000ull));
+			rp_fmt_iso(got, len, times[i]);
+			CU_ASSERT_STRING_EQUAL(got, want);
+		}
+	}
+}
+
 /* strings of held events survive the chunk they came from */
 static void test_trace_strings_owned(void)
 {
@@ -1614,6 +1646,7 @@ int main(void)
 	    {"the window grows as events wait", test_trace_window_grows},
 	    {"growing arrays", test_mem_grow},
 	    {"relative times", test_cli_relative_time},
+	    {"ISO times", test_fmt_iso},
 	    {"strings outlive their chunk", test_trace_strings_owned},
 	    {"truncated file", test_trace_truncated},
 	    {"no end record", test_trace_no_end},
