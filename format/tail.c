@@ -97,7 +97,8 @@ int etr_file__last_chunk(int fd, struct etr_chunk_loc *ret_loc)
 		err = pread_all(fd, buf, len, start);
 		if (err)
 			return err;
-		for (size_t i = len >= ETR_CHUNK_TRAILER_SIZE ? len - ETR_CHUNK_TRAILER_SIZE + 1 : 0;
+		for (size_t i = len >= ETR_CHUNK_TRAILER_SIZE ? len - ETR_CHUNK_TRAILER_SIZE + 1
+							      : 0;
 		     i-- > 0;) {
 			if (buf[i] != 'E' || memcmp(buf + i, ETR_TRAILER_MAGIC, 4))
 				continue;

@@ -19,18 +19,19 @@ struct command {
 
 static const struct command commands[] = {
 #ifdef HAVE_CMD_RECORD
-	{"record", cmd_record, "record every exec, fork and exit into an .etr file"},
+    {"record", cmd_record, "record every exec, fork and exit into an .etr file"},
 #endif
-	{"report", cmd_report, "summarize a trace: commands, failures, short-lived processes"},
-	{"timeline", cmd_timeline, "one line per event in time order"},
-	{"tree", cmd_tree, "the process tree with arguments, durations and exit status"},
-	{"info", cmd_info, "metadata, chunk statistics and an integrity check"},
-	{"dump", cmd_dump, "every record as stored"},
-	{"diff", cmd_diff, "compare two recordings: what changed in what ran"},
-	{"export", cmd_export, "write a trace as Perfetto JSON, dot, JSON lines, CSV, compile_commands"},
-	{"chart", cmd_chart, "draw the processes on a time axis as an SVG"},
-	{"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
-	{"btf", cmd_btf, "extract the kernel BTF stored in a trace"},
+    {"report", cmd_report, "summarize a trace: commands, failures, short-lived processes"},
+    {"timeline", cmd_timeline, "one line per event in time order"},
+    {"tree", cmd_tree, "the process tree with arguments, durations and exit status"},
+    {"info", cmd_info, "metadata, chunk statistics and an integrity check"},
+    {"dump", cmd_dump, "every record as stored"},
+    {"diff", cmd_diff, "compare two recordings: what changed in what ran"},
+    {"export", cmd_export,
+     "write a trace as Perfetto JSON, dot, JSON lines, CSV, compile_commands"},
+    {"chart", cmd_chart, "draw the processes on a time axis as an SVG"},
+    {"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
+    {"btf", cmd_btf, "extract the kernel BTF stored in a trace"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -316,7 +316,6 @@ static int tp_compare(struct rdiff *d, const struct side *b, const struct side *
 
 /* ---- BTF -------------------------------------------------------------------- */
 
-
 /* The types and members execrec's BPF programs read; keep in step with
  * bpf/core_types.h (and record/btf_subset.c, which stores them). */
 static const struct {
@@ -676,7 +675,6 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 	kbtf__free(nb);
 	return ret;
 }
-
 
 int sur_compare(struct rdiff *d)
 {

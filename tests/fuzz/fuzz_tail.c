@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(!memcmp(data + loc.offset, "ETRC", 4));
 	CHECK(!memcmp(data + loc.offset + loc.size - ETR_CHUNK_TRAILER_SIZE, "ETRT", 4));
 	CHECK(le32(data + loc.offset + 8) + le32(data + loc.offset + 12) +
-		      (uint64_t)ETR_CHUNK_TRAILER_SIZE ==
+		  (uint64_t)ETR_CHUNK_TRAILER_SIZE ==
 	      loc.size);
 	CHECK(etr_crc32c(0, data + loc.offset, ETR_CHUNK_HEADER_SIZE - 4) ==
 	      le32(data + loc.offset + ETR_CHUNK_HEADER_SIZE - 4));

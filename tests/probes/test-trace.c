@@ -269,14 +269,14 @@ static void test_hostile_names(void)
 static void test_hostile_formats(void)
 {
 	static const char *const texts[] = {
-		"",
-		"field:",
-		"field:;",
-		"\tfield:int",
-		"\tfield:int x;\toffset:99999999999999999999;\tsize:-1;\tsigned:7;",
-		"\tfield:[]];\toffset:1;",
-		"\tfield:char a[;\n\tfield:   ;\n",
-		"\tfield:int\0 hidden;\toffset:0;",
+	    "",
+	    "field:",
+	    "field:;",
+	    "\tfield:int",
+	    "\tfield:int x;\toffset:99999999999999999999;\tsize:-1;\tsigned:7;",
+	    "\tfield:[]];\toffset:1;",
+	    "\tfield:char a[;\n\tfield:   ;\n",
+	    "\tfield:int\0 hidden;\toffset:0;",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -287,8 +287,8 @@ static void test_hostile_formats(void)
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(tr);
 		CU_ASSERT_EQUAL_FATAL(probe_src__load(tr, PROBE_TRACEPOINT), 0);
-		CU_ASSERT_EQUAL_FATAL(probe_src__detail(tr, probe_src__probe(tr, PROBE_TRACEPOINT, 0), &d),
-				      0);
+		CU_ASSERT_EQUAL_FATAL(
+		    probe_src__detail(tr, probe_src__probe(tr, PROBE_TRACEPOINT, 0), &d), 0);
 		for (size_t k = 0; k < d->nr_args; k++) {
 			CU_ASSERT_PTR_NOT_NULL(d->args[k].name);
 			CU_ASSERT_PTR_NOT_NULL(d->args[k].type);
