@@ -147,28 +147,7 @@ void rp_cli__fmt_time(const struct rp_cli *c, const struct rp_trace *t, uint64_t
 		snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (unsigned long long)(rt % 1000000000ull / 1000));
 	} else {
-		uint64_t first = rp_trace__first_ns(t);
-		uint64_t d = ts_ns >= first ? ts_ns - first : first - ts_ns;
-		uint64_t sec = d / 1000000000ull, us = d % 1000000000ull / 1000;
-		char b[32], *p = b + sizeof(b);
-
-		/* "%c%llu.%06llu" by hand: once per line of a timeline, where
-		 * snprintf was a fifth of the time */
-		for (int i = 0; i < 6; i++, us /= 10)
-			*--p = (char)('0' + us % 10);
-		*--p = '.';
-		do {
-			*--p = (char)('0' + sec % 10);
-			sec /= 10;
-		} while (sec);
-		*--p = ts_ns >= first ? '+' : '-';
-		if (len) {
-			size_t n = (size_t)(b + sizeof(b) - p);
-
-			n = n < len - 1 ? n : len - 1; /* snprintf's cut */
-			memcpy(buf, p, n);
-			buf[n] = '\0';
-		}
+		rp_fmt_reltime(buf, len, ts_ns, rp_trace__first_ns(t));
 	}
 }
 

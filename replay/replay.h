@@ -461,6 +461,11 @@ void rp_fput_csv_argv(FILE *f, const struct etr_str *argv);
 void rp_fmt_iso(char *buf, size_t len, uint64_t realtime_ns);
 /* "1.234s", "12.3ms", "950us", "2m03s", "1h02m" into @buf. */
 void rp_fmt_duration(char *buf, size_t len, uint64_t ns);
+/* "+1.500000": seconds from @first_ns to @ts_ns (a '-' before it), to the
+ * microsecond, into @buf as snprintf would. */
+void rp_fmt_reltime(char *buf, size_t len, uint64_t ts_ns, uint64_t first_ns);
+/* @v in decimal at @buf (room for 20 bytes; no NUL); returns its length. */
+size_t rp_fmt_i64(char *buf, int64_t v);
 
 /* Whether @s (of @len bytes) matches the glob @pattern (fnmatch rules). */
 bool rp_glob_match(const char *pattern, const char *s, size_t len);

@@ -99,32 +99,16 @@ static void put_right(struct rp_out *o, const char *s, size_t len, size_t width)
 	rp_out__write(o, s, len);
 }
 
-/* The decimal digits of @v, ending at @end; returns where they start. */
-static char *digits(char *end, int64_t v)
-{
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		*--end = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--end = '-';
-	return end;
-}
-
 static void put_num_right(struct rp_out *o, int64_t v, size_t width)
 {
-	char b[24], *p = digits(b + sizeof(b), v);
+	char b[24];
 
-	put_right(o, p, (size_t)(b + sizeof(b) - p), width);
+	put_right(o, b, rp_fmt_i64(b, v), width);
 }
 
 /* What the RET column says of @ev, into @ret (at least 40 bytes). */
 static size_t fmt_ret(const struct etr_event *ev, char *ret, size_t len)
 {
-	char b[24], *p;
-
 	switch (ev->type) {
 	case ETR_EV_EXEC:
 		ret[0] = '0';
@@ -145,9 +129,7 @@ static size_t fmt_ret(const struct etr_event *ev, char *ret, size_t len)
 				return (size_t)snprintf(ret, len, "%s%s", sn, core);
 			return (size_t)snprintf(ret, len, "sig%d%s", ev->signal, core);
 		}
-		p = digits(b + sizeof(b), ev->exit_code);
-		memcpy(ret, p, (size_t)(b + sizeof(b) - p));
-		return (size_t)(b + sizeof(b) - p);
+		return rp_fmt_i64(ret, ev->exit_code);
 	default:
 		return 0;
 	}
