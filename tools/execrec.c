@@ -6,8 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
+#ifdef HAVE_CMD_RECORD
+#include <bpf/libbpf.h>
+#endif
 
 #include "commands.h"
+#include "etr.h"
 #include "execrec-config.h"
 #include "heap.h"
 
@@ -44,6 +49,24 @@ static void usage(FILE *out)
 	fprintf(out, "\n'execrec COMMAND --help' describes a command's options.\n");
 }
 
+/*
+ * What a bug report needs first: this build, the trace format it speaks, and
+ * the versions of the shared libraries it runs with (which may differ from
+ * the ones it was built against).
+ */
+static void version(void)
+{
+	printf("execrec %s\n", EXECREC_VERSION);
+	printf("trace format: writes %d.%d, reads %d.x\n", ETR_VERSION_MAJOR, ETR_VERSION_MINOR,
+	       ETR_VERSION_MAJOR);
+#ifdef HAVE_CMD_RECORD
+	printf("libbpf: %u.%u\n", libbpf_major_version(), libbpf_minor_version());
+#else
+	printf("libbpf: none (analyzer-only build, no recorder)\n");
+#endif
+	printf("zstd: %s\n", ZSTD_versionString());
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
@@ -57,7 +80,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
-		printf("execrec %s\n", EXECREC_VERSION);
+		version();
 		return 0;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++) {
