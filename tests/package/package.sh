@@ -46,7 +46,8 @@ version=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version)
 deb=$work/out/execrec_${version}_amd64.deb
 [ -f "$deb" ] || fail "no $deb"
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
-for f in ./usr/bin/execrec ./usr/share/man/man1/execrec.1.gz ./usr/share/bash-completion/completions/execrec; do
+for f in ./usr/bin/execrec ./usr/share/man/man1/execrec.1.gz ./usr/share/bash-completion/completions/execrec \
+	./usr/share/execrec/execrec-ci.sh; do
 	grep -qxF "$f" <<<"$contents" || fail "$deb lacks $f"
 done
 # Once meson installs systemd units, dh_installsystemd must hook them up.
@@ -124,6 +125,8 @@ diff -u "$src/tests/replay/golden/report-basic.out" "$work/report.out" ||
 echo "execrec report basic.etr: same as tests/replay/golden/report-basic.out"
 in_root bash -c '. /usr/share/bash-completion/completions/execrec && complete -p execrec' ||
 	fail "the bash completion does not load"
+in_root /usr/share/execrec/execrec-ci.sh --help | grep -q -- --baseline-dir ||
+	fail "/usr/share/execrec/execrec-ci.sh --help does not run"
 
 # 5. Remove it: no file of it, and nothing unowned, may stay.
 in_root dpkg -L execrec >"$work/files.txt"
