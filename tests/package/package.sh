@@ -132,8 +132,20 @@ in_root /usr/share/execrec/execrec-ci.sh --help | grep -q -- --baseline-dir ||
 in_root dpkg -L execrec >"$work/files.txt"
 step "dpkg -r execrec"
 in_root dpkg -r execrec >>"$work/apt.log" 2>&1 || fail "dpkg -r execrec failed"
+# Not installed, or (once there are systemd units) configuration only: their
+# enablement stays until a purge, as Debian does it; then purge, and what is
+# left below must be nothing.
 status=$(in_root dpkg-query -W -f '${db:Status-Abbrev}' execrec 2>/dev/null || true)
-[ -z "$status" ] || [ "${status:1:1}" = n ] || fail "after dpkg -r the package is still '$status'"
+case ${status:0:2} in
+'' | un) ;;
+rc)
+	echo "dpkg -r execrec: configuration left (status rc), as Debian keeps it until a purge: dpkg -P"
+	in_root dpkg -P execrec >>"$work/apt.log" 2>&1 || fail "dpkg -P execrec failed"
+	status=$(in_root dpkg-query -W -f '${db:Status-Abbrev}' execrec 2>/dev/null || true)
+	[ -z "$status" ] || [ "${status:0:2}" = un ] || fail "after dpkg -P the package is still '$status'"
+	;;
+*) fail "after dpkg -r the package is still '$status'" ;;
+esac
 in_root man -w execrec >/dev/null 2>&1 && fail "man -w execrec still finds a page after dpkg -r"
 in_root sh -c 'command -v execrec' && fail "execrec is still on PATH after dpkg -r"
 while IFS= read -r f; do
