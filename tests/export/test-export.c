@@ -1435,6 +1435,7 @@ int main(void)
 	s = CU_add_suite("export-cli", NULL, NULL);
 	CU_add_test(s, "options, errors, damaged traces", test_cli);
 	outfile_tests__register(execrec_bin, tmpdir, fixtures);
+	durations_tests__register(execrec_bin, tmpdir, bpf_ok, ci);
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
