@@ -437,6 +437,38 @@ uint64_t rp_model__end_ns(const struct rp_model *m)
 	return m ? m->end_ns : 0;
 }
 
+static bool all_digits(const char *s, uint32_t n)
+{
+	if (!n)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+struct etr_str rp_model__exec_name(const struct rp_model *m, const struct rp_exec *x)
+{
+	struct etr_str file = rp_model__str(m, x->filename), b = rp_basename(file), c;
+
+	/* fexecve and execveat(fd, "", AT_EMPTY_PATH) run "/dev/fd/N" (glibc
+	 * may make it "/proc/self/fd/N"): "3" names nothing. The kernel's comm
+	 * is right on kernels that take it from the file; older ones set it
+	 * to "3" as well, and then argv[0] is the best left. */
+	if (!all_digits(b.ptr, b.len) || file.len < b.len + 4 ||
+	    memcmp(file.ptr + file.len - b.len - 4, "/fd/", 4))
+		return b;
+	c = rp_model__str(m, x->comm);
+	if (c.len && !all_digits(c.ptr, c.len))
+		return c;
+	if (x->argv.len && x->argv.ptr[0]) {
+		struct etr_str a0 = {x->argv.ptr, (uint32_t)strnlen(x->argv.ptr, x->argv.len)};
+
+		return rp_basename(a0);
+	}
+	return b;
+}
+
 /* Where a process's duration counts from (replay/README.md): its start when
  * the recording saw it begin, else its first exec in the recording (for the
  * command of "record -- CMD", forked before the recorder was ready, that is

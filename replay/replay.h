@@ -276,6 +276,10 @@ uint32_t rp_model__index(const struct rp_model *m, const struct rp_proc *p);
 /* The process (pid, start_ns), or with start_ns 0 the newest of @pid. */
 struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t start_ns);
 const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx);
+/* The name of the program @x ran: its file's basename, but for a program
+ * run from a file descriptor ("/dev/fd/3": fexecve, execveat) its comm, or
+ * argv[0]. Valid while the model is. */
+struct etr_str rp_model__exec_name(const struct rp_model *m, const struct rp_exec *x);
 /* The last successful exec of @p (the program it ran last), or NULL. */
 const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p);
 /* Duration in ns, one definition for every command (replay/README.md):

@@ -276,7 +276,7 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 		}
 		next(x);
 		fputs("{\"ph\":\"X\",\"cat\":\"exec\",\"name\":", f);
-		put_str(f, rp_basename(rp_model__str(x->m, ex->filename)));
+		put_str(f, rp_model__exec_name(x->m, ex));
 		fprintf(f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32, group, key);
 		put_ts(f, "ts", ts);
 		put_ts(f, "dur", te - ts);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One duration of a process in every command. The command of "record --
+ * What every command says of a real recording. One duration of a process
+ * in every command. The command of "record --
  * CMD" is forked before the recorder is ready, so its start (fork) is long
  * before its exec: tree, timeline, report, perfetto and the chart must all
  * count it from its exec (replay/README.md), recorded here for real.
+ * A program run through a file descriptor (fexecve: "/dev/fd/3") is named
+ * by its comm, not "3".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -187,6 +190,44 @@ static void test_record_cmd(void)
 	free(text);
 }
 
+static void test_fexecve(void)
+{
+	char trace[PATH_MAX], *text;
+	const char *fexec = getenv("FEXEC");
+	char *rec[] = {"record",      "-q",	   "-o",     trace, "--",
+		       (char *)fexec, "/bin/echo", "myecho", "hi",  NULL};
+	char *tree[] = {"tree", trace, NULL};
+	char *rep[] = {"report", "--csv", trace, NULL};
+	char *pf[] = {"export", "-f", "perfetto", trace, NULL};
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fexec);
+	snprintf(trace, sizeof(trace), "%s/fexecve.etr", dir);
+	unlink(trace);
+	text = output_of(rec, &st);
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	CU_ASSERT(text && !strcmp(text, "hi\n"));
+	free(text);
+	text = output_of(tree, &st);
+	CU_ASSERT(text && st == 0);
+	CU_ASSERT(text && strstr(text, " => echo hi ") && !strstr(text, "=> 3"));
+	free(text);
+	text = output_of(rep, &st);
+	CU_ASSERT(text && st == 0);
+	CU_ASSERT(text && strstr(text, "command,echo,1,") && !strstr(text, "command,3,"));
+	free(text);
+	text = output_of(pf, &st);
+	CU_ASSERT(text && st == 0);
+	CU_ASSERT(text && strstr(text, "\"cat\":\"exec\",\"name\":\"echo\"") &&
+		  !strstr(text, "\"name\":\"3\""));
+	free(text);
+}
+
 void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci)
 {
 	CU_pSuite s = CU_add_suite("durations", NULL, NULL);
@@ -196,4 +237,5 @@ void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf
 	bpf_ok = bpf;
 	required = ci;
 	CU_add_test(s, "record -- CMD: one duration everywhere (root, BPF)", test_record_cmd);
+	CU_add_test(s, "fexecve: named by comm, not '3' (root, BPF)", test_fexecve);
 }
