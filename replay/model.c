@@ -71,6 +71,7 @@ struct rp_model {
 	size_t nlost, lost_cap;
 
 	uint64_t end_ns;
+	uint64_t first_ns; /* the first event (not snapshot entry); 0 = none yet */
 	bool finished;
 };
 
@@ -436,9 +437,59 @@ uint64_t rp_model__end_ns(const struct rp_model *m)
 	return m ? m->end_ns : 0;
 }
 
+static bool all_digits(const char *s, uint32_t n)
+{
+	if (!n)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+struct etr_str rp_model__exec_name(const struct rp_model *m, const struct rp_exec *x)
+{
+	struct etr_str file = rp_model__str(m, x->filename), b = rp_basename(file), c;
+
+	/* fexecve and execveat(fd, "", AT_EMPTY_PATH) run "/dev/fd/N" (glibc
+	 * may make it "/proc/self/fd/N"): "3" names nothing. The kernel's comm
+	 * is right on kernels that take it from the file; older ones set it
+	 * to "3" as well, and then argv[0] is the best left. */
+	if (!all_digits(b.ptr, b.len) || file.len < b.len + 4 ||
+	    memcmp(file.ptr + file.len - b.len - 4, "/fd/", 4))
+		return b;
+	c = rp_model__str(m, x->comm);
+	if (c.len && !all_digits(c.ptr, c.len))
+		return c;
+	if (x->argv.len && x->argv.ptr[0]) {
+		struct etr_str a0 = {x->argv.ptr, (uint32_t)strnlen(x->argv.ptr, x->argv.len)};
+
+		return rp_basename(a0);
+	}
+	return b;
+}
+
+/* Where a process's duration counts from (replay/README.md): its start when
+ * the recording saw it begin, else its first exec in the recording (for the
+ * command of "record -- CMD", forked before the recorder was ready, that is
+ * the command itself and not the recorder's start-up), else its start. */
+uint64_t rp_model__dur_start(const struct rp_model *m, const struct rp_proc *p)
+{
+	if (!p->start_ns || (p->flags & RP_PF_FORKED) || p->start_ns >= m->first_ns)
+		return p->start_ns;
+	for (uint32_t i = p->exec_first; i != RP_NONE;) {
+		const struct rp_exec *x = rp_model__exec(m, i);
+
+		if (!x->ret && !(x->flags & RP_XF_SNAPSHOT))
+			return x->ts_ns > p->start_ns ? x->ts_ns : p->start_ns;
+		i = x->next;
+	}
+	return p->start_ns;
+}
+
 bool rp_model__duration(const struct rp_model *m, const struct rp_proc *p, uint64_t *ret_ns)
 {
-	uint64_t end;
+	uint64_t end, start;
 
 	if (!p->start_ns)
 		return false;
@@ -448,7 +499,8 @@ bool rp_model__duration(const struct rp_model *m, const struct rp_proc *p, uint6
 		end = m->end_ns;
 	else
 		return false;
-	*ret_ns = end > p->start_ns ? end - p->start_ns : 0;
+	start = rp_model__dur_start(m, p);
+	*ret_ns = end > start ? end - start : 0;
 	return true;
 }
 
@@ -940,6 +992,8 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 		return -EINVAL;
 	if (ev->type == RP_EV_PROC)
 		return add_proc(m, ev);
+	if (!m->first_ns)
+		m->first_ns = ev->ts_ns;
 	if (m->npending)
 		link_pending(m);
 

@@ -277,7 +277,7 @@ static void row_csv(struct rp_out *o, const struct rp_trace *t, const struct row
 
 /* ---- events --------------------------------------------------------- */
 
-static void event_row(const struct etr_event *ev, struct row *r)
+static void event_row(const struct rp_trace *t, const struct etr_event *ev, struct row *r)
 {
 	bool is_exec =
 	    ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL || ev->type == RP_EV_PROC;
@@ -307,10 +307,7 @@ static void event_row(const struct etr_event *ev, struct row *r)
 		r->exit_code = ev->exit_code;
 		r->signal = ev->signal;
 		r->core = ev->flags & ETR_EVF_CORE_DUMPED;
-		if (ev->start_ns && ev->ts_ns >= ev->start_ns) {
-			r->has_dur = true;
-			r->dur = ev->ts_ns - ev->start_ns;
-		}
+		r->has_dur = rp_trace__exit_duration(t, ev, &r->dur);
 	}
 	r->start_ns = ev->start_ns;
 	r->cgroup_id = ev->cgroup_id;
@@ -329,7 +326,7 @@ void rp_print_event_json(FILE *f, const struct rp_trace *t, const struct etr_eve
 	struct row r;
 
 	rp_out__init(&o, f, buf, sizeof(buf));
-	event_row(ev, &r);
+	event_row(t, ev, &r);
 	row_json(&o, t, &r);
 	rp_out__write(&o, "}\n", 2);
 	rp_out__flush(&o);
@@ -342,7 +339,7 @@ void rp_print_event_csv(FILE *f, const struct rp_trace *t, const struct etr_even
 	struct row r;
 
 	rp_out__init(&o, f, buf, sizeof(buf));
-	event_row(ev, &r);
+	event_row(t, ev, &r);
 	row_csv(&o, t, &r);
 	rp_out__flush(&o);
 }

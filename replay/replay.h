@@ -115,6 +115,10 @@ bool rp_trace__ended_cleanly(const struct rp_trace *t);
  * there is no event), the origin of relative times; 0 before any. */
 uint64_t rp_trace__first_ns(const struct rp_trace *t);
 /* Boot time of the last event handed out. */
+/* The duration of the exit event @ev, handed out by @t: the definition of
+ * rp_model__duration, for one event at a time. False if not known. */
+bool rp_trace__exit_duration(const struct rp_trace *t, const struct etr_event *ev,
+			     uint64_t *ret_ns);
 uint64_t rp_trace__last_ns(const struct rp_trace *t);
 /* Wall-clock (CLOCK_REALTIME) ns of a boot time, through the last clock
  * anchor at or before it (or the first); 0 if the trace holds no anchor. */
@@ -272,11 +276,21 @@ uint32_t rp_model__index(const struct rp_model *m, const struct rp_proc *p);
 /* The process (pid, start_ns), or with start_ns 0 the newest of @pid. */
 struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t start_ns);
 const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx);
+/* The name of the program @x ran: its file's basename, but for a program
+ * run from a file descriptor ("/dev/fd/3": fexecve, execveat) its comm, or
+ * argv[0]. Valid while the model is. */
+struct etr_str rp_model__exec_name(const struct rp_model *m, const struct rp_exec *x);
 /* The last successful exec of @p (the program it ran last), or NULL. */
 const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p);
-/* Lifetime in ns; false if unknown (no start, or no end and not running).
- * Processes running at the end count until the end of the trace. */
+/* Duration in ns, one definition for every command (replay/README.md):
+ * from the fork when the recording saw the process start, else from its
+ * first exec in the recording, else from its start; to its exit, or for a
+ * process running at the end to the end of the trace. False if unknown (no
+ * start, or no end and not running). Needs the process's execs: call it
+ * before they are released (on_end). */
 bool rp_model__duration(const struct rp_model *m, const struct rp_proc *p, uint64_t *ret_ns);
+/* The instant that duration counts from. */
+uint64_t rp_model__dur_start(const struct rp_model *m, const struct rp_proc *p);
 /* Time of the end given to rp_model__finish (0 before). */
 uint64_t rp_model__end_ns(const struct rp_model *m);
 

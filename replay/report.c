@@ -162,7 +162,7 @@ static struct etr_str label(const struct rp_model *m, const struct rp_proc *p, c
 	const char *comm = rp_model__comm(m, p);
 
 	if (x && rp_model__str(m, x->filename).len)
-		return rp_basename(rp_model__str(m, x->filename));
+		return rp_model__exec_name(m, x);
 	if (!(p->flags & RP_PF_FORKED))
 		return cstr(comm[0] ? comm : "?");
 	snprintf(buf, len, "%s (fork)", comm[0] ? comm : "?");
@@ -194,7 +194,7 @@ static void fold_commands(struct rp_report *r, const struct rp_proc *p)
 			continue;
 		}
 		if (prev && !(prev->flags & RP_XF_SNAPSHOT)) {
-			struct etr_str n = rp_basename(rp_model__str(m, prev->filename));
+			struct etr_str n = rp_model__exec_name(m, prev);
 			uint64_t seg_end = x ? x->ts_ns : end;
 			struct agg *a = agg_get(&r->cmds, n.ptr, n.len, &created);
 

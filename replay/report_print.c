@@ -239,8 +239,9 @@ static void print_text(struct rp_report *r, const char *path)
 	char d[24], st[48];
 
 	print_header(r, path);
-	print_cmd_table(r, "Commands by count", cmp_count);
-	print_cmd_table(r, "Commands by total wall time", cmp_total);
+	print_cmd_table(r, "Commands by count (TOTAL: each run, exec to exit or next exec)",
+			cmp_count);
+	print_cmd_table(r, "Commands by total wall time (the same runs)", cmp_total);
 
 	section(r, "Failed execs");
 	l = agg_list(&r->fails);
@@ -287,7 +288,7 @@ static void print_text(struct rp_report *r, const char *path)
 	}
 	free(l);
 
-	section(r, "Longest-running processes");
+	section(r, "Longest-running processes (started during the recording, fork to exit)");
 	if (!r->longest.n)
 		fprintf(f, "  (none)\n");
 	else
@@ -320,7 +321,7 @@ static void print_text(struct rp_report *r, const char *path)
 		putc('\n', f);
 	}
 
-	section(r, "Short-lived processes (under 1 s)");
+	section(r, "Short-lived processes (under 1 s, fork to exit)");
 	l = agg_list(&r->shorts);
 	n = r->shorts.n;
 	if (!l || !n) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "durs.h"
 #include "replay.h"
 
 #define MAX_PROBLEMS 256
@@ -73,6 +74,7 @@ struct rp_trace {
 	bool gap; /* damage since the last event read: events may be missing */
 	uint64_t first_ns, first_proc_ns, last_ns;
 	bool have_first;
+	struct rp_durs durs; /* where exits' durations count from */
 	struct rp_trace_stats stats;
 	int err; /* sticky -ENOMEM */
 };
@@ -209,6 +211,7 @@ void rp_trace__free(struct rp_trace *t)
 	}
 	free(t->ring);
 	free(t->imm);
+	rp_durs__free(&t->durs);
 	for (size_t i = 0; i < t->meta_len; i++) {
 		free((char *)t->meta[i].key);
 		free((char *)t->meta[i].value);
@@ -629,6 +632,8 @@ static const struct etr_event *hand_out(struct rp_trace *t, struct slot *s)
 		t->have_first = true;
 		t->first_ns = s->ev.ts_ns;
 	}
+	/* out of memory, an exit's duration counts from the start: no worse */
+	(void)rp_durs__note(&t->durs, &s->ev, t->first_ns);
 	if (s->ev.ts_ns > t->last_ns)
 		t->last_ns = s->ev.ts_ns;
 	if (s->ev.ts_ns > t->last_out_ts)
@@ -713,6 +718,13 @@ uint64_t rp_trace__first_ns(const struct rp_trace *t)
 	if (!t)
 		return 0;
 	return t->have_first ? t->first_ns : t->first_proc_ns;
+}
+
+bool rp_trace__exit_duration(const struct rp_trace *t, const struct etr_event *ev, uint64_t *ret_ns)
+{
+	static const struct rp_durs none;
+
+	return rp_durs__exit(t ? &t->durs : &none, ev, ret_ns);
 }
 
 uint64_t rp_trace__last_ns(const struct rp_trace *t)

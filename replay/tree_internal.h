@@ -132,7 +132,7 @@ static inline struct etr_str proc_name(const struct rp_model *m, const struct rp
 	const char *comm;
 
 	if (x && rp_model__str(m, x->filename).len)
-		return rp_basename(rp_model__str(m, x->filename));
+		return rp_model__exec_name(m, x);
 	comm = rp_model__comm(m, p);
 	return cstr(comm[0] ? comm : "?");
 }
@@ -144,7 +144,7 @@ static inline struct etr_str first_name(const struct rp_model *m, const struct r
 		const struct rp_exec *x = rp_model__exec(m, i);
 
 		if (!x->ret && rp_model__str(m, x->filename).len)
-			return rp_basename(rp_model__str(m, x->filename));
+			return rp_model__exec_name(m, x);
 		i = x->next;
 	}
 	return proc_name(m, p);

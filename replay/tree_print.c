@@ -52,7 +52,7 @@ static void put_programs(struct rp_tree *t, struct rp_out *o, const struct rp_pr
 		if (x->ret)
 			continue;
 		if (!first) {
-			struct etr_str b = rp_basename(rp_model__str(m, x->filename));
+			struct etr_str b = rp_model__exec_name(m, x);
 
 			rp_out__write(o, " => ", 4);
 			rp_out__shell(o, b.ptr, b.len);

@@ -18,6 +18,7 @@
 #include "kbtf.h"
 #include "probes.h"
 #include "options.h"
+#include "outfile.h"
 
 #define PROG "execrec btf"
 
@@ -31,6 +32,8 @@ static void usage(FILE *f)
 		   "\n"
 		   "  -i, --input FILE     the trace\n"
 		   "  -o, --output OUT     write the BTF to OUT ('-' = standard output)\n"
+		   "      --force          replace OUT if it exists (never the input, never\n"
+		   "                       through a symbolic link)\n"
 		   "      --kind KIND      full or subset (default: full if stored, else subset)\n"
 		   "  -h, --help\n");
 }
@@ -40,66 +43,12 @@ static const char *kind_str(uint32_t kind)
 	return kind == 2 ? "full" : "subset";
 }
 
-/* Write all of @buf to @fd. 0 or -errno. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Into a temporary file renamed over @path at the end, so an interrupted
- * or failed write never leaves a half file under the wanted name. */
-static int write_out(const char *path, const void *data, size_t len)
-{
-	char *tmp;
-	int fd, err;
-
-	if (!strcmp(path, "-")) {
-		if (isatty(STDOUT_FILENO))
-			return -ENOTTY;
-		return write_all(STDOUT_FILENO, data, len);
-	}
-	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		err = -errno;
-		free(tmp);
-		return err;
-	}
-	err = write_all(fd, data, len);
-	if (!err && fchmod(fd, 0644))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	free(tmp);
-	return err;
-}
-
 int cmd_btf(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"input", required_argument, NULL, 'i'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"kind", required_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"input", required_argument, NULL, 'i'}, {"output", required_argument, NULL, 'o'},
+	    {"kind", required_argument, NULL, 'k'},  {"force", no_argument, NULL, 'F'},
+	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
 	};
 	const char *input = NULL, *output = NULL;
 	const struct probe_trace_info *ti;
@@ -108,6 +57,8 @@ int cmd_btf(int argc, char **argv)
 	struct kbtf_error e = {0};
 	uint32_t want = 0, kind;
 	const void *data;
+	struct tool_out out = {0};
+	bool force = false;
 	size_t size;
 	int c, err, status = 0;
 
@@ -130,6 +81,9 @@ int cmd_btf(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'F':
+			force = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -211,20 +165,31 @@ int cmd_btf(int argc, char **argv)
 		goto out;
 	}
 	err = probe_src__trace_btf(src, kind, &data, &size, NULL);
-	if (!err)
-		err = write_out(output, data, size);
-	if (err == -ENOTTY) {
-		fprintf(stderr, PROG ": not writing binary BTF to a terminal; use -o FILE\n");
+	if (err) {
+		fprintf(stderr, PROG ": %s: %s\n", input, strerror(-err));
 		status = 2;
-	} else if (err) {
-		fprintf(stderr, PROG ": %s: %s\n", output, strerror(-err));
+		goto out;
+	}
+	if (tool_out__open(&out, "btf", output, input, force, true)) {
 		status = 2;
-	} else if (strcmp(output, "-")) {
+		goto out;
+	}
+	if (fwrite(data, 1, size, out.f) != size) {
+		fprintf(stderr, PROG ": writing %s: %s\n", strcmp(output, "-") ? output : "output",
+			strerror(errno));
+		tool_out__close(&out, "btf", false);
+		status = 2;
+		goto out;
+	}
+	if (tool_out__close(&out, "btf", true)) {
+		status = 2;
+		goto out;
+	}
+	if (strcmp(output, "-"))
 		fprintf(stderr,
 			PROG ": wrote %zu bytes of %s BTF to %s; for a vmlinux.h: bpftool btf dump "
 			     "file %s format c > vmlinux.h\n",
 			size, kind_str(kind), output, output);
-	}
 out:
 	kbtf__free(btf);
 	probe_src__free(src);

@@ -17,6 +17,7 @@
 #include "export.h"
 #include "replay.h"
 #include "options.h"
+#include "outfile.h"
 
 enum {
 	OPT_SUBTREE = 0x2000,
@@ -26,6 +27,7 @@ enum {
 	OPT_WIDTH,
 	OPT_TITLE,
 	OPT_REORDER,
+	OPT_FORCE,
 };
 
 static void usage(FILE *f)
@@ -41,6 +43,8 @@ static void usage(FILE *f)
 	      "count. The SVG needs no script: open it in a browser.\n"
 	      "\n"
 	      "  -o, --output OUT        write to OUT (default: standard output)\n"
+	      "      --force             replace OUT if it exists (never the input, never\n"
+	      "                          through a symbolic link)\n"
 	      "  -p, --subtree PID[,PID] only these processes and their descendants\n"
 	      "      --min-duration D    fold processes that lived less than D (1.5, 200ms;\n"
 	      "                          default: 1/200 of the time shown; 0 draws all)\n"
@@ -123,6 +127,7 @@ int cmd_chart(int argc, char **argv)
 	    {"width", required_argument, NULL, OPT_WIDTH},
 	    {"title", required_argument, NULL, OPT_TITLE},
 	    {"reorder-window", required_argument, NULL, OPT_REORDER},
+	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -135,10 +140,10 @@ int cmd_chart(int argc, char **argv)
 	uint32_t *subtree = NULL;
 	size_t nsubtree = 0;
 	uint64_t since_ns = 0, until_ns = 0;
-	FILE *out = stdout;
+	struct tool_out out = {0};
 	char err[512], *end;
 	int opt, ret = 0;
-	bool bad_opt = false;
+	bool bad_opt = false, force = false;
 
 	optind = 1;
 	opterr = 0;
@@ -194,6 +199,9 @@ int cmd_chart(int argc, char **argv)
 		case OPT_TITLE:
 			copts.title = optarg;
 			break;
+		case OPT_FORCE:
+			force = true;
+			break;
 		case OPT_REORDER:
 			if (rp_parse_duration(optarg, &topts.reorder_ns) || !topts.reorder_ns) {
 				fprintf(stderr,
@@ -227,6 +235,12 @@ int cmd_chart(int argc, char **argv)
 		free(subtree);
 		return 1;
 	}
+	/* before the work: a refused output is known at once */
+	if (tool_out__open(&out, "chart", out_path, path, force, false)) {
+		rp_trace__free(t);
+		free(subtree);
+		return 1;
+	}
 	copts.subtree = subtree;
 	copts.nsubtree = nsubtree;
 	c = rx_chart__new(t, &copts);
@@ -253,17 +267,7 @@ int cmd_chart(int argc, char **argv)
 		ret = -EINVAL;
 		goto out;
 	}
-	if (out_path) {
-		out = fopen(out_path, "w");
-		if (!out) {
-			fprintf(stderr, "execrec chart: %s: %s\n", out_path, strerror(errno));
-			out_path = NULL;
-			out = stdout;
-			ret = -EINVAL;
-			goto out;
-		}
-	}
-	ret = rx_chart__write(c, out);
+	ret = rx_chart__write(c, out.f);
 	if (ret == -ENOENT) {
 		fprintf(stderr, "execrec chart: %s: no process to draw%s\n", path,
 			nsubtree || since || until ? " (with these options)" : "");
@@ -281,16 +285,7 @@ out:
 	rx_chart__free(c);
 	rp_trace__free(t);
 	free(subtree);
-	if (out_path) {
-		if (fclose(out) && !ret) {
-			fprintf(stderr, "execrec chart: %s: %s\n", out_path, strerror(errno));
-			ret = -EIO;
-		}
-		if (ret < 0)
-			unlink(out_path);
-	} else if (fflush(stdout) && errno != EPIPE && !ret) {
-		fprintf(stderr, "execrec chart: writing output: %s\n", strerror(errno));
+	if (tool_out__close(&out, "chart", ret >= 0) && ret >= 0)
 		ret = -EIO;
-	}
 	return ret < 0 ? (bad_opt ? 2 : 1) : 0;
 }

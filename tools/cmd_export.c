@@ -16,10 +16,12 @@
 #include "export.h"
 #include "replay.h"
 #include "options.h"
+#include "outfile.h"
 
 enum {
 	OPT_ROWS = RP_OPT__LAST + 1,
 	OPT_SNAPSHOT,
+	OPT_FORCE,
 };
 
 static void usage(FILE *f)
@@ -42,6 +44,8 @@ static void usage(FILE *f)
 	      "                          name of OUT (.json, compile_commands.json, .dot,\n"
 	      "                          .gv, .jsonl, .ndjson, .csv)\n"
 	      "  -o, --output OUT        write to OUT (default: standard output)\n"
+	      "      --force             replace OUT if it exists (never the input, never\n"
+	      "                          through a symbolic link)\n"
 	      "      --rows WHICH        jsonl and csv: all (default), events, processes\n"
 	      "      --snapshot          jsonl and csv: also a row per process of the\n"
 	      "                          start snapshot (event \"proc\")\n"
@@ -92,6 +96,7 @@ int cmd_export(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"rows", required_argument, NULL, OPT_ROWS},
 	    {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
+	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"reorder-window", required_argument, NULL, RP_OPT_REORDER},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -103,7 +108,8 @@ int cmd_export(int argc, char **argv)
 	struct rx_export *x = NULL;
 	const struct etr_event *ev;
 	const char *path, *out_path = NULL;
-	FILE *out = stdout;
+	struct tool_out out = {0};
+	bool force = false;
 	char err[512];
 	int opt, ret = 0;
 
@@ -147,6 +153,9 @@ int cmd_export(int argc, char **argv)
 		case OPT_SNAPSHOT:
 			xopts.snapshot = true;
 			continue;
+		case OPT_FORCE:
+			force = true;
+			continue;
 		case ':':
 		case '?':
 			tool__option_error("export", opt, argv, longopts);
@@ -186,17 +195,13 @@ int cmd_export(int argc, char **argv)
 		rp_filter__free(cli.filter);
 		return 1;
 	}
-	if (out_path) {
-		out = fopen(out_path, "w");
-		if (!out) {
-			fprintf(stderr, "execrec export: %s: %s\n", out_path, strerror(errno));
-			rp_trace__free(t);
-			rp_filter__free(cli.filter);
-			return 1;
-		}
+	if (tool_out__open(&out, "export", out_path, path, force, false)) {
+		rp_trace__free(t);
+		rp_filter__free(cli.filter);
+		return 1;
 	}
 	xopts.filter = cli.filter;
-	x = rx_export__new(t, out, &xopts);
+	x = rx_export__new(t, out.f, &xopts);
 	if (!x) {
 		ret = -errno;
 		goto out;
@@ -232,17 +237,8 @@ out:
 	rx_export__free(x);
 	rp_trace__free(t);
 	rp_filter__free(cli.filter);
-	if (out_path) {
-		if (fclose(out) && !ret) {
-			fprintf(stderr, "execrec export: %s: %s\n", out_path, strerror(errno));
-			ret = -EIO;
-		}
-		/* half an export is no export: do not leave one behind */
-		if (ret < 0)
-			unlink(out_path);
-	} else if (fflush(stdout) && errno != EPIPE && !ret) {
-		fprintf(stderr, "execrec export: writing output: %s\n", strerror(errno));
+	/* half an export is no export: it never gets the wanted name */
+	if (tool_out__close(&out, "export", ret >= 0) && ret >= 0)
 		ret = -EIO;
-	}
 	return ret < 0 ? 1 : 0;
 }

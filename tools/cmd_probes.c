@@ -25,9 +25,19 @@ struct opts {
 	bool count;
 	bool json;
 	bool no_libs;
+	bool all;
 	const char *input;
 	pid_t pid;
+	/* per type: 1 this kernel attaches it, 0 it cannot, -errno unknown */
+	int supported[PROBE_TYPE__NR];
+	const char *why[PROBE_TYPE__NR];
 };
+
+/* A type this kernel cannot attach is not listed, unless --all. */
+static bool hidden(const struct opts *o, int t)
+{
+	return o->supported[t] == 0 && !o->all;
+}
 
 static void usage(FILE *f)
 {
@@ -51,12 +61,18 @@ static void usage(FILE *f)
 		"  -v, --verbose       details: tracepoint fields, kprobe/kfunc/rawtracepoint\n"
 		"                      prototypes from BTF, USDT argument specifiers\n"
 		"  -c, --count         how many probes of each type, and kernel symbols\n"
+		"  -a, --all           also the types this kernel cannot attach (no kprobes,\n"
+		"                      no BPF trampolines ...), each probe marked\n"
 		"  -j, --json          one JSON object per line\n"
 		"  -i, --input FILE    answer for the machine FILE.etr was recorded on, from\n"
 		"                      its stored tracepoint formats and BTF\n"
 		"  -p, --pid PID       uprobe/usdt: the executable and libraries PID has mapped\n"
 		"      --no-libs       uprobe/usdt: BINARY alone, not the libraries it loads\n"
 		"  -h, --help\n"
+		"\n"
+		"Types the running kernel cannot attach (asked of the kernel: the kprobe and\n"
+		"uprobe PMUs or tracefs's *probe_events; for kfunc an fentry program attached\n"
+		"for an instant, as root) are not listed: one line says so instead.\n"
 		"\n"
 		"Exit status: 0 when something was listed, 1 when nothing matched, 2 on error.\n");
 }
@@ -296,10 +312,14 @@ static int print_probe(FILE *f, struct probe_src *src, const struct probe *p, co
 		json_kv(f, "name", p->name);
 		if (d)
 			print_detail_json(f, p, d, src);
+		if (o->supported[p->type] == 0)
+			fputs(",\"supported\":false", f);
 		fputs("}\n", f);
 	} else {
 		fprintf(f, "%s:", type);
 		put_text(f, p->name);
+		if (o->supported[p->type] == 0)
+			fputs("  (not supported by this kernel)", f);
 		fputc('\n', f);
 		if (d)
 			print_detail_text(f, p, d, src);
@@ -388,6 +408,14 @@ static int report_status(struct probe_src *src, const struct opts *o, struct pro
 
 		if (!any_wants(pats, npats, t) || t == PROBE_UPROBE || t == PROBE_USDT)
 			continue;
+		if (!ti && o->supported[t] == 0) {
+			/* the kernel cannot attach them: said plainly, once */
+			fprintf(stderr, PROG ": %s: not supported by this kernel: %s%s\n",
+				plural[t], o->why[t] ? o->why[t] : "?",
+				o->all ? "; listed for --all, each marked" : "");
+			missing += !o->all;
+			continue;
+		}
 		if ((fn && said_fn) || (perf && said_perf))
 			continue;
 		if (st->err) {
@@ -406,11 +434,19 @@ static int report_status(struct probe_src *src, const struct opts *o, struct pro
 				     " tracepoints (those its "
 				     "recorder uses), not every tracepoint of that kernel\n",
 				o->input, ti->nr_tpformats);
+		if (!ti && o->supported[t] < 0 && (counts[t] || o->count))
+			fprintf(stderr,
+				PROG ": %s: cannot tell whether this kernel attaches them: %s\n",
+				plural[t], o->why[t] ? o->why[t] : strerror(-o->supported[t]));
 		/* a caveat about listed probes, when some are */
 		if (fn && st->partial &&
 		    (counts[PROBE_KPROBE] || counts[PROBE_KFUNC] || o->count)) {
-			said_fn = fn_both;
-			what = fn_both ? "kprobes and kfuncs" : plural[t];
+			/* the other of the two shares this line, if it is listed */
+			said_fn = fn_both && !hidden(o, PROBE_KPROBE) && !hidden(o, PROBE_KFUNC);
+			if (fn_both && said_fn)
+				what = "kprobes and kfuncs";
+			else
+				what = plural[t];
 			if (ti)
 				fprintf(stderr,
 					PROG
@@ -548,13 +584,26 @@ static void print_counts(struct probe_src *src, struct probe_pattern **pats, int
 		/* a list that could not be read is no count at all, not 0 */
 		if (o->json) {
 			fprintf(stdout, "{\"type\":\"%s\",", probe_type__str(t));
-			if (st->err)
+			if (hidden(o, t))
+				fputs("\"count\":null,\"error\":\"not supported by this kernel\"",
+				      stdout);
+			else if (st->err)
 				fprintf(stdout, "\"count\":null,\"error\":\"%s\"",
 					strerror(-st->err));
 			else
 				fprintf(stdout, "\"count\":%zu", counts[t]);
-			fprintf(stdout, ",\"origin\":\"%s\",\"partial\":%s}\n",
-				origin_str(st->origin), st->partial ? "true" : "false");
+			fprintf(stdout, ",\"origin\":\"%s\",\"partial\":%s", origin_str(st->origin),
+				st->partial ? "true" : "false");
+			if (o->supported[t] >= 0)
+				fprintf(stdout, ",\"supported\":%s",
+					o->supported[t] ? "true" : "false");
+			fputs("}\n", stdout);
+		} else if (hidden(o, t)) {
+			fprintf(stdout, "%-14s %8s  not supported by this kernel\n",
+				probe_type__str(t), "-");
+		} else if (o->supported[t] == 0) {
+			fprintf(stdout, "%-14s %8zu  not supported by this kernel\n",
+				probe_type__str(t), counts[t]);
 		} else if (st->err) {
 			fprintf(stdout, "%-14s %8s\n", probe_type__str(t), "-");
 		} else {
@@ -576,6 +625,9 @@ static void print_counts(struct probe_src *src, struct probe_pattern **pats, int
 	}
 	if (o->json)
 		fprintf(stdout, "{\"kallsyms\":{\"symbols\":%zu,\"functions\":%zu}}\n", total,
+			funcs);
+	else if (hidden(o, PROBE_KPROBE))
+		fprintf(stdout, "\n/proc/kallsyms: %zu symbols, %zu of them functions\n", total,
 			funcs);
 	else
 		fprintf(stdout,
@@ -605,10 +657,15 @@ static int open_error(const char *path, int err)
 int cmd_probes(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"verbose", no_argument, NULL, 'v'},   {"count", no_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},	   {"input", required_argument, NULL, 'i'},
-	    {"pid", required_argument, NULL, 'p'}, {"no-libs", no_argument, NULL, 'L'},
-	    {"help", no_argument, NULL, 'h'},	   {NULL, 0, NULL, 0},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"count", no_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"input", required_argument, NULL, 'i'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"no-libs", no_argument, NULL, 'L'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct probe_pattern **pats = NULL;
 	static const char *const all[] = {"*"};
@@ -621,8 +678,11 @@ int cmd_probes(int argc, char **argv)
 	char *end;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vcji:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":vcji:p:ah", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			o.all = true;
+			break;
 		case 'v':
 			o.verbose = true;
 			break;
@@ -735,6 +795,7 @@ int cmd_probes(int argc, char **argv)
 		err = probe_src__load(src, t);
 		if (err == -ENOMEM)
 			goto nomem;
+		o.supported[t] = probe_src__supported(src, t, &o.why[t]);
 	}
 	if (o.input) {
 		const struct probe_trace_info *ti = probe_src__trace_info(src);
@@ -749,7 +810,7 @@ int cmd_probes(int argc, char **argv)
 	/* 150,000 lines: let stdio write big blocks */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	for (int t = 0; t < PROBE_TYPE__NR; t++) {
-		if (!shown[t])
+		if (!shown[t] || hidden(&o, t))
 			continue;
 		for (size_t i = 0; i < probe_src__count(src, t); i++) {
 			const struct probe *p = probe_src__probe(src, t, i);

@@ -138,6 +138,7 @@ static size_t fmt_ret(const struct etr_event *ev, char *ret, size_t len)
 static void print_text(struct ctx *c, const struct etr_event *ev)
 {
 	char tb[32], ret[40], dur[24] = "";
+	uint64_t dur_ns;
 	size_t tw = c->cli.wallclock ? 15 : 11, nret;
 	const char *col = c->color ? event_color(ev) : "";
 	const char *name = rp_event_name(ev);
@@ -147,8 +148,8 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 	nret = fmt_ret(ev, ret, sizeof(ret));
 	if (nret >= sizeof(ret))
 		nret = sizeof(ret) - 1; /* snprintf's cut */
-	if (ev->type == ETR_EV_EXIT && ev->start_ns && ev->ts_ns >= ev->start_ns)
-		rp_fmt_duration(dur, sizeof(dur), ev->ts_ns - ev->start_ns);
+	if (ev->type == ETR_EV_EXIT && rp_trace__exit_duration(c->trace, ev, &dur_ns))
+		rp_fmt_duration(dur, sizeof(dur), dur_ns);
 
 	put_left(o, tb, strlen(tb), tw);
 	rp_out__putc(o, ' ');

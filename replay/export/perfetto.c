@@ -135,7 +135,9 @@ static void put_flags(FILE *f, const struct rp_proc *p)
 /* The time span drawn for @p: [*ret_s, *ret_e]. */
 static void span_of(struct rx_export *x, const struct rp_proc *p, uint64_t *ret_s, uint64_t *ret_e)
 {
-	uint64_t w0 = rx_window_start(x->t), s = p->start_ns, e;
+	/* from where its duration counts (the same in every command), but
+	 * not before the recording: nothing was seen there */
+	uint64_t w0 = rx_window_start(x->t), s = rp_model__dur_start(x->m, p), e;
 
 	if (!s) /* no start known: from its first sign of life */
 		s = p->exec_first != RP_NONE ? rp_model__exec(x->m, p->exec_first)->ts_ns
@@ -274,7 +276,7 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 		}
 		next(x);
 		fputs("{\"ph\":\"X\",\"cat\":\"exec\",\"name\":", f);
-		put_str(f, rp_basename(rp_model__str(x->m, ex->filename)));
+		put_str(f, rp_model__exec_name(x->m, ex));
 		fprintf(f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32, group, key);
 		put_ts(f, "ts", ts);
 		put_ts(f, "dur", te - ts);

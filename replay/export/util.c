@@ -60,13 +60,13 @@ struct etr_str rx_proc_name(const struct rp_model *m, const struct rp_proc *p)
 	const char *comm = rp_model__comm(m, p);
 
 	if (x && rp_model__str(m, x->filename).len)
-		return rp_basename(rp_model__str(m, x->filename));
+		return rp_model__exec_name(m, x);
 	/* a child whose every exec failed is known by what it tried to run,
 	 * not by the parent's name it kept */
 	for (uint32_t i = p->exec_first; i != RP_NONE; i = rp_model__exec(m, i)->next)
 		failed = rp_model__exec(m, i);
 	if (failed && rp_model__str(m, failed->filename).len)
-		return rp_basename(rp_model__str(m, failed->filename));
+		return rp_model__exec_name(m, failed);
 	if (comm[0])
 		return (struct etr_str){comm, (uint32_t)strlen(comm)};
 	return (struct etr_str){"?", 1};

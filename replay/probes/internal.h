@@ -73,6 +73,10 @@ struct probe_src {
 	int tracefs_err;
 	bool tracefs_done;
 	int filter_err; /* available_filter_functions: 0 read, or why not */
+	/* probe_src__supported(), asked once per type */
+	int support[PROBE_TYPE__NR];
+	const char *support_why[PROBE_TYPE__NR];
+	bool support_done[PROBE_TYPE__NR];
 	bool filter_done;
 	const char **filter_funcs; /* sorted, for kfunc filtering */
 	size_t nr_filter_funcs;
@@ -120,6 +124,8 @@ int btf_func_detail(struct probe_src *src, const char *func, int skip_args, stru
 
 /* live.c */
 int live_load(struct probe_src *src, enum probe_type type);
+/* @rel under the tracefs mount; 0 or -errno (not mounted). */
+int tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size);
 int live_tp_format(struct probe_src *src, const char *name, char **ret_text, size_t *ret_len);
 int live_ksyms(struct probe_src *src);
 int btf_add_funcs(struct probe_src *src, enum probe_type type, struct kbtf *btf, bool filtered);

@@ -77,7 +77,7 @@ static int find_tracefs(struct probe_src *src)
 	return src->tracefs_err;
 }
 
-static int tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size)
+int tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size)
 {
 	int err = find_tracefs(src);
 

@@ -128,6 +128,15 @@ const struct probe_trace_info *probe_src__trace_info(const struct probe_src *src
 int probe_src__load(struct probe_src *src, enum probe_type type);
 /* The status of a loaded type (all zero before probe_src__load). */
 const struct probe_status *probe_src__status(const struct probe_src *src, enum probe_type type);
+/*
+ * Whether the running kernel can attach probes of @type at all, asked of
+ * the kernel (the kprobe and uprobe PMUs or tracefs's *probe_events; for
+ * kfunc an fentry program loaded and attached for an instant, which needs
+ * root). 1 yes, 0 no, -errno when it cannot be told (-EPERM: not root;
+ * -ENODATA: a trace source). *ret_why (optional) says why not, or why it
+ * cannot be told. Asked once per type and source.
+ */
+int probe_src__supported(struct probe_src *src, enum probe_type type, const char **ret_why);
 /* The probes of a loaded type, sorted by name, each name once. */
 size_t probe_src__count(const struct probe_src *src, enum probe_type type);
 const struct probe *probe_src__probe(const struct probe_src *src, enum probe_type type, size_t i);

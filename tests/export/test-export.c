@@ -32,6 +32,7 @@
 #include "export.h"
 #include "internal.h"
 #include "json.h"
+#include "outfile-test.h"
 #include "png.h"
 #include "synth.h"
 
@@ -1233,7 +1234,8 @@ static void test_chart_fixtures(void)
 {
 	static const char *const traces[] = {"basic.etr", "lossy.etr"};
 	char svgp[PATH_MAX], pngp[PATH_MAX], why[256], trace[PATH_MAX];
-	char *cargv[] = {(char *)execrec_bin, "chart", trace, "-o", svgp, NULL};
+	/* one output name for all: --force replaces it */
+	char *cargv[] = {(char *)execrec_bin, "chart", trace, "-o", svgp, "--force", NULL};
 	char *rargv[] = {"rsvg-convert", svgp, "-o", pngp, NULL};
 	struct png png;
 	size_t len, el;
@@ -1339,7 +1341,7 @@ static void test_cli(void)
 	char *nofmt[] = {(char *)execrec_bin, "export", path, NULL};
 	char *badfmt[] = {(char *)execrec_bin, "export", "-f", "xml", path, NULL};
 	char *notrace[] = {(char *)execrec_bin, "export", "-f", "dot", nat, NULL};
-	char *guess[] = {(char *)execrec_bin, "export", path, "-o", out, NULL};
+	char *guess[] = {(char *)execrec_bin, "export", path, "-o", out, "--force", NULL};
 	char *trunc[] = {(char *)execrec_bin, "export", "-f", "jsonl", cut, NULL};
 	char *badwidth[] = {(char *)execrec_bin, "chart", "--width", "7", path, NULL};
 	char *badtime[] = {(char *)execrec_bin, "chart", "--since", "yesterday", path, NULL};
@@ -1432,6 +1434,8 @@ int main(void)
 	CU_add_test(s, "300,000 events in bounded memory", test_streaming);
 	s = CU_add_suite("export-cli", NULL, NULL);
 	CU_add_test(s, "options, errors, damaged traces", test_cli);
+	outfile_tests__register(execrec_bin, tmpdir, fixtures);
+	durations_tests__register(execrec_bin, tmpdir, bpf_ok, ci);
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -18,6 +18,7 @@ void register_live(void);
 void register_elf(void);
 void register_trace(void);
 void register_cli(void);
+void register_support(void);
 
 /* A growable byte buffer. */
 struct buf {

@@ -241,6 +241,40 @@ static void test_btf_extract(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "struct task_struct {"));
 		run_free(&r);
 	}
+	/* the rules of every file execrec writes: no overwrite without
+	 * --force, never through a symbolic link, never the input */
+	RUN(&r, "btf", "-i", path, "-o", out);
+	expect_error(&r, 2, "exists; use --force to overwrite it");
+	run_free(&r);
+	RUN(&r, "btf", "-i", path, "-o", out, "--force");
+	CU_ASSERT_EQUAL(r.status, 0);
+	run_free(&r);
+	buf_free(&got);
+	CU_ASSERT_EQUAL(read_all(out, &got), 0);
+	CU_ASSERT(got.len == btf.len && !memcmp(got.data, btf.data, btf.len));
+	{
+		char lnk[PATH_MAX + 8], target[PATH_MAX + 8], in_copy[PATH_MAX + 8];
+		struct buf t = {0};
+
+		snprintf(lnk, sizeof(lnk), "%s/link", dir);
+		snprintf(target, sizeof(target), "%s/target", dir);
+		CU_ASSERT_EQUAL(symlink(target, lnk), 0);
+		RUN(&r, "btf", "-i", path, "-o", lnk, "--force");
+		expect_error(&r, 2, "is a symbolic link; refusing to write through it");
+		run_free(&r);
+		CU_ASSERT_NOT_EQUAL(access(target, F_OK), 0);
+		/* the input, by another name */
+		snprintf(in_copy, sizeof(in_copy), "%s/same.etr", dir);
+		CU_ASSERT_EQUAL(link(path, in_copy), 0);
+		RUN(&r, "btf", "-i", path, "-o", in_copy, "--force");
+		expect_error(&r, 2, "is the input file");
+		run_free(&r);
+		CU_ASSERT_EQUAL(read_all(path, &t), 0);
+		CU_ASSERT(t.len > ETR_MAGIC_SIZE && !memcmp(t.data, etr_magic, ETR_MAGIC_SIZE));
+		buf_free(&t);
+		unlink(in_copy);
+		unlink(lnk);
+	}
 	/* the description */
 	RUN(&r, "btf", "-i", path);
 	CU_ASSERT_EQUAL(r.status, 0);

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	register_elf();
 	register_trace();
 	register_cli();
+	register_support();
 
 	if (argc > 1) {
 		for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext) {

@@ -1595,6 +1595,12 @@ static void test_out_names(void)
 	CU_ASSERT_STRING_EQUAL(rp_errno_name(13), "EACCES");
 	CU_ASSERT_PTR_NULL(rp_errno_name(4000));
 	CU_ASSERT_STRING_EQUAL(rp_signal_name(9), "SIGKILL");
+	/* every signal has its name, the first five too */
+	for (int sig = 1; sig <= 64; sig++)
+		CU_ASSERT_PTR_NOT_NULL(rp_signal_name(sig));
+	CU_ASSERT_STRING_EQUAL(rp_signal_name(1), "SIGHUP");
+	CU_ASSERT_STRING_EQUAL(rp_signal_name(2), "SIGINT");
+	CU_ASSERT_STRING_EQUAL(rp_signal_name(5), "SIGTRAP");
 	CU_ASSERT_STRING_EQUAL(rp_signal_name(34), "SIGRTMIN+2");
 	CU_ASSERT_PTR_NULL(rp_signal_name(0));
 	CU_ASSERT_EQUAL(b.len, 2);

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every command says of a real recording. One duration of a process
+ * in every command. The command of "record --
+ * CMD" is forked before the recorder is ready, so its start (fork) is long
+ * before its exec: tree, timeline, report, perfetto and the chart must all
+ * count it from its exec (replay/README.md), recorded here for real.
+ * A program run through a file descriptor (fexecve: "/dev/fd/3") is named
+ * by its comm, not "3".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "json.h"
+#include "outfile-test.h"
+
+static const char *bin, *dir;
+static bool bpf_ok, required;
+
+/* stdout of execrec @args, NUL-terminated, or NULL. */
+static char *output_of(char *const args[], int *ret_status)
+{
+	char path[PATH_MAX], *buf = NULL;
+	char *argv[16] = {(char *)bin};
+	size_t i, len = 0;
+	pid_t pid;
+	int st = 0, fd;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	snprintf(path, sizeof(path), "%s/durations.out", dir);
+	pid = fork();
+	if (pid < 0)
+		return NULL;
+	if (pid == 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		execv(bin, argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return NULL;
+	*ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		struct stat sb;
+
+		if (!fstat(fd, &sb) && (buf = malloc((size_t)sb.st_size + 1)))
+			len = read(fd, buf, (size_t)sb.st_size) == sb.st_size ? (size_t)sb.st_size
+									      : 0;
+		close(fd);
+	}
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/* The JSON line of @text where @key is @value (a number), parsed. */
+static struct jval *line_where(const char *text, const char *key, double value, const char *key2,
+			       const char *value2)
+{
+	for (const char *l = text; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l) : strlen(l);
+		struct jval *v = json_parse(l, n, NULL);
+
+		if (v && json_num(v, key, -1) == value &&
+		    (!key2 || (json_str(v, key2) && !strcmp(json_str(v, key2), value2))))
+			return v;
+		json_free(v);
+		l += n + (e != NULL);
+	}
+	return NULL;
+}
+
+static void test_record_cmd(void)
+{
+	char trace[PATH_MAX], *text;
+	char *rec[] = {
+	    "record", "-q", "-o", trace, "--", "sh", "-c", "/bin/true; exec /bin/sleep 0.05", NULL};
+	char *tl[] = {"timeline", "--json", trace, NULL};
+	char *tree[] = {"tree", "--json", trace, NULL};
+	char *rep[] = {"report", "--json", "--top", "0", trace, NULL};
+	char *pf[] = {"export", "-f", "perfetto", trace, NULL};
+	struct jval *first, *exit_ev, *proc;
+	double pid, exec_ts, want, start;
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	snprintf(trace, sizeof(trace), "%s/durations.etr", dir);
+	unlink(trace);
+	text = output_of(rec, &st);
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	free(text);
+
+	/* the root: the first exec of the recording, and its exit */
+	text = output_of(tl, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	first = json_parse(text, strcspn(text, "\n"), NULL);
+	CU_ASSERT_FATAL(first && !strcmp(json_str(first, "event"), "exec"));
+	pid = json_num(first, "pid", -1);
+	exec_ts = json_num(first, "ts_ns", -1);
+	start = json_num(first, "start_ns", -1);
+	exit_ev = line_where(text, "pid", pid, "event", "exit");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(exit_ev);
+	want = json_num(exit_ev, "ts_ns", 0) - exec_ts;
+	/* the point of the test: its fork is well before its exec */
+	CU_ASSERT(start > 0 && start < exec_ts);
+	CU_ASSERT(want > 50e6 - 1 && want < 10e9);
+	CU_ASSERT_EQUAL(json_num(exit_ev, "duration_ns", -1), want);
+	json_free(first);
+	json_free(exit_ev);
+	free(text);
+
+	text = output_of(tree, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	proc = line_where(text, "pid", pid, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(proc);
+	CU_ASSERT_EQUAL(json_num(proc, "duration_ns", -1), want);
+	json_free(proc);
+	free(text);
+
+	/* report: sh ran from its exec to its exec of sleep, sleep on */
+	text = output_of(rep, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	{
+		struct jval *sh = NULL, *sl = NULL;
+
+		for (const char *l = text; *l;) {
+			size_t n = strcspn(l, "\n");
+			struct jval *v = json_parse(l, n, NULL);
+			const char *rec_kind = v ? json_str(v, "record") : NULL;
+			const char *name = v ? json_str(v, "name") : NULL;
+
+			if (rec_kind && name && !strcmp(rec_kind, "command") && !strcmp(name, "sh"))
+				sh = v;
+			else if (rec_kind && name && !strcmp(rec_kind, "command") &&
+				 !strcmp(name, "sleep"))
+				sl = v;
+			else
+				json_free(v);
+			l += n + (l[n] == '\n');
+		}
+		CU_ASSERT_FATAL(sh && sl);
+		CU_ASSERT_EQUAL(json_num(sh, "total_ns", 0) + json_num(sl, "total_ns", 0), want);
+		json_free(sh);
+		json_free(sl);
+	}
+	free(text);
+
+	/* perfetto: the process slice, in microseconds */
+	text = output_of(pf, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	{
+		struct jval *doc = json_parse(text, strlen(text), NULL);
+		const struct jval *evs = doc ? json_get(doc, "traceEvents") : NULL;
+		bool found = false;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(evs);
+		for (size_t i = 0; i < evs->n; i++) {
+			const struct jval *e = &evs->items[i];
+			const struct jval *args = json_get(e, "args");
+			const char *cat = json_str(e, "cat");
+
+			if (!cat || strcmp(cat, "process") || !args ||
+			    json_num(args, "pid", -1) != pid)
+				continue;
+			found = true;
+			CU_ASSERT(json_num(e, "dur", -1) * 1000 > want - 1000 &&
+				  json_num(e, "dur", -1) * 1000 < want + 1000);
+		}
+		CU_ASSERT(found);
+		json_free(doc);
+	}
+	free(text);
+}
+
+static void test_fexecve(void)
+{
+	char trace[PATH_MAX], *text;
+	const char *fexec = getenv("FEXEC");
+	char *rec[] = {"record",      "-q",	   "-o",     trace, "--",
+		       (char *)fexec, "/bin/echo", "myecho", "hi",  NULL};
+	char *tree[] = {"tree", trace, NULL};
+	char *rep[] = {"report", "--csv", trace, NULL};
+	char *pf[] = {"export", "-f", "perfetto", trace, NULL};
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fexec);
+	snprintf(trace, sizeof(trace), "%s/fexecve.etr", dir);
+	unlink(trace);
+	text = output_of(rec, &st);
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	CU_ASSERT(text && !strcmp(text, "hi\n"));
+	free(text);
+	text = output_of(tree, &st);
+	CU_ASSERT(text && st == 0);
+	CU_ASSERT(text && strstr(text, " => echo hi ") && !strstr(text, "=> 3"));
+	free(text);
+	text = output_of(rep, &st);
+	CU_ASSERT(text && st == 0);
+	CU_ASSERT(text && strstr(text, "command,echo,1,") && !strstr(text, "command,3,"));
+	free(text);
+	text = output_of(pf, &st);
+	CU_ASSERT(text && st == 0);
+	CU_ASSERT(text && strstr(text, "\"cat\":\"exec\",\"name\":\"echo\"") &&
+		  !strstr(text, "\"name\":\"3\""));
+	free(text);
+}
+
+void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci)
+{
+	CU_pSuite s = CU_add_suite("durations", NULL, NULL);
+
+	bin = execrec;
+	dir = tmpdir;
+	bpf_ok = bpf;
+	required = ci;
+	CU_add_test(s, "record -- CMD: one duration everywhere (root, BPF)", test_record_cmd);
+	CU_add_test(s, "fexecve: named by comm, not '3' (root, BPF)", test_fexecve);
+}
