@@ -36,7 +36,11 @@
 
 static const char *execrec_bin;
 static const char *workload_bin;
-static char tmpdir[] = "/tmp/er-record-test-XXXXXX";
+static char tmpdir[PATH_MAX] = "/tmp/er-record-test-XXXXXX";
+/* ER_CHECK_DIR: check a recording made elsewhere (tests/kernels/: in a VM)
+ * instead of making one; paths in the trace are those of that machine. */
+static const char *check_dir;
+static char check_noise[64]; /* the argv marker of a loop running outside CMD */
 static char workdir[PATH_MAX];
 
 struct run {
@@ -758,7 +762,10 @@ static void test_cwd(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 	snprintf(path, sizeof(path), "%s/sub/dir with space", workdir);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(path, real));
+	if (check_dir) /* the VM's /tmp has no symlinks */
+		snprintf(real, sizeof(real), "%s", path);
+	else
+		CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(path, real));
 	e = find(&wt, ETR_EV_EXEC, l->pid, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT(str_is(&e->cwd, real, strlen(real)));
@@ -1246,12 +1253,109 @@ static void cleanup_tmp(void)
 		fprintf(stderr, "cannot remove %s\n", tmpdir);
 }
 
+/* A loop of er-workload ran outside CMD during the recording: none of it
+ * is in the trace. */
+static void test_noise_outside(void)
+{
+	CU_ASSERT_FALSE(has_argv_containing(&wt, check_noise));
+}
+
+static void add_workload_tests(void)
+{
+	CU_pSuite s = CU_add_suite("record-workload", NULL, NULL);
+
+	CU_add_test(s, "the workload ran and was recorded", test_workload_ran);
+	CU_add_test(s, "-- CMD: the command and only its tree", test_command_root);
+	CU_add_test(s, "/bin/true and /bin/false", test_true_false);
+	CU_add_test(s, "failed exec (ENOENT)", test_failed_exec);
+	CU_add_test(s, "a pipeline", test_pipeline);
+	CU_add_test(s, "a #! script", test_script);
+	CU_add_test(s, "fexecve and a failed execveat", test_fexecve);
+	CU_add_test(s, "exec from a non-leader thread", test_thread_exec);
+	CU_add_test(s, "killed by signals", test_signals);
+	CU_add_test(s, "argv over 128 KiB", test_big_args);
+	CU_add_test(s, "spaces, newlines, empty and non-UTF-8 args", test_weird_args);
+	CU_add_test(s, "working directories", test_cwd);
+	CU_add_test(s, "sh -c exec chain", test_exec_chain);
+	CU_add_test(s, "a recycled pid is two processes", test_recycled_pid);
+	CU_add_test(s, "no thread events without --threads", test_no_thread_events);
+	CU_add_test(s, "BTF subset", test_btf_subset);
+	if (check_noise[0])
+		CU_add_test(s, "-- CMD: a loop outside is not recorded", test_noise_outside);
+}
+
+/*
+ * ER_CHECK_DIR holds workload.etr, workload.log and stderr of a recording
+ * made elsewhere, and "facts": lines key=value naming that machine's
+ * tmpdir (where log and work directory were), workload (er-workload's
+ * path), cwd (the recorder's), pid and status (of execrec record), noise
+ * (a marker, optional).
+ */
+static int check_only(void)
+{
+	char path[PATH_MAX], line[PATH_MAX + 32];
+	unsigned fails;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/facts", check_dir);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "record: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, '=');
+
+		if (!v)
+			continue;
+		*v++ = 0;
+		v[strcspn(v, "\n")] = 0;
+		if (!strcmp(line, "tmpdir"))
+			snprintf(tmpdir, sizeof(tmpdir), "%s", v);
+		else if (!strcmp(line, "workload"))
+			workload_bin = strdup(v);
+		else if (!strcmp(line, "cwd"))
+			snprintf(wcwd, sizeof(wcwd), "%s", v);
+		else if (!strcmp(line, "pid"))
+			wrun.pid = atoi(v);
+		else if (!strcmp(line, "status"))
+			wrun.status = atoi(v);
+		else if (!strcmp(line, "noise"))
+			snprintf(check_noise, sizeof(check_noise), "%s", v);
+	}
+	fclose(f);
+	if (!workload_bin || !wcwd[0]) {
+		fprintf(stderr, "record: %s/facts names no workload or cwd\n", check_dir);
+		return 1;
+	}
+	snprintf(workdir, sizeof(workdir), "%s/work", tmpdir);
+	snprintf(path, sizeof(path), "%s/stderr", check_dir);
+	slurp(path, wrun.err, sizeof(wrun.err));
+	snprintf(path, sizeof(path), "%s/workload.log", check_dir);
+	load_log(path);
+	snprintf(wtrace_path, sizeof(wtrace_path), "%s/workload.etr", check_dir);
+	load_trace(&wt, wtrace_path);
+	root_pid = logged("root") ? logged("root")->pid : -1;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	add_workload_tests();
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	fails = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	trace_free(&wt);
+	return fails ? 1 : 0;
+}
+
 int main(void)
 {
 	CU_pSuite s;
 	char why[4096];
 	unsigned fails;
 
+	check_dir = getenv("ER_CHECK_DIR");
+	if (check_dir)
+		return check_only();
 	execrec_bin = getenv("EXECREC");
 	workload_bin = getenv("ER_WORKLOAD");
 	if (!execrec_bin || !workload_bin) {
@@ -1278,23 +1382,7 @@ int main(void)
 		}
 	} else {
 		record_workload();
-		s = CU_add_suite("record-workload", NULL, NULL);
-		CU_add_test(s, "the workload ran and was recorded", test_workload_ran);
-		CU_add_test(s, "-- CMD: the command and only its tree", test_command_root);
-		CU_add_test(s, "/bin/true and /bin/false", test_true_false);
-		CU_add_test(s, "failed exec (ENOENT)", test_failed_exec);
-		CU_add_test(s, "a pipeline", test_pipeline);
-		CU_add_test(s, "a #! script", test_script);
-		CU_add_test(s, "fexecve and a failed execveat", test_fexecve);
-		CU_add_test(s, "exec from a non-leader thread", test_thread_exec);
-		CU_add_test(s, "killed by signals", test_signals);
-		CU_add_test(s, "argv over 128 KiB", test_big_args);
-		CU_add_test(s, "spaces, newlines, empty and non-UTF-8 args", test_weird_args);
-		CU_add_test(s, "working directories", test_cwd);
-		CU_add_test(s, "sh -c exec chain", test_exec_chain);
-		CU_add_test(s, "a recycled pid is two processes", test_recycled_pid);
-		CU_add_test(s, "no thread events without --threads", test_no_thread_events);
-		CU_add_test(s, "BTF subset", test_btf_subset);
+		add_workload_tests();
 		s = CU_add_suite("record-modes", NULL, NULL);
 		CU_add_test(s, "-- CMD excludes a concurrent workload",
 			    test_command_excludes_others);
