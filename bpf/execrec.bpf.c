@@ -254,6 +254,10 @@ static __always_inline __u32 read_cwd(struct task_struct *task, __u8 *out, __u16
 	if (loop) {
 		bpf_loop(ER_CWD_DEPTH, cwd_step_cb, &c, 0);
 	} else {
+		/* Unrolled: the verifiers of 5.x and 6.1 reject a back-edge
+		 * that clang may lay out as the fall-through of a helper call
+		 * ("back-edge from insn"); straight code has none. */
+#pragma clang loop unroll(full)
 		for (int i = 0; i < ER_CWD_DEPTH; i++)
 			if (cwd_step(w, out))
 				break;
@@ -485,6 +489,7 @@ static __always_inline __u32 read_strv(const char *const *vec, __u8 *out, __u32 
 		bpf_loop(cfg_max_args, strv_step_cb, &c, 0);
 		w->end = true; /* cfg_max_args strings fill the block anyway */
 	} else {
+#pragma clang loop unroll(full)
 		for (__u32 i = 0; i < ER_FAIL_ARGC_BOUNDED; i++)
 			if (strv_step(i, w, out))
 				break;
