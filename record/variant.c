@@ -34,6 +34,28 @@ static bool has_helper(enum bpf_func_id id)
 	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, id, NULL) > 0;
 }
 
+/* Whether the first parameter of function @id is a pointer to a complete
+ * struct.  Some kernels' BTF (Debian's 5.10) has the syscall functions'
+ * struct pt_regs as a forward declaration, whose pointer a tracing program
+ * may not even load from its context. */
+static bool arg_is_struct_ptr(const struct btf *btf, int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_param *p;
+
+	t = t ? btf__type_by_id(btf, t->type) : NULL; /* FUNC -> FUNC_PROTO */
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 1)
+		return false;
+	p = btf_params(t);
+	t = btf__type_by_id(btf, p[0].type);
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(btf, t->type);
+	while (t && (btf_is_const(t) || btf_is_volatile(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_struct(t);
+}
+
 int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		      enum recorder_problem *ret_problem)
 {
@@ -51,12 +73,21 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		return -errno ? -errno : -ENOENT;
 	}
 	v->f_fexit_funcs = true;
-	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++)
-		if (btf__find_by_name_kind(btf, fexit_funcs[i], BTF_KIND_FUNC) < 0) {
+	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++) {
+		int id = btf__find_by_name_kind(btf, fexit_funcs[i], BTF_KIND_FUNC);
+
+		if (id < 0) {
 			v->f_fexit_funcs = false;
 			snprintf(v->fallback, sizeof(v->fallback),
 				 "fexit: %s not in the kernel's BTF", fexit_funcs[i]);
+		} else if (!arg_is_struct_ptr(btf, id)) {
+			v->f_fexit_funcs = false;
+			snprintf(v->fallback, sizeof(v->fallback),
+				 "fexit: the kernel's BTF declares %s's struct pt_regs only "
+				 "forward, so the verifier lets no program read it",
+				 fexit_funcs[i]);
 		}
+	}
 	btf__free(btf);
 
 	switch (o->programs) {

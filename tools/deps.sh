@@ -3,7 +3,8 @@
 set -eu
 
 pkgs="gcc libc6-dev pkg-config meson ninja-build libzstd-dev libcunit1-dev
-libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool systemtap-sdt-dev librsvg2-bin graphviz make"
+libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool systemtap-sdt-dev librsvg2-bin graphviz make
+qemu-system-x86 busybox-static cpio"
 
 missing=""
 for p in $pkgs; do

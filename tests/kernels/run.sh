@@ -104,11 +104,11 @@ check_runs() {
 			echo "$res" | grep -iE 'fail|assert' | head -n 20 >&2
 			head -c 2000 "$d/stderr" >&2
 		fi
-		rows="$rows$(printf '%-22s %-10s %-11s %-15s %-17s %s' "$kname" "${progs:-?}" "${failed:-?}" "${tests:-0/0}" "${asserts:-0/0}" "$verdict")
+		rows="$rows$(printf '%-28s %-14s %-11s %-8s %-9s %s' "$kname" "${progs:-?}" "${failed:-?}" "${tests:-0/0}" "${asserts:-0/0}" "$verdict")
 "
 	done
 	if [ $found = 0 ]; then
-		rows="$rows$(printf '%-22s %-10s %-11s %-15s %-17s %s' "$kname" - - - - FAIL)
+		rows="$rows$(printf '%-28s %-14s %-11s %-8s %-9s %s' "$kname" - - - - FAIL)
 "
 		status=1
 	fi
@@ -124,11 +124,11 @@ build_initramfs
 for suite in $kernels; do
 	if ! vmlinuz=$("$here/fetch.sh" "$suite"); then
 		if [ "$require" = 1 ]; then
-			rows="$rows$(printf '%-22s %s' "$suite" 'FAIL: kernel not downloaded')
+			rows="$rows$(printf '%-28s %s' "$suite" 'FAIL: kernel not downloaded')
 "
 			status=1
 		else
-			rows="$rows$(printf '%-22s %s' "$suite" 'skipped: kernel not downloaded')
+			rows="$rows$(printf '%-28s %s' "$suite" 'skipped: kernel not downloaded')
 "
 		fi
 		continue
@@ -157,6 +157,6 @@ for suite in $kernels; do
 	check_runs "$kname" "$work/$suite"
 done
 
-printf '%-22s %-10s %-11s %-15s %-17s %s\n' kernel programs failed-exec tests asserts result
+printf '%-28s %-14s %-11s %-8s %-9s %s\n' kernel programs failed-exec tests asserts result
 printf '%s' "$rows"
 exit $status
