@@ -58,6 +58,11 @@ build_initramfs() {
 		/usr/bin/wc "$execrec" "$workload"
 	ln -s dash "$root/usr/bin/sh"
 	cp "$here/guest.sh" "$root/guest.sh"
+	# SYSCOST=1: bench/syscost in each VM instead of the recordings
+	if [ "${SYSCOST:-0}" = 1 ]; then
+		cc -O2 -o "$root/syscost" "$here/../../bench/syscost/syscost.c"
+		cp "$here/../../bench/syscost/run.sh" "$root/syscost.sh"
+	fi
 	cat >"$root/init" <<INIT
 #!/usr/local/bin/busybox sh
 /usr/local/bin/busybox --install -s /usr/local/bin
@@ -69,7 +74,11 @@ mount -t tracefs tracefs /sys/kernel/tracing
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 grep -q execrec.debug /proc/cmdline && export EXECREC_DEBUG=1
 echo "==ER-KERNEL \$(uname -r)=="
-sh /guest.sh $execrec $workload /out
+if [ -x /syscost ]; then
+	SYSCOST_BIN=/syscost SYSCOST_CALLS=200000 sh /syscost.sh $build 3
+else
+	sh /guest.sh $execrec $workload /out
+fi
 cd /out && for d in run*; do
 	echo "==ER-BEGIN \$d=="
 	tar cf - "\$d" | gzip -c | base64
@@ -115,9 +124,11 @@ check_runs() {
 }
 
 # ---- the host ---------------------------------------------------------------
-mkdir -p "$work/host"
-"$here/guest.sh" "$execrec" "$workload" "$work/host"
-check_runs "$(uname -r) (host)" "$work/host"
+if [ "${SYSCOST:-0}" != 1 ]; then
+	mkdir -p "$work/host"
+	"$here/guest.sh" "$execrec" "$workload" "$work/host"
+	check_runs "$(uname -r) (host)" "$work/host"
+fi
 
 # ---- the VMs ----------------------------------------------------------------
 build_initramfs
@@ -154,6 +165,10 @@ for suite in $kernels; do
 		tr -d '\r' <"$log" | tail -n 30 >&2
 	fi
 	echo "run.sh: $suite ($kname): VM ran $((t1 - t0)) s" >&2
+	if [ "${SYSCOST:-0}" = 1 ]; then
+		tr -d '\r' <"$log" | sed -n '/^kernel /,/^==ER-DONE/p' | grep -v '^==' >&2
+		continue
+	fi
 	check_runs "$kname" "$work/$suite"
 done
 
