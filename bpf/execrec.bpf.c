@@ -197,8 +197,7 @@ static __always_inline long cwd_step(struct cwd_walk *w, __u8 *out)
 	barrier_var(pos);
 	if (pos > ER_PATH_MAX - ER_NAME_MAX)
 		return 1;
-	n = bpf_probe_read_kernel_str(out + pos, ER_NAME_MAX,
-				      BPF_CORE_READ(dentry, d_name.name));
+	n = bpf_probe_read_kernel_str(out + pos, ER_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
 	if (n <= 0) {
 		w->fault = true;
 		return 1;
@@ -223,8 +222,7 @@ static long cwd_step_cb(__u32 i, void *arg)
  * mountpoint in the parent mount, up to the root of the mount namespace.
  * @loop: with bpf_loop() (Linux 5.17), else a bounded loop.
  */
-static __always_inline __u32 read_cwd(struct task_struct *task, __u8 *out, __u16 *flags,
-				      bool loop)
+static __always_inline __u32 read_cwd(struct task_struct *task, __u8 *out, __u16 *flags, bool loop)
 {
 	struct cwd_ctx c = {.out = out};
 	struct walk_state *ws = NULL;

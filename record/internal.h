@@ -38,12 +38,12 @@ int btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_le
 
 /* variant.c: which programs this kernel gets (see the file's comment) */
 struct rec_variant {
-	bool loop;			    /* the bpf_loop() programs, else bounded loops */
-	enum recorder_failed_exec failed;   /* FEXIT or TRACEPOINT */
-	bool failed_missing;		    /* no way to see failed execs attached */
+	bool loop;				 /* the bpf_loop() programs, else bounded loops */
+	enum recorder_failed_exec failed;	 /* FEXIT or TRACEPOINT */
+	bool failed_missing;			 /* no way to see failed execs attached */
 	bool f_loop, f_task_btf, f_task_pt_regs; /* helpers the kernel has */
-	bool f_fexit_funcs;		    /* the fexit targets are in the BTF */
-	char fallback[160];		    /* why auto did not get fexit, "" if it did */
+	bool f_fexit_funcs;			 /* the fexit targets are in the BTF */
+	char fallback[160];			 /* why auto did not get fexit, "" if it did */
 };
 struct execrec_bpf;
 struct bpf_link;

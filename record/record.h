@@ -35,15 +35,15 @@ extern "C" {
 /* Why a recording cannot start; recorder__problem_str() says it in words. */
 enum recorder_problem {
 	RECORDER_OK = 0,
-	RECORDER_NO_PRIV,    /* not root, or lacking CAP_BPF and CAP_PERFMON */
-	RECORDER_NO_BPF,     /* no bpf() syscall (CONFIG_BPF_SYSCALL) */
-	RECORDER_NO_BTF,     /* no /sys/kernel/btf/vmlinux */
-	RECORDER_NO_RINGBUF, /* no BPF ring buffer: Linux 5.8 or later needed */
-	RECORDER_NO_TRACEFS, /* tracefs not mounted */
-	RECORDER_NO_TP,	     /* a sched tracepoint the programs need is missing */
-	RECORDER_LOAD,	     /* the kernel refused the programs */
-	RECORDER_ATTACH,     /* a program did not attach */
-	RECORDER_OUTPUT,     /* the trace could not be started on the output */
+	RECORDER_NO_PRIV,      /* not root, or lacking CAP_BPF and CAP_PERFMON */
+	RECORDER_NO_BPF,       /* no bpf() syscall (CONFIG_BPF_SYSCALL) */
+	RECORDER_NO_BTF,       /* no /sys/kernel/btf/vmlinux */
+	RECORDER_NO_RINGBUF,   /* no BPF ring buffer: Linux 5.8 or later needed */
+	RECORDER_NO_TRACEFS,   /* tracefs not mounted */
+	RECORDER_NO_TP,	       /* a sched tracepoint the programs need is missing */
+	RECORDER_LOAD,	       /* the kernel refused the programs */
+	RECORDER_ATTACH,       /* a program did not attach */
+	RECORDER_OUTPUT,       /* the trace could not be started on the output */
 	RECORDER_BTF_FILE,     /* the --btf file cannot be read as BTF */
 	RECORDER_BTF_MISMATCH, /* programs relocated with the --btf file were refused */
 	RECORDER_NO_FEXIT,     /* fexit asked for, but the kernel cannot attach it */

@@ -445,7 +445,8 @@ static uint64_t recursion_misses(struct recorder *r)
 	struct bpf_program *p;
 	uint64_t sum = 0;
 
-	bpf_object__for_each_program(p, r->skel->obj) {
+	bpf_object__for_each_program(p, r->skel->obj)
+	{
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 		int fd = bpf_program__fd(p);
@@ -596,11 +597,11 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 						 &problem);
 		if (!err)
 			break;
-		if (r->v.failed == RECORDER_FAILED_FEXIT && opts->failed_exec == RECORDER_FAILED_AUTO) {
-			rec_variant_fall_back(&r->v,
-					      problem == RECORDER_LOAD ? "programs not loaded"
-								       : "not attached",
-					      err);
+		if (r->v.failed == RECORDER_FAILED_FEXIT &&
+		    opts->failed_exec == RECORDER_FAILED_AUTO) {
+			rec_variant_fall_back(
+			    &r->v,
+			    problem == RECORDER_LOAD ? "programs not loaded" : "not attached", err);
 			continue;
 		}
 		if (r->have_iter && problem == RECORDER_LOAD) {

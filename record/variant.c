@@ -69,8 +69,11 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 
 	btf = o->btf_path ? btf__parse(o->btf_path, NULL) : btf__load_vmlinux_btf();
 	if (!btf) {
+		int err = errno;
+
 		*ret_problem = o->btf_path ? RECORDER_BTF_FILE : RECORDER_NO_BTF;
-		return -errno ? -errno : -ENOENT;
+		/* libbpf's own codes (4000 and up) mean a malformed file */
+		return err >= 4000 ? -EINVAL : err ? -err : -ENOENT;
 	}
 	v->f_fexit_funcs = true;
 	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++) {
@@ -141,7 +144,8 @@ static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
 		return !v->loop;
 	if (p == s->progs.handle_execve_fexit || p == s->progs.handle_execveat_fexit)
 		return fexit && v->loop;
-	if (p == s->progs.handle_execve_fexit_bounded || p == s->progs.handle_execveat_fexit_bounded)
+	if (p == s->progs.handle_execve_fexit_bounded ||
+	    p == s->progs.handle_execveat_fexit_bounded)
 		return fexit && !v->loop;
 	if (p == s->progs.handle_execve_exit || p == s->progs.handle_execveat_exit)
 		return tp && v->loop;
@@ -159,7 +163,7 @@ void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool 
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, s->obj)
-		bpf_program__set_autoload(p, wanted(s, p, v, have_iter));
+	    bpf_program__set_autoload(p, wanted(s, p, v, have_iter));
 	/* The entry-to-exit map only serves the bounded tracepoint path. */
 	if (v->loop || v->failed != RECORDER_FAILED_TRACEPOINT)
 		bpf_map__set_max_entries(s->maps.pending, 1);
@@ -177,7 +181,8 @@ int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_
 	struct bpf_program *p;
 	size_t n = 0;
 
-	bpf_object__for_each_program(p, s->obj) {
+	bpf_object__for_each_program(p, s->obj)
+	{
 		struct bpf_link *l;
 		int err;
 
@@ -218,8 +223,9 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 	if (err)
 		return err;
 	if (v->failed_missing)
-		snprintf(buf, sizeof(buf), "none: the syscalls:sys_*_execve(at) tracepoints "
-					   "could not be attached");
+		snprintf(buf, sizeof(buf),
+			 "none: the syscalls:sys_*_execve(at) tracepoints "
+			 "could not be attached");
 	else if (v->failed == RECORDER_FAILED_FEXIT)
 		snprintf(buf, sizeof(buf), "fexit %s %s", fexit_funcs[0], fexit_funcs[1]);
 	else
