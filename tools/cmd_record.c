@@ -63,32 +63,31 @@ struct view {
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "Usage: execrec record -o FILE [OPTIONS] [-- CMD [ARGS...]]\n"
-	    "\n"
-	    "Record every exec, failed exec, fork and exit into FILE (.etr).\n"
-	    "Without CMD or -p, the whole system until SIGINT/SIGTERM or --duration.\n"
-	    "With CMD, run CMD and record it and its descendants only; exit with its status.\n"
-	    "\n"
-	    "  -o, --output FILE        the trace ('-' = standard output); created 0600\n"
-	    "  -f, --force              overwrite an existing FILE (never a symlink)\n"
-	    "  -p, --pid PID            follow PID and everything it starts (repeatable)\n"
-	    "  -d, --duration TIME      stop after TIME (e.g. 30, 30s, 500ms, 5m, 1h)\n"
-	    "      --max-size SIZE      stop before the trace exceeds SIZE (e.g. 100M)\n"
-	    "      --flush-interval T   seal a chunk at least every T (default 1s)\n"
-	    "      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
-	    "                           4K to 1M)\n"
-	    "      --env                record environments too (they may hold secrets)\n"
-	    "      --threads            record thread creation too\n"
-	    "      --btf=subset|full|none  kernel type info to store (default subset)\n"
-	    "      --btf=FILE           the kernel's BTF from FILE (no /sys/kernel/btf/vmlinux)\n"
-	    "      --failed-exec=auto|fexit|tracepoint  how failed execs are seen\n"
-	    "      --programs=auto|loop|bounded  BPF programs for the kernel's features\n"
-	    "      --level N            zstd level (default 6; negative = uncompressed)\n"
-	    "      --print              print each event as it arrives\n"
-	    "  -q, --quiet              no status line, no summary\n"
-	    "  -h, --help\n");
+	fprintf(f,
+		"Usage: execrec record -o FILE [OPTIONS] [-- CMD [ARGS...]]\n"
+		"\n"
+		"Record every exec, failed exec, fork and exit into FILE (.etr).\n"
+		"Without CMD or -p, the whole system until SIGINT/SIGTERM or --duration.\n"
+		"With CMD, run CMD and record it and its descendants only; exit with its status.\n"
+		"\n"
+		"  -o, --output FILE        the trace ('-' = standard output); created 0600\n"
+		"  -f, --force              overwrite an existing FILE (never a symlink)\n"
+		"  -p, --pid PID            follow PID and everything it starts (repeatable)\n"
+		"  -d, --duration TIME      stop after TIME (e.g. 30, 30s, 500ms, 5m, 1h)\n"
+		"      --max-size SIZE      stop before the trace exceeds SIZE (e.g. 100M)\n"
+		"      --flush-interval T   seal a chunk at least every T (default 1s)\n"
+		"      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
+		"                           4K to 1M)\n"
+		"      --env                record environments too (they may hold secrets)\n"
+		"      --threads            record thread creation too\n"
+		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
+		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
+		"      --failed-exec=auto|fexit|tracepoint  how failed execs are seen\n"
+		"      --programs=auto|loop|bounded  BPF programs (default: by kernel)\n"
+		"      --level N            zstd level (default 6; negative = uncompressed)\n"
+		"      --print              print each event as it arrives\n"
+		"  -q, --quiet              no status line, no summary\n"
+		"  -h, --help\n");
 }
 
 static void on_stop(int sig, siginfo_t *si, void *uc)
