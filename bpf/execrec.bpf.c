@@ -14,6 +14,7 @@
 #include "core_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
 #include "execrec.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -109,21 +110,68 @@ static __always_inline void fill_current(struct er_hdr *h, __u8 type, struct tas
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
-/* State of the walk up from the working directory, in bpf_loop(). */
+/* State of the walk up from the working directory. */
 struct cwd_walk {
 	struct dentry *dentry;
 	struct dentry *mnt_root; /* root of the mount dentry is in */
 	struct mount *mnt;
-	__u8 *out;
 	__u32 pos;
 	bool done;
 	bool fault;
 };
 
-/* One step up: a component, or from a mount's root to its mountpoint. */
-static long cwd_step(__u32 i, void *arg)
+/* State of one walk over a user-space string array. */
+struct strv_walk {
+	const char *const *vec; /* user pointer to the array */
+	__u32 len;		/* bytes stored */
+	__u32 orig_len;		/* bytes the whole block would take */
+	__u32 count;		/* strings seen */
+	bool trunc;
+	bool fault;
+	bool end; /* the array's NULL was reached */
+};
+
+/*
+ * The state of the bounded-loop walks, per CPU.  In a map value, not on the
+ * stack: the verifier knows nothing of what it loads from a map, so every
+ * path through one step of the loop ends in the same state and is pruned
+ * there; on the stack each path would carry its own range of the position
+ * and the older verifiers would explore them all, exponentially.
+ */
+struct walk_state {
+	struct cwd_walk cwd;
+	struct strv_walk strv;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk_state);
+} walk SEC(".maps");
+
+static __always_inline struct walk_state *get_walk(void)
 {
-	struct cwd_walk *w = arg;
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&walk, &zero);
+}
+
+/* The bpf_loop() callbacks' context: the state and where the bytes go. */
+struct cwd_ctx {
+	struct cwd_walk w;
+	__u8 *out;
+};
+
+struct strv_ctx {
+	struct strv_walk w;
+	__u8 *out;
+};
+
+/* One step up: a component, or from a mount's root to its mountpoint.
+ * Returns 1 when the walk is over. */
+static __always_inline long cwd_step(struct cwd_walk *w, __u8 *out)
+{
 	struct dentry *dentry = w->dentry, *parent;
 	struct mount *mnt = w->mnt, *up;
 	__u32 pos;
@@ -149,8 +197,7 @@ static long cwd_step(__u32 i, void *arg)
 	barrier_var(pos);
 	if (pos > ER_PATH_MAX - ER_NAME_MAX)
 		return 1;
-	n = bpf_probe_read_kernel_str(w->out + pos, ER_NAME_MAX,
-				      BPF_CORE_READ(dentry, d_name.name));
+	n = bpf_probe_read_kernel_str(out + pos, ER_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
 	if (n <= 0) {
 		w->fault = true;
 		return 1;
@@ -160,33 +207,64 @@ static long cwd_step(__u32 i, void *arg)
 	return 0;
 }
 
+/* The bpf_loop() callback: a subprogram of its own, which kernels before
+ * bpf_loop() cannot even parse; only the loop programs reference it. */
+static long cwd_step_cb(__u32 i, void *arg)
+{
+	struct cwd_ctx *c = arg;
+
+	return cwd_step(&c->w, c->out);
+}
+
 /*
  * The working directory, as its components leaf first (see struct er_exec).
  * Walks dentries up to the root of each mount, then continues from the
  * mountpoint in the parent mount, up to the root of the mount namespace.
+ * @loop: with bpf_loop() (Linux 5.17), else a bounded loop.
  */
-static __always_inline __u32 read_cwd(struct task_struct *task, __u8 *out, __u16 *flags)
+static __always_inline __u32 read_cwd(struct task_struct *task, __u8 *out, __u16 *flags, bool loop)
 {
-	struct cwd_walk w = {.out = out};
+	struct cwd_ctx c = {.out = out};
+	struct walk_state *ws = NULL;
+	struct cwd_walk *w = &c.w;
 	struct vfsmount *vfsmnt;
 	struct fs_struct *fs;
 	__u32 len;
 
+	if (!loop) {
+		ws = get_walk();
+		if (!ws)
+			return 0;
+		w = &ws->cwd;
+		w->pos = 0;
+		w->done = false;
+		w->fault = false;
+	}
 	fs = BPF_CORE_READ(task, fs);
 	if (!fs) {
 		*flags |= ER_F_CWD_FAULT;
 		return 0;
 	}
-	w.dentry = BPF_CORE_READ(fs, pwd.dentry);
+	w->dentry = BPF_CORE_READ(fs, pwd.dentry);
 	vfsmnt = BPF_CORE_READ(fs, pwd.mnt);
-	w.mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
-	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	bpf_loop(ER_CWD_DEPTH, cwd_step, &w, 0);
-	if (w.fault)
+	w->mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	w->mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	if (loop) {
+		bpf_loop(ER_CWD_DEPTH, cwd_step_cb, &c, 0);
+	} else {
+		/* Unrolled: the verifiers of 5.x and 6.1 reject a back-edge
+		 * that clang may lay out as the fall-through of a helper call
+		 * ("back-edge from insn"); straight code has none. */
+#pragma clang loop unroll(full)
+		for (int i = 0; i < ER_CWD_DEPTH; i++)
+			if (cwd_step(w, out))
+				break;
+	}
+	if (w->fault)
 		*flags |= ER_F_CWD_FAULT;
-	else if (!w.done)
+	else if (!w->done)
 		*flags |= ER_F_CWD_TRUNC;
-	len = w.pos;
+	len = w->pos;
 	barrier_var(len);
 	return len > ER_PATH_MAX ? 0 : len;
 }
@@ -247,7 +325,7 @@ static __always_inline __u32 read_block(__u8 *out, unsigned long start, unsigned
  * bounded when read) but show the verifier the bound on the register used.
  */
 static __always_inline __u32 fill_paths(struct er_exec *e, struct task_struct *task,
-					const char *filename, bool user)
+					const char *filename, bool user, bool loop)
 {
 	__u32 fn_len, cwd_len, off;
 	long n;
@@ -266,15 +344,14 @@ static __always_inline __u32 fill_paths(struct er_exec *e, struct task_struct *t
 	barrier_var(fn_len);
 	fn_len &= ER_PATH_MAX - 1;
 	e->filename_len = fn_len;
-	cwd_len = read_cwd(task, e->data + fn_len, &e->h.flags);
+	cwd_len = read_cwd(task, e->data + fn_len, &e->h.flags, loop);
 	e->cwd_len = cwd_len;
 	off = fn_len + cwd_len;
 	barrier_var(off);
 	return off & (2 * ER_PATH_MAX - 1);
 }
 
-SEC("tp_btf/sched_process_exec")
-int handle_exec(__u64 *ctx)
+static __always_inline int exec_common(__u64 *ctx, bool loop)
 {
 	struct task_struct *task = (struct task_struct *)ctx[0];
 	pid_t old_pid = (pid_t)ctx[1];
@@ -301,7 +378,7 @@ int handle_exec(__u64 *ctx)
 
 	/* bprm->filename is the path exec was given ("/dev/fd/N" for fexecve),
 	 * the script's for a #! script. */
-	off = fill_paths(e, task, bprm->filename, false);
+	off = fill_paths(e, task, bprm->filename, false, loop);
 	mm = task->mm;
 	args_len = read_block(e->data + off, mm->arg_start, mm->arg_end, &e->args_orig_len,
 			      &e->h.flags, ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
@@ -320,30 +397,34 @@ int handle_exec(__u64 *ctx)
 	return 0;
 }
 
-/* State of one walk over a user-space string array, in bpf_loop(). */
-struct strv_walk {
-	const char *const *vec; /* user pointer to the array */
-	__u8 *out;		/* where the block goes */
-	__u32 len;		/* bytes stored */
-	__u32 orig_len;		/* bytes the whole block would take */
-	__u32 count;		/* strings seen */
-	bool trunc;
-	bool fault;
-};
-
-static long strv_step(__u32 i, void *arg)
+/* record/ loads one of the two, after probing for bpf_loop(). */
+SEC("tp_btf/sched_process_exec")
+int handle_exec(__u64 *ctx)
 {
-	struct strv_walk *w = arg;
+	return exec_common(ctx, true);
+}
+
+SEC("tp_btf/sched_process_exec")
+int handle_exec_bounded(__u64 *ctx)
+{
+	return exec_common(ctx, false);
+}
+
+static __always_inline long strv_step(__u32 i, struct strv_walk *w, __u8 *out)
+{
 	const char *s;
 	__u64 pos; /* 64-bit: no zero-extended copy for the compiler to check instead */
 	long n;
 
 	if (bpf_probe_read_user(&s, sizeof(s), &w->vec[i])) {
 		w->fault = true;
+		w->end = true;
 		return 1;
 	}
-	if (!s)
+	if (!s) {
+		w->end = true;
 		return 1;
+	}
 	w->count++;
 	/* Once the block is full, later strings are still read (into the
 	 * spare room after it) only to learn the block's whole length. */
@@ -353,7 +434,7 @@ static long strv_step(__u32 i, void *arg)
 		return 1;
 	if (w->fault)
 		return 0;
-	n = bpf_probe_read_user_str(w->out + pos, cfg_max_args, s);
+	n = bpf_probe_read_user_str(out + pos, cfg_max_args, s);
 	if (n <= 0) {
 		/* A string on a page the process never touched (a literal
 		 * of a freshly forked child, say) cannot be faulted in here:
@@ -373,72 +454,136 @@ static long strv_step(__u32 i, void *arg)
 	return 0;
 }
 
-/* Walks a user string array into @out; returns the bytes stored. */
+static long strv_step_cb(__u32 i, void *arg)
+{
+	struct strv_ctx *c = arg;
+
+	return strv_step(i, &c->w, c->out);
+}
+
+/* Walks a user string array into @out; returns the bytes stored.  Without
+ * bpf_loop() (@loop false) at most ER_FAIL_ARGC_BOUNDED strings, more are a
+ * cut. */
 static __always_inline __u32 read_strv(const char *const *vec, __u8 *out, __u32 *ret_count,
 				       __u32 *ret_orig_len, __u16 *flags, __u16 trunc_flag,
-				       __u16 fault_flag)
+				       __u16 fault_flag, bool loop)
 {
-	struct strv_walk w = {.vec = vec, .out = out};
+	struct strv_ctx c = {.w.vec = vec, .out = out};
+	struct strv_walk *w = &c.w;
+	struct walk_state *ws;
 	__u32 len;
 
-	if (vec)
-		bpf_loop(cfg_max_args, strv_step, &w, 0);
-	*ret_count = w.count;
-	*ret_orig_len = w.orig_len;
-	if (w.trunc)
+	if (!loop) {
+		ws = get_walk();
+		if (!ws)
+			return 0;
+		w = &ws->strv;
+		__builtin_memset(w, 0, sizeof(*w));
+		w->vec = vec;
+	}
+	if (!vec) {
+		w->end = true;
+	} else if (loop) {
+		bpf_loop(cfg_max_args, strv_step_cb, &c, 0);
+		w->end = true; /* cfg_max_args strings fill the block anyway */
+	} else {
+#pragma clang loop unroll(full)
+		for (__u32 i = 0; i < ER_FAIL_ARGC_BOUNDED; i++)
+			if (strv_step(i, w, out))
+				break;
+	}
+	*ret_count = w->count;
+	*ret_orig_len = w->orig_len;
+	if (w->trunc || !w->end)
 		*flags |= trunc_flag;
-	if (w.fault)
+	if (w->fault)
 		*flags |= fault_flag;
-	len = w.len;
+	len = w->len;
 	barrier_var(len);
 	return len > cfg_max_args ? 0 : len;
 }
 
-/*
- * A failed execve/execveat, at its syscall exit.  The arguments are read from
- * the caller's saved registers (the syscall entry leaves them untouched in
- * pt_regs), so no entry hook, no per-thread map, and a successful exec pays a
- * single compare here.  The caller's memory is still intact after a failed
- * exec, so filename and argv are read now.
- */
-static __always_inline int handle_exec_fail(long ret, bool at)
+/* The header fields of the current task, read through helpers: for the
+ * programs of kernels without bpf_get_current_task_btf() (before 5.11),
+ * whose task pointer the verifier does not let be dereferenced. */
+static __always_inline void fill_current_read(struct er_hdr *h, __u8 type)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	const char *const *argv, *const *envp;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 ugid = bpf_get_current_uid_gid();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	h->type = type;
+	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)ugid;
+	h->gid = ugid >> 32;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* The arguments of an execve/execveat, as the syscall got them. */
+struct exec_args {
 	const char *filename;
-	struct pt_regs *regs;
+	const char *const *argv;
+	const char *const *envp;
+	__s32 dirfd;
+	__u32 flags;
+};
+
+static __always_inline void args_from_regs(struct exec_args *a, const struct pt_regs *regs, bool at)
+{
+	if (at) {
+		a->dirfd = (int)BPF_CORE_READ(regs, di);
+		a->filename = (const char *)BPF_CORE_READ(regs, si);
+		a->argv = (const char *const *)BPF_CORE_READ(regs, dx);
+		a->envp = (const char *const *)BPF_CORE_READ(regs, r10);
+		a->flags = BPF_CORE_READ(regs, r8);
+	} else {
+		a->dirfd = AT_FDCWD;
+		a->filename = (const char *)BPF_CORE_READ(regs, di);
+		a->argv = (const char *const *)BPF_CORE_READ(regs, si);
+		a->envp = (const char *const *)BPF_CORE_READ(regs, dx);
+		a->flags = 0;
+	}
+}
+
+/*
+ * A failed execve/execveat.  The caller's memory is still intact after a
+ * failed exec, so filename and argv are read now.  @loop: the bpf_loop()
+ * programs, which also have bpf_get_current_task_btf(); else the bounded
+ * ones.
+ */
+static __always_inline int exec_fail_common(long ret, const struct exec_args *a, bool loop)
+{
+	struct task_struct *task;
 	struct er_exec *e;
 	__u32 args_len;
 	__u64 off;
 
-	if (!followed(task->tgid))
+	if (!followed(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	e = (struct er_exec *)get_scratch();
 	if (!e)
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-
-	fill_current(&e->h, ER_EXEC_FAIL, task);
+	if (loop) {
+		task = bpf_get_current_task_btf();
+		fill_current(&e->h, ER_EXEC_FAIL, task);
+	} else {
+		task = (struct task_struct *)bpf_get_current_task();
+		fill_current_read(&e->h, ER_EXEC_FAIL);
+	}
 	e->h.flags = 0;
 	e->ret = ret;
 	e->old_tid = e->h.tid;
-	if (at) {
-		e->dirfd = (int)regs->di;
-		filename = (const char *)regs->si;
-		argv = (const char *const *)regs->dx;
-		envp = (const char *const *)regs->r10;
-		e->at_flags = regs->r8;
-	} else {
-		e->dirfd = AT_FDCWD;
-		filename = (const char *)regs->di;
-		argv = (const char *const *)regs->si;
-		envp = (const char *const *)regs->dx;
-		e->at_flags = 0;
-	}
+	e->dirfd = a->dirfd;
+	e->at_flags = a->flags;
 
-	off = fill_paths(e, task, filename, true);
-	args_len = read_strv(argv, e->data + off, &e->argc, &e->args_orig_len, &e->h.flags,
-			     ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
+	off = fill_paths(e, task, a->filename, true, loop);
+	args_len = read_strv(a->argv, e->data + off, &e->argc, &e->args_orig_len, &e->h.flags,
+			     ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT, loop);
 	e->args_len = args_len;
 	e->env_len = 0;
 	e->env_orig_len = 0;
@@ -448,12 +593,57 @@ static __always_inline int handle_exec_fail(long ret, bool at)
 		if (args_len > cfg_max_args)
 			return 0;
 		off += args_len;
-		e->env_len = read_strv(envp, e->data + off, &e->envc, &e->env_orig_len, &e->h.flags,
-				       ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
+		e->env_len = read_strv(a->envp, e->data + off, &e->envc, &e->env_orig_len,
+				       &e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT, loop);
 	}
 	emit_exec(e);
 	return 0;
 }
+
+/*
+ * Failed execs, first way: at the return of the syscall's entry function,
+ * through a BPF trampoline (fexit).  Only execs pay; the function gets the
+ * caller's saved registers, which hold the arguments.
+ */
+static __always_inline int fexit_common(const struct pt_regs *regs, long ret, bool at, bool loop)
+{
+	struct exec_args a;
+
+	if (ret >= 0)
+		return 0;
+	args_from_regs(&a, regs, at);
+	return exec_fail_common(ret, &a, loop);
+}
+
+SEC("fexit/__x64_sys_execve")
+int BPF_PROG(handle_execve_fexit, const struct pt_regs *regs, long ret)
+{
+	return fexit_common(regs, ret, false, true);
+}
+
+SEC("fexit/__x64_sys_execveat")
+int BPF_PROG(handle_execveat_fexit, const struct pt_regs *regs, long ret)
+{
+	return fexit_common(regs, ret, true, true);
+}
+
+SEC("fexit/__x64_sys_execve")
+int BPF_PROG(handle_execve_fexit_bounded, const struct pt_regs *regs, long ret)
+{
+	return fexit_common(regs, ret, false, false);
+}
+
+SEC("fexit/__x64_sys_execveat")
+int BPF_PROG(handle_execveat_fexit_bounded, const struct pt_regs *regs, long ret)
+{
+	return fexit_common(regs, ret, true, false);
+}
+
+/*
+ * Failed execs, second way: the syscall tracepoints.  While any is attached
+ * every syscall of every process takes the kernel's slow path, so this is
+ * the fallback for kernels without trampolines.
+ */
 
 /* The context of a syscalls:sys_exit_* tracepoint, as its format file says. */
 struct sys_exit_args {
@@ -462,20 +652,125 @@ struct sys_exit_args {
 	long ret;
 };
 
+/* With bpf_task_pt_regs() (5.15) the exit alone does: the syscall entry
+ * leaves the arguments untouched in the saved registers, so no entry hook,
+ * no per-thread map, and a successful exec pays a single compare. */
+static __always_inline int tp_exit_common(struct sys_exit_args *ctx, bool at)
+{
+	struct exec_args a;
+
+	if (ctx->ret >= 0)
+		return 0;
+	args_from_regs(&a, (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), at);
+	return exec_fail_common(ctx->ret, &a, true);
+}
+
 SEC("tracepoint/syscalls/sys_exit_execve")
 int handle_execve_exit(struct sys_exit_args *ctx)
 {
-	if (ctx->ret >= 0)
-		return 0;
-	return handle_exec_fail(ctx->ret, false);
+	return tp_exit_common(ctx, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int handle_execveat_exit(struct sys_exit_args *ctx)
 {
-	if (ctx->ret >= 0)
+	return tp_exit_common(ctx, true);
+}
+
+/* Without bpf_task_pt_regs(): the entry tracepoint keeps the arguments for
+ * the exit, per thread.  LRU: the entry of an exec that succeeded from a
+ * non-leader thread is never looked up again (the exit runs under the
+ * leader's tid). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct exec_args);
+} pending SEC(".maps");
+
+/* The contexts of syscalls:sys_enter_execve(at): every argument 8 bytes. */
+struct sys_enter_execve_args {
+	__u64 common;
+	__u64 nr;
+	__u64 filename;
+	__u64 argv;
+	__u64 envp;
+};
+
+struct sys_enter_execveat_args {
+	__u64 common;
+	__u64 nr;
+	__u64 fd;
+	__u64 filename;
+	__u64 argv;
+	__u64 envp;
+	__u64 flags;
+};
+
+static __always_inline void keep_args(const struct exec_args *a)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if (!followed(id >> 32))
+		return;
+	bpf_map_update_elem(&pending, &id, a, BPF_ANY);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int handle_execve_enter_bounded(struct sys_enter_execve_args *ctx)
+{
+	struct exec_args a = {
+	    .filename = (const char *)ctx->filename,
+	    .argv = (const char *const *)ctx->argv,
+	    .envp = (const char *const *)ctx->envp,
+	    .dirfd = AT_FDCWD,
+	};
+
+	keep_args(&a);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int handle_execveat_enter_bounded(struct sys_enter_execveat_args *ctx)
+{
+	struct exec_args a = {
+	    .filename = (const char *)ctx->filename,
+	    .argv = (const char *const *)ctx->argv,
+	    .envp = (const char *const *)ctx->envp,
+	    .dirfd = (int)ctx->fd,
+	    .flags = (__u32)ctx->flags,
+	};
+
+	keep_args(&a);
+	return 0;
+}
+
+static __always_inline int tp_exit_bounded(struct sys_exit_args *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct exec_args a, *kept;
+	long ret = ctx->ret;
+
+	kept = bpf_map_lookup_elem(&pending, &id);
+	if (!kept)
 		return 0;
-	return handle_exec_fail(ctx->ret, true);
+	a = *kept;
+	bpf_map_delete_elem(&pending, &id);
+	if (ret >= 0)
+		return 0;
+	return exec_fail_common(ret, &a, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execve")
+int handle_execve_exit_bounded(struct sys_exit_args *ctx)
+{
+	return tp_exit_bounded(ctx);
+}
+
+SEC("tracepoint/syscalls/sys_exit_execveat")
+int handle_execveat_exit_bounded(struct sys_exit_args *ctx)
+{
+	return tp_exit_bounded(ctx);
 }
 
 SEC("tp_btf/sched_process_fork")

@@ -22,6 +22,11 @@
 /* Components walked up from the working directory before giving up and
  * marking the cwd truncated. */
 #define ER_CWD_DEPTH 48
+/* Strings of a failed exec's argv (and environment) walked by the programs
+ * for kernels without bpf_loop() (before Linux 5.17): a bounded loop the
+ * verifier of those kernels unrolls.  More strings than this are a cut
+ * (ER_F_ARGS_TRUNC); with bpf_loop() the walk goes to --max-args-bytes. */
+#define ER_FAIL_ARGC_BOUNDED 64
 
 /* Bounds of --max-args-bytes.  The upper bound keeps the per-CPU scratch
  * value (see execrec.bpf.c) under the 4 MiB the kernel allows a map value. */

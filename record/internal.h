@@ -3,6 +3,8 @@
 #ifndef EXECREC_RECORD_INTERNAL_H
 #define EXECREC_RECORD_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -24,7 +26,8 @@ static inline uint64_t rec_now(clockid_t clk)
 int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o);
 int rec_write_clock(struct etr_writer *w);
 int rec_write_tpformats(struct etr_writer *w);
-int rec_write_btf(struct etr_writer *w, enum recorder_btf mode);
+/* @path: the kernel BTF from this file instead of /sys/kernel/btf/vmlinux */
+int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path);
 /* The tracefs directory holding events/, or NULL when none is mounted. */
 const char *rec_tracefs(void);
 
@@ -32,6 +35,25 @@ const char *rec_tracefs(void);
  * bpf/core_types.h), with their members' types, pointers to any other
  * struct or union reduced to forward declarations.  *ret_data is malloc'ed. */
 int btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_len);
+
+/* variant.c: which programs this kernel gets (see the file's comment) */
+struct rec_variant {
+	bool loop;				 /* the bpf_loop() programs, else bounded loops */
+	enum recorder_failed_exec failed;	 /* FEXIT or TRACEPOINT */
+	bool failed_missing;			 /* no way to see failed execs attached */
+	bool f_loop, f_task_btf, f_task_pt_regs; /* helpers the kernel has */
+	bool f_fexit_funcs;			 /* the fexit targets are in the BTF */
+	char fallback[160];			 /* why auto did not get fexit, "" if it did */
+};
+struct execrec_bpf;
+struct bpf_link;
+int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
+		      enum recorder_problem *ret_problem);
+void rec_variant_fall_back(struct rec_variant *v, const char *why, int err);
+void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool have_iter);
+int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
+		       size_t max, size_t *ret_n, enum recorder_problem *ret_problem);
+int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool have_iter);
 
 /* snapshot.c */
 /* Exact start times of running processes (from the BPF task iterator),

@@ -238,7 +238,7 @@ static int btf_missing(struct etr_writer *w, int err)
 	return meta_str(w, "btf_error", msg);
 }
 
-int rec_write_btf(struct etr_writer *w, enum recorder_btf mode)
+int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path)
 {
 	struct btf *vmlinux;
 	void *data = NULL;
@@ -250,14 +250,14 @@ int rec_write_btf(struct etr_writer *w, enum recorder_btf mode)
 	if (mode == RECORDER_BTF_FULL) {
 		char *buf;
 
-		err = read_file("/sys/kernel/btf/vmlinux", BTF_FILE_MAX, &buf, &len);
+		err = read_file(path ? path : "/sys/kernel/btf/vmlinux", BTF_FILE_MAX, &buf, &len);
 		if (err)
 			return btf_missing(w, err);
 		err = etr_writer__write_btf(w, ETR_BTF_FULL, buf, len);
 		free(buf);
 		return err;
 	}
-	vmlinux = btf__load_vmlinux_btf();
+	vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
 	if (!vmlinux)
 		return btf_missing(w, -errno);
 	err = btf_subset__build(vmlinux, &data, &len);

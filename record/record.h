@@ -35,15 +35,18 @@ extern "C" {
 /* Why a recording cannot start; recorder__problem_str() says it in words. */
 enum recorder_problem {
 	RECORDER_OK = 0,
-	RECORDER_NO_PRIV,    /* not root, or lacking CAP_BPF and CAP_PERFMON */
-	RECORDER_NO_BPF,     /* no bpf() syscall (CONFIG_BPF_SYSCALL) */
-	RECORDER_NO_BTF,     /* no /sys/kernel/btf/vmlinux */
-	RECORDER_NO_RINGBUF, /* no BPF ring buffer: Linux 5.8 or later needed */
-	RECORDER_NO_TRACEFS, /* tracefs not mounted */
-	RECORDER_NO_TP,	     /* a sched tracepoint the programs need is missing */
-	RECORDER_LOAD,	     /* the kernel refused the programs */
-	RECORDER_ATTACH,     /* a program did not attach */
-	RECORDER_OUTPUT,     /* the trace could not be started on the output */
+	RECORDER_NO_PRIV,      /* not root, or lacking CAP_BPF and CAP_PERFMON */
+	RECORDER_NO_BPF,       /* no bpf() syscall (CONFIG_BPF_SYSCALL) */
+	RECORDER_NO_BTF,       /* no /sys/kernel/btf/vmlinux */
+	RECORDER_NO_RINGBUF,   /* no BPF ring buffer: Linux 5.8 or later needed */
+	RECORDER_NO_TRACEFS,   /* tracefs not mounted */
+	RECORDER_NO_TP,	       /* a sched tracepoint the programs need is missing */
+	RECORDER_LOAD,	       /* the kernel refused the programs */
+	RECORDER_ATTACH,       /* a program did not attach */
+	RECORDER_OUTPUT,       /* the trace could not be started on the output */
+	RECORDER_BTF_FILE,     /* the --btf file cannot be read as BTF */
+	RECORDER_BTF_MISMATCH, /* programs relocated with the --btf file were refused */
+	RECORDER_NO_FEXIT,     /* fexit asked for, but the kernel cannot attach it */
 };
 
 /* A sentence naming the problem, the missing feature and, where one helps,
@@ -64,6 +67,20 @@ enum recorder_btf {
 	RECORDER_BTF_SUBSET = 0, /* the kernel types the programs read */
 	RECORDER_BTF_FULL,	 /* all of /sys/kernel/btf/vmlinux */
 	RECORDER_BTF_NONE,
+};
+
+/* Which programs to load; auto picks by the kernel's features. */
+enum recorder_programs {
+	RECORDER_PROGS_AUTO = 0,
+	RECORDER_PROGS_LOOP,	/* bpf_loop() walks: Linux 5.17 or later */
+	RECORDER_PROGS_BOUNDED, /* bounded loops, lower limits: any kernel from 5.8 */
+};
+
+/* How failed execs are seen. */
+enum recorder_failed_exec {
+	RECORDER_FAILED_AUTO = 0,   /* fexit where the kernel can, else tracepoints */
+	RECORDER_FAILED_FEXIT,	    /* at the return of the syscall's entry function */
+	RECORDER_FAILED_TRACEPOINT, /* syscall tracepoints: every syscall pays */
 };
 
 typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
@@ -93,6 +110,11 @@ struct recorder_opts {
 	/* called with every event after it was written (for --print) */
 	recorder_event_fn event_cb;
 	void *event_ctx;
+	/* kernel BTF from this file (e.g. BTFHub's) for the CO-RE
+	 * relocations and the trace, instead of /sys/kernel/btf/vmlinux */
+	const char *btf_path;
+	enum recorder_programs programs;
+	enum recorder_failed_exec failed_exec;
 };
 
 struct recorder;

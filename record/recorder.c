@@ -50,6 +50,9 @@ struct recorder {
 	int err; /* first error of the sample callback */
 	uint64_t ready_ns;
 	bool have_iter; /* the task iterator loaded */
+	struct rec_variant v;
+	struct bpf_link *links[16];
+	size_t nlinks;
 
 	/* user-space rendering of one exec: the cwd and the failed-execveat
 	 * filename, which BPF hands over in raw form */
@@ -85,6 +88,14 @@ const char *recorder__problem_str(enum recorder_problem p)
 		return "a BPF program could not be attached to its tracepoint";
 	case RECORDER_OUTPUT:
 		return "the trace could not be started on the output";
+	case RECORDER_BTF_FILE:
+		return "the --btf file cannot be read as BTF";
+	case RECORDER_BTF_MISMATCH:
+		return "the kernel refused the programs relocated with the --btf file: "
+		       "it does not match this kernel";
+	case RECORDER_NO_FEXIT:
+		return "this kernel cannot attach fexit programs to its exec functions "
+		       "(use --failed-exec=tracepoint)";
 	}
 	return "unknown problem";
 }
@@ -104,7 +115,15 @@ static bool has_caps(void)
 	return (eff & (1ull << 39)) && (eff & (1ull << 38));
 }
 
+static int check_machine(bool need_vmlinux_btf, enum recorder_problem *ret_problem);
+
 int recorder__check(enum recorder_problem *ret_problem)
+{
+	return check_machine(true, ret_problem);
+}
+
+/* @need_vmlinux_btf false: BTF comes from a --btf file. */
+static int check_machine(bool need_vmlinux_btf, enum recorder_problem *ret_problem)
 {
 	enum recorder_problem p = RECORDER_OK;
 	const char *tfs;
@@ -116,7 +135,7 @@ int recorder__check(enum recorder_problem *ret_problem)
 		err = -EPERM;
 		goto out;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+	if (need_vmlinux_btf && access("/sys/kernel/btf/vmlinux", R_OK)) {
 		p = RECORDER_NO_BTF;
 		err = -ENOENT;
 		goto out;
@@ -423,18 +442,14 @@ static int write_counter(struct recorder *r, uint64_t ts, const char *name, uint
 
 static uint64_t recursion_misses(struct recorder *r)
 {
-	struct bpf_program *progs[] = {
-	    r->skel->progs.handle_exec,		 r->skel->progs.handle_fork,
-	    r->skel->progs.handle_exit,		 r->skel->progs.handle_execve_exit,
-	    r->skel->progs.handle_execveat_exit,
-	};
+	struct bpf_program *p;
 	uint64_t sum = 0;
-	size_t i;
 
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+	bpf_object__for_each_program(p, r->skel->obj)
+	{
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
-		int fd = bpf_program__fd(progs[i]);
+		int fd = bpf_program__fd(p);
 
 		memset(&info, 0, sizeof(info));
 		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
@@ -479,37 +494,10 @@ static int write_stats(struct recorder *r)
 /* Life cycle                                                             */
 /* --------------------------------------------------------------------- */
 
-static int attach_all(struct recorder *r, enum recorder_problem *problem)
+static void detach_all(struct recorder *r)
 {
-	struct execrec_bpf *s = r->skel;
-	struct {
-		struct bpf_program *prog;
-		struct bpf_link **link;
-		bool required;
-	} progs[] = {
-	    {s->progs.handle_exec, &s->links.handle_exec, true},
-	    {s->progs.handle_fork, &s->links.handle_fork, true},
-	    {s->progs.handle_exit, &s->links.handle_exit, true},
-	    /* Without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n)
-	     * failed execs go unrecorded, the rest still works. */
-	    {s->progs.handle_execve_exit, &s->links.handle_execve_exit, false},
-	    {s->progs.handle_execveat_exit, &s->links.handle_execveat_exit, false},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		struct bpf_link *l = bpf_program__attach(progs[i].prog);
-		int err = -errno;
-
-		if (!l) {
-			if (!progs[i].required)
-				continue;
-			*problem = RECORDER_ATTACH;
-			return err ? err : -EINVAL;
-		}
-		*progs[i].link = l;
-	}
-	return 0;
+	while (r->nlinks)
+		bpf_link__destroy(r->links[--r->nlinks]);
 }
 
 /* Open the skeleton, size and configure it, load it. */
@@ -518,12 +506,14 @@ static int open_and_load(struct recorder *r, const struct recorder_opts *opts, u
 	uint32_t scratch, ring;
 	uint64_t rec_max;
 
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = opts->btf_path);
+
+	detach_all(r);
 	execrec_bpf__destroy(r->skel);
-	r->skel = execrec_bpf__open();
+	r->skel = execrec_bpf__open_opts(&oo);
 	if (!r->skel)
 		return -errno;
-	if (!r->have_iter)
-		bpf_program__set_autoload(r->skel->progs.snapshot_tasks, false);
+	rec_variant_apply(r->skel, &r->v, r->have_iter);
 	r->skel->rodata->cfg_follow = opts->mode != RECORDER_SYSTEM;
 	r->skel->rodata->cfg_threads = opts->threads;
 	r->skel->rodata->cfg_env = opts->env;
@@ -568,7 +558,7 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 		err = -EINVAL;
 		goto err_out;
 	}
-	err = recorder__check(&problem);
+	err = check_machine(!opts->btf_path, &problem);
 	if (err)
 		goto err_out;
 
@@ -591,21 +581,39 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 	}
 
 	libbpf_set_print(getenv("EXECREC_DEBUG") ? libbpf_debug : libbpf_quiet);
-	/* The task iterator (exact start times for the snapshot) is a nicety:
-	 * a kernel without iterators loads everything else. */
-	r->have_iter = true;
-	err = open_and_load(r, opts, max_args);
-	if (err) {
-		r->have_iter = false;
-		err = open_and_load(r, opts, max_args);
-	}
-	if (err) {
-		problem = RECORDER_LOAD;
-		goto err_free;
-	}
-	err = attach_all(r, &problem);
+	err = rec_variant_probe(&r->v, &r->o, &problem);
 	if (err)
 		goto err_free;
+	/* The task iterator (exact start times for the snapshot) is a nicety:
+	 * a kernel without iterators loads everything else.  So is fexit: a
+	 * kernel without trampolines gets the tracepoints. */
+	r->have_iter = true;
+	for (;;) {
+		err = open_and_load(r, opts, max_args);
+		problem = RECORDER_LOAD;
+		if (!err)
+			err = rec_variant_attach(r->skel, &r->v, r->links,
+						 sizeof(r->links) / sizeof(r->links[0]), &r->nlinks,
+						 &problem);
+		if (!err)
+			break;
+		if (r->v.failed == RECORDER_FAILED_FEXIT &&
+		    opts->failed_exec == RECORDER_FAILED_AUTO) {
+			rec_variant_fall_back(
+			    &r->v,
+			    problem == RECORDER_LOAD ? "programs not loaded" : "not attached", err);
+			continue;
+		}
+		if (r->have_iter && problem == RECORDER_LOAD) {
+			r->have_iter = false;
+			continue;
+		}
+		if (problem == RECORDER_LOAD && opts->failed_exec == RECORDER_FAILED_FEXIT)
+			problem = RECORDER_NO_FEXIT;
+		else if (problem == RECORDER_LOAD && opts->btf_path)
+			problem = RECORDER_BTF_MISMATCH;
+		goto err_free;
+	}
 
 	r->rb = ring_buffer__new(bpf_map__fd(r->skel->maps.events), on_sample, r, NULL);
 	if (!r->rb) {
@@ -781,11 +789,13 @@ int recorder__begin(struct recorder *r)
 		return -EINVAL;
 	err = rec_write_meta(r->w, &r->o);
 	if (!err)
+		err = rec_write_variant(r->w, &r->v, r->have_iter);
+	if (!err)
 		err = rec_write_clock(r->w);
 	if (!err)
 		err = rec_write_tpformats(r->w);
 	if (!err)
-		err = rec_write_btf(r->w, r->o.btf);
+		err = rec_write_btf(r->w, r->o.btf, r->o.btf_path);
 	if (!err) {
 		read_starts(r, &starts, &nstarts);
 		if (r->o.mode == RECORDER_SYSTEM) {
@@ -909,6 +919,7 @@ void recorder__free(struct recorder *r)
 	if (!r)
 		return;
 	ring_buffer__free(r->rb);
+	detach_all(r);
 	execrec_bpf__destroy(r->skel);
 	etr_writer__free(r->w);
 	free(r->percpu);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,9 @@ struct cli {
 	bool env;
 	bool threads;
 	enum recorder_btf btf;
+	const char *btf_path;
+	enum recorder_programs programs;
+	enum recorder_failed_exec failed_exec;
 	uint32_t max_args;
 	uint64_t max_size;
 	uint64_t duration_ns;
@@ -77,6 +81,9 @@ static void usage(FILE *f)
 		"      --env                record environments too (they may hold secrets)\n"
 		"      --threads            record thread creation too\n"
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
+		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
+		"      --failed-exec=auto|fexit|tracepoint  how failed execs are seen\n"
+		"      --programs=auto|loop|bounded  BPF programs (default: by kernel)\n"
 		"      --level N            zstd level (default 6; negative = uncompressed)\n"
 		"      --print              print each event as it arrives\n"
 		"  -q, --quiet              no status line, no summary\n"
@@ -189,6 +196,8 @@ enum {
 	OPT_BTF,
 	OPT_PRINT,
 	OPT_LEVEL,
+	OPT_PROGRAMS,
+	OPT_FAILED_EXEC,
 };
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -208,6 +217,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"btf", required_argument, NULL, OPT_BTF},
 	    {"print", no_argument, NULL, OPT_PRINT},
 	    {"level", required_argument, NULL, OPT_LEVEL},
+	    {"programs", required_argument, NULL, OPT_PROGRAMS},
+	    {"failed-exec", required_argument, NULL, OPT_FAILED_EXEC},
 	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -301,12 +312,39 @@ static int parse_args(int argc, char **argv, struct cli *c)
 				c->btf = RECORDER_BTF_FULL;
 			} else if (!strcmp(optarg, "none")) {
 				c->btf = RECORDER_BTF_NONE;
+			} else if (!access(optarg, R_OK)) {
+				c->btf_path = optarg;
 			} else {
-				fprintf(stderr, PROG ": --btf: '%s' is not subset, full or none\n",
+				fprintf(stderr,
+					PROG ": --btf: '%s' is not subset, full, none or a "
+					     "readable BTF file\n",
 					optarg);
 				return -1;
 			}
 			break;
+		case OPT_PROGRAMS:
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "loop") ||
+			    !strcmp(optarg, "bounded")) {
+				c->programs = optarg[0] == 'a'	 ? RECORDER_PROGS_AUTO
+					      : optarg[0] == 'l' ? RECORDER_PROGS_LOOP
+								 : RECORDER_PROGS_BOUNDED;
+				break;
+			}
+			fprintf(stderr, PROG ": --programs: '%s' is not auto, loop or bounded\n",
+				optarg);
+			return -1;
+		case OPT_FAILED_EXEC:
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "fexit") ||
+			    !strcmp(optarg, "tracepoint")) {
+				c->failed_exec = optarg[0] == 'a'   ? RECORDER_FAILED_AUTO
+						 : optarg[0] == 'f' ? RECORDER_FAILED_FEXIT
+								    : RECORDER_FAILED_TRACEPOINT;
+				break;
+			}
+			fprintf(stderr,
+				PROG ": --failed-exec: '%s' is not auto, fexit or tracepoint\n",
+				optarg);
+			return -1;
 		case OPT_PRINT:
 			c->print = true;
 			break;
@@ -629,6 +667,14 @@ static char *target_text(const struct cli *c)
 	return NULL;
 }
 
+/* The problems of a kernel name it: "Linux 5.4.0-42: ..." */
+static const char *kernel_release(void)
+{
+	static struct utsname u;
+
+	return uname(&u) ? "(unknown release)" : u.release;
+}
+
 static int exit_status_of(int wstatus)
 {
 	if (WIFEXITED(wstatus))
@@ -658,8 +704,9 @@ int cmd_record(int argc, char **argv)
 		return 2;
 	show = !c.quiet && isatty(STDERR_FILENO);
 
-	if (recorder__check(&problem)) {
-		fprintf(stderr, PROG ": %s\n", recorder__problem_str(problem));
+	if (recorder__check(&problem) && !(problem == RECORDER_NO_BTF && c.btf_path)) {
+		fprintf(stderr, PROG ": Linux %s: %s\n", kernel_release(),
+			recorder__problem_str(problem));
 		return 1;
 	}
 	fd = open_output(&c, &created);
@@ -692,6 +739,9 @@ int cmd_record(int argc, char **argv)
 	ro.threads = c.threads;
 	ro.live = c.print;
 	ro.btf = c.btf;
+	ro.btf_path = c.btf_path;
+	ro.programs = c.programs;
+	ro.failed_exec = c.failed_exec;
 	ro.flush_interval_ns = c.flush_ns;
 	ro.max_bytes = c.max_size;
 	ro.level = c.level;
@@ -710,7 +760,13 @@ int cmd_record(int argc, char **argv)
 	r = recorder__new(fd, &ro, &problem);
 	if (!r) {
 		err = errno;
-		fprintf(stderr, PROG ": %s (%s)\n", recorder__problem_str(problem), strerror(err));
+		fprintf(
+		    stderr, PROG ": Linux %s: %s (%s%s%s)\n", kernel_release(),
+		    recorder__problem_str(problem),
+		    problem == RECORDER_BTF_FILE || problem == RECORDER_BTF_MISMATCH ? c.btf_path
+										     : "",
+		    problem == RECORDER_BTF_FILE || problem == RECORDER_BTF_MISMATCH ? ": " : "",
+		    strerror(err));
 		goto out;
 	}
 	if (c.cmd) {

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Which of execrec.bpf.c's programs this kernel gets.  The kernel is probed
+ * for the helpers the programs would use (feature probes, not version
+ * numbers: distributions backport), then one program per hook is chosen:
+ *
+ *   exec, failed exec   bpf_loop() walks (Linux 5.17), or bounded loops the
+ *                       older verifiers unroll, with lower limits
+ *   failed exec path    fexit on the syscall's entry function (only execs
+ *                       pay), or the syscall tracepoints (every syscall of
+ *                       every process pays while they are attached)
+ *
+ * The choice and what was found go into the trace's metadata.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#include "execrec.h"
+#include "execrec.skel.h"
+#include "internal.h"
+
+/* The functions fexit attaches to: the syscalls' own entry points, never
+ * inlined (the syscall table points at them), with the caller's saved
+ * registers as their one argument. */
+static const char *const fexit_funcs[] = {"__x64_sys_execve", "__x64_sys_execveat"};
+
+static bool has_helper(enum bpf_func_id id)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, id, NULL) > 0;
+}
+
+/* Whether the first parameter of function @id is a pointer to a complete
+ * struct.  Some kernels' BTF (Debian's 5.10) has the syscall functions'
+ * struct pt_regs as a forward declaration, whose pointer a tracing program
+ * may not even load from its context. */
+static bool arg_is_struct_ptr(const struct btf *btf, int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_param *p;
+
+	t = t ? btf__type_by_id(btf, t->type) : NULL; /* FUNC -> FUNC_PROTO */
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 1)
+		return false;
+	p = btf_params(t);
+	t = btf__type_by_id(btf, p[0].type);
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(btf, t->type);
+	while (t && (btf_is_const(t) || btf_is_volatile(t) || btf_is_typedef(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_struct(t);
+}
+
+int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
+		      enum recorder_problem *ret_problem)
+{
+	struct btf *btf;
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->f_loop = has_helper(BPF_FUNC_loop);
+	v->f_task_btf = has_helper(BPF_FUNC_get_current_task_btf);
+	v->f_task_pt_regs = has_helper(BPF_FUNC_task_pt_regs);
+
+	btf = o->btf_path ? btf__parse(o->btf_path, NULL) : btf__load_vmlinux_btf();
+	if (!btf) {
+		int err = errno;
+
+		*ret_problem = o->btf_path ? RECORDER_BTF_FILE : RECORDER_NO_BTF;
+		/* libbpf's own codes (4000 and up) mean a malformed file */
+		return err >= 4000 ? -EINVAL : err ? -err : -ENOENT;
+	}
+	v->f_fexit_funcs = true;
+	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++) {
+		int id = btf__find_by_name_kind(btf, fexit_funcs[i], BTF_KIND_FUNC);
+
+		if (id < 0) {
+			v->f_fexit_funcs = false;
+			snprintf(v->fallback, sizeof(v->fallback),
+				 "fexit: %s not in the kernel's BTF", fexit_funcs[i]);
+		} else if (!arg_is_struct_ptr(btf, id)) {
+			v->f_fexit_funcs = false;
+			snprintf(v->fallback, sizeof(v->fallback),
+				 "fexit: the kernel's BTF declares %s's struct pt_regs only "
+				 "forward, so the verifier lets no program read it",
+				 fexit_funcs[i]);
+		}
+	}
+	btf__free(btf);
+
+	switch (o->programs) {
+	case RECORDER_PROGS_LOOP:
+		v->loop = true;
+		break;
+	case RECORDER_PROGS_BOUNDED:
+		v->loop = false;
+		break;
+	default:
+		/* The loop programs' failed-exec tracepoint also reads the
+		 * registers with bpf_task_pt_regs() (5.15); all three come
+		 * together from 5.17 on. */
+		v->loop = v->f_loop && v->f_task_btf && v->f_task_pt_regs;
+		break;
+	}
+	switch (o->failed_exec) {
+	case RECORDER_FAILED_FEXIT:
+		if (!v->f_fexit_funcs) {
+			*ret_problem = RECORDER_NO_FEXIT;
+			return -ENOENT;
+		}
+		v->failed = RECORDER_FAILED_FEXIT;
+		break;
+	case RECORDER_FAILED_TRACEPOINT:
+		v->failed = RECORDER_FAILED_TRACEPOINT;
+		break;
+	default:
+		v->failed = v->f_fexit_funcs ? RECORDER_FAILED_FEXIT : RECORDER_FAILED_TRACEPOINT;
+		break;
+	}
+	return 0;
+}
+
+void rec_variant_fall_back(struct rec_variant *v, const char *why, int err)
+{
+	snprintf(v->fallback, sizeof(v->fallback), "fexit: %s (%s)", why, strerror(-err));
+	v->failed = RECORDER_FAILED_TRACEPOINT;
+}
+
+/* Whether @prog is one of the programs @v wants. */
+static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
+		   const struct rec_variant *v, bool have_iter)
+{
+	bool fexit = v->failed == RECORDER_FAILED_FEXIT;
+	bool tp = v->failed == RECORDER_FAILED_TRACEPOINT;
+
+	if (p == s->progs.handle_exec)
+		return v->loop;
+	if (p == s->progs.handle_exec_bounded)
+		return !v->loop;
+	if (p == s->progs.handle_execve_fexit || p == s->progs.handle_execveat_fexit)
+		return fexit && v->loop;
+	if (p == s->progs.handle_execve_fexit_bounded ||
+	    p == s->progs.handle_execveat_fexit_bounded)
+		return fexit && !v->loop;
+	if (p == s->progs.handle_execve_exit || p == s->progs.handle_execveat_exit)
+		return tp && v->loop;
+	if (p == s->progs.handle_execve_enter_bounded ||
+	    p == s->progs.handle_execveat_enter_bounded ||
+	    p == s->progs.handle_execve_exit_bounded || p == s->progs.handle_execveat_exit_bounded)
+		return tp && !v->loop;
+	if (p == s->progs.snapshot_tasks)
+		return have_iter;
+	return true;
+}
+
+void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool have_iter)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->obj)
+	    bpf_program__set_autoload(p, wanted(s, p, v, have_iter));
+	/* The entry-to-exit map only serves the bounded tracepoint path. */
+	if (v->loop || v->failed != RECORDER_FAILED_TRACEPOINT)
+		bpf_map__set_max_entries(s->maps.pending, 1);
+}
+
+static bool is_failed_exec(const struct execrec_bpf *s, const struct bpf_program *p)
+{
+	return p != s->progs.handle_exec && p != s->progs.handle_exec_bounded &&
+	       p != s->progs.handle_fork && p != s->progs.handle_exit;
+}
+
+int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
+		       size_t max, size_t *ret_n, enum recorder_problem *ret_problem)
+{
+	struct bpf_program *p;
+	size_t n = 0;
+
+	bpf_object__for_each_program(p, s->obj)
+	{
+		struct bpf_link *l;
+		int err;
+
+		if (!bpf_program__autoload(p) || p == s->progs.snapshot_tasks)
+			continue;
+		if (n == max)
+			return -E2BIG;
+		l = bpf_program__attach(p);
+		err = l ? 0 : (errno ? -errno : -EINVAL);
+		if (l) {
+			links[n++] = l;
+			*ret_n = n;
+			continue;
+		}
+		/* Without syscall tracepoints (CONFIG_FTRACE_SYSCALLS=n)
+		 * failed execs go unrecorded, the rest still works; a failed
+		 * fexit attach is the caller's to fall back from. */
+		if (is_failed_exec(s, p) && v->failed == RECORDER_FAILED_TRACEPOINT) {
+			v->failed_missing = true;
+			continue;
+		}
+		*ret_problem = RECORDER_ATTACH;
+		if (is_failed_exec(s, p))
+			*ret_problem = RECORDER_NO_FEXIT;
+		return err;
+	}
+	return 0;
+}
+
+int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool have_iter)
+{
+	char buf[256];
+	int err;
+
+	snprintf(buf, sizeof(buf), "%s",
+		 v->loop ? "bpf_loop" : "bounded-loops (no bpf_loop: for Linux before 5.17)");
+	err = etr_writer__write_meta(w, "bpf.programs", buf, strlen(buf));
+	if (err)
+		return err;
+	if (v->failed_missing)
+		snprintf(buf, sizeof(buf),
+			 "none: the syscalls:sys_*_execve(at) tracepoints "
+			 "could not be attached");
+	else if (v->failed == RECORDER_FAILED_FEXIT)
+		snprintf(buf, sizeof(buf), "fexit %s %s", fexit_funcs[0], fexit_funcs[1]);
+	else
+		snprintf(buf, sizeof(buf), "tracepoint syscalls:sys_%s_execve(at)",
+			 v->loop ? "exit" : "enter/exit");
+	err = etr_writer__write_meta(w, "bpf.failed_exec", buf, strlen(buf));
+	if (err)
+		return err;
+	if (v->fallback[0]) {
+		err = etr_writer__write_meta(w, "bpf.fallback", v->fallback, strlen(v->fallback));
+		if (err)
+			return err;
+	}
+	snprintf(buf, sizeof(buf),
+		 "bpf_loop=%s get_current_task_btf=%s task_pt_regs=%s fexit_funcs=%s "
+		 "task_iter=%s",
+		 v->f_loop ? "yes" : "no", v->f_task_btf ? "yes" : "no",
+		 v->f_task_pt_regs ? "yes" : "no", v->f_fexit_funcs ? "yes" : "no",
+		 have_iter ? "yes" : "no");
+	err = etr_writer__write_meta(w, "bpf.features", buf, strlen(buf));
+	if (err)
+		return err;
+	if (v->loop)
+		snprintf(buf, sizeof(buf), "cwd_depth=%d failed_exec_argc=unbounded", ER_CWD_DEPTH);
+	else
+		snprintf(buf, sizeof(buf), "cwd_depth=%d failed_exec_argc=%d", ER_CWD_DEPTH,
+			 ER_FAIL_ARGC_BOUNDED);
+	return etr_writer__write_meta(w, "bpf.limits", buf, strlen(buf));
+}

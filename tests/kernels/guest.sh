@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# guest.sh EXECREC ER_WORKLOAD OUTDIR: record tests/record's scripted
+# workload (er-workload all) under each program variant and failed-exec path
+# worth checking on the running kernel, one directory per recording under
+# OUTDIR: workload.etr, workload.log, stderr and "facts" (what
+# test-record's ER_CHECK_DIR mode needs to check them elsewhere).
+#
+# Runs as /init's payload inside the VMs of run.sh, and on the host itself.
+set -u
+
+execrec=$1
+workload=$2
+out=$3
+n=0
+
+# one recording: $1 = --programs value, $2 = --failed-exec value
+record() {
+	n=$((n + 1))
+	# as long as test-record's own template, which it is written over
+	tmp=/tmp/er-record-test-vmrun$n
+	dir=$out/run$n
+	rm -rf "$tmp" "$dir"
+	mkdir -p "$tmp/work" "$dir"
+	# a loop of execs outside CMD, which -- CMD must leave out
+	"$workload" loop er-noise-marker 600 >/dev/null 2>&1 &
+	noise=$!
+	cd /
+	"$execrec" record -q --programs="$1" --failed-exec="$2" -o "$dir/workload.etr" \
+		-- "$workload" all "$tmp/workload.log" "$tmp/work" 2>"$dir/stderr" &
+	pid=$!
+	wait $pid
+	status=$?
+	kill $noise
+	wait $noise 2>/dev/null
+	cp "$tmp/workload.log" "$dir/" 2>/dev/null
+	cat >"$dir/facts" <<FACTS
+tmpdir=$tmp
+workload=$workload
+cwd=/
+pid=$pid
+status=$status
+noise=er-noise-marker
+programs=$1
+failed_exec=$2
+FACTS
+	rm -rf "$tmp"
+}
+
+record auto auto
+# the other failed-exec path, where auto took fexit
+if "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q 'bpf.failed_exec *fexit'; then
+	record auto tracepoint
+fi
+# the bounded-loop programs too, where auto took the bpf_loop ones
+if "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q 'bpf.programs *bpf_loop'; then
+	record bounded auto
+fi
+exit 0
