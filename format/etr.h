@@ -188,6 +188,9 @@ struct etr_end {
 	uint64_t chunks; /* chunks written before the END chunk */
 	uint32_t status; /* 0 = normal stop; else why the recorder stopped */
 };
+#define ETR_END_NORMAL 0
+#define ETR_END_SIZE_LIMIT 1 /* stopped at a size limit (max_bytes) */
+#define ETR_END_ERROR 2	     /* stopped by an error */
 
 /* Argument blocks: walk "a\0b\0" blocks. */
 /* Returns the next argument starting at *pos, advancing *pos; false at end. */
@@ -215,7 +218,9 @@ struct etr_writer_opts {
 	uint8_t trace_id[ETR_TRACE_ID_SIZE];
 	/* the file header's created_ns; 0 = now (CLOCK_REALTIME) */
 	uint64_t created_ns;
-	/* never write more than this many bytes (0 = no limit): -EFBIG */
+	/* never write more than this many bytes (0 = no limit): -EFBIG.  The
+	 * events that do not fit are dropped and counted; etr_writer__close()
+	 * ends the file with LOST records for them and END, status 1 */
 	uint64_t max_bytes;
 };
 #define ETR_DEFAULT_LEVEL 6
@@ -268,6 +273,10 @@ struct etr_writer_stats {
 	uint64_t chunks;	/* sealed */
 	uint64_t bytes_written; /* to the fd */
 	uint64_t raw_bytes;	/* before compression, sealed chunks */
+	/* max_bytes */
+	uint64_t events_written; /* event records in the chunks written */
+	uint64_t events_dropped; /* events that did not fit (LOST records aside) */
+	uint64_t size_needed;	 /* > max_bytes: what the first chunk refused needed */
 };
 void etr_writer__stats(const struct etr_writer *w, struct etr_writer_stats *ret_stats);
 /* The sticky error, 0 if none. */

@@ -24,8 +24,11 @@
 #define DEFAULT_CHUNK_BYTES (1u << 20)
 #define DEFAULT_FLUSH_NS 1000000000ull
 #define DEFAULT_QUEUE_DEPTH 8
-/* Room kept under max_bytes for the END chunk, so a full trace still ends. */
-#define END_RESERVE 256
+/* Room kept under max_bytes for what a trace stopped by it ends with: an
+ * EVENTS chunk of at most one LOST record per event type (about 45 bytes
+ * each, stored raw if zstd does not help) and the END chunk. */
+#define END_RESERVE 512
+#define DROP_SLOTS (ETR_EV__MAX_KNOWN + 1)
 
 struct buf {
 	uint8_t *data;
@@ -76,6 +79,15 @@ struct etr_writer {
 
 	atomic_int err;
 	bool closed;
+
+	/* max_bytes: what did not fit, for the LOST records written before
+	 * END (by event type; a dropped LOST record adds its own count to
+	 * its lost_type; slot 0 = unknown type) */
+	_Atomic uint64_t dropped[DROP_SLOTS];
+	_Atomic uint64_t events_dropped; /* event records, LOST ones aside */
+	_Atomic uint64_t events_written; /* event records in chunks on the fd */
+	_Atomic uint64_t limit_need;	 /* the size the first refused chunk asked for */
+	bool final;			 /* writing into the room kept under max_bytes */
 
 	/* stats */
 	uint64_t records;
@@ -139,18 +151,60 @@ static void set_err(struct etr_writer *w, int err)
 	atomic_compare_exchange_strong(&w->err, &zero, err);
 }
 
-/* Compress and write one sealed chunk. Runs on the writer thread when async. */
-static int emit_chunk(struct etr_writer *w, struct job *j)
+/* One dropped event record of @type; a LOST one brings the loss it stood
+ * for (@lost_type, @lost_count) along instead of counting itself. */
+static void note_drop(struct etr_writer *w, unsigned type, uint64_t lost_type, uint64_t lost_count)
 {
-	size_t bound = ZSTD_compressBound(j->raw.len);
+	if (type == ETR_EV_LOST) {
+		atomic_fetch_add(&w->dropped[lost_type < DROP_SLOTS ? lost_type : 0], lost_count);
+		return;
+	}
+	atomic_fetch_add(&w->dropped[type < DROP_SLOTS ? type : 0], 1);
+	atomic_fetch_add(&w->events_dropped, 1);
+}
+
+/* The event records of an EVENTS payload (records from byte @from on) did
+ * not fit under max_bytes: count them by type.  Prefix deltas only change
+ * values, not lengths, so a LOST record's count reads right without the
+ * records before it. */
+static void note_dropped(struct etr_writer *w, const uint8_t *raw, size_t from, size_t len)
+{
+	const uint8_t *p = raw + from, *end = raw + len;
+
+	while (p < end) {
+		struct dec d = {.p = p + 1, .end = end, .limit = end};
+		uint8_t type = p[0];
+		uint64_t rlen = dec_uv(&d);
+
+		if (d.bad || rlen > (uint64_t)(end - d.p))
+			return; /* the writer's own encoding: cannot happen */
+		if (type == ETR_EV_LOST) {
+			struct dec b = {.p = d.p, .end = d.p + rlen, .limit = d.p + rlen};
+			struct etr_delta zero = {0};
+			struct etr_event ev;
+			uint64_t lt;
+
+			dec_prefix(&b, &zero, &ev);
+			lt = dec_uv(&b);
+			note_drop(w, type, lt, dec_uv(&b));
+		} else if (type && type <= ETR_EV_PREFIXED_MAX) {
+			note_drop(w, type, 0, 0);
+		}
+		p = d.p + rlen;
+	}
+}
+
+/* Compress @raw_len bytes (@count records) of @j's payload into w->out as
+ * a whole chunk: header, payload, trailer.  *ret_total is its size. */
+static int build_chunk(struct etr_writer *w, const struct job *j, size_t raw_len, uint32_t count,
+		       size_t *ret_total)
+{
+	size_t bound = ZSTD_compressBound(raw_len);
 	uint16_t flags = 0;
 	size_t stored, total;
 	uint8_t *h, *t;
 	uint32_t hcrc;
 	int err;
-
-	if (atomic_load(&w->err))
-		return atomic_load(&w->err);
 
 	w->out.len = 0;
 	err = buf_reserve(&w->out, ETR_CHUNK_HEADER_SIZE + bound + ETR_CHUNK_TRAILER_SIZE);
@@ -159,15 +213,15 @@ static int emit_chunk(struct etr_writer *w, struct job *j)
 	h = w->out.data;
 	stored = 0;
 	if (w->level >= 0) {
-		stored = ZSTD_compress2(w->cctx, h + ETR_CHUNK_HEADER_SIZE, bound, j->raw.data,
-					j->raw.len);
+		stored =
+		    ZSTD_compress2(w->cctx, h + ETR_CHUNK_HEADER_SIZE, bound, j->raw.data, raw_len);
 		if (ZSTD_isError(stored))
 			return -EIO;
 	}
 	/* Raw when asked, and when zstd did not help (tiny or random chunks). */
-	if (w->level < 0 || stored >= j->raw.len) {
-		memcpy(h + ETR_CHUNK_HEADER_SIZE, j->raw.data, j->raw.len);
-		stored = j->raw.len;
+	if (w->level < 0 || stored >= raw_len) {
+		memcpy(h + ETR_CHUNK_HEADER_SIZE, j->raw.data, raw_len);
+		stored = raw_len;
 		flags |= ETR_CHUNK_F_RAW;
 	}
 
@@ -177,8 +231,8 @@ static int emit_chunk(struct etr_writer *w, struct job *j)
 	put_le16(h + CH_FLAGS, flags);
 	put_le32(h + CH_HSIZE, ETR_CHUNK_HEADER_SIZE);
 	put_le32(h + CH_STORED, (uint32_t)stored);
-	put_le32(h + CH_RAW, (uint32_t)j->raw.len);
-	put_le32(h + CH_COUNT, j->count);
+	put_le32(h + CH_RAW, (uint32_t)raw_len);
+	put_le32(h + CH_COUNT, count);
 	put_le64(h + CH_SEQ, j->seq);
 	memcpy(h + CH_TAG, w->trace_id, 8);
 	put_le32(h + CH_PCRC, etr_crc32c(0, h + ETR_CHUNK_HEADER_SIZE, stored));
@@ -190,22 +244,117 @@ static int emit_chunk(struct etr_writer *w, struct job *j)
 	memcpy(t + CT_MAGIC, ETR_TRAILER_MAGIC, 4);
 	put_le32(t + CT_HCRC, hcrc);
 	put_le64(t + CT_LEN, total);
+	*ret_total = total;
+	return 0;
+}
 
-	if (w->max_bytes) {
-		uint64_t limit = w->max_bytes;
+/* Whether a chunk of @total bytes fits under max_bytes, keeping the room
+ * for the end but in it. */
+static bool fits(const struct etr_writer *w, uint16_t type, size_t total)
+{
+	uint64_t limit = w->max_bytes;
 
-		if (j->type != ETR_CHUNK_END)
-			limit = limit > END_RESERVE ? limit - END_RESERVE : 0;
-		if (atomic_load(&w->bytes_written) + total > limit)
-			return -EFBIG;
-	}
-	err = write_all(w->fd, h, total);
+	if (!limit)
+		return true;
+	if (type != ETR_CHUNK_END && !w->final)
+		limit = limit > END_RESERVE ? limit - END_RESERVE : 0;
+	return atomic_load(&((struct etr_writer *)w)->bytes_written) + total <= limit;
+}
+
+static int write_chunk(struct etr_writer *w, const struct job *j, size_t raw_len, uint32_t count,
+		       size_t total)
+{
+	int err = write_all(w->fd, w->out.data, total);
+
 	if (err)
 		return err;
 	atomic_fetch_add(&w->bytes_written, total);
-	atomic_fetch_add(&w->raw_bytes, j->raw.len);
+	atomic_fetch_add(&w->raw_bytes, raw_len);
 	atomic_fetch_add(&w->chunks, 1);
+	if (j->type == ETR_CHUNK_EVENTS)
+		atomic_fetch_add(&w->events_written, count);
 	return 0;
+}
+
+/*
+ * An EVENTS chunk that does not fit under max_bytes: write as many of its
+ * first records as fit (the longest prefix is a chunk of its own: deltas
+ * start with it), count the rest as dropped.  Always -EFBIG after.
+ */
+static int emit_prefix(struct etr_writer *w, struct job *j)
+{
+	size_t *off, pos = 0, total = 0;
+	uint32_t n = 0, lo = 0, hi = j->count;
+	int err = 0;
+
+	off = malloc(((size_t)j->count + 1) * sizeof(*off));
+	if (!off) {
+		note_dropped(w, j->raw.data, 0, j->raw.len);
+		return -EFBIG;
+	}
+	/* where each record starts */
+	while (pos < j->raw.len && n < j->count) {
+		struct dec d = {.p = j->raw.data + pos + 1,
+				.end = j->raw.data + j->raw.len,
+				.limit = j->raw.data + j->raw.len};
+		uint64_t rlen = dec_uv(&d);
+
+		if (d.bad || rlen > (uint64_t)(d.end - d.p))
+			break;
+		off[n++] = pos;
+		pos = (size_t)(d.p - j->raw.data) + rlen;
+	}
+	off[n] = pos;
+	/* largest lo with a prefix of lo records that fits; hi never fits
+	 * (the whole chunk did not) */
+	hi = n;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		err = build_chunk(w, j, off[mid], mid, &total);
+		if (err)
+			break;
+		if (fits(w, j->type, total))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!err && lo > 0) {
+		err = build_chunk(w, j, off[lo], lo, &total);
+		if (!err)
+			err = write_chunk(w, j, off[lo], lo, total);
+	}
+	note_dropped(w, j->raw.data, err ? 0 : off[lo], j->raw.len);
+	free(off);
+	return err ? err : -EFBIG;
+}
+
+/* Compress and write one sealed chunk. Runs on the writer thread when async. */
+static int emit_chunk(struct etr_writer *w, struct job *j)
+{
+	size_t total;
+	int err = atomic_load(&w->err);
+
+	if (err) {
+		/* queued behind the chunk that reached max_bytes */
+		if (err == -EFBIG && j->type == ETR_CHUNK_EVENTS)
+			note_dropped(w, j->raw.data, 0, j->raw.len);
+		return err;
+	}
+	err = build_chunk(w, j, j->raw.len, j->count, &total);
+	if (err)
+		return err;
+	if (!fits(w, j->type, total)) {
+		uint64_t zero = 0;
+
+		atomic_compare_exchange_strong(&w->limit_need, &zero,
+					       atomic_load(&w->bytes_written) + total +
+						   (j->type == ETR_CHUNK_END ? 0 : END_RESERVE));
+		if (j->type == ETR_CHUNK_EVENTS)
+			return emit_prefix(w, j);
+		return -EFBIG;
+	}
+	return write_chunk(w, j, j->raw.len, j->count, total);
 }
 
 static void *writer_thread(void *arg)
@@ -513,8 +662,12 @@ int etr_writer__write_event(struct etr_writer *w, const struct etr_event *ev)
 	bound = REC_HDR_MAX + 24 * 10 + str_bound(ev->comm.len) + str_bound(ev->filename.len) +
 		str_bound(ev->cwd.len) + str_bound(ev->argv.len) + str_bound(ev->env.len);
 	err = prepare(w, ETR_CHUNK_EVENTS, bound);
-	if (err)
+	if (err) {
+		/* past max_bytes: counted, for the LOST records at the end */
+		if (err == -EFBIG && !w->closed)
+			note_drop(w, ev->type, ev->lost_type, ev->lost_count);
 		return err;
+	}
 
 	p = rec_begin(w, (uint8_t)ev->type);
 	/* common prefix */
@@ -757,6 +910,7 @@ int etr_writer__close(struct etr_writer *w, uint32_t status)
 int etr_writer__close_at(struct etr_writer *w, uint32_t status, uint64_t end_ns)
 {
 	bool at_limit;
+	uint64_t events;
 	uint8_t *p;
 	int err;
 
@@ -764,27 +918,59 @@ int etr_writer__close_at(struct etr_writer *w, uint32_t status, uint64_t end_ns)
 		return -EINVAL;
 	if (w->closed)
 		return atomic_load(&w->err);
+	/* Everything sealed is written first: whether max_bytes was reached
+	 * is known only then. */
+	if (w->max_bytes)
+		etr_writer__flush(w);
+	events = w->events;
 	at_limit = atomic_load(&w->err) == -EFBIG;
 	if (at_limit) {
 		/*
-		 * max_bytes was reached, a normal way to stop: the chunk that
-		 * did not fit, those queued after it and the open one are
-		 * dropped; the END chunk goes into the room kept for it, with
-		 * the seq after the last chunk written (no gap for a reader).
+		 * max_bytes was reached, a normal way to stop: the records that
+		 * did not fit (the rest of the chunk that reached it, the
+		 * chunks queued after it, the open one) are dropped and their
+		 * events counted as lost, in one LOST record per type before
+		 * the END chunk; both go into the room kept for them, the END
+		 * with the seq after the last chunk written (no gap for a
+		 * reader) and the events the file holds.
 		 */
 		stop_thread(w);
 		w->async = false;
+		if (w->cur_count && w->cur_type == ETR_CHUNK_EVENTS)
+			note_dropped(w, w->cur.data, 0, w->cur.len);
 		w->cur_count = 0;
 		w->cur.len = 0;
 		memset(&w->delta, 0, sizeof(w->delta));
 		w->next_seq = atomic_load(&w->chunks);
 		atomic_store(&w->err, 0);
+		w->final = true;
+		if (!status)
+			status = ETR_END_SIZE_LIMIT;
+		for (unsigned t = 0; t < DROP_SLOTS; t++) {
+			struct etr_event ev = {.type = ETR_EV_LOST, .comm = {.ptr = "", .len = 0}};
+
+			ev.ts_ns = end_ns ? end_ns : now_ns(CLOCK_BOOTTIME);
+			ev.lost_type = t;
+			ev.lost_count = atomic_load(&w->dropped[t]);
+			if (ev.lost_count && etr_writer__write_event(w, &ev))
+				break;
+		}
+		/* sealed here, so that events_written counts it */
+		seal(w);
+		events = atomic_load(&w->events_written);
+		if (atomic_load(&w->err)) {
+			/* not even the LOST records fit: END alone still does */
+			atomic_store(&w->err, 0);
+			w->cur_count = 0;
+			w->cur.len = 0;
+			w->next_seq = atomic_load(&w->chunks);
+		}
 	}
 	err = prepare(w, ETR_CHUNK_END, REC_HDR_MAX + 40);
 	if (!err) {
 		p = rec_begin(w, ETR_REC_END);
 		p = put_uv(p, end_ns ? end_ns : now_ns(CLOCK_BOOTTIME));
-		p = put_uv(p, w->events);
+		p = put_uv(p, events);
 		p = put_uv(p, w->next_seq);
 		p = put_uv(p, status);
 		/* rec_end may seal by time; flush below seals in any case */
@@ -839,6 +1025,9 @@ void etr_writer__stats(const struct etr_writer *w, struct etr_writer_stats *s)
 	s->chunks = atomic_load(&mw->chunks);
 	s->bytes_written = atomic_load(&mw->bytes_written);
 	s->raw_bytes = atomic_load(&mw->raw_bytes);
+	s->events_written = atomic_load(&mw->events_written);
+	s->events_dropped = atomic_load(&mw->events_dropped);
+	s->size_needed = atomic_load(&mw->limit_need);
 }
 
 int etr_writer__error(const struct etr_writer *w)

@@ -21,6 +21,7 @@ void register_roundtrip(void);
 void register_damage(void);
 void register_compat(void);
 void register_io(void);
+void register_limit(void);
 
 /* A growable byte buffer: a file image or a record body. */
 struct tbuf {

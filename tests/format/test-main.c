@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	register_damage();
 	register_compat();
 	register_io();
+	register_limit();
 
 	if (argc > 1) {
 		/* deactivate the suites not named */
