@@ -6,7 +6,8 @@
  * Hot-path rules: every program returns before touching anything when the
  * event is not wanted (thread fork without --threads, thread exit before the
  * whole group is gone, successful execve seen at the syscall exit, a process
- * outside the followed tree); nothing is kept per thread between hooks; the
+ * outside the followed tree); nothing is kept per thread between hooks
+ * except on the failed-exec paths of kernels without fexit; the
  * fixed-size records are reserved in the ring directly, only exec records are
  * built in a per-CPU scratch buffer because their size is only known at the
  * end.
