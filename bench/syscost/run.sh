@@ -28,7 +28,7 @@ for p in fexit kprobe tracepoint; do
 		paths="$paths $p"
 done
 
-for r in $(seq "$rounds"); do
+for _ in $(seq "$rounds"); do
 	"$tmp/syscost" "$n" >>"$tmp/none"
 	for p in $paths; do
 		"$execrec" record -q -f -o "$tmp/t.etr" --failed-exec="$p" -- "$tmp/syscost" "$n" >>"$tmp/$p"
