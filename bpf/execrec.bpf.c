@@ -6,7 +6,8 @@
  * Hot-path rules: every program returns before touching anything when the
  * event is not wanted (thread fork without --threads, thread exit before the
  * whole group is gone, successful execve seen at the syscall exit, a process
- * outside the followed tree); nothing is kept per thread between hooks; the
+ * outside the followed tree); nothing is kept per thread between hooks
+ * except on the failed-exec paths of kernels without fexit; the
  * fixed-size records are reserved in the ring directly, only exec records are
  * built in a per-CPU scratch buffer because their size is only known at the
  * end.
@@ -640,7 +641,65 @@ int BPF_PROG(handle_execveat_fexit_bounded, const struct pt_regs *regs, long ret
 }
 
 /*
- * Failed execs, second way: the syscall tracepoints.  While any is attached
+ * Failed execs, second way, for kernels whose BTF does not let fexit read the
+ * registers (Debian's 5.10): a kprobe at the entry of the same function
+ * keeps the arguments, a kretprobe at its return reads the result.  Only
+ * execs pay, as with fexit.  (The map is defined with the tracepoints'.)
+ */
+struct exec_args;
+static __always_inline void keep_args(const struct exec_args *a);
+static __always_inline int exit_kept(long ret, bool loop);
+
+static __always_inline int kprobe_common(const struct pt_regs *regs, bool at)
+{
+	struct exec_args a;
+
+	args_from_regs(&a, regs, at);
+	keep_args(&a);
+	return 0;
+}
+
+/* A kprobe's context is the registers at the probed function: its one
+ * argument, the caller's saved registers, in di; at the return, the result
+ * in ax. */
+SEC("kprobe/__x64_sys_execve")
+int handle_execve_kprobe(struct pt_regs *ctx)
+{
+	return kprobe_common((const struct pt_regs *)ctx->di, false);
+}
+
+SEC("kprobe/__x64_sys_execveat")
+int handle_execveat_kprobe(struct pt_regs *ctx)
+{
+	return kprobe_common((const struct pt_regs *)ctx->di, true);
+}
+
+SEC("kretprobe/__x64_sys_execve")
+int handle_execve_kretprobe(struct pt_regs *ctx)
+{
+	return exit_kept((long)ctx->ax, true);
+}
+
+SEC("kretprobe/__x64_sys_execveat")
+int handle_execveat_kretprobe(struct pt_regs *ctx)
+{
+	return exit_kept((long)ctx->ax, true);
+}
+
+SEC("kretprobe/__x64_sys_execve")
+int handle_execve_kretprobe_bounded(struct pt_regs *ctx)
+{
+	return exit_kept((long)ctx->ax, false);
+}
+
+SEC("kretprobe/__x64_sys_execveat")
+int handle_execveat_kretprobe_bounded(struct pt_regs *ctx)
+{
+	return exit_kept((long)ctx->ax, false);
+}
+
+/*
+ * Failed execs, third way: the syscall tracepoints.  While any is attached
  * every syscall of every process takes the kernel's slow path, so this is
  * the fallback for kernels without trampolines.
  */
@@ -745,11 +804,11 @@ int handle_execveat_enter_bounded(struct sys_enter_execveat_args *ctx)
 	return 0;
 }
 
-static __always_inline int tp_exit_bounded(struct sys_exit_args *ctx)
+/* The return of an exec whose arguments keep_args() kept. */
+static __always_inline int exit_kept(long ret, bool loop)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct exec_args a, *kept;
-	long ret = ctx->ret;
 
 	kept = bpf_map_lookup_elem(&pending, &id);
 	if (!kept)
@@ -758,19 +817,19 @@ static __always_inline int tp_exit_bounded(struct sys_exit_args *ctx)
 	bpf_map_delete_elem(&pending, &id);
 	if (ret >= 0)
 		return 0;
-	return exec_fail_common(ret, &a, false);
+	return exec_fail_common(ret, &a, loop);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
 int handle_execve_exit_bounded(struct sys_exit_args *ctx)
 {
-	return tp_exit_bounded(ctx);
+	return exit_kept(ctx->ret, false);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int handle_execveat_exit_bounded(struct sys_exit_args *ctx)
 {
-	return tp_exit_bounded(ctx);
+	return exit_kept(ctx->ret, false);
 }
 
 SEC("tp_btf/sched_process_fork")

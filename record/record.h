@@ -47,6 +47,7 @@ enum recorder_problem {
 	RECORDER_BTF_FILE,     /* the --btf file cannot be read as BTF */
 	RECORDER_BTF_MISMATCH, /* programs relocated with the --btf file were refused */
 	RECORDER_NO_FEXIT,     /* fexit asked for, but the kernel cannot attach it */
+	RECORDER_NO_KPROBE,    /* kprobes asked for, but the kernel cannot attach them */
 };
 
 /* A sentence naming the problem, the missing feature and, where one helps,
@@ -81,6 +82,7 @@ enum recorder_failed_exec {
 	RECORDER_FAILED_AUTO = 0,   /* fexit where the kernel can, else tracepoints */
 	RECORDER_FAILED_FEXIT,	    /* at the return of the syscall's entry function */
 	RECORDER_FAILED_TRACEPOINT, /* syscall tracepoints: every syscall pays */
+	RECORDER_FAILED_KPROBE,	    /* kprobe + kretprobe on the same function */
 };
 
 typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);

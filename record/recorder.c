@@ -95,7 +95,10 @@ const char *recorder__problem_str(enum recorder_problem p)
 		       "it does not match this kernel";
 	case RECORDER_NO_FEXIT:
 		return "this kernel cannot attach fexit programs to its exec functions "
-		       "(use --failed-exec=tracepoint)";
+		       "(use --failed-exec=kprobe or tracepoint)";
+	case RECORDER_NO_KPROBE:
+		return "this kernel cannot attach kprobes to its exec functions "
+		       "(CONFIG_KPROBES=y needed; or use --failed-exec=tracepoint)";
 	}
 	return "unknown problem";
 }
@@ -585,8 +588,8 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 	if (err)
 		goto err_free;
 	/* The task iterator (exact start times for the snapshot) is a nicety:
-	 * a kernel without iterators loads everything else.  So is fexit: a
-	 * kernel without trampolines gets the tracepoints. */
+	 * a kernel without iterators loads everything else.  So are fexit and
+	 * kprobes: a kernel without them gets the tracepoints. */
 	r->have_iter = true;
 	for (;;) {
 		err = open_and_load(r, opts, max_args);
@@ -597,7 +600,7 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 						 &problem);
 		if (!err)
 			break;
-		if (r->v.failed == RECORDER_FAILED_FEXIT &&
+		if (r->v.failed != RECORDER_FAILED_TRACEPOINT &&
 		    opts->failed_exec == RECORDER_FAILED_AUTO) {
 			rec_variant_fall_back(
 			    &r->v,
@@ -610,6 +613,8 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 		}
 		if (problem == RECORDER_LOAD && opts->failed_exec == RECORDER_FAILED_FEXIT)
 			problem = RECORDER_NO_FEXIT;
+		else if (problem == RECORDER_LOAD && opts->failed_exec == RECORDER_FAILED_KPROBE)
+			problem = RECORDER_NO_KPROBE;
 		else if (problem == RECORDER_LOAD && opts->btf_path)
 			problem = RECORDER_BTF_MISMATCH;
 		goto err_free;

@@ -116,10 +116,12 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		v->failed = RECORDER_FAILED_FEXIT;
 		break;
 	case RECORDER_FAILED_TRACEPOINT:
-		v->failed = RECORDER_FAILED_TRACEPOINT;
+	case RECORDER_FAILED_KPROBE:
+		v->failed = o->failed_exec;
 		break;
 	default:
-		v->failed = v->f_fexit_funcs ? RECORDER_FAILED_FEXIT : RECORDER_FAILED_TRACEPOINT;
+		/* kprobes need no BTF: tried when fexit cannot be */
+		v->failed = v->f_fexit_funcs ? RECORDER_FAILED_FEXIT : RECORDER_FAILED_KPROBE;
 		break;
 	}
 	return 0;
@@ -127,8 +129,13 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 
 void rec_variant_fall_back(struct rec_variant *v, const char *why, int err)
 {
-	snprintf(v->fallback, sizeof(v->fallback), "fexit: %s (%s)", why, strerror(-err));
-	v->failed = RECORDER_FAILED_TRACEPOINT;
+	size_t len = strlen(v->fallback);
+
+	/* fexit, then kprobes, then the tracepoints: each reason kept */
+	snprintf(v->fallback + len, sizeof(v->fallback) - len, "%s%s: %s (%s)", len ? "; " : "",
+		 v->failed == RECORDER_FAILED_FEXIT ? "fexit" : "kprobe", why, strerror(-err));
+	v->failed = v->failed == RECORDER_FAILED_FEXIT ? RECORDER_FAILED_KPROBE
+						       : RECORDER_FAILED_TRACEPOINT;
 }
 
 /* Whether @prog is one of the programs @v wants. */
@@ -137,6 +144,7 @@ static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
 {
 	bool fexit = v->failed == RECORDER_FAILED_FEXIT;
 	bool tp = v->failed == RECORDER_FAILED_TRACEPOINT;
+	bool kp = v->failed == RECORDER_FAILED_KPROBE;
 
 	if (p == s->progs.handle_exec)
 		return v->loop;
@@ -153,6 +161,13 @@ static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
 	    p == s->progs.handle_execveat_enter_bounded ||
 	    p == s->progs.handle_execve_exit_bounded || p == s->progs.handle_execveat_exit_bounded)
 		return tp && !v->loop;
+	if (p == s->progs.handle_execve_kprobe || p == s->progs.handle_execveat_kprobe)
+		return kp;
+	if (p == s->progs.handle_execve_kretprobe || p == s->progs.handle_execveat_kretprobe)
+		return kp && v->loop;
+	if (p == s->progs.handle_execve_kretprobe_bounded ||
+	    p == s->progs.handle_execveat_kretprobe_bounded)
+		return kp && !v->loop;
 	if (p == s->progs.snapshot_tasks)
 		return have_iter;
 	return true;
@@ -164,8 +179,9 @@ void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool 
 
 	bpf_object__for_each_program(p, s->obj)
 	    bpf_program__set_autoload(p, wanted(s, p, v, have_iter));
-	/* The entry-to-exit map only serves the bounded tracepoint path. */
-	if (v->loop || v->failed != RECORDER_FAILED_TRACEPOINT)
+	/* The entry-to-exit map serves kprobes and the bounded tracepoints. */
+	if (v->failed != RECORDER_FAILED_KPROBE &&
+	    (v->loop || v->failed != RECORDER_FAILED_TRACEPOINT))
 		bpf_map__set_max_entries(s->maps.pending, 1);
 }
 
@@ -206,7 +222,8 @@ int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_
 		}
 		*ret_problem = RECORDER_ATTACH;
 		if (is_failed_exec(s, p))
-			*ret_problem = RECORDER_NO_FEXIT;
+			*ret_problem = v->failed == RECORDER_FAILED_FEXIT ? RECORDER_NO_FEXIT
+									  : RECORDER_NO_KPROBE;
 		return err;
 	}
 	return 0;
@@ -228,6 +245,9 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 			 "could not be attached");
 	else if (v->failed == RECORDER_FAILED_FEXIT)
 		snprintf(buf, sizeof(buf), "fexit %s %s", fexit_funcs[0], fexit_funcs[1]);
+	else if (v->failed == RECORDER_FAILED_KPROBE)
+		snprintf(buf, sizeof(buf), "kprobe %s %s (entry and return)", fexit_funcs[0],
+			 fexit_funcs[1]);
 	else
 		snprintf(buf, sizeof(buf), "tracepoint syscalls:sys_%s_execve(at)",
 			 v->loop ? "exit" : "enter/exit");

@@ -82,7 +82,7 @@ static void usage(FILE *f)
 		"      --threads            record thread creation too\n"
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
 		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
-		"      --failed-exec=auto|fexit|tracepoint  how failed execs are seen\n"
+		"      --failed-exec=auto|fexit|kprobe|tracepoint  how failed execs are seen\n"
 		"      --programs=auto|loop|bounded  BPF programs (default: by kernel)\n"
 		"      --level N            zstd level (default 6; negative = uncompressed)\n"
 		"      --print              print each event as it arrives\n"
@@ -335,14 +335,16 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			return -1;
 		case OPT_FAILED_EXEC:
 			if (!strcmp(optarg, "auto") || !strcmp(optarg, "fexit") ||
-			    !strcmp(optarg, "tracepoint")) {
+			    !strcmp(optarg, "kprobe") || !strcmp(optarg, "tracepoint")) {
 				c->failed_exec = optarg[0] == 'a'   ? RECORDER_FAILED_AUTO
 						 : optarg[0] == 'f' ? RECORDER_FAILED_FEXIT
+						 : optarg[0] == 'k' ? RECORDER_FAILED_KPROBE
 								    : RECORDER_FAILED_TRACEPOINT;
 				break;
 			}
 			fprintf(stderr,
-				PROG ": --failed-exec: '%s' is not auto, fexit or tracepoint\n",
+				PROG
+				": --failed-exec: '%s' is not auto, fexit, kprobe or tracepoint\n",
 				optarg);
 			return -1;
 		case OPT_PRINT:

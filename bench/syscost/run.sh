@@ -21,12 +21,14 @@ else
 fi
 n=${SYSCOST_CALLS:-2000000}
 
-# the paths this kernel attaches: auto tells whether fexit works
-"$execrec" record -q -o "$tmp/probe.etr" -- true
-paths="tracepoint"
-"$execrec" info "$tmp/probe.etr" | grep -q 'bpf.failed_exec *fexit' && paths="fexit tracepoint"
+# the paths this kernel attaches
+paths=""
+for p in fexit kprobe tracepoint; do
+	"$execrec" record -q -f -o "$tmp/probe.etr" --failed-exec=$p -- true 2>/dev/null &&
+		paths="$paths $p"
+done
 
-for r in $(seq "$rounds"); do
+for _ in $(seq "$rounds"); do
 	"$tmp/syscost" "$n" >>"$tmp/none"
 	for p in $paths; do
 		"$execrec" record -q -f -o "$tmp/t.etr" --failed-exec="$p" -- "$tmp/syscost" "$n" >>"$tmp/$p"

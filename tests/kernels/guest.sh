@@ -49,10 +49,14 @@ FACTS
 }
 
 record auto auto
-# the other failed-exec path, where auto took fexit
-if "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q 'bpf.failed_exec *fexit'; then
-	record auto tracepoint
-fi
+# the other failed-exec paths the kernel has
+for p in kprobe tracepoint; do
+	if ! "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q "bpf.failed_exec *$p" &&
+		"$execrec" record -q -f -o /tmp/probe.etr --failed-exec=$p -- true 2>/dev/null; then
+		record auto $p
+	fi
+done
+rm -f /tmp/probe.etr
 # the bounded-loop programs too, where auto took the bpf_loop ones
 if "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q 'bpf.programs *bpf_loop'; then
 	record bounded auto

@@ -24,7 +24,11 @@ kernels=${KERNELS:-bullseye bookworm trixie}
 require=${EXECREC_REQUIRE_BPF:-0}
 
 work=$(mktemp -d /tmp/execrec-kernels.XXXXXX)
-[ "${KEEP:-0}" = 1 ] && echo "run.sh: keeping $work" >&2 || trap 'rm -rf "$work"' EXIT
+if [ "${KEEP:-0}" = 1 ]; then
+	echo "run.sh: keeping $work" >&2
+else
+	trap 'rm -rf "$work"' EXIT
+fi
 status=0
 rows=""
 
