@@ -58,6 +58,15 @@ run() {
 upload() { cp "$work/artifacts-$1/execrec.etr" "$work/store/main.etr"; }
 fetch() { mkdir -p "$work/baseline" && cp "$work/store/main.etr" "$work/baseline/execrec.etr"; }
 lines() { printf '%s\n' "$out" | grep -c -- "$1"; }
+# An unchanged build: a passed diff with nothing new, gone, failing or counted
+# differently (the times of a run vary: SLOWER and FASTER may show).
+unchanged() { # MARKDOWN
+	grep -q '^### execrec diff: .* passed$' "$1" || return 1
+	local class
+	for class in NEW GONE NOW-FAILS COUNT; do
+		grep -qx "| $class | 0 |" "$1" || return 1
+	done
+}
 
 # 1. The main branch, first run: no baseline yet. It passes, and says so.
 run main "$v1"
@@ -71,13 +80,15 @@ upload main
 
 # 2. A pull request that changes nothing that runs: passes.
 fetch
+before=$nfail
 run unchanged "$v1"
 [ "$rc" -eq 0 ] || fail "unchanged rerun: exit $rc: $out"
-grep -q '^### execrec diff: 0 changes' "$sum" || fail "unchanged rerun: summary is not a 0-change diff: $(head -n 3 "$sum")"
+unchanged "$sum" || fail "unchanged rerun: the summary shows a change: $(cat "$sum")"
 [ -s "$work/artifacts-unchanged/execrec.etr" ] || fail "unchanged rerun: no trace kept"
-[ "$rc" -eq 0 ] && ok "unchanged rerun: passes, 0 changes in the summary"
+[ $nfail -eq $before ] && ok "unchanged rerun: passes, nothing new, gone, failing or counted differently"
 
 # 3. A pull request that adds a failing command (the build still passes).
+before=$nfail
 run changed "$v2"
 [ "$rc" -eq 1 ] || fail "added failing command: exit $rc, not 1"
 line=$(grep -F 'grep -q missing out.txt' "$sum")
@@ -86,18 +97,19 @@ grep -q 'exit 1' <<<"$line" || fail "added failing command: its line does not sh
 sed -n '/^#### NEW/,/^####/p' "$sum" | grep -qF 'grep -q missing out.txt' || fail "added failing command: not under NEW"
 [ "$(lines '::error::execrec-ci: what ran changed')" -eq 1 ] || fail "added failing command: no error annotation"
 grep -qF 'grep -q missing out.txt' "$work/artifacts-changed/execrec-diff.md" || fail "added failing command: not in the artifact's Markdown"
-[ "$rc" -eq 1 ] && ok "added failing command: fails, the summary names '$(grep -o '` grep[^`]*`' <<<"$line")' under NEW with exit 1"
+[ $nfail -eq $before ] && ok "added failing command: fails, the summary names '$(grep -o '` grep[^`]*`' <<<"$line")' under NEW with exit 1"
 
 # 4. A build that fails: its status, and still a trace and a summary.
+before=$nfail
 run broken "$v3"
 [ "$rc" -eq 3 ] || fail "failing build: exit $rc, not the build's 3"
 [ -s "$work/artifacts-broken/execrec.etr" ] || fail "failing build: no trace kept"
 grep -q '^### execrec diff' "$sum" || fail "failing build: no summary"
-[ "$rc" -eq 3 ] && ok "failing build: exit 3, trace and summary kept"
+[ $nfail -eq $before ] && ok "failing build: exit 3, trace and summary kept"
 
 # 5. Missing, cut and damaged baselines: one line, pass or fail by option.
 check_bad() { # NAME WHAT_THE_LINE_SAYS
-	local name=$1 says=$2 policy
+	local name=$1 says=$2 policy before=$nfail
 	for policy in pass fail; do
 		run "$name-$policy" "$v1" --no-baseline="$policy"
 		local want=0 kind=warning
@@ -107,7 +119,7 @@ check_bad() { # NAME WHAT_THE_LINE_SAYS
 		[ "$(lines "::$kind::execrec-ci: .*$says")" -eq 1 ] || fail "$name, --no-baseline=$policy: the line does not say '$says': $out"
 		grep -q 'not compared' "$sum" || fail "$name, --no-baseline=$policy: the summary is silent"
 	done
-	ok "$name: '$(printf '%s\n' "$out" | grep baseline)' (pass: exit 0, fail: exit 1)"
+	[ $nfail -eq $before ] && ok "$name: '$(printf '%s\n' "$out" | grep baseline)' (pass: exit 0, fail: exit 1)"
 }
 rm -rf "$work/baseline"
 check_bad missing 'no baseline trace'
@@ -127,14 +139,15 @@ check_bad garbage 'not an execrec trace'
 
 # 6. The same unchanged run as GitLab CI runs it: Markdown in the artifacts.
 fetch
+before=$nfail
 printf '%s\n' "$v1" >build.sh
 out=$(env -u GITHUB_ACTIONS -u GITHUB_STEP_SUMMARY CI=true GITLAB_CI=true CI_COMMIT_REF_NAME=feature \
 	"$ci" --execrec "$exe" --baseline-dir "$work/baseline" --artifact-dir "$work/artifacts-gitlab" -- sh build.sh 2>&1)
 rc=$?
 [ "$rc" -eq 0 ] || fail "GitLab unchanged run: exit $rc: $out"
-grep -q '^### execrec diff: 0 changes' "$work/artifacts-gitlab/execrec-diff.md" || fail "GitLab: no Markdown in the artifacts"
+unchanged "$work/artifacts-gitlab/execrec-diff.md" || fail "GitLab: no unchanged diff's Markdown in the artifacts"
 grep -q '::' <<<"$out" && fail "GitLab: GitHub annotations in the log"
-[ "$rc" -eq 0 ] && ok "GitLab unchanged run: passes, Markdown in artifacts-gitlab/execrec-diff.md"
+[ $nfail -eq $before ] && ok "GitLab unchanged run: passes, Markdown in artifacts-gitlab/execrec-diff.md"
 
 echo "log of every run: $work/log.txt"
 [ $nfail -eq 0 ] || { echo "$nfail failures"; exit 1; }

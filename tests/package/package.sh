@@ -3,8 +3,8 @@
 # tools/deb.sh (lintian errors fail), install it with apt into a clean Debian
 # 12 root, run it there, remove it, and check that nothing of it is left.
 #   package.sh SOURCE_DIR WORK_DIR
-# The root (debootstrap --variant=minbase bookworm, plus man-db) is made once
-# and kept in EXECREC_ROOTS (default ~/.cache/execrec/roots); each run works
+# The root (debootstrap --variant=minbase bookworm, plus man-db, and sudo with
+# a user 'runner' as on a CI runner) is made once and kept in EXECREC_ROOTS (default ~/.cache/execrec/roots); each run works
 # on an overlay of it, so the root stays clean and the overlay's upper layer
 # is exactly what the package changed. The mirror is the one this machine's
 # apt uses for bookworm (or EXECREC_DEBIAN_MIRROR). Needs root.
@@ -19,11 +19,6 @@ fail() {
 }
 step() { echo "package: [$(($(date +%s) - t0))s] $*"; }
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "package: skipped: debootstrap and chroot need root"
-	exit 77
-fi
-
 # Build-Depends and tools/deps.sh name the same packages (build-essential
 # brings gcc, libc6-dev and make; the packaging tools are on a line of their own).
 deps=$(sed -n '/^pkgs="/,/"$/{p;/"$/q}' "$src/tools/deps.sh" | sed '1s/^pkgs="//; $s/"$//' | tr -s ' \n' '\n' |
@@ -34,6 +29,11 @@ only_deps=$(comm -23 <(echo "$deps") <(echo "$bdeps") | tr '\n' ' ')
 only_bdeps=$(comm -13 <(echo "$deps") <(echo "$bdeps") | tr '\n' ' ')
 [ -z "$only_deps" ] || fail "tools/deps.sh installs ${only_deps}which debian/control's Build-Depends lacks (<!nocheck> if only tests need it)"
 [ -z "$only_bdeps" ] || fail "debian/control's Build-Depends has ${only_bdeps}which tools/deps.sh does not install"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "package: Build-Depends match tools/deps.sh; the rest skipped: debootstrap and chroot need root"
+	exit 77
+fi
 
 # 1. Build (the tests ran already: nocheck).
 rm -rf "$work"
@@ -67,17 +67,22 @@ root=$cache/bookworm-minbase
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
-if [ ! -f "$root/.complete" ]; then
+# What the root holds; a root made by another recipe is made again.
+recipe="minbase man-db sudo runner 1"
+if [ "$(cat "$root/.complete" 2>/dev/null)" != "$recipe" ]; then
 	mirror=${EXECREC_DEBIAN_MIRROR:-$(apt-cache policy | awk '$3 == "bookworm/main" && $2 ~ /^(https?|file):/ { print $2; exit }')}
 	[ -n "$mirror" ] || fail "no bookworm/main source in this machine's apt sources (set EXECREC_DEBIAN_MIRROR)"
 	step "debootstrap bookworm into $root"
 	rm -rf "$root" "$root.new"
-	debootstrap --variant=minbase --include=man-db bookworm "$root.new" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+	debootstrap --variant=minbase --include=man-db,sudo bookworm "$root.new" "$mirror" >"$work/debootstrap.log" 2>&1 ||
 		{ tail -n 20 "$work/debootstrap.log" >&2; fail "debootstrap failed (log: $work/debootstrap.log)"; }
 	cp /etc/resolv.conf "$root.new/etc/resolv.conf"
 	chroot "$root.new" apt-get update -q >>"$work/debootstrap.log" 2>&1 ||
 		{ tail -n 20 "$work/debootstrap.log" >&2; fail "apt-get update in the new root failed"; }
-	touch "$root.new/.complete"
+	chroot "$root.new" useradd -m -s /bin/bash runner
+	echo 'runner ALL=(ALL) NOPASSWD: ALL' >"$root.new/etc/sudoers.d/runner"
+	chmod 0440 "$root.new/etc/sudoers.d/runner"
+	echo "$recipe" >"$root.new/.complete"
 	mv "$root.new" "$root"
 fi
 
@@ -86,6 +91,7 @@ archives=$cache/bookworm-archives
 mkdir -p "$archives/partial" "$work/upper" "$work/ovl" "$work/root"
 mnt=$work/root
 cleanup() {
+	mountpoint -q "$mnt/sys" && umount -R "$mnt/sys"
 	for m in "$mnt/var/cache/apt/archives" "$mnt/proc" "$mnt"; do
 		mountpoint -q "$m" && umount "$m"
 	done
@@ -96,6 +102,8 @@ mount -t overlay overlay -o "lowerdir=$root,upperdir=$work/upper,workdir=$work/o
 mount -t proc proc "$mnt/proc"
 mount --bind "$archives" "$mnt/var/cache/apt/archives"
 cp /etc/resolv.conf "$mnt/etc/resolv.conf"
+# sudo looks the host name up.
+echo "127.0.1.1 $(hostname)" >>"$mnt/etc/hosts"
 mkdir -p "$mnt/tmp/pkg" "$mnt/tmp/fixtures"
 cp "$deb" "$mnt/tmp/pkg/"
 cp "$src/tests/fixtures/basic.etr" "$mnt/tmp/fixtures/"
@@ -128,6 +136,31 @@ in_root bash -c '. /usr/share/bash-completion/completions/execrec && complete -p
 in_root /usr/share/execrec/execrec-ci.sh --help | grep -q -- --baseline-dir ||
 	fail "/usr/share/execrec/execrec-ci.sh --help does not run"
 
+# The CI recipe as a CI job runs it: the job's user, sudo, the packaged
+# recorder (BPF reaches the root through /sys).
+mount --rbind /sys "$mnt/sys"
+if ! in_root execrec record -q -o /tmp/probe.etr -- true >"$work/probe.log" 2>&1; then
+	[ "${EXECREC_REQUIRE_BPF:-}" = 1 ] && fail "BPF required, and recording in the root does not work: $(head -n 1 "$work/probe.log")"
+	echo "package: not recording in the root (no BPF: $(head -n 1 "$work/probe.log")); the CI recipe is not run there"
+else
+	mkdir -p "$mnt/tmp/job"
+	chown "$(stat -c %u:%g "$mnt/home/runner")" "$mnt/tmp/job"
+	step "execrec-ci.sh as user runner, twice"
+	job='cd /tmp/job && export GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY=/tmp/job/summary.md &&
+		/usr/share/execrec/execrec-ci.sh --artifact-dir main -- sh -c "ls / >/dev/null; id -u >uid" &&
+		mkdir base && cp main/execrec.etr base/ &&
+		/usr/share/execrec/execrec-ci.sh --baseline-dir base --artifact-dir pr -- sh -c "ls / >/dev/null; id -u >uid"'
+	in_root su runner -c "$job" >"$work/ci.log" 2>&1 || { cat "$work/ci.log" >&2; fail "execrec-ci.sh as user runner failed"; }
+	uid=$(in_root id -u runner)
+	[ "$(cat "$mnt/tmp/job/uid")" = "$uid" ] || fail "the recorded build did not run as user runner (uid $uid)"
+	[ "$(stat -c %u "$mnt/tmp/job/pr/execrec.etr")" = "$uid" ] || fail "the kept trace is not the job user's"
+	grep -q '^### execrec diff: .* passed' "$mnt/tmp/job/summary.md" || fail "no passed diff in the job summary"
+	in_root execrec timeline --json /tmp/job/pr/execrec.etr | grep '"comm":"ls"' | grep -q "\"uid\":$uid," ||
+		fail "the trace does not hold the build's ls, run as uid $uid"
+	echo "execrec-ci.sh as user runner: recorded through sudo, build ran as uid $uid, diff passed"
+fi
+umount -R "$mnt/sys"
+
 # 5. Remove it: no file of it, and nothing unowned, may stay.
 in_root dpkg -L execrec >"$work/files.txt"
 step "dpkg -r execrec"
@@ -159,7 +192,7 @@ done <"$work/files.txt"
 # apt installed.
 changed=$(cd "$work/upper" && find . -mindepth 1 \( -type c -o -type f -o -type l -o -type d \) -printf '%P\n' |
 	grep -vE '^(tmp|proc|var/lib/dpkg|var/lib/apt|var/cache|var/log|root|run)(/|$)' |
-	grep -vxE 'etc/resolv.conf|etc/ld.so.cache' || true)
+	grep -vxE 'etc/resolv.conf|etc/hosts|etc/ld.so.cache' || true)
 unowned=()
 for f in $changed; do
 	# Overlay whiteouts (character devices) mark deletions, not leftovers.
