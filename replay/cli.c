@@ -31,10 +31,14 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 		}
 		return rp_filter__set(c->filter, names[opt - RP_OPT_PID], arg, err, err_len) ?: 1;
 	case RP_OPT_JSON:
-		c->format = RP_FMT_JSON;
-		return 1;
 	case RP_OPT_CSV:
-		c->format = RP_FMT_CSV;
+		/* one output format: the last of two is not what was meant */
+		if (c->format != RP_FMT_TEXT &&
+		    c->format != (opt == RP_OPT_JSON ? RP_FMT_JSON : RP_FMT_CSV)) {
+			snprintf(err, err_len, "--json and --csv do not go together: choose one");
+			return -EINVAL;
+		}
+		c->format = opt == RP_OPT_JSON ? RP_FMT_JSON : RP_FMT_CSV;
 		return 1;
 	case RP_OPT_COLOR:
 		if (!arg || !strcmp(arg, "always"))
@@ -109,8 +113,14 @@ void rp_cli__filter_help(FILE *f)
 {
 	fputs("Filters:\n"
 	      "      --pid PID[,PID]     only these processes\n"
-	      "      --subtree PID[,PID] these processes and their descendants\n"
-	      "      --comm GLOB         processes whose command name matches (fnmatch)\n"
+	      "      --subtree PID[,PID] these processes and their descendants\n",
+	      f);
+	rp_cli__filter_help_rest(f);
+}
+
+void rp_cli__filter_help_rest(FILE *f)
+{
+	fputs("      --comm GLOB         processes whose command name matches (fnmatch)\n"
 	      "      --grep REGEX        processes whose arguments match (extended regex)\n"
 	      "      --uid UID           processes of this numeric uid\n"
 	      "      --failed            failed execs, non-zero exits, deaths by signal\n"

@@ -101,6 +101,9 @@ int rp_cli__bind(struct rp_cli *c, const struct rp_trace *t, const struct etr_ev
 
 /* Help text of the shared options, for a --help. */
 void rp_cli__filter_help(FILE *f);
+/* The filters after --pid and --subtree, for a command that gives those a
+ * meaning of its own (tree: both are its subtrees). */
+void rp_cli__filter_help_rest(FILE *f);
 void rp_cli__output_help(FILE *f, bool csv);
 
 /* The clock time of an event for text output: "+12.345678" (seconds from
