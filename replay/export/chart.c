@@ -44,6 +44,7 @@ struct rx_chart {
 	bool min_dur_set;
 	uint32_t *subtree;
 	size_t nsubtree;
+	const struct rp_filter *filter;
 	uint32_t width;
 	char *title;
 	uint64_t since, until;
@@ -77,6 +78,8 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 		memcpy(c->subtree, opts->subtree, opts->nsubtree * sizeof(*c->subtree));
 		c->nsubtree = opts->nsubtree;
 	}
+	if (RX_OPTS_HAS(opts, filter))
+		c->filter = opts->filter;
 	if (RX_OPTS_HAS(opts, title) && opts->title) {
 		c->title = strdup(opts->title);
 		if (!c->title)
@@ -288,6 +291,26 @@ static int layout_build(struct layout *l)
 	}
 	free(stack);
 	free(inside);
+
+	/* the filters: a process that matches, and its ancestors, to show
+	 * where it ran (as tree does); bottom-up, so children come first */
+	if (rp_filter__active(c->filter)) {
+		uint8_t *keep = calloc((size_t)n + 1, 1);
+
+		if (!keep)
+			return -ENOMEM;
+		for (uint32_t k = l->norder; k-- > 0;) {
+			uint32_t v = l->order[k];
+			struct rp_proc *p = rp_model__proc(c->m, v);
+
+			if (rp_filter__match_proc(c->filter, c->m, p))
+				keep[v] = 1;
+			if (keep[v] && p->parent != RP_NONE)
+				keep[p->parent] = 1;
+			l->vis[v] = l->vis[v] && keep[v];
+		}
+		free(keep);
+	}
 
 	/* bottom-up: a row of its own for a process that lived long enough
 	 * or has a descendant that has one */

@@ -1381,6 +1381,40 @@ static void test_cli(void)
 	free(text);
 	CU_ASSERT_EQUAL(run(badwidth, NULL, "/dev/null"), 2);
 	CU_ASSERT_EQUAL(run(badtime, NULL, "/dev/null"), 2);
+
+	/* chart takes the filters the analyzers share: the matches and their
+	 * ancestors are drawn, nothing else */
+	{
+		char basic[PATH_MAX];
+		char *failed[] = {(char *)execrec_bin, "chart", "--failed", basic, NULL};
+		char *comm[] = {(char *)execrec_bin, "chart", "--comm", "c?", basic, NULL};
+		char *grep[] = {(char *)execrec_bin, "chart", "--grep", "^java", basic, NULL};
+		char *none[] = {(char *)execrec_bin, "chart", "--uid", "4242", basic, NULL};
+
+		snprintf(basic, sizeof(basic), "%s", fixture("basic.etr"));
+		path_in(out, "filtered.svg");
+		CU_ASSERT_EQUAL(run(failed, out, NULL), 0);
+		text = slurp(out, &len);
+		CU_ASSERT(text && strstr(text, "<title>ld -o prog") && strstr(text, "./crash") &&
+			  strstr(text, "<title>sh -c ") && !strstr(text, "<title>java") &&
+			  !strstr(text, "<title>cc -c"));
+		free(text);
+		CU_ASSERT_EQUAL(run(comm, out, NULL), 0);
+		text = slurp(out, &len);
+		CU_ASSERT(text && strstr(text, "<title>cc -c -o a.o a.c") &&
+			  strstr(text, "<title>cc -c -o b.o b.c") &&
+			  !strstr(text, "<title>ld -o") && !strstr(text, "<title>java"));
+		free(text);
+		CU_ASSERT_EQUAL(run(grep, out, NULL), 0);
+		text = slurp(out, &len);
+		CU_ASSERT(text && strstr(text, "java -version") && !strstr(text, "<title>cc -c"));
+		free(text);
+		CU_ASSERT_EQUAL(run(none, NULL, err), 1);
+		text = slurp(err, &len);
+		CU_ASSERT(text && strstr(text, "no process to draw (with these options)") &&
+			  count_lines(text, len) == 1);
+		free(text);
+	}
 }
 
 int main(void)
