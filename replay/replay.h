@@ -115,6 +115,9 @@ bool rp_trace__ended_cleanly(const struct rp_trace *t);
  * there is no event), the origin of relative times; 0 before any. */
 uint64_t rp_trace__first_ns(const struct rp_trace *t);
 /* Boot time of the last event handed out. */
+/* When the recording started: its first clock anchor (the recorder writes
+ * one as it starts, before any event), else the first event. */
+uint64_t rp_trace__start_ns(const struct rp_trace *t);
 /* The duration of the exit event @ev, handed out by @t: the definition of
  * rp_model__duration, for one event at a time. False if not known. */
 bool rp_trace__exit_duration(const struct rp_trace *t, const struct etr_event *ev,

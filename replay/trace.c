@@ -727,6 +727,18 @@ bool rp_trace__exit_duration(const struct rp_trace *t, const struct etr_event *e
 	return rp_durs__exit(t ? &t->durs : &none, ev, ret_ns);
 }
 
+uint64_t rp_trace__start_ns(const struct rp_trace *t)
+{
+	uint64_t first = rp_trace__first_ns(t);
+
+	/* the recorder writes an anchor as it starts, before any event: a
+	 * quiet start is part of the recording too */
+	if (t && t->clock_len && t->clocks[0].boottime_ns &&
+	    (!first || t->clocks[0].boottime_ns < first))
+		return t->clocks[0].boottime_ns;
+	return first;
+}
+
 uint64_t rp_trace__last_ns(const struct rp_trace *t)
 {
 	if (!t)
