@@ -58,6 +58,9 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 	case RP_OPT_WALLCLOCK:
 		c->wallclock = true;
 		return 1;
+	case RP_OPT_PATH_MISSES:
+		c->path_misses = true;
+		return 1;
 	case RP_OPT_REORDER:
 		if (rp_parse_duration(arg, &c->reorder_ns) || !c->reorder_ns) {
 			snprintf(err, err_len, "--reorder-window: '%s' is not a duration (10ms)",
@@ -90,6 +93,7 @@ struct rp_trace *rp_cli__open(const struct rp_cli *c, const char *path,
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	o.sz = sizeof(o);
 	o.reorder_ns = c->reorder_ns;
+	o.path_misses = c->path_misses;
 	t = rp_trace__open(path, &o);
 	if (!t) {
 		int e = errno;
@@ -141,7 +145,10 @@ void rp_cli__output_help(FILE *f, bool csv)
 	fputs("      --color[=WHEN]      always, never or auto (default: auto, a terminal\n"
 	      "                          without NO_COLOR)\n"
 	      "      --no-color          same as --color=never\n"
-	      "      --reorder-window D  how far events may be out of order (default 10ms)\n",
+	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
+	      "      --path-misses       show the failed execs of $PATH searches too (by\n"
+	      "                          default left out: ENOENT, ENOTDIR or EACCES of a\n"
+	      "                          process that then runs a program of that name)\n",
 	      f);
 }
 

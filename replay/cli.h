@@ -28,6 +28,7 @@ enum rp_cli_opt {
 	RP_OPT_NO_COLOR,
 	RP_OPT_WALLCLOCK,
 	RP_OPT_REORDER,
+	RP_OPT_PATH_MISSES,
 	RP_OPT__LAST,
 };
 
@@ -50,7 +51,8 @@ enum rp_cli_opt {
 	{"color", optional_argument, NULL, RP_OPT_COLOR},                                      \
 	{"no-color", no_argument, NULL, RP_OPT_NO_COLOR},                                      \
 	{"wallclock", no_argument, NULL, RP_OPT_WALLCLOCK},                                    \
-	{"reorder-window", required_argument, NULL, RP_OPT_REORDER}
+	{"reorder-window", required_argument, NULL, RP_OPT_REORDER},                           \
+	{"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES}
 /* clang-format on */
 
 enum rp_format {
@@ -65,6 +67,7 @@ struct rp_cli {
 	const char *color_mode; /* "always", "never", NULL = auto */
 	bool wallclock;
 	uint64_t reorder_ns;
+	bool path_misses; /* show the failed execs of $PATH searches */
 	bool filter_bound;
 };
 

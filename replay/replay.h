@@ -71,6 +71,10 @@ struct rp_trace_opts {
 	bool keep_env;
 	/* hand out ETR_EV_FORK events of new threads (default: dropped) */
 	bool keep_threads;
+	/* hand out the failed execs of a $PATH search too (default: dropped,
+	 * counted in rp_trace_stats.path_misses): ENOENT, ENOTDIR or EACCES,
+	 * when the same process then runs a program of the same name */
+	bool path_misses;
 };
 
 struct rp_trace;
@@ -137,9 +141,10 @@ struct rp_trace_stats {
 	uint64_t by_type[ETR_EV__MAX_KNOWN + 1]; /* index = event type; [0] = unknown */
 	uint64_t procs;				 /* snapshot entries */
 	uint64_t lost_marked;			 /* sum of lost_count of LOST events */
-	uint64_t late;	   /* events that came later than the window allowed */
-	uint64_t gaps;	   /* RP_EVF_DAMAGE markers made up */
-	uint64_t held_max; /* most events held at once */
+	uint64_t late;	      /* events that came later than the window allowed */
+	uint64_t gaps;	      /* RP_EVF_DAMAGE markers made up */
+	uint64_t held_max;    /* most events held at once */
+	uint64_t path_misses; /* failed execs of $PATH searches, dropped */
 };
 void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats);
 

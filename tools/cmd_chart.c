@@ -61,6 +61,8 @@ static void usage(FILE *f)
 	      "                          ancestors\n"
 	      "      --failed            only processes with a failed exec, a non-zero exit\n"
 	      "                          or a death by signal, with their ancestors\n"
+	      "      --path-misses       mark the failed execs of $PATH searches too (left\n"
+	      "                          out by default)\n"
 	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
 	      "  -h, --help              this help\n"
 	      "\n"
@@ -140,6 +142,7 @@ int cmd_chart(int argc, char **argv)
 	    {"grep", required_argument, NULL, RP_OPT_GREP},
 	    {"uid", required_argument, NULL, RP_OPT_UID},
 	    {"failed", no_argument, NULL, RP_OPT_FAILED},
+	    {"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -224,6 +227,9 @@ int cmd_chart(int argc, char **argv)
 				free(subtree);
 				return 2;
 			}
+			break;
+		case RP_OPT_PATH_MISSES:
+			topts.path_misses = true;
 			break;
 		case RP_OPT_COMM:
 		case RP_OPT_GREP:

@@ -228,6 +228,61 @@ static void test_fexecve(void)
 	free(text);
 }
 
+/* execvp's tries of each $PATH directory are left out, counted apart,
+ * and shown with --path-misses; a program found nowhere stays a failure */
+static void test_path_misses(void)
+{
+	char trace[PATH_MAX], *text;
+	char *rec[] = {
+	    "record",
+	    "-q",
+	    "-o",
+	    trace,
+	    "--",
+	    "sh",
+	    "-c",
+	    "env PATH=/nope1:/nope2:/usr/bin:/bin printf x; /no/such/cmd 2>/dev/null; exit 0",
+	    NULL};
+	char *tree[] = {"tree", trace, NULL};
+	char *tree_all[] = {"tree", "--path-misses", trace, NULL};
+	char *tl[] = {"timeline", "--failed", trace, NULL};
+	char *tl_all[] = {"timeline", "--failed", "--path-misses", trace, NULL};
+	char *rep[] = {"report", trace, NULL};
+	char *rep_json[] = {"report", "--json", trace, NULL};
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	snprintf(trace, sizeof(trace), "%s/path.etr", dir);
+	unlink(trace);
+	text = output_of(rec, &st);
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	free(text);
+	text = output_of(tree, &st);
+	CU_ASSERT(text && strstr(text, "printf x") && !strstr(text, "/nope1/printf") &&
+		  strstr(text, "/no/such/cmd ENOENT"));
+	free(text);
+	text = output_of(tree_all, &st);
+	CU_ASSERT(text && strstr(text, "/nope1/printf ENOENT, /nope2/printf ENOENT"));
+	free(text);
+	text = output_of(tl, &st);
+	CU_ASSERT(text && !strstr(text, "/nope") && strstr(text, "/no/such/cmd"));
+	free(text);
+	text = output_of(tl_all, &st);
+	CU_ASSERT(text && strstr(text, "/nope1/printf") && strstr(text, "/nope2/printf"));
+	free(text);
+	text = output_of(rep, &st);
+	CU_ASSERT(text && strstr(text, "2 failed execs of $PATH searches") &&
+		  strstr(text, "/no/such/cmd") && !strstr(text, "/nope1/printf"));
+	free(text);
+	text = output_of(rep_json, &st);
+	CU_ASSERT(text && strstr(text, "\"path_misses\":2,"));
+	free(text);
+}
+
 void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci)
 {
 	CU_pSuite s = CU_add_suite("durations", NULL, NULL);
@@ -238,4 +293,5 @@ void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf
 	required = ci;
 	CU_add_test(s, "record -- CMD: one duration everywhere (root, BPF)", test_record_cmd);
 	CU_add_test(s, "fexecve: named by comm, not '3' (root, BPF)", test_fexecve);
+	CU_add_test(s, "$PATH search misses folded (root, BPF)", test_path_misses);
 }
