@@ -67,7 +67,8 @@ struct rp_trace_opts {
 	uint64_t reorder_ns;
 	/* but never hold more than this many (0 = default) */
 	uint32_t reorder_max;
-	/* keep the environment blocks of exec events (default: dropped) */
+	/* keep the environment blocks of exec events (default: dropped, and
+	 * ETR_EVF_ENV cleared) */
 	bool keep_env;
 	/* hand out ETR_EV_FORK events of new threads (default: dropped) */
 	bool keep_threads;

@@ -299,8 +299,10 @@ static struct slot *slot_fill(struct rp_trace *t, const struct etr_event *ev, bo
 		return NULL;
 	s->ev = *ev;
 	if (!t->keep_env) {
+		/* not handed out: and not said to be there */
 		s->ev.env.ptr = "";
 		s->ev.env.len = 0;
+		s->ev.flags &= ~ETR_EVF_ENV;
 	}
 	s->borrowed = borrow;
 	if (!borrow && slot_own(s)) {
@@ -588,6 +590,7 @@ static int read_more(struct rp_trace *t)
 				if (!t->keep_env) {
 					s->ev.env.ptr = "";
 					s->ev.env.len = 0;
+					s->ev.flags &= ~ETR_EVF_ENV;
 				}
 				s->borrowed = true;
 				if (window_insert(t, s)) {

@@ -192,6 +192,8 @@ int cmd_export(int argc, char **argv)
 	path = argv[optind];
 	topts.reorder_ns = cli.reorder_ns;
 	topts.path_misses = cli.path_misses;
+	/* the environments, where recorded, go into the JSON lines */
+	topts.keep_env = xopts.format == RX_FMT_JSONL;
 	t = rp_trace__open(path, &topts);
 	if (!t) {
 		rp_open_error_str(err, sizeof(err), path, errno);

@@ -262,6 +262,8 @@ int cmd_timeline(int argc, char **argv)
 			goto done;
 		}
 	}
+	/* the environments, where recorded, go into the JSON rows */
+	topts.keep_env = c.cli.format == RP_FMT_JSON;
 	c.trace = tool__open_trace("timeline", &c.cli, argc, argv, &topts, &path, &ret);
 	if (!c.trace)
 		goto done;
