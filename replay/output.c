@@ -66,7 +66,7 @@ struct row {
 	const struct etr_str *env;		     /* NULL = no "env" key */
 	uint32_t cut;				     /* ETR_EVF_*_TRUNC: which were cut */
 	uint32_t argv_orig_len, env_orig_len;	     /* their lengths before, 0 = unknown */
-	struct etr_str file_s, cwd_s;		     /* what they point to, for processes */
+	struct etr_str file_s, cwd_s, env_s;	     /* what they point to, for processes */
 	bool has_ret;
 	int32_t ret;
 	bool has_exit;
@@ -438,6 +438,8 @@ static void proc_row(const struct rp_model *m, const struct rp_proc *p, struct r
 		r->argv = &x->argv;
 		r->cwd = &r->cwd_s;
 		r->cut = x->flags & TRUNC_FLAGS; /* lengths before: not kept */
+		if (rp_model__exec_env(m, x, &r->env_s))
+			r->env = &r->env_s;
 	}
 	if (p->flags & RP_PF_EXITED) {
 		r->has_exit = true;
@@ -505,7 +507,7 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 		const char *en = x->ret < 0 ? rp_errno_name(x->ret) : NULL;
 		struct etr_str comm = rp_model__str(m, x->comm),
 			       file = rp_model__str(m, x->filename);
-		struct etr_str cwd = rp_model__str(m, x->cwd);
+		struct etr_str cwd = rp_model__str(m, x->cwd), env;
 
 		if (!first)
 			rp_out__putc(&o, ',');
@@ -530,6 +532,10 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 		rp_out__puts(&o, x->flags & TRUNC_FLAGS ? "true" : "false");
 		json_key(&o, "snapshot");
 		rp_out__puts(&o, x->flags & RP_XF_SNAPSHOT ? "true" : "false");
+		if (rp_model__exec_env(m, x, &env)) {
+			json_key(&o, "env");
+			rp_out__json_argv(&o, &env);
+		}
 		rp_out__putc(&o, '}');
 		first = false;
 		i = x->next;

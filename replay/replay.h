@@ -289,6 +289,9 @@ const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx);
  * run from a file descriptor ("/dev/fd/3": fexecve, execveat) its comm, or
  * argv[0]. Valid while the model is. */
 struct etr_str rp_model__exec_name(const struct rp_model *m, const struct rp_exec *x);
+/* The environment @x ran with, when the trace recorded it (record --env)
+ * and rp_trace kept it (keep_env). */
+bool rp_model__exec_env(const struct rp_model *m, const struct rp_exec *x, struct etr_str *ret_env);
 /* The last successful exec of @p (the program it ran last), or NULL. */
 const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p);
 /* Duration in ns, one definition for every command (replay/README.md):

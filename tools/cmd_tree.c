@@ -75,6 +75,7 @@ int cmd_tree(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct rp_tree_opts opts = {.sz = sizeof(opts)};
+	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct rp_tree_print_opts popts = {.sz = sizeof(popts)};
 	struct rp_cli cli = {0};
 	struct rp_trace *trace = NULL;
@@ -168,7 +169,9 @@ int cmd_tree(int argc, char **argv)
 			goto done;
 		}
 	}
-	trace = tool__open_trace("tree", &cli, argc, argv, NULL, &path, &ret);
+	/* the environments, where recorded, go into the JSON records */
+	topts.keep_env = cli.format == RP_FMT_JSON;
+	trace = tool__open_trace("tree", &cli, argc, argv, &topts, &path, &ret);
 	if (!trace)
 		goto done;
 	opts.filter = cli.filter;

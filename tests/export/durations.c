@@ -360,7 +360,8 @@ static void test_cut_and_env(void)
 	}
 	text = output_of(tree, &st);
 	CU_ASSERT(text && st == 0 && strstr(text, "\"cwd\":\".../") &&
-		  strstr(text, "\"cut\":{\"argv\":null,\"cwd\":null}"));
+		  strstr(text, "\"cut\":{\"argv\":null,\"cwd\":null}") &&
+		  strstr(text, "\"env\":[") && strstr(text, "\"EXECREC_TEST_MARK=env-is-there\""));
 	free(text);
 	/* recorded without --env: no such key */
 	snprintf(plain_trace, sizeof(plain_trace), "%s/durations.etr", dir);
