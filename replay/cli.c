@@ -31,10 +31,14 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 		}
 		return rp_filter__set(c->filter, names[opt - RP_OPT_PID], arg, err, err_len) ?: 1;
 	case RP_OPT_JSON:
-		c->format = RP_FMT_JSON;
-		return 1;
 	case RP_OPT_CSV:
-		c->format = RP_FMT_CSV;
+		/* one output format: the last of two is not what was meant */
+		if (c->format != RP_FMT_TEXT &&
+		    c->format != (opt == RP_OPT_JSON ? RP_FMT_JSON : RP_FMT_CSV)) {
+			snprintf(err, err_len, "--json and --csv do not go together: choose one");
+			return -EINVAL;
+		}
+		c->format = opt == RP_OPT_JSON ? RP_FMT_JSON : RP_FMT_CSV;
 		return 1;
 	case RP_OPT_COLOR:
 		if (!arg || !strcmp(arg, "always"))
@@ -53,6 +57,9 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 		return 1;
 	case RP_OPT_WALLCLOCK:
 		c->wallclock = true;
+		return 1;
+	case RP_OPT_PATH_MISSES:
+		c->path_misses = true;
 		return 1;
 	case RP_OPT_REORDER:
 		if (rp_parse_duration(arg, &c->reorder_ns) || !c->reorder_ns) {
@@ -86,6 +93,7 @@ struct rp_trace *rp_cli__open(const struct rp_cli *c, const char *path,
 		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
 	o.sz = sizeof(o);
 	o.reorder_ns = c->reorder_ns;
+	o.path_misses = c->path_misses;
 	t = rp_trace__open(path, &o);
 	if (!t) {
 		int e = errno;
@@ -109,8 +117,14 @@ void rp_cli__filter_help(FILE *f)
 {
 	fputs("Filters:\n"
 	      "      --pid PID[,PID]     only these processes\n"
-	      "      --subtree PID[,PID] these processes and their descendants\n"
-	      "      --comm GLOB         processes whose command name matches (fnmatch)\n"
+	      "      --subtree PID[,PID] these processes and their descendants\n",
+	      f);
+	rp_cli__filter_help_rest(f);
+}
+
+void rp_cli__filter_help_rest(FILE *f)
+{
+	fputs("      --comm GLOB         processes whose command name matches (fnmatch)\n"
 	      "      --grep REGEX        processes whose arguments match (extended regex)\n"
 	      "      --uid UID           processes of this numeric uid\n"
 	      "      --failed            failed execs, non-zero exits, deaths by signal\n"
@@ -131,7 +145,10 @@ void rp_cli__output_help(FILE *f, bool csv)
 	fputs("      --color[=WHEN]      always, never or auto (default: auto, a terminal\n"
 	      "                          without NO_COLOR)\n"
 	      "      --no-color          same as --color=never\n"
-	      "      --reorder-window D  how far events may be out of order (default 10ms)\n",
+	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
+	      "      --path-misses       show the failed execs of $PATH searches too (by\n"
+	      "                          default left out: ENOENT, ENOTDIR or EACCES of a\n"
+	      "                          process that then runs a program of that name)\n",
 	      f);
 }
 

@@ -28,6 +28,7 @@ enum rp_cli_opt {
 	RP_OPT_NO_COLOR,
 	RP_OPT_WALLCLOCK,
 	RP_OPT_REORDER,
+	RP_OPT_PATH_MISSES,
 	RP_OPT__LAST,
 };
 
@@ -50,7 +51,8 @@ enum rp_cli_opt {
 	{"color", optional_argument, NULL, RP_OPT_COLOR},                                      \
 	{"no-color", no_argument, NULL, RP_OPT_NO_COLOR},                                      \
 	{"wallclock", no_argument, NULL, RP_OPT_WALLCLOCK},                                    \
-	{"reorder-window", required_argument, NULL, RP_OPT_REORDER}
+	{"reorder-window", required_argument, NULL, RP_OPT_REORDER},                           \
+	{"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES}
 /* clang-format on */
 
 enum rp_format {
@@ -65,6 +67,7 @@ struct rp_cli {
 	const char *color_mode; /* "always", "never", NULL = auto */
 	bool wallclock;
 	uint64_t reorder_ns;
+	bool path_misses; /* show the failed execs of $PATH searches */
 	bool filter_bound;
 };
 
@@ -101,6 +104,9 @@ int rp_cli__bind(struct rp_cli *c, const struct rp_trace *t, const struct etr_ev
 
 /* Help text of the shared options, for a --help. */
 void rp_cli__filter_help(FILE *f);
+/* The filters after --pid and --subtree, for a command that gives those a
+ * meaning of its own (tree: both are its subtrees). */
+void rp_cli__filter_help_rest(FILE *f);
 void rp_cli__output_help(FILE *f, bool csv);
 
 /* The clock time of an event for text output: "+12.345678" (seconds from

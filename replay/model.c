@@ -437,6 +437,19 @@ uint64_t rp_model__end_ns(const struct rp_model *m)
 	return m ? m->end_ns : 0;
 }
 
+bool rp_model__exec_env(const struct rp_model *m, const struct rp_exec *x, struct etr_str *ret_env)
+{
+	uint32_t len;
+
+	(void)m;
+	if (!(x->flags & ETR_EVF_ENV) || !x->argv.ptr)
+		return false;
+	/* after the argv: its length, then the environment (add_exec) */
+	memcpy(&len, x->argv.ptr + x->argv.len, sizeof(len));
+	*ret_env = (struct etr_str){x->argv.ptr + x->argv.len + sizeof(len), len};
+	return true;
+}
+
 static bool all_digits(const char *s, uint32_t n)
 {
 	if (!n)
@@ -634,7 +647,11 @@ static void release_execs(struct rp_model *m, struct rp_proc *p)
 		struct rp_exec *x = XR(m, i);
 		uint32_t next = x->next;
 
+		struct etr_str env;
+
 		m->str_bytes -= x->argv.len;
+		if (rp_model__exec_env(m, x, &env))
+			m->str_bytes -= env.len + sizeof(uint32_t);
 		free((char *)x->argv.ptr);
 		x->argv.ptr = NULL;
 		x->next = m->free_exec;
@@ -892,6 +909,7 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 	struct rp_proc *p;
 	struct rp_exec *x;
 	uint32_t xi, *link;
+	size_t env_extra;
 	char *argv;
 
 	if (file == RP_NONE || cwd == RP_NONE || comm == RP_NONE)
@@ -906,7 +924,10 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 		xi = m->nexecs++;
 		rp_mem__step(m->xblk[xi >> BLK_SHIFT], xi & (BLK_N - 1), BLK_N, sizeof(*x));
 	}
-	argv = str_alloc(m, ev->argv.len);
+	/* an environment (record --env, kept by rp_trace) goes after the
+	 * argv in the same block, after its length: rp_exec stays 48 bytes */
+	env_extra = ev->flags & ETR_EVF_ENV ? (size_t)ev->env.len + sizeof(uint32_t) : 0;
+	argv = str_alloc(m, ev->argv.len + env_extra);
 	if (!argv) {
 		(*XR(m, xi)).argv.ptr = NULL;
 		(*XR(m, xi)).next = m->free_exec;
@@ -925,6 +946,11 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 	x->argv.len = ev->argv.len;
 	if (ev->argv.len)
 		memcpy(argv, ev->argv.ptr, ev->argv.len);
+	if (env_extra) {
+		memcpy(argv + ev->argv.len, &ev->env.len, sizeof(uint32_t));
+		if (ev->env.len)
+			memcpy(argv + ev->argv.len + sizeof(uint32_t), ev->env.ptr, ev->env.len);
+	}
 
 	/* appended: chains are short (a process rarely execs many times) */
 	p = PR(m, idx);

@@ -63,7 +63,10 @@ struct row {
 	const char *comm;
 	size_t comm_len;
 	const struct etr_str *filename, *argv, *cwd; /* NULL = null */
-	struct etr_str file_s, cwd_s;		     /* what they point to, for processes */
+	const struct etr_str *env;		     /* NULL = no "env" key */
+	uint32_t cut;				     /* ETR_EVF_*_TRUNC: which were cut */
+	uint32_t argv_orig_len, env_orig_len;	     /* their lengths before, 0 = unknown */
+	struct etr_str file_s, cwd_s, env_s;	     /* what they point to, for processes */
 	bool has_ret;
 	int32_t ret;
 	bool has_exit;
@@ -129,6 +132,29 @@ static void json_strp(struct rp_out *o, const char *key, const struct etr_str *s
 		rp_out__write(o, "null", 4);
 }
 
+/* A cwd the recorder's bound cut keeps its last directories only, with no
+ * leading '/': ".../" in front, so it cannot pass for a relative path. */
+static void json_cwd(struct rp_out *o, const struct etr_str *s, bool cut)
+{
+	char small[512], *buf = small;
+
+	if (!s || !cut || (s->len && s->ptr[0] == '/')) {
+		json_strp(o, "cwd", s);
+		return;
+	}
+	if (s->len + 4 > sizeof(small) && !(buf = malloc(s->len + 4))) {
+		json_strp(o, "cwd", s);
+		return;
+	}
+	memcpy(buf, ".../", 4);
+	if (s->len)
+		memcpy(buf + 4, s->ptr, s->len);
+	json_key(o, "cwd");
+	rp_out__json_str(o, buf, s->len + 4);
+	if (buf != small)
+		free(buf);
+}
+
 /* ,"key":"name" for a name that needs no escaping */
 static void json_name(struct rp_out *o, const char *key, const char *name)
 {
@@ -168,7 +194,7 @@ static void row_json(struct rp_out *o, const struct rp_trace *t, const struct ro
 		rp_out__json_argv(o, r->argv);
 	else
 		rp_out__write(o, "null", 4);
-	json_strp(o, "cwd", r->cwd);
+	json_cwd(o, r->cwd, r->cut & ETR_EVF_CWD_TRUNC);
 	json_i64(o, "ret", r->has_ret, r->ret);
 	if (en) {
 		json_name(o, "errno", en);
@@ -196,6 +222,45 @@ static void row_json(struct rp_out *o, const struct rp_trace *t, const struct ro
 		json_u64(o, "lost_count", r->lost_count != 0, r->lost_count);
 	} else {
 		rp_out__puts(o, ",\"lost_type\":null,\"lost_count\":null");
+	}
+	/* keys that are there only when they say something: what the
+	 * recorder's limits cut (and the length before, when known) ... */
+	if (r->cut) {
+		static const struct {
+			uint32_t flag;
+			const char *key;
+		} fields[] = {
+		    {ETR_EVF_FILENAME_TRUNC, "filename"},
+		    {ETR_EVF_ARGV_TRUNC, "argv"},
+		    {ETR_EVF_CWD_TRUNC, "cwd"},
+		    {ETR_EVF_ENV_TRUNC, "env"},
+		};
+		const char *sep = "{";
+
+		rp_out__puts(o, ",\"cut\":");
+		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			uint32_t len = fields[i].flag == ETR_EVF_ARGV_TRUNC  ? r->argv_orig_len
+				       : fields[i].flag == ETR_EVF_ENV_TRUNC ? r->env_orig_len
+									     : 0;
+
+			if (!(r->cut & fields[i].flag))
+				continue;
+			rp_out__puts(o, sep);
+			rp_out__putc(o, '"');
+			rp_out__puts(o, fields[i].key);
+			rp_out__write(o, "\":", 2);
+			if (len)
+				rp_out__u64(o, len);
+			else
+				rp_out__write(o, "null", 4);
+			sep = ",";
+		}
+		rp_out__putc(o, '}');
+	}
+	/* ... and the environment, when it was recorded (record --env) */
+	if (r->env) {
+		json_key(o, "env");
+		rp_out__json_argv(o, r->env);
 	}
 }
 
@@ -297,6 +362,11 @@ static void event_row(const struct rp_trace *t, const struct etr_event *ev, stru
 		r->filename = &ev->filename;
 		r->argv = &ev->argv;
 		r->cwd = &ev->cwd;
+		if (ev->flags & ETR_EVF_ENV)
+			r->env = &ev->env;
+		r->cut = ev->flags & TRUNC_FLAGS;
+		r->argv_orig_len = ev->argv_orig_len;
+		r->env_orig_len = ev->env_orig_len;
 	}
 	if (ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL) {
 		r->has_ret = true;
@@ -367,6 +437,9 @@ static void proc_row(const struct rp_model *m, const struct rp_proc *p, struct r
 		r->filename = &r->file_s;
 		r->argv = &x->argv;
 		r->cwd = &r->cwd_s;
+		r->cut = x->flags & TRUNC_FLAGS; /* lengths before: not kept */
+		if (rp_model__exec_env(m, x, &r->env_s))
+			r->env = &r->env_s;
 	}
 	if (p->flags & RP_PF_EXITED) {
 		r->has_exit = true;
@@ -434,7 +507,7 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 		const char *en = x->ret < 0 ? rp_errno_name(x->ret) : NULL;
 		struct etr_str comm = rp_model__str(m, x->comm),
 			       file = rp_model__str(m, x->filename);
-		struct etr_str cwd = rp_model__str(m, x->cwd);
+		struct etr_str cwd = rp_model__str(m, x->cwd), env;
 
 		if (!first)
 			rp_out__putc(&o, ',');
@@ -454,12 +527,15 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 		rp_out__json_str(&o, file.ptr, file.len);
 		json_key(&o, "argv");
 		rp_out__json_argv(&o, &x->argv);
-		json_key(&o, "cwd");
-		rp_out__json_str(&o, cwd.ptr, cwd.len);
+		json_cwd(&o, &cwd, x->flags & ETR_EVF_CWD_TRUNC);
 		json_key(&o, "truncated");
 		rp_out__puts(&o, x->flags & TRUNC_FLAGS ? "true" : "false");
 		json_key(&o, "snapshot");
 		rp_out__puts(&o, x->flags & RP_XF_SNAPSHOT ? "true" : "false");
+		if (rp_model__exec_env(m, x, &env)) {
+			json_key(&o, "env");
+			rp_out__json_argv(&o, &env);
+		}
 		rp_out__putc(&o, '}');
 		first = false;
 		i = x->next;

@@ -67,10 +67,15 @@ struct rp_trace_opts {
 	uint64_t reorder_ns;
 	/* but never hold more than this many (0 = default) */
 	uint32_t reorder_max;
-	/* keep the environment blocks of exec events (default: dropped) */
+	/* keep the environment blocks of exec events (default: dropped, and
+	 * ETR_EVF_ENV cleared) */
 	bool keep_env;
 	/* hand out ETR_EV_FORK events of new threads (default: dropped) */
 	bool keep_threads;
+	/* hand out the failed execs of a $PATH search too (default: dropped,
+	 * counted in rp_trace_stats.path_misses): ENOENT, ENOTDIR or EACCES,
+	 * when the same process then runs a program of the same name */
+	bool path_misses;
 };
 
 struct rp_trace;
@@ -115,6 +120,9 @@ bool rp_trace__ended_cleanly(const struct rp_trace *t);
  * there is no event), the origin of relative times; 0 before any. */
 uint64_t rp_trace__first_ns(const struct rp_trace *t);
 /* Boot time of the last event handed out. */
+/* When the recording started: its first clock anchor (the recorder writes
+ * one as it starts, before any event), else the first event. */
+uint64_t rp_trace__start_ns(const struct rp_trace *t);
 /* The duration of the exit event @ev, handed out by @t: the definition of
  * rp_model__duration, for one event at a time. False if not known. */
 bool rp_trace__exit_duration(const struct rp_trace *t, const struct etr_event *ev,
@@ -134,9 +142,10 @@ struct rp_trace_stats {
 	uint64_t by_type[ETR_EV__MAX_KNOWN + 1]; /* index = event type; [0] = unknown */
 	uint64_t procs;				 /* snapshot entries */
 	uint64_t lost_marked;			 /* sum of lost_count of LOST events */
-	uint64_t late;	   /* events that came later than the window allowed */
-	uint64_t gaps;	   /* RP_EVF_DAMAGE markers made up */
-	uint64_t held_max; /* most events held at once */
+	uint64_t late;	      /* events that came later than the window allowed */
+	uint64_t gaps;	      /* RP_EVF_DAMAGE markers made up */
+	uint64_t held_max;    /* most events held at once */
+	uint64_t path_misses; /* failed execs of $PATH searches, dropped */
 };
 void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats);
 
@@ -280,6 +289,9 @@ const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx);
  * run from a file descriptor ("/dev/fd/3": fexecve, execveat) its comm, or
  * argv[0]. Valid while the model is. */
 struct etr_str rp_model__exec_name(const struct rp_model *m, const struct rp_exec *x);
+/* The environment @x ran with, when the trace recorded it (record --env)
+ * and rp_trace kept it (keep_env). */
+bool rp_model__exec_env(const struct rp_model *m, const struct rp_exec *x, struct etr_str *ret_env);
 /* The last successful exec of @p (the program it ran last), or NULL. */
 const struct rp_exec *rp_model__last_exec(const struct rp_model *m, const struct rp_proc *p);
 /* Duration in ns, one definition for every command (replay/README.md):

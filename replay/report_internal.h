@@ -72,7 +72,8 @@ struct span {
 /* From the first event to the last, or to the end record if later. */
 static inline struct span trace_span(const struct rp_report *r)
 {
-	struct span s = {rp_trace__first_ns(r->trace), rp_trace__last_ns(r->trace)};
+	/* the recording, from its start (clock anchor) to its END record */
+	struct span s = {rp_trace__start_ns(r->trace), rp_trace__last_ns(r->trace)};
 	const struct etr_end *e = rp_trace__end(r->trace);
 
 	if (e && e->ts_ns > s.end)

@@ -234,6 +234,7 @@ static void print_cmd_table(struct rp_report *r, const char *title,
 static void print_text(struct rp_report *r, const char *path)
 {
 	FILE *f = r->f;
+	struct rp_trace_stats tst;
 	struct agg **l;
 	size_t n;
 	char d[24], st[48];
@@ -246,6 +247,13 @@ static void print_text(struct rp_report *r, const char *path)
 	section(r, "Failed execs");
 	l = agg_list(&r->fails);
 	n = r->fails.n;
+	rp_trace__stats(r->trace, &tst);
+	/* execvp's tries of each $PATH directory: counted apart, not listed */
+	if (tst.path_misses)
+		fprintf(f,
+			"  %" PRIu64 " failed exec%s of $PATH searches that then found the program "
+			"left out (--path-misses lists them)\n",
+			tst.path_misses, tst.path_misses == 1 ? "" : "s");
 	if (!l || !n) {
 		fprintf(f, "  (none)\n");
 	} else {
@@ -399,11 +407,11 @@ static void print_json(struct rp_report *r, const char *path)
 		",\"fork\":%" PRIu64 ",\"exit\":%" PRIu64 ",\"lost\":%" PRIu64
 		",\"processes\":%" PRIu64 ",\"started\":%" PRIu64 ",\"started_before\":%" PRIu64
 		",\"running_at_end\":%" PRIu64 ",\"no_exit_seen\":%" PRIu64
-		",\"lost_processes\":%" PRIu64 ",\"filtered\":%s}\n",
+		",\"lost_processes\":%" PRIu64 ",\"path_misses\":%" PRIu64 ",\"filtered\":%s}\n",
 		st.events, st.by_type[ETR_EV_EXEC], st.by_type[ETR_EV_EXEC_FAIL],
 		st.by_type[ETR_EV_FORK], st.by_type[ETR_EV_EXIT], lost_total(r), r->procs,
 		r->started, r->snap_procs, r->running, r->unknown_end, r->lost_procs,
-		rp_filter__active(r->filter) ? "true" : "false");
+		st.path_misses, rp_filter__active(r->filter) ? "true" : "false");
 
 	l = agg_list(&r->cmds);
 	if (l) {

@@ -38,6 +38,7 @@ struct rp_trace {
 	uint32_t max_held;
 	bool keep_env;
 	bool keep_threads;
+	bool keep_path_misses;
 
 	/* the chunk being read, when it is an EVENTS chunk */
 	struct etr_chunk chunk;
@@ -133,6 +134,8 @@ static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
 		t->keep_env = opts->keep_env;
 	if (opts && opts->sz >= offsetof(struct rp_trace_opts, keep_threads) + sizeof(bool))
 		t->keep_threads = opts->keep_threads;
+	if (opts && opts->sz >= offsetof(struct rp_trace_opts, path_misses) + sizeof(bool))
+		t->keep_path_misses = opts->path_misses;
 	if (t->max_held > (1u << 24))
 		t->max_held = 1u << 24;
 	/* grown as events wait: pages of a ring are all written as it turns,
@@ -296,8 +299,10 @@ static struct slot *slot_fill(struct rp_trace *t, const struct etr_event *ev, bo
 		return NULL;
 	s->ev = *ev;
 	if (!t->keep_env) {
+		/* not handed out: and not said to be there */
 		s->ev.env.ptr = "";
 		s->ev.env.len = 0;
+		s->ev.flags &= ~ETR_EVF_ENV;
 	}
 	s->borrowed = borrow;
 	if (!borrow && slot_own(s)) {
@@ -585,6 +590,7 @@ static int read_more(struct rp_trace *t)
 				if (!t->keep_env) {
 					s->ev.env.ptr = "";
 					s->ev.env.len = 0;
+					s->ev.flags &= ~ETR_EVF_ENV;
 				}
 				s->borrowed = true;
 				if (window_insert(t, s)) {
@@ -618,6 +624,45 @@ static int read_more(struct rp_trace *t)
 		err = read_other_chunk(t, &t->chunk);
 		return err ? err : 1;
 	}
+}
+
+static bool same_base(const struct etr_str *a, const struct etr_str *b)
+{
+	struct etr_str x = rp_basename(*a), y = rp_basename(*b);
+
+	return x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
+}
+
+/* How far a PATH search is looked for past its failed exec, in events
+ * held: execvp tries the next directory at once, and a hostile trace of
+ * nothing but failed execs must not make this quadratic. */
+#define PATH_MISS_LOOKAHEAD 1024
+
+/*
+ * A failed exec that is only execvp (or a shell) looking through $PATH:
+ * ENOENT, ENOTDIR or EACCES, and the same process's next exec that is not
+ * another such try runs a program of the same name, within the window
+ * held. The next event of the process that is anything else keeps it.
+ */
+static bool path_miss(const struct rp_trace *t, const struct etr_event *ev)
+{
+	uint32_t mask = t->ring_cap - 1, n = t->ring_len;
+
+	if (ev->type != ETR_EV_EXEC_FAIL ||
+	    (ev->ret != -ENOENT && ev->ret != -ENOTDIR && ev->ret != -EACCES))
+		return false;
+	if (n > PATH_MISS_LOOKAHEAD)
+		n = PATH_MISS_LOOKAHEAD;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct etr_event *e = &t->ring[(t->ring_head + i) & mask]->ev;
+
+		if (e->pid != ev->pid || e->start_ns != ev->start_ns)
+			continue;
+		if (e->type == ETR_EV_EXEC_FAIL && same_base(&e->filename, &ev->filename))
+			continue; /* the next directory of the search */
+		return e->type == ETR_EV_EXEC && !e->ret && same_base(&e->filename, &ev->filename);
+	}
+	return false;
 }
 
 static const struct etr_event *hand_out(struct rp_trace *t, struct slot *s)
@@ -663,6 +708,11 @@ int rp_trace__next_event(struct rp_trace *t, const struct etr_event **ret_ev)
 			    s->ev.ts_ns + t->window_ns <= t->max_ts) {
 				t->ring_head = (t->ring_head + 1) & (t->ring_cap - 1);
 				t->ring_len--;
+				if (!t->keep_path_misses && path_miss(t, &s->ev)) {
+					t->stats.path_misses++;
+					slot_put(t, s);
+					continue;
+				}
 				*ret_ev = hand_out(t, s);
 				return 1;
 			}
@@ -725,6 +775,18 @@ bool rp_trace__exit_duration(const struct rp_trace *t, const struct etr_event *e
 	static const struct rp_durs none;
 
 	return rp_durs__exit(t ? &t->durs : &none, ev, ret_ns);
+}
+
+uint64_t rp_trace__start_ns(const struct rp_trace *t)
+{
+	uint64_t first = rp_trace__first_ns(t);
+
+	/* the recorder writes an anchor as it starts, before any event: a
+	 * quiet start is part of the recording too */
+	if (t && t->clock_len && t->clocks[0].boottime_ns &&
+	    (!first || t->clocks[0].boottime_ns < first))
+		return t->clocks[0].boottime_ns;
+	return first;
 }
 
 uint64_t rp_trace__last_ns(const struct rp_trace *t)

@@ -53,6 +53,16 @@ static void usage(FILE *f)
 	      "      --until TIME        end the axis at TIME, as --since\n"
 	      "      --width PX          width of the time axis in pixels (default 1200)\n"
 	      "      --title TEXT        heading (default: the recorded command or host)\n"
+	      "      --comm GLOB         only processes whose command name matches, with\n"
+	      "                          their ancestors (fnmatch)\n"
+	      "      --grep REGEX        only processes whose arguments match, with their\n"
+	      "                          ancestors (extended regex)\n"
+	      "      --uid UID           only processes of this numeric uid, with their\n"
+	      "                          ancestors\n"
+	      "      --failed            only processes with a failed exec, a non-zero exit\n"
+	      "                          or a death by signal, with their ancestors\n"
+	      "      --path-misses       mark the failed execs of $PATH searches too (left\n"
+	      "                          out by default)\n"
 	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
 	      "  -h, --help              this help\n"
 	      "\n"
@@ -128,6 +138,11 @@ int cmd_chart(int argc, char **argv)
 	    {"title", required_argument, NULL, OPT_TITLE},
 	    {"reorder-window", required_argument, NULL, OPT_REORDER},
 	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"comm", required_argument, NULL, RP_OPT_COMM},
+	    {"grep", required_argument, NULL, RP_OPT_GREP},
+	    {"uid", required_argument, NULL, RP_OPT_UID},
+	    {"failed", no_argument, NULL, RP_OPT_FAILED},
+	    {"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -141,6 +156,7 @@ int cmd_chart(int argc, char **argv)
 	size_t nsubtree = 0;
 	uint64_t since_ns = 0, until_ns = 0;
 	struct tool_out out = {0};
+	struct rp_cli cli = {0};
 	char err[512], *end;
 	int opt, ret = 0;
 	bool bad_opt = false, force = false;
@@ -212,8 +228,28 @@ int cmd_chart(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case RP_OPT_PATH_MISSES:
+			topts.path_misses = true;
+			break;
+		case RP_OPT_COMM:
+		case RP_OPT_GREP:
+		case RP_OPT_UID:
+		case RP_OPT_FAILED: {
+			/* the filters the analyzers share */
+			int r = rp_cli__option(&cli, opt, optarg, err, sizeof(err));
+
+			if (r < 0) {
+				fprintf(stderr, "execrec chart: %s\n",
+					r == -EINVAL ? err : strerror(-r));
+				rp_filter__free(cli.filter);
+				free(subtree);
+				return 2;
+			}
+			break;
+		}
 		default:
 			tool__option_error("chart", opt, argv, longopts);
+			rp_filter__free(cli.filter);
 			free(subtree);
 			return 2;
 		}
@@ -222,6 +258,7 @@ int cmd_chart(int argc, char **argv)
 		fprintf(stderr,
 			"execrec chart: %s\nUsage: execrec chart [OPTIONS] FILE [-o OUT.svg]\n",
 			optind == argc ? "no trace file given" : "one trace file at a time");
+		rp_filter__free(cli.filter);
 		free(subtree);
 		return 2;
 	}
@@ -232,17 +269,20 @@ int cmd_chart(int argc, char **argv)
 	if (!t) {
 		rp_open_error_str(err, sizeof(err), path, errno);
 		fprintf(stderr, "execrec chart: %s\n", err);
+		rp_filter__free(cli.filter);
 		free(subtree);
 		return 1;
 	}
 	/* before the work: a refused output is known at once */
 	if (tool_out__open(&out, "chart", out_path, path, force, false)) {
 		rp_trace__free(t);
+		rp_filter__free(cli.filter);
 		free(subtree);
 		return 1;
 	}
 	copts.subtree = subtree;
 	copts.nsubtree = nsubtree;
+	copts.filter = cli.filter;
 	c = rx_chart__new(t, &copts);
 	if (!c) {
 		ret = -errno;
@@ -255,6 +295,12 @@ int cmd_chart(int argc, char **argv)
 	}
 	if (ret)
 		goto out;
+	if (rp_filter__bind(cli.filter, t, err, sizeof(err))) {
+		fprintf(stderr, "execrec chart: %s\n", err);
+		bad_opt = true;
+		ret = -EINVAL;
+		goto out;
+	}
 	if (resolve_time(t, "--since", since, &since_ns) ||
 	    resolve_time(t, "--until", until, &until_ns)) {
 		bad_opt = true;
@@ -270,7 +316,7 @@ int cmd_chart(int argc, char **argv)
 	ret = rx_chart__write(c, out.f);
 	if (ret == -ENOENT) {
 		fprintf(stderr, "execrec chart: %s: no process to draw%s\n", path,
-			nsubtree || since || until ? " (with these options)" : "");
+			nsubtree || since || until || cli.filter ? " (with these options)" : "");
 		ret = -EINVAL;
 	}
 
@@ -284,6 +330,7 @@ out:
 		fprintf(stderr, "execrec chart: warning: %s: %s\n", path, err);
 	rx_chart__free(c);
 	rp_trace__free(t);
+	rp_filter__free(cli.filter);
 	free(subtree);
 	if (tool_out__close(&out, "chart", ret >= 0) && ret >= 0)
 		ret = -EIO;

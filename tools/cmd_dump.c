@@ -44,6 +44,9 @@ struct dump {
 	bool raw;
 	bool tp_full;
 	bool json;
+	/* the last clock anchor read: "time" of the events after it */
+	bool have_clock;
+	struct etr_clock clock;
 	FILE *out;
 	struct etr_problem first; /* the first problem, for the warning */
 	uint64_t nproblems;
@@ -68,10 +71,14 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 	fputc('\n', d->out);
 }
 
-/* An event in the event schema, with the chunk and offset keys added. */
-static void event_json(FILE *f, const struct etr_event *ev, uint64_t seq, size_t off)
+/* An event in the event schema, with the chunk and offset keys added, and
+ * its "time" through the clock anchor read last (records come in file
+ * order here, not through rp_trace, which knows the anchors itself). */
+static void event_json(const struct dump *d, FILE *f, const struct etr_event *ev, uint64_t seq,
+		       size_t off)
 {
-	char *buf = NULL;
+	static const char no_time[] = "\"time\":null";
+	char *buf = NULL, *t;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 
@@ -79,7 +86,21 @@ static void event_json(FILE *f, const struct etr_event *ev, uint64_t seq, size_t
 		return;
 	rp_print_event_json(m, NULL, ev);
 	fclose(m);
-	if (len >= 2 && buf[len - 2] == '}') {
+	/* the key comes second, after ts_ns: its first occurrence is it (a
+	 * quote inside a string value is escaped) */
+	t = buf ? strstr(buf, no_time) : NULL;
+	if (t && d->have_clock) {
+		char iso[48];
+		uint64_t rt =
+		    d->clock.realtime_ns + (uint64_t)((int64_t)(ev->ts_ns - d->clock.boottime_ns));
+
+		rp_fmt_iso(iso, sizeof(iso), rt);
+		fwrite(buf, 1, (size_t)(t - buf), f);
+		fprintf(f, "\"time\":\"%s\"", iso);
+		fwrite(t + sizeof(no_time) - 1, 1,
+		       len - 2 - (size_t)(t + sizeof(no_time) - 1 - buf), f);
+		fprintf(f, ",\"chunk\":%" PRIu64 ",\"offset\":%zu}\n", seq, off);
+	} else if (len >= 2 && buf[len - 2] == '}') {
 		fwrite(buf, 1, len - 2, f);
 		fprintf(f, ",\"chunk\":%" PRIu64 ",\"offset\":%zu}\n", seq, off);
 	}
@@ -212,6 +233,10 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 			}
 		} else {
 			err = etr_record__clock(rec, &clk);
+			if (!err) {
+				d->have_clock = true;
+				d->clock = clk;
+			}
 			if (!err)
 				fprintf(f,
 					d->json ? ",\"boottime_ns\":%" PRIu64
@@ -273,7 +298,7 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 			    .argv = p.argv,
 			};
 
-			event_json(f, &ev, c->seq, (size_t)rec->offset);
+			event_json(d, f, &ev, c->seq, (size_t)rec->offset);
 			return 0;
 		}
 		fprintf(f,
@@ -346,7 +371,7 @@ static int dump_chunk(struct dump *d, struct etr_chunk *c)
 				continue;
 			}
 			if (d->json) {
-				event_json(f, &ev, c->seq, pos);
+				event_json(d, f, &ev, c->seq, pos);
 			} else {
 				fprintf(f, "  @%-6zu", pos);
 				dump_event_text(d, &ev);

@@ -50,6 +50,8 @@ static void usage(FILE *f)
 	      "      --snapshot          jsonl and csv: also a row per process of the\n"
 	      "                          start snapshot (event \"proc\")\n"
 	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
+	      "      --path-misses       the failed execs of $PATH searches too (left out\n"
+	      "                          by default)\n"
 	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
@@ -98,6 +100,7 @@ int cmd_export(int argc, char **argv)
 	    {"snapshot", no_argument, NULL, OPT_SNAPSHOT},
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"reorder-window", required_argument, NULL, RP_OPT_REORDER},
+	    {"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -188,6 +191,9 @@ int cmd_export(int argc, char **argv)
 	}
 	path = argv[optind];
 	topts.reorder_ns = cli.reorder_ns;
+	topts.path_misses = cli.path_misses;
+	/* the environments, where recorded, go into the JSON lines */
+	topts.keep_env = xopts.format == RX_FMT_JSONL;
 	t = rp_trace__open(path, &topts);
 	if (!t) {
 		rp_open_error_str(err, sizeof(err), path, errno);

@@ -9,8 +9,10 @@
  * The front end: options, the trace, diagnostics. The tables and their
  * output are replay/report.c's.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +75,15 @@ int cmd_report(int argc, char **argv)
 			ret = 0;
 			goto done;
 		case 'n':
+			/* strtoul takes "-1" as ULONG_MAX and saturates what is too
+			 * big: only digits, and a count a table can have */
+			errno = 0;
 			ropts.top = strtoul(optarg, &end, 10);
-			if (*end || end == optarg) {
-				fprintf(stderr, "execrec report: --top: '%s' is not a count\n",
+			if (*end || end == optarg || !isdigit((unsigned char)optarg[0]) || errno ||
+			    ropts.top > UINT32_MAX) {
+				fprintf(stderr,
+					"execrec report: --top: '%s' is not a count (0 to "
+					"4294967295)\n",
 					optarg);
 				ret = 2;
 				goto done;

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "replay.h"
+#include "argmap.h"
 #include "options.h"
 
 #define C_RESET "\033[0m"
@@ -52,6 +53,10 @@ struct ctx {
 			    * piece were most of the time */
 	bool tty;	   /* a line at a time, as stdio would: a live
 			    * recording may be read from a pipe */
+	/* --failed shows exits of processes whose exec it did not show: the
+	 * arguments they ran, for those lines */
+	bool failed;
+	struct argmap args;
 };
 
 static const char *event_color(const struct etr_event *ev)
@@ -138,6 +143,7 @@ static size_t fmt_ret(const struct etr_event *ev, char *ret, size_t len)
 static void print_text(struct ctx *c, const struct etr_event *ev)
 {
 	char tb[32], ret[40], dur[24] = "";
+	const struct etr_str *args;
 	uint64_t dur_ns;
 	size_t tw = c->cli.wallclock ? 15 : 11, nret;
 	const char *col = c->color ? event_color(ev) : "";
@@ -194,6 +200,11 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 			rp_out__printf(o, "  (exec from thread %" PRIu32 ")", ev->old_tid);
 		break;
 	default:
+		if (ev->type == ETR_EV_EXIT && c->failed &&
+		    (args = argmap__get(&c->args, ev->pid, ev->start_ns)) && args->len) {
+			rp_out__argv(o, args, 0);
+			break;
+		}
 		rp_out__shell(o, ev->comm.ptr, ev->comm.len);
 		if (ev->type == ETR_EV_FORK && (ev->flags & ETR_EVF_THREAD))
 			rp_out__printf(o, "  (thread %" PRIu32 ")", ev->tid);
@@ -248,6 +259,9 @@ int cmd_timeline(int argc, char **argv)
 		case 'S':
 			stats = true;
 			continue;
+		case RP_OPT_FAILED:
+			c.failed = true;
+			break; /* and on to the filter */
 		case ':':
 		case '?':
 			tool__option_error("timeline", opt, argv, longopts);
@@ -262,6 +276,8 @@ int cmd_timeline(int argc, char **argv)
 			goto done;
 		}
 	}
+	/* the environments, where recorded, go into the JSON rows */
+	topts.keep_env = c.cli.format == RP_FMT_JSON;
 	c.trace = tool__open_trace("timeline", &c.cli, argc, argv, &topts, &path, &ret);
 	if (!c.trace)
 		goto done;
@@ -287,8 +303,17 @@ int cmd_timeline(int argc, char **argv)
 			rp_filter__match_event(c.cli.filter, ev);
 			continue;
 		}
-		if (c.cli.filter && !rp_filter__match_event(c.cli.filter, ev))
+		/* before the filter: the exec it hides names the exit it shows */
+		if (c.failed && c.cli.format == RP_FMT_TEXT && ev->type == ETR_EV_EXEC &&
+		    argmap__set(&c.args, ev->pid, ev->start_ns, &ev->argv)) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (c.cli.filter && !rp_filter__match_event(c.cli.filter, ev)) {
+			if (ev->type == ETR_EV_EXIT)
+				argmap__del(&c.args, ev->pid, ev->start_ns);
 			continue;
+		}
 		switch (c.cli.format) {
 		case RP_FMT_JSON:
 			rp_print_event_json(stdout, c.trace, ev);
@@ -298,6 +323,8 @@ int cmd_timeline(int argc, char **argv)
 			break;
 		default:
 			print_text(&c, ev);
+			if (ev->type == ETR_EV_EXIT)
+				argmap__del(&c.args, ev->pid, ev->start_ns);
 		}
 	}
 	rp_out__flush(&c.out);
@@ -307,6 +334,7 @@ int cmd_timeline(int argc, char **argv)
 	if (!ret && stats)
 		rp_cli__print_stats(stderr, "timeline", c.trace, 0, 0, 0);
 done:
+	argmap__free(&c.args);
 	rp_trace__free(c.trace);
 	rp_filter__free(c.cli.filter);
 	return ret;

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@ static void usage(FILE *f)
 	      "the process that started it, even if init later adopted it. With filters,\n"
 	      "the matching processes are shown with their ancestors.\n"
 	      "\n"
-	      "  -p, --pid PID[,PID]     only the subtrees of these processes\n"
+	      "  -p, --pid PID[,PID]     only the subtrees of these processes (the same\n"
+	      "      --subtree PID[,PID] as --subtree here)\n"
 	      "  -d, --depth N           at most N levels below the roots\n"
 	      "      --no-compact        one line per process, identical or not\n"
 	      "      --max-args N        cut argument lists after N bytes (default: whole)\n"
@@ -43,7 +45,8 @@ static void usage(FILE *f)
 	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
-	rp_cli__filter_help(f);
+	fputs("Filters:\n", f);
+	rp_cli__filter_help_rest(f);
 	fputc('\n', f);
 	rp_cli__output_help(f, true);
 }
@@ -72,6 +75,7 @@ int cmd_tree(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct rp_tree_opts opts = {.sz = sizeof(opts)};
+	struct rp_trace_opts topts = {.sz = sizeof(topts)};
 	struct rp_tree_print_opts popts = {.sz = sizeof(popts)};
 	struct rp_cli cli = {0};
 	struct rp_trace *trace = NULL;
@@ -88,6 +92,7 @@ int cmd_tree(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":hp:d:AU", longopts, NULL)) != -1) {
 		int r, depth;
+		long lv;
 
 		switch (opt) {
 		case 'h':
@@ -118,8 +123,10 @@ int cmd_tree(int argc, char **argv)
 			}
 			continue;
 		case 'd':
-			depth = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || depth < 0) {
+			errno = 0;
+			lv = strtol(optarg, &end, 10);
+			depth = lv >= 0 && lv <= INT32_MAX ? (int)lv : -1;
+			if (*end || end == optarg || errno || depth < 0) {
 				fprintf(stderr, "execrec tree: --depth: '%s' is not a count\n",
 					optarg);
 				ret = 2;
@@ -162,7 +169,9 @@ int cmd_tree(int argc, char **argv)
 			goto done;
 		}
 	}
-	trace = tool__open_trace("tree", &cli, argc, argv, NULL, &path, &ret);
+	/* the environments, where recorded, go into the JSON records */
+	topts.keep_env = cli.format == RP_FMT_JSON;
+	trace = tool__open_trace("tree", &cli, argc, argv, &topts, &path, &ret);
 	if (!trace)
 		goto done;
 	opts.filter = cli.filter;

@@ -46,7 +46,8 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: execrec COMMAND [OPTIONS] [ARGS]\n\nCommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\n'execrec COMMAND --help' describes a command's options.\n");
+	fprintf(out, "\n'execrec COMMAND --help' or 'execrec help COMMAND' describes a command's "
+		     "options.\n");
 }
 
 /*
@@ -73,6 +74,18 @@ int main(int argc, char **argv)
 
 	if (!name) {
 		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(name, "help") && argc > 2) {
+		/* "execrec help report" is "execrec report --help" */
+		for (size_t i = 0; i < N_COMMANDS; i++) {
+			char *sub[] = {argv[2], "--help", NULL};
+
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].main(2, sub);
+		}
+		fprintf(stderr, "execrec help: unknown command '%s' (see 'execrec --help')\n",
+			argv[2]);
 		return 2;
 	}
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {

@@ -44,6 +44,7 @@ struct rx_chart {
 	bool min_dur_set;
 	uint32_t *subtree;
 	size_t nsubtree;
+	const struct rp_filter *filter;
 	uint32_t width;
 	char *title;
 	uint64_t since, until;
@@ -77,6 +78,8 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 		memcpy(c->subtree, opts->subtree, opts->nsubtree * sizeof(*c->subtree));
 		c->nsubtree = opts->nsubtree;
 	}
+	if (RX_OPTS_HAS(opts, filter))
+		c->filter = opts->filter;
 	if (RX_OPTS_HAS(opts, title) && opts->title) {
 		c->title = strdup(opts->title);
 		if (!c->title)
@@ -189,7 +192,8 @@ static bool in_list(const uint32_t *l, size_t n, uint32_t v)
 static void span_of(const struct rx_chart *c, const struct rp_proc *p, uint64_t w0, uint64_t *ret_s,
 		    uint64_t *ret_e)
 {
-	uint64_t s = p->start_ns, e;
+	/* from where its duration counts, as in every command */
+	uint64_t s = rp_model__dur_start(c->m, p), e;
 
 	if (!s)
 		s = p->exec_first != RP_NONE ? rp_model__exec(c->m, p->exec_first)->ts_ns
@@ -288,6 +292,26 @@ static int layout_build(struct layout *l)
 	}
 	free(stack);
 	free(inside);
+
+	/* the filters: a process that matches, and its ancestors, to show
+	 * where it ran (as tree does); bottom-up, so children come first */
+	if (rp_filter__active(c->filter)) {
+		uint8_t *keep = calloc((size_t)n + 1, 1);
+
+		if (!keep)
+			return -ENOMEM;
+		for (uint32_t k = l->norder; k-- > 0;) {
+			uint32_t v = l->order[k];
+			struct rp_proc *p = rp_model__proc(c->m, v);
+
+			if (rp_filter__match_proc(c->filter, c->m, p))
+				keep[v] = 1;
+			if (keep[v] && p->parent != RP_NONE)
+				keep[p->parent] = 1;
+			l->vis[v] = l->vis[v] && keep[v];
+		}
+		free(keep);
+	}
 
 	/* bottom-up: a row of its own for a process that lived long enough
 	 * or has a descendant that has one */
@@ -431,7 +455,7 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 	const struct rp_model *m = c->m;
 	char buf[96], wall[48];
 	uint32_t nprog = 0, nfail = 0;
-	uint64_t ns;
+	uint64_t ns, from;
 	const struct rp_exec *last = rp_model__last_exec(m, p);
 
 	fputs("<title>", f);
@@ -475,7 +499,12 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 	}
 	if (p->flags & RP_PF_REPARENTED)
 		fprintf(f, ", adopted by %" PRIu32, p->reparent_pid);
-	if (p->start_ns && p->start_ns < l->s[rp_model__index(m, p)]) {
+	from = rp_model__dur_start(m, p);
+	if (p->start_ns && from > p->start_ns) {
+		/* both: when it began, and the exec its duration counts from */
+		fmt_rel(buf, sizeof(buf), l, from);
+		fprintf(f, "\nstarted before the recording, exec'd %s", buf);
+	} else if (p->start_ns && p->start_ns < l->s[rp_model__index(m, p)]) {
 		fputs("\nstarted before the recording", f);
 	} else {
 		fmt_rel(buf, sizeof(buf), l, l->s[rp_model__index(m, p)]);
@@ -485,7 +514,8 @@ static void put_proc_title(FILE *f, const struct layout *l, const struct rp_proc
 	}
 	if (rp_model__duration(m, p, &ns)) {
 		rp_fmt_duration(buf, sizeof(buf), ns);
-		fprintf(f, ", lived %s%s", buf, p->flags & RP_PF_RUNNING ? "+" : "");
+		fprintf(f, ", %s %s%s", from > p->start_ns ? "ran since then" : "lived", buf,
+			p->flags & RP_PF_RUNNING ? "+" : "");
 	}
 	rx_fmt_status(buf, sizeof(buf), p);
 	fprintf(f, "\n%s", buf);

@@ -208,13 +208,14 @@ void rx_compdb_begin(struct rx_export *x)
 	fputs("[", x->out);
 }
 
-static int put_entry(struct rx_export *x, const struct rp_exec *ex, struct etr_str src,
-		     struct etr_str out, bool has_out)
+/* The entry of source args[@k]: a command line that compiles it alone, as
+ * Bear writes it for "cc -c a.c b.c" (the other sources left out). */
+static int put_entry(struct rx_export *x, const struct rp_exec *ex, const struct etr_str *args,
+		     const bool *is_src, uint32_t n, uint32_t k, struct etr_str out, bool has_out)
 {
 	FILE *f = x->out;
-	struct etr_str a, cwd = rp_model__str(x->m, ex->cwd),
+	struct etr_str a, src = args[k], cwd = rp_model__str(x->m, ex->cwd),
 			  file = rp_model__str(x->m, ex->filename);
-	uint32_t pos = 0;
 	bool first = true;
 	char *path;
 	size_t len;
@@ -224,7 +225,10 @@ static int put_entry(struct rx_export *x, const struct rp_exec *ex, struct etr_s
 	fputs("  {\n    \"directory\": ", f);
 	rp_fput_json_str(f, cwd.ptr, cwd.len);
 	fputs(",\n    \"arguments\": [", f);
-	while (etr_args__next(&ex->argv, &pos, &a)) {
+	for (uint32_t i = 0; i < n; i++) {
+		if (is_src[i] && i != k)
+			continue;
+		a = args[i];
 		fputs(first ? "" : ", ", f);
 		if (first && file.len && file.ptr[0] == '/')
 			a = file;
@@ -354,7 +358,7 @@ int rx_compdb_proc(struct rx_export *x, struct rp_proc *p)
 			o = (struct etr_str){"a.out", 5};
 			ho = true;
 		}
-		err = put_entry(x, ex, args[i], o, ho);
+		err = put_entry(x, ex, args, is_src, n, i, o, ho);
 		free(def);
 	}
 out:

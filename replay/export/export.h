@@ -107,6 +107,9 @@ struct rx_chart_opts {
 	uint32_t width;
 	/* heading; NULL = the trace's command or host */
 	const char *title;
+	/* the shared filters (bound by the caller): only matching processes
+	 * and their ancestors; NULL = all */
+	const struct rp_filter *filter;
 };
 
 struct rx_chart;

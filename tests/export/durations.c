@@ -228,6 +228,150 @@ static void test_fexecve(void)
 	free(text);
 }
 
+/* execvp's tries of each $PATH directory are left out, counted apart,
+ * and shown with --path-misses; a program found nowhere stays a failure */
+static void test_path_misses(void)
+{
+	char trace[PATH_MAX], *text;
+	char *rec[] = {
+	    "record",
+	    "-q",
+	    "-o",
+	    trace,
+	    "--",
+	    "sh",
+	    "-c",
+	    "env PATH=/nope1:/nope2:/usr/bin:/bin printf x; /no/such/cmd 2>/dev/null; exit 0",
+	    NULL};
+	char *tree[] = {"tree", trace, NULL};
+	char *tree_all[] = {"tree", "--path-misses", trace, NULL};
+	char *tl[] = {"timeline", "--failed", trace, NULL};
+	char *tl_all[] = {"timeline", "--failed", "--path-misses", trace, NULL};
+	char *rep[] = {"report", trace, NULL};
+	char *rep_json[] = {"report", "--json", trace, NULL};
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	snprintf(trace, sizeof(trace), "%s/path.etr", dir);
+	unlink(trace);
+	text = output_of(rec, &st);
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	free(text);
+	text = output_of(tree, &st);
+	CU_ASSERT(text && strstr(text, "printf x") && !strstr(text, "/nope1/printf") &&
+		  strstr(text, "/no/such/cmd ENOENT"));
+	free(text);
+	text = output_of(tree_all, &st);
+	CU_ASSERT(text && strstr(text, "/nope1/printf ENOENT, /nope2/printf ENOENT"));
+	free(text);
+	text = output_of(tl, &st);
+	CU_ASSERT(text && !strstr(text, "/nope") && strstr(text, "/no/such/cmd"));
+	free(text);
+	text = output_of(tl_all, &st);
+	CU_ASSERT(text && strstr(text, "/nope1/printf") && strstr(text, "/nope2/printf"));
+	free(text);
+	text = output_of(rep, &st);
+	CU_ASSERT(text && strstr(text, "2 failed execs of $PATH searches") &&
+		  strstr(text, "/no/such/cmd") && !strstr(text, "/nope1/printf"));
+	free(text);
+	text = output_of(rep_json, &st);
+	CU_ASSERT(text && strstr(text, "\"path_misses\":2,"));
+	free(text);
+}
+
+/* What the recorder's limits cut, and the environment: keys of the JSON
+ * rows (timeline, export -f jsonl, tree) */
+static void test_cut_and_env(void)
+{
+	char trace[PATH_MAX], deep[PATH_MAX], big[5001], *text;
+	char *rec[] = {"record",
+		       "-q",
+		       "--env",
+		       "--max-args-bytes",
+		       "4K",
+		       "-o",
+		       trace,
+		       "--",
+		       "sh",
+		       "-c",
+		       "cd \"$1\" && exec /bin/echo \"$2\"",
+		       "sh",
+		       deep,
+		       big,
+		       NULL};
+	char *tl[] = {"timeline", "--json", trace, NULL};
+	char *xp[] = {"export", "-f", "jsonl", trace, NULL};
+	char *tree[] = {"tree", "--json", trace, NULL};
+	char *plain[] = {"timeline", "--json", NULL, NULL};
+	char plain_trace[PATH_MAX];
+	size_t n;
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	/* deeper than the recorder walks (48 directories) */
+	n = (size_t)snprintf(deep, sizeof(deep), "%s/deep", dir);
+	mkdir(deep, 0755);
+	for (int i = 0; i < 60 && n + 4 < sizeof(deep); i++) {
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "/d%d", i % 10);
+		mkdir(deep, 0755);
+	}
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(trace, sizeof(trace), "%s/cut.etr", dir);
+	unlink(trace);
+	setenv("EXECREC_TEST_MARK", "env-is-there", 1);
+	text = output_of(rec, &st);
+	unsetenv("EXECREC_TEST_MARK");
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	free(text);
+	for (int k = 0; k < 2; k++) {
+		struct jval *ev;
+
+		text = output_of(k ? xp : tl, &st);
+		CU_ASSERT_FATAL(text && st == 0);
+		/* the exec of echo: argv cut (10 + 5001 bytes before), cwd cut */
+		ev = line_where(text, "ret", 0, "filename", "/bin/echo");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+		{
+			const struct jval *cut = json_get(ev, "cut"), *env = json_get(ev, "env");
+			const char *cwd = json_str(ev, "cwd");
+			bool mark = false;
+
+			CU_ASSERT_FATAL(cut && cut->type == J_OBJ);
+			CU_ASSERT_EQUAL(json_num(cut, "argv", -1), 10 + 5001);
+			CU_ASSERT_PTR_NOT_NULL(json_get(cut, "cwd"));
+			CU_ASSERT(cwd && !strncmp(cwd, ".../", 4) && strstr(cwd, "/d9/d0/"));
+			CU_ASSERT_FATAL(env && env->type == J_ARR);
+			for (size_t i = 0; i < env->n; i++)
+				mark |=
+				    !strcmp(env->items[i].str, "EXECREC_TEST_MARK=env-is-there");
+			CU_ASSERT(mark);
+		}
+		json_free(ev);
+		free(text);
+	}
+	text = output_of(tree, &st);
+	CU_ASSERT(text && st == 0 && strstr(text, "\"cwd\":\".../") &&
+		  strstr(text, "\"cut\":{\"argv\":null,\"cwd\":null}") &&
+		  strstr(text, "\"env\":[") && strstr(text, "\"EXECREC_TEST_MARK=env-is-there\""));
+	free(text);
+	/* recorded without --env: no such key */
+	snprintf(plain_trace, sizeof(plain_trace), "%s/durations.etr", dir);
+	plain[2] = plain_trace;
+	text = output_of(plain, &st);
+	CU_ASSERT(text && st == 0 && strstr(text, "\"event\":\"exec\"") &&
+		  !strstr(text, "\"env\":"));
+	free(text);
+}
+
 void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci)
 {
 	CU_pSuite s = CU_add_suite("durations", NULL, NULL);
@@ -238,4 +382,6 @@ void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf
 	required = ci;
 	CU_add_test(s, "record -- CMD: one duration everywhere (root, BPF)", test_record_cmd);
 	CU_add_test(s, "fexecve: named by comm, not '3' (root, BPF)", test_fexecve);
+	CU_add_test(s, "$PATH search misses folded (root, BPF)", test_path_misses);
+	CU_add_test(s, "JSON: what was cut, and --env (root, BPF)", test_cut_and_env);
 }
