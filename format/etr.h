@@ -276,7 +276,9 @@ struct etr_writer_stats {
 	/* max_bytes */
 	uint64_t events_written; /* event records in the chunks written */
 	uint64_t events_dropped; /* events that did not fit (LOST records aside) */
-	uint64_t size_needed;	 /* > max_bytes: what the first chunk refused needed */
+	/* > max_bytes: the size the file would have needed for the chunks
+	 * refused (all of them but EVENTS chunks, written after the first) */
+	uint64_t size_needed;
 };
 void etr_writer__stats(const struct etr_writer *w, struct etr_writer_stats *ret_stats);
 /* The sticky error, 0 if none. */

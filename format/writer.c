@@ -86,7 +86,7 @@ struct etr_writer {
 	_Atomic uint64_t dropped[DROP_SLOTS];
 	_Atomic uint64_t events_dropped; /* event records, LOST ones aside */
 	_Atomic uint64_t events_written; /* event records in chunks on the fd */
-	_Atomic uint64_t limit_need;	 /* the size the first refused chunk asked for */
+	_Atomic uint64_t limit_need;	 /* the size the chunks refused asked for */
 	bool final;			 /* writing into the room kept under max_bytes */
 
 	/* stats */
@@ -336,9 +336,13 @@ static int emit_chunk(struct etr_writer *w, struct job *j)
 	int err = atomic_load(&w->err);
 
 	if (err) {
-		/* queued behind the chunk that reached max_bytes */
+		/* queued behind the chunk that reached max_bytes: its events
+		 * are counted; the size of another chunk is added to what the
+		 * file would need (the start of a trace, all of it) */
 		if (err == -EFBIG && j->type == ETR_CHUNK_EVENTS)
 			note_dropped(w, j->raw.data, 0, j->raw.len);
+		else if (err == -EFBIG && !build_chunk(w, j, j->raw.len, j->count, &total))
+			atomic_fetch_add(&w->limit_need, total);
 		return err;
 	}
 	err = build_chunk(w, j, j->raw.len, j->count, &total);

@@ -149,22 +149,34 @@ int recorder__begin(struct recorder *r);
  */
 int recorder__poll(struct recorder *r, int timeout_ms);
 
-/* RECORDER_PID: how many followed processes are still alive (dropping the
- * ones that are gone); 0 means there is nothing left to record. */
+/* RECORDER_PID, RECORDER_COMMAND: how many followed processes are still
+ * alive (dropping the ones that are gone); 0 means there is nothing left to
+ * record.  The follow map is kept by the kernel side, so this holds even
+ * when fork or exit events were lost. */
 int recorder__followed(struct recorder *r);
+/* The same, and the pids of up to @cap of them into @ret_pids. */
+int recorder__followed_list(struct recorder *r, pid_t *ret_pids, size_t cap);
 
 /*
  * Drain what is left, write the final statistics and the END chunk with
  * @status (0 normal, 1 size limit, 2 error; see SPEC.md) and flush.  With a
  * writer error pending, writes what can still be written and returns it.
+ * At max_bytes (-EFBIG, here or from recorder__poll()), the events that did
+ * not fit are counted in LOST records, END says status 1, and -EFBIG is
+ * returned: a normal end the caller reports.
  */
 int recorder__finish(struct recorder *r, uint32_t status);
 
 void recorder__free(struct recorder *r);
 
 struct recorder_stats {
-	uint64_t events;	/* events written */
-	uint64_t lost;		/* events the kernel side could not hand over */
+	uint64_t events; /* events the kernel side handed over */
+	uint64_t lost;	 /* events the kernel side could not hand over */
+	/* events handed over that did not fit under max_bytes: counted as
+	 * lost in the trace; events - dropped are in the file */
+	uint64_t dropped;
+	/* max_bytes too small for the start of the trace: the size it needed */
+	uint64_t size_needed;
 	uint64_t bytes_written; /* trace bytes on the output so far */
 	uint64_t ready_ns;	/* CLOCK_MONOTONIC when the programs were attached */
 };

@@ -47,7 +47,8 @@ struct recorder {
 	uint64_t next_lost_check;
 	uint64_t next_stats;
 	uint64_t next_clock;
-	int err; /* first error of the sample callback */
+	int err;       /* first error of the sample callback */
+	bool at_limit; /* --max-size reached: what is left is counted, not kept */
 	uint64_t ready_ns;
 	bool have_iter; /* the task iterator loaded */
 	struct rec_variant v;
@@ -366,11 +367,17 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	err = etr_writer__write_event(r->w, &ev);
-	if (err) {
+	if (err && err != -EFBIG) {
 		r->err = err;
 		return err;
 	}
+	/* Past max_bytes the writer counts the event lost (LOST records end
+	 * the file): handed over all the same. */
 	r->events[h->type]++;
+	if (err) {
+		r->err = err;
+		return r->at_limit ? 0 : err;
+	}
 	if (r->o.event_cb)
 		r->o.event_cb(r->o.event_ctx, &ev);
 	return 0;
@@ -400,7 +407,7 @@ static int check_lost(struct recorder *r)
 {
 	int fd = bpf_map__fd(r->skel->maps.counters);
 	uint32_t slot;
-	int err;
+	int err, limit = 0;
 
 	for (slot = 1; slot < ER_CNT_MAX; slot++) {
 		uint64_t sum = 0;
@@ -420,16 +427,19 @@ static int check_lost(struct recorder *r)
 			ev.comm.ptr = "";
 			ev.lost_type = etr_type_of[slot];
 			ev.lost_count = sum - r->lost[slot];
+			/* past max_bytes, the writer keeps the count */
 			err = etr_writer__write_event(r->w, &ev);
-			if (err)
+			if (err == -EFBIG)
+				limit = err;
+			else if (err)
 				return err;
-			if (r->o.event_cb)
+			else if (r->o.event_cb)
 				r->o.event_cb(r->o.event_ctx, &ev);
 			r->lost_total += sum - r->lost[slot];
 		}
 		r->lost[slot] = sum;
 	}
-	return 0;
+	return limit;
 }
 
 static int write_counter(struct recorder *r, uint64_t ts, const char *name, uint64_t value)
@@ -818,6 +828,11 @@ int recorder__begin(struct recorder *r)
 	}
 	if (!err)
 		err = write_stats(r);
+	/* With a size limit, whether the start of the trace fits is known
+	 * before anything is followed (-EFBIG, recorder__stats() says how
+	 * much it needs). */
+	if (!err && r->o.max_bytes)
+		err = etr_writer__flush(r->w);
 	r->next_lost_check = now + LOST_CHECK_NS;
 	r->next_stats = now + STATS_EVERY_NS;
 	r->next_clock = now + CLOCK_EVERY_NS;
@@ -874,6 +889,11 @@ int recorder__poll(struct recorder *r, int timeout_ms)
 
 int recorder__followed(struct recorder *r)
 {
+	return recorder__followed_list(r, NULL, 0);
+}
+
+int recorder__followed_list(struct recorder *r, pid_t *ret_pids, size_t cap)
+{
 	int fd = bpf_map__fd(r->skel->maps.follow);
 	pid_t *pids = NULL;
 	size_t n = 0, i;
@@ -887,9 +907,11 @@ int recorder__followed(struct recorder *r)
 
 		/* A process that exited before it was added has no exit event
 		 * to remove it. */
-		if (rec_pid_alive(pids[i]))
+		if (rec_pid_alive(pids[i])) {
+			if ((size_t)alive < cap)
+				ret_pids[alive] = pids[i];
 			alive++;
-		else
+		} else
 			bpf_map_delete_elem(fd, &key);
 	}
 	free(pids);
@@ -907,14 +929,23 @@ int recorder__finish(struct recorder *r, uint32_t status)
 		err = ring_buffer__consume(r->rb);
 		err = err < 0 ? (r->err ? r->err : err) : 0;
 	}
-	if (!err)
-		err = check_lost(r);
+	if (err == -EFBIG) {
+		/* What is still in the ring goes to the writer, which counts
+		 * it lost: every event handed over is in the file or counted. */
+		r->at_limit = true;
+		ring_buffer__consume(r->rb);
+	}
+	if (!err || err == -EFBIG) {
+		err2 = check_lost(r);
+		if (!err)
+			err = err2;
+	}
 	if (!err)
 		err = write_stats(r);
 	if (err && err != -EFBIG)
-		status = 2;
+		status = ETR_END_ERROR;
 	else if (err == -EFBIG)
-		status = 1;
+		status = ETR_END_SIZE_LIMIT;
 	err2 = etr_writer__close(r->w, status);
 	return err ? err : err2;
 }
@@ -941,6 +972,8 @@ void recorder__stats(const struct recorder *r, struct recorder_stats *s)
 	s->events = r->events[1] + r->events[2] + r->events[3] + r->events[4];
 	s->lost = r->lost_total;
 	etr_writer__stats(r->w, &ws);
+	s->dropped = ws.events_dropped;
+	s->size_needed = ws.size_needed;
 	s->bytes_written = ws.bytes_written;
 	s->ready_ns = r->ready_ns;
 }

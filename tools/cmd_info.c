@@ -313,7 +313,12 @@ static void print_text(struct info *in, const char *path, uint64_t size)
 		printf("  end record      %" PRIu64 " events, %" PRIu64
 		       " chunks before it, status %u%s\n",
 		       in->end.events, in->end.chunks, in->end.status,
-		       in->end.status ? " (the recorder stopped on an error)" : "");
+		       in->end.status == ETR_END_NORMAL ? ""
+		       : in->end.status == ETR_END_SIZE_LIMIT
+			   ? " (stopped at the size limit, --max-size)"
+		       : in->end.status == ETR_END_ERROR
+			   ? " (the recorder stopped on an error)"
+			   : " (a reason this version does not know)");
 	else
 		printf("  end record      none: the recording did not finish cleanly\n");
 

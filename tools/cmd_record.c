@@ -20,13 +20,20 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "durs.h"
 #include "execrec.h"
+#include "line.h"
 #include "record.h"
 #include "options.h"
+#include "record_wait.h"
 
 #define PROG "execrec record"
 #define STATUS_EVERY_NS 250000000ull /* 4 refreshes a second at most */
 #define MAX_PIDS 64
+/* After CMD exited, a stop signal leaves what it left running this long to
+ * end (a terminal's ^C reached it too) before the recording stops. */
+#define GRACE_NS 500000000ull
+#define PRINT_TIME_WIDTH 15 /* HH:MM:SS.uuuuuu, as timeline --wallclock */
 
 static volatile sig_atomic_t stop_signal;   /* a signal asked us to stop */
 static volatile sig_atomic_t stop_count;    /* how many such signals */
@@ -40,12 +47,14 @@ struct cli {
 	bool print;
 	bool env;
 	bool threads;
+	bool stop_on_cmd_exit; /* not the processes CMD leaves running */
 	enum recorder_btf btf;
 	const char *btf_path;
 	enum recorder_programs programs;
 	enum recorder_failed_exec failed_exec;
 	uint32_t max_args;
 	uint64_t max_size;
+	const char *max_size_arg; /* as given, for messages */
 	uint64_t duration_ns;
 	uint64_t flush_ns;
 	int level;
@@ -58,7 +67,12 @@ struct cli {
 struct view {
 	FILE *out;
 	int64_t boot_to_real_ns;
+	bool color;
 	bool status_shown; /* a status line is on stderr, to be cleared */
+	/* exits' durations by the analyzer's definition, as timeline shows
+	 * them: CMD counts from its exec, not from the recorder's start */
+	struct rp_durs durs;
+	uint64_t first_ns;
 };
 
 static void usage(FILE *f)
@@ -68,7 +82,8 @@ static void usage(FILE *f)
 		"\n"
 		"Record every exec, failed exec, fork and exit into FILE (.etr).\n"
 		"Without CMD or -p, the whole system until SIGINT/SIGTERM or --duration.\n"
-		"With CMD, run CMD and record it and its descendants only; exit with its status.\n"
+		"With CMD, run CMD and record it and its descendants only, until the last of\n"
+		"them has exited (or --duration, or a signal); exit with CMD's status.\n"
 		"\n"
 		"  -o, --output FILE        the trace ('-' = standard output); created 0600\n"
 		"  -f, --force              overwrite an existing FILE (never a symlink)\n"
@@ -85,7 +100,8 @@ static void usage(FILE *f)
 		"      --failed-exec=auto|fexit|kprobe|tracepoint  how failed execs are seen\n"
 		"      --programs=auto|loop|bounded  BPF programs (default: by kernel)\n"
 		"      --level N            zstd level (default 6; negative = uncompressed)\n"
-		"      --print              print each event as it arrives\n"
+		"      --stop-on-cmd-exit   stop when CMD exits, leaving out what it left running\n"
+		"      --print              print each event as it arrives (timeline's format)\n"
 		"  -q, --quiet              no status line, no summary\n"
 		"  -h, --help\n");
 }
@@ -198,6 +214,7 @@ enum {
 	OPT_LEVEL,
 	OPT_PROGRAMS,
 	OPT_FAILED_EXEC,
+	OPT_STOP_ON_CMD_EXIT,
 };
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -219,8 +236,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"level", required_argument, NULL, OPT_LEVEL},
 	    {"programs", required_argument, NULL, OPT_PROGRAMS},
 	    {"failed-exec", required_argument, NULL, OPT_FAILED_EXEC},
+	    {"stop-on-cmd-exit", no_argument, NULL, OPT_STOP_ON_CMD_EXIT},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *last_arg = NULL; /* the argument of the last option */
 	uint64_t v;
 	char *end;
 	long pid;
@@ -234,6 +253,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	 * its own even without "--" */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:o:fp:d:qh", longopts, NULL)) != -1) {
+		last_arg = optarg;
 		switch (opt) {
 		case 'o':
 			c->output = optarg;
@@ -270,6 +290,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			exit(0);
 		case OPT_MAX_SIZE:
 			c->max_size = parse_size(optarg);
+			c->max_size_arg = optarg;
 			if (c->max_size < 4096) {
 				fprintf(stderr,
 					PROG ": --max-size: '%s' is not a size of 4K or more\n",
@@ -350,6 +371,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case OPT_PRINT:
 			c->print = true;
 			break;
+		case OPT_STOP_ON_CMD_EXIT:
+			c->stop_on_cmd_exit = true;
+			break;
 		case OPT_LEVEL:
 			c->level = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg || c->level > 22) {
@@ -369,10 +393,20 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		fprintf(stderr, PROG ": no output file: use -o FILE (or -o - for stdout)\n");
 		return -1;
 	}
-	if (optind < argc)
+	if (optind < argc) {
 		c->cmd = argv + optind;
+	} else if (optind > 1 && !strcmp(argv[optind - 1], "--") && argv[optind - 1] != last_arg) {
+		/* "--" ends the options before a command: without one, this
+		 * is not a request to record the whole system */
+		fprintf(stderr, PROG ": no command after --\n");
+		return -1;
+	}
 	if (c->cmd && c->npids) {
 		fprintf(stderr, PROG ": give either a command or -p, not both\n");
+		return -1;
+	}
+	if (c->stop_on_cmd_exit && !c->cmd) {
+		fprintf(stderr, PROG ": --stop-on-cmd-exit: there is no command (-- CMD)\n");
 		return -1;
 	}
 	return 0;
@@ -425,103 +459,36 @@ static int open_output(const struct cli *c, bool *created)
 /* --print                                                          */
 /* ---------------------------------------------------------------- */
 
-static void put_quoted(FILE *f, const char *s, uint32_t len)
-{
-	bool plain = len > 0;
-	uint32_t i;
-
-	for (i = 0; i < len && plain; i++) {
-		unsigned char ch = s[i];
-
-		if (ch <= ' ' || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '\'')
-			plain = false;
-	}
-	if (plain) {
-		fwrite(s, 1, len, f);
-		return;
-	}
-	fputc('"', f);
-	for (i = 0; i < len; i++) {
-		unsigned char ch = s[i];
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < ' ' || ch >= 0x7f)
-			fprintf(f, "\\x%02x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}
-
+/* Each event as `execrec timeline --wallclock` shows it (replay/line.c):
+ * the same names, quoting and escapes, so a process naming itself with
+ * control characters cannot write to the terminal. */
 static void print_event(void *ctx, const struct etr_event *ev)
 {
 	struct view *v = ctx;
 	int64_t real = (int64_t)ev->ts_ns + v->boot_to_real_ns;
 	time_t secs = real / 1000000000;
+	struct rp_out o;
 	struct tm tm;
-	char ts[32];
-	FILE *f = v->out;
+	char ts[32], buf[4096];
+	uint64_t dur_ns = UINT64_MAX;
 
-	if (v->status_shown && isatty(fileno(f))) {
+	if (v->status_shown && isatty(fileno(v->out))) {
 		fputs("\r\033[K", stderr);
 		v->status_shown = false;
 	}
 	localtime_r(&secs, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	fprintf(f, "%s.%03d ", ts, (int)((real / 1000000) % 1000));
-	switch (ev->type) {
-	case ETR_EV_EXEC:
-	case ETR_EV_EXEC_FAIL: {
-		struct etr_str a;
-		uint32_t pos = 0;
-		bool first = true;
-
-		fprintf(f, "%-9s %7u %7u %4d ", ev->type == ETR_EV_EXEC ? "exec" : "exec-fail",
-			ev->pid, ev->ppid, ev->ret);
-		if (ev->ret < 0 && strerrorname_np(-ev->ret))
-			fprintf(f, "%s ", strerrorname_np(-ev->ret));
-		put_quoted(f, ev->filename.ptr, ev->filename.len);
-		fputs(" [", f);
-		while (etr_args__next(&ev->argv, &pos, &a)) {
-			if (!first)
-				fputc(' ', f);
-			first = false;
-			put_quoted(f, a.ptr, a.len);
-		}
-		fputc(']', f);
-		if (ev->flags & ETR_EVF_ARGV_TRUNC)
-			fprintf(f, " (argv cut, %u bytes)", ev->argv_orig_len);
-		break;
-	}
-	case ETR_EV_FORK:
-		fprintf(f, "%-9s %7u %7u %4s %.*s", ev->flags & ETR_EVF_THREAD ? "thread" : "fork",
-			ev->pid, ev->ppid, "", (int)ev->comm.len, ev->comm.ptr);
-		if (ev->flags & ETR_EVF_THREAD)
-			fprintf(f, " tid %u", ev->tid);
-		break;
-	case ETR_EV_EXIT:
-		fprintf(f, "%-9s %7u %7u ", "exit", ev->pid, ev->ppid);
-		if (ev->signal)
-			fprintf(f, "%4s %.*s killed by signal %d%s", "", (int)ev->comm.len,
-				ev->comm.ptr, ev->signal,
-				ev->flags & ETR_EVF_CORE_DUMPED ? " (core dumped)" : "");
-		else
-			fprintf(f, "%4d %.*s", ev->exit_code, (int)ev->comm.len, ev->comm.ptr);
-		break;
-	case ETR_EV_LOST:
-		fprintf(f, "%-9s %" PRIu64 " %s events lost", "LOST", (uint64_t)ev->lost_count,
-			etr_event_type__str(ev->lost_type));
-		break;
-	default:
-		fprintf(f, "event %u", ev->type);
-		break;
-	}
-	fputc('\n', f);
+	snprintf(ts, sizeof(ts), "%02d:%02d:%02d.%06d", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(real % 1000000000 / 1000));
+	rp_out__init(&o, v->out, buf, sizeof(buf));
+	if (!v->first_ns)
+		v->first_ns = ev->ts_ns;
+	/* out of memory: durations fall back to the process start */
+	(void)rp_durs__note(&v->durs, ev, v->first_ns);
+	if (ev->type == ETR_EV_EXIT && !rp_durs__exit(&v->durs, ev, &dur_ns))
+		dur_ns = UINT64_MAX;
+	rp_line__event(&o, ts, PRINT_TIME_WIDTH, v->color, ev, &dur_ns, NULL);
+	rp_out__flush(&o);
+	fflush(v->out);
 }
 
 static void fmt_bytes(char *buf, size_t len, uint64_t b)
@@ -535,7 +502,7 @@ static void fmt_bytes(char *buf, size_t len, uint64_t b)
 }
 
 static void show_status(struct view *v, const struct recorder *r, uint64_t start,
-			uint64_t *prev_events, uint64_t *prev_ns)
+			uint64_t *prev_events, uint64_t *prev_ns, const struct record_wait *wait)
 {
 	struct recorder_stats s;
 	uint64_t now = now_ns(CLOCK_MONOTONIC);
@@ -549,7 +516,13 @@ static void show_status(struct view *v, const struct recorder *r, uint64_t start
 	*prev_ns = now;
 	fmt_bytes(b, sizeof(b), s.bytes_written);
 	fprintf(stderr, "\r\033[K%.1fs  %" PRIu64 " events  %.0f/s  %s written  %" PRIu64 " lost",
-		(now - start) / 1e9, s.events, rate, b, s.lost);
+		(now - start) / 1e9, s.events, rate, b, s.lost + s.dropped);
+	if (wait && wait->alive > 0) {
+		char what[160];
+
+		record_wait__describe(wait, what, sizeof(what));
+		fprintf(stderr, "  waiting for %s", what);
+	}
 	v->status_shown = true;
 }
 
@@ -694,6 +667,9 @@ int cmd_record(int argc, char **argv)
 	struct view view = {0};
 	struct cli c;
 	bool created = false, child_done = false, show, stopped_by_error = false;
+	bool at_limit = false, waiting = false, wait_told = false;
+	struct record_wait wait = {0};
+	uint64_t grace_deadline = 0;
 	char *opts_s = NULL, *target_s = NULL, prog[PATH_MAX];
 	pid_t child = -1;
 	int gate = -1, fd = -1, wstatus = 0, ret = 1, err, i;
@@ -755,8 +731,8 @@ int cmd_record(int argc, char **argv)
 	if (c.print) {
 		ro.event_cb = print_event;
 		ro.event_ctx = &view;
-		fprintf(view.out, "%-12s %-9s %7s %7s %4s %s\n", "TIME", "EVENT", "PID", "PPID",
-			"RET", "FILENAME [ARGV] / COMM");
+		view.color = rp_want_color(fileno(view.out), NULL);
+		rp_line__header(view.out, "WALLCLOCK", PRINT_TIME_WIDTH);
 	}
 
 	r = recorder__new(fd, &ro, &problem);
@@ -787,6 +763,17 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	err = recorder__begin(r);
+	if (err == -EFBIG) {
+		struct recorder_stats s;
+
+		recorder__stats(r, &s);
+		fprintf(stderr,
+			PROG ": --max-size %s is too small: the start of the trace (metadata, "
+			     "kernel types, processes) needs %" PRIu64 " KiB; nothing recorded\n",
+			c.max_size_arg, (s.size_needed + 1023) / 1024);
+		ret = 2;
+		goto out;
+	}
 	if (err) {
 		fprintf(stderr, PROG ": writing %s: %s\n", c.output, strerror(-err));
 		goto out;
@@ -809,19 +796,12 @@ int cmd_record(int argc, char **argv)
 		uint64_t now;
 		int n;
 
-		n = recorder__poll(r, c.print ? 20 : 100);
+		n = recorder__poll(r, wait.settling ? 10 : c.print ? 20 : 100);
 		if (n < 0 && n != -EINTR) {
 			if (n == -EFBIG) {
-				end_status = 1;
-				if (!c.quiet) {
-					if (view.status_shown)
-						fputs("\r\033[K", stderr);
-					view.status_shown = false;
-					fprintf(stderr, PROG ": %s reached --max-size; stopped\n",
-						c.output);
-				}
+				at_limit = true;
 			} else {
-				end_status = 2;
+				end_status = ETR_END_ERROR;
 				stopped_by_error = true;
 				if (view.status_shown)
 					fputs("\n", stderr);
@@ -837,19 +817,42 @@ int cmd_record(int argc, char **argv)
 			kill(child, forward_sig);
 			forward_sig = 0;
 		}
+		now = now_ns(CLOCK_MONOTONIC);
 		if (child > 0 && !child_done && child_changed) {
 			child_changed = 0;
-			if (waitpid(child, &wstatus, WNOHANG) == child)
+			if (waitpid(child, &wstatus, WNOHANG) == child) {
 				child_done = true;
+				if (c.stop_on_cmd_exit)
+					break;
+				/* what CMD left running is still its tree */
+				waiting = true;
+			}
 		}
-		if (child_done)
+		if (waiting && record_wait__done(&wait, r, now))
 			break;
+		if (waiting && wait.alive > 0 && !wait_told && !c.quiet) {
+			char what[160];
+
+			record_wait__describe(&wait, what, sizeof(what));
+			if (view.status_shown)
+				fputs("\r\033[K", stderr);
+			view.status_shown = false;
+			fprintf(stderr,
+				PROG ": %s exited; recording until what it left running exits: "
+				     "%s\n",
+				c.cmd[0], what);
+			wait_told = true;
+		}
 		/* Following a command, the first stop signal is for CMD (passed
 		 * on or sent to it by the terminal): keep recording its end.  A
-		 * second one stops at once. */
+		 * second one stops at once.  Once CMD is gone, what it left
+		 * running gets a moment to end (a terminal's ^C reached it). */
 		if (stop_signal && (child < 0 || stop_count > 1))
 			break;
-		now = now_ns(CLOCK_MONOTONIC);
+		if (stop_signal && child_done && !grace_deadline)
+			grace_deadline = now + GRACE_NS;
+		if (grace_deadline && now >= grace_deadline)
+			break;
 		if (deadline && now >= deadline)
 			break;
 		if (c.npids && now >= next_sweep) {
@@ -858,7 +861,7 @@ int cmd_record(int argc, char **argv)
 			next_sweep = now + 1000000000ull;
 		}
 		if (show && now >= next_status) {
-			show_status(&view, r, start, &prev_ev, &prev_ns);
+			show_status(&view, r, start, &prev_ev, &prev_ns, waiting ? &wait : NULL);
 			next_status = now + STATUS_EVERY_NS;
 		}
 	}
@@ -868,7 +871,9 @@ int cmd_record(int argc, char **argv)
 		view.status_shown = false;
 	}
 	err = recorder__finish(r, end_status);
-	if (err && !stopped_by_error && err != -EFBIG) {
+	if (err == -EFBIG) {
+		at_limit = true;
+	} else if (err && !stopped_by_error) {
 		fprintf(stderr,
 			PROG ": finishing %s: %s; the trace is readable up to its last "
 			     "complete chunk\n",
@@ -881,10 +886,22 @@ int cmd_record(int argc, char **argv)
 
 		recorder__stats(r, &s);
 		fmt_bytes(b, sizeof(b), s.bytes_written);
-		fprintf(stderr,
-			PROG ": %" PRIu64 " events, %" PRIu64 " lost, %s written to %s "
-			     "(ready %.2f s after start)\n",
-			s.events, s.lost, b, c.output,
+		if (at_limit)
+			fprintf(stderr,
+				PROG ": %s reached --max-size %s; stopped there: %" PRIu64
+				     " events that did not fit are counted as lost\n",
+				c.output, c.max_size_arg, s.dropped);
+		if (waiting && !wait.settling && wait.alive > 0) {
+			char what[160];
+
+			record_wait__describe(&wait, what, sizeof(what));
+			fprintf(stderr, PROG ": stopped while %s was still running\n", what);
+		}
+		fprintf(stderr, PROG ": %" PRIu64 " events, %" PRIu64 " lost", s.events - s.dropped,
+			s.lost + s.dropped);
+		if (s.dropped)
+			fprintf(stderr, " (%" PRIu64 " past --max-size)", s.dropped);
+		fprintf(stderr, ", %s written to %s (ready %.2f s after start)\n", b, c.output,
 			s.ready_ns > t_start ? (s.ready_ns - t_start) / 1e9 : 0.0);
 	}
 	if (child > 0) {
@@ -907,6 +924,7 @@ int cmd_record(int argc, char **argv)
 	}
 	created = false; /* a trace was started: keep it, whatever happened */
 out:
+	rp_durs__free(&view.durs);
 	if (gate >= 0)
 		close(gate);
 	if (child > 0 && !child_done)

@@ -13,16 +13,10 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "line.h"
 #include "replay.h"
 #include "argmap.h"
 #include "options.h"
-
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_DIM "\033[2m"
-#define C_BOLDRED "\033[1;31m"
 
 static void usage(FILE *f)
 {
@@ -59,162 +53,22 @@ struct ctx {
 	struct argmap args;
 };
 
-static const char *event_color(const struct etr_event *ev)
-{
-	switch (ev->type) {
-	case ETR_EV_EXEC:
-		return C_GREEN;
-	case ETR_EV_EXEC_FAIL:
-		return C_RED;
-	case ETR_EV_EXIT:
-		return ev->signal ? C_BOLDRED : ev->exit_code ? C_RED : "";
-	case ETR_EV_LOST:
-		return C_YELLOW;
-	case ETR_EV_FORK:
-	case RP_EV_PROC:
-		return C_DIM;
-	default:
-		return "";
-	}
-}
-
-static void put_spaces(struct rp_out *o, size_t n)
-{
-	static const char sp[] = "                ";
-
-	for (size_t k; n; n -= k) {
-		k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
-		rp_out__write(o, sp, k);
-	}
-}
-
-/* @s, then spaces up to @width columns (printf's %-*s). */
-static void put_left(struct rp_out *o, const char *s, size_t len, size_t width)
-{
-	rp_out__write(o, s, len);
-	if (len < width)
-		put_spaces(o, width - len);
-}
-
-/* Spaces, then @s, to end at @width columns (printf's %*s). */
-static void put_right(struct rp_out *o, const char *s, size_t len, size_t width)
-{
-	if (len < width)
-		put_spaces(o, width - len);
-	rp_out__write(o, s, len);
-}
-
-static void put_num_right(struct rp_out *o, int64_t v, size_t width)
-{
-	char b[24];
-
-	put_right(o, b, rp_fmt_i64(b, v), width);
-}
-
-/* What the RET column says of @ev, into @ret (at least 40 bytes). */
-static size_t fmt_ret(const struct etr_event *ev, char *ret, size_t len)
-{
-	switch (ev->type) {
-	case ETR_EV_EXEC:
-		ret[0] = '0';
-		return 1;
-	case ETR_EV_EXEC_FAIL: {
-		const char *en = rp_errno_name(ev->ret);
-
-		if (en)
-			return (size_t)snprintf(ret, len, "%s", en);
-		return (size_t)snprintf(ret, len, "%d", ev->ret);
-	}
-	case ETR_EV_EXIT:
-		if (ev->signal) {
-			const char *sn = rp_signal_name(ev->signal);
-			const char *core = ev->flags & ETR_EVF_CORE_DUMPED ? "+core" : "";
-
-			if (sn)
-				return (size_t)snprintf(ret, len, "%s%s", sn, core);
-			return (size_t)snprintf(ret, len, "sig%d%s", ev->signal, core);
-		}
-		return rp_fmt_i64(ret, ev->exit_code);
-	default:
-		return 0;
-	}
-}
-
 static void print_text(struct ctx *c, const struct etr_event *ev)
 {
-	char tb[32], ret[40], dur[24] = "";
-	const struct etr_str *args;
-	uint64_t dur_ns;
-	size_t tw = c->cli.wallclock ? 15 : 11, nret;
-	const char *col = c->color ? event_color(ev) : "";
-	const char *name = rp_event_name(ev);
-	struct rp_out *o = &c->out;
+	char tb[32];
+	const struct etr_str *args = NULL;
+	uint64_t dur_ns = UINT64_MAX; /* none known: none shown */
 
+	if (ev->type == ETR_EV_EXIT) {
+		if (!rp_trace__exit_duration(c->trace, ev, &dur_ns))
+			dur_ns = UINT64_MAX;
+		if (c->failed)
+			args = argmap__get(&c->args, ev->pid, ev->start_ns);
+	}
 	rp_cli__fmt_time(&c->cli, c->trace, ev->ts_ns, tb, sizeof(tb));
-	nret = fmt_ret(ev, ret, sizeof(ret));
-	if (nret >= sizeof(ret))
-		nret = sizeof(ret) - 1; /* snprintf's cut */
-	if (ev->type == ETR_EV_EXIT && rp_trace__exit_duration(c->trace, ev, &dur_ns))
-		rp_fmt_duration(dur, sizeof(dur), dur_ns);
-
-	put_left(o, tb, strlen(tb), tw);
-	rp_out__putc(o, ' ');
-	rp_out__puts(o, col);
-	put_left(o, name, strlen(name), 9);
-	if (ev->type == ETR_EV_LOST) {
-		rp_out__puts(o, c->color ? C_RESET : "");
-		rp_out__write(o, "       -       -  ", 18);
-		if (ev->flags & RP_EVF_DAMAGE)
-			rp_out__puts(o, "events missing here: the file is damaged\n");
-		else
-			rp_out__printf(o, "%" PRIu64 " %s event%s lost here\n", ev->lost_count,
-				       ev->lost_type ? rp_event_name(&(struct etr_event){
-							   .type = ev->lost_type})
-						     : "",
-				       ev->lost_count == 1 ? "" : "s");
-		if (c->tty)
-			rp_out__flush(o);
-		return;
-	}
-	rp_out__puts(o, c->color && *col ? C_RESET : "");
-	rp_out__putc(o, ' ');
-	put_num_right(o, ev->pid, 7);
-	rp_out__putc(o, ' ');
-	put_num_right(o, ev->ppid, 7);
-	rp_out__putc(o, ' ');
-	put_left(o, ret, nret, 13);
-	rp_out__putc(o, ' ');
-	put_right(o, dur, strlen(dur), 8);
-	rp_out__write(o, "  ", 2);
-	switch (ev->type) {
-	case ETR_EV_EXEC_FAIL:
-		rp_out__shell(o, ev->filename.ptr, ev->filename.len);
-		rp_out__write(o, ": ", 2);
-		/* fall through */
-	case ETR_EV_EXEC:
-	case RP_EV_PROC:
-		rp_out__argv(o, &ev->argv, 0);
-		if (ev->flags & ETR_EVF_ARGV_TRUNC)
-			rp_out__printf(o, " ...[cut, %" PRIu32 " bytes in all]", ev->argv_orig_len);
-		if (ev->type == ETR_EV_EXEC && ev->old_tid && ev->old_tid != ev->pid)
-			rp_out__printf(o, "  (exec from thread %" PRIu32 ")", ev->old_tid);
-		break;
-	default:
-		if (ev->type == ETR_EV_EXIT && c->failed &&
-		    (args = argmap__get(&c->args, ev->pid, ev->start_ns)) && args->len) {
-			rp_out__argv(o, args, 0);
-			break;
-		}
-		rp_out__shell(o, ev->comm.ptr, ev->comm.len);
-		if (ev->type == ETR_EV_FORK && (ev->flags & ETR_EVF_THREAD))
-			rp_out__printf(o, "  (thread %" PRIu32 ")", ev->tid);
-		if (ev->type > ETR_EV__MAX_KNOWN && ev->type != RP_EV_PROC)
-			rp_out__printf(o, "  (event type %u)", ev->type);
-		break;
-	}
-	rp_out__putc(o, '\n');
+	rp_line__event(&c->out, tb, c->cli.wallclock ? 15 : 11, c->color, ev, &dur_ns, args);
 	if (c->tty)
-		rp_out__flush(o);
+		rp_out__flush(&c->out);
 }
 
 /* The text goes out in blocks of this many bytes. */
@@ -286,9 +140,8 @@ int cmd_timeline(int argc, char **argv)
 	if (c.cli.format == RP_FMT_CSV)
 		rp_csv_header(stdout);
 	else if (c.cli.format == RP_FMT_TEXT)
-		printf("%-*s %-9s %7s %7s %-13s %8s  %s\n", c.cli.wallclock ? 15 : 11,
-		       c.cli.wallclock ? "WALLCLOCK" : "TIME", "EVENT", "PID", "PPID", "RET",
-		       "DURATION", "ARGS");
+		rp_line__header(stdout, c.cli.wallclock ? "WALLCLOCK" : "TIME",
+				c.cli.wallclock ? 15 : 11);
 
 	rp_out__init(&c.out, stdout, obuf, sizeof(obuf));
 	c.tty = isatty(STDOUT_FILENO);

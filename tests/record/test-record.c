@@ -1137,12 +1137,14 @@ static void test_output_rules(void)
 	trace_free(&t);
 }
 
+/* --max-size over a command of our own (a whole-system trace would hold
+ * whatever else runs): the file fills up to the limit, ends cleanly saying
+ * "size limit", and counts what did not fit. */
 static void test_max_size(void)
 {
-	char path[PATH_MAX], marker[1001], errp[PATH_MAX];
+	char path[PATH_MAX], marker[1001];
 	char *rec[] = {(char *)execrec_bin,
 		       "record",
-		       "-q",
 		       "-o",
 		       path,
 		       "--max-size",
@@ -1151,38 +1153,38 @@ static void test_max_size(void)
 		       "-1",
 		       "--flush-interval",
 		       "20ms",
-		       "--duration",
-		       "60",
+		       "--",
+		       (char *)workload_bin,
+		       "loop",
+		       marker,
+		       "3",
 		       NULL};
-	char *load[] = {(char *)workload_bin, "loop", marker, "60", NULL};
 	struct trace t;
 	struct run r;
 	struct stat st;
-	pid_t bg;
 
 	path_in(path, "maxsize.etr");
 	memset(marker, 'M', 1000);
 	marker[1000] = 0;
-	path_in(errp, "maxsize.err");
-	r.pid = start(rec, NULL, errp);
-	wait_attached(path);
-	bg = start(load, NULL, NULL);
-	r.status = wait_status(r.pid);
-	slurp(errp, r.err, sizeof(r.err));
-	kill(bg, SIGTERM);
-	wait_status(bg);
-	/* reaching the limit is a normal end, well before --duration */
+	run(&r, rec, NULL);
+	/* reaching the limit is a normal end: the command's status */
 	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "reached --max-size 300K"));
 	CU_ASSERT_FATAL(stat(path, &st) == 0);
 	CU_ASSERT(st.st_size <= 300 * 1024);
+	CU_ASSERT(st.st_size >= 290 * 1024);
 	load_trace(&t, path);
 	CU_ASSERT_TRUE(t.opened);
+	CU_ASSERT_EQUAL(t.problems, 0);
 	CU_ASSERT(t.nev > 0);
 	CU_ASSERT_TRUE(has_argv_containing(&t, "MMMMMMMM"));
-	/* a clean end, saying "size limit": the writer keeps room for it */
+	/* a clean end, saying "size limit" and counting the file's events;
+	 * the execs that did not fit are counted lost */
 	CU_ASSERT_TRUE(t.ended);
 	CU_ASSERT_TRUE(t.have_end);
 	CU_ASSERT_EQUAL(t.end.status, 1);
+	CU_ASSERT_EQUAL(t.end.events, t.nev);
+	CU_ASSERT(t.lost_marked[ETR_EV_EXEC] > 0);
 	trace_free(&t);
 }
 
