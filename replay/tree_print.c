@@ -128,6 +128,14 @@ static void put_status(struct rp_tree *t, struct rp_out *o, const struct rp_proc
 		rp_out__printf(o, "  %s[events lost]%s", yel, rst);
 	if ((p->flags & RP_PF_NO_START) && !(p->flags & RP_PF_PLACEHOLDER))
 		rp_out__puts(o, "  [start not seen]");
+	if (p->start_ns && rp_model__dur_start(t->model, p) > p->start_ns) {
+		/* its duration counts from its exec (replay/README.md): the
+		 * other figure, since its fork, where the two differ */
+		char d[24];
+
+		rp_fmt_duration(d, sizeof(d), rp_model__dur_start(t->model, p) - p->start_ns);
+		rp_out__printf(o, "  [forked %s before its exec]", d);
+	}
 	if (p->flags & RP_PF_PLACEHOLDER)
 		rp_out__puts(o, "  [not recorded]");
 	if (p->flags & RP_PF_TRUNC)

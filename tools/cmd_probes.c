@@ -406,7 +406,7 @@ static int report_status(struct probe_src *src, const struct opts *o, struct pro
 		bool perf = t == PROBE_SOFTWARE || t == PROBE_HARDWARE;
 		const char *what = fn && fn_both ? "kprobes or kfuncs" : plural[t];
 
-		if (!any_wants(pats, npats, t) || t == PROBE_UPROBE || t == PROBE_USDT)
+		if (!any_wants(pats, npats, t))
 			continue;
 		if (!ti && o->supported[t] == 0) {
 			/* the kernel cannot attach them: said plainly, once */
@@ -416,6 +416,8 @@ static int report_status(struct probe_src *src, const struct opts *o, struct pro
 			missing += !o->all;
 			continue;
 		}
+		if (t == PROBE_UPROBE || t == PROBE_USDT)
+			continue;
 		if ((fn && said_fn) || (perf && said_perf))
 			continue;
 		if (st->err) {
@@ -677,6 +679,9 @@ int cmd_probes(int argc, char **argv)
 	int c, npats, status = 0, err, missing;
 	char *end;
 
+	/* until the kernel is asked (for the types listed): no objection */
+	for (int t = 0; t < PROBE_TYPE__NR; t++)
+		o.supported[t] = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":vcji:p:ah", longopts, NULL)) != -1) {
 		switch (c) {

@@ -127,6 +127,14 @@ static void test_record_cmd(void)
 	json_free(exit_ev);
 	free(text);
 
+	/* the text says both: the duration, and the fork before it */
+	{
+		char *tree_text[] = {"tree", trace, NULL};
+
+		text = output_of(tree_text, &st);
+		CU_ASSERT(text && st == 0 && strstr(text, " before its exec]"));
+		free(text);
+	}
 	text = output_of(tree, &st);
 	CU_ASSERT_FATAL(text && st == 0);
 	proc = line_where(text, "pid", pid, NULL, NULL);
