@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build everything and run the whole test suite twice: an optimized build,
-# and one with AddressSanitizer and UndefinedBehaviorSanitizer.
+# and one with AddressSanitizer and UndefinedBehaviorSanitizer; then the
+# recorder in Debian's kernels under qemu (tests/kernels).
 # Tests that need BPF skip when it is not there, unless EXECREC_REQUIRE_BPF=1
 # (CI sets it): then they fail.
 set -eu
@@ -34,10 +35,19 @@ for dir in build build-san; do
 	meson test -C "$dir" --print-errorlogs --num-processes 1 || status=1
 done
 
-# One closing line over both runs.
-for dir in build build-san; do
-	cat "$dir/meson-logs/testlog.json"
-done | awk '/"result": "(OK|EXPECTEDFAIL)"/ { ok++ } /"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"/ { bad++ }
+# The recorder on Debian's 5.10, 6.1 and 6.12 kernels, booted under qemu
+# (tests/kernels/run.sh prints its table); one test in the count below.
+echo "== kernels" >&2
+kernels=OK
+tests/kernels/run.sh build || { kernels=FAIL; status=1; }
+
+# One closing line over all runs.
+{
+	for dir in build build-san; do
+		cat "$dir/meson-logs/testlog.json"
+	done
+	echo "\"result\": \"$kernels\""
+} | awk '/"result": "(OK|EXPECTEDFAIL)"/ { ok++ } /"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"/ { bad++ }
 	/"result": "SKIP"/ { skip++ }
 	END { printf "tests: %d passed, %d failed, %d skipped\n", ok, bad, skip }'
 exit $status
