@@ -80,6 +80,13 @@ struct etr_writer {
 	atomic_int err;
 	bool closed;
 
+	/* stats */
+	uint64_t records;
+	uint64_t events;
+	_Atomic uint64_t chunks;
+	_Atomic uint64_t bytes_written;
+	_Atomic uint64_t raw_bytes;
+
 	/* max_bytes: what did not fit, for the LOST records written before
 	 * END (by event type; a dropped LOST record adds its own count to
 	 * its lost_type; slot 0 = unknown type) */
@@ -88,13 +95,6 @@ struct etr_writer {
 	_Atomic uint64_t events_written; /* event records in chunks on the fd */
 	_Atomic uint64_t limit_need;	 /* the size the chunks refused asked for */
 	bool final;			 /* writing into the room kept under max_bytes */
-
-	/* stats */
-	uint64_t records;
-	uint64_t events;
-	_Atomic uint64_t chunks;
-	_Atomic uint64_t bytes_written;
-	_Atomic uint64_t raw_bytes;
 };
 
 const uint8_t etr_magic[ETR_MAGIC_SIZE] = {0x89, 'E', 'T', 'R', '\r', '\n', 0x1a, '\n'};
@@ -153,7 +153,8 @@ static void set_err(struct etr_writer *w, int err)
 
 /* One dropped event record of @type; a LOST one brings the loss it stood
  * for (@lost_type, @lost_count) along instead of counting itself. */
-static void note_drop(struct etr_writer *w, unsigned type, uint64_t lost_type, uint64_t lost_count)
+__attribute__((cold, noinline)) static void note_drop(struct etr_writer *w, unsigned type,
+						      uint64_t lost_type, uint64_t lost_count)
 {
 	if (type == ETR_EV_LOST) {
 		atomic_fetch_add(&w->dropped[lost_type < DROP_SLOTS ? lost_type : 0], lost_count);

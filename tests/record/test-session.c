@@ -512,6 +512,25 @@ static void test_stop_on_cmd_exit(void)
 	usleep(400000);
 }
 
+/* On a terminal (script(1) gives one), the status line names what the
+ * recording still waits for. */
+static void test_status_line_waiting(void)
+{
+	char path[PATH_MAX], out[PATH_MAX], line[2 * PATH_MAX + 128];
+	static char text[65536];
+	char *script[] = {"/usr/bin/script", "-qec", line, "/dev/null", NULL};
+	struct run r;
+
+	path_in(path, "bg-status.etr");
+	path_in(out, "status.out");
+	snprintf(line, sizeof(line), "%s record -o %s -- /bin/sh -c '/bin/sleep 1 & exit 0'",
+		 execrec_bin, path);
+	run(&r, script, out);
+	CU_ASSERT_EQUAL(r.status, 0);
+	slurp(out, text, sizeof(text));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "lost  waiting for sleep ("));
+}
+
 /* What CMD leaves running is waited for only until --duration. */
 static void test_orphans_bounded(void)
 {
@@ -574,6 +593,7 @@ int main(void)
 		CU_add_test(s, "-- with no command", test_no_command);
 		CU_add_test(s, "--print is timeline's format", test_print_is_timeline);
 		CU_add_test(s, "-- CMD waits for what CMD left running", test_waits_for_orphans);
+		CU_add_test(s, "the status line says what it waits for", test_status_line_waiting);
 		CU_add_test(s, "--stop-on-cmd-exit", test_stop_on_cmd_exit);
 		CU_add_test(s, "waiting is bounded by --duration", test_orphans_bounded);
 	}
