@@ -146,6 +146,7 @@ static void print_header(struct rp_report *r, const char *path)
 	char when[64] = "?", dur[32] = "?", dmg[512];
 	bool damaged = rp_trace__damage_str(r->trace, dmg, sizeof(dmg));
 	uint64_t lost = lost_total(r);
+	const struct etr_end *end = rp_trace__end(r->trace);
 	const char *red = r->color ? C_RED : "", *rst = r->color ? C_RESET : "";
 
 	rp_trace__stats(r->trace, &st);
@@ -158,7 +159,13 @@ static void print_header(struct rp_report *r, const char *path)
 	fprintf(f, "  host       %s%s%s\n", host ? host : "?", kernel ? ", Linux " : "",
 		kernel ? kernel : "");
 	fprintf(f, "  recorded   %s, for %s, ", when, dur);
-	if (rp_trace__ended_cleanly(r->trace) && !damaged)
+	if (rp_trace__ended_cleanly(r->trace) && !damaged && end &&
+	    end->status == ETR_END_SIZE_LIMIT)
+		fprintf(f, "%sstopped at the size limit (--max-size)%s\n", red, rst);
+	else if (rp_trace__ended_cleanly(r->trace) && !damaged && end &&
+		 end->status != ETR_END_NORMAL)
+		fprintf(f, "%sstopped by an error (end status %u)%s\n", red, end->status, rst);
+	else if (rp_trace__ended_cleanly(r->trace) && !damaged)
 		fprintf(f, "ended cleanly\n");
 	else if (rp_trace__ended_cleanly(r->trace))
 		fprintf(f, "%sended, but damaged%s\n", red, rst);

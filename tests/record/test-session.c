@@ -240,6 +240,7 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 		       "/bin/sh",	    "-c",     (char *)script, NULL};
 	char *rec[24] = {(char *)execrec_bin, "record", "-o", lim, "--max-size", limit_s};
 	char *info[] = {(char *)execrec_bin, "info", "--verify", lim, NULL};
+	char *report[] = {(char *)execrec_bin, "report", "--color=never", lim, NULL};
 	struct summary a, b;
 	struct run r;
 	struct stat st;
@@ -312,6 +313,14 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	CU_ASSERT_EQUAL(r.status, 0);
 	slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "status 1 (stopped at the size limit"));
+
+	/* report says so too, not "ended cleanly" */
+	path_in(out, "report.out");
+	run(&r, report, out);
+	CU_ASSERT_EQUAL(r.status, 0);
+	slurp(out, text, sizeof(text));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
+	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 }
 
 /* The issue's first case: every event still in the open chunk when the
