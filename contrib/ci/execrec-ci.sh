@@ -114,7 +114,8 @@ else
 	sudo --preserve-env "$exe" record -q --force -o "$new" -- \
 		setpriv --reuid="$(id -u)" --regid="$(id -g)" --init-groups -- env PATH="$PATH" "$@" ||
 		build_status=$?
-	sudo chown "$(id -u):$(id -g)" "$new"
+	# none when the recorder refused to start: said below, exit 2
+	[ ! -e "$new" ] || sudo chown "$(id -u):$(id -g)" "$new"
 fi
 if ! [ -s "$new" ]; then
 	die "the recording of the build step failed: no trace in $new"

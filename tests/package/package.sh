@@ -136,6 +136,17 @@ in_root bash -c '. /usr/share/bash-completion/completions/execrec && complete -p
 in_root /usr/share/execrec/execrec-ci.sh --help | grep -q -- --baseline-dir ||
 	fail "/usr/share/execrec/execrec-ci.sh --help does not run"
 
+# The CI recipe on a runner where the recorder refuses to start (no /sys
+# yet: no BTF): one line, exit 2, not a diff's or a baseline's exit 1.
+mkdir -p "$mnt/tmp/nojob"
+chown "$(stat -c %u:%g "$mnt/home/runner")" "$mnt/tmp/nojob"
+rc=0
+in_root su runner -c 'cd /tmp/nojob && /usr/share/execrec/execrec-ci.sh -- true' >"$work/ci-norec.log" 2>&1 || rc=$?
+[ $rc -eq 2 ] || { cat "$work/ci-norec.log" >&2; fail "execrec-ci.sh with a recorder that cannot start: exit $rc, not 2"; }
+grep -qx 'execrec-ci: the recording of the build step failed: no trace in execrec-artifacts/execrec.etr' "$work/ci-norec.log" ||
+	{ cat "$work/ci-norec.log" >&2; fail "execrec-ci.sh with a recorder that cannot start does not say so"; }
+echo "execrec-ci.sh, recorder refused: $(grep -c . "$work/ci-norec.log") lines, exit 2"
+
 # The CI recipe as a CI job runs it: the job's user, sudo, the packaged
 # recorder (BPF reaches the root through /sys).
 mount --rbind /sys "$mnt/sys"
