@@ -133,6 +133,13 @@ diff -u "$src/tests/replay/golden/report-basic.out" "$work/report.out" ||
 echo "execrec report basic.etr: same as tests/replay/golden/report-basic.out"
 in_root bash -c '. /usr/share/bash-completion/completions/execrec && complete -p execrec' ||
 	fail "the bash completion does not load"
+# The recorder's options for the kernel it runs on, in the page and the completion.
+for opt in --btf=FILE --failed-exec= --programs=; do
+	in_root man execrec 2>/dev/null | grep -qF -- "$opt" || fail "man execrec does not describe $opt"
+done
+words=$(in_root bash -c '. /usr/share/bash-completion/completions/execrec &&
+	COMP_WORDS=(execrec record --failed-exec=) COMP_CWORD=2 && _execrec && echo "${COMPREPLY[*]}"')
+[ "$words" = "auto fexit kprobe tracepoint" ] || fail "execrec record --failed-exec=<TAB> offers '$words'"
 in_root /usr/share/execrec/execrec-ci.sh --help | grep -q -- --baseline-dir ||
 	fail "/usr/share/execrec/execrec-ci.sh --help does not run"
 
