@@ -153,6 +153,15 @@ in_root su runner -c 'cd /tmp/nojob && /usr/share/execrec/execrec-ci.sh -- true'
 grep -qx 'execrec-ci: the recording of the build step failed: no trace in execrec-artifacts/execrec.etr' "$work/ci-norec.log" ||
 	{ cat "$work/ci-norec.log" >&2; fail "execrec-ci.sh with a recorder that cannot start does not say so"; }
 echo "execrec-ci.sh, recorder refused: $(grep -c . "$work/ci-norec.log") lines, exit 2"
+# A job user that sudo does not let in: sudo -n says so, the recipe too, exit 2.
+mkdir -p "$mnt/tmp/nosudo"
+chown nobody "$mnt/tmp/nosudo"
+rc=0
+in_root timeout 60 su -s /bin/sh nobody -c 'cd /tmp/nosudo && /usr/share/execrec/execrec-ci.sh -- true' \
+	</dev/null >"$work/ci-nosudo.log" 2>&1 || rc=$?
+[ $rc -eq 2 ] && grep -q '^execrec-ci: the recording of the build step failed' "$work/ci-nosudo.log" ||
+	{ cat "$work/ci-nosudo.log" >&2; fail "execrec-ci.sh as a user without sudo: exit $rc, not 2 with one line"; }
+echo "execrec-ci.sh, no sudo rights: $(tr '\n' ' ' <"$work/ci-nosudo.log")"
 
 # The CI recipe as a CI job runs it: the job's user, sudo, the packaged
 # recorder (BPF reaches the root through /sys).
