@@ -86,6 +86,7 @@ else
 	sh /guest.sh $execrec $workload /out
 fi
 cd /out && for d in run*; do
+	[ -d "\$d" ] || continue
 	echo "==ER-BEGIN \$d=="
 	tar cf - "\$d" | gzip -c | base64
 	echo "==ER-END \$d=="
