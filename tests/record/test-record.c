@@ -1356,6 +1356,22 @@ static void test_bounded_programs(void)
 	trace_free(&tr);
 }
 
+/* Writes @b as raw BTF to tmpdir/@name, the path into @path. */
+static void btf_to_file(const struct btf *b, char *path, const char *name)
+{
+	const void *raw;
+	uint32_t len;
+	int fd;
+
+	raw = btf__raw_data(b, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	path_in(path, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
+	close(fd);
+}
+
 /* --btf=FILE that is not BTF, or BTF of another kernel: one line each;
  * this kernel's BTF as a file: recorded. */
 static void test_btf_file(void)
@@ -1364,12 +1380,10 @@ static void test_btf_file(void)
 	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, NULL, "--",
 		       "/bin/true",	    NULL};
 	char arg[PATH_MAX + 8];
-	const void *raw;
 	struct trace t;
 	struct btf *b;
 	struct run r;
-	uint32_t len;
-	int id, fd;
+	int id;
 
 	path_in(path, "btf-file.etr");
 	rec[5] = arg;
@@ -1388,12 +1402,7 @@ static void test_btf_file(void)
 	id = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
 	btf__add_struct(b, "task_struct", 4);
 	btf__add_field(b, "pid", id, 0, 0);
-	raw = btf__raw_data(b, &len);
-	path_in(btfp, "other.btf");
-	fd = open(btfp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
-	close(fd);
+	btf_to_file(b, btfp, "other.btf");
 	btf__free(b);
 	snprintf(arg, sizeof(arg), "--btf=%s", btfp);
 	run(&r, rec, NULL);
@@ -1407,12 +1416,7 @@ static void test_btf_file(void)
 	 * recorded, and the trace holds the subset made from it */
 	b = btf__parse("/sys/kernel/btf/vmlinux", NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	raw = btf__raw_data(b, &len);
-	path_in(btfp, "vmlinux.btf");
-	fd = open(btfp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
-	close(fd);
+	btf_to_file(b, btfp, "vmlinux.btf");
 	btf__free(b);
 	snprintf(arg, sizeof(arg), "--btf=%s", btfp);
 	run(&r, rec, NULL);
