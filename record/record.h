@@ -79,7 +79,7 @@ enum recorder_programs {
 
 /* How failed execs are seen. */
 enum recorder_failed_exec {
-	RECORDER_FAILED_AUTO = 0,   /* fexit where the kernel can, else tracepoints */
+	RECORDER_FAILED_AUTO = 0,   /* fexit, else kprobes, else tracepoints */
 	RECORDER_FAILED_FEXIT,	    /* at the return of the syscall's entry function */
 	RECORDER_FAILED_TRACEPOINT, /* syscall tracepoints: every syscall pays */
 	RECORDER_FAILED_KPROBE,	    /* kprobe + kretprobe on the same function */

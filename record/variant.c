@@ -6,9 +6,10 @@
  *
  *   exec, failed exec   bpf_loop() walks (Linux 5.17), or bounded loops the
  *                       older verifiers unroll, with lower limits
- *   failed exec path    fexit on the syscall's entry function (only execs
- *                       pay), or the syscall tracepoints (every syscall of
- *                       every process pays while they are attached)
+ *   failed exec path    fexit on the syscall's entry function, else a
+ *                       kprobe/kretprobe pair on it (only execs pay), else
+ *                       the syscall tracepoints (every syscall of every
+ *                       process pays while they are attached)
  *
  * The choice and what was found go into the trace's metadata.
  */

@@ -11,7 +11,9 @@
 #
 # A kernel that cannot be downloaded fails the run under
 # EXECREC_REQUIRE_BPF=1, else it is a skipped row.  KERNELS (default
-# "bullseye bookworm trixie") chooses the Debian suites.
+# "bullseye bookworm trixie") chooses the Debian suites.  On those three the
+# program sets and failed-exec paths recorded must be the expected ones: a
+# path that stops working fails the run instead of leaving its row out.
 set -u
 
 # kept for a look: KEEP=1
@@ -84,6 +86,7 @@ else
 	sh /guest.sh $execrec $workload /out
 fi
 cd /out && for d in run*; do
+	[ -d "\$d" ] || continue
 	echo "==ER-BEGIN \$d=="
 	tar cf - "\$d" | gzip -c | base64
 	echo "==ER-END \$d=="
@@ -100,12 +103,14 @@ INIT
 check_runs() {
 	kname=$1
 	found=0
+	got=""
 	for d in "$2"/run*; do
 		[ -d "$d" ] || continue
 		found=1
 		info=$("$execrec" info "$d/workload.etr" 2>&1)
 		progs=$(echo "$info" | awk '$1 == "bpf.programs" { print $2 }')
 		failed=$(echo "$info" | awk '$1 == "bpf.failed_exec" { print $2 }')
+		got="$got ${progs:-?}/${failed:-?}"
 		res=$(ER_CHECK_DIR=$d "$checker" 2>&1)
 		tests=$(echo "$res" | awk '$1 == "tests" { print $4 "/" $2 }')
 		asserts=$(echo "$res" | awk '$1 == "asserts" { print $4 "/" $2 }')
@@ -174,6 +179,18 @@ for suite in $kernels; do
 		continue
 	fi
 	check_runs "$kname" "$work/$suite"
+	# What guest.sh must have recorded there (auto's choice first): a
+	# path that stops working must fail the run, not drop its row.
+	case $suite in
+	bullseye) want="bounded-loops/kprobe bounded-loops/tracepoint" ;;
+	bookworm | trixie) want="bpf_loop/fexit bpf_loop/kprobe bpf_loop/tracepoint bounded-loops/fexit" ;;
+	*) want="" ;;
+	esac
+	if [ -n "$want" ] && [ "${got# }" != "$want" ]; then
+		rows="$rows$(printf '%-28s %s' "$kname" "FAIL: recorded ${got# }, expected $want")
+"
+		status=1
+	fi
 done
 
 printf '%-28s %-14s %-11s %-8s %-9s %s\n' kernel programs failed-exec tests asserts result

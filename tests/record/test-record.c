@@ -1358,18 +1358,34 @@ static void test_bounded_programs(void)
 	trace_free(&tr);
 }
 
-/* --btf=FILE that is not BTF, or BTF of another kernel: one line each. */
+/* Writes @b as raw BTF to tmpdir/@name, the path into @path. */
+static void btf_to_file(const struct btf *b, char *path, const char *name)
+{
+	const void *raw;
+	uint32_t len;
+	int fd;
+
+	raw = btf__raw_data(b, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	path_in(path, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
+	close(fd);
+}
+
+/* --btf=FILE that is not BTF, or BTF of another kernel: one line each;
+ * this kernel's BTF as a file: recorded. */
 static void test_btf_file(void)
 {
 	char path[PATH_MAX], btfp[PATH_MAX];
 	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, NULL, "--",
 		       "/bin/true",	    NULL};
 	char arg[PATH_MAX + 8];
-	const void *raw;
+	struct trace t;
 	struct btf *b;
 	struct run r;
-	uint32_t len;
-	int id, fd;
+	int id;
 
 	path_in(path, "btf-file.etr");
 	rec[5] = arg;
@@ -1388,12 +1404,7 @@ static void test_btf_file(void)
 	id = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
 	btf__add_struct(b, "task_struct", 4);
 	btf__add_field(b, "pid", id, 0, 0);
-	raw = btf__raw_data(b, &len);
-	path_in(btfp, "other.btf");
-	fd = open(btfp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
-	close(fd);
+	btf_to_file(b, btfp, "other.btf");
 	btf__free(b);
 	snprintf(arg, sizeof(arg), "--btf=%s", btfp);
 	run(&r, rec, NULL);
@@ -1402,6 +1413,25 @@ static void test_btf_file(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, btfp));
 	CU_ASSERT_PTR_NULL(strchr(r.err, '\n') ? strchr(strchr(r.err, '\n') + 1, '\n') : NULL);
 	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+
+	/* BTF that matches, from a file elsewhere (this kernel's, copied):
+	 * recorded, and the trace holds the subset made from it */
+	b = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	btf_to_file(b, btfp, "vmlinux.btf");
+	btf__free(b);
+	snprintf(arg, sizeof(arg), "--btf=%s", btfp);
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(r.err[0], 0);
+	load_trace(&t, path);
+	CU_ASSERT_EQUAL(count_type(&t, ETR_EV_EXEC), 1);
+	CU_ASSERT(has_argv_containing(&t, "/bin/true"));
+	CU_ASSERT_EQUAL(t.btf_kind, ETR_BTF_SUBSET);
+	b = btf__new(t.btf, t.btf_len);
+	CU_ASSERT(b && btf__find_by_name_kind(b, "linux_binprm", BTF_KIND_STRUCT) > 0);
+	btf__free(b);
+	trace_free(&t);
 }
 
 /* A loop of er-workload ran outside CMD during the recording: none of it
@@ -1546,7 +1576,8 @@ int main(void)
 		CU_add_test(s, "an overflowing ring: every loss counted", test_loss_counted);
 		CU_add_test(s, "--threads and --btf=full", test_threads_and_btf_full);
 		CU_add_test(s, "--programs=bounded: pre-5.17 programs", test_bounded_programs);
-		CU_add_test(s, "--btf=FILE not BTF or not this kernel's", test_btf_file);
+		CU_add_test(s, "--btf=FILE: not BTF, not this kernel's, this kernel's",
+			    test_btf_file);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

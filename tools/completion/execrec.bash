@@ -102,7 +102,15 @@ _execrec()
         COMPREPLY=($(compgen -W "all events processes" -- "$cur"))
         return ;;
     record:--btf)
-        COMPREPLY=($(compgen -W "subset full none" -- "$cur"))
+        # a mode, or a BTF file (--btf=FILE)
+        _execrec_files "$cur"
+        COMPREPLY+=($(compgen -W "subset full none" -- "$cur"))
+        return ;;
+    record:--failed-exec)
+        COMPREPLY=($(compgen -W "auto fexit kprobe tracepoint" -- "$cur"))
+        return ;;
+    record:--programs)
+        COMPREPLY=($(compgen -W "auto loop bounded" -- "$cur"))
         return ;;
     record:-p | record:--pid)
         COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
