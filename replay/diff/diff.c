@@ -100,7 +100,7 @@ static void side_free(struct side *s)
 	free(s->mem);
 	free(s->name);
 	free(s->pids);
-	side_sur_free(s);
+	rdiff_side_sur_free(s);
 	free(s);
 }
 
@@ -128,7 +128,7 @@ void rdiff__free(struct rdiff *d)
 	for (size_t i = 0; i < d->nprogs; i++)
 		free(d->progs[i].name);
 	free(d->progs);
-	sur_free(d);
+	rdiff_sur_free(d);
 	free(d);
 }
 
@@ -388,7 +388,7 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, const vo
 		return -ENOMEM;
 
 	/* the kernel's formats and types, for the surroundings */
-	ret = sur_read(s, mem ? NULL : path, mem, len);
+	ret = rdiff_sur_read(s, mem ? NULL : path, mem, len);
 	if (ret == -ENOMEM)
 		return ret;
 	return 0;
@@ -462,7 +462,7 @@ static void put_len(struct sbuf *b, size_t len)
 {
 	uint32_t v = (uint32_t)len;
 
-	sb_put(b, &v, sizeof(v));
+	rdiff_sb_put(b, &v, sizeof(v));
 }
 
 /* A normalized string, length first, into @b. */
@@ -472,7 +472,7 @@ static void put_norm(const struct rdiff *d, const struct side *s, struct sbuf *b
 	size_t at = b->len, n;
 
 	put_len(b, 0);
-	n = norm_arg(d, s, str, len, b);
+	n = rdiff_norm_arg(d, s, str, len, b);
 	if (!b->oom) {
 		uint32_t v = (uint32_t)n;
 
@@ -636,7 +636,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		*ret_last_ok = prev.ok;
 	}
 	if (b.oom) {
-		sb_free(&b);
+		rdiff_sb_free(&b);
 		return -ENOMEM;
 	}
 	nd->keylen = (uint32_t)b.len;
@@ -1429,7 +1429,7 @@ int rdiff__compute(struct rdiff *d)
 	ret = count_programs(d);
 	if (ret)
 		return ret;
-	ret = sur_compare(d);
+	ret = rdiff_sur_compare(d);
 	if (ret)
 		return ret;
 	d->computed = true;
