@@ -318,9 +318,10 @@ static int collect_pids(struct side *s)
 	return 0;
 }
 
-static int side_load(struct rdiff *d, struct side *s, const char *path, const void *mem, size_t len,
-		     char *err, size_t err_len)
+static int side_load(struct rdiff *d, struct side *s, const char *path, char *err, size_t err_len)
 {
+	const void *mem = NULL;
+	size_t len = 0;
 	struct rp_trace_opts topts = {.sz = sizeof(topts), .reorder_ns = d->opts.reorder_ns};
 	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
 	const struct etr_event *ev;
@@ -394,8 +395,8 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, const vo
 	return 0;
 }
 
-static int add_side(struct rdiff *d, bool base, const char *path, const void *mem, size_t len,
-		    const char *name, char *err, size_t err_len)
+static int add_side(struct rdiff *d, bool base, const char *path, const char *name, char *err,
+		    size_t err_len)
 {
 	struct side *s;
 	uint32_t slot;
@@ -419,7 +420,7 @@ static int add_side(struct rdiff *d, bool base, const char *path, const void *me
 		free(s);
 		return -ENOMEM;
 	}
-	ret = side_load(d, s, path, mem, len, err, err_len);
+	ret = side_load(d, s, path, err, err_len);
 	if (ret) {
 		if (!err[0])
 			snprintf(err, err_len, "%s: %s", name, strerror(-ret));
@@ -434,26 +435,13 @@ static int add_side(struct rdiff *d, bool base, const char *path, const void *me
 
 int rdiff__add_base(struct rdiff *d, const char *path, char *err, size_t err_len)
 {
-	return add_side(d, true, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)", err,
-			err_len);
+	return add_side(d, true, path, strcmp(path, "-") ? path : "(standard input)", err, err_len);
 }
 
 int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len)
 {
-	return add_side(d, false, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)", err,
+	return add_side(d, false, path, strcmp(path, "-") ? path : "(standard input)", err,
 			err_len);
-}
-
-int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
-			size_t err_len)
-{
-	return add_side(d, true, NULL, buf, len, name, err, err_len);
-}
-
-int rdiff__set_new_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
-		       size_t err_len)
-{
-	return add_side(d, false, NULL, buf, len, name, err, err_len);
 }
 
 /* ---- keys -------------------------------------------------------------------- */
