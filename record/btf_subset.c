@@ -196,7 +196,7 @@ static void fix_ids(struct subset *s, struct btf *dst, uint32_t src_id)
 	}
 }
 
-int btf_subset__build(const struct btf *src, void **ret_data, size_t *ret_len)
+int rec_btf_subset__build(const struct btf *src, void **ret_data, size_t *ret_len)
 {
 	struct subset s = {.src = src};
 	struct btf *dst = NULL;

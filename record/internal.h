@@ -34,7 +34,7 @@ const char *rec_tracefs(void);
 /* btf_subset.c: raw BTF of the kernel types record/ reads (see
  * bpf/core_types.h), with their members' types, pointers to any other
  * struct or union reduced to forward declarations.  *ret_data is malloc'ed. */
-int btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_len);
+int rec_btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_len);
 
 /* variant.c: which programs this kernel gets (see the file's comment) */
 struct rec_variant {

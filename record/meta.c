@@ -260,7 +260,7 @@ int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path
 	vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
 	if (!vmlinux)
 		return btf_missing(w, -errno);
-	err = btf_subset__build(vmlinux, &data, &len);
+	err = rec_btf_subset__build(vmlinux, &data, &len);
 	btf__free(vmlinux);
 	if (err)
 		return btf_missing(w, err);

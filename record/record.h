@@ -182,9 +182,6 @@ struct recorder_stats {
 };
 void recorder__stats(const struct recorder *r, struct recorder_stats *ret_stats);
 
-/* The trace's sticky writer error, 0 if none. */
-int recorder__error(const struct recorder *r);
-
 #ifdef __cplusplus
 }
 #endif

@@ -977,10 +977,3 @@ void recorder__stats(const struct recorder *r, struct recorder_stats *s)
 	s->bytes_written = ws.bytes_written;
 	s->ready_ns = r->ready_ns;
 }
-
-int recorder__error(const struct recorder *r)
-{
-	if (!r)
-		return -EINVAL;
-	return r->err ? r->err : etr_writer__error(r->w);
-}

@@ -292,11 +292,6 @@ bool rp_filter__active(const struct rp_filter *f)
 		     f->has_since || f->has_until || f->has_min_dur);
 }
 
-bool rp_filter__has_pid(const struct rp_filter *f)
-{
-	return f && (f->npids || f->nroots);
-}
-
 static uint64_t bind_one(const struct rp_trace *t, bool rel, int64_t raw, const char *txt)
 {
 	bool r;

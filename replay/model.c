@@ -1140,11 +1140,6 @@ size_t rp_model__lost_count(const struct rp_model *m)
 	return m ? m->nlost : 0;
 }
 
-const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i)
-{
-	return m && i < m->nlost ? &m->lost[i] : NULL;
-}
-
 void rp_model__seal(struct rp_model *m)
 {
 	if (!m || !m->finished || m->sealed)

@@ -149,10 +149,8 @@ struct rp_trace_stats {
 };
 void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats);
 
-/* Cumulative counters of the STATS chunks, last value of each name. */
-size_t rp_trace__counter_count(const struct rp_trace *t);
-const struct etr_counter *rp_trace__counter(const struct rp_trace *t, size_t i);
-/* Sum of the last values of the counters named "lost" or "lost.*". */
+/* Sum of the last values of the counters named "lost" or "lost.*" of the
+ * STATS chunks (counters are cumulative: the last value of each name). */
 uint64_t rp_trace__lost_counted(const struct rp_trace *t);
 
 /* The problems found so far, in file order (capped; the count is not). */
@@ -306,8 +304,8 @@ uint64_t rp_model__dur_start(const struct rp_model *m, const struct rp_proc *p);
 /* Time of the end given to rp_model__finish (0 before). */
 uint64_t rp_model__end_ns(const struct rp_model *m);
 
+/* Lost markers the model saw. */
 size_t rp_model__lost_count(const struct rp_model *m);
-const struct rp_lost *rp_model__lost(const struct rp_model *m, size_t i);
 
 /* A string the model keeps once (file names, directories, comms) by its id:
  * NUL-terminated after its len bytes; id 0 is "". Valid while the model is. */
@@ -350,8 +348,6 @@ int rp_filter__set(struct rp_filter *f, const char *name, const char *value, cha
 		   size_t err_len);
 /* Whether any filter is set. */
 bool rp_filter__active(const struct rp_filter *f);
-/* Whether a process-selecting filter (pid, subtree) is set. */
-bool rp_filter__has_pid(const struct rp_filter *f);
 
 /*
  * Resolve --since and --until against a trace (relative to its first event,

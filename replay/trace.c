@@ -858,16 +858,6 @@ void rp_trace__stats(const struct rp_trace *t, struct rp_trace_stats *ret_stats)
 		memset(ret_stats, 0, sizeof(*ret_stats));
 }
 
-size_t rp_trace__counter_count(const struct rp_trace *t)
-{
-	return t ? t->counter_len : 0;
-}
-
-const struct etr_counter *rp_trace__counter(const struct rp_trace *t, size_t i)
-{
-	return t && i < t->counter_len ? &t->counters[i].c : NULL;
-}
-
 uint64_t rp_trace__lost_counted(const struct rp_trace *t)
 {
 	uint64_t sum = 0;

@@ -81,7 +81,7 @@ static uint64_t label_hash(const struct rp_model *m, const struct rp_proc *p)
 
 /* ---- nodes (text) ------------------------------------------------------ */
 
-char *tree__text_alloc(struct rp_tree *t, size_t len)
+char *rp_tree__text_alloc(struct rp_tree *t, size_t len)
 {
 	return rp_arena__alloc(&t->text, len);
 }
@@ -409,7 +409,7 @@ static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 	}
 	if (t->nroots && in_list(t->roots, t->nroots, p->pid))
 		n->flags |= N_ROOT;
-	t->err = tree__draw_label(t, p, n);
+	t->err = rp_tree__draw_label(t, p, n);
 }
 
 /* A process and all below it are over: close its node and hand it up. */
@@ -451,7 +451,7 @@ static void on_forget(void *ctx, struct rp_model *m, struct rp_proc *p)
 
 /* The roots, in order and folded like siblings; their groups go at
  * kid[*ret_at ..] */
-int tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n)
+int rp_tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n)
 {
 	struct sib *sibs = scratch(t, t->ntop);
 	int64_t groups;

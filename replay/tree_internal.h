@@ -152,13 +152,13 @@ static inline struct etr_str first_name(const struct rp_model *m, const struct r
 
 /* tree.c: the roots, in order and folded like siblings: their groups go
  * at kid[*ret_at ..], *ret_n of them. 0 or -ENOMEM. */
-int tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n);
+int rp_tree__fold_roots(struct rp_tree *t, uint32_t *ret_at, uint32_t *ret_n);
 
 /* tree.c: @len bytes for a label, held as long as the tree; NULL. */
-char *tree__text_alloc(struct rp_tree *t, size_t len);
+char *rp_tree__text_alloc(struct rp_tree *t, size_t len);
 
 /* tree_print.c: draw the label of @p into @n (its record is final).
  * 0 or -ENOMEM. */
-int tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n);
+int rp_tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n);
 
 #endif /* EXECREC_REPLAY_TREE_INTERNAL_H */

@@ -197,7 +197,7 @@ static void label_of(const struct tnode *n, struct label *l)
  * depends on its siblings (a group's count and durations) and on its
  * place (the drawing before it) is added when the line is printed.
  */
-int tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n)
+int rp_tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n)
 {
 	struct etr_str name = first_name(t->model, p);
 	struct rp_out *o = &t->label;
@@ -220,7 +220,7 @@ int tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode *n
 	if (o->err || o->len > UINT32_MAX - sizeof(hdr))
 		return -ENOMEM;
 	h = put_len(put_len(hdr, (uint32_t)name_len), (uint32_t)(o->len - name_len - prog_len));
-	text = tree__text_alloc(t, (size_t)(h - hdr) + o->len);
+	text = rp_tree__text_alloc(t, (size_t)(h - hdr) + o->len);
 	if (!text)
 		return -ENOMEM;
 	memcpy(text, hdr, (size_t)(h - hdr));
@@ -354,7 +354,7 @@ int rp_tree__print_text(struct rp_tree *t, FILE *f)
 
 	if (!t->text_mode)
 		return -EINVAL;
-	err = tree__fold_roots(t, &at, &n);
+	err = rp_tree__fold_roots(t, &at, &n);
 	if (err)
 		return err;
 	err = prefix_push(t, 0, "");

@@ -100,7 +100,7 @@ static void side_free(struct side *s)
 	free(s->mem);
 	free(s->name);
 	free(s->pids);
-	side_sur_free(s);
+	rdiff_side_sur_free(s);
 	free(s);
 }
 
@@ -128,7 +128,7 @@ void rdiff__free(struct rdiff *d)
 	for (size_t i = 0; i < d->nprogs; i++)
 		free(d->progs[i].name);
 	free(d->progs);
-	sur_free(d);
+	rdiff_sur_free(d);
 	free(d);
 }
 
@@ -318,9 +318,10 @@ static int collect_pids(struct side *s)
 	return 0;
 }
 
-static int side_load(struct rdiff *d, struct side *s, const char *path, const void *mem, size_t len,
-		     char *err, size_t err_len)
+static int side_load(struct rdiff *d, struct side *s, const char *path, char *err, size_t err_len)
 {
+	const void *mem = NULL;
+	size_t len = 0;
 	struct rp_trace_opts topts = {.sz = sizeof(topts), .reorder_ns = d->opts.reorder_ns};
 	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
 	const struct etr_event *ev;
@@ -388,14 +389,14 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, const vo
 		return -ENOMEM;
 
 	/* the kernel's formats and types, for the surroundings */
-	ret = sur_read(s, mem ? NULL : path, mem, len);
+	ret = rdiff_sur_read(s, mem ? NULL : path, mem, len);
 	if (ret == -ENOMEM)
 		return ret;
 	return 0;
 }
 
-static int add_side(struct rdiff *d, bool base, const char *path, const void *mem, size_t len,
-		    const char *name, char *err, size_t err_len)
+static int add_side(struct rdiff *d, bool base, const char *path, const char *name, char *err,
+		    size_t err_len)
 {
 	struct side *s;
 	uint32_t slot;
@@ -419,7 +420,7 @@ static int add_side(struct rdiff *d, bool base, const char *path, const void *me
 		free(s);
 		return -ENOMEM;
 	}
-	ret = side_load(d, s, path, mem, len, err, err_len);
+	ret = side_load(d, s, path, err, err_len);
 	if (ret) {
 		if (!err[0])
 			snprintf(err, err_len, "%s: %s", name, strerror(-ret));
@@ -434,26 +435,13 @@ static int add_side(struct rdiff *d, bool base, const char *path, const void *me
 
 int rdiff__add_base(struct rdiff *d, const char *path, char *err, size_t err_len)
 {
-	return add_side(d, true, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)", err,
-			err_len);
+	return add_side(d, true, path, strcmp(path, "-") ? path : "(standard input)", err, err_len);
 }
 
 int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len)
 {
-	return add_side(d, false, path, NULL, 0, strcmp(path, "-") ? path : "(standard input)", err,
+	return add_side(d, false, path, strcmp(path, "-") ? path : "(standard input)", err,
 			err_len);
-}
-
-int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
-			size_t err_len)
-{
-	return add_side(d, true, NULL, buf, len, name, err, err_len);
-}
-
-int rdiff__set_new_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
-		       size_t err_len)
-{
-	return add_side(d, false, NULL, buf, len, name, err, err_len);
 }
 
 /* ---- keys -------------------------------------------------------------------- */
@@ -462,7 +450,7 @@ static void put_len(struct sbuf *b, size_t len)
 {
 	uint32_t v = (uint32_t)len;
 
-	sb_put(b, &v, sizeof(v));
+	rdiff_sb_put(b, &v, sizeof(v));
 }
 
 /* A normalized string, length first, into @b. */
@@ -472,7 +460,7 @@ static void put_norm(const struct rdiff *d, const struct side *s, struct sbuf *b
 	size_t at = b->len, n;
 
 	put_len(b, 0);
-	n = norm_arg(d, s, str, len, b);
+	n = rdiff_norm_arg(d, s, str, len, b);
 	if (!b->oom) {
 		uint32_t v = (uint32_t)n;
 
@@ -636,7 +624,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		*ret_last_ok = prev.ok;
 	}
 	if (b.oom) {
-		sb_free(&b);
+		rdiff_sb_free(&b);
 		return -ENOMEM;
 	}
 	nd->keylen = (uint32_t)b.len;
@@ -1429,7 +1417,7 @@ int rdiff__compute(struct rdiff *d)
 	ret = count_programs(d);
 	if (ret)
 		return ret;
-	ret = sur_compare(d);
+	ret = rdiff_sur_compare(d);
 	if (ret)
 		return ret;
 	d->computed = true;

@@ -100,11 +100,6 @@ int rdiff__add_ignore(struct rdiff *d, const char *re, char *err, size_t err_len
  */
 int rdiff__add_base(struct rdiff *d, const char *path, char *err, size_t err_len);
 int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len);
-/* The same over memory (not copied; must outlive @d), named @name. */
-int rdiff__add_base_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
-			size_t err_len);
-int rdiff__set_new_mem(struct rdiff *d, const void *buf, size_t len, const char *name, char *err,
-		       size_t err_len);
 
 /* Match and classify. 0, -EINVAL (no baseline or no new trace), -ENOMEM. */
 int rdiff__compute(struct rdiff *d);

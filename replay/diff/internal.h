@@ -15,12 +15,12 @@ struct sbuf {
 	bool oom;
 };
 
-void sb_put(struct sbuf *s, const void *data, size_t len);
-void sb_puts(struct sbuf *s, const char *str);
-void sb_putc(struct sbuf *s, char c);
+void rdiff_sb_put(struct sbuf *s, const void *data, size_t len);
+void rdiff_sb_puts(struct sbuf *s, const char *str);
+void rdiff_sb_putc(struct sbuf *s, char c);
 /* NUL-terminate and hand the buffer over (NULL if it ran out of memory). */
-char *sb_steal(struct sbuf *s);
-void sb_free(struct sbuf *s);
+char *rdiff_sb_steal(struct sbuf *s);
+void rdiff_sb_free(struct sbuf *s);
 
 /* A copy of an exec record of the model (by index, or @p's last
  * successful one); false if there is none. */
@@ -158,16 +158,16 @@ struct rdiff {
 };
 
 /* norm.c */
-size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		struct sbuf *out);
+size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
+		      struct sbuf *out);
 
 /* surround.c */
-int sur_read(struct side *s, const char *path, const void *mem, size_t len);
-int sur_compare(struct rdiff *d);
-void sur_free(struct rdiff *d);
-void side_sur_free(struct side *s);
+int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len);
+int rdiff_sur_compare(struct rdiff *d);
+void rdiff_sur_free(struct rdiff *d);
+void rdiff_side_sur_free(struct side *s);
 /* Keep @str (malloc'd) with the rdiff and return it; NULL stays NULL. */
-const char *sur_keep(struct rdiff *d, char *str);
+const char *rdiff_sur_keep(struct rdiff *d, char *str);
 
 /* diff.c */
 int rdiff_warn(struct rdiff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -17,7 +17,7 @@
 
 #include "internal.h"
 
-void sb_put(struct sbuf *s, const void *data, size_t len)
+void rdiff_sb_put(struct sbuf *s, const void *data, size_t len)
 {
 	if (s->oom)
 		return;
@@ -40,24 +40,24 @@ void sb_put(struct sbuf *s, const void *data, size_t len)
 	s->p[s->len] = '\0';
 }
 
-void sb_puts(struct sbuf *s, const char *str)
+void rdiff_sb_puts(struct sbuf *s, const char *str)
 {
-	sb_put(s, str, strlen(str));
+	rdiff_sb_put(s, str, strlen(str));
 }
 
-void sb_putc(struct sbuf *s, char c)
+void rdiff_sb_putc(struct sbuf *s, char c)
 {
-	sb_put(s, &c, 1);
+	rdiff_sb_put(s, &c, 1);
 }
 
-char *sb_steal(struct sbuf *s)
+char *rdiff_sb_steal(struct sbuf *s)
 {
 	char *p;
 
 	if (!s->oom && !s->p)
-		sb_put(s, "", 0);
+		rdiff_sb_put(s, "", 0);
 	if (s->oom) {
-		sb_free(s);
+		rdiff_sb_free(s);
 		return NULL;
 	}
 	p = s->p;
@@ -65,7 +65,7 @@ char *sb_steal(struct sbuf *s)
 	return p;
 }
 
-void sb_free(struct sbuf *s)
+void rdiff_sb_free(struct sbuf *s)
 {
 	free(s->p);
 	*s = (struct sbuf){0};
@@ -145,14 +145,14 @@ static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct
 			i++;
 			continue;
 		}
-		sb_put(out, in + done, i - done);
-		sb_put(out, best->to, best->to_len);
+		rdiff_sb_put(out, in + done, i - done);
+		rdiff_sb_put(out, best->to, best->to_len);
 		i += best->from_len;
 		done = i;
 		any = true;
 	}
 	if (any)
-		sb_put(out, in + done, len - done);
+		rdiff_sb_put(out, in + done, len - done);
 	return any;
 }
 
@@ -245,11 +245,11 @@ static void put_token(const struct side *s, const char *p, size_t n, struct sbuf
 		dec = dec && is_digit(p[i]);
 	}
 	if (n >= 8 && dec) {
-		sb_puts(out, "<num>");
+		rdiff_sb_puts(out, "<num>");
 		return;
 	}
 	if (n >= 8 && hex) {
-		sb_puts(out, "<hex>");
+		rdiff_sb_puts(out, "<hex>");
 		return;
 	}
 	/* pids among its digit runs ("foo.1234", "out1234") */
@@ -257,15 +257,15 @@ static void put_token(const struct side *s, const char *p, size_t n, struct sbuf
 		size_t e = k;
 
 		if (!is_digit(p[k])) {
-			sb_putc(out, p[k++]);
+			rdiff_sb_putc(out, p[k++]);
 			continue;
 		}
 		while (e < n && is_digit(p[e]))
 			e++;
 		if (is_pid(s, p + k, e - k))
-			sb_puts(out, "<pid>");
+			rdiff_sb_puts(out, "<pid>");
 		else
-			sb_put(out, p + k, e - k);
+			rdiff_sb_put(out, p + k, e - k);
 		k = e;
 	}
 }
@@ -290,8 +290,8 @@ static size_t temp_dir_at(const char *p, size_t len, size_t i)
 	return 0;
 }
 
-size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		struct sbuf *out)
+size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
+		      struct sbuf *out)
 {
 	struct sbuf mapped = {0};
 	const char *p = in;
@@ -310,7 +310,7 @@ size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, siz
 		if (is_path_end(c))
 			temp = false;
 		if (comp_start && !temp && (n = temp_dir_at(p, len, i))) {
-			sb_put(out, p + i, n);
+			rdiff_sb_put(out, p + i, n);
 			i += n;
 			temp = true;
 			continue;
@@ -319,23 +319,23 @@ size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, siz
 			if ((n = date_at(p, len, i))) {
 				size_t t;
 
-				sb_puts(out, "<date>");
+				rdiff_sb_puts(out, "<date>");
 				i += n;
 				/* ISO 8601: 2026-11-25T11:43:54 */
 				if (i < len && p[i] == 'T' && (t = time_at(p, len, i + 1))) {
-					sb_puts(out, "T<time>");
+					rdiff_sb_puts(out, "T<time>");
 					i += 1 + t;
 				}
 				continue;
 			}
 			if ((n = time_at(p, len, i))) {
-				sb_puts(out, "<time>");
+				rdiff_sb_puts(out, "<time>");
 				i += n;
 				continue;
 			}
 		}
 		if (is_hex(c) && (i == 0 || !is_alnum(p[i - 1])) && (n = uuid_at(p, len, i))) {
-			sb_puts(out, "<uuid>");
+			rdiff_sb_puts(out, "<uuid>");
 			i += n;
 			continue;
 		}
@@ -344,7 +344,7 @@ size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, siz
 				;
 			if (n - i >= 6) {
 				/* mkstemp's XXXXXX, gcc's ccAbc123, mktemp's tmp.Abc123XyZ */
-				sb_puts(out, "XXXXXX");
+				rdiff_sb_puts(out, "XXXXXX");
 				i = n;
 				continue;
 			}
@@ -361,10 +361,10 @@ size_t norm_arg(const struct rdiff *d, const struct side *s, const char *in, siz
 					;
 			continue;
 		}
-		sb_putc(out, c);
+		rdiff_sb_putc(out, c);
 		i++;
 	}
-	sb_free(&mapped);
+	rdiff_sb_free(&mapped);
 	return out->len - start;
 }
 
@@ -380,15 +380,15 @@ size_t rdiff__normalize(const struct rdiff *d, uint32_t side, const char *s, siz
 	out[0] = '\0';
 	if (!sd)
 		return 0;
-	norm_arg(d, sd, s, len, &b);
+	rdiff_norm_arg(d, sd, s, len, &b);
 	if (b.oom) {
-		sb_free(&b);
+		rdiff_sb_free(&b);
 		return 0;
 	}
 	n = b.len < size - 1 ? b.len : size - 1;
 	if (n)
 		memcpy(out, b.p, n);
 	out[n] = '\0';
-	sb_free(&b);
+	rdiff_sb_free(&b);
 	return n;
 }

@@ -18,7 +18,7 @@
 #include "internal.h"
 #include "kbtf.h"
 
-const char *sur_keep(struct rdiff *d, char *str)
+const char *rdiff_sur_keep(struct rdiff *d, char *str)
 {
 	if (!str)
 		return NULL;
@@ -37,7 +37,7 @@ const char *sur_keep(struct rdiff *d, char *str)
 	return str;
 }
 
-void side_sur_free(struct side *s)
+void rdiff_side_sur_free(struct side *s)
 {
 	for (size_t i = 0; i < s->ntps; i++) {
 		free(s->tps[i].name);
@@ -52,7 +52,7 @@ void side_sur_free(struct side *s)
 	s->release = NULL;
 }
 
-void sur_free(struct rdiff *d)
+void rdiff_sur_free(struct rdiff *d)
 {
 	for (size_t i = 0; i < d->nsur_strs; i++)
 		free(d->sur_strs[i]);
@@ -84,7 +84,7 @@ static int keep_tp(struct side *s, const struct etr_str *name, const struct etr_
 	return 0;
 }
 
-int sur_read(struct side *s, const char *path, const void *mem, size_t len)
+int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len)
 {
 	struct etr_reader_opts ro = {
 	    .sz = sizeof(ro),
@@ -224,21 +224,21 @@ static char *tp_diff(const char *a, const char *b)
 
 		if (o && o->len == la[i].len && !memcmp(o->text, la[i].text, o->len))
 			continue;
-		sb_puts(&out, "- ");
-		sb_put(&out, la[i].text, la[i].len);
-		sb_putc(&out, '\n');
+		rdiff_sb_puts(&out, "- ");
+		rdiff_sb_put(&out, la[i].text, la[i].len);
+		rdiff_sb_putc(&out, '\n');
 		if (o) {
-			sb_puts(&out, "+ ");
-			sb_put(&out, o->text, o->len);
-			sb_putc(&out, '\n');
+			rdiff_sb_puts(&out, "+ ");
+			rdiff_sb_put(&out, o->text, o->len);
+			rdiff_sb_putc(&out, '\n');
 		}
 	}
 	for (size_t i = 0; i < nb; i++) {
 		if (tp_find(la, na, lb[i].name))
 			continue;
-		sb_puts(&out, "+ ");
-		sb_put(&out, lb[i].text, lb[i].len);
-		sb_putc(&out, '\n');
+		rdiff_sb_puts(&out, "+ ");
+		rdiff_sb_put(&out, lb[i].text, lb[i].len);
+		rdiff_sb_putc(&out, '\n');
 	}
 	free(la);
 	free(lb);
@@ -246,7 +246,7 @@ static char *tp_diff(const char *a, const char *b)
 		return NULL;
 	if (out.len && out.p[out.len - 1] == '\n')
 		out.p[--out.len] = '\0';
-	return sb_steal(&out);
+	return rdiff_sb_steal(&out);
 }
 
 static const struct tpf *tp_by_name(const struct side *s, const char *name)
@@ -275,7 +275,7 @@ static int add_tpc(struct rdiff *d, size_t *cap, const char *name, int state, ch
 	c = &d->tpc[d->sur.ntp++];
 	c->name = name;
 	c->state = state;
-	c->lines = sur_keep(d, lines);
+	c->lines = rdiff_sur_keep(d, lines);
 	return 0;
 }
 
@@ -453,8 +453,8 @@ static int add_btfc(struct rdiff *d, size_t *cap, const char *type, const char *
 	c = &d->btfc[d->sur.nbtf++];
 	c->type = type; /* static: read_types[] */
 	/* member names live in the BTF, which is freed after the comparison */
-	c->member = member ? sur_keep(d, strdup(member)) : NULL;
-	c->what = sur_keep(d, what);
+	c->member = member ? rdiff_sur_keep(d, strdup(member)) : NULL;
+	c->what = rdiff_sur_keep(d, what);
 	c->read = read;
 	return c->what && (!member || c->member) ? 0 : -ENOMEM;
 }
@@ -655,7 +655,7 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
-		d->sur.btf_reason = sur_keep(
+		d->sur.btf_reason = rdiff_sur_keep(
 		    d, fmt("BASE's BTF does not parse: %s at byte %" PRIu64, e.what, e.offset));
 		return d->sur.btf_reason ? 0 : -ENOMEM;
 	}
@@ -664,7 +664,7 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 		kbtf__free(bb);
 		if (ret == -ENOMEM)
 			return ret;
-		d->sur.btf_reason = sur_keep(
+		d->sur.btf_reason = rdiff_sur_keep(
 		    d, fmt("NEW's BTF does not parse: %s at byte %" PRIu64, e.what, e.offset));
 		return d->sur.btf_reason ? 0 : -ENOMEM;
 	}
@@ -676,11 +676,11 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 	return ret;
 }
 
-int sur_compare(struct rdiff *d)
+int rdiff_sur_compare(struct rdiff *d)
 {
 	const struct side *b = d->sides[1], *n = d->sides[0];
 
-	sur_free(d);
+	rdiff_sur_free(d);
 	memset(&d->sur, 0, sizeof(d->sur));
 	d->sur.base_release = b->release ? b->release : "";
 	d->sur.new_release = n->release ? n->release : "";

@@ -44,7 +44,7 @@ static void add_libdir(struct probe_src *src, const char *dir, size_t len)
 		if (strlen(src->libdirs[i]) == len && !memcmp(src->libdirs[i], dir, len))
 			return;
 	}
-	s = arena_strndup(&src->strs, dir, len);
+	s = probe_arena_strndup(&src->strs, dir, len);
 	n = realloc(src->libdirs, (src->nr_libdirs + 1) * sizeof(*n));
 	if (!s || !n) {
 		free(n == src->libdirs ? NULL : n);
@@ -60,7 +60,7 @@ static void parse_ldconf(struct probe_src *src, const char *path, int depth)
 	char *buf, *p, *eol;
 	size_t len;
 
-	if (depth > LDCONF_DEPTH || read_file(path, PROBES_SMALL_FILE_MAX, &buf, &len))
+	if (depth > LDCONF_DEPTH || probe_read_file(path, PROBES_SMALL_FILE_MAX, &buf, &len))
 		return;
 	for (p = buf; p < buf + len; p = eol + 1) {
 		char *hash, *end;
@@ -136,7 +136,7 @@ static bool is_elf_lib(const char *path)
 	return ok;
 }
 
-int elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size)
+int probe_elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size)
 {
 	static const char *const forms[] = {"%s/%s", "%s/%s.so", "%s/lib%s.so"};
 	const char *path_env = getenv("PATH");
@@ -196,7 +196,7 @@ found:
 	return 0;
 }
 
-bool elf_root_has(const struct probe_src *src, int root, uint32_t file)
+bool probe_elf_root_has(const struct probe_src *src, int root, uint32_t file)
 {
 	const struct elf_root *r;
 
@@ -210,7 +210,7 @@ bool elf_root_has(const struct probe_src *src, int root, uint32_t file)
 	return false;
 }
 
-void elf_free(struct probe_src *src)
+void probe_elf_free(struct probe_src *src)
 {
 	for (uint32_t i = 0; i < src->nr_files; i++)
 		free(src->files[i].deps);
@@ -272,7 +272,8 @@ static int add_sym(struct probe_src *src, uint32_t file, const char *sym, uint64
 	src->syms[src->nr_syms].addr = addr;
 	src->syms[src->nr_syms].size = size;
 	src->nr_syms++;
-	return plist_add(src, PROBE_UPROBE, name, (size_t)n, file, (uint32_t)(src->nr_syms - 1));
+	return probe_plist_add(src, PROBE_UPROBE, name, (size_t)n, file,
+			       (uint32_t)(src->nr_syms - 1));
 }
 
 static int read_symbols(struct probe_src *src, uint32_t file, Elf *e)
@@ -399,14 +400,15 @@ static int read_notes(struct probe_src *src, uint32_t file, Elf *e, size_t shstr
 			src->notes[src->nr_notes].pc = addr[0];
 			src->notes[src->nr_notes].base = addr[1];
 			src->notes[src->nr_notes].semaphore = addr[2];
-			src->notes[src->nr_notes].args = arena_strdup(&src->strs, args ? args : "");
+			src->notes[src->nr_notes].args =
+			    probe_arena_strdup(&src->strs, args ? args : "");
 			if (!src->notes[src->nr_notes].args)
 				return -ENOMEM;
 			src->nr_notes++;
 			/* one name may have several sites: the list keeps one
 			 * line per name, the first site's details */
-			err = plist_add(src, PROBE_USDT, name, (size_t)n, file,
-					(uint32_t)(src->nr_notes - 1));
+			err = probe_plist_add(src, PROBE_USDT, name, (size_t)n, file,
+					      (uint32_t)(src->nr_notes - 1));
 		}
 	}
 	return err;
@@ -675,7 +677,7 @@ static int add_file(struct probe_src *src, const char *path)
 	idx = src->nr_files;
 	f = &src->files[idx];
 	memset(f, 0, sizeof(*f));
-	f->path = arena_strdup(&src->strs, path);
+	f->path = probe_arena_strdup(&src->strs, path);
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	if (!f->path) {
@@ -834,7 +836,7 @@ static int new_root(struct probe_src *src, const uint32_t *files, uint32_t nr, b
 	return (int)src->nr_roots++;
 }
 
-int elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
+int probe_elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
 {
 	uint32_t idx;
 	int err;
@@ -851,12 +853,12 @@ int elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
 	}
 	if (err < 0)
 		return err;
-	plist_sort(src, PROBE_UPROBE);
-	plist_sort(src, PROBE_USDT);
+	probe_plist_sort(src, PROBE_UPROBE);
+	probe_plist_sort(src, PROBE_USDT);
 	return new_root(src, &idx, 1, !(flags & PROBE_BIN_NO_LIBS));
 }
 
-int elf_add_pid(struct probe_src *src, pid_t pid)
+int probe_elf_add_pid(struct probe_src *src, pid_t pid)
 {
 	char path[64], line[PATH_MAX + 256];
 	uint32_t *files = NULL, nr = 0;
@@ -904,8 +906,8 @@ int elf_add_pid(struct probe_src *src, pid_t pid)
 	if (!err && !nr)
 		err = -ENOENT;
 	if (!err) {
-		plist_sort(src, PROBE_UPROBE);
-		plist_sort(src, PROBE_USDT);
+		probe_plist_sort(src, PROBE_UPROBE);
+		probe_plist_sort(src, PROBE_USDT);
 		err = new_root(src, files, nr, false);
 	}
 	free(files);
@@ -929,7 +931,7 @@ static int usdt_args(const char *args, struct probe_detail *d)
 		if (!*p)
 			break;
 		end = p + strcspn(p, " ");
-		a = detail_add_arg(d);
+		a = probe_detail_add_arg(d);
 		if (!a)
 			return -ENOMEM;
 		snprintf(name, sizeof(name), "arg%u", i++);
@@ -952,7 +954,7 @@ static int usdt_args(const char *args, struct probe_detail *d)
 	return 0;
 }
 
-int elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
+int probe_elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
 {
 	if (p->type == PROBE_UPROBE && p->aux < src->nr_syms) {
 		d->addr = src->syms[p->aux].addr;
@@ -969,7 +971,7 @@ int elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail
 
 #else /* !HAVE_LIBELF */
 
-int elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
+int probe_elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
 {
 	(void)path;
 	(void)flags;
@@ -978,12 +980,12 @@ int elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
 	return -ENOTSUP;
 }
 
-int elf_add_pid(struct probe_src *src, pid_t pid)
+int probe_elf_add_pid(struct probe_src *src, pid_t pid)
 {
-	return elf_add_binary(src, NULL, (unsigned)pid);
+	return probe_elf_add_binary(src, NULL, (unsigned)pid);
 }
 
-int elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
+int probe_elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
 {
 	(void)src;
 	(void)p;

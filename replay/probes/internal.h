@@ -17,9 +17,9 @@ struct arena_block;
 struct arena {
 	struct arena_block *head;
 };
-const char *arena_strndup(struct arena *a, const char *s, size_t len);
-const char *arena_strdup(struct arena *a, const char *s);
-void arena_free(struct arena *a);
+const char *probe_arena_strndup(struct arena *a, const char *s, size_t len);
+const char *probe_arena_strdup(struct arena *a, const char *s);
+void probe_arena_free(struct arena *a);
 
 struct plist {
 	struct probe *v;
@@ -115,41 +115,43 @@ struct probe_src {
 };
 
 /* probes.c */
-int plist_add(struct probe_src *src, enum probe_type type, const char *name, size_t len,
-	      uint32_t file, uint32_t aux);
-void plist_sort(struct probe_src *src, enum probe_type type);
-int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
-int src_btf(struct probe_src *src, struct kbtf **ret_btf);
-int btf_func_detail(struct probe_src *src, const char *func, int skip_args, struct probe_detail *d);
+int probe_plist_add(struct probe_src *src, enum probe_type type, const char *name, size_t len,
+		    uint32_t file, uint32_t aux);
+void probe_plist_sort(struct probe_src *src, enum probe_type type);
+int probe_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
+int probe_src_btf(struct probe_src *src, struct kbtf **ret_btf);
+int probe_btf_func_detail(struct probe_src *src, const char *func, int skip_args,
+			  struct probe_detail *d);
 
 /* live.c */
-int live_load(struct probe_src *src, enum probe_type type);
+int probe_live_load(struct probe_src *src, enum probe_type type);
 /* @rel under the tracefs mount; 0 or -errno (not mounted). */
-int tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size);
-int live_tp_format(struct probe_src *src, const char *name, char **ret_text, size_t *ret_len);
-int live_ksyms(struct probe_src *src);
-int btf_add_funcs(struct probe_src *src, enum probe_type type, struct kbtf *btf, bool filtered);
-int btf_add_rawtps(struct probe_src *src, struct kbtf *btf);
+int probe_tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size);
+int probe_live_tp_format(struct probe_src *src, const char *name, char **ret_text, size_t *ret_len);
+int probe_live_ksyms(struct probe_src *src);
+int probe_btf_add_funcs(struct probe_src *src, enum probe_type type, struct kbtf *btf,
+			bool filtered);
+int probe_btf_add_rawtps(struct probe_src *src, struct kbtf *btf);
 
 /* trace.c */
-int trace_open(struct probe_src *src, const char *path);
-int trace_load(struct probe_src *src, enum probe_type type);
-void trace_free(struct probe_src *src);
+int probe_trace_open(struct probe_src *src, const char *path);
+int probe_trace_load(struct probe_src *src, enum probe_type type);
+void probe_trace_free(struct probe_src *src);
 
 /* tpformat.c: the fields of a tracepoint format into @d (strings copied). */
-int tp_format_parse(const char *text, size_t len, struct probe_detail *d);
+int probe_tp_format_parse(const char *text, size_t len, struct probe_detail *d);
 
 /* elf.c */
-int elf_add_binary(struct probe_src *src, const char *path, unsigned flags);
-int elf_add_pid(struct probe_src *src, pid_t pid);
-int elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size);
-int elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d);
-bool elf_root_has(const struct probe_src *src, int root, uint32_t file);
-void elf_free(struct probe_src *src);
+int probe_elf_add_binary(struct probe_src *src, const char *path, unsigned flags);
+int probe_elf_add_pid(struct probe_src *src, pid_t pid);
+int probe_elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size);
+int probe_elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d);
+bool probe_elf_root_has(const struct probe_src *src, int root, uint32_t file);
+void probe_elf_free(struct probe_src *src);
 
 /* detail helpers */
-struct probe_arg *detail_add_arg(struct probe_detail *d);
-char *detail_strdup(const char *s);
-char *detail_strndup(const char *s, size_t n);
+struct probe_arg *probe_detail_add_arg(struct probe_detail *d);
+char *probe_detail_strdup(const char *s);
+char *probe_detail_strndup(const char *s, size_t n);
 
 #endif

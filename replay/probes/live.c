@@ -63,7 +63,7 @@ static int find_tracefs(struct probe_src *src)
 			    !strcmp(type, "tracefs")) {
 				snprintf(path, sizeof(path), "%s/events", dir);
 				if (is_dir(path)) {
-					src->tracefs = arena_strdup(&src->strs, dir);
+					src->tracefs = probe_arena_strdup(&src->strs, dir);
 					break;
 				}
 			}
@@ -77,7 +77,7 @@ static int find_tracefs(struct probe_src *src)
 	return src->tracefs_err;
 }
 
-int tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size)
+int probe_tracefs_path(struct probe_src *src, const char *rel, char *buf, size_t size)
 {
 	int err = find_tracefs(src);
 
@@ -133,7 +133,7 @@ static int walk_events(struct probe_src *src, const char *dir)
 				continue;
 			n = snprintf(name, sizeof(name), "%s:%s", sys->d_name, ev->d_name);
 			if (n > 0 && (size_t)n < sizeof(name))
-				err = plist_add(src, PROBE_TRACEPOINT, name, (size_t)n, 0, 0);
+				err = probe_plist_add(src, PROBE_TRACEPOINT, name, (size_t)n, 0, 0);
 		}
 		closedir(e);
 	}
@@ -149,18 +149,18 @@ static int load_tracepoints(struct probe_src *src)
 	int err;
 
 	st->origin = PROBE_ORIGIN_TRACEFS;
-	err = tracefs_path(src, "available_events", path, sizeof(path));
+	err = probe_tracefs_path(src, "available_events", path, sizeof(path));
 	if (err) {
 		st->path = "/sys/kernel/tracing";
 		return err;
 	}
-	st->path = arena_strdup(&src->strs, path);
-	err = read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
+	st->path = probe_arena_strdup(&src->strs, path);
+	err = probe_read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
 	if (err) {
 		st->fallback_err = err;
 		st->fallback_path = st->path;
 		snprintf(path, sizeof(path), "%s/events", src->tracefs);
-		st->path = arena_strdup(&src->strs, path);
+		st->path = probe_arena_strdup(&src->strs, path);
 		return walk_events(src, path);
 	}
 	for (p = buf; p < buf + len && !err; p = eol + 1) {
@@ -172,13 +172,13 @@ static int load_tracepoints(struct probe_src *src)
 		colon = memchr(p, ':', (size_t)(eol - p));
 		if (colon && valid_event_part(p, (size_t)(colon - p)) &&
 		    valid_event_part(colon + 1, (size_t)(eol - colon - 1)))
-			err = plist_add(src, PROBE_TRACEPOINT, p, (size_t)(eol - p), 0, 0);
+			err = probe_plist_add(src, PROBE_TRACEPOINT, p, (size_t)(eol - p), 0, 0);
 	}
 	free(buf);
 	return err;
 }
 
-int live_tp_format(struct probe_src *src, const char *name, char **ret_text, size_t *ret_len)
+int probe_live_tp_format(struct probe_src *src, const char *name, char **ret_text, size_t *ret_len)
 {
 	const char *colon = strchr(name, ':');
 	char rel[PROBES_NAME_MAX + 32], path[PATH_MAX];
@@ -188,10 +188,10 @@ int live_tp_format(struct probe_src *src, const char *name, char **ret_text, siz
 	    !valid_event_part(colon + 1, strlen(colon + 1)))
 		return -EINVAL;
 	snprintf(rel, sizeof(rel), "events/%.*s/%s/format", (int)(colon - name), name, colon + 1);
-	err = tracefs_path(src, rel, path, sizeof(path));
+	err = probe_tracefs_path(src, rel, path, sizeof(path));
 	if (err)
 		return err;
-	return read_file(path, PROBES_SMALL_FILE_MAX, ret_text, ret_len);
+	return probe_read_file(path, PROBES_SMALL_FILE_MAX, ret_text, ret_len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -212,13 +212,13 @@ static int load_filter(struct probe_src *src, const char **ret_path)
 
 	if (src->o.filter_functions)
 		snprintf(path, sizeof(path), "%s", src->o.filter_functions);
-	else if (tracefs_path(src, "available_filter_functions", path, sizeof(path)))
+	else if (probe_tracefs_path(src, "available_filter_functions", path, sizeof(path)))
 		snprintf(path, sizeof(path), "/sys/kernel/tracing/available_filter_functions");
-	*ret_path = arena_strdup(&src->strs, path);
+	*ret_path = probe_arena_strdup(&src->strs, path);
 	if (src->filter_done)
 		return src->filter_err;
 	src->filter_done = true;
-	err = read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
+	err = probe_read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
 	if (err) {
 		src->filter_err = err;
 		return err;
@@ -247,7 +247,7 @@ static int load_filter(struct probe_src *src, const char **ret_path)
 			}
 			src->filter_funcs = nf;
 		}
-		s = arena_strndup(&src->strs, p, nl);
+		s = probe_arena_strndup(&src->strs, p, nl);
 		if (!s) {
 			err = -ENOMEM;
 			break;
@@ -279,7 +279,7 @@ static void load_blacklist(struct probe_src *src, const char ***ret_v, size_t *r
 
 	*ret_v = NULL;
 	*ret_n = 0;
-	if (read_file(path, PROBES_BIG_FILE_MAX, &buf, &len))
+	if (probe_read_file(path, PROBES_BIG_FILE_MAX, &buf, &len))
 		return;
 	v = malloc((len / 4 + 1) * sizeof(*v));
 	if (!v) {
@@ -299,7 +299,7 @@ static void load_blacklist(struct probe_src *src, const char ***ret_v, size_t *r
 
 			if (nl > (size_t)(eol - tab - 1))
 				nl = (size_t)(eol - tab - 1);
-			v[n] = arena_strndup(&src->strs, tab + 1, nl);
+			v[n] = probe_arena_strndup(&src->strs, tab + 1, nl);
 			if (v[n])
 				n++;
 		}
@@ -322,7 +322,7 @@ bool probe_ksym__is_func(const struct probe_ksym *k)
 	       strncmp(k->name, "__SCT__", 7) && k->name[0] != '$';
 }
 
-int live_ksyms(struct probe_src *src)
+int probe_live_ksyms(struct probe_src *src)
 {
 	const char *path = src->o.kallsyms ? src->o.kallsyms : "/proc/kallsyms";
 	char *buf, *p, *eol;
@@ -332,7 +332,7 @@ int live_ksyms(struct probe_src *src)
 	if (src->ksyms_done)
 		return src->ksyms_err;
 	src->ksyms_done = true;
-	err = read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
+	err = probe_read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
 	if (err) {
 		src->ksyms_err = err;
 		return err;
@@ -361,7 +361,7 @@ int live_ksyms(struct probe_src *src)
 		if (!nl)
 			continue;
 		src->ksyms[n].type = sp1[1];
-		src->ksyms[n].name = arena_strndup(&src->strs, name, nl);
+		src->ksyms[n].name = probe_arena_strndup(&src->strs, name, nl);
 		if (!src->ksyms[n].name) {
 			err = -ENOMEM;
 			break;
@@ -374,7 +374,8 @@ int live_ksyms(struct probe_src *src)
 	return err;
 }
 
-int btf_add_funcs(struct probe_src *src, enum probe_type type, struct kbtf *btf, bool filtered)
+int probe_btf_add_funcs(struct probe_src *src, enum probe_type type, struct kbtf *btf,
+			bool filtered)
 {
 	const uint32_t *ids;
 	size_t n;
@@ -390,12 +391,12 @@ int btf_add_funcs(struct probe_src *src, enum probe_type type, struct kbtf *btf,
 			continue;
 		if (filtered && !in_sorted(src->filter_funcs, src->nr_filter_funcs, name))
 			continue;
-		err = plist_add(src, type, name, strlen(name), 0, ids[i]);
+		err = probe_plist_add(src, type, name, strlen(name), 0, ids[i]);
 	}
 	return err;
 }
 
-int btf_add_rawtps(struct probe_src *src, struct kbtf *btf)
+int probe_btf_add_rawtps(struct probe_src *src, struct kbtf *btf)
 {
 	int err = 0;
 
@@ -409,8 +410,8 @@ int btf_add_rawtps(struct probe_src *src, struct kbtf *btf)
 			continue;
 		name = kbtf__str(btf, t->name_off);
 		if (!strncmp(name, "btf_trace_", 10) && name[10])
-			err = plist_add(src, PROBE_RAWTRACEPOINT, name + 10, strlen(name + 10), 0,
-					id);
+			err = probe_plist_add(src, PROBE_RAWTRACEPOINT, name + 10,
+					      strlen(name + 10), 0, id);
 	}
 	return err;
 }
@@ -429,8 +430,8 @@ static int load_kprobes(struct probe_src *src)
 		st->origin = PROBE_ORIGIN_FILTER_FUNCTIONS;
 		st->path = fpath;
 		for (size_t i = 0; i < src->nr_filter_funcs && !err; i++)
-			err = plist_add(src, PROBE_KPROBE, src->filter_funcs[i],
-					strlen(src->filter_funcs[i]), 0, 0);
+			err = probe_plist_add(src, PROBE_KPROBE, src->filter_funcs[i],
+					      strlen(src->filter_funcs[i]), 0, 0);
 		return err;
 	}
 	/* The list of traceable functions is root-only or hidden (lockdown,
@@ -439,19 +440,19 @@ static int load_kprobes(struct probe_src *src)
 	st->fallback_path = fpath;
 	st->partial = true;
 	load_blacklist(src, &black, &nblack);
-	err = src_btf(src, &btf);
+	err = probe_src_btf(src, &btf);
 	if (!err) {
 		st->origin = PROBE_ORIGIN_BTF;
 		st->path = src->o.btf_path ? src->o.btf_path : "/sys/kernel/btf/vmlinux";
-		err = btf_add_funcs(src, PROBE_KPROBE, btf, false);
+		err = probe_btf_add_funcs(src, PROBE_KPROBE, btf, false);
 	} else {
 		st->origin = PROBE_ORIGIN_KALLSYMS;
 		st->path = src->o.kallsyms ? src->o.kallsyms : "/proc/kallsyms";
-		err = live_ksyms(src);
+		err = probe_live_ksyms(src);
 		for (size_t i = 0; i < src->nr_ksyms && !err; i++) {
 			if (probe_ksym__is_func(&src->ksyms[i]))
-				err = plist_add(src, PROBE_KPROBE, src->ksyms[i].name,
-						strlen(src->ksyms[i].name), 0, 0);
+				err = probe_plist_add(src, PROBE_KPROBE, src->ksyms[i].name,
+						      strlen(src->ksyms[i].name), 0, 0);
 		}
 	}
 	if (!err && nblack) {
@@ -477,7 +478,7 @@ static int load_kfuncs(struct probe_src *src)
 
 	st->origin = PROBE_ORIGIN_BTF;
 	st->path = src->o.btf_path ? src->o.btf_path : "/sys/kernel/btf/vmlinux";
-	err = src_btf(src, &btf);
+	err = probe_src_btf(src, &btf);
 	if (err)
 		return err;
 	/* fentry needs the function's ftrace site: when the list of those is
@@ -488,7 +489,7 @@ static int load_kfuncs(struct probe_src *src)
 		st->fallback_path = fpath;
 		st->partial = true;
 	}
-	return btf_add_funcs(src, PROBE_KFUNC, btf, !ferr);
+	return probe_btf_add_funcs(src, PROBE_KFUNC, btf, !ferr);
 }
 
 static int load_rawtps(struct probe_src *src)
@@ -498,11 +499,11 @@ static int load_rawtps(struct probe_src *src)
 	struct kbtf *btf;
 	int err;
 
-	err = src_btf(src, &btf);
+	err = probe_src_btf(src, &btf);
 	if (!err) {
 		st->origin = PROBE_ORIGIN_BTF;
 		st->path = bpath;
-		return btf_add_rawtps(src, btf);
+		return probe_btf_add_rawtps(src, btf);
 	}
 	/* without BTF: a raw tracepoint per tracefs event */
 	st->fallback_err = err;
@@ -516,12 +517,13 @@ static int load_rawtps(struct probe_src *src)
 		const char *ev = strchr(src->lists[PROBE_TRACEPOINT].v[i].name, ':');
 
 		if (ev)
-			err = plist_add(src, PROBE_RAWTRACEPOINT, ev + 1, strlen(ev + 1), 0, 0);
+			err =
+			    probe_plist_add(src, PROBE_RAWTRACEPOINT, ev + 1, strlen(ev + 1), 0, 0);
 	}
 	return err;
 }
 
-int live_load(struct probe_src *src, enum probe_type type)
+int probe_live_load(struct probe_src *src, enum probe_type type)
 {
 	switch (type) {
 	case PROBE_TRACEPOINT:

@@ -75,7 +75,7 @@ struct arena_block {
 	char data[];
 };
 
-const char *arena_strndup(struct arena *a, const char *s, size_t len)
+const char *probe_arena_strndup(struct arena *a, const char *s, size_t len)
 {
 	struct arena_block *b = a->head;
 	char *p;
@@ -98,12 +98,12 @@ const char *arena_strndup(struct arena *a, const char *s, size_t len)
 	return p;
 }
 
-const char *arena_strdup(struct arena *a, const char *s)
+const char *probe_arena_strdup(struct arena *a, const char *s)
 {
-	return arena_strndup(a, s, strlen(s));
+	return probe_arena_strndup(a, s, strlen(s));
 }
 
-void arena_free(struct arena *a)
+void probe_arena_free(struct arena *a)
 {
 	while (a->head) {
 		struct arena_block *n = a->head->next;
@@ -113,8 +113,8 @@ void arena_free(struct arena *a)
 	}
 }
 
-int plist_add(struct probe_src *src, enum probe_type type, const char *name, size_t len,
-	      uint32_t file, uint32_t aux)
+int probe_plist_add(struct probe_src *src, enum probe_type type, const char *name, size_t len,
+		    uint32_t file, uint32_t aux)
 {
 	struct plist *l = &src->lists[type];
 	struct probe *p;
@@ -131,7 +131,7 @@ int plist_add(struct probe_src *src, enum probe_type type, const char *name, siz
 		l->cap = cap;
 	}
 	p = &l->v[l->cnt];
-	p->name = arena_strndup(&src->strs, name, len);
+	p->name = probe_arena_strndup(&src->strs, name, len);
 	if (!p->name)
 		return -ENOMEM;
 	p->type = type;
@@ -152,7 +152,7 @@ static int cmp_probe(const void *a, const void *b)
 	return (x->aux > y->aux) - (x->aux < y->aux);
 }
 
-void plist_sort(struct probe_src *src, enum probe_type type)
+void probe_plist_sort(struct probe_src *src, enum probe_type type)
 {
 	struct plist *l = &src->lists[type];
 	size_t i, j;
@@ -167,7 +167,7 @@ void plist_sort(struct probe_src *src, enum probe_type type)
 	l->cnt = j;
 }
 
-int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
+int probe_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 {
 	size_t len = 0, cap = 64 << 10;
 	char *buf = NULL;
@@ -265,7 +265,7 @@ struct probe_src *probe_src__new_trace(const char *path, const struct probe_src_
 	if (!src)
 		return NULL;
 	src->is_trace = true;
-	err = trace_open(src, path);
+	err = probe_trace_open(src, path);
 	if (err) {
 		probe_src__free(src);
 		errno = -err;
@@ -283,9 +283,9 @@ void probe_src__free(struct probe_src *src)
 	free(src->filter_funcs);
 	kbtf__free(src->btf);
 	free(src->ksyms);
-	trace_free(src);
-	elf_free(src);
-	arena_free(&src->strs);
+	probe_trace_free(src);
+	probe_elf_free(src);
+	probe_arena_free(&src->strs);
 	free(src);
 }
 
@@ -386,7 +386,7 @@ static int load_perf(struct probe_src *src, enum probe_type type)
 
 		if (!src->o.no_perf_check && !perf_supported(ptype, evs[i].config))
 			continue;
-		err = plist_add(src, type, evs[i].name, strlen(evs[i].name), 0, (uint32_t)i);
+		err = probe_plist_add(src, type, evs[i].name, strlen(evs[i].name), 0, (uint32_t)i);
 		if (err)
 			return err;
 	}
@@ -416,12 +416,12 @@ int probe_src__load(struct probe_src *src, enum probe_type type)
 		err = 0;
 		break;
 	default:
-		err = src->is_trace ? trace_load(src, type) : live_load(src, type);
+		err = src->is_trace ? probe_trace_load(src, type) : probe_live_load(src, type);
 		break;
 	}
 	if (err && !l->st.err)
 		l->st.err = err;
-	plist_sort(src, type);
+	probe_plist_sort(src, type);
 	return l->st.err;
 }
 
@@ -452,14 +452,14 @@ int probe_src__add_binary(struct probe_src *src, const char *path, unsigned flag
 {
 	if (!src || !path)
 		return -EINVAL;
-	return elf_add_binary(src, path, flags);
+	return probe_elf_add_binary(src, path, flags);
 }
 
 int probe_src__add_pid(struct probe_src *src, pid_t pid)
 {
 	if (!src || pid <= 0)
 		return -EINVAL;
-	return elf_add_pid(src, pid);
+	return probe_elf_add_pid(src, pid);
 }
 
 const char *probe_src__file_path(const struct probe_src *src, uint32_t file)
@@ -473,7 +473,7 @@ int probe_src__find_binary(struct probe_src *src, const char *name, char *buf, s
 {
 	if (!src || !name || !*name || !buf || !size)
 		return -EINVAL;
-	return elf_find_binary(src, name, buf, size);
+	return probe_elf_find_binary(src, name, buf, size);
 }
 
 int probe_src__ksyms(struct probe_src *src, const struct probe_ksym **ret_syms, size_t *ret_cnt)
@@ -484,7 +484,7 @@ int probe_src__ksyms(struct probe_src *src, const struct probe_ksym **ret_syms, 
 		return -EINVAL;
 	if (src->is_trace)
 		return -ENODATA;
-	err = live_ksyms(src);
+	err = probe_live_ksyms(src);
 	if (err)
 		return err;
 	*ret_syms = src->ksyms;
@@ -725,7 +725,7 @@ bool probe_pattern__match(const struct probe_pattern *p, const struct probe_src 
 	if (strncmp(probe->name, path, plen) || probe->name[plen] != ':')
 		return false;
 	for (size_t i = 0; i < p->nr_roots && !in; i++)
-		in = elf_root_has(src, p->roots[i], probe->file);
+		in = probe_elf_root_has(src, p->roots[i], probe->file);
 	/* a wildcard binary also matches the files already loaded (-p) */
 	if (!in && has_wild(p->bin))
 		in = probe_glob(p->bin, path);
@@ -736,17 +736,17 @@ bool probe_pattern__match(const struct probe_pattern *p, const struct probe_src 
 /* Details                                                             */
 /* ------------------------------------------------------------------ */
 
-char *detail_strndup(const char *s, size_t n)
+char *probe_detail_strndup(const char *s, size_t n)
 {
 	return strndup(s ? s : "", n);
 }
 
-char *detail_strdup(const char *s)
+char *probe_detail_strdup(const char *s)
 {
 	return strdup(s ? s : "");
 }
 
-struct probe_arg *detail_add_arg(struct probe_detail *d)
+struct probe_arg *probe_detail_add_arg(struct probe_detail *d)
 {
 	struct probe_arg *n = realloc(d->args, (d->nr_args + 1) * sizeof(*n));
 
@@ -777,7 +777,7 @@ void probe_detail__free(struct probe_detail *d)
 	free(d);
 }
 
-int src_btf(struct probe_src *src, struct kbtf **ret_btf)
+int probe_src_btf(struct probe_src *src, struct kbtf **ret_btf)
 {
 	if (!src->btf_done && !src->is_trace) {
 		const char *path = src->o.btf_path ? src->o.btf_path : "/sys/kernel/btf/vmlinux";
@@ -786,7 +786,7 @@ int src_btf(struct probe_src *src, struct kbtf **ret_btf)
 		size_t len;
 
 		src->btf_done = true;
-		src->btf_err = read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
+		src->btf_err = probe_read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
 		if (!src->btf_err) {
 			src->btf_err = kbtf__parse(buf, len, &src->btf, &e);
 			free(buf);
@@ -825,7 +825,7 @@ static int proto_detail(struct kbtf *btf, const struct kbtf_type *proto, int ski
 		char name[32];
 
 		if (i == kbtf_vlen(proto) - 1 && !pa[i].type && !pa[i].name_off) {
-			a = detail_add_arg(d);
+			a = probe_detail_add_arg(d);
 			if (!a)
 				return -ENOMEM;
 			a->name = strdup("...");
@@ -839,7 +839,7 @@ static int proto_detail(struct kbtf *btf, const struct kbtf_type *proto, int ski
 			snprintf(name, sizeof(name), "arg%u", i - (unsigned)skip);
 			pname = name;
 		}
-		a = detail_add_arg(d);
+		a = probe_detail_add_arg(d);
 		if (!a)
 			return -ENOMEM;
 		a->name = strdup(pname);
@@ -855,13 +855,13 @@ static int proto_detail(struct kbtf *btf, const struct kbtf_type *proto, int ski
 	return 0;
 }
 
-int btf_func_detail(struct probe_src *src, const char *func, int skip, struct probe_detail *d)
+int probe_btf_func_detail(struct probe_src *src, const char *func, int skip, struct probe_detail *d)
 {
 	const struct kbtf_type *t, *proto;
 	struct kbtf *btf;
 	int id;
 
-	if (src_btf(src, &btf))
+	if (probe_src_btf(src, &btf))
 		return set_why(d, "no BTF prototype: no kernel BTF");
 	id = kbtf__find_func(btf, func);
 	if (id == -ENOMEM)
@@ -886,10 +886,10 @@ static int rawtp_detail(struct probe_src *src, const struct probe *p, struct pro
 	int err;
 
 	snprintf(fn, sizeof(fn), "__bpf_trace_%s", p->name);
-	if (src_btf(src, &btf))
+	if (probe_src_btf(src, &btf))
 		return set_why(d, "no BTF prototype: no kernel BTF");
 	if (kbtf__find_func(btf, fn) >= 0)
-		return btf_func_detail(src, fn, 1, d);
+		return probe_btf_func_detail(src, fn, 1, d);
 	t = kbtf__type_by_id(btf, p->aux);
 	if (!t || kbtf_kind(t) != KBTF_KIND_TYPEDEF) {
 		snprintf(fn, sizeof(fn), "btf_trace_%s", p->name);
@@ -914,14 +914,14 @@ static int tp_detail(struct probe_src *src, const struct probe *p, struct probe_
 	if (src->is_trace) {
 		if (p->aux >= src->nr_tps)
 			return set_why(d, "format not stored");
-		return tp_format_parse(src->tps[p->aux].text, src->tps[p->aux].len, d);
+		return probe_tp_format_parse(src->tps[p->aux].text, src->tps[p->aux].len, d);
 	}
-	err = live_tp_format(src, p->name, &text, &len);
+	err = probe_live_tp_format(src, p->name, &text, &len);
 	if (err) {
 		snprintf(why, sizeof(why), "format unreadable: %s", strerror(-err));
 		return set_why(d, why);
 	}
-	err = tp_format_parse(text, len, d);
+	err = probe_tp_format_parse(text, len, d);
 	free(text);
 	return err;
 }
@@ -944,7 +944,7 @@ int probe_src__detail(struct probe_src *src, const struct probe *p,
 		break;
 	case PROBE_KPROBE:
 	case PROBE_KFUNC:
-		err = btf_func_detail(src, p->name, 0, d);
+		err = probe_btf_func_detail(src, p->name, 0, d);
 		break;
 	case PROBE_RAWTRACEPOINT:
 		err = rawtp_detail(src, p, d);
@@ -964,7 +964,7 @@ int probe_src__detail(struct probe_src *src, const struct probe *p,
 		break;
 	case PROBE_UPROBE:
 	case PROBE_USDT:
-		err = elf_detail(src, p, d);
+		err = probe_elf_detail(src, p, d);
 		break;
 	default:
 		err = -EINVAL;

@@ -37,7 +37,7 @@ static int pmu_or_events(struct probe_src *src, const char *pmu, const char *eve
 	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", pmu);
 	if (exists(path))
 		return 1;
-	if (tracefs_path(src, events, path, sizeof(path)) == 0 && exists(path))
+	if (probe_tracefs_path(src, events, path, sizeof(path)) == 0 && exists(path))
 		return 1;
 	return 0;
 }
@@ -81,7 +81,7 @@ static int trampoline_test(struct probe_src *src, const char **ret_why)
 	struct kbtf *btf;
 	int id = -ENOENT, pfd, lfd, e;
 
-	if (src_btf(src, &btf)) {
+	if (probe_src_btf(src, &btf)) {
 		*ret_why = "no kernel BTF to find a function in";
 		return -ENOENT;
 	}

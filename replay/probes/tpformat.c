@@ -67,11 +67,11 @@ static int split_decl(const char *decl, size_t len, struct probe_arg *a)
 		name--;
 	if (name == name_end) {
 		/* no name to be found: keep the declaration whole */
-		a->name = detail_strndup(decl, len);
-		a->type = detail_strdup("");
+		a->name = probe_detail_strndup(decl, len);
+		a->type = probe_detail_strdup("");
 		return a->name && a->type ? 0 : -ENOMEM;
 	}
-	a->name = detail_strndup(name, (size_t)(name_end - name));
+	a->name = probe_detail_strndup(name, (size_t)(name_end - name));
 	tlen = (size_t)(name - decl);
 	while (tlen && isspace((unsigned char)decl[tlen - 1]))
 		tlen--;
@@ -87,7 +87,7 @@ static int split_decl(const char *decl, size_t len, struct probe_arg *a)
 	return 0;
 }
 
-int tp_format_parse(const char *text, size_t len, struct probe_detail *d)
+int probe_tp_format_parse(const char *text, size_t len, struct probe_detail *d)
 {
 	const char *p = text, *end;
 	const char *nul = memchr(text, '\0', len);
@@ -108,10 +108,10 @@ int tp_format_parse(const char *text, size_t len, struct probe_detail *d)
 			q += 6;
 			semi = memchr(q, ';', (size_t)(eol - q));
 			if (semi && semi > q && n < MAX_FIELDS) {
-				a = detail_add_arg(d);
+				a = probe_detail_add_arg(d);
 				if (!a)
 					return -ENOMEM;
-				a->decl = detail_strndup(q, (size_t)(semi - q));
+				a->decl = probe_detail_strndup(q, (size_t)(semi - q));
 				if (!a->decl)
 					return -ENOMEM;
 				err = split_decl(q, (size_t)(semi - q), a);

@@ -53,7 +53,7 @@ static const char *meta_text(struct probe_src *src, const struct etr_str *v)
 		buf[i] = c >= ' ' && c < 0x7f ? (char)c : '?';
 	}
 	buf[n] = '\0';
-	return arena_strdup(&src->strs, buf);
+	return probe_arena_strdup(&src->strs, buf);
 }
 
 static int on_record(struct probe_src *src, const struct etr_chunk *c, const struct etr_record *rec)
@@ -87,8 +87,8 @@ static int on_record(struct probe_src *src, const struct etr_chunk *c, const str
 			src->tps = t;
 		}
 		t = &src->tps[src->nr_tps];
-		t->name = arena_strndup(&src->strs, a.ptr, a.len);
-		t->text = arena_strndup(&src->strs, b.ptr, b.len);
+		t->name = probe_arena_strndup(&src->strs, a.ptr, a.len);
+		t->text = probe_arena_strndup(&src->strs, b.ptr, b.len);
 		t->len = b.len;
 		if (!t->name || !t->text)
 			return -ENOMEM;
@@ -119,7 +119,7 @@ static int on_record(struct probe_src *src, const struct etr_chunk *c, const str
 	}
 }
 
-int trace_open(struct probe_src *src, const char *path)
+int probe_trace_open(struct probe_src *src, const char *path)
 {
 	struct etr_reader_opts o = {
 	    .sz = sizeof(o),
@@ -136,7 +136,7 @@ int trace_open(struct probe_src *src, const char *path)
 
 	src->info.kernel_release = "";
 	src->info.hostname = "";
-	src->trace_path = arena_strdup(&src->strs, path);
+	src->trace_path = probe_arena_strdup(&src->strs, path);
 	if (!src->trace_path)
 		return -ENOMEM;
 	r = etr_reader__open(path, &o);
@@ -181,7 +181,7 @@ int trace_open(struct probe_src *src, const char *path)
 	return 0;
 }
 
-int trace_load(struct probe_src *src, enum probe_type type)
+int probe_trace_load(struct probe_src *src, enum probe_type type)
 {
 	struct probe_status *st = &src->lists[type].st;
 	bool full = src->info.btf_kind == ETR_BTF_FULL;
@@ -196,8 +196,8 @@ int trace_load(struct probe_src *src, enum probe_type type)
 		if (!src->nr_tps)
 			return -ENODATA;
 		for (size_t i = 0; i < src->nr_tps && !err; i++)
-			err = plist_add(src, type, src->tps[i].name, strlen(src->tps[i].name), 0,
-					(uint32_t)i);
+			err = probe_plist_add(src, type, src->tps[i].name, strlen(src->tps[i].name),
+					      0, (uint32_t)i);
 		return err;
 	case PROBE_KPROBE:
 	case PROBE_KFUNC:
@@ -208,11 +208,11 @@ int trace_load(struct probe_src *src, enum probe_type type)
 		if (!src->btf)
 			return src->btf_err;
 		st->partial = true;
-		return btf_add_funcs(src, type, src->btf, false);
+		return probe_btf_add_funcs(src, type, src->btf, false);
 	case PROBE_RAWTRACEPOINT:
 		if (src->btf) {
 			st->partial = !full;
-			return btf_add_rawtps(src, src->btf);
+			return probe_btf_add_rawtps(src, src->btf);
 		}
 		if (src->info.btf_kind)
 			return src->btf_err;
@@ -222,7 +222,7 @@ int trace_load(struct probe_src *src, enum probe_type type)
 		for (size_t i = 0; i < src->nr_tps && !err; i++) {
 			const char *ev = strchr(src->tps[i].name, ':');
 
-			err = plist_add(src, type, ev + 1, strlen(ev + 1), 0, 0);
+			err = probe_plist_add(src, type, ev + 1, strlen(ev + 1), 0, 0);
 		}
 		return err;
 	default:
@@ -230,7 +230,7 @@ int trace_load(struct probe_src *src, enum probe_type type)
 	}
 }
 
-void trace_free(struct probe_src *src)
+void probe_trace_free(struct probe_src *src)
 {
 	free(src->tps);
 	for (int k = 0; k < 3; k++)
