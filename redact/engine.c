@@ -131,9 +131,11 @@ static void find_assign(struct redactor *r, const char *base, size_t off, size_t
 			continue;
 		while (j > 0 && name_char(s[j - 1]))
 			j--;
-		/* a compiler's -DNAME=value: the name is after the D */
-		if (j == 1 && s[0] == '-' && s[1] == 'D')
-			j = 2;
+		/* a compiler's -DNAME=value defines a macro, not a variable
+		 * (token shapes in its value are still found by their rules) */
+		if (s[j] == 'D' && j >= 1 && s[j - 1] == '-' &&
+		    (j == 1 || strchr(" \t\"'", s[j - 2])))
+			continue;
 		if (j == i || !rd_secret_name(s + j, i - j))
 			continue;
 		if (j == 0) {
@@ -304,15 +306,16 @@ static bool secret_option(const char *s, size_t n)
 	    "storepass",  "keypass",	"passin",	 "passout",    "pass"};
 	char c;
 
-	if (n < 4 || (n > 3 && !memcmp(s, "no-", 3)))
+	/* options are lower case; -DNAME=1 defines a macro */
+	if (n < 4 || !memcmp(s, "no-", 3) || s[0] == 'D')
 		return false;
-	c = s[n - 1] | 0x20;
+	c = s[n - 1];
 	if (!strchr("dentys", c))
 		return false;
 	for (size_t i = 0; i < sizeof(kws) / sizeof(*kws); i++) {
 		size_t k = strlen(kws[i]);
 
-		if (k > n || strncasecmp(s + n - k, kws[i], k))
+		if (k > n || memcmp(s + n - k, kws[i], k))
 			continue;
 		if (k == n || s[n - k - 1] == '-' || s[n - k - 1] == '_')
 			return true;

@@ -102,6 +102,29 @@ int redactor__meta(struct redactor *r, const char *key, size_t key_len, struct e
 /* Forget the strings returned so far (their memory is reused). */
 void redactor__reset(struct redactor *r);
 
+/* What a copy did. */
+struct redact_copy_stats {
+	uint64_t events;	  /* event records written */
+	uint64_t records;	  /* records written, events included */
+	uint64_t dropped_records; /* not written: undecodable, or of a type not known here */
+	uint64_t dropped_chunks;  /* chunks of a type not known here */
+	bool ended;		  /* the input had its END chunk (so has the output) */
+};
+
+/*
+ * Copy the trace read by @in to @out with every string redacted: events,
+ * snapshot processes, metadata values, counter names. Times, pids, the
+ * tracepoint formats and BTF go over as they are. A record that does not
+ * decode, or whose type this build does not know (it may hold strings),
+ * is dropped and counted, never copied blind. After the input's first META
+ * chunk the pairs of @meta (key, value, ..., NULL) are written; at the end
+ * "redact.counts" (replacements per rule) and, if any, "redact.dropped".
+ * The output ends with END only if the input did. 0 or -errno (a read or
+ * write error; damage is the reader's problem_cb's to report).
+ */
+int redactor__copy(struct redactor *r, struct etr_reader *in, struct etr_writer *out,
+		   const char *const *meta, struct redact_copy_stats *ret_stats);
+
 #ifdef __cplusplus
 }
 #endif

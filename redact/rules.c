@@ -42,10 +42,10 @@ static const struct rd_builtin builtins[] = {
     {"bearer-token", RD_REGEX, "bearer", "[Bb]earer[[:space:]]+([A-Za-z0-9._~+/-]{16,}=*)", false,
      1, false, "a token after 'Bearer '"},
     {"secret-option", RD_OPTION, "pass|token|secret|key",
-     "(^|[[:space:]\"'])--?([A-Za-z0-9]+[-_])*(password|passwd|passphrase|token|secret|"
+     "(^|[[:space:]\"'])--?([a-z0-9]+[-_])*(password|passwd|passphrase|token|secret|"
      "api[-_]?key|access[-_]?key|secret[-_]?key|client[-_]?secret|auth[-_]?token|"
      "access[-_]?token|storepass|keypass)=(\"[^\"]*\"|'[^']*'|[^[:space:]\"']+)",
-     true, 4, false,
+     false, 4, false,
      "the value of --password, --token, --secret, --api-key ... (same or next argument), "
      "mysql -pSECRET, sshpass -p, redis-cli -a, docker login -p, curl -u user:SECRET, "
      "'set NAME SECRET' for a secret NAME"},

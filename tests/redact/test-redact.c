@@ -157,7 +157,9 @@ static void test_no_false_positives(void)
 	    "5432|-U|postgres",
 	    "mysql|-p|"
 	    "db",
-	    "gcc|-DTOKEN_MAX_LEN=32|-DHAVE_SECRET_GETENV=1|-c|secret.c|-o|password.o",
+	    "gcc|-DTOKEN_MAX_LEN=32|-DHAVE_SECRET_GETENV=1|-DHAVE_SECRET=1|-Dhave_secret=1|-c|"
+	    "secret.c|-o|password.o",
+	    "sh|-c|cc -DHAVE_SECRET=1 -DUSE_PASSWORD=0 -c x.c",
 	    "python3|-m|pytest|-k|test_token_parser|--basetemp=/tmp/x",
 	    "curl|-sS|https://example.com/api?page=2|-o|/dev/null",
 	    "ls|/home/user/.ssh|/etc/passwd",
