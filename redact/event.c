@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The strings of decoded records, redacted field by field. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -24,6 +25,7 @@ int redactor__event(struct redactor *r, struct etr_event *ev)
 	struct etr_str out;
 	int n = 0, rc;
 
+	redactor__reset(r);
 	if ((rc = field(r, &ev->comm)) < 0)
 		return rc;
 	n += rc;
@@ -61,6 +63,7 @@ int redactor__proc(struct redactor *r, struct etr_proc *p)
 	struct etr_str out;
 	int n = 0, rc;
 
+	redactor__reset(r);
 	if ((rc = field(r, &p->comm)) < 0)
 		return rc;
 	n += rc;
@@ -80,6 +83,34 @@ int redactor__proc(struct redactor *r, struct etr_proc *p)
 	return n;
 }
 
+/* The recorder's "target": a command line joined with spaces, split again
+ * so that the rules that look at the argument before see it. */
+static int words(struct redactor *r, struct etr_str *value)
+{
+	struct etr_str block, out;
+	char *b = malloc(value->len + 1);
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < value->len; i++)
+		b[i] = value->ptr[i] == ' ' ? 0 : value->ptr[i];
+	b[value->len] = 0;
+	block = (struct etr_str){b, value->len + 1};
+	rc = redactor__argv(r, &block, &out);
+	if (rc > 0) {
+		char *o = (char *)out.ptr; /* the redactor's own copy */
+
+		for (uint32_t i = 0; i + 1 < out.len; i++)
+			if (!o[i])
+				o[i] = ' ';
+		value->ptr = o;
+		value->len = out.len - 1;
+	}
+	free(b);
+	return rc;
+}
+
 /* A value holding NULs is an argument list (the recorder's cmdline). */
 int redactor__meta(struct redactor *r, const char *key, size_t key_len, struct etr_str *value)
 {
@@ -88,6 +119,8 @@ int redactor__meta(struct redactor *r, const char *key, size_t key_len, struct e
 
 	if (!value->len)
 		return 0;
+	if (key_len == 6 && !memcmp(key, "target", 6) && !memchr(value->ptr, 0, value->len))
+		return words(r, value);
 	if (memchr(value->ptr, 0, value->len) && value->ptr[value->len - 1] == 0)
 		rc = redactor__argv(r, value, &out);
 	else

@@ -94,7 +94,8 @@ int redactor__argv(struct redactor *r, const struct etr_str *argv, struct etr_st
 int redactor__env(struct redactor *r, const struct etr_str *env, struct etr_str *ret);
 
 /* Every string of an event, a snapshot process, a metadata value: fields
- * changed in place point into the redactor until redactor__reset(). */
+ * changed in place point into the redactor until redactor__reset() (which
+ * the event and process calls make first: one record at a time). */
 int redactor__event(struct redactor *r, struct etr_event *ev);
 int redactor__proc(struct redactor *r, struct etr_proc *p);
 int redactor__meta(struct redactor *r, const char *key, size_t key_len, struct etr_str *value);

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "execrec.h"
 #include "record.h"
+#include "redact.h"
 #include "options.h"
 
 #define PROG "execrec record"
@@ -52,6 +53,7 @@ struct cli {
 	pid_t pids[MAX_PIDS];
 	int npids;
 	char **cmd;
+	struct redactor *redact; /* --redact */
 };
 
 /* What --print and the status line need. */
@@ -79,6 +81,8 @@ static void usage(FILE *f)
 		"      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
 		"                           4K to 1M)\n"
 		"      --env                record environments too (they may hold secrets)\n"
+		"      --redact[=RULES]     replace secrets by tags before anything is written\n"
+		"                           (RULES: a,b,c of 'execrec redact --list-rules')\n"
 		"      --threads            record thread creation too\n"
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
 		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
@@ -198,6 +202,7 @@ enum {
 	OPT_LEVEL,
 	OPT_PROGRAMS,
 	OPT_FAILED_EXEC,
+	OPT_REDACT,
 };
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -219,6 +224,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"level", required_argument, NULL, OPT_LEVEL},
 	    {"programs", required_argument, NULL, OPT_PROGRAMS},
 	    {"failed-exec", required_argument, NULL, OPT_FAILED_EXEC},
+	    {"redact", optional_argument, NULL, OPT_REDACT},
 	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -359,6 +365,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			}
 			if (!c->level) /* zstd's 0: the default, named as it is */
 				c->level = ETR_DEFAULT_LEVEL;
+			break;
+		case OPT_REDACT:
+			redactor__free(c->redact);
+			c->redact = tool_redact__new("record", optarg);
+			if (!c->redact)
+				return -1;
 			break;
 		default:
 			tool__option_error("record", opt, argv, longopts);
@@ -752,6 +764,7 @@ int cmd_record(int argc, char **argv)
 	ro.argv = argv - 1;
 	ro.options_text = opts_s;
 	ro.target = target_s;
+	ro.redact = c.redact;
 	if (c.print) {
 		ro.event_cb = print_event;
 		ro.event_ctx = &view;
@@ -918,5 +931,6 @@ out:
 		close(fd);
 	free(opts_s);
 	free(target_s);
+	redactor__free(c.redact);
 	return ret;
 }

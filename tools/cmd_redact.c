@@ -164,6 +164,23 @@ static struct redactor *setup(int argc, char **argv, const char **ret_in, const 
 	return r;
 }
 
+struct redactor *tool_redact__new(const char *cmd, const char *rules)
+{
+	struct redactor *r = redactor__new(NULL);
+	char err[256];
+
+	if (!r) {
+		fprintf(stderr, "execrec %s: --redact: %s\n", cmd, strerror(errno));
+		return NULL;
+	}
+	if (rules && redactor__keep_rules(r, rules, err, sizeof(err))) {
+		fprintf(stderr, "execrec %s: --redact: %s\n", cmd, err);
+		redactor__free(r);
+		return NULL;
+	}
+	return r;
+}
+
 static void list_rules(const struct redactor *r)
 {
 	for (size_t i = 0; i < redactor__rule_count(r); i++)

@@ -106,6 +106,20 @@ check 'grep -q "redacted:github-token:" dump.txt' "dump shows the tags"
 check '[ "$("$ETR_BYTES" strings plant.etr | wc -l)" = "$("$ETR_BYTES" strings red.etr | wc -l)" ]' \
 	"as many execs and processes as recorded"
 
+# ---- the same at record time ------------------------------------------------
+GITHUB_TOKEN=$S_ENV "$EXECREC" record -q --env --redact -o rec-red.etr -- ./plant.sh --password "$S_NEXT"
+check '[ $? = 0 ]' "record --redact"
+for s in $SECRETS; do
+	check '[ "$(in_chunks rec-red.etr "$s")" = 0 ]' "record --redact left secret $s"
+done
+check '[ "$("$ETR_BYTES" strings rec-red.etr | wc -l)" = "$("$ETR_BYTES" strings plant.etr | wc -l)" ]' \
+	"record --redact: as many execs as without"
+"$EXECREC" info rec-red.etr >info2.txt
+check 'grep -q "^  redact.when .*record" info2.txt && grep -q "^  target .*redacted:secret-option" info2.txt' \
+	"record --redact: the metadata says so"
+"$EXECREC" record -q --redact=github-token,nope -o never.etr -- /bin/true 2>bad.err
+check '[ $? = 2 ] && [ ! -e never.etr ] && [ "$(wc -l <bad.err)" = 1 ]' "record --redact=nope: $(cat bad.err)"
+
 # ---- no false positives on ordinary work ---------------------------------
 mkdir wl
 "$EXECREC" record -q -o wl.etr -- "$ER_WORKLOAD" all "$T/wl.log" "$T/wl"
