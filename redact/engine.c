@@ -251,6 +251,8 @@ int redactor__env(struct redactor *r, const struct etr_str *env, struct etr_str 
 	struct etr_str e;
 
 	prepare(r);
+	if (!rd_prefilter(r, env->ptr, env->len))
+		return emit(r, env->ptr, env->len, ret);
 	while (etr_args__next(env, &pos, &e))
 		find_segment(r, env->ptr, e.ptr - env->ptr, e.len);
 	return emit(r, env->ptr, env->len, ret);
@@ -268,30 +270,42 @@ enum prog {
 
 static enum prog prog_of(const struct etr_str *a0)
 {
+#define P(s, p)                                                                                    \
+	{                                                                                          \
+		s, sizeof(s) - 1, p                                                                \
+	}
 	static const struct {
 		const char *name;
+		uint8_t len;
 		enum prog p;
 	} progs[] = {
-	    {"mysql", PROG_MYSQL},	   {"mysqldump", PROG_MYSQL},
-	    {"mysqladmin", PROG_MYSQL},	   {"mysqlimport", PROG_MYSQL},
-	    {"mysqlshow", PROG_MYSQL},	   {"mysqlcheck", PROG_MYSQL},
-	    {"mariadb", PROG_MYSQL},	   {"mariadb-dump", PROG_MYSQL},
-	    {"mariadb-admin", PROG_MYSQL}, {"sshpass", PROG_SSHPASS},
-	    {"redis-cli", PROG_REDIS},	   {"docker", PROG_LOGIN},
-	    {"podman", PROG_LOGIN},	   {"nerdctl", PROG_LOGIN},
-	    {"buildah", PROG_LOGIN},	   {"skopeo", PROG_LOGIN},
-	    {"helm", PROG_LOGIN},	   {"oras", PROG_LOGIN},
-	    {"curl", PROG_CURL},
+	    P("mysql", PROG_MYSQL),	    P("mysqldump", PROG_MYSQL),
+	    P("mysqladmin", PROG_MYSQL),    P("mysqlimport", PROG_MYSQL),
+	    P("mysqlshow", PROG_MYSQL),	    P("mysqlcheck", PROG_MYSQL),
+	    P("mariadb", PROG_MYSQL),	    P("mariadb-dump", PROG_MYSQL),
+	    P("mariadb-admin", PROG_MYSQL), P("sshpass", PROG_SSHPASS),
+	    P("redis-cli", PROG_REDIS),	    P("docker", PROG_LOGIN),
+	    P("podman", PROG_LOGIN),	    P("nerdctl", PROG_LOGIN),
+	    P("buildah", PROG_LOGIN),	    P("skopeo", PROG_LOGIN),
+	    P("helm", PROG_LOGIN),	    P("oras", PROG_LOGIN),
+	    P("curl", PROG_CURL),
 	};
-	const char *b = a0->ptr, *slash;
+#undef P
+	const char *b = a0->ptr;
 	size_t n = a0->len;
 
-	while ((slash = memchr(b, '/', n))) {
-		n -= slash + 1 - b;
-		b = slash + 1;
+	/* the base name: from the last '/', found from the end */
+	for (size_t i = n; i-- > 0;) {
+		if (b[i] == '/') {
+			b += i + 1;
+			n -= i + 1;
+			break;
+		}
 	}
+	if (n < 4 || n > 13)
+		return PROG_OTHER;
 	for (size_t i = 0; i < sizeof(progs) / sizeof(*progs); i++)
-		if (strlen(progs[i].name) == n && !memcmp(progs[i].name, b, n))
+		if (progs[i].len == n && progs[i].name[0] == b[0] && !memcmp(progs[i].name, b, n))
 			return progs[i].p;
 	return PROG_OTHER;
 }
@@ -299,23 +313,29 @@ static enum prog prog_of(const struct etr_str *a0)
 /* Whether option name @s (dashes gone, up to any '=') names a secret. */
 static bool secret_option(const char *s, size_t n)
 {
-	static const char *const kws[] = {
-	    "password",	  "passwd",	"passphrase",	 "token",      "secret",
-	    "apikey",	  "api-key",	"api_key",	 "access-key", "access_key",
-	    "secret-key", "secret_key", "client-secret", "auth-token", "access-token",
-	    "storepass",  "keypass",	"passin",	 "passout",    "pass"};
-	char c;
+#define K(s)                                                                                       \
+	{                                                                                          \
+		s, sizeof(s) - 1                                                                   \
+	}
+	static const struct {
+		const char *kw;
+		uint8_t len;
+	} kws[] = {
+	    K("password"),	K("passwd"),	 K("passphrase"),   K("token"),
+	    K("secret"),	K("apikey"),	 K("api-key"),	    K("api_key"),
+	    K("access-key"),	K("access_key"), K("secret-key"),   K("secret_key"),
+	    K("client-secret"), K("auth-token"), K("access-token"), K("storepass"),
+	    K("keypass"),	K("passin"),	 K("passout"),	    K("pass"),
+	};
+#undef K
 
 	/* options are lower case; -DNAME=1 defines a macro */
-	if (n < 4 || !memcmp(s, "no-", 3) || s[0] == 'D')
-		return false;
-	c = s[n - 1];
-	if (!strchr("dentys", c))
+	if (n < 4 || !memcmp(s, "no-", 3) || s[0] == 'D' || !strchr("dentys", s[n - 1]))
 		return false;
 	for (size_t i = 0; i < sizeof(kws) / sizeof(*kws); i++) {
-		size_t k = strlen(kws[i]);
+		size_t k = kws[i].len;
 
-		if (k > n || memcmp(s + n - k, kws[i], k))
+		if (k > n || memcmp(s + n - k, kws[i].kw, k))
 			continue;
 		if (k == n || s[n - k - 1] == '-' || s[n - k - 1] == '_')
 			return true;
@@ -328,7 +348,7 @@ enum pending { P_NONE, P_WHOLE, P_AFTER_COLON };
 int redactor__argv(struct redactor *r, const struct etr_str *argv, struct etr_str *ret)
 {
 	enum pending pend = P_NONE;
-	bool login = false, prev_set = false;
+	bool login = false, prev_set = false, any;
 	enum prog prog = PROG_OTHER;
 	int opt = -1;
 	uint32_t pos = 0;
@@ -337,6 +357,9 @@ int redactor__argv(struct redactor *r, const struct etr_str *argv, struct etr_st
 	prepare(r);
 	if (r->opt_rule >= 0)
 		opt = r->opt_rule;
+	/* most argument lists hold no keyword at all: one scan of the block
+	 * says so, and then only the option context is left to look at */
+	any = rd_prefilter(r, argv->ptr, argv->len) != 0;
 	for (unsigned i = 0; etr_args__next(argv, &pos, &a); i++) {
 		size_t off = a.ptr - argv->ptr, n = a.len;
 		const char *s = a.ptr;
@@ -403,7 +426,8 @@ int redactor__argv(struct redactor *r, const struct etr_str *argv, struct etr_st
 			}
 		}
 	rules:
-		find_segment(r, argv->ptr, off, n);
+		if (any)
+			find_segment(r, argv->ptr, off, n);
 	}
 	return emit(r, argv->ptr, argv->len, ret);
 }

@@ -20,6 +20,9 @@
 #include "replay.h"
 
 #define PROG "execrec redact"
+/* zstd's own default: a copy made to be attached, at twice the speed of
+ * the recorder's level 6 (bench/redact) */
+#define REDACT_LEVEL 3
 
 static void usage(FILE *f)
 {
@@ -53,9 +56,9 @@ static void print_problem(void *ctx, const struct etr_problem *p)
 }
 
 static struct redactor *setup(int argc, char **argv, const char **ret_in, const char **ret_out,
-			      bool *ret_force, bool *ret_list, int *ret_status)
+			      bool *ret_force, bool *ret_list, int *ret_level, int *ret_status)
 {
-	enum { O_RULE = 0x100, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE };
+	enum { O_RULE = 0x100, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE, O_LEVEL };
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"force", no_argument, NULL, O_FORCE},
@@ -64,6 +67,7 @@ static struct redactor *setup(int argc, char **argv, const char **ret_in, const 
 	    {"no-rule", required_argument, NULL, O_NO_RULE},
 	    {"list-rules", no_argument, NULL, O_LIST},
 	    {"key-file", required_argument, NULL, O_KEY},
+	    {"level", required_argument, NULL, O_LEVEL},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -76,7 +80,7 @@ static struct redactor *setup(int argc, char **argv, const char **ret_in, const 
 	uint8_t key[REDACT_KEY_SIZE];
 	struct redactor_opts ro = {.sz = sizeof(ro)};
 	struct redactor *r;
-	char err[512];
+	char err[512], *end;
 	int c, rc;
 
 	*ret_status = 2;
@@ -110,6 +114,14 @@ static struct redactor *setup(int argc, char **argv, const char **ret_in, const 
 			break;
 		case O_KEY:
 			key_file = optarg;
+			break;
+		case O_LEVEL:
+			*ret_level = (int)strtol(optarg, &end, 10);
+			if (*end || end == optarg || *ret_level > 22 || !*ret_level) {
+				fprintf(stderr, PROG ": --level: '%s' is not a zstd level\n",
+					optarg);
+				return NULL;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -222,9 +234,9 @@ int cmd_redact(int argc, char **argv)
 	struct timespec now;
 	char when[64], *rules = NULL;
 	const char *meta[7];
-	int status, err;
+	int status, err, level = REDACT_LEVEL;
 
-	r = setup(argc, argv, &in, &outp, &force, &list, &status);
+	r = setup(argc, argv, &in, &outp, &force, &list, &level, &status);
 	if (!r)
 		return status;
 	if (list) {
@@ -250,6 +262,7 @@ int cmd_redact(int argc, char **argv)
 		goto out;
 	}
 	wo.created_ns = etr_reader__info(rd)->created_ns;
+	wo.level = level;
 	w = etr_writer__open_fd(fileno(out.f), &wo);
 	if (!w) {
 		fprintf(stderr, PROG ": %s: %s\n", outp, strerror(errno));
