@@ -106,6 +106,16 @@ check 'grep -q "redacted:github-token:" dump.txt' "dump shows the tags"
 check '[ "$("$ETR_BYTES" strings plant.etr | wc -l)" = "$("$ETR_BYTES" strings red.etr | wc -l)" ]' \
 	"as many execs and processes as recorded"
 
+# ---- report --markdown: a paste, with a warning before redaction ---------
+"$EXECREC" report --markdown plant.etr >md.txt 2>md.err
+check '[ $? = 0 ] && grep -q "is not redacted" md.err' "report --markdown warns: $(cat md.err)"
+"$EXECREC" report --markdown red.etr >md-red.txt 2>md-red.err
+check '[ ! -s md-red.err ]' "report --markdown warned on a redacted trace: $(cat md-red.err)"
+check 'grep -q "^| count | total | failed | command |" md-red.txt && grep -q "^## execrec report" md-red.txt' \
+	"report --markdown tables"
+check '[ "$(in_chunks red.etr "$S_GH")" = 0 ] && ! grep -q -e "$S_GH" -e "$S_OPT" md-red.txt' \
+	"report --markdown of the redacted trace shows no secret"
+
 # ---- the same at record time ------------------------------------------------
 GITHUB_TOKEN=$S_ENV "$EXECREC" record -q --env --redact -o rec-red.etr -- ./plant.sh --password "$S_NEXT"
 check '[ $? = 0 ]' "record --redact"
@@ -130,6 +140,10 @@ check '[ $? = 0 ]' "redact the workload"
 "$ETR_BYTES" strings wl-red.etr >wl-red.s
 check 'cmp -s wl.s wl-red.s' "the workload's strings changed: $(diff wl.s wl-red.s | head -4)"
 check '[ "$(wc -l <wl.s)" -gt 10 ]' "the workload ran"
+"$EXECREC" report --markdown wl.etr >wl.md 2>wl-md.err
+check 'grep -q "<details><summary>Process tree of the failures" wl.md && grep -q "^\`\`\`text" wl.md' \
+	"report --markdown: the failures' tree"
+check '[ ! -s wl-md.err ]' "report --markdown warned on ordinary work: $(cat wl-md.err)"
 
 mkdir -p proj/src
 cat >proj/meson.build <<'EOF'
