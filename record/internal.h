@@ -11,6 +11,7 @@
 
 #include "etr.h"
 #include "record.h"
+#include "redact.h"
 
 struct btf;
 
@@ -68,7 +69,7 @@ struct rec_start {
  * process found in @starts (may be NULL) gets that start time, else the
  * one /proc gives, exact to a clock tick. */
 int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct rec_start *starts,
-		 size_t nstarts);
+		 size_t nstarts, struct redactor *rd);
 /* The processes @root started that are still alive, children before their
  * own children.  *ret_pids is malloc'ed. */
 int rec_descendants(pid_t root, pid_t **ret_pids, size_t *ret_n);

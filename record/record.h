@@ -87,6 +87,8 @@ enum recorder_failed_exec {
 
 typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
 
+struct redactor;
+
 struct recorder_opts {
 	size_t sz; /* sizeof(struct recorder_opts) */
 	enum recorder_mode mode;
@@ -117,6 +119,8 @@ struct recorder_opts {
 	const char *btf_path;
 	enum recorder_programs programs;
 	enum recorder_failed_exec failed_exec;
+	/* redact every string before it is written (redact/); NULL = off */
+	struct redactor *redact;
 };
 
 struct recorder;

@@ -366,6 +366,10 @@ static int on_sample(void *ctx, void *data, size_t size)
 	default:
 		return 0;
 	}
+	if (r->o.redact && (err = redactor__event(r->o.redact, &ev)) < 0) {
+		r->err = err;
+		return err;
+	}
 	err = etr_writer__write_event(r->w, &ev);
 	if (err && err != -EFBIG) {
 		r->err = err;
@@ -814,14 +818,14 @@ int recorder__begin(struct recorder *r)
 	if (!err) {
 		read_starts(r, &starts, &nstarts);
 		if (r->o.mode == RECORDER_SYSTEM) {
-			err = rec_snapshot(r->w, NULL, 0, starts, nstarts);
+			err = rec_snapshot(r->w, NULL, 0, starts, nstarts, r->o.redact);
 		} else {
 			pid_t *pids = NULL;
 			size_t n = 0;
 
 			err = followed_pids(r, &pids, &n);
 			if (!err)
-				err = rec_snapshot(r->w, pids, n, starts, nstarts);
+				err = rec_snapshot(r->w, pids, n, starts, nstarts, r->o.redact);
 			free(pids);
 		}
 		free(starts);

@@ -63,7 +63,20 @@ struct rp_report {
 
 	uint64_t procs, snap_procs, running, unknown_end, lost_procs;
 	uint64_t started, short_total;
+
+	/* --markdown: the ancestor chains of the failing processes */
+	bool md;
+	void *md_fails; /* struct md_fail *[], report_md.c's */
+	size_t md_n, md_cap;
+	uint64_t md_failures;
 };
+
+#define MD_FAIL_MAX 50 /* failures shown in the markdown tree */
+
+/* report_md.c */
+void rp_report_md__capture(struct rp_report *r, const struct rp_model *m,
+			   const struct rp_proc *p);
+void rp_report_md__free(struct rp_report *r);
 
 struct span {
 	uint64_t start, end;

@@ -24,6 +24,7 @@
 #include "execrec.h"
 #include "line.h"
 #include "record.h"
+#include "redact.h"
 #include "options.h"
 #include "record_wait.h"
 
@@ -61,6 +62,7 @@ struct cli {
 	pid_t pids[MAX_PIDS];
 	int npids;
 	char **cmd;
+	struct redactor *redact; /* --redact */
 };
 
 /* What --print and the status line need. */
@@ -94,6 +96,8 @@ static void usage(FILE *f)
 		"      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
 		"                           4K to 1M)\n"
 		"      --env                record environments too (they may hold secrets)\n"
+		"      --redact[=RULES]     replace secrets by tags before anything is written\n"
+		"                           (RULES: a,b,c of 'execrec redact --list-rules')\n"
 		"      --threads            record thread creation too\n"
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
 		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
@@ -215,6 +219,7 @@ enum {
 	OPT_PROGRAMS,
 	OPT_FAILED_EXEC,
 	OPT_STOP_ON_CMD_EXIT,
+	OPT_REDACT,
 };
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -237,6 +242,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"programs", required_argument, NULL, OPT_PROGRAMS},
 	    {"failed-exec", required_argument, NULL, OPT_FAILED_EXEC},
 	    {"stop-on-cmd-exit", no_argument, NULL, OPT_STOP_ON_CMD_EXIT},
+	    {"redact", optional_argument, NULL, OPT_REDACT},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *last_arg = NULL; /* the argument of the last option */
@@ -383,6 +389,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			}
 			if (!c->level) /* zstd's 0: the default, named as it is */
 				c->level = ETR_DEFAULT_LEVEL;
+			break;
+		case OPT_REDACT:
+			redactor__free(c->redact);
+			c->redact = tool_redact__new("record", optarg);
+			if (!c->redact)
+				return -1;
 			break;
 		default:
 			tool__option_error("record", opt, argv, longopts);
@@ -728,6 +740,7 @@ int cmd_record(int argc, char **argv)
 	ro.argv = argv - 1;
 	ro.options_text = opts_s;
 	ro.target = target_s;
+	ro.redact = c.redact;
 	if (c.print) {
 		ro.event_cb = print_event;
 		ro.event_ctx = &view;
@@ -936,5 +949,6 @@ out:
 		close(fd);
 	free(opts_s);
 	free(target_s);
+	redactor__free(c.redact);
 	return ret;
 }

@@ -37,6 +37,7 @@ static const struct command commands[] = {
     {"chart", cmd_chart, "draw the processes on a time axis as an SVG"},
     {"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
     {"btf", cmd_btf, "extract the kernel BTF stored in a trace"},
+    {"redact", cmd_redact, "copy a trace with its secrets replaced by tags"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

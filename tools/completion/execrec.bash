@@ -116,8 +116,14 @@ _execrec()
         COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
         return ;;
     record:-o | record:--output | export:-o | export:--output | chart:-o | chart:--output | \
-        btf:-o | btf:--output)
+        btf:-o | btf:--output | redact:-o | redact:--output | redact:--rules | redact:--key-file)
         _execrec_files "$cur"
+        return ;;
+    redact:--no-rule)
+        COMPREPLY=($(compgen -W "$("$exe" redact --list-rules 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
+        return ;;
+    redact:--rule)
+        # NAME=REGEX of the user's own
         return ;;
     btf:--kind)
         COMPREPLY=($(compgen -W "full subset" -- "$cur"))
