@@ -14,5 +14,6 @@ int cmd_export(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_probes(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
 
 #endif

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # root.sh: the path of a minimal Debian 12 root that boots with systemd
-# (debootstrap --variant=minbase with systemd-sysv, udev and execrec's
-# libraries), made once and kept in EXECREC_ROOTS (default
+# (debootstrap --variant=minbase with systemd-sysv, udev, execrec's
+# libraries and Debian's cloud kernel with its initramfs: the cloud kernel
+# has virtio-blk and ext4 as modules), made once and kept in EXECREC_ROOTS (default
 # ~/.cache/execrec/roots, beside tests/package's root). The mirror is the
 # one this machine's apt uses for bookworm (or EXECREC_DEBIAN_MIRROR).
 # Prints the path on stdout; one line on stderr and exit 1 if it cannot be
@@ -22,7 +23,7 @@ if [ ! -f "$root/.complete" ]; then
 	}
 	rm -rf "$root" "$root.new"
 	log=$cache/bookworm-systemd.log
-	debootstrap --variant=minbase --include=systemd-sysv,udev,libbpf1,libelf1,libzstd1 \
+	debootstrap --variant=minbase --include=systemd-sysv,udev,libbpf1,libelf1,libzstd1,linux-image-cloud-amd64,initramfs-tools \
 		bookworm "$root.new" "$mirror" >"$log" 2>&1 || {
 		echo "root.sh: debootstrap failed (log: $log)" >&2
 		exit 1

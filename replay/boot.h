@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * boot.h - the boot view: a trace's processes by the systemd unit they ran
+ * in (replay.h's cgroup map), one line per unit in the order of its first
+ * process, with the kernel's own time before the recorder started.
+ */
+#ifndef EXECREC_REPLAY_BOOT_H
+#define EXECREC_REPLAY_BOOT_H
+
+#include "replay.h"
+
+#define RP_BOOT_BUSIEST 3
+
+struct rp_boot_cmd {
+	char name[64];
+	uint32_t count;
+};
+
+struct rp_boot_unit {
+	const char *name; /* the unit, or the cgroup path where none holds it */
+	bool is_unit;
+	uint64_t first_ns; /* start of its first process, CLOCK_BOOTTIME */
+	uint64_t last_ns;  /* last exit; 0 if none exited */
+	bool running;	   /* a process of it was running at the end */
+	uint32_t procs, snapshot, execs, failed_execs, bad_exits, signals;
+	struct rp_boot_cmd busiest[RP_BOOT_BUSIEST]; /* by processes, most first */
+	/* private: every command's count */
+	struct rp_boot_cmd *cmds;
+	size_t ncmds, cmds_cap;
+};
+
+struct rp_boot;
+
+struct rp_boot_opts {
+	size_t sz;
+	const struct rp_filter *filter; /* processes to count (NULL = all) */
+};
+
+/* NULL + errno. Feed every event of @t with rp_boot__add, then finish. */
+struct rp_boot *rp_boot__new(struct rp_trace *t, const struct rp_boot_opts *opts);
+void rp_boot__free(struct rp_boot *b);
+int rp_boot__add(struct rp_boot *b, const struct etr_event *ev);
+int rp_boot__finish(struct rp_boot *b);
+
+/* The units, ordered by first_ns (valid after finish). */
+size_t rp_boot__count(const struct rp_boot *b);
+const struct rp_boot_unit *rp_boot__unit(const struct rp_boot *b, size_t i);
+/* The unit named @name, or NULL. */
+const struct rp_boot_unit *rp_boot__find(const struct rp_boot *b, const char *name);
+
+void rp_boot__print_text(const struct rp_boot *b, FILE *f, const char *path);
+void rp_boot__print_json(const struct rp_boot *b, FILE *f, const char *path);
+
+#endif
