@@ -32,7 +32,7 @@ struct boot_wait {
 	bool warned;	     /* a failed look was reported */
 };
 
-/* Look at the manager's state at most every 250 ms; true once the boot
+/* Look at the manager's state at most every 500 ms; true once the boot
  * has been finished (running, degraded, maintenance) for @grace_ns, or at
  * once when the system is stopping. Says so on stderr unless @quiet. */
 bool boot_check(struct boot_wait *bw, uint64_t now_ns, uint64_t grace_ns, bool quiet);
