@@ -160,6 +160,20 @@ static int add_proc(struct rp_boot *b, const struct rp_proc *p)
 		name.ptr = rp_model__comm(b->m, p);
 		name.len = (uint32_t)strlen(name.ptr);
 	}
+	if (p->nfail || ((p->flags & RP_PF_EXITED) && (p->signal || p->exit_code))) {
+		if (u->nfails < RP_BOOT_FAILS) {
+			struct rp_boot_fail *fl = &u->fails[u->nfails];
+			size_t len = name.len < sizeof(fl->name) - 1 ? name.len : sizeof(fl->name) - 1;
+
+			memcpy(fl->name, name.ptr, len);
+			fl->name[len] = '\0';
+			fl->pid = p->pid;
+			fl->exit_code = (p->flags & RP_PF_EXITED) ? p->exit_code : 0;
+			fl->signal = (p->flags & RP_PF_EXITED) ? p->signal : 0;
+			fl->failed_execs = p->nfail;
+		}
+		u->nfails++;
+	}
 	return name.len ? count_cmd(u, name) : 0;
 }
 

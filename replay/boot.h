@@ -16,6 +16,15 @@ struct rp_boot_cmd {
 	uint32_t count;
 };
 
+/* A process of a unit that failed: non-zero exit, signal, or failed exec. */
+#define RP_BOOT_FAILS 5
+struct rp_boot_fail {
+	char name[64];
+	uint32_t pid;
+	int32_t exit_code, signal;
+	uint32_t failed_execs;
+};
+
 struct rp_boot_unit {
 	const char *name; /* the unit, or the cgroup path where none holds it */
 	bool is_unit;
@@ -24,6 +33,8 @@ struct rp_boot_unit {
 	bool running;	   /* a process of it was running at the end */
 	uint32_t procs, snapshot, execs, failed_execs, bad_exits, signals;
 	struct rp_boot_cmd busiest[RP_BOOT_BUSIEST]; /* by processes, most first */
+	struct rp_boot_fail fails[RP_BOOT_FAILS];    /* the first that failed */
+	uint32_t nfails;			     /* failed processes, all of them */
 	/* private: every command's count */
 	struct rp_boot_cmd *cmds;
 	size_t ncmds, cmds_cap;
@@ -47,6 +58,27 @@ size_t rp_boot__count(const struct rp_boot *b);
 const struct rp_boot_unit *rp_boot__unit(const struct rp_boot *b, size_t i);
 /* The unit named @name, or NULL. */
 const struct rp_boot_unit *rp_boot__find(const struct rp_boot *b, const char *name);
+
+/* Whether anything of @u failed (failed exec, non-zero exit, signal). */
+static inline bool rp_boot_unit__failed(const struct rp_boot_unit *u)
+{
+	return u->nfails != 0;
+}
+
+/* Two boots compared by unit (boot_diff.c): units only in @nw (NEW), only
+ * in @base (GONE), failing in @nw but not in @base (NOW-FAILS), slower by
+ * more than @threshold times and @min_delta_ns (SLOWER: wall span, units
+ * that ended in both), each with the processes behind it. Writes the report
+ * (JSON lines with @json) and returns the classes that changed as a mask of
+ * 1 << enum rp_boot_change. */
+enum rp_boot_change {
+	RP_BOOT_NEW,
+	RP_BOOT_GONE,
+	RP_BOOT_NOW_FAILS,
+	RP_BOOT_SLOWER,
+};
+unsigned rp_boot__diff(const struct rp_boot *base, const struct rp_boot *nw, double threshold,
+		       uint64_t min_delta_ns, bool json, FILE *f);
 
 void rp_boot__print_text(const struct rp_boot *b, FILE *f, const char *path);
 void rp_boot__print_json(const struct rp_boot *b, FILE *f, const char *path);

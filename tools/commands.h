@@ -15,5 +15,7 @@ int cmd_chart(int argc, char **argv);
 int cmd_probes(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+/* execrec diff --by-unit (cmd_boot.c) */
+int cmd_boot_diff(int argc, char **argv);
 
 #endif

@@ -313,7 +313,9 @@ bool boot_check(struct boot_wait *bw, uint64_t now, uint64_t grace_ns, bool quie
 	bw->next_check = now + 500000000ull;
 	err = sd_system_state(state, sizeof(state));
 	if (err) {
-		if (!bw->warned && err != -ETIMEDOUT) {
+		/* PID 1 is busy early in a boot: only a failure that lasts
+		 * (10 s) is worth a line */
+		if (!bw->warned && ++bw->failures >= 20) {
 			fprintf(stderr,
 				"execrec record: --until=boot-complete: cannot ask systemd for "
 				"its state on " PRIVATE_SOCKET ": %s; recording on\n",
@@ -322,6 +324,7 @@ bool boot_check(struct boot_wait *bw, uint64_t now, uint64_t grace_ns, bool quie
 		}
 		return false;
 	}
+	bw->failures = 0;
 	if (!strcmp(state, "stopping"))
 		return true;
 	if (strcmp(state, "running") && strcmp(state, "degraded") && strcmp(state, "maintenance"))

@@ -30,6 +30,7 @@ struct boot_wait {
 	uint64_t next_check; /* CLOCK_MONOTONIC ns */
 	uint64_t done_at;    /* when the boot was seen finished, 0 = not yet */
 	bool warned;	     /* a failed look was reported */
+	unsigned failures;   /* looks that failed in a row */
 };
 
 /* Look at the manager's state at most every 500 ms; true once the boot
