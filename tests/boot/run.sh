@@ -14,7 +14,7 @@
 #     process after the recording started (not in the snapshot);
 #   - at least 10 units are named with processes; the boot view lists
 #     systemd-udevd.service and the test's unit with theirs;
-#   - the two boots have the same units (diff by unit).
+#   - diff --by-unit of the two boots finds no new or gone unit.
 # OUT=DIR keeps the traces and systemd-analyze's files there.  Needs root.
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILDDIR}" && pwd)
@@ -160,12 +160,11 @@ for n in 1 2; do
 		fail "boot $n: the test unit's failed exec and exit 3 are not counted: $tu"
 	echo "systemd-analyze: $(head -n 1 "$d/time-$id.txt")"
 done
-if [ -f "$work/units1.txt" ] && [ -f "$work/units2.txt" ]; then
-	if diff -u "$work/units1.txt" "$work/units2.txt" >"$work/units.diff"; then
-		echo "boot: both boots ran the same $(wc -l <"$work/units1.txt") units"
-	else
-		fail "boot: the units differ between the two boots: $(cat "$work/units.diff")"
-	fi
+if [ -f "$work/boot1.etr" ] && [ -f "$work/boot2.etr" ]; then
+	"$execrec" diff --by-unit --fail-on new,gone "$work/boot1.etr" "$work/boot2.etr" >"$work/diff.txt" 2>&1
+	rc=$?
+	sed 's/^/diff --by-unit: /' "$work/diff.txt"
+	[ $rc = 0 ] || fail "boot: diff --by-unit of the two boots found new or gone units (exit $rc)"
 fi
 if [ -n "${OUT:-}" ]; then
 	mkdir -p "$OUT"
