@@ -163,7 +163,8 @@ static int add_proc(struct rp_boot *b, const struct rp_proc *p)
 	if (p->nfail || ((p->flags & RP_PF_EXITED) && (p->signal || p->exit_code))) {
 		if (u->nfails < RP_BOOT_FAILS) {
 			struct rp_boot_fail *fl = &u->fails[u->nfails];
-			size_t len = name.len < sizeof(fl->name) - 1 ? name.len : sizeof(fl->name) - 1;
+			size_t len =
+			    name.len < sizeof(fl->name) - 1 ? name.len : sizeof(fl->name) - 1;
 
 			memcpy(fl->name, name.ptr, len);
 			fl->name[len] = '\0';

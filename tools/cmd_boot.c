@@ -213,18 +213,19 @@ int cmd_boot_diff(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			fputs("Usage: execrec diff --by-unit [OPTIONS] BASE.etr NEW.etr\n"
-			      "\n"
-			      "Two boot traces compared by systemd unit: NEW and GONE units, units\n"
-			      "that now fail (failed exec, non-zero exit, signal), units whose wall\n"
-			      "span grew beyond the threshold; each with the processes behind it.\n"
-			      "\n"
-			      "      --threshold R       SLOWER: span ratio (default 1.5) ...\n"
-			      "      --min-delta D       ... and at least D longer (default 500ms)\n"
-			      "      --fail-on LIST      exit 1 on these changes: new, gone, fails,\n"
-			      "                          slower, all\n"
-			      "      --json              JSON lines, one per change\n",
-			      stdout);
+			fputs(
+			    "Usage: execrec diff --by-unit [OPTIONS] BASE.etr NEW.etr\n"
+			    "\n"
+			    "Two boot traces compared by systemd unit: NEW and GONE units, units\n"
+			    "that now fail (failed exec, non-zero exit, signal), units whose wall\n"
+			    "span grew beyond the threshold; each with the processes behind it.\n"
+			    "\n"
+			    "      --threshold R       SLOWER: span ratio (default 1.5) ...\n"
+			    "      --min-delta D       ... and at least D longer (default 500ms)\n"
+			    "      --fail-on LIST      exit 1 on these changes: new, gone, fails,\n"
+			    "                          slower, all\n"
+			    "      --json              JSON lines, one per change\n",
+			    stdout);
 			return 0;
 		case OPT_BY_UNIT:
 			break;
@@ -240,7 +241,8 @@ int cmd_boot_diff(int argc, char **argv)
 			break;
 		case OPT_MIN_DELTA:
 			if (rp_parse_duration(optarg, &min_delta)) {
-				fprintf(stderr, "execrec diff: --min-delta: '%s' is not a duration\n",
+				fprintf(stderr,
+					"execrec diff: --min-delta: '%s' is not a duration\n",
 					optarg);
 				return 2;
 			}

@@ -194,14 +194,90 @@ static uint32_t get_u32(const uint8_t *p)
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Read exactly @len bytes into @buf (NULL: read and drop them). */
+static int recv_exact(int fd, uint8_t *buf, size_t len)
+{
+	uint8_t sink[4096];
+
+	while (len) {
+		size_t want = len, have = 0;
+		uint8_t *to = buf;
+		int err;
+
+		if (!to) {
+			to = sink;
+			want = len < sizeof(sink) ? len : sizeof(sink);
+		}
+		err = recv_some(fd, to, want, &have, want, false);
+		if (err)
+			return err;
+		if (buf)
+			buf += want;
+		len -= want;
+	}
+	return 0;
+}
+
+/*
+ * The reply to our one call. PID 1 sends every direct connection its
+ * signals (units and jobs changing: many, while a boot is under way), so
+ * messages that are not a reply are read past.
+ */
+static int read_reply(int fd, char *buf, size_t len)
+{
+	uint8_t in[1024];
+
+	for (int i = 0; i < 100000; i++) {
+		uint32_t body_len, flen, slen;
+		size_t hdr_end, total, p;
+		int err;
+
+		err = recv_exact(fd, in, 16);
+		if (err)
+			return err;
+		if (in[0] != 'l' || in[3] != 1)
+			return -EPROTO;
+		body_len = get_u32(in + 4);
+		flen = get_u32(in + 12);
+		if (flen > (1u << 26) || body_len > (1u << 27))
+			return -EPROTO;
+		hdr_end = (16 + (size_t)flen + 7) & ~(size_t)7;
+		total = hdr_end + body_len;
+		if (in[1] != 2 && in[1] != 3) { /* a signal (or a call): not ours */
+			err = recv_exact(fd, NULL, total - 16);
+			if (err)
+				return err;
+			continue;
+		}
+		if (total > sizeof(in))
+			return -EPROTO;
+		err = recv_exact(fd, in + 16, total - 16);
+		if (err)
+			return err;
+		if (in[1] == 3) /* ERROR: e.g. access denied */
+			return -EACCES;
+		/* METHOD_RETURN, body: variant "s" = sig "s", pad to 4, u32, bytes */
+		p = hdr_end;
+		if (body_len < 9 || in[p] != 1 || in[p + 1] != 's' || in[p + 2] != 0)
+			return -EPROTO;
+		p = (p + 3 + 3) & ~(size_t)3;
+		slen = get_u32(in + p);
+		if (p + 4 + slen > total || slen + 1 > len)
+			return -EPROTO;
+		memcpy(buf, in + p + 4, slen);
+		buf[slen] = '\0';
+		return 0;
+	}
+	return -EPROTO;
+}
+
 int sd_system_state(char *buf, size_t len)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	uint8_t in[1024];
+	uint8_t in[256];
 	char auth[64];
 	struct msg m;
-	size_t have = 0, hdr_end, p;
-	uint32_t body_len, flen, slen;
+	size_t have = 0;
 	int fd, err;
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -227,7 +303,8 @@ int sd_system_state(char *buf, size_t len)
 		err = recv_some(fd, in, sizeof(in), &have, 0, true);
 	if (err)
 		goto out;
-	if (have < 3 || memcmp(in, "OK ", 3)) {
+	/* nothing comes before BEGIN but this line */
+	if (have < 3 || memcmp(in, "OK ", 3) || memcmp(in + have - 2, "\r\n", 2)) {
 		err = -EACCES;
 		goto out;
 	}
@@ -236,38 +313,8 @@ int sd_system_state(char *buf, size_t len)
 		err = send_all(fd, "BEGIN\r\n", 7);
 	if (!err)
 		err = send_all(fd, m.b, m.n);
-	have = 0;
 	if (!err)
-		err = recv_some(fd, in, sizeof(in), &have, 16, false);
-	if (err)
-		goto out;
-	err = -EPROTO;
-	if (in[0] != 'l' || in[3] != 1)
-		goto out;
-	body_len = get_u32(in + 4);
-	flen = get_u32(in + 12);
-	if (flen > 512 || body_len > 256)
-		goto out;
-	hdr_end = (16 + flen + 7) & ~(size_t)7;
-	err = recv_some(fd, in, sizeof(in), &have, hdr_end + body_len, false);
-	if (err)
-		goto out;
-	err = -EPROTO;
-	if (in[1] == 3) { /* ERROR: e.g. access denied */
-		err = -EACCES;
-		goto out;
-	}
-	/* METHOD_RETURN, body: variant "s" = sig "s", pad to 4, u32, bytes */
-	p = hdr_end;
-	if (in[1] != 2 || body_len < 9 || in[p] != 1 || in[p + 1] != 's' || in[p + 2] != 0)
-		goto out;
-	p = (p + 3 + 3) & ~(size_t)3;
-	slen = get_u32(in + p);
-	if (p + 4 + slen > hdr_end + body_len || slen + 1 > len)
-		goto out;
-	memcpy(buf, in + p + 4, slen);
-	buf[slen] = '\0';
-	err = 0;
+		err = read_reply(fd, buf, len);
 out:
 	close(fd);
 	return err;

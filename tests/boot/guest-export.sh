@@ -18,6 +18,7 @@ mkdir -p "$out"
 systemctl is-system-running >"$out/state-$id.txt" 2>&1
 systemd-analyze >"$out/time-$id.txt" 2>&1
 systemd-analyze blame >"$out/blame-$id.txt" 2>&1
+systemctl show multi-user.target -p ActiveEnterTimestampMonotonic --value >"$out/multi-user-$id.txt" 2>&1
 journalctl -b -u execrec-boot.service --no-pager -o cat >"$out/journal-$id.txt" 2>&1
 systemctl show execrec-boot.service -p Result -p ExecMainStatus -p ActiveEnterTimestampMonotonic \
 	-p ExecMainStartTimestampMonotonic >"$out/unit-$id.txt" 2>&1

@@ -47,72 +47,23 @@ if [ ! -x "$build/tools/boot/execrec-boot" ] && [ ! -f "$build/tools/boot/execre
 fi
 
 work=$(mktemp -d /tmp/execrec-boot.XXXXXX)
-mnt=$work/mnt
 cleanup() {
-	mountpoint -q "$mnt" && umount "$mnt"
+	mountpoint -q "$work/mnt" && umount "$work/mnt"
 	[ "${KEEP:-0}" = 1 ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
-step "root"
-root=$("$here/root.sh") || exit 1
-
-# 1. Installed as a user installs it.
-step "meson install --destdir"
-meson install -C "$build" --destdir "$work/dest" --quiet >"$work/install.log" 2>&1 ||
-	{
-		cat "$work/install.log" >&2
-		echo "boot: meson install failed" >&2
-		exit 1
-	}
-
-# 2. The disk: an overlay of the cached root with the install and the
-# test's units, enabled with systemctl in the root, made into an ext4 image.
-mkdir -p "$work/upper" "$work/ovl" "$mnt"
-mount -t overlay overlay -o "lowerdir=$root,upperdir=$work/upper,workdir=$work/ovl" "$mnt"
-cp -a "$work/dest/." "$mnt/"
-# not a first boot: systemd-firstboot would ask on the console
-printf '%s\n' 0123456789abcdef0123456789abcdef >"$mnt/etc/machine-id"
-install -m 0755 "$here/guest-export.sh" "$mnt/usr/local/sbin/execrec-test-export"
-install -m 0644 "$here/boot-test.service" "$mnt/etc/systemd/system/execrec-boot-test.service"
-install -m 0644 "$here/boot-export.service" "$mnt/etc/systemd/system/execrec-boot-export.service"
-chroot "$mnt" systemctl enable execrec-boot.service execrec-boot-test.service \
-	execrec-boot-export.service >"$work/enable.log" 2>&1 ||
-	{
-		cat "$work/enable.log" >&2
-		echo "boot: systemctl enable failed in the root" >&2
-		exit 1
-	}
-cat "$work/enable.log"
-kernel=$(find "$mnt/boot" -name 'vmlinuz-*' | sort | tail -n 1)
-initrd=$(find "$mnt/boot" -name 'initrd.img-*' | sort | tail -n 1)
-[ -f "$kernel" ] && [ -f "$initrd" ] || {
-	echo "boot: the root has no kernel and initramfs in /boot" >&2
-	exit 1
-}
-cp "$kernel" "$work/vmlinuz"
-cp "$initrd" "$work/initrd.img"
-step "mkfs.ext4 -d ($(basename "$kernel"))"
-truncate -s 2G "$work/root.img"
-mkfs.ext4 -q -F -L root -d "$mnt" "$work/root.img" || exit 1
-umount "$mnt"
+# 1-2. The disk: the root with execrec installed and the unit enabled.
+step "image"
+"$here/image.sh" "$build" "$work" with || exit 1
 
 # 3. Boot it twice.
 for n in 1 2; do
 	step "boot $n"
-	truncate -s 64M "$work/out$n.img"
-	timeout 300 qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 2 -nographic -no-reboot \
-		-kernel "$work/vmlinuz" -initrd "$work/initrd.img" \
-		-drive "file=$work/root.img,format=raw,if=virtio" \
-		-drive "file=$work/out$n.img,format=raw,if=virtio" \
-		-append "root=/dev/vda rw console=ttyS0 quiet loglevel=3 systemd.show_status=0 panic=-1" \
-		</dev/null >"$work/console$n.log" 2>&1
-	mkdir -p "$work/out$n"
-	if ! tar xf "$work/out$n.img" -C "$work/out$n" 2>/dev/null || [ ! -f "$work/out$n/current" ]; then
-		fail "boot $n brought no trace out (console below)"
-		tr -d '\r' <"$work/console$n.log" | tail -n 40 >&2
+	"$here/vm.sh" "$work" "$n" || {
+		fail "boot $n brought no trace out"
 		exit 1
-	fi
+	}
 done
 step "booted twice"
 
