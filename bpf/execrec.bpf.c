@@ -933,6 +933,48 @@ int handle_exit(__u64 *ctx)
 }
 
 /*
+ * The cgroup map: each cgroup the v2 hierarchy (hierarchy id 0) gains or
+ * loses, so user space can name the cgroup id every event carries.  Rare
+ * (a unit start or stop), so a fixed-size record is reserved directly.
+ */
+static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 op)
+{
+	struct er_cgroup *c;
+	long n;
+
+	if (cgrp->root->hierarchy_id != 0)
+		return 0;
+	c = bpf_ringbuf_reserve(&events, sizeof(*c), 0);
+	if (!c) {
+		count_lost(ER_CNT_CGROUP);
+		return 0;
+	}
+	__builtin_memset(&c->h, 0, sizeof(c->h));
+	c->h.type = ER_CGROUP;
+	c->h.flags = op;
+	c->h.size = sizeof(*c);
+	c->h.ts_ns = bpf_ktime_get_boot_ns();
+	c->id = cgrp->kn->id;
+	n = bpf_probe_read_kernel_str(c->path, sizeof(c->path), path);
+	c->path_len = n > 0 ? n - 1 : 0;
+	c->pad = 0;
+	bpf_ringbuf_submit(c, wake_flags());
+	return 0;
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int handle_cgroup_mkdir(__u64 *ctx)
+{
+	return cgroup_event((struct cgroup *)ctx[0], (const char *)ctx[1], ER_CG_MKDIR);
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int handle_cgroup_rmdir(__u64 *ctx)
+{
+	return cgroup_event((struct cgroup *)ctx[0], (const char *)ctx[1], ER_CG_RMDIR);
+}
+
+/*
  * The processes alive now, one struct er_snap per thread group, read by
  * user space through an iterator link.  /proc has start times in clock
  * ticks only; these are the exact values the events carry, so a process of

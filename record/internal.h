@@ -44,6 +44,7 @@ struct rec_variant {
 	bool failed_missing;			 /* no way to see failed execs attached */
 	bool f_loop, f_task_btf, f_task_pt_regs; /* helpers the kernel has */
 	bool f_fexit_funcs;			 /* the fexit targets are in the BTF */
+	bool no_cgroup;				 /* no cgroup:cgroup_mkdir/rmdir programs */
 	char fallback[160];			 /* why auto did not get fexit, "" if it did */
 };
 struct execrec_bpf;
@@ -55,6 +56,13 @@ void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool 
 int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
 		       size_t max, size_t *ret_n, enum recorder_problem *ret_problem);
 int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool have_iter);
+
+/* cgroups.c: the cgroup map (CGROUP chunks) */
+/* A CREATED/PRESENT record for every directory of the cgroup v2 hierarchy,
+ * if one is mounted. */
+int rec_cgroup_walk(struct etr_writer *w);
+/* The CGROUP record of an ER_CGROUP ring buffer record. */
+int rec_cgroup_sample(struct etr_writer *w, const void *data, size_t size);
 
 /* snapshot.c */
 /* Exact start times of running processes (from the BPF task iterator),

@@ -329,6 +329,11 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	memset(&ev, 0, sizeof(ev));
 	switch (h->type) {
+	case ER_CGROUP:
+		err = rec_cgroup_sample(r->w, data, h->size);
+		if (err)
+			r->err = err;
+		return err;
 	case ER_EXEC:
 	case ER_EXEC_FAIL:
 		if (h->size < sizeof(struct er_exec) || convert_exec(r, data, h->size, &ev))
@@ -499,6 +504,11 @@ static int write_stats(struct recorder *r)
 		return err;
 	/* Children of followed processes that the follow map had no room
 	 * for: their events are missing without any ring buffer loss. */
+	if (r->lost[ER_CNT_CGROUP]) {
+		err = write_counter(r, ts, "lost.cgroup", r->lost[ER_CNT_CGROUP]);
+		if (err)
+			return err;
+	}
 	if (r->o.mode != RECORDER_SYSTEM) {
 		err = write_counter(r, ts, "lost.follow", r->lost[ER_CNT_FOLLOW_FULL]);
 		if (err)
@@ -830,6 +840,8 @@ int recorder__begin(struct recorder *r)
 		}
 		free(starts);
 	}
+	if (!err)
+		err = rec_cgroup_walk(r->w);
 	if (!err)
 		err = write_stats(r);
 	/* With a size limit, whether the start of the trace fits is known

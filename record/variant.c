@@ -76,6 +76,11 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		/* libbpf's own codes (4000 and up) mean a malformed file */
 		return err >= 4000 ? -EINVAL : err ? -err : -ENOENT;
 	}
+	/* The cgroup tracepoints' programs name cgroups: without them the
+	 * rest records as before (the start walk still names the cgroups). */
+	v->no_cgroup =
+	    btf__find_by_name_kind(btf, "btf_trace_cgroup_mkdir", BTF_KIND_TYPEDEF) < 0 ||
+	    btf__find_by_name_kind(btf, "btf_trace_cgroup_rmdir", BTF_KIND_TYPEDEF) < 0;
 	v->f_fexit_funcs = true;
 	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++) {
 		int id = btf__find_by_name_kind(btf, fexit_funcs[i], BTF_KIND_FUNC);
@@ -171,6 +176,8 @@ static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
 		return kp && !v->loop;
 	if (p == s->progs.snapshot_tasks)
 		return have_iter;
+	if (p == s->progs.handle_cgroup_mkdir || p == s->progs.handle_cgroup_rmdir)
+		return !v->no_cgroup;
 	return true;
 }
 
@@ -189,7 +196,8 @@ void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool 
 static bool is_failed_exec(const struct execrec_bpf *s, const struct bpf_program *p)
 {
 	return p != s->progs.handle_exec && p != s->progs.handle_exec_bounded &&
-	       p != s->progs.handle_fork && p != s->progs.handle_exit;
+	       p != s->progs.handle_fork && p != s->progs.handle_exit &&
+	       p != s->progs.handle_cgroup_mkdir && p != s->progs.handle_cgroup_rmdir;
 }
 
 int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
@@ -219,6 +227,11 @@ int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_
 		 * fexit attach is the caller's to fall back from. */
 		if (is_failed_exec(s, p) && v->failed == RECORDER_FAILED_TRACEPOINT) {
 			v->failed_missing = true;
+			continue;
+		}
+		/* Nor are the cgroup programs needed for the rest. */
+		if (p == s->progs.handle_cgroup_mkdir || p == s->progs.handle_cgroup_rmdir) {
+			v->no_cgroup = true;
 			continue;
 		}
 		*ret_problem = RECORDER_ATTACH;
@@ -262,10 +275,10 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 	}
 	snprintf(buf, sizeof(buf),
 		 "bpf_loop=%s get_current_task_btf=%s task_pt_regs=%s fexit_funcs=%s "
-		 "task_iter=%s",
+		 "task_iter=%s cgroup_tracepoints=%s",
 		 v->f_loop ? "yes" : "no", v->f_task_btf ? "yes" : "no",
 		 v->f_task_pt_regs ? "yes" : "no", v->f_fexit_funcs ? "yes" : "no",
-		 have_iter ? "yes" : "no");
+		 have_iter ? "yes" : "no", v->no_cgroup ? "no" : "yes");
 	err = etr_writer__write_meta(w, "bpf.features", buf, strlen(buf));
 	if (err)
 		return err;

@@ -27,6 +27,7 @@
 #include "redact.h"
 #include "options.h"
 #include "record_wait.h"
+#include "sdstate.h"
 
 #define PROG "execrec record"
 #define STATUS_EVERY_NS 250000000ull /* 4 refreshes a second at most */
@@ -57,6 +58,8 @@ struct cli {
 	uint64_t max_size;
 	const char *max_size_arg; /* as given, for messages */
 	uint64_t duration_ns;
+	bool until_boot;   /* --until=boot-complete */
+	uint64_t grace_ns; /* --grace */
 	uint64_t flush_ns;
 	int level;
 	pid_t pids[MAX_PIDS];
@@ -92,6 +95,9 @@ static void usage(FILE *f)
 		"  -p, --pid PID            follow PID and everything it starts (repeatable)\n"
 		"  -d, --duration TIME      stop after TIME (e.g. 30, 30s, 500ms, 5m, 1h)\n"
 		"      --max-size SIZE      stop before the trace exceeds SIZE (e.g. 100M)\n"
+		"      --until=boot-complete  stop once systemd reports the boot finished\n"
+		"                           (running or degraded), after --grace (default 2s);\n"
+		"                           --duration bounds it\n"
 		"      --flush-interval T   seal a chunk at least every T (default 1s)\n"
 		"      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
 		"                           4K to 1M)\n"
@@ -220,6 +226,8 @@ enum {
 	OPT_FAILED_EXEC,
 	OPT_STOP_ON_CMD_EXIT,
 	OPT_REDACT,
+	OPT_UNTIL,
+	OPT_GRACE,
 };
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -243,6 +251,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"failed-exec", required_argument, NULL, OPT_FAILED_EXEC},
 	    {"stop-on-cmd-exit", no_argument, NULL, OPT_STOP_ON_CMD_EXIT},
 	    {"redact", optional_argument, NULL, OPT_REDACT},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"grace", required_argument, NULL, OPT_GRACE},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *last_arg = NULL; /* the argument of the last option */
@@ -253,6 +263,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 
 	memset(c, 0, sizeof(*c));
 	c->max_args = ER_ARGS_DEFAULT;
+	c->grace_ns = 2000000000ull;
 	c->level = ETR_DEFAULT_LEVEL; /* named in the trace's options */
 	optind = 1;
 	/* '+': options end at the command's name, so CMD's own options are
@@ -374,6 +385,21 @@ static int parse_args(int argc, char **argv, struct cli *c)
 				": --failed-exec: '%s' is not auto, fexit, kprobe or tracepoint\n",
 				optarg);
 			return -1;
+		case OPT_UNTIL:
+			if (strcmp(optarg, "boot-complete")) {
+				fprintf(stderr, PROG ": --until: '%s' is not boot-complete\n",
+					optarg);
+				return -1;
+			}
+			c->until_boot = true;
+			break;
+		case OPT_GRACE:
+			c->grace_ns = parse_time(optarg);
+			if (!c->grace_ns && strcmp(optarg, "0")) {
+				fprintf(stderr, PROG ": --grace: '%s' is not a duration\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_PRINT:
 			c->print = true;
 			break;
@@ -419,6 +445,16 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	}
 	if (c->stop_on_cmd_exit && !c->cmd) {
 		fprintf(stderr, PROG ": --stop-on-cmd-exit: there is no command (-- CMD)\n");
+		return -1;
+	}
+	if (c->until_boot && (c->cmd || c->npids)) {
+		fprintf(stderr, PROG ": --until=boot-complete records the whole system: no "
+				     "command or -p with it\n");
+		return -1;
+	}
+	if (c->until_boot && !sd_is_booted()) {
+		fprintf(stderr, PROG ": --until=boot-complete: this system was not booted with "
+				     "systemd (no /run/systemd/system)\n");
 		return -1;
 	}
 	return 0;
@@ -688,6 +724,7 @@ int cmd_record(int argc, char **argv)
 	uint64_t start, deadline = 0, next_status = 0, next_sweep = 0, prev_ev = 0, prev_ns = 0;
 	uint32_t end_status = 0;
 	uint64_t t_start;
+	struct boot_wait bw = {0};
 
 	t_start = now_ns(CLOCK_MONOTONIC);
 	if (parse_args(argc, argv, &c))
@@ -801,6 +838,10 @@ int cmd_record(int argc, char **argv)
 		gate = -1;
 	}
 
+	/* Under systemd (Type=notify): ready once attached and the snapshot
+	 * is written, so units ordered after this one are recorded whole. */
+	sd_notify_ready("recording");
+
 	start = now_ns(CLOCK_MONOTONIC);
 	if (c.duration_ns)
 		deadline = start + c.duration_ns;
@@ -867,6 +908,8 @@ int cmd_record(int argc, char **argv)
 		if (grace_deadline && now >= grace_deadline)
 			break;
 		if (deadline && now >= deadline)
+			break;
+		if (c.until_boot && boot_check(&bw, now, c.grace_ns, c.quiet))
 			break;
 		if (c.npids && now >= next_sweep) {
 			if (recorder__followed(r) == 0)

@@ -21,5 +21,8 @@ int cmd_redact(int argc, char **argv);
  * on stderr naming @cmd. */
 struct redactor;
 struct redactor *tool_redact__new(const char *cmd, const char *rules);
+int cmd_boot(int argc, char **argv);
+/* execrec diff --by-unit (cmd_boot.c) */
+int cmd_boot_diff(int argc, char **argv);
 
 #endif

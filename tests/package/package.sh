@@ -47,7 +47,8 @@ deb=$work/out/execrec_${version}_amd64.deb
 [ -f "$deb" ] || fail "no $deb"
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 for f in ./usr/bin/execrec ./usr/share/man/man1/execrec.1.gz ./usr/share/bash-completion/completions/execrec \
-	./usr/share/execrec/execrec-ci.sh; do
+	./usr/share/execrec/execrec-ci.sh ./lib/systemd/system/execrec-boot.service \
+	./usr/libexec/execrec/execrec-boot ./etc/default/execrec; do
 	grep -qxF "$f" <<<"$contents" || fail "$deb lacks $f"
 done
 # Once meson installs systemd units, dh_installsystemd must hook them up.

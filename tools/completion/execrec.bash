@@ -129,7 +129,7 @@ _execrec()
         COMPREPLY=($(compgen -W "full subset" -- "$cur"))
         return ;;
     dump:--type)
-        _execrec_list "$cur" meta tpformat btf procsnap events stats end
+        _execrec_list "$cur" meta tpformat btf procsnap events stats end cgroup
         return ;;
     diff:--fail-on)
         _execrec_list "$cur" new gone fails passes slower faster count all
@@ -140,7 +140,7 @@ _execrec()
     *:--color)
         COMPREPLY=($(compgen -W "always never auto" -- "$cur"))
         return ;;
-    *:--pid | *:--subtree | *:-p | *:--comm | *:--grep | *:--uid | *:--since | *:--until | \
+    *:--pid | *:--subtree | *:-p | *:--comm | *:--unit | *:--grep | *:--uid | *:--since | *:--until | \
         *:--min-duration | *:--reorder-window | *:-d | *:--duration | *:--max-size | \
         *:--flush-interval | *:--max-args-bytes | *:--level | *:-n | *:--top | *:--depth | \
         *:--max-args | *:--width | *:--title | *:--map | *:--ignore | *:--threshold | \
