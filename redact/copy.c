@@ -40,6 +40,7 @@ static int copy_record(struct copy *c, uint16_t chunk, const struct etr_record *
 	struct etr_clock clk;
 	struct etr_proc p;
 	struct etr_counter ctr;
+	struct etr_cgroup cg;
 	uint32_t kind;
 	char key[256];
 	int rc;
@@ -81,6 +82,12 @@ static int copy_record(struct copy *c, uint16_t chunk, const struct etr_record *
 		if ((rc = redactor__str(c->r, ctr.name.ptr, ctr.name.len, &ctr.name)) < 0)
 			return rc;
 		return etr_writer__write_counter(c->w, &ctr);
+	case ETR_CHUNK_CGROUP * 256 + ETR_REC_CGROUP:
+		if (etr_record__cgroup(rec, &cg))
+			return 1;
+		if ((rc = redactor__str(c->r, cg.path.ptr, cg.path.len, &cg.path)) < 0)
+			return rc;
+		return etr_writer__write_cgroup(c->w, &cg);
 	case ETR_CHUNK_END * 256 + ETR_REC_END:
 		if (etr_record__end(rec, &c->end))
 			return 1;
@@ -122,7 +129,7 @@ static int copy_chunk(struct copy *c, struct etr_chunk *ch)
 
 	if (ch->type == ETR_CHUNK_EVENTS)
 		return copy_events(c, ch);
-	if (ch->type < ETR_CHUNK_META || ch->type > ETR_CHUNK_END) {
+	if (ch->type < ETR_CHUNK_META || ch->type > ETR_CHUNK_CGROUP) {
 		c->st->dropped_chunks++;
 		return 0;
 	}
