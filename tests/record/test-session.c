@@ -313,6 +313,9 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	CU_ASSERT_EQUAL(r.status, 0);
 	slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "status 1 (stopped at the size limit"));
+	/* whole and readable, but not "ended cleanly" */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "every record good, stopped at the size limit"));
+	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 
 	/* report says so too, not "ended cleanly" */
 	path_in(out, "report.out");
