@@ -23,6 +23,7 @@
 
 #include "json.h"
 #include "outfile-test.h"
+#include "synth.h"
 
 static const char *bin, *dir;
 static bool bpf_ok, required;
@@ -436,6 +437,35 @@ static void test_tree_cut_cwd(void)
 	free(text);
 }
 
+/* report's Commands tables: a run whose end is not known (its exit lost)
+ * adds nothing and says so: "+" beside the runs measured, "?" alone. */
+static void test_report_unknown_end(void)
+{
+	char trace[PATH_MAX], *text;
+	char *report[] = {"report", trace, NULL};
+	const uint64_t t = 100 * SEC;
+	int st;
+
+	snprintf(trace, sizeof(trace), "%s/unknown-end.etr", dir);
+	unlink(trace);
+	CU_ASSERT_FATAL(synth_open(trace, t) == 0);
+	synth_fork(t + 1 * MS, 10, 1, "sh");
+	synth_exec(t + 2 * MS, 10, 1, t + 1 * MS, 0, "/usr/bin/w1", "/", ARGS("w1"));
+	synth_exit(t + 7 * MS, 10, 1, t + 1 * MS, "w1", 0, 0);
+	synth_fork(t + 8 * MS, 11, 1, "sh");
+	synth_exec(t + 9 * MS, 11, 1, t + 8 * MS, 0, "/usr/bin/w1", "/", ARGS("w1"));
+	synth_fork(t + 10 * MS, 12, 1, "sh");
+	synth_exec(t + 11 * MS, 12, 1, t + 10 * MS, 0, "/usr/bin/w2", "/", ARGS("w2"));
+	synth_lost(t + 20 * MS, ETR_EV_EXIT, 2);
+	CU_ASSERT_FATAL(synth_close(t + 30 * MS) == 0);
+	text = output_of(report, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "         2    5.00ms+      0  w1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "         1          ?      0  w2\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "0ns"));
+	free(text);
+}
+
 void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci)
 {
 	CU_pSuite s = CU_add_suite("durations", NULL, NULL);
@@ -449,4 +479,5 @@ void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf
 	CU_add_test(s, "$PATH search misses folded (root, BPF)", test_path_misses);
 	CU_add_test(s, "JSON: what was cut, and --env (root, BPF)", test_cut_and_env);
 	CU_add_test(s, "tree: a cut cwd is not '[args cut]' (root, BPF)", test_tree_cut_cwd);
+	CU_add_test(s, "report: a run with no end seen is '?', not 0ns", test_report_unknown_end);
 }
