@@ -14,6 +14,7 @@ struct agg {
 	const char *name; /* shown name: key up to its first NUL */
 	uint64_t count;
 	uint64_t total_ns;
+	uint64_t unknown; /* runs whose end is not known: nothing in total_ns */
 	uint64_t short_count, short_ns;
 	uint64_t failed; /* processes of it with a bad end */
 	int32_t ret, exit_code, signal;

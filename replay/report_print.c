@@ -229,7 +229,15 @@ static void print_cmd_table(struct rp_report *r, const char *title,
 	qsort(l, n, sizeof(*l), cmp);
 	fprintf(f, "  %8s %10s %6s  %s\n", "COUNT", "TOTAL", "FAILED", "COMMAND");
 	for (size_t i = 0; i < shown(r, n); i++) {
-		rp_fmt_duration(d, sizeof(d), l[i]->total_ns);
+		/* a run whose end is not known (lost, the trace cut) adds
+		 * nothing: "?" when no run's is, "+" when some are missing */
+		if (l[i]->unknown >= l[i]->count) {
+			snprintf(d, sizeof(d), "?");
+		} else {
+			rp_fmt_duration(d, sizeof(d) - 1, l[i]->total_ns);
+			if (l[i]->unknown)
+				strcat(d, "+");
+		}
 		fprintf(f, "  %8" PRIu64 " %10s %6" PRIu64 "  ", l[i]->count, d, l[i]->failed);
 		put_name(f, l[i]->name);
 		putc('\n', f);
