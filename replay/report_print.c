@@ -6,12 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "color.h"
 #include "report_internal.h"
-
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
 
 #define ARGV_SHOWN 120 /* bytes of arguments on a report line */
 

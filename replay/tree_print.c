@@ -5,13 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "color.h"
 #include "tree_internal.h"
-
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
-#define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
 
 /* ---- labels ----------------------------------------------------------- */
 

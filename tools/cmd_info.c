@@ -16,15 +16,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "color.h"
 #include "commands.h"
 #include "etr.h"
 #include "replay.h"
 #include "options.h"
-
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
 
 #define MAX_TYPES 16
 #define MAX_LISTED 64
