@@ -40,6 +40,8 @@ int rec_btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *re
 /* variant.c: which programs this kernel gets (see the file's comment) */
 struct rec_variant {
 	bool loop;				 /* the bpf_loop() programs, else bounded loops */
+	bool raw;				 /* raw_tp programs: no kernel BTF at load */
+	bool f_kernel_btf;			 /* /sys/kernel/btf/vmlinux exists */
 	enum recorder_failed_exec failed;	 /* FEXIT or TRACEPOINT */
 	bool failed_missing;			 /* no way to see failed execs attached */
 	bool f_loop, f_task_btf, f_task_pt_regs; /* helpers the kernel has */

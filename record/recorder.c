@@ -73,7 +73,8 @@ const char *recorder__problem_str(enum recorder_problem p)
 		return "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL=y needed)";
 	case RECORDER_NO_BTF:
 		return "this kernel has no BTF type information (/sys/kernel/btf/vmlinux "
-		       "missing): Linux 5.4 or later built with CONFIG_DEBUG_INFO_BTF=y needed";
+		       "missing): Linux 5.4 or later built with CONFIG_DEBUG_INFO_BTF=y needed, "
+		       "or its BTF from a file with --btf FILE";
 	case RECORDER_NO_RINGBUF:
 		return "this kernel has no BPF ring buffer: Linux 5.8 or later needed";
 	case RECORDER_NO_TRACEFS:
@@ -92,8 +93,7 @@ const char *recorder__problem_str(enum recorder_problem p)
 	case RECORDER_BTF_FILE:
 		return "the --btf file cannot be read as BTF";
 	case RECORDER_BTF_MISMATCH:
-		return "the kernel refused the programs relocated with the --btf file: "
-		       "it does not match this kernel";
+		return "the --btf file does not match this kernel";
 	case RECORDER_NO_FEXIT:
 		return "this kernel cannot attach fexit programs to its exec functions "
 		       "(use --failed-exec=kprobe or tracepoint)";
@@ -102,6 +102,48 @@ const char *recorder__problem_str(enum recorder_problem p)
 		       "(CONFIG_KPROBES=y needed; or use --failed-exec=tracepoint)";
 	}
 	return "unknown problem";
+}
+
+void recorder__problem_detail(const struct recorder_opts *o, enum recorder_problem p, int err,
+			      char *buf, size_t size)
+{
+	enum recorder_problem ignored;
+	struct rec_variant v;
+
+	switch (p) {
+	case RECORDER_BTF_FILE:
+		snprintf(buf, size, "%s: %s", o->btf_path, strerror(err));
+		return;
+	case RECORDER_BTF_MISMATCH:
+		snprintf(buf, size,
+			 "%s: the verifier rejected the programs relocated against its types",
+			 o->btf_path);
+		return;
+	case RECORDER_NO_BTF:
+		if (o->btf_path) {
+			snprintf(buf, size,
+				 "--programs=%s needs it whatever the --btf file; "
+				 "--programs=raw does not",
+				 o->programs == RECORDER_PROGS_LOOP ? "loop" : "bounded");
+			return;
+		}
+		break;
+	case RECORDER_NO_FEXIT:
+		/* what the probe found missing, when it was the probe */
+		if (!rec_variant_probe(&v,
+				       &(struct recorder_opts){.sz = sizeof(*o),
+							       .btf_path = o->btf_path,
+							       .programs = o->programs},
+				       &ignored) &&
+		    v.fallback[0] && !v.f_fexit_funcs) {
+			snprintf(buf, size, "%s", v.fallback);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, size, "%s", strerror(err));
 }
 
 static bool has_caps(void)
@@ -614,7 +656,7 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 	/* The task iterator (exact start times for the snapshot) is a nicety:
 	 * a kernel without iterators loads everything else.  So are fexit and
 	 * kprobes: a kernel without them gets the tracepoints. */
-	r->have_iter = true;
+	r->have_iter = !r->v.raw; /* iterators need the kernel's own BTF */
 	for (;;) {
 		err = open_and_load(r, opts, max_args);
 		problem = RECORDER_LOAD;
