@@ -15,7 +15,8 @@ workload=$2
 out=$3
 n=0
 
-# one recording: $1 = --programs value, $2 = --failed-exec value
+# one recording: $1 = --programs value, $2 = --failed-exec value, $3 = an
+# option more (or -q)
 record() {
 	n=$((n + 1))
 	# as long as test-record's own template, which it is written over
@@ -27,7 +28,7 @@ record() {
 	"$workload" loop er-noise-marker 600 >/dev/null 2>&1 &
 	noise=$!
 	cd /
-	"$execrec" record -q --programs="$1" --failed-exec="$2" -o "$dir/workload.etr" \
+	"$execrec" record -q --programs="$1" --failed-exec="$2" "${3:--q}" -o "$dir/workload.etr" \
 		-- "$workload" all "$tmp/workload.log" "$tmp/work" 2>"$dir/stderr" &
 	pid=$!
 	wait $pid
@@ -60,5 +61,12 @@ rm -f /tmp/probe.etr
 # the bounded-loop programs too, where auto took the bpf_loop ones
 if "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q 'bpf.programs *bpf_loop'; then
 	record bounded auto
+fi
+# A kernel without BTF of its own, as BTFHub's users have them: run.sh put
+# the BTF taken out of this kernel's vmlinuz at /btf/vmlinux.btf; with
+# /sys/kernel/btf hidden, auto must choose the raw_tp programs.
+if [ -f /btf/vmlinux.btf ] && mount -t tmpfs none /sys/kernel/btf; then
+	record auto auto --btf=/btf/vmlinux.btf
+	umount /sys/kernel/btf
 fi
 exit 0
