@@ -43,6 +43,7 @@ struct recorder {
 	uint64_t events[ER_TYPE_MAX];
 	uint64_t lost[ER_CNT_MAX];
 	uint64_t lost_total;
+	uint64_t kprobe_missed; /* calls and returns the kprobes missed */
 
 	uint64_t next_lost_check;
 	uint64_t next_stats;
@@ -452,11 +453,31 @@ static const uint16_t etr_type_of[ER_TYPE_MAX] = {
     [ER_EXIT] = ETR_EV_EXIT,
 };
 
+static int lost_event(struct recorder *r, uint16_t type, uint64_t count)
+{
+	struct etr_event ev = {0};
+	int err;
+
+	ev.type = ETR_EV_LOST;
+	ev.ts_ns = rec_now(CLOCK_BOOTTIME);
+	ev.comm.ptr = "";
+	ev.lost_type = type;
+	ev.lost_count = count;
+	/* past max_bytes, the writer keeps the count */
+	err = etr_writer__write_event(r->w, &ev);
+	if (!err && r->o.event_cb)
+		r->o.event_cb(r->o.event_ctx, &ev);
+	if (!err || err == -EFBIG)
+		r->lost_total += count;
+	return err;
+}
+
 /* Sums the per-CPU counters; for each type whose count grew since the last
  * look, a LOST event goes where the loss was noticed. */
 static int check_lost(struct recorder *r)
 {
 	int fd = bpf_map__fd(r->skel->maps.counters);
+	uint64_t missed;
 	uint32_t slot;
 	int err, limit = 0;
 
@@ -471,24 +492,23 @@ static int check_lost(struct recorder *r)
 		if (sum <= r->lost[slot])
 			continue;
 		if (slot < ER_TYPE_MAX) {
-			struct etr_event ev = {0};
-
-			ev.type = ETR_EV_LOST;
-			ev.ts_ns = rec_now(CLOCK_BOOTTIME);
-			ev.comm.ptr = "";
-			ev.lost_type = etr_type_of[slot];
-			ev.lost_count = sum - r->lost[slot];
-			/* past max_bytes, the writer keeps the count */
-			err = etr_writer__write_event(r->w, &ev);
+			err = lost_event(r, etr_type_of[slot], sum - r->lost[slot]);
 			if (err == -EFBIG)
 				limit = err;
 			else if (err)
 				return err;
-			else if (r->o.event_cb)
-				r->o.event_cb(r->o.event_ctx, &ev);
-			r->lost_total += sum - r->lost[slot];
 		}
 		r->lost[slot] = sum;
+	}
+	/* A kprobe's miss is a failed exec possibly lost: at most one each
+	 * (the return of a successful exec loses nothing). */
+	if (!rec_kprobe_missed(&r->v, &missed) && missed > r->kprobe_missed) {
+		err = lost_event(r, ETR_EV_EXEC_FAIL, missed - r->kprobe_missed);
+		if (err == -EFBIG)
+			limit = err;
+		else if (err)
+			return err;
+		r->kprobe_missed = missed;
 	}
 	return limit;
 }
@@ -551,6 +571,11 @@ static int write_stats(struct recorder *r)
 		if (err)
 			return err;
 	}
+	if (r->v.nkprobes) {
+		err = write_counter(r, ts, "lost.kprobe_missed", r->kprobe_missed);
+		if (err)
+			return err;
+	}
 	if (r->o.mode != RECORDER_SYSTEM) {
 		err = write_counter(r, ts, "lost.follow", r->lost[ER_CNT_FOLLOW_FULL]);
 		if (err)
@@ -567,6 +592,7 @@ static void detach_all(struct recorder *r)
 {
 	while (r->nlinks)
 		bpf_link__destroy(r->links[--r->nlinks]);
+	rec_kprobe_remove_all(&r->v);
 }
 
 /* Open the skeleton, size and configure it, load it. */

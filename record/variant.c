@@ -236,6 +236,14 @@ static bool is_failed_exec(const struct execrec_bpf *s, const struct bpf_program
 	       p != s->progs.handle_cgroup_rmdir;
 }
 
+static bool is_kprobe(const struct execrec_bpf *s, const struct bpf_program *p)
+{
+	return p == s->progs.handle_execve_kprobe || p == s->progs.handle_execveat_kprobe ||
+	       p == s->progs.handle_execve_kretprobe || p == s->progs.handle_execveat_kretprobe ||
+	       p == s->progs.handle_execve_kretprobe_bounded ||
+	       p == s->progs.handle_execveat_kretprobe_bounded;
+}
+
 int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
 		       size_t max, size_t *ret_n, enum recorder_problem *ret_problem)
 {
@@ -251,7 +259,17 @@ int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_
 			continue;
 		if (n == max)
 			return -E2BIG;
-		l = bpf_program__attach(p);
+		l = NULL;
+		if (is_kprobe(s, p)) {
+			/* tracefs first: maxactive and a miss count */
+			const char *sec = bpf_program__section_name(p);
+
+			if (rec_kprobe_attach(v, p, strchr(sec, '/') + 1, sec[1] == 'r', &l))
+				l = NULL;
+			v->kprobe_libbpf = v->kprobe_libbpf || !l;
+		}
+		if (!l)
+			l = bpf_program__attach(p);
 		err = l ? 0 : (errno ? -errno : -EINVAL);
 		if (l) {
 			links[n++] = l;
@@ -301,9 +319,14 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 			 "could not be attached");
 	else if (v->failed == RECORDER_FAILED_FEXIT)
 		snprintf(buf, sizeof(buf), "fexit %s %s", fexit_funcs[0], fexit_funcs[1]);
+	else if (v->failed == RECORDER_FAILED_KPROBE && v->kprobe_libbpf)
+		snprintf(buf, sizeof(buf),
+			 "kprobe %s %s (entry and return; perf kprobes: the kernel's maxactive, "
+			 "misses not counted)",
+			 fexit_funcs[0], fexit_funcs[1]);
 	else if (v->failed == RECORDER_FAILED_KPROBE)
-		snprintf(buf, sizeof(buf), "kprobe %s %s (entry and return)", fexit_funcs[0],
-			 fexit_funcs[1]);
+		snprintf(buf, sizeof(buf), "kprobe %s %s (entry and return, maxactive %d)",
+			 fexit_funcs[0], fexit_funcs[1], v->kretprobe_maxactive);
 	else
 		snprintf(buf, sizeof(buf), "tracepoint syscalls:sys_%s_execve(at)",
 			 v->loop ? "exit" : "enter/exit");

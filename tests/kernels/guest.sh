@@ -62,6 +62,23 @@ rm -f /tmp/probe.etr
 if "$execrec" info "$out/run1/workload.etr" 2>/dev/null | grep -q 'bpf.programs *bpf_loop'; then
 	record bounded auto
 fi
+# The kprobe path with a kretprobe of one instance (a test knob): execs in
+# flight beyond it lose their return, which must show as counted losses
+# (run.sh checks lost.kprobe_missed), never silently.
+if "$execrec" record -q -f -o /tmp/probe.etr --failed-exec=kprobe -- true 2>/dev/null; then
+	mkdir -p "$out/kpmiss"
+	EXECREC_KRETPROBE_MAXACTIVE=1 "$execrec" record -q --failed-exec=kprobe \
+		-o "$out/kpmiss/workload.etr" -- /bin/sh -c \
+		"for i in 1 2 3 4 5 6; do $workload loop er-kpmiss 2 >/dev/null & done; wait" \
+		2>"$out/kpmiss/stderr"
+	rm -f /tmp/probe.etr
+fi
+# every recorder removed the kprobe events it made
+for f in /sys/kernel/tracing/kprobe_events /sys/kernel/debug/tracing/kprobe_events; do
+	if [ -f "$f" ] && grep -q execrec_ "$f"; then
+		echo "guest.sh: kprobe events left behind in $f: $(grep execrec_ "$f" | tr '\n' ' ')" >>"$out/run1/stderr"
+	fi
+done
 # A kernel without BTF of its own, as BTFHub's users have them: run.sh put
 # the BTF taken out of this kernel's vmlinuz at /btf/vmlinux.btf; with
 # /sys/kernel/btf hidden, auto must choose the raw_tp programs.

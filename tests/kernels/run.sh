@@ -90,7 +90,7 @@ if [ -x /syscost ]; then
 else
 	sh /guest.sh $execrec $workload /out
 fi
-cd /out && for d in run*; do
+cd /out && for d in run* kpmiss; do
 	[ -d "\$d" ] || continue
 	echo "==ER-BEGIN \$d=="
 	tar cf - "\$d" | gzip -c | base64
@@ -135,6 +135,25 @@ check_runs() {
 "
 		status=1
 	fi
+}
+
+# check_kpmiss KERNEL DIR: guest.sh's recording with a kretprobe of one
+# instance; its misses must be in the trace as lost.kprobe_missed and as
+# LOST records of failed execs
+check_kpmiss() {
+	[ -f "$2/workload.etr" ] || return 0
+	info=$("$execrec" info "$2/workload.etr" 2>&1)
+	missed=$(echo "$info" | awk '$1 == "lost.kprobe_missed" { print $2 }' | tail -n 1)
+	markers=$(echo "$info" | sed -n 's/.*lost markers \([0-9]*\).*/\1/p' | head -n 1)
+	if [ "${missed:-0}" -gt 0 ] && [ "${markers:-0}" -gt 0 ]; then
+		verdict=pass
+	else
+		verdict=FAIL
+		status=1
+		head -c 2000 "$2/stderr" >&2
+	fi
+	rows="$rows$(printf '%-28s %-16s %-11s %-18s %s' "$1" "maxactive=1" kprobe "missed=${missed:-?} lost-markers=${markers:-?}" "$verdict")
+"
 }
 
 # ---- the host ---------------------------------------------------------------
@@ -202,6 +221,7 @@ for suite in $kernels; do
 		continue
 	fi
 	check_runs "$kname" "$work/$suite"
+	check_kpmiss "$kname" "$work/$suite/kpmiss"
 	# What guest.sh must have recorded there (auto's choice first): a
 	# path that stops working must fail the run, not drop its row.
 	case $suite in

@@ -153,7 +153,7 @@ struct trace {
 	struct etr_end end;
 	char mode[32];
 	char programs[96];	 /* meta bpf.programs */
-	char failed_exec[96];	 /* meta bpf.failed_exec */
+	char failed_exec[192];	 /* meta bpf.failed_exec */
 	char limits[96];	 /* meta bpf.limits */
 	char btf_file[PATH_MAX]; /* meta btf.file */
 };
