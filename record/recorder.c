@@ -113,7 +113,13 @@ void recorder__problem_detail(const struct recorder_opts *o, enum recorder_probl
 
 	switch (p) {
 	case RECORDER_BTF_FILE:
-		snprintf(buf, size, "%s: %s", o->btf_path, strerror(err));
+		/* libbpf's word for a readable file without BTF in it */
+		if (err == ENOENT && !access(o->btf_path, R_OK))
+			snprintf(buf, size,
+				 "%s: neither raw BTF nor an ELF file with a .BTF section",
+				 o->btf_path);
+		else
+			snprintf(buf, size, "%s: %s", o->btf_path, strerror(err));
 		return;
 	case RECORDER_BTF_MISMATCH:
 		snprintf(buf, size,

@@ -26,12 +26,13 @@ trap 'rm -rf "$work"' EXIT
 try() {
 	magic=$1
 	shift
-	for pos in $(LC_ALL=C grep -obUaP "$magic" "$vmlinuz" | cut -d: -f1); do
+	LC_ALL=C grep -obUaP "$magic" "$vmlinuz" | cut -d: -f1 >"$work/offsets" || true
+	while read -r pos; do
 		# trailing bytes after the stream make some decompressors
 		# fail: the ELF header decides, not their status
 		tail -c +$((pos + 1)) "$vmlinuz" | "$@" >"$work/vmlinux" 2>/dev/null || true
 		[ "$(head -c 4 "$work/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] && return 0
-	done
+	done <"$work/offsets"
 	return 1
 }
 

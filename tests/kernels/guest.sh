@@ -73,6 +73,10 @@ if "$execrec" record -q -f -o /tmp/probe.etr --failed-exec=kprobe -- true 2>/dev
 		2>"$out/kpmiss/stderr"
 	rm -f /tmp/probe.etr
 fi
+# what a forced fexit says where the kernel cannot have it (run.sh shows it)
+mkdir -p "$out/kpmiss"
+"$execrec" record -q -f -o /tmp/probe.etr --failed-exec=fexit -- true 2>"$out/kpmiss/fexit.stderr"
+rm -f /tmp/probe.etr
 # every recorder removed the kprobe events it made
 for f in /sys/kernel/tracing/kprobe_events /sys/kernel/debug/tracing/kprobe_events; do
 	if [ -f "$f" ] && grep -q execrec_ "$f"; then

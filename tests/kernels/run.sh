@@ -222,6 +222,9 @@ for suite in $kernels; do
 	fi
 	check_runs "$kname" "$work/$suite"
 	check_kpmiss "$kname" "$work/$suite/kpmiss"
+	if [ -s "$work/$suite/kpmiss/fexit.stderr" ]; then
+		echo "run.sh: $suite: --failed-exec=fexit: $(cat "$work/$suite/kpmiss/fexit.stderr")" >&2
+	fi
 	# What guest.sh must have recorded there (auto's choice first): a
 	# path that stops working must fail the run, not drop its row.
 	case $suite in
