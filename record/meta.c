@@ -271,6 +271,13 @@ int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path
 	size_t len = 0;
 	int err;
 
+	/* The programs were relocated against this file's types, and the
+	 * BTF stored below is its, not the kernel's own. */
+	if (path) {
+		err = meta_str(w, "btf.file", path);
+		if (err)
+			return err;
+	}
 	if (mode == RECORDER_BTF_NONE)
 		return 0;
 	if (mode == RECORDER_BTF_FULL) {

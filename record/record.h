@@ -53,6 +53,13 @@ enum recorder_problem {
 /* A sentence naming the problem, the missing feature and, where one helps,
  * the command that fixes it. */
 const char *recorder__problem_str(enum recorder_problem p);
+struct recorder_opts;
+/* What exactly is wrong, for the end of the line after
+ * recorder__problem_str(): the --btf file and what the kernel said of it,
+ * the kernel feature the forced failed-exec path lacks, else strerror(@err)
+ * (a positive errno, as recorder__new() leaves it). */
+void recorder__problem_detail(const struct recorder_opts *o, enum recorder_problem p, int err,
+			      char *buf, size_t size);
 
 /* Whether this process can record on this kernel: 0, or -errno with
  * *ret_problem saying why. Cheap; recorder__new() checks again anyway. */
@@ -75,6 +82,9 @@ enum recorder_programs {
 	RECORDER_PROGS_AUTO = 0,
 	RECORDER_PROGS_LOOP,	/* bpf_loop() walks: Linux 5.17 or later */
 	RECORDER_PROGS_BOUNDED, /* bounded loops, lower limits: any kernel from 5.8 */
+	/* raw tracepoints with the bounded loops: load without the kernel's
+	 * own BTF (CO-RE from btf_path); auto's choice when it has none */
+	RECORDER_PROGS_RAW,
 };
 
 /* How failed execs are seen. */

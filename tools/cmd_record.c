@@ -108,7 +108,7 @@ static void usage(FILE *f)
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
 		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
 		"      --failed-exec=auto|fexit|kprobe|tracepoint  how failed execs are seen\n"
-		"      --programs=auto|loop|bounded  BPF programs (default: by kernel)\n"
+		"      --programs=auto|loop|bounded|raw  BPF programs (default: by kernel)\n"
 		"      --level N            zstd level (default 6; negative = uncompressed)\n"
 		"      --stop-on-cmd-exit   stop when CMD exits, leaving out what it left running\n"
 		"      --print              print each event as it arrives (timeline's format)\n"
@@ -362,13 +362,15 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_PROGRAMS:
 			if (!strcmp(optarg, "auto") || !strcmp(optarg, "loop") ||
-			    !strcmp(optarg, "bounded")) {
+			    !strcmp(optarg, "bounded") || !strcmp(optarg, "raw")) {
 				c->programs = optarg[0] == 'a'	 ? RECORDER_PROGS_AUTO
 					      : optarg[0] == 'l' ? RECORDER_PROGS_LOOP
+					      : optarg[0] == 'r' ? RECORDER_PROGS_RAW
 								 : RECORDER_PROGS_BOUNDED;
 				break;
 			}
-			fprintf(stderr, PROG ": --programs: '%s' is not auto, loop or bounded\n",
+			fprintf(stderr,
+				PROG ": --programs: '%s' is not auto, loop, bounded or raw\n",
 				optarg);
 			return -1;
 		case OPT_FAILED_EXEC:
@@ -787,14 +789,11 @@ int cmd_record(int argc, char **argv)
 
 	r = recorder__new(fd, &ro, &problem);
 	if (!r) {
-		err = errno;
-		fprintf(
-		    stderr, PROG ": Linux %s: %s (%s%s%s)\n", kernel_release(),
-		    recorder__problem_str(problem),
-		    problem == RECORDER_BTF_FILE || problem == RECORDER_BTF_MISMATCH ? c.btf_path
-										     : "",
-		    problem == RECORDER_BTF_FILE || problem == RECORDER_BTF_MISMATCH ? ": " : "",
-		    strerror(err));
+		char why[256];
+
+		recorder__problem_detail(&ro, problem, errno, why, sizeof(why));
+		fprintf(stderr, PROG ": Linux %s: %s (%s)\n", kernel_release(),
+			recorder__problem_str(problem), why);
 		goto out;
 	}
 	if (c.cmd) {

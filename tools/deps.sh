@@ -4,7 +4,7 @@ set -eu
 
 pkgs="gcc libc6-dev pkg-config meson ninja-build libzstd-dev libcunit1-dev
 libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool systemtap-sdt-dev librsvg2-bin graphviz make
-qemu-system-x86 busybox-static cpio"
+qemu-system-x86 busybox-static cpio lz4 binutils"
 # Building the Debian package and testing it in a clean root (tests/package).
 pkgs="$pkgs build-essential debhelper dpkg-dev lintian debootstrap"
 

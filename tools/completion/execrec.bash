@@ -110,7 +110,7 @@ _execrec()
         COMPREPLY=($(compgen -W "auto fexit kprobe tracepoint" -- "$cur"))
         return ;;
     record:--programs)
-        COMPREPLY=($(compgen -W "auto loop bounded" -- "$cur"))
+        COMPREPLY=($(compgen -W "auto loop bounded raw" -- "$cur"))
         return ;;
     record:-p | record:--pid)
         COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
