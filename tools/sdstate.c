@@ -14,6 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,10 +31,9 @@
 #include "sdstate.h"
 
 #define PRIVATE_SOCKET "/run/systemd/private"
-/* PID 1 answers between the jobs it runs; early in a boot under emulation
- * that can take a while, and the recorder's loop waits meanwhile (the ring
- * buffer holds the events). A look that times out is tried again. */
-#define IO_TIMEOUT_MS 1000
+/* PID 1 answers between the jobs it runs: early in a boot, or on a slow
+ * machine, that can take seconds (the looks have a thread of their own). */
+#define IO_TIMEOUT_MS 15000
 
 bool sd_is_booted(void)
 {
@@ -348,37 +351,89 @@ int sd_notify_ready(const char *status)
 	return err;
 }
 
+/* What the looking thread found, for the recorder's loop. */
+enum { BW_UNKNOWN, BW_BOOTING, BW_DONE, BW_STOPPING };
+static _Atomic int bw_found = BW_UNKNOWN;
+static _Atomic int bw_err;
+static char bw_state[64];
+
+/*
+ * The looks run in a thread of their own: PID 1 answers between the jobs
+ * it runs, which early in a boot (or on a slow machine) can take seconds,
+ * and the recorder's loop must go on draining the ring buffer meanwhile.
+ */
+static void *look_thread(void *arg)
+{
+	const struct timespec pause = {.tv_nsec = 500000000};
+	char state[64];
+
+	(void)arg;
+	for (;;) {
+		int err = sd_system_state(state, sizeof(state));
+		int found = BW_BOOTING;
+
+		atomic_store(&bw_err, err);
+		if (!err) {
+			if (!strcmp(state, "stopping"))
+				found = BW_STOPPING;
+			else if (!strcmp(state, "running") || !strcmp(state, "degraded") ||
+				 !strcmp(state, "maintenance"))
+				found = BW_DONE;
+			if (found != BW_BOOTING) {
+				memcpy(bw_state, state, sizeof(bw_state));
+				atomic_store(&bw_found, found);
+				return NULL;
+			}
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
 bool boot_check(struct boot_wait *bw, uint64_t now, uint64_t grace_ns, bool quiet)
 {
-	char state[64];
-	int err;
+	int found, err;
 
 	if (bw->done_at)
 		return now >= bw->done_at + grace_ns;
-	if (now < bw->next_check)
-		return false;
-	bw->next_check = now + 500000000ull;
-	err = sd_system_state(state, sizeof(state));
-	if (err) {
-		/* PID 1 is busy early in a boot: only a failure that lasts
-		 * (10 s) is worth a line */
-		if (!bw->warned && ++bw->failures >= 20) {
+	if (!bw->started) {
+		pthread_t th;
+		sigset_t all, old;
+
+		/* signals stay the main thread's */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		bw->started = !pthread_create(&th, NULL, look_thread, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!bw->started) {
+			fprintf(stderr, "execrec record: --until=boot-complete: cannot start a "
+					"thread; recording on\n");
+			bw->started = true;
+			bw->warned = true;
+			return false;
+		}
+		pthread_detach(th);
+		bw->next_check = now;
+	}
+	found = atomic_load(&bw_found);
+	if (found == BW_STOPPING)
+		return true;
+	if (found != BW_DONE) {
+		err = atomic_load(&bw_err);
+		/* only a failure that lasts (30 s) is worth a line */
+		if (err && !bw->warned && now >= bw->next_check + 30000000000ull) {
 			fprintf(stderr,
 				"execrec record: --until=boot-complete: cannot ask systemd for "
 				"its state on " PRIVATE_SOCKET ": %s; recording on\n",
 				strerror(-err));
 			bw->warned = true;
 		}
+		if (!err)
+			bw->next_check = now;
 		return false;
 	}
-	bw->failures = 0;
-	if (!strcmp(state, "stopping"))
-		return true;
-	if (strcmp(state, "running") && strcmp(state, "degraded") && strcmp(state, "maintenance"))
-		return false;
 	bw->done_at = now;
 	if (!quiet)
 		fprintf(stderr, "execrec record: boot complete (system %s); stopping in %.1fs\n",
-			state, (double)grace_ns / 1e9);
+			bw_state, (double)grace_ns / 1e9);
 	return grace_ns == 0;
 }
