@@ -100,7 +100,7 @@ static void put_field(struct msg *m, uint8_t code, const char *type, const char 
 		put_str(m, v);
 }
 
-static int build_get(struct msg *m)
+static int build_get(struct msg *m, uint32_t serial)
 {
 	struct msg body = {0};
 	size_t fields_at;
@@ -112,7 +112,7 @@ static int build_get(struct msg *m)
 	memset(m, 0, sizeof(*m));
 	put(m, "l\1\0\1", 4); /* little-endian, METHOD_CALL, no flags, v1 */
 	put_u32(m, (uint32_t)body.n);
-	put_u32(m, 1); /* serial */
+	put_u32(m, serial);
 	put_u32(m, 0); /* field array length, set below */
 	fields_at = m->n;
 	put_field(m, 1, "o", "/org/freedesktop/systemd1");
@@ -228,13 +228,34 @@ static int recv_exact(int fd, uint8_t *buf, size_t len)
  */
 static int read_reply(int fd, char *buf, size_t len)
 {
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	uint32_t serial = 1;
 	uint8_t in[1024];
+	int waited = 0;
 
 	for (int i = 0; i < 100000; i++) {
 		uint32_t body_len, flen, slen;
 		size_t hdr_end, total, p;
-		int err;
+		int err, n;
 
+		/* sd-bus reads the call that came in the same read as BEGIN
+		 * only once more bytes arrive (systemd 252): ask again every
+		 * 250 ms until an answer comes; every answer is the same. */
+		n = poll(&pfd, 1, 250);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n <= 0) {
+			struct msg m;
+
+			if ((waited += 250) >= IO_TIMEOUT_MS)
+				return -ETIMEDOUT;
+			err = build_get(&m, ++serial);
+			if (!err)
+				err = send_all(fd, m.b, m.n);
+			if (err)
+				return err;
+			continue;
+		}
 		err = recv_exact(fd, in, 16);
 		if (err)
 			return err;
@@ -311,7 +332,7 @@ int sd_system_state(char *buf, size_t len)
 		err = -EACCES;
 		goto out;
 	}
-	err = build_get(&m);
+	err = build_get(&m, 1);
 	if (!err)
 		err = send_all(fd, "BEGIN\r\n", 7);
 	if (!err)
@@ -367,11 +388,16 @@ static void *look_thread(void *arg)
 	const struct timespec pause = {.tv_nsec = 500000000};
 	char state[64];
 
+	bool debug = getenv("EXECREC_BOOT_DEBUG") != NULL;
+
 	(void)arg;
 	for (;;) {
 		int err = sd_system_state(state, sizeof(state));
 		int found = BW_BOOTING;
 
+		if (debug)
+			fprintf(stderr, "execrec record: systemd state: %s\n",
+				err ? strerror(-err) : state);
 		atomic_store(&bw_err, err);
 		if (!err) {
 			if (!strcmp(state, "stopping"))

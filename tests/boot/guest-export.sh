@@ -5,7 +5,7 @@
 set -u
 out=/var/log/execrec
 i=0
-while [ $i -lt 150 ]; do
+while [ $i -lt 60 ]; do
 	case $(systemctl is-active execrec-boot.service) in
 	active | activating | deactivating | reloading) ;;
 	*) break ;;
