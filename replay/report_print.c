@@ -412,6 +412,21 @@ static void print_json(struct rp_report *r, const char *path)
 		fi ? fi->created_ns : 0, sp.start, sp.end,
 		sp.end >= sp.start ? sp.end - sp.start : 0,
 		rp_trace__ended_cleanly(r->trace) ? "true" : "false");
+	/* why it ended, as the text says it: the END record's status */
+	{
+		const struct etr_end *end = rp_trace__end(r->trace);
+
+		if (!end)
+			fputs(",\"end_status\":null", f);
+		else if (end->status == ETR_END_NORMAL)
+			fputs(",\"end_status\":\"normal\"", f);
+		else if (end->status == ETR_END_SIZE_LIMIT)
+			fputs(",\"end_status\":\"size_limit\"", f);
+		else if (end->status == ETR_END_ERROR)
+			fputs(",\"end_status\":\"error\"", f);
+		else
+			fputs(",\"end_status\":\"unknown\"", f);
+	}
 	json_meta(f, "damage", damaged ? dmg : NULL);
 	fprintf(f,
 		",\"events\":%" PRIu64 ",\"exec\":%" PRIu64 ",\"exec_fail\":%" PRIu64
