@@ -327,7 +327,7 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 	const struct etr_event *ev;
 	struct rp_trace_stats st;
 	const char *rel;
-	uint64_t last, lost;
+	uint64_t last, lost, start;
 	char dmg[512];
 	int ret;
 
@@ -364,7 +364,10 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 	if (ret)
 		return ret;
 	s->first_ns = rp_trace__first_ns(s->trace);
-	s->wall_ns = last > s->first_ns ? last - s->first_ns : 0;
+	/* the recording's length as report says it: from its start (the first
+	 * clock anchor) to END, not from the first event */
+	start = rp_trace__start_ns(s->trace);
+	s->wall_ns = last > start ? last - start : 0;
 	rel = rp_trace__meta_get(s->trace, (const char *const[]){"kernel.release", NULL});
 	s->release = strdup(rel ? rel : "");
 	if (!s->release)

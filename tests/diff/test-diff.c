@@ -35,6 +35,7 @@
 #include "bpf.h"
 #include "diff.h"
 #include "etr.h"
+#include "replay.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -1190,6 +1191,39 @@ static void test_cli_exit(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--fail-on"));
 }
 
+/* A recording's length is the same in diff as in report: from its start
+ * (the first clock anchor, written before any event) to END. */
+static void test_wall_from_start(void)
+{
+	char path[PATH_MAX], err[512];
+	const struct etr_event *ev;
+	struct rp_trace *t;
+	struct rdiff *d;
+	uint64_t start, end;
+
+	if (!fixtures)
+		return;
+	snprintf(path, sizeof(path), "%s/real-command.etr", fixtures);
+	t = rp_trace__open(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	while (rp_trace__next_event(t, &ev) > 0)
+		;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rp_trace__end(t));
+	start = rp_trace__start_ns(t);
+	end = rp_trace__end(t)->ts_ns;
+	/* the case this is about: the recording began before its first event */
+	CU_ASSERT(start < rp_trace__first_ns(t));
+	rp_trace__free(t);
+
+	d = rdiff__new(NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL_FATAL(rdiff__add_base(d, path, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(rdiff__set_new(d, path, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(rdiff__compute(d), 0);
+	CU_ASSERT_EQUAL(rdiff__side_wall_ns(d, 0), end - start);
+	rdiff__free(d);
+}
+
 static void test_cli_fixtures(void)
 {
 	static struct run r;
@@ -1532,6 +1566,7 @@ int main(void)
 	s = CU_add_suite("cli", NULL, NULL);
 	CU_add_test(s, "exit status and errors", test_cli_exit);
 	CU_add_test(s, "fixtures: damaged, foreign", test_cli_fixtures);
+	CU_add_test(s, "a recording's length: start to END, as report", test_wall_from_start);
 	CU_add_test(s, "JSON, Markdown, --explain, --base", test_cli_formats);
 
 	if (skip_bpf) {
