@@ -122,8 +122,13 @@ struct kernfs_node {
 	__u64 id;
 } __attribute__((preserve_access_index));
 
+struct cgroup_root {
+	int hierarchy_id;
+} __attribute__((preserve_access_index));
+
 struct cgroup {
 	struct kernfs_node *kn;
+	struct cgroup_root *root;
 } __attribute__((preserve_access_index));
 
 struct css_set {

@@ -86,13 +86,25 @@ static __always_inline __u64 wake_flags(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
+/*
+ * A chain of kernel pointer fields: loaded directly in the tp_btf programs
+ * (the kernel's own BTF tells the verifier each pointer's type, so a load is
+ * one instruction), read with CO-RE helper calls in the raw_tp ones, which
+ * load without kernel BTF and whose pointers are plain numbers to the
+ * verifier.  @raw is a constant in each program, so each keeps one of the
+ * two; both relocate the same offsets.
+ */
+#define KREAD(raw, src, a, ...)                                                                    \
+	((raw) ? BPF_CORE_READ(src, a, ##__VA_ARGS__) : ___arrow(src, a, ##__VA_ARGS__))
+
 static __always_inline bool followed(__u32 tgid)
 {
 	return !cfg_follow || bpf_map_lookup_elem(&follow, &tgid);
 }
 
 /* The fields every record has, for the current task. */
-static __always_inline void fill_current(struct er_hdr *h, __u8 type, struct task_struct *task)
+static __always_inline void fill_current(struct er_hdr *h, __u8 type, struct task_struct *task,
+					 bool raw)
 {
 	__u64 ugid = bpf_get_current_uid_gid();
 
@@ -101,11 +113,11 @@ static __always_inline void fill_current(struct er_hdr *h, __u8 type, struct tas
 	/* The group leader's start time: the same in every record of one
 	 * process, also across an exec from a non-leader thread (de_thread()
 	 * hands the old leader's start time to the new one). */
-	h->start_ns = task->group_leader->start_boottime;
+	h->start_ns = KREAD(raw, task, group_leader, start_boottime);
 	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->pid = task->tgid;
-	h->tid = task->pid;
-	h->ppid = task->real_parent->tgid;
+	h->pid = KREAD(raw, task, tgid);
+	h->tid = KREAD(raw, task, pid);
+	h->ppid = KREAD(raw, task, real_parent, tgid);
 	h->uid = (__u32)ugid;
 	h->gid = ugid >> 32;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
@@ -352,7 +364,8 @@ static __always_inline __u32 fill_paths(struct er_exec *e, struct task_struct *t
 	return off & (2 * ER_PATH_MAX - 1);
 }
 
-static __always_inline int exec_common(__u64 *ctx, bool loop)
+/* @raw: a raw_tp program (see KREAD()), which also means bounded loops. */
+static __always_inline int exec_common(__u64 *ctx, bool loop, bool raw)
 {
 	struct task_struct *task = (struct task_struct *)ctx[0];
 	pid_t old_pid = (pid_t)ctx[1];
@@ -362,27 +375,27 @@ static __always_inline int exec_common(__u64 *ctx, bool loop)
 	__u32 args_len;
 	__u64 off;
 
-	if (!followed(task->tgid))
+	if (!followed(KREAD(raw, task, tgid)))
 		return 0;
 	e = (struct er_exec *)get_scratch();
 	if (!e)
 		return 0;
 
-	fill_current(&e->h, ER_EXEC, task);
+	fill_current(&e->h, ER_EXEC, task, raw);
 	e->h.flags = 0;
 	e->ret = 0;
 	e->old_tid = old_pid;
 	e->dirfd = AT_FDCWD;
 	e->at_flags = 0;
-	e->argc = bprm->argc;
-	e->envc = bprm->envc;
+	e->argc = KREAD(raw, bprm, argc);
+	e->envc = KREAD(raw, bprm, envc);
 
 	/* bprm->filename is the path exec was given ("/dev/fd/N" for fexecve),
 	 * the script's for a #! script. */
-	off = fill_paths(e, task, bprm->filename, false, loop);
-	mm = task->mm;
-	args_len = read_block(e->data + off, mm->arg_start, mm->arg_end, &e->args_orig_len,
-			      &e->h.flags, ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
+	off = fill_paths(e, task, KREAD(raw, bprm, filename), false, loop);
+	mm = KREAD(raw, task, mm);
+	args_len = read_block(e->data + off, KREAD(raw, mm, arg_start), KREAD(raw, mm, arg_end),
+			      &e->args_orig_len, &e->h.flags, ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
 	e->args_len = args_len;
 	e->env_len = 0;
 	e->env_orig_len = 0;
@@ -391,24 +404,33 @@ static __always_inline int exec_common(__u64 *ctx, bool loop)
 		if (args_len > cfg_max_args)
 			return 0;
 		off += args_len;
-		e->env_len = read_block(e->data + off, mm->env_start, mm->env_end, &e->env_orig_len,
-					&e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
+		e->env_len =
+		    read_block(e->data + off, KREAD(raw, mm, env_start), KREAD(raw, mm, env_end),
+			       &e->env_orig_len, &e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
 	}
 	emit_exec(e);
 	return 0;
 }
 
-/* record/ loads one of the two, after probing for bpf_loop(). */
+/* record/ loads one of the three, after probing for bpf_loop() and the
+ * kernel's own BTF.  A raw tracepoint's context is its arguments, 8 bytes
+ * each, as a tp_btf one's: (task, old_pid, bprm). */
 SEC("tp_btf/sched_process_exec")
 int handle_exec(__u64 *ctx)
 {
-	return exec_common(ctx, true);
+	return exec_common(ctx, true, false);
 }
 
 SEC("tp_btf/sched_process_exec")
 int handle_exec_bounded(__u64 *ctx)
 {
-	return exec_common(ctx, false);
+	return exec_common(ctx, false, false);
+}
+
+SEC("raw_tp/sched_process_exec")
+int handle_exec_raw(__u64 *ctx)
+{
+	return exec_common(ctx, false, true);
 }
 
 static __always_inline long strv_step(__u32 i, struct strv_walk *w, __u8 *out)
@@ -571,7 +593,7 @@ static __always_inline int exec_fail_common(long ret, const struct exec_args *a,
 		return 0;
 	if (loop) {
 		task = bpf_get_current_task_btf();
-		fill_current(&e->h, ER_EXEC_FAIL, task);
+		fill_current(&e->h, ER_EXEC_FAIL, task, false);
 	} else {
 		task = (struct task_struct *)bpf_get_current_task();
 		fill_current_read(&e->h, ER_EXEC_FAIL);
@@ -832,24 +854,23 @@ int handle_execveat_exit_bounded(struct sys_exit_args *ctx)
 	return exit_kept(ctx->ret, false);
 }
 
-SEC("tp_btf/sched_process_fork")
-int handle_fork(__u64 *ctx)
+/* The fork hook's body; @raw: a raw_tp program (see KREAD()). */
+static __always_inline int fork_common(__u64 *ctx, bool raw)
 {
 	struct task_struct *parent = (struct task_struct *)ctx[0];
 	struct task_struct *child = (struct task_struct *)ctx[1];
-	bool thread = child->pid != child->tgid;
-	__u32 parent_tgid, child_tgid;
+	__u32 parent_tgid, child_tgid = KREAD(raw, child, tgid);
+	bool thread = KREAD(raw, child, pid) != child_tgid;
 	const struct cred *cred;
 	struct er_fork *f;
 	__u8 one = 1;
 
 	if (thread && !cfg_threads)
 		return 0;
-	parent_tgid = parent->tgid;
+	parent_tgid = KREAD(raw, parent, tgid);
 	if (cfg_follow) {
 		if (!bpf_map_lookup_elem(&follow, &parent_tgid))
 			return 0;
-		child_tgid = child->tgid;
 		if (!thread && bpf_map_update_elem(&follow, &child_tgid, &one, BPF_ANY))
 			count_lost(ER_CNT_FOLLOW_FULL);
 	}
@@ -864,33 +885,46 @@ int handle_fork(__u64 *ctx)
 	f->h.flags = thread ? ER_F_THREAD : 0;
 	f->h.size = sizeof(*f);
 	f->h.ts_ns = bpf_ktime_get_boot_ns();
-	f->h.start_ns = child->group_leader->start_boottime;
-	/* Direct loads (the verifier turns them into faulting-safe loads):
-	 * no helper call per pointer hop on this path of every fork. */
-	f->h.cgroup_id = child->cgroups->dfl_cgrp->kn->id;
-	f->h.pid = child->tgid;
-	f->h.tid = child->pid;
-	f->h.ppid = child->real_parent->tgid;
-	cred = child->real_cred;
-	f->h.uid = cred->uid.val;
-	f->h.gid = cred->gid.val;
+	f->h.start_ns = KREAD(raw, child, group_leader, start_boottime);
+	/* Direct loads in tp_btf (the verifier turns them into faulting-safe
+	 * loads): no helper call per pointer hop on this path of every fork. */
+	f->h.cgroup_id = KREAD(raw, child, cgroups, dfl_cgrp, kn, id);
+	f->h.pid = child_tgid;
+	f->h.tid = KREAD(raw, child, pid);
+	f->h.ppid = KREAD(raw, child, real_parent, tgid);
+	cred = KREAD(raw, child, real_cred);
+	f->h.uid = KREAD(raw, cred, uid.val);
+	f->h.gid = KREAD(raw, cred, gid.val);
 	f->h.pad1 = 0;
 	/* The child has no comm of its own yet: it is the parent's. */
 	bpf_get_current_comm(f->h.comm, sizeof(f->h.comm));
-	f->parent_tid = parent->pid;
+	f->parent_tid = KREAD(raw, parent, pid);
 	f->pad = 0;
-	f->parent_start_ns = parent->group_leader->start_boottime;
+	f->parent_start_ns = KREAD(raw, parent, group_leader, start_boottime);
 	bpf_ringbuf_submit(f, wake_flags());
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int handle_exit(__u64 *ctx)
+/* (parent, child) */
+SEC("tp_btf/sched_process_fork")
+int handle_fork(__u64 *ctx)
+{
+	return fork_common(ctx, false);
+}
+
+SEC("raw_tp/sched_process_fork")
+int handle_fork_raw(__u64 *ctx)
+{
+	return fork_common(ctx, true);
+}
+
+/* The exit hook's body; @raw: a raw_tp program (see KREAD()). */
+static __always_inline int exit_common(__u64 *ctx, bool raw)
 {
 	struct task_struct *task = (struct task_struct *)ctx[0];
-	struct signal_struct *sig = task->signal;
+	struct signal_struct *sig = KREAD(raw, task, signal);
 	struct task_struct *leader;
-	__u32 tgid = task->tgid;
+	__u32 tgid = KREAD(raw, task, tgid);
 	bool group_dead;
 	struct er_exit *x;
 
@@ -913,23 +947,78 @@ int handle_exit(__u64 *ctx)
 		count_lost(ER_EXIT);
 		return 0;
 	}
-	fill_current(&x->h, ER_EXIT, task);
+	fill_current(&x->h, ER_EXIT, task, raw);
 	x->h.pad0 = 0;
 	x->h.flags = 0;
 	x->h.size = sizeof(*x);
 	x->h.pad1 = 0;
-	leader = task->group_leader;
+	leader = KREAD(raw, task, group_leader);
 	/* What wait(2) will report: the group exit code once exit_group() or
 	 * a fatal signal ended the group, else the leader's own. */
-	if (sig->flags & SIGNAL_GROUP_EXIT)
-		x->status = sig->group_exit_code;
+	if (KREAD(raw, sig, flags) & SIGNAL_GROUP_EXIT)
+		x->status = KREAD(raw, sig, group_exit_code);
 	else
-		x->status = leader->exit_code;
+		x->status = KREAD(raw, leader, exit_code);
 	/* The process's name, not that of whichever thread exited last. */
 	bpf_probe_read_kernel(x->h.comm, sizeof(x->h.comm), leader->comm);
 	x->pad = 0;
 	bpf_ringbuf_submit(x, wake_flags());
 	return 0;
+}
+
+/* (task), and since Linux 6.16 group_dead */
+SEC("tp_btf/sched_process_exit")
+int handle_exit(__u64 *ctx)
+{
+	return exit_common(ctx, false);
+}
+
+SEC("raw_tp/sched_process_exit")
+int handle_exit_raw(__u64 *ctx)
+{
+	return exit_common(ctx, true);
+}
+
+/*
+ * The cgroup map: each cgroup the v2 hierarchy (hierarchy id 0) gains or
+ * loses, so user space can name the cgroup id every event carries.  Rare
+ * (a unit start or stop), so a fixed-size record is reserved directly.
+ */
+static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 op)
+{
+	struct er_cgroup *c;
+	long n;
+
+	if (cgrp->root->hierarchy_id != 0)
+		return 0;
+	c = bpf_ringbuf_reserve(&events, sizeof(*c), 0);
+	if (!c) {
+		count_lost(ER_CNT_CGROUP);
+		return 0;
+	}
+	__builtin_memset(&c->h, 0, sizeof(c->h));
+	c->h.type = ER_CGROUP;
+	c->h.flags = op;
+	c->h.size = sizeof(*c);
+	c->h.ts_ns = bpf_ktime_get_boot_ns();
+	c->id = cgrp->kn->id;
+	n = bpf_probe_read_kernel_str(c->path, sizeof(c->path), path);
+	c->path_len = n > 0 ? n - 1 : 0;
+	c->pad = 0;
+	bpf_ringbuf_submit(c, wake_flags());
+	return 0;
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int handle_cgroup_mkdir(__u64 *ctx)
+{
+	return cgroup_event((struct cgroup *)ctx[0], (const char *)ctx[1], ER_CG_MKDIR);
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int handle_cgroup_rmdir(__u64 *ctx)
+{
+	return cgroup_event((struct cgroup *)ctx[0], (const char *)ctx[1], ER_CG_RMDIR);
 }
 
 /*

@@ -40,6 +40,9 @@ enum er_type {
 	ER_FORK = 3,	  /* a new process (or thread, with --threads) */
 	ER_EXIT = 4,	  /* the last thread of a process exited */
 	ER_TYPE_MAX = 5,
+	/* not an event: a cgroup v2 directory made or removed (struct
+	 * er_cgroup), outside the event types' counters */
+	ER_CGROUP = 8,
 };
 
 /* Slots of the per-CPU "counters" map: 0..ER_TYPE_MAX-1 count records of that
@@ -47,6 +50,7 @@ enum er_type {
  * recorded. */
 enum er_counter {
 	ER_CNT_FOLLOW_FULL = ER_TYPE_MAX, /* a followed child not added: map full */
+	ER_CNT_CGROUP = ER_TYPE_MAX + 1,  /* an ER_CGROUP record the ring refused */
 	ER_CNT_MAX = 8,
 };
 
@@ -118,6 +122,23 @@ struct er_exit {
 	struct er_hdr h;
 	__s32 status; /* as wait(2) reports it: exit code << 8 | signal | 0x80 core */
 	__u32 pad;
+};
+
+/* ER_CGROUP: a cgroup of the v2 hierarchy made (h.flags ER_CG_MKDIR) or
+ * removed (ER_CG_RMDIR); only the header's type, flags, size and ts_ns are
+ * set.  path is from the hierarchy's root, path_len bytes without the NUL
+ * (the kernel's own limit is PATH_MAX; deeper paths are cut). */
+#define ER_CGROUP_PATH 1024
+enum er_cgroup_op {
+	ER_CG_MKDIR = 1,
+	ER_CG_RMDIR = 2,
+};
+struct er_cgroup {
+	struct er_hdr h;
+	__u64 id; /* the cgroup id: kernfs node id, the directory's inode */
+	__u32 path_len;
+	__u32 pad;
+	char path[ER_CGROUP_PATH];
 };
 
 /* One process from the iter/task program: what /proc gives only to the

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define ETR_VERSION_MAJOR 1
-#define ETR_VERSION_MINOR 0
+#define ETR_VERSION_MINOR 1
 
 #define ETR_MAGIC_SIZE 8
 #define ETR_TRACE_ID_SIZE 16
@@ -48,6 +48,7 @@ enum etr_chunk_type {
 	ETR_CHUNK_EVENTS = 5,
 	ETR_CHUNK_STATS = 6,
 	ETR_CHUNK_END = 7,
+	ETR_CHUNK_CGROUP = 8, /* since 1.1 */
 };
 
 /* Chunk header flags. */
@@ -68,6 +69,8 @@ enum etr_record_type {
 	ETR_REC_COUNTER = 1,
 	/* END */
 	ETR_REC_END = 1,
+	/* CGROUP */
+	ETR_REC_CGROUP = 1,
 };
 
 /* Event record types (records of EVENTS chunks). */
@@ -181,6 +184,18 @@ struct etr_counter {
 	uint64_t value;
 };
 
+/* A cgroup v2 directory: the id events carry named by its path (CGROUP
+ * chunk, since 1.1). */
+struct etr_cgroup {
+	uint64_t ts_ns;	     /* CLOCK_BOOTTIME */
+	uint32_t op;	     /* ETR_CGROUP_* */
+	uint64_t id;	     /* the cgroup id: the directory's inode number */
+	struct etr_str path; /* from the hierarchy's root, "/" for the root */
+};
+#define ETR_CGROUP_PRESENT 1 /* there when the recording started */
+#define ETR_CGROUP_CREATED 2 /* made during the recording */
+#define ETR_CGROUP_REMOVED 3 /* removed during the recording */
+
 /* The end record (END chunk). */
 struct etr_end {
 	uint64_t ts_ns;
@@ -243,6 +258,7 @@ int etr_writer__write_btf(struct etr_writer *w, enum etr_btf_kind kind, const vo
 			  size_t len);
 int etr_writer__write_proc(struct etr_writer *w, const struct etr_proc *p);
 int etr_writer__write_counter(struct etr_writer *w, const struct etr_counter *c);
+int etr_writer__write_cgroup(struct etr_writer *w, const struct etr_cgroup *c);
 
 /* Append a record of any type to a chunk of any type, body as given
  * (for tests and for tools that copy records they do not understand). An
@@ -445,6 +461,7 @@ int etr_record__btf(const struct etr_record *rec, uint32_t *ret_kind, struct etr
 int etr_record__proc(const struct etr_record *rec, struct etr_proc *ret_proc);
 int etr_record__counter(const struct etr_record *rec, struct etr_counter *ret_counter);
 int etr_record__end(const struct etr_record *rec, struct etr_end *ret_end);
+int etr_record__cgroup(const struct etr_record *rec, struct etr_cgroup *ret_cgroup);
 
 /* Where a chunk lies in a file. */
 struct etr_chunk_loc {

@@ -201,6 +201,18 @@ int etr_record__end(const struct etr_record *rec, struct etr_end *end)
 	return d.bad ? -EBADMSG : 0;
 }
 
+int etr_record__cgroup(const struct etr_record *rec, struct etr_cgroup *cg)
+{
+	struct dec d;
+
+	dec_init(&d, rec);
+	cg->ts_ns = dec_uv(&d);
+	cg->op = dec_u32(&d);
+	cg->id = dec_uv(&d);
+	dec_str(&d, &cg->path);
+	return d.bad ? -EBADMSG : 0;
+}
+
 bool etr_args__next(const struct etr_str *block, uint32_t *pos, struct etr_str *arg)
 {
 	const char *s, *nul;
@@ -224,7 +236,7 @@ const char *etr_chunk_type__str(uint16_t type)
 	    [ETR_CHUNK_META] = "meta",	   [ETR_CHUNK_TPFORMAT] = "tpformat",
 	    [ETR_CHUNK_BTF] = "btf",	   [ETR_CHUNK_PROCSNAP] = "procsnap",
 	    [ETR_CHUNK_EVENTS] = "events", [ETR_CHUNK_STATS] = "stats",
-	    [ETR_CHUNK_END] = "end",
+	    [ETR_CHUNK_END] = "end",	   [ETR_CHUNK_CGROUP] = "cgroup",
 	};
 
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])

@@ -866,6 +866,24 @@ int etr_writer__write_counter(struct etr_writer *w, const struct etr_counter *c)
 	return rec_end(w, p);
 }
 
+int etr_writer__write_cgroup(struct etr_writer *w, const struct etr_cgroup *c)
+{
+	uint8_t *p;
+	int err;
+
+	if (!w || !c || !c->path.len)
+		return -EINVAL;
+	err = prepare(w, ETR_CHUNK_CGROUP, REC_HDR_MAX + 30 + str_bound(c->path.len));
+	if (err)
+		return err;
+	p = rec_begin(w, ETR_REC_CGROUP);
+	p = put_uv(p, c->ts_ns);
+	p = put_uv(p, c->op);
+	p = put_uv(p, c->id);
+	p = put_str(p, c->path.ptr, c->path.len);
+	return rec_end(w, p);
+}
+
 int etr_writer__tick(struct etr_writer *w, uint64_t now)
 {
 	if (!w)

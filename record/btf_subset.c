@@ -34,6 +34,7 @@ static const char *const wanted_composites[] = {
     "cred",
     "css_set",
     "cgroup",
+    "cgroup_root",
     "kernfs_node",
     "pt_regs",
     "trace_event_raw_sched_process_template",
@@ -44,9 +45,8 @@ static const char *const wanted_composites[] = {
 
 /* The tracepoints' argument lists, as tp_btf programs see them. */
 static const char *const wanted_typedefs[] = {
-    "btf_trace_sched_process_exec",
-    "btf_trace_sched_process_fork",
-    "btf_trace_sched_process_exit",
+    "btf_trace_sched_process_exec", "btf_trace_sched_process_fork", "btf_trace_sched_process_exit",
+    "btf_trace_cgroup_mkdir",	    "btf_trace_cgroup_rmdir",
 };
 
 struct subset {

@@ -11,6 +11,7 @@
 
 #include "etr.h"
 #include "record.h"
+#include "redact.h"
 
 struct btf;
 
@@ -37,13 +38,23 @@ const char *rec_tracefs(void);
 int rec_btf_subset__build(const struct btf *vmlinux, void **ret_data, size_t *ret_len);
 
 /* variant.c: which programs this kernel gets (see the file's comment) */
+#define REC_KPROBES_MAX 4
 struct rec_variant {
 	bool loop;				 /* the bpf_loop() programs, else bounded loops */
+	bool raw;				 /* raw_tp programs: no kernel BTF at load */
+	bool f_kernel_btf;			 /* /sys/kernel/btf/vmlinux exists */
 	enum recorder_failed_exec failed;	 /* FEXIT or TRACEPOINT */
 	bool failed_missing;			 /* no way to see failed execs attached */
 	bool f_loop, f_task_btf, f_task_pt_regs; /* helpers the kernel has */
 	bool f_fexit_funcs;			 /* the fexit targets are in the BTF */
+	bool no_cgroup;				 /* no cgroup:cgroup_mkdir/rmdir programs */
 	char fallback[160];			 /* why auto did not get fexit, "" if it did */
+	/* the kprobe path's tracefs events (kprobes.c), to count misses and
+	 * remove; kprobe_libbpf: attached by libbpf instead, misses unseen */
+	char kprobes[REC_KPROBES_MAX][32];
+	size_t nkprobes;
+	int kretprobe_maxactive;
+	bool kprobe_libbpf;
 };
 struct execrec_bpf;
 struct bpf_link;
@@ -54,6 +65,22 @@ void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool 
 int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
 		       size_t max, size_t *ret_n, enum recorder_problem *ret_problem);
 int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool have_iter);
+
+/* kprobes.c: the failed-exec kprobes through tracefs (see the file) */
+struct bpf_program;
+int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const char *func,
+		      bool retprobe, struct bpf_link **ret_link);
+/* Removes the events; their links must be destroyed first. */
+void rec_kprobe_remove_all(struct rec_variant *v);
+/* The calls and returns the events missed so far. */
+int rec_kprobe_missed(const struct rec_variant *v, uint64_t *ret_missed);
+
+/* cgroups.c: the cgroup map (CGROUP chunks) */
+/* A CREATED/PRESENT record for every directory of the cgroup v2 hierarchy,
+ * if one is mounted. */
+int rec_cgroup_walk(struct etr_writer *w);
+/* The CGROUP record of an ER_CGROUP ring buffer record. */
+int rec_cgroup_sample(struct etr_writer *w, const void *data, size_t size);
 
 /* snapshot.c */
 /* Exact start times of running processes (from the BPF task iterator),
@@ -68,7 +95,7 @@ struct rec_start {
  * process found in @starts (may be NULL) gets that start time, else the
  * one /proc gives, exact to a clock tick. */
 int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct rec_start *starts,
-		 size_t nstarts);
+		 size_t nstarts, struct redactor *rd);
 /* The processes @root started that are still alive, children before their
  * own children.  *ret_pids is malloc'ed. */
 int rec_descendants(pid_t root, pid_t **ret_pids, size_t *ret_n);

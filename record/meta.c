@@ -102,6 +102,21 @@ static int meta_str(struct etr_writer *w, const char *key, const char *value)
 	return etr_writer__write_meta(w, key, value, strlen(value));
 }
 
+/* The values that hold command lines, under record --redact. */
+static int rec_meta_redacted(struct etr_writer *w, const struct recorder_opts *o, const char *key,
+			     const char *value, size_t len)
+{
+	struct etr_str v = {value, (uint32_t)len};
+	int err;
+
+	if (o->redact && (err = redactor__meta(o->redact, key, strlen(key), &v)) < 0)
+		return err;
+	err = etr_writer__write_meta(w, key, v.ptr, v.len);
+	if (o->redact)
+		redactor__reset(o->redact);
+	return err;
+}
+
 int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o)
 {
 	static const char *const modes[] = {"system", "command", "pid"};
@@ -129,7 +144,7 @@ int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o)
 			memcpy(cl + off, o->argv[i], n);
 			off += n;
 		}
-		err = etr_writer__write_meta(w, "cmdline", cl, total);
+		err = rec_meta_redacted(w, o, "cmdline", cl, total);
 		free(cl);
 		if (err)
 			return err;
@@ -166,7 +181,18 @@ int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o)
 			return err;
 	}
 	if (o->target)
-		err = meta_str(w, "target", o->target);
+		err = rec_meta_redacted(w, o, "target", o->target, strlen(o->target));
+	if (!err && o->redact)
+		err = meta_str(w, "redact.when", "at record time (record --redact)");
+	if (!err && o->redact) {
+		char rules[REDACT_MAX_RULES * 48] = "";
+		size_t n = 0;
+
+		for (size_t k = 0; k < redactor__rule_count(o->redact) && n < sizeof(rules); k++)
+			n += snprintf(rules + n, sizeof(rules) - n, "%s%s", k ? "," : "",
+				      redactor__rule_name(o->redact, k));
+		err = meta_str(w, "redact.rules", rules);
+	}
 	return err;
 }
 
@@ -245,6 +271,13 @@ int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path
 	size_t len = 0;
 	int err;
 
+	/* The programs were relocated against this file's types, and the
+	 * BTF stored below is its, not the kernel's own. */
+	if (path) {
+		err = meta_str(w, "btf.file", path);
+		if (err)
+			return err;
+	}
 	if (mode == RECORDER_BTF_NONE)
 		return 0;
 	if (mode == RECORDER_BTF_FULL) {

@@ -53,6 +53,13 @@ enum recorder_problem {
 /* A sentence naming the problem, the missing feature and, where one helps,
  * the command that fixes it. */
 const char *recorder__problem_str(enum recorder_problem p);
+struct recorder_opts;
+/* What exactly is wrong, for the end of the line after
+ * recorder__problem_str(): the --btf file and what the kernel said of it,
+ * the kernel feature the forced failed-exec path lacks, else strerror(@err)
+ * (a positive errno, as recorder__new() leaves it). */
+void recorder__problem_detail(const struct recorder_opts *o, enum recorder_problem p, int err,
+			      char *buf, size_t size);
 
 /* Whether this process can record on this kernel: 0, or -errno with
  * *ret_problem saying why. Cheap; recorder__new() checks again anyway. */
@@ -75,17 +82,22 @@ enum recorder_programs {
 	RECORDER_PROGS_AUTO = 0,
 	RECORDER_PROGS_LOOP,	/* bpf_loop() walks: Linux 5.17 or later */
 	RECORDER_PROGS_BOUNDED, /* bounded loops, lower limits: any kernel from 5.8 */
+	/* raw tracepoints with the bounded loops: load without the kernel's
+	 * own BTF (CO-RE from btf_path); auto's choice when it has none */
+	RECORDER_PROGS_RAW,
 };
 
 /* How failed execs are seen. */
 enum recorder_failed_exec {
-	RECORDER_FAILED_AUTO = 0,   /* fexit where the kernel can, else tracepoints */
+	RECORDER_FAILED_AUTO = 0,   /* fexit, else kprobes, else tracepoints */
 	RECORDER_FAILED_FEXIT,	    /* at the return of the syscall's entry function */
 	RECORDER_FAILED_TRACEPOINT, /* syscall tracepoints: every syscall pays */
 	RECORDER_FAILED_KPROBE,	    /* kprobe + kretprobe on the same function */
 };
 
 typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
+
+struct redactor;
 
 struct recorder_opts {
 	size_t sz; /* sizeof(struct recorder_opts) */
@@ -117,6 +129,8 @@ struct recorder_opts {
 	const char *btf_path;
 	enum recorder_programs programs;
 	enum recorder_failed_exec failed_exec;
+	/* redact every string before it is written (redact/); NULL = off */
+	struct redactor *redact;
 };
 
 struct recorder;

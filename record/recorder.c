@@ -44,6 +44,7 @@ struct recorder {
 	uint64_t events[ER_TYPE_MAX];
 	uint64_t lost[ER_CNT_MAX];
 	uint64_t lost_total;
+	uint64_t kprobe_missed; /* calls and returns the kprobes missed */
 
 	uint64_t next_lost_check;
 	uint64_t next_stats;
@@ -71,7 +72,8 @@ const char *recorder__problem_str(enum recorder_problem p)
 		return "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL=y needed)";
 	case RECORDER_NO_BTF:
 		return "this kernel has no BTF type information (/sys/kernel/btf/vmlinux "
-		       "missing): Linux 5.4 or later built with CONFIG_DEBUG_INFO_BTF=y needed";
+		       "missing): Linux 5.4 or later built with CONFIG_DEBUG_INFO_BTF=y needed, "
+		       "or its BTF from a file with --btf FILE";
 	case RECORDER_NO_RINGBUF:
 		return "this kernel has no BPF ring buffer: Linux 5.8 or later needed";
 	case RECORDER_NO_TRACEFS:
@@ -90,8 +92,7 @@ const char *recorder__problem_str(enum recorder_problem p)
 	case RECORDER_BTF_FILE:
 		return "the --btf file cannot be read as BTF";
 	case RECORDER_BTF_MISMATCH:
-		return "the kernel refused the programs relocated with the --btf file: "
-		       "it does not match this kernel";
+		return "the --btf file does not match this kernel";
 	case RECORDER_NO_FEXIT:
 		return "this kernel cannot attach fexit programs to its exec functions "
 		       "(use --failed-exec=kprobe or tracepoint)";
@@ -100,6 +101,54 @@ const char *recorder__problem_str(enum recorder_problem p)
 		       "(CONFIG_KPROBES=y needed; or use --failed-exec=tracepoint)";
 	}
 	return "unknown problem";
+}
+
+void recorder__problem_detail(const struct recorder_opts *o, enum recorder_problem p, int err,
+			      char *buf, size_t size)
+{
+	enum recorder_problem ignored;
+	struct rec_variant v;
+
+	switch (p) {
+	case RECORDER_BTF_FILE:
+		/* libbpf's word for a readable file without BTF in it */
+		if (err == ENOENT && !access(o->btf_path, R_OK))
+			snprintf(buf, size,
+				 "%s: neither raw BTF nor an ELF file with a .BTF section",
+				 o->btf_path);
+		else
+			snprintf(buf, size, "%s: %s", o->btf_path, strerror(err));
+		return;
+	case RECORDER_BTF_MISMATCH:
+		snprintf(buf, size,
+			 "%s: the verifier rejected the programs relocated against its types",
+			 o->btf_path);
+		return;
+	case RECORDER_NO_BTF:
+		if (o->btf_path) {
+			snprintf(buf, size,
+				 "--programs=%s needs it whatever the --btf file; "
+				 "--programs=raw does not",
+				 o->programs == RECORDER_PROGS_LOOP ? "loop" : "bounded");
+			return;
+		}
+		break;
+	case RECORDER_NO_FEXIT:
+		/* what the probe found missing, when it was the probe */
+		if (!rec_variant_probe(&v,
+				       &(struct recorder_opts){.sz = sizeof(*o),
+							       .btf_path = o->btf_path,
+							       .programs = o->programs},
+				       &ignored) &&
+		    v.fallback[0] && !v.f_fexit_funcs) {
+			snprintf(buf, size, "%s", v.fallback);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, size, "%s", strerror(err));
 }
 
 static bool has_caps(void)
@@ -216,8 +265,21 @@ static int on_sample(void *ctx, void *data, size_t size)
 	/* The sample is mapped read-only: everything derived from it that
 	 * must change is built in r's own buffers (r->scratch). A sample
 	 * that does not convert is skipped. */
+	if (size >= sizeof(*h) && h->type == ER_CGROUP) {
+		/* not an event: a cgroup made or removed, for the CGROUP chunk */
+		if (h->size > size || h->size < sizeof(*h))
+			return 0;
+		err = rec_cgroup_sample(r->w, data, h->size);
+		if (err)
+			r->err = err;
+		return err;
+	}
 	if (rec_convert_sample(data, size, r->o.env, &r->scratch, &ev))
 		return 0;
+	if (r->o.redact && (err = redactor__event(r->o.redact, &ev)) < 0) {
+		r->err = err;
+		return err;
+	}
 	err = etr_writer__write_event(r->w, &ev);
 	if (err && err != -EFBIG) {
 		r->err = err;
@@ -253,11 +315,31 @@ static const uint16_t etr_type_of[ER_TYPE_MAX] = {
     [ER_EXIT] = ETR_EV_EXIT,
 };
 
+static int lost_event(struct recorder *r, uint16_t type, uint64_t count)
+{
+	struct etr_event ev = {0};
+	int err;
+
+	ev.type = ETR_EV_LOST;
+	ev.ts_ns = rec_now(CLOCK_BOOTTIME);
+	ev.comm.ptr = "";
+	ev.lost_type = type;
+	ev.lost_count = count;
+	/* past max_bytes, the writer keeps the count */
+	err = etr_writer__write_event(r->w, &ev);
+	if (!err && r->o.event_cb)
+		r->o.event_cb(r->o.event_ctx, &ev);
+	if (!err || err == -EFBIG)
+		r->lost_total += count;
+	return err;
+}
+
 /* Sums the per-CPU counters; for each type whose count grew since the last
  * look, a LOST event goes where the loss was noticed. */
 static int check_lost(struct recorder *r)
 {
 	int fd = bpf_map__fd(r->skel->maps.counters);
+	uint64_t missed;
 	uint32_t slot;
 	int err, limit = 0;
 
@@ -272,24 +354,23 @@ static int check_lost(struct recorder *r)
 		if (sum <= r->lost[slot])
 			continue;
 		if (slot < ER_TYPE_MAX) {
-			struct etr_event ev = {0};
-
-			ev.type = ETR_EV_LOST;
-			ev.ts_ns = rec_now(CLOCK_BOOTTIME);
-			ev.comm.ptr = "";
-			ev.lost_type = etr_type_of[slot];
-			ev.lost_count = sum - r->lost[slot];
-			/* past max_bytes, the writer keeps the count */
-			err = etr_writer__write_event(r->w, &ev);
+			err = lost_event(r, etr_type_of[slot], sum - r->lost[slot]);
 			if (err == -EFBIG)
 				limit = err;
 			else if (err)
 				return err;
-			else if (r->o.event_cb)
-				r->o.event_cb(r->o.event_ctx, &ev);
-			r->lost_total += sum - r->lost[slot];
 		}
 		r->lost[slot] = sum;
+	}
+	/* A kprobe's miss is a failed exec possibly lost: at most one each
+	 * (the return of a successful exec loses nothing). */
+	if (!rec_kprobe_missed(&r->v, &missed) && missed > r->kprobe_missed) {
+		err = lost_event(r, ETR_EV_EXEC_FAIL, missed - r->kprobe_missed);
+		if (err == -EFBIG)
+			limit = err;
+		else if (err)
+			return err;
+		r->kprobe_missed = missed;
 	}
 	return limit;
 }
@@ -347,6 +428,16 @@ static int write_stats(struct recorder *r)
 		return err;
 	/* Children of followed processes that the follow map had no room
 	 * for: their events are missing without any ring buffer loss. */
+	if (r->lost[ER_CNT_CGROUP]) {
+		err = write_counter(r, ts, "lost.cgroup", r->lost[ER_CNT_CGROUP]);
+		if (err)
+			return err;
+	}
+	if (r->v.nkprobes) {
+		err = write_counter(r, ts, "lost.kprobe_missed", r->kprobe_missed);
+		if (err)
+			return err;
+	}
 	if (r->o.mode != RECORDER_SYSTEM) {
 		err = write_counter(r, ts, "lost.follow", r->lost[ER_CNT_FOLLOW_FULL]);
 		if (err)
@@ -363,6 +454,7 @@ static void detach_all(struct recorder *r)
 {
 	while (r->nlinks)
 		bpf_link__destroy(r->links[--r->nlinks]);
+	rec_kprobe_remove_all(&r->v);
 }
 
 /* Open the skeleton, size and configure it, load it. */
@@ -452,7 +544,7 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 	/* The task iterator (exact start times for the snapshot) is a nicety:
 	 * a kernel without iterators loads everything else.  So are fexit and
 	 * kprobes: a kernel without them gets the tracepoints. */
-	r->have_iter = true;
+	r->have_iter = !r->v.raw; /* iterators need the kernel's own BTF */
 	for (;;) {
 		err = open_and_load(r, opts, max_args);
 		problem = RECORDER_LOAD;
@@ -666,18 +758,20 @@ int recorder__begin(struct recorder *r)
 	if (!err) {
 		read_starts(r, &starts, &nstarts);
 		if (r->o.mode == RECORDER_SYSTEM) {
-			err = rec_snapshot(r->w, NULL, 0, starts, nstarts);
+			err = rec_snapshot(r->w, NULL, 0, starts, nstarts, r->o.redact);
 		} else {
 			pid_t *pids = NULL;
 			size_t n = 0;
 
 			err = followed_pids(r, &pids, &n);
 			if (!err)
-				err = rec_snapshot(r->w, pids, n, starts, nstarts);
+				err = rec_snapshot(r->w, pids, n, starts, nstarts, r->o.redact);
 			free(pids);
 		}
 		free(starts);
 	}
+	if (!err)
+		err = rec_cgroup_walk(r->w);
 	if (!err)
 		err = write_stats(r);
 	/* With a size limit, whether the start of the trace fits is known

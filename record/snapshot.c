@@ -159,7 +159,8 @@ static int cmp_start(const void *key, const void *elem)
 }
 
 static int snap_one(struct etr_writer *w, pid_t pid, const char *cgroot, char *argbuf,
-		    uint64_t ns_per_tick, const struct rec_start *starts, size_t nstarts)
+		    uint64_t ns_per_tick, const struct rec_start *starts, size_t nstarts,
+		    struct redactor *rd)
 {
 	char dir[32], exe[PATH_MAX], cwd[PATH_MAX];
 	struct etr_proc p = {0};
@@ -211,6 +212,8 @@ static int snap_one(struct etr_writer *w, pid_t pid, const char *cgroot, char *a
 	p.argv.len = n;
 	for (i = 0; i < n; i++)
 		p.argc += !argbuf[i];
+	if (rd && (err = redactor__proc(rd, &p)) < 0)
+		return err;
 	err = etr_writer__write_proc(w, &p);
 	return err;
 }
@@ -261,7 +264,7 @@ static int list_pids(pid_t **ret, size_t *ret_n)
 }
 
 int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct rec_start *starts,
-		 size_t nstarts)
+		 size_t nstarts, struct redactor *rd)
 {
 	const char *cgroot = cgroup2_root();
 	long hz = sysconf(_SC_CLK_TCK);
@@ -283,7 +286,7 @@ int rec_snapshot(struct etr_writer *w, const pid_t *pids, size_t n, const struct
 	}
 	for (i = 0; i < n && !err; i++)
 		err = snap_one(w, pids[i], cgroot, argbuf, 1000000000ull / (hz > 0 ? hz : 100),
-			       starts, nstarts);
+			       starts, nstarts, rd);
 	free(all);
 	free(argbuf);
 	return err;

@@ -6,15 +6,21 @@
  *
  *   exec, failed exec   bpf_loop() walks (Linux 5.17), or bounded loops the
  *                       older verifiers unroll, with lower limits
- *   failed exec path    fexit on the syscall's entry function (only execs
- *                       pay), or the syscall tracepoints (every syscall of
- *                       every process pays while they are attached)
+ *   exec, fork, exit    tp_btf programs, or raw_tp ones where the kernel has
+ *                       no BTF of its own (the types then come from a --btf
+ *                       file; the bounded loops, no task iterator, no cgroup
+ *                       tracepoints, no fexit: all need the kernel's BTF)
+ *   failed exec path    fexit on the syscall's entry function, else a
+ *                       kprobe/kretprobe pair on it (only execs pay), else
+ *                       the syscall tracepoints (every syscall of every
+ *                       process pays while they are attached)
  *
  * The choice and what was found go into the trace's metadata.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -66,6 +72,7 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 	v->f_loop = has_helper(BPF_FUNC_loop);
 	v->f_task_btf = has_helper(BPF_FUNC_get_current_task_btf);
 	v->f_task_pt_regs = has_helper(BPF_FUNC_task_pt_regs);
+	v->f_kernel_btf = !access("/sys/kernel/btf/vmlinux", R_OK);
 
 	btf = o->btf_path ? btf__parse(o->btf_path, NULL) : btf__load_vmlinux_btf();
 	if (!btf) {
@@ -75,6 +82,12 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		/* libbpf's own codes (4000 and up) mean a malformed file */
 		return err >= 4000 ? -EINVAL : err ? -err : -ENOENT;
 	}
+	/* The cgroup tracepoints' programs name cgroups (tp_btf: not in the
+	 * raw set): without them the rest records as before (the start walk
+	 * still names the cgroups). */
+	v->no_cgroup =
+	    btf__find_by_name_kind(btf, "btf_trace_cgroup_mkdir", BTF_KIND_TYPEDEF) < 0 ||
+	    btf__find_by_name_kind(btf, "btf_trace_cgroup_rmdir", BTF_KIND_TYPEDEF) < 0;
 	v->f_fexit_funcs = true;
 	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++) {
 		int id = btf__find_by_name_kind(btf, fexit_funcs[i], BTF_KIND_FUNC);
@@ -92,20 +105,42 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		}
 	}
 	btf__free(btf);
+	if (!v->f_kernel_btf) {
+		/* trampolines attach by the kernel's own BTF ids */
+		v->f_fexit_funcs = false;
+		snprintf(v->fallback, sizeof(v->fallback),
+			 "fexit: the kernel has no BTF of its own (/sys/kernel/btf/vmlinux), "
+			 "which trampolines attach by");
+	}
 
 	switch (o->programs) {
 	case RECORDER_PROGS_LOOP:
-		v->loop = true;
-		break;
 	case RECORDER_PROGS_BOUNDED:
-		v->loop = false;
+		if (!v->f_kernel_btf) {
+			/* tp_btf programs: the kernel refuses them whatever
+			 * file the types come from */
+			*ret_problem = RECORDER_NO_BTF;
+			return -ENOENT;
+		}
+		v->loop = o->programs == RECORDER_PROGS_LOOP;
+		break;
+	case RECORDER_PROGS_RAW:
+		v->raw = true;
 		break;
 	default:
+		if (!v->f_kernel_btf) {
+			v->raw = true;
+			break;
+		}
 		/* The loop programs' failed-exec tracepoint also reads the
 		 * registers with bpf_task_pt_regs() (5.15); all three come
 		 * together from 5.17 on. */
 		v->loop = v->f_loop && v->f_task_btf && v->f_task_pt_regs;
 		break;
+	}
+	if (v->raw) {
+		v->loop = false;
+		v->no_cgroup = true;
 	}
 	switch (o->failed_exec) {
 	case RECORDER_FAILED_FEXIT:
@@ -147,9 +182,14 @@ static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
 	bool kp = v->failed == RECORDER_FAILED_KPROBE;
 
 	if (p == s->progs.handle_exec)
-		return v->loop;
+		return v->loop && !v->raw;
 	if (p == s->progs.handle_exec_bounded)
-		return !v->loop;
+		return !v->loop && !v->raw;
+	if (p == s->progs.handle_fork || p == s->progs.handle_exit)
+		return !v->raw;
+	if (p == s->progs.handle_exec_raw || p == s->progs.handle_fork_raw ||
+	    p == s->progs.handle_exit_raw)
+		return v->raw;
 	if (p == s->progs.handle_execve_fexit || p == s->progs.handle_execveat_fexit)
 		return fexit && v->loop;
 	if (p == s->progs.handle_execve_fexit_bounded ||
@@ -169,7 +209,9 @@ static bool wanted(const struct execrec_bpf *s, const struct bpf_program *p,
 	    p == s->progs.handle_execveat_kretprobe_bounded)
 		return kp && !v->loop;
 	if (p == s->progs.snapshot_tasks)
-		return have_iter;
+		return have_iter && !v->raw; /* iterators need the kernel's BTF */
+	if (p == s->progs.handle_cgroup_mkdir || p == s->progs.handle_cgroup_rmdir)
+		return !v->no_cgroup;
 	return true;
 }
 
@@ -188,7 +230,18 @@ void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool 
 static bool is_failed_exec(const struct execrec_bpf *s, const struct bpf_program *p)
 {
 	return p != s->progs.handle_exec && p != s->progs.handle_exec_bounded &&
-	       p != s->progs.handle_fork && p != s->progs.handle_exit;
+	       p != s->progs.handle_fork && p != s->progs.handle_exit &&
+	       p != s->progs.handle_exec_raw && p != s->progs.handle_fork_raw &&
+	       p != s->progs.handle_exit_raw && p != s->progs.handle_cgroup_mkdir &&
+	       p != s->progs.handle_cgroup_rmdir;
+}
+
+static bool is_kprobe(const struct execrec_bpf *s, const struct bpf_program *p)
+{
+	return p == s->progs.handle_execve_kprobe || p == s->progs.handle_execveat_kprobe ||
+	       p == s->progs.handle_execve_kretprobe || p == s->progs.handle_execveat_kretprobe ||
+	       p == s->progs.handle_execve_kretprobe_bounded ||
+	       p == s->progs.handle_execveat_kretprobe_bounded;
 }
 
 int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,
@@ -206,7 +259,17 @@ int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_
 			continue;
 		if (n == max)
 			return -E2BIG;
-		l = bpf_program__attach(p);
+		l = NULL;
+		if (is_kprobe(s, p)) {
+			/* tracefs first: maxactive and a miss count */
+			const char *sec = bpf_program__section_name(p);
+
+			if (rec_kprobe_attach(v, p, strchr(sec, '/') + 1, sec[1] == 'r', &l))
+				l = NULL;
+			v->kprobe_libbpf = v->kprobe_libbpf || !l;
+		}
+		if (!l)
+			l = bpf_program__attach(p);
 		err = l ? 0 : (errno ? -errno : -EINVAL);
 		if (l) {
 			links[n++] = l;
@@ -218,6 +281,11 @@ int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_
 		 * fexit attach is the caller's to fall back from. */
 		if (is_failed_exec(s, p) && v->failed == RECORDER_FAILED_TRACEPOINT) {
 			v->failed_missing = true;
+			continue;
+		}
+		/* Nor are the cgroup programs needed for the rest. */
+		if (p == s->progs.handle_cgroup_mkdir || p == s->progs.handle_cgroup_rmdir) {
+			v->no_cgroup = true;
 			continue;
 		}
 		*ret_problem = RECORDER_ATTACH;
@@ -234,8 +302,14 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 	char buf[256];
 	int err;
 
-	snprintf(buf, sizeof(buf), "%s",
-		 v->loop ? "bpf_loop" : "bounded-loops (no bpf_loop: for Linux before 5.17)");
+	if (v->raw)
+		snprintf(buf, sizeof(buf), "%s",
+			 "raw-tracepoints (no kernel BTF: CO-RE from the --btf file; bounded "
+			 "loops)");
+	else
+		snprintf(buf, sizeof(buf), "%s",
+			 v->loop ? "bpf_loop"
+				 : "bounded-loops (no bpf_loop: for Linux before 5.17)");
 	err = etr_writer__write_meta(w, "bpf.programs", buf, strlen(buf));
 	if (err)
 		return err;
@@ -245,9 +319,14 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 			 "could not be attached");
 	else if (v->failed == RECORDER_FAILED_FEXIT)
 		snprintf(buf, sizeof(buf), "fexit %s %s", fexit_funcs[0], fexit_funcs[1]);
+	else if (v->failed == RECORDER_FAILED_KPROBE && v->kprobe_libbpf)
+		snprintf(buf, sizeof(buf),
+			 "kprobe %s %s (entry and return; perf kprobes: the kernel's maxactive, "
+			 "misses not counted)",
+			 fexit_funcs[0], fexit_funcs[1]);
 	else if (v->failed == RECORDER_FAILED_KPROBE)
-		snprintf(buf, sizeof(buf), "kprobe %s %s (entry and return)", fexit_funcs[0],
-			 fexit_funcs[1]);
+		snprintf(buf, sizeof(buf), "kprobe %s %s (entry and return, maxactive %d)",
+			 fexit_funcs[0], fexit_funcs[1], v->kretprobe_maxactive);
 	else
 		snprintf(buf, sizeof(buf), "tracepoint syscalls:sys_%s_execve(at)",
 			 v->loop ? "exit" : "enter/exit");
@@ -260,11 +339,12 @@ int rec_write_variant(struct etr_writer *w, const struct rec_variant *v, bool ha
 			return err;
 	}
 	snprintf(buf, sizeof(buf),
-		 "bpf_loop=%s get_current_task_btf=%s task_pt_regs=%s fexit_funcs=%s "
-		 "task_iter=%s",
-		 v->f_loop ? "yes" : "no", v->f_task_btf ? "yes" : "no",
-		 v->f_task_pt_regs ? "yes" : "no", v->f_fexit_funcs ? "yes" : "no",
-		 have_iter ? "yes" : "no");
+		 "kernel_btf=%s bpf_loop=%s get_current_task_btf=%s task_pt_regs=%s "
+		 "fexit_funcs=%s task_iter=%s cgroup_tracepoints=%s",
+		 v->f_kernel_btf ? "yes" : "no", v->f_loop ? "yes" : "no",
+		 v->f_task_btf ? "yes" : "no", v->f_task_pt_regs ? "yes" : "no",
+		 v->f_fexit_funcs ? "yes" : "no", have_iter && !v->raw ? "yes" : "no",
+		 v->no_cgroup ? "no" : "yes");
 	err = etr_writer__write_meta(w, "bpf.features", buf, strlen(buf));
 	if (err)
 		return err;

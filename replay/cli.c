@@ -20,10 +20,11 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 	    [RP_OPT_SINCE - RP_OPT_PID] = "since",
 	    [RP_OPT_UNTIL - RP_OPT_PID] = "until",
 	    [RP_OPT_MIN_DURATION - RP_OPT_PID] = "min-duration",
+	    [RP_OPT_UNIT - RP_OPT_PID] = "unit",
 	};
 
 	switch (opt) {
-	case RP_OPT_PID ... RP_OPT_MIN_DURATION:
+	case RP_OPT_PID ... RP_OPT_UNIT:
 		if (!c->filter) {
 			c->filter = rp_filter__new();
 			if (!c->filter)
@@ -131,7 +132,9 @@ void rp_cli__filter_help_rest(FILE *f)
 	      "      --since TIME        from TIME: seconds from the start (2.5, 300ms) or\n"
 	      "                          wall clock (11:43:54, 2026-11-25 11:43:54, @EPOCH)\n"
 	      "      --until TIME        up to TIME, as --since\n"
-	      "      --min-duration D    processes that lived at least D (1.5, 200ms, 2m)\n",
+	      "      --min-duration D    processes that lived at least D (1.5, 200ms, 2m)\n"
+	      "      --unit GLOB         processes of the systemd units (or cgroup paths)\n"
+	      "                          that match (foo.service, 'systemd-*')\n",
 	      f);
 }
 

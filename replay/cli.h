@@ -22,6 +22,7 @@ enum rp_cli_opt {
 	RP_OPT_SINCE,
 	RP_OPT_UNTIL,
 	RP_OPT_MIN_DURATION,
+	RP_OPT_UNIT,
 	RP_OPT_JSON,
 	RP_OPT_CSV,
 	RP_OPT_COLOR,
@@ -43,7 +44,8 @@ enum rp_cli_opt {
 	{"failed", no_argument, NULL, RP_OPT_FAILED},                                          \
 	{"since", required_argument, NULL, RP_OPT_SINCE},                                      \
 	{"until", required_argument, NULL, RP_OPT_UNTIL},                                      \
-	{"min-duration", required_argument, NULL, RP_OPT_MIN_DURATION}
+	{"min-duration", required_argument, NULL, RP_OPT_MIN_DURATION},                        \
+	{"unit", required_argument, NULL, RP_OPT_UNIT}
 
 /* The output options. */
 #define RP_CLI_OUTPUT_OPTIONS                                                                 \

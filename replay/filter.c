@@ -26,6 +26,8 @@ struct rp_filter {
 	uint32_t *roots;
 	size_t nroots;
 	char *comm;
+	char *unit;		      /* --unit GLOB */
+	const struct rp_trace *trace; /* bound: where cgroup ids are named */
 	regex_t grep;
 	bool has_grep;
 	bool has_uid;
@@ -154,6 +156,7 @@ void rp_filter__free(struct rp_filter *f)
 	free(f->pids);
 	free(f->roots);
 	free(f->comm);
+	free(f->unit);
 	free(f->since_txt);
 	free(f->until_txt);
 	if (f->has_grep)
@@ -210,6 +213,11 @@ int rp_filter__set(struct rp_filter *f, const char *name, const char *value, cha
 			snprintf(err, err_len, "--%s: '%s' is not a pid (or a comma list of them)",
 				 name, value);
 		return ret;
+	}
+	if (!strcmp(name, "unit")) {
+		free(f->unit);
+		f->unit = strdup(value);
+		return f->unit ? 0 : -ENOMEM;
 	}
 	if (!strcmp(name, "comm")) {
 		free(f->comm);
@@ -288,8 +296,8 @@ int rp_filter__set(struct rp_filter *f, const char *name, const char *value, cha
 
 bool rp_filter__active(const struct rp_filter *f)
 {
-	return f && (f->npids || f->nroots || f->comm || f->has_grep || f->has_uid || f->failed ||
-		     f->has_since || f->has_until || f->has_min_dur);
+	return f && (f->npids || f->nroots || f->comm || f->unit || f->has_grep || f->has_uid ||
+		     f->failed || f->has_since || f->has_until || f->has_min_dur);
 }
 
 static uint64_t bind_one(const struct rp_trace *t, bool rel, int64_t raw, const char *txt)
@@ -309,6 +317,7 @@ int rp_filter__bind(struct rp_filter *f, const struct rp_trace *t, char *err, si
 {
 	if (!f)
 		return 0;
+	f->trace = t;
 	if (((f->has_since && !f->since_rel) || (f->has_until && !f->until_rel)) &&
 	    !rp_trace__has_clock(t)) {
 		snprintf(err, err_len,
@@ -321,6 +330,17 @@ int rp_filter__bind(struct rp_filter *f, const struct rp_trace *t, char *err, si
 	if (f->has_until)
 		f->until_ns = bind_one(t, f->until_rel, f->until_raw, f->until_txt);
 	return 0;
+}
+
+/* Whether the unit of cgroup @id (its path where no unit holds it, "" when
+ * the trace does not name it) matches --unit. */
+static bool unit_ok(const struct rp_filter *f, uint64_t id)
+{
+	const char *u = f->trace ? rp_trace__unit(f->trace, id) : NULL;
+
+	if (!u)
+		u = "";
+	return rp_glob_match(f->unit, u, strlen(u));
 }
 
 static bool in_list(const uint32_t *l, size_t n, uint32_t v)
@@ -372,6 +392,8 @@ bool rp_filter__match_proc(const struct rp_filter *f, const struct rp_model *m,
 			return false;
 	}
 	if (f->has_uid && p->uid != f->uid)
+		return false;
+	if (f->unit && !unit_ok(f, p->cgroup_id))
 		return false;
 	if (f->failed) {
 		bool bad = p->nfail || ((p->flags & RP_PF_EXITED) && (p->exit_code || p->signal));
@@ -458,6 +480,8 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev)
 	if (f->comm && !rp_glob_match(f->comm, ev->comm.ptr, ev->comm.len))
 		return false;
 	if (f->has_uid && ev->uid != f->uid)
+		return false;
+	if (f->unit && !unit_ok(f, ev->cgroup_id))
 		return false;
 	if (f->failed && ev->type != ETR_EV_EXEC_FAIL &&
 	    !(is_exit && (ev->exit_code || ev->signal)))

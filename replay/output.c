@@ -105,6 +105,24 @@ static void json_key(struct rp_out *o, const char *key)
 	rp_out__write(o, "\":", 2);
 }
 
+/* "cgroup" and "unit" of a cgroup id, null when the trace does not name it
+ * (unit: null too where no unit holds the cgroup). */
+static void json_cgroup(struct rp_out *o, const struct rp_trace *t, uint64_t id)
+{
+	const struct rp_cgroup *g = t ? rp_trace__cgroup(t, id) : NULL;
+
+	json_key(o, "cgroup");
+	if (g)
+		rp_out__json_str(o, g->path, strlen(g->path));
+	else
+		rp_out__write(o, "null", 4);
+	json_key(o, "unit");
+	if (g && g->is_unit)
+		rp_out__json_str(o, g->unit, g->unit_len);
+	else
+		rp_out__write(o, "null", 4);
+}
+
 static void json_u64(struct rp_out *o, const char *key, bool has, uint64_t v)
 {
 	json_key(o, key);
@@ -215,6 +233,7 @@ static void row_json(struct rp_out *o, const struct rp_trace *t, const struct ro
 	json_u64(o, "duration_ns", r->has_dur, r->dur);
 	json_u64(o, "start_ns", r->start_ns != 0, r->start_ns);
 	json_u64(o, "cgroup_id", true, r->cgroup_id);
+	json_cgroup(o, t, r->cgroup_id);
 	json_key(o, "truncated");
 	rp_out__puts(o, r->truncated ? "true" : "false");
 	if (r->has_lost) {

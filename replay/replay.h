@@ -157,6 +157,31 @@ uint64_t rp_trace__lost_counted(const struct rp_trace *t);
 size_t rp_trace__problem_count(const struct rp_trace *t);
 const struct etr_problem *rp_trace__problem(const struct rp_trace *t, size_t i);
 
+/* A cgroup the trace names (CGROUP chunks): its path and the systemd unit
+ * the path belongs to. Complete for the cgroups of an event once that
+ * event has been handed out (the recorder writes a cgroup before any event
+ * in it). */
+struct rp_cgroup {
+	uint64_t id;
+	char *path; /* "/system.slice/foo.service" */
+	char *unit; /* "foo.service"; the path where no unit holds it */
+	size_t unit_len;
+	bool is_unit;	     /* unit is a unit's name, not the path */
+	uint64_t created_ns; /* 0: there when the recording started */
+	uint64_t removed_ns; /* 0: not seen removed */
+};
+/* The cgroup @id, or NULL if the trace does not name it. */
+const struct rp_cgroup *rp_trace__cgroup(const struct rp_trace *t, uint64_t id);
+/* How many cgroups the trace names. */
+size_t rp_trace__cgroup_count(const struct rp_trace *t);
+/* The unit of cgroup @id: its unit's name, its path where no unit holds
+ * it, NULL when the trace does not name it. */
+const char *rp_trace__unit(const struct rp_trace *t, uint64_t id);
+/* The systemd unit a cgroup path (of @len bytes) belongs to, into @buf:
+ * the first component below the slices that is a service, scope, socket,
+ * mount or swap unit. Returns its length, 0 if there is none. */
+size_t rp_cgroup_unit(const char *path, size_t len, char *buf, size_t buf_len);
+
 /* The format reader beneath, for its stats. */
 const struct etr_reader *rp_trace__reader(const struct rp_trace *t);
 
@@ -506,7 +531,8 @@ char *rp_memdup0(const void *p, size_t n);
 /*
  * One schema for events (timeline, dump) and processes (tree, report),
  * every key always present (null where it does not apply), in this order;
- * CSV has the same columns, argv as a JSON array in its cell:
+ * CSV has the same columns (but cgroup and unit, JSON only), argv as a JSON
+ * array in its cell:
  *   ts_ns time event pid tid ppid uid gid comm filename argv cwd ret errno
  *   exit_code signal core_dumped duration_ns start_ns cgroup_id truncated
  *   lost_type lost_count

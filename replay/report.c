@@ -207,6 +207,8 @@ static void fold_commands(struct rp_report *r, const struct rp_proc *p)
 			a->count++;
 			if ((x || end_known) && seg_end >= prev->ts_ns)
 				a->total_ns += seg_end - prev->ts_ns;
+			else if (!x && !end_known)
+				a->unknown++;
 			if (!x && bad)
 				a->failed++;
 		}
@@ -229,6 +231,8 @@ static void fold_commands(struct rp_report *r, const struct rp_proc *p)
 		a->count++;
 		if (end_known && p->start_ns && end >= p->start_ns)
 			a->total_ns += end - p->start_ns;
+		else if (!end_known)
+			a->unknown++;
 		if (bad)
 			a->failed++;
 	}
@@ -326,6 +330,8 @@ static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 	fold_commands(r, p);
 	fold_fails(r, p);
 	fold_exit(r, p);
+	if (r->md)
+		rp_report_md__capture(r, m, p);
 
 	x = rp_model__last_exec(m, p);
 	n = label(m, p, buf, sizeof(buf));
@@ -375,6 +381,7 @@ struct rp_report *rp_report__new(const struct rp_trace *t, const struct rp_repor
 	r->trace = t;
 	r->top = OPT(opts, top, 0);
 	r->filter = OPT(opts, filter, NULL);
+	r->md = OPT(opts, markdown, false);
 	r->model = rp_model__new(&mopts);
 	if (!r->model) {
 		free(r);
@@ -395,6 +402,7 @@ void rp_report__free(struct rp_report *r)
 	agg_free(&r->shorts);
 	top_free(&r->longest);
 	top_free(&r->parents);
+	rp_report_md__free(r);
 	free(r);
 }
 

@@ -43,6 +43,8 @@ struct rp_report_opts {
 	 * and it must be bound (rp_filter__bind) before it is used, that is
 	 * before the first process ends */
 	const struct rp_filter *filter;
+	/* keep what rp_report__print_markdown() needs (the failures' ancestors) */
+	bool markdown;
 };
 
 struct rp_report;
@@ -64,6 +66,8 @@ void rp_report__print_text(struct rp_report *r, FILE *f, const char *path, bool 
 void rp_report__print_json(struct rp_report *r, FILE *f, const char *path);
 /* CSV: record,name,count,total_ns,pid,start_ns,status,argv. */
 void rp_report__print_csv(struct rp_report *r, FILE *f);
+/* GitHub/GitLab markdown, to paste into an issue (opts.markdown set). */
+void rp_report__print_markdown(struct rp_report *r, FILE *f, const char *path);
 
 /* The model beneath and the processes counted, for --stats. */
 const struct rp_model *rp_report__model(const struct rp_report *r);

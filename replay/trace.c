@@ -16,6 +16,7 @@
 
 #include "durs.h"
 #include "replay.h"
+#include "cgroup.h"
 
 #define MAX_PROBLEMS 256
 
@@ -76,6 +77,7 @@ struct rp_trace {
 	uint64_t first_ns, first_proc_ns, last_ns;
 	bool have_first;
 	struct rp_durs durs; /* where exits' durations count from */
+	struct rp_cgmap cgroups;
 	struct rp_trace_stats stats;
 	int err; /* sticky -ENOMEM */
 };
@@ -215,6 +217,7 @@ void rp_trace__free(struct rp_trace *t)
 	free(t->ring);
 	free(t->imm);
 	rp_durs__free(&t->durs);
+	rp_cgmap__free(&t->cgroups);
 	for (size_t i = 0; i < t->meta_len; i++) {
 		free((char *)t->meta[i].key);
 		free((char *)t->meta[i].value);
@@ -498,6 +501,34 @@ static int read_proc(struct rp_trace *t, const struct etr_record *rec)
 	return imm_push(t, &ev);
 }
 
+static int read_cgroup(struct rp_trace *t, const struct etr_record *rec)
+{
+	struct etr_cgroup c;
+	int err;
+
+	if (rec->type != ETR_REC_CGROUP)
+		return 0;
+	err = etr_record__cgroup(rec, &c);
+	return err ? err : rp_cgmap__add(&t->cgroups, &c);
+}
+
+const struct rp_cgroup *rp_trace__cgroup(const struct rp_trace *t, uint64_t id)
+{
+	return rp_cgmap__get(&t->cgroups, id);
+}
+
+size_t rp_trace__cgroup_count(const struct rp_trace *t)
+{
+	return t->cgroups.len;
+}
+
+const char *rp_trace__unit(const struct rp_trace *t, uint64_t id)
+{
+	const struct rp_cgroup *g = t ? rp_cgmap__get(&t->cgroups, id) : NULL;
+
+	return g ? g->unit : NULL;
+}
+
 /* Read the records of a chunk that is not an EVENTS chunk. */
 static int read_other_chunk(struct rp_trace *t, struct etr_chunk *c)
 {
@@ -514,6 +545,9 @@ static int read_other_chunk(struct rp_trace *t, struct etr_chunk *c)
 			break;
 		case ETR_CHUNK_STATS:
 			err = read_counter(t, &rec);
+			break;
+		case ETR_CHUNK_CGROUP:
+			err = read_cgroup(t, &rec);
 			break;
 		case ETR_CHUNK_END:
 			if (rec.type == ETR_REC_END) {

@@ -65,6 +65,8 @@ static void usage(FILE *f)
 	      "  -q, --quiet             no report; the exit status says it\n"
 	      "\n"
 	      "CI:\n"
+	      "      --by-unit           two boot traces by systemd unit instead (see\n"
+	      "                          execrec diff --by-unit --help)\n"
 	      "      --fail-on LIST      exit 1 if any of these classes has a change: a comma\n"
 	      "                          list of new, gone, fails, passes, slower, faster,\n"
 	      "                          count, or all\n"
@@ -182,6 +184,11 @@ int cmd_diff(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+
+	/* Two boots by systemd unit: replay/boot_diff.c's report. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--by-unit"))
+			return cmd_boot_diff(argc, argv);
 	struct rdiff_opts dopts = {.sz = sizeof(dopts)};
 	struct rdiff_print_opts popts = {
 	    .sz = sizeof(popts),

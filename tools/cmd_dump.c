@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	      "fields, and each problem where it was found. Events are not reordered.\n"
 	      "\n"
 	      "      --type TYPE[,TYPE]  only chunks of these types (meta, tpformat, btf,\n"
-	      "                          procsnap, events, stats, end)\n"
+	      "                          procsnap, events, stats, end, cgroup)\n"
 	      "      --raw               also each record's bytes in hex\n"
 	      "      --tpformat          print stored tracepoint formats in full\n"
 	      "      --json              JSON lines: one object per record (events in the\n"
@@ -183,8 +183,30 @@ static const char *rec_name(uint16_t chunk, uint8_t type)
 		return type == ETR_REC_COUNTER ? "counter" : NULL;
 	case ETR_CHUNK_END:
 		return type == ETR_REC_END ? "end" : NULL;
+	case ETR_CHUNK_CGROUP:
+		return type == ETR_REC_CGROUP ? "cgroup" : NULL;
 	}
 	return NULL;
+}
+
+static int dump_cgroup(struct dump *d, const struct etr_record *rec)
+{
+	struct etr_cgroup cg;
+	int err = etr_record__cgroup(rec, &cg);
+
+	if (err)
+		return err;
+	if (d->json) {
+		fprintf(d->out,
+			",\"ts_ns\":%" PRIu64 ",\"op\":%" PRIu32 ",\"id\":%" PRIu64 ",\"path\":",
+			cg.ts_ns, cg.op, cg.id);
+		rp_fput_json_str(d->out, cg.path.ptr, cg.path.len);
+	} else {
+		fprintf(d->out, " ts=%" PRIu64 " op=%" PRIu32 " id=%" PRIu64, cg.ts_ns, cg.op,
+			cg.id);
+		text_str(d->out, "path", &cg.path);
+	}
+	return 0;
 }
 
 /* A record of a chunk other than EVENTS. Returns 0 or -EBADMSG. */
@@ -324,6 +346,9 @@ static int dump_record(struct dump *d, const struct etr_chunk *c, const struct e
 			text_str(f, "name", &ctr.name);
 			fprintf(f, " value=%" PRIu64, ctr.value);
 		}
+		break;
+	case ETR_CHUNK_CGROUP:
+		err = dump_cgroup(d, rec);
 		break;
 	case ETR_CHUNK_END:
 		err = etr_record__end(rec, &end);

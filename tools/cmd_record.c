@@ -24,8 +24,10 @@
 #include "execrec.h"
 #include "line.h"
 #include "record.h"
+#include "redact.h"
 #include "options.h"
 #include "record_wait.h"
+#include "sdstate.h"
 
 #define PROG "execrec record"
 #define STATUS_EVERY_NS 250000000ull /* 4 refreshes a second at most */
@@ -56,11 +58,14 @@ struct cli {
 	uint64_t max_size;
 	const char *max_size_arg; /* as given, for messages */
 	uint64_t duration_ns;
+	bool until_boot;   /* --until=boot-complete */
+	uint64_t grace_ns; /* --grace */
 	uint64_t flush_ns;
 	int level;
 	pid_t pids[MAX_PIDS];
 	int npids;
 	char **cmd;
+	struct redactor *redact; /* --redact */
 };
 
 /* What --print and the status line need. */
@@ -90,15 +95,20 @@ static void usage(FILE *f)
 		"  -p, --pid PID            follow PID and everything it starts (repeatable)\n"
 		"  -d, --duration TIME      stop after TIME (e.g. 30, 30s, 500ms, 5m, 1h)\n"
 		"      --max-size SIZE      stop before the trace exceeds SIZE (e.g. 100M)\n"
+		"      --until=boot-complete  stop once systemd reports the boot finished\n"
+		"                           (running or degraded), after --grace (default 2s);\n"
+		"                           --duration bounds it\n"
 		"      --flush-interval T   seal a chunk at least every T (default 1s)\n"
 		"      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
 		"                           4K to 1M)\n"
 		"      --env                record environments too (they may hold secrets)\n"
+		"      --redact[=RULES]     replace secrets by tags before anything is written\n"
+		"                           (RULES: a,b,c of 'execrec redact --list-rules')\n"
 		"      --threads            record thread creation too\n"
 		"      --btf=subset|full|none  kernel type info to store (default subset)\n"
 		"      --btf=FILE           kernel BTF from FILE (as BTFHub has them)\n"
 		"      --failed-exec=auto|fexit|kprobe|tracepoint  how failed execs are seen\n"
-		"      --programs=auto|loop|bounded  BPF programs (default: by kernel)\n"
+		"      --programs=auto|loop|bounded|raw  BPF programs (default: by kernel)\n"
 		"      --level N            zstd level (default 6; negative = uncompressed)\n"
 		"      --stop-on-cmd-exit   stop when CMD exits, leaving out what it left running\n"
 		"      --print              print each event as it arrives (timeline's format)\n"
@@ -215,6 +225,9 @@ enum {
 	OPT_PROGRAMS,
 	OPT_FAILED_EXEC,
 	OPT_STOP_ON_CMD_EXIT,
+	OPT_REDACT,
+	OPT_UNTIL,
+	OPT_GRACE,
 };
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -237,6 +250,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	    {"programs", required_argument, NULL, OPT_PROGRAMS},
 	    {"failed-exec", required_argument, NULL, OPT_FAILED_EXEC},
 	    {"stop-on-cmd-exit", no_argument, NULL, OPT_STOP_ON_CMD_EXIT},
+	    {"redact", optional_argument, NULL, OPT_REDACT},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"grace", required_argument, NULL, OPT_GRACE},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *last_arg = NULL; /* the argument of the last option */
@@ -247,6 +263,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 
 	memset(c, 0, sizeof(*c));
 	c->max_args = ER_ARGS_DEFAULT;
+	c->grace_ns = 2000000000ull;
 	c->level = ETR_DEFAULT_LEVEL; /* named in the trace's options */
 	optind = 1;
 	/* '+': options end at the command's name, so CMD's own options are
@@ -345,13 +362,15 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_PROGRAMS:
 			if (!strcmp(optarg, "auto") || !strcmp(optarg, "loop") ||
-			    !strcmp(optarg, "bounded")) {
+			    !strcmp(optarg, "bounded") || !strcmp(optarg, "raw")) {
 				c->programs = optarg[0] == 'a'	 ? RECORDER_PROGS_AUTO
 					      : optarg[0] == 'l' ? RECORDER_PROGS_LOOP
+					      : optarg[0] == 'r' ? RECORDER_PROGS_RAW
 								 : RECORDER_PROGS_BOUNDED;
 				break;
 			}
-			fprintf(stderr, PROG ": --programs: '%s' is not auto, loop or bounded\n",
+			fprintf(stderr,
+				PROG ": --programs: '%s' is not auto, loop, bounded or raw\n",
 				optarg);
 			return -1;
 		case OPT_FAILED_EXEC:
@@ -368,6 +387,21 @@ static int parse_args(int argc, char **argv, struct cli *c)
 				": --failed-exec: '%s' is not auto, fexit, kprobe or tracepoint\n",
 				optarg);
 			return -1;
+		case OPT_UNTIL:
+			if (strcmp(optarg, "boot-complete")) {
+				fprintf(stderr, PROG ": --until: '%s' is not boot-complete\n",
+					optarg);
+				return -1;
+			}
+			c->until_boot = true;
+			break;
+		case OPT_GRACE:
+			c->grace_ns = parse_time(optarg);
+			if (!c->grace_ns && strcmp(optarg, "0")) {
+				fprintf(stderr, PROG ": --grace: '%s' is not a duration\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_PRINT:
 			c->print = true;
 			break;
@@ -383,6 +417,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			}
 			if (!c->level) /* zstd's 0: the default, named as it is */
 				c->level = ETR_DEFAULT_LEVEL;
+			break;
+		case OPT_REDACT:
+			redactor__free(c->redact);
+			c->redact = tool_redact__new("record", optarg);
+			if (!c->redact)
+				return -1;
 			break;
 		default:
 			tool__option_error("record", opt, argv, longopts);
@@ -407,6 +447,16 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	}
 	if (c->stop_on_cmd_exit && !c->cmd) {
 		fprintf(stderr, PROG ": --stop-on-cmd-exit: there is no command (-- CMD)\n");
+		return -1;
+	}
+	if (c->until_boot && (c->cmd || c->npids)) {
+		fprintf(stderr, PROG ": --until=boot-complete records the whole system: no "
+				     "command or -p with it\n");
+		return -1;
+	}
+	if (c->until_boot && !sd_is_booted()) {
+		fprintf(stderr, PROG ": --until=boot-complete: this system was not booted with "
+				     "systemd (no /run/systemd/system)\n");
 		return -1;
 	}
 	return 0;
@@ -676,6 +726,7 @@ int cmd_record(int argc, char **argv)
 	uint64_t start, deadline = 0, next_status = 0, next_sweep = 0, prev_ev = 0, prev_ns = 0;
 	uint32_t end_status = 0;
 	uint64_t t_start;
+	struct boot_wait bw = {0};
 
 	t_start = now_ns(CLOCK_MONOTONIC);
 	if (parse_args(argc, argv, &c))
@@ -728,6 +779,7 @@ int cmd_record(int argc, char **argv)
 	ro.argv = argv - 1;
 	ro.options_text = opts_s;
 	ro.target = target_s;
+	ro.redact = c.redact;
 	if (c.print) {
 		ro.event_cb = print_event;
 		ro.event_ctx = &view;
@@ -737,14 +789,11 @@ int cmd_record(int argc, char **argv)
 
 	r = recorder__new(fd, &ro, &problem);
 	if (!r) {
-		err = errno;
-		fprintf(
-		    stderr, PROG ": Linux %s: %s (%s%s%s)\n", kernel_release(),
-		    recorder__problem_str(problem),
-		    problem == RECORDER_BTF_FILE || problem == RECORDER_BTF_MISMATCH ? c.btf_path
-										     : "",
-		    problem == RECORDER_BTF_FILE || problem == RECORDER_BTF_MISMATCH ? ": " : "",
-		    strerror(err));
+		char why[256];
+
+		recorder__problem_detail(&ro, problem, errno, why, sizeof(why));
+		fprintf(stderr, PROG ": Linux %s: %s (%s)\n", kernel_release(),
+			recorder__problem_str(problem), why);
 		goto out;
 	}
 	if (c.cmd) {
@@ -787,6 +836,10 @@ int cmd_record(int argc, char **argv)
 		close(gate);
 		gate = -1;
 	}
+
+	/* Under systemd (Type=notify): ready once attached and the snapshot
+	 * is written, so units ordered after this one are recorded whole. */
+	sd_notify_ready("recording");
 
 	start = now_ns(CLOCK_MONOTONIC);
 	if (c.duration_ns)
@@ -854,6 +907,8 @@ int cmd_record(int argc, char **argv)
 		if (grace_deadline && now >= grace_deadline)
 			break;
 		if (deadline && now >= deadline)
+			break;
+		if (c.until_boot && boot_check(&bw, now, c.grace_ns, c.quiet))
 			break;
 		if (c.npids && now >= next_sweep) {
 			if (recorder__followed(r) == 0)
@@ -936,5 +991,6 @@ out:
 		close(fd);
 	free(opts_s);
 	free(target_s);
+	redactor__free(c.redact);
 	return ret;
 }

@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "replay.h"
 #include "report.h"
 #include "options.h"
+#include "redact.h"
 
 static void usage(FILE *f)
 {
@@ -35,6 +37,9 @@ static void usage(FILE *f)
 	      "counted in the header and as parents, not as commands run.\n"
 	      "\n"
 	      "  -n, --top N             lines per section (default 10, 0 = all)\n"
+	      "      --markdown          GitHub/GitLab markdown, to paste into an issue: the\n"
+	      "                          tables and a collapsed process tree of the failures;\n"
+	      "                          warns when the trace holds what looks like secrets\n"
 	      "      --stats             figures for benchmarks on stderr\n"
 	      "  -h, --help              this help\n"
 	      "\n",
@@ -51,6 +56,7 @@ int cmd_report(int argc, char **argv)
 	    RP_CLI_OUTPUT_OPTIONS,
 	    {"top", required_argument, NULL, 'n'},
 	    {"stats", no_argument, NULL, 'S'},
+	    {"markdown", no_argument, NULL, 'M'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -63,6 +69,8 @@ int cmd_report(int argc, char **argv)
 	char err[512], *end;
 	const char *path;
 	bool stats = false;
+	static const char *const redacted_keys[] = {"redact.rules", NULL};
+	struct redactor *scan = NULL;
 
 	optind = 1;
 	opterr = 0;
@@ -92,6 +100,9 @@ int cmd_report(int argc, char **argv)
 		case 'S':
 			stats = true;
 			continue;
+		case 'M':
+			ropts.markdown = true;
+			continue;
 		case ':':
 		case '?':
 			tool__option_error("report", opt, argv, longopts);
@@ -110,6 +121,10 @@ int cmd_report(int argc, char **argv)
 	if (!trace)
 		goto done;
 	ropts.filter = cli.filter;
+	if (ropts.markdown && !(scan = redactor__new(NULL))) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	r = rp_report__new(trace, &ropts);
 	if (!r) {
 		ret = -ENOMEM;
@@ -124,6 +139,14 @@ int cmd_report(int argc, char **argv)
 		ret = rp_report__add(r, ev);
 		if (ret)
 			break;
+		if (scan && (ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL)) {
+			struct etr_event copy = *ev;
+
+			if (redactor__event(scan, &copy) < 0) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
 	}
 	if (ret < 0)
 		goto out;
@@ -136,7 +159,9 @@ int cmd_report(int argc, char **argv)
 	if (ret)
 		goto out;
 
-	if (cli.format == RP_FMT_JSON)
+	if (ropts.markdown)
+		rp_report__print_markdown(r, stdout, path);
+	else if (cli.format == RP_FMT_JSON)
 		rp_report__print_json(r, stdout, path);
 	else if (cli.format == RP_FMT_CSV)
 		rp_report__print_csv(r, stdout);
@@ -144,6 +169,11 @@ int cmd_report(int argc, char **argv)
 		rp_report__print_text(r, stdout, path, rp_want_color(1, cli.color_mode));
 	if (fflush(stdout) && errno != EPIPE)
 		fprintf(stderr, "execrec report: writing output: %s\n", strerror(errno));
+	if (scan && redactor__hits(scan) && !rp_trace__meta_get(trace, redacted_keys))
+		fprintf(stderr,
+			"execrec report: warning: %s is not redacted and %" PRIu64
+			" strings look like secrets; 'execrec redact %s -o OUT' before sharing\n",
+			path, redactor__hits(scan), path);
 	if (stats)
 		rp_cli__print_stats(stderr, "report", trace, rp_report__processes(r),
 				    rp_model__mem(rp_report__model(r)),
@@ -152,6 +182,7 @@ int cmd_report(int argc, char **argv)
 out:
 	ret = tool__end_trace("report", ret, path, trace);
 done:
+	redactor__free(scan);
 	rp_report__free(r);
 	rp_trace__free(trace);
 	rp_filter__free(cli.filter);

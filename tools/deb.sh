@@ -4,9 +4,11 @@
 # It runs 'dpkg-buildpackage -b -us -uc' in a copy of the tree (the tracked
 # and new files, no build directories), so the checkout stays clean and the
 # package holds what the tree holds now. DEB_BUILD_OPTIONS=nocheck skips the
-# test suites. Needs the packages of tools/deps.sh.
+# test suites. Installs the packages of tools/deps.sh first, if missing.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
+# dpkg-parsechangelog, debhelper and lintian are not on a fresh Debian 12.
+"$src/tools/deps.sh"
 out=${1:-.}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

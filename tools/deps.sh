@@ -4,9 +4,11 @@ set -eu
 
 pkgs="gcc libc6-dev pkg-config meson ninja-build libzstd-dev libcunit1-dev
 libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool systemtap-sdt-dev librsvg2-bin graphviz make
-qemu-system-x86 busybox-static cpio"
+qemu-system-x86 busybox-static cpio lz4 binutils"
 # Building the Debian package and testing it in a clean root (tests/package).
 pkgs="$pkgs build-essential debhelper dpkg-dev lintian debootstrap"
+# The boot trace on a real boot (tests/boot): mkfs.ext4 -d for the disk image.
+pkgs="$pkgs e2fsprogs"
 
 missing=""
 for p in $pkgs; do

@@ -34,9 +34,11 @@ static const struct command commands[] = {
     {"diff", cmd_diff, "compare two recordings: what changed in what ran"},
     {"export", cmd_export,
      "write a trace as Perfetto JSON, dot, JSON lines, CSV, compile_commands"},
+    {"boot", cmd_boot, "a boot trace by systemd unit: when each ran, what failed"},
     {"chart", cmd_chart, "draw the processes on a time axis as an SVG"},
     {"probes", cmd_probes, "list what can be traced, here or on a trace's machine"},
     {"btf", cmd_btf, "extract the kernel BTF stored in a trace"},
+    {"redact", cmd_redact, "copy a trace with its secrets replaced by tags"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

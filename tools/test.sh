@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build everything and run the whole test suite twice: an optimized build,
 # and one with AddressSanitizer and UndefinedBehaviorSanitizer; then the
-# recorder in Debian's kernels under qemu (tests/kernels).
+# recorder in Debian's kernels under qemu (tests/kernels) and on a real
+# Debian 12 boot (tests/boot).
 # Tests that need BPF skip when it is not there, unless EXECREC_REQUIRE_BPF=1
 # (CI sets it): then they fail.
 set -eu
@@ -35,11 +36,27 @@ for dir in build build-san; do
 	meson test -C "$dir" --print-errorlogs --num-processes 1 || status=1
 done
 
+# A script's exit status as meson's testlog.json words it (77: skipped).
+result() {
+	case $1 in
+	0) echo OK ;;
+	77) echo SKIP ;;
+	*) echo FAIL ;;
+	esac
+}
+
 # The recorder on Debian's 5.10, 6.1 and 6.12 kernels, booted under qemu
-# (tests/kernels/run.sh prints its table); one test in the count below.
+# (tests/kernels/run.sh prints its table); one test in the count below, as
+# is the boot trace's.
 echo "== kernels" >&2
-kernels=OK
-tests/kernels/run.sh build || { kernels=FAIL; status=1; }
+rc=0
+tests/kernels/run.sh build || rc=$?
+kernels=$(result $rc)
+# The boot trace on a real Debian 12 boot, twice, under qemu (tests/boot).
+echo "== boot" >&2
+rc=0
+tests/boot/run.sh build || rc=$?
+boot=$(result $rc)
 
 # One closing line over all runs.
 {
@@ -47,7 +64,9 @@ tests/kernels/run.sh build || { kernels=FAIL; status=1; }
 		cat "$dir/meson-logs/testlog.json"
 	done
 	echo "\"result\": \"$kernels\""
+	echo "\"result\": \"$boot\""
 } | awk '/"result": "(OK|EXPECTEDFAIL)"/ { ok++ } /"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"/ { bad++ }
 	/"result": "SKIP"/ { skip++ }
 	END { printf "tests: %d passed, %d failed, %d skipped\n", ok, bad, skip }'
+[ "$kernels" != FAIL ] && [ "$boot" != FAIL ] || status=1
 exit $status

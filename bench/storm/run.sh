@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # The exec-storm benchmark: W workers fork+exec+wait a tiny static program as
-# fast as the machine allows, with no tracer, with `execrec record`, and, when
+# fast as the machine allows, with no tracer, with `execrec record` (and with
+# `execrec record --redact`), and, when
 # installed, with libbpf-tools' execsnoop and the bpftrace one-liner, the
 # tracers interleaved round by round so drift hits them all alike.
 #
@@ -44,7 +45,8 @@ cc -O2 -o "$work/storm" "$here/storm.c"
 cc -O2 -I"$top/format" -o "$work/etr-count" "$here/etr-count.c" "$build/format/libetr.a" \
 	-lzstd -lpthread
 
-tracers=(none execrec)
+# execrec-redact: the same with --redact, for what the redaction costs
+tracers=(none execrec execrec-redact)
 [ -x /usr/sbin/execsnoop ] && tracers+=(execsnoop)
 command -v bpftrace >/dev/null && tracers+=(bpftrace)
 bt_prog='tracepoint:syscalls:sys_enter_execve,tracepoint:syscalls:sys_enter_execveat { printf("%-6d %-8s", pid, comm); join(args->argv); }'
@@ -88,9 +90,11 @@ run_one() {
 	t0=$(now)
 	case $t in
 	none) ;;
-	execrec)
+	execrec | execrec-redact)
+		local extra=
+		if [ "$t" = execrec-redact ]; then extra=--redact; fi
 		/usr/bin/time -f '%U %S %M' -o "$out.time" "$execrec" record -o "$out.etr" \
-			2>"$out.err" &
+			$extra 2>"$out.err" &
 		tracer_pid=$!
 		wait_ready "[ -s '$out.etr' ]"
 		;;
@@ -132,7 +136,7 @@ run_one() {
 		rss=$(echo "scale=1; $m / 1024" | bc -l)
 	fi
 	case $t in
-	execrec)
+	execrec | execrec-redact)
 		line=$("$work/etr-count" "$out.etr" storm-nop storm)
 		captured=$(echo "$line" | sed 's/.*execs=\([0-9]*\).*/\1/')
 		lost=$(echo "$line" | sed 's/.*lost=\([0-9]*\).*/\1/')

@@ -37,9 +37,9 @@ done
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 base=$(median "$tmp/none")
 echo "kernel $(uname -r), getppid() ns/call, median of $rounds rounds"
-printf '%-28s %8s %8s\n' "" "ns/call" "ratio"
-printf '%-28s %8s %8s\n' "no tracer" "$base" "1.00"
+printf '%-32s %8s %8s\n' "" "ns/call" "ratio"
+printf '%-32s %8s %8s\n' "no tracer" "$base" "1.00"
 for p in $paths; do
 	m=$(median "$tmp/$p")
-	printf '%-28s %8s %8s\n' "record, failed-exec=$p" "$m" "$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')"
+	printf '%-32s %8s %8s\n' "record, failed-exec=$p" "$m" "$(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }')"
 done

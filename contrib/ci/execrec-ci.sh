@@ -111,10 +111,12 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	command -v sudo >/dev/null || die "recording needs root, and there is no sudo"
 	# The recorder is root; the build stays the job's user, with its environment.
-	sudo --preserve-env "$exe" record -q --force -o "$new" -- \
+	# -n: a sudo that wants a password fails at once instead of hanging the job.
+	sudo -n --preserve-env "$exe" record -q --force -o "$new" -- \
 		setpriv --reuid="$(id -u)" --regid="$(id -g)" --init-groups -- env PATH="$PATH" "$@" ||
 		build_status=$?
-	sudo chown "$(id -u):$(id -g)" "$new"
+	# none when the recorder refused to start: said below, exit 2
+	[ ! -e "$new" ] || sudo -n chown "$(id -u):$(id -g)" "$new"
 fi
 if ! [ -s "$new" ]; then
 	die "the recording of the build step failed: no trace in $new"

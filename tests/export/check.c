@@ -309,10 +309,10 @@ int check_perfetto(const char *text, size_t len, struct pf_summary *ret)
 /* ---- rows ----------------------------------------------------------------- */
 
 static const char *const row_keys[] = {
-    "ts_ns",	"time",	     "event",	  "pid",       "tid",	      "ppid",
-    "uid",	"gid",	     "comm",	  "filename",  "argv",	      "cwd",
-    "ret",	"errno",     "exit_code", "signal",    "core_dumped", "duration_ns",
-    "start_ns", "cgroup_id", "truncated", "lost_type", "lost_count",
+    "ts_ns",	 "time",      "event",	     "pid",	    "tid",	"ppid",	     "uid",
+    "gid",	 "comm",      "filename",    "argv",	    "cwd",	"ret",	     "errno",
+    "exit_code", "signal",    "core_dumped", "duration_ns", "start_ns", "cgroup_id", "cgroup",
+    "unit",	 "truncated", "lost_type",   "lost_count",
 };
 static const char *const proc_keys[] = {"end_ns", "status", "flags",	"reparent_pid",
 					"nexec",  "nfail",  "children", "execs"};
@@ -417,7 +417,7 @@ int check_csv(const char *text, size_t len, struct rows_summary *ret)
 		if (pos >= len)
 			bad("row %zu: no newline at the end", row);
 		pos++;
-		if (cells != NKEYS)
+		if (cells != NKEYS - 2) /* cgroup and unit: JSON only */
 			bad("row %zu: %zu cells", row, cells);
 		ret->rows++;
 		if (!strcmp(third, "process"))

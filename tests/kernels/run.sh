@@ -9,9 +9,15 @@
 # and checks every one on this machine with test-record's ER_CHECK_DIR mode;
 # the running kernel gets the same recordings and checks.  Prints a table.
 #
+# On the suites in BTFLESS (default "bullseye") one recording more runs with
+# /sys/kernel/btf hidden in the VM and --btf= the BTF btf.sh took out of
+# that kernel's vmlinuz (cached next to it): the raw_tp programs.
+#
 # A kernel that cannot be downloaded fails the run under
 # EXECREC_REQUIRE_BPF=1, else it is a skipped row.  KERNELS (default
-# "bullseye bookworm trixie") chooses the Debian suites.
+# "bullseye bookworm trixie") chooses the Debian suites.  On those three the
+# program sets and failed-exec paths recorded must be the expected ones: a
+# path that stops working fails the run instead of leaving its row out.
 set -u
 
 # kept for a look: KEEP=1
@@ -21,6 +27,7 @@ execrec=$build/tools/execrec
 workload=$build/tests/record/er-workload
 checker=$build/tests/record/test-record
 kernels=${KERNELS:-bullseye bookworm trixie}
+btfless=${BTFLESS:-bullseye}
 require=${EXECREC_REQUIRE_BPF:-0}
 
 work=$(mktemp -d /tmp/execrec-kernels.XXXXXX)
@@ -83,7 +90,8 @@ if [ -x /syscost ]; then
 else
 	sh /guest.sh $execrec $workload /out
 fi
-cd /out && for d in run*; do
+cd /out && for d in run* kpmiss; do
+	[ -d "\$d" ] || continue
 	echo "==ER-BEGIN \$d=="
 	tar cf - "\$d" | gzip -c | base64
 	echo "==ER-END \$d=="
@@ -100,12 +108,14 @@ INIT
 check_runs() {
 	kname=$1
 	found=0
+	got=""
 	for d in "$2"/run*; do
 		[ -d "$d" ] || continue
 		found=1
 		info=$("$execrec" info "$d/workload.etr" 2>&1)
 		progs=$(echo "$info" | awk '$1 == "bpf.programs" { print $2 }')
 		failed=$(echo "$info" | awk '$1 == "bpf.failed_exec" { print $2 }')
+		got="$got ${progs:-?}/${failed:-?}"
 		res=$(ER_CHECK_DIR=$d "$checker" 2>&1)
 		tests=$(echo "$res" | awk '$1 == "tests" { print $4 "/" $2 }')
 		asserts=$(echo "$res" | awk '$1 == "asserts" { print $4 "/" $2 }')
@@ -117,14 +127,33 @@ check_runs() {
 			echo "$res" | grep -iE 'fail|assert' | head -n 20 >&2
 			head -c 2000 "$d/stderr" >&2
 		fi
-		rows="$rows$(printf '%-28s %-14s %-11s %-8s %-9s %s' "$kname" "${progs:-?}" "${failed:-?}" "${tests:-0/0}" "${asserts:-0/0}" "$verdict")
+		rows="$rows$(printf '%-28s %-16s %-11s %-8s %-9s %s' "$kname" "${progs:-?}" "${failed:-?}" "${tests:-0/0}" "${asserts:-0/0}" "$verdict")
 "
 	done
 	if [ $found = 0 ]; then
-		rows="$rows$(printf '%-28s %-14s %-11s %-8s %-9s %s' "$kname" - - - - FAIL)
+		rows="$rows$(printf '%-28s %-16s %-11s %-8s %-9s %s' "$kname" - - - - FAIL)
 "
 		status=1
 	fi
+}
+
+# check_kpmiss KERNEL DIR: guest.sh's recording with a kretprobe of one
+# instance; its misses must be in the trace as lost.kprobe_missed and as
+# LOST records of failed execs
+check_kpmiss() {
+	[ -f "$2/workload.etr" ] || return 0
+	info=$("$execrec" info "$2/workload.etr" 2>&1)
+	missed=$(echo "$info" | awk '$1 == "lost.kprobe_missed" { print $2 }' | tail -n 1)
+	markers=$(echo "$info" | sed -n 's/.*lost markers \([0-9]*\).*/\1/p' | head -n 1)
+	if [ "${missed:-0}" -gt 0 ] && [ "${markers:-0}" -gt 0 ]; then
+		verdict=pass
+	else
+		verdict=FAIL
+		status=1
+		head -c 2000 "$2/stderr" >&2
+	fi
+	rows="$rows$(printf '%-28s %-16s %-11s %-18s %s' "$1" "maxactive=1" kprobe "missed=${missed:-?} lost-markers=${markers:-?}" "$verdict")
+"
 }
 
 # ---- the host ---------------------------------------------------------------
@@ -148,10 +177,28 @@ for suite in $kernels; do
 		fi
 		continue
 	fi
+	# Linux unpacks concatenated cpio archives in turn: the BTF file
+	# goes in a second one, for this kernel only
+	initrd=$work/root.cpio.gz
+	case " $btfless " in
+	*" $suite "*)
+		if ! btf=$("$here/btf.sh" "$vmlinuz"); then
+			rows="$rows$(printf '%-28s %s' "$suite" 'FAIL: no BTF file from its vmlinuz')
+"
+			status=1
+		else
+			mkdir -p "$work/btf-$suite/btf"
+			cp "$btf" "$work/btf-$suite/btf/vmlinux.btf"
+			initrd=$work/$suite.cpio.gz
+			(cd "$work/btf-$suite" && find . | cpio -o -H newc --quiet) | gzip -1 |
+				cat "$work/root.cpio.gz" - >"$initrd"
+		fi
+		;;
+	esac
 	log=$work/$suite.console
 	t0=$(date +%s)
 	timeout 150 qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 1 -nographic -no-reboot \
-		-kernel "$vmlinuz" -initrd "$work/root.cpio.gz" \
+		-kernel "$vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=1${EXECREC_DEBUG:+ execrec.debug}" </dev/null >"$log" 2>&1
 	t1=$(date +%s)
 	kname=$(tr -d '\r' <"$log" | sed -n 's/.*==ER-KERNEL \(.*\)==$/\1/p' | head -n 1)
@@ -174,8 +221,27 @@ for suite in $kernels; do
 		continue
 	fi
 	check_runs "$kname" "$work/$suite"
+	check_kpmiss "$kname" "$work/$suite/kpmiss"
+	if [ -s "$work/$suite/kpmiss/fexit.stderr" ]; then
+		echo "run.sh: $suite: --failed-exec=fexit: $(cat "$work/$suite/kpmiss/fexit.stderr")" >&2
+	fi
+	# What guest.sh must have recorded there (auto's choice first): a
+	# path that stops working must fail the run, not drop its row.
+	case $suite in
+	bullseye) want="bounded-loops/kprobe bounded-loops/tracepoint" ;;
+	bookworm | trixie) want="bpf_loop/fexit bpf_loop/kprobe bpf_loop/tracepoint bounded-loops/fexit" ;;
+	*) want="" ;;
+	esac
+	case " $btfless " in
+	*" $suite "*) [ -n "$want" ] && want="$want raw-tracepoints/kprobe" ;;
+	esac
+	if [ -n "$want" ] && [ "${got# }" != "$want" ]; then
+		rows="$rows$(printf '%-28s %s' "$kname" "FAIL: recorded ${got# }, expected $want")
+"
+		status=1
+	fi
 done
 
-printf '%-28s %-14s %-11s %-8s %-9s %s\n' kernel programs failed-exec tests asserts result
+printf '%-28s %-16s %-11s %-8s %-9s %s\n' kernel programs failed-exec tests asserts result
 printf '%s' "$rows"
 exit $status

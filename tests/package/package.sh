@@ -47,7 +47,8 @@ deb=$work/out/execrec_${version}_amd64.deb
 [ -f "$deb" ] || fail "no $deb"
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 for f in ./usr/bin/execrec ./usr/share/man/man1/execrec.1.gz ./usr/share/bash-completion/completions/execrec \
-	./usr/share/execrec/execrec-ci.sh; do
+	./usr/share/execrec/execrec-ci.sh ./lib/systemd/system/execrec-boot.service \
+	./usr/libexec/execrec/execrec-boot ./etc/default/execrec; do
 	grep -qxF "$f" <<<"$contents" || fail "$deb lacks $f"
 done
 # Once meson installs systemd units, dh_installsystemd must hook them up.
@@ -133,8 +134,38 @@ diff -u "$src/tests/replay/golden/report-basic.out" "$work/report.out" ||
 echo "execrec report basic.etr: same as tests/replay/golden/report-basic.out"
 in_root bash -c '. /usr/share/bash-completion/completions/execrec && complete -p execrec' ||
 	fail "the bash completion does not load"
+# The recorder's options for the kernel it runs on, in the page and the completion.
+for opt in --btf=FILE --failed-exec= --programs=; do
+	in_root man execrec 2>/dev/null | grep -qF -- "$opt" || fail "man execrec does not describe $opt"
+done
+# shellcheck disable=SC2016 # expanded by the bash in the root
+words=$(in_root bash -c '. /usr/share/bash-completion/completions/execrec &&
+	COMP_WORDS=(execrec record --failed-exec=) COMP_CWORD=2 && _execrec && echo "${COMPREPLY[*]}"')
+[ "$words" = "auto fexit kprobe tracepoint" ] || fail "execrec record --failed-exec=<TAB> offers '$words'"
 in_root /usr/share/execrec/execrec-ci.sh --help | grep -q -- --baseline-dir ||
 	fail "/usr/share/execrec/execrec-ci.sh --help does not run"
+
+# The CI recipe on a runner where the recorder refuses to start (no /sys
+# yet: no BTF): one line, exit 2, not a diff's or a baseline's exit 1.
+mkdir -p "$mnt/tmp/nojob"
+chown "$(stat -c %u:%g "$mnt/home/runner")" "$mnt/tmp/nojob"
+rc=0
+in_root su runner -c 'cd /tmp/nojob && /usr/share/execrec/execrec-ci.sh -- true' >"$work/ci-norec.log" 2>&1 || rc=$?
+[ $rc -eq 2 ] || { cat "$work/ci-norec.log" >&2; fail "execrec-ci.sh with a recorder that cannot start: exit $rc, not 2"; }
+grep -qx 'execrec-ci: the recording of the build step failed: no trace in execrec-artifacts/execrec.etr' "$work/ci-norec.log" ||
+	{ cat "$work/ci-norec.log" >&2; fail "execrec-ci.sh with a recorder that cannot start does not say so"; }
+echo "execrec-ci.sh, recorder refused: $(grep -c . "$work/ci-norec.log") lines, exit 2"
+# A job user that sudo does not let in: sudo -n says so, the recipe too, exit 2.
+mkdir -p "$mnt/tmp/nosudo"
+chown nobody "$mnt/tmp/nosudo"
+rc=0
+in_root timeout 60 su -s /bin/sh nobody -c 'cd /tmp/nosudo && /usr/share/execrec/execrec-ci.sh -- true' \
+	</dev/null >"$work/ci-nosudo.log" 2>&1 || rc=$?
+if [ $rc -ne 2 ] || ! grep -q '^execrec-ci: the recording of the build step failed' "$work/ci-nosudo.log"; then
+	cat "$work/ci-nosudo.log" >&2
+	fail "execrec-ci.sh as a user without sudo: exit $rc, not 2 with one line"
+fi
+echo "execrec-ci.sh, no sudo rights: $(tr '\n' ' ' <"$work/ci-nosudo.log")"
 
 # The CI recipe as a CI job runs it: the job's user, sudo, the packaged
 # recorder (BPF reaches the root through /sys).

@@ -152,9 +152,10 @@ struct trace {
 	bool have_end;
 	struct etr_end end;
 	char mode[32];
-	char programs[96];    /* meta bpf.programs */
-	char failed_exec[96]; /* meta bpf.failed_exec */
-	char limits[96];      /* meta bpf.limits */
+	char programs[96];	 /* meta bpf.programs */
+	char failed_exec[192];	 /* meta bpf.failed_exec */
+	char limits[96];	 /* meta bpf.limits */
+	char btf_file[PATH_MAX]; /* meta btf.file */
 };
 
 static struct str dup_str(struct etr_str s)
@@ -287,6 +288,7 @@ static void load_trace(struct trace *t, const char *path)
 				meta_to(t->failed_exec, sizeof(t->failed_exec), "bpf.failed_exec",
 					&k, &v);
 				meta_to(t->limits, sizeof(t->limits), "bpf.limits", &k, &v);
+				meta_to(t->btf_file, sizeof(t->btf_file), "btf.file", &k, &v);
 			} else if (c.type == ETR_CHUNK_END) {
 				if (!etr_record__end(&rec, &t->end))
 					t->have_end = true;
@@ -404,19 +406,35 @@ static struct trace wt;
 static struct run wrun;
 static char wtrace_path[PATH_MAX];
 static char wcwd[PATH_MAX];
+static char wlog_path[PATH_MAX];
 static int root_pid;
 
-static int record_workload(void)
+/* @tag: the file names' suffix; @opt1, @opt2: record options, or NULL. */
+static int record_workload(const char *tag, const char *opt1, const char *opt2)
 {
-	char logp[PATH_MAX];
+	char logp[PATH_MAX], name[64];
 
-	path_in(wtrace_path, "workload.etr");
-	path_in(logp, "workload.log");
-	snprintf(workdir, sizeof(workdir), "%s/work", tmpdir);
+	snprintf(name, sizeof(name), "workload%s.etr", tag);
+	path_in(wtrace_path, name);
+	snprintf(name, sizeof(name), "workload%s.log", tag);
+	path_in(logp, name);
+	snprintf(wlog_path, sizeof(wlog_path), "%s", logp);
+	snprintf(workdir, sizeof(workdir), "%s/work%s", tmpdir, tag);
 	mkdir(workdir, 0755);
 	{
-		char *argv[] = {(char *)execrec_bin,  "record", "-q", "-o",    wtrace_path, "--",
-				(char *)workload_bin, "all",	logp, workdir, NULL};
+		char *argv[] = {(char *)execrec_bin,
+				"record",
+				"-q",
+				"-o",
+				wtrace_path,
+				(char *)(opt1 ? opt1 : "-q"),
+				(char *)(opt2 ? opt2 : "-q"),
+				"--",
+				(char *)workload_bin,
+				"all",
+				logp,
+				workdir,
+				NULL};
 
 		run(&wrun, argv, NULL);
 	}
@@ -526,7 +544,7 @@ static void test_command_root(void)
 	 * straight into the workload (PATH was searched beforehand) */
 	n += sprintf(argv + n, "%s", workload_bin) + 1;
 	n += sprintf(argv + n, "all") + 1;
-	n += sprintf(argv + n, "%s/workload.log", tmpdir) + 1;
+	n += sprintf(argv + n, "%s", wlog_path) + 1;
 	n += sprintf(argv + n, "%s", workdir) + 1;
 	e = find(&wt, ETR_EV_EXEC, root_pid, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
@@ -541,8 +559,16 @@ static void test_command_root(void)
 		if (wt.procs[i].pid == (uint32_t)root_pid) {
 			in_snapshot = true;
 			CU_ASSERT_EQUAL(wt.procs[i].ppid, (uint32_t)wrun.pid);
-			/* exact, as the events have it: one identity */
-			CU_ASSERT_EQUAL(wt.procs[i].start_ns, e->e.start_ns);
+			/* exact, as the events have it: one identity; without
+			 * the task iterator (the raw set) /proc's, in ticks */
+			if (strncmp(wt.programs, "raw-", 4)) {
+				CU_ASSERT_EQUAL(wt.procs[i].start_ns, e->e.start_ns);
+			} else {
+				uint64_t tick = 1000000000ull / sysconf(_SC_CLK_TCK);
+
+				CU_ASSERT(e->e.start_ns + tick > wt.procs[i].start_ns &&
+					  e->e.start_ns < wt.procs[i].start_ns + 2 * tick);
+			}
 		}
 	CU_ASSERT_TRUE(in_snapshot);
 	/* nothing but the command's tree: every pid's FORK leads up to it */
@@ -1358,18 +1384,34 @@ static void test_bounded_programs(void)
 	trace_free(&tr);
 }
 
-/* --btf=FILE that is not BTF, or BTF of another kernel: one line each. */
+/* Writes @b as raw BTF to tmpdir/@name, the path into @path. */
+static void btf_to_file(const struct btf *b, char *path, const char *name)
+{
+	const void *raw;
+	uint32_t len;
+	int fd;
+
+	raw = btf__raw_data(b, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	path_in(path, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
+	close(fd);
+}
+
+/* --btf=FILE that is not BTF, or BTF of another kernel: one line each;
+ * this kernel's BTF as a file: recorded. */
 static void test_btf_file(void)
 {
 	char path[PATH_MAX], btfp[PATH_MAX];
 	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, NULL, "--",
 		       "/bin/true",	    NULL};
 	char arg[PATH_MAX + 8];
-	const void *raw;
+	struct trace t;
 	struct btf *b;
 	struct run r;
-	uint32_t len;
-	int id, fd;
+	int id;
 
 	path_in(path, "btf-file.etr");
 	rec[5] = arg;
@@ -1388,20 +1430,36 @@ static void test_btf_file(void)
 	id = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
 	btf__add_struct(b, "task_struct", 4);
 	btf__add_field(b, "pid", id, 0, 0);
-	raw = btf__raw_data(b, &len);
-	path_in(btfp, "other.btf");
-	fd = open(btfp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_EQUAL(write(fd, raw, len), (ssize_t)len);
-	close(fd);
+	btf_to_file(b, btfp, "other.btf");
 	btf__free(b);
 	snprintf(arg, sizeof(arg), "--btf=%s", btfp);
 	run(&r, rec, NULL);
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "does not match this kernel"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, btfp));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the verifier rejected the programs"));
 	CU_ASSERT_PTR_NULL(strchr(r.err, '\n') ? strchr(strchr(r.err, '\n') + 1, '\n') : NULL);
 	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+
+	/* BTF that matches, from a file elsewhere (this kernel's, copied):
+	 * recorded, and the trace holds the subset made from it */
+	b = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	btf_to_file(b, btfp, "vmlinux.btf");
+	btf__free(b);
+	snprintf(arg, sizeof(arg), "--btf=%s", btfp);
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(r.err[0], 0);
+	load_trace(&t, path);
+	CU_ASSERT_EQUAL(count_type(&t, ETR_EV_EXEC), 1);
+	CU_ASSERT(has_argv_containing(&t, "/bin/true"));
+	CU_ASSERT_EQUAL(t.btf_kind, ETR_BTF_SUBSET);
+	CU_ASSERT_STRING_EQUAL(t.btf_file, btfp);
+	b = btf__new(t.btf, t.btf_len);
+	CU_ASSERT(b && btf__find_by_name_kind(b, "linux_binprm", BTF_KIND_STRUCT) > 0);
+	btf__free(b);
+	trace_free(&t);
 }
 
 /* A loop of er-workload ran outside CMD during the recording: none of it
@@ -1411,9 +1469,39 @@ static void test_noise_outside(void)
 	CU_ASSERT_FALSE(has_argv_containing(&wt, check_noise));
 }
 
-static void add_workload_tests(void)
+/*
+ * The raw_tp programs of kernels without BTF of their own, forced here with
+ * this kernel's BTF copied to a file: the workload recorded again, for the
+ * same checks.
+ */
+static char raw_btf[PATH_MAX];
+
+static int raw_suite_init(void)
 {
-	CU_pSuite s = CU_add_suite("record-workload", NULL, NULL);
+	char *cp[] = {"/bin/cp", "/sys/kernel/btf/vmlinux", raw_btf, NULL};
+	static char arg[PATH_MAX + 8];
+	struct run r;
+
+	path_in(raw_btf, "vmlinux-copy.btf");
+	run(&r, cp, NULL);
+	if (r.status)
+		return 1;
+	snprintf(arg, sizeof(arg), "--btf=%s", raw_btf);
+	trace_free(&wt);
+	return record_workload("-raw", "--programs=raw", arg);
+}
+
+static void test_raw_programs(void)
+{
+	CU_ASSERT(!strncmp(wt.programs, "raw-tracepoints", 15));
+	CU_ASSERT_STRING_EQUAL(wt.btf_file, raw_btf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(wt.limits, "failed_exec_argc=64"));
+	CU_ASSERT_EQUAL(wt.btf_kind, ETR_BTF_SUBSET);
+}
+
+static void add_workload_tests(const char *name, CU_InitializeFunc init)
+{
+	CU_pSuite s = CU_add_suite(name, init, NULL);
 
 	CU_add_test(s, "the workload ran and was recorded", test_workload_ran);
 	CU_add_test(s, "-- CMD: the command and only its tree", test_command_root);
@@ -1433,6 +1521,8 @@ static void add_workload_tests(void)
 	CU_add_test(s, "BTF subset", test_btf_subset);
 	if (check_noise[0])
 		CU_add_test(s, "-- CMD: a loop outside is not recorded", test_noise_outside);
+	if (init == raw_suite_init)
+		CU_add_test(s, "raw_tp programs, types from the --btf file", test_raw_programs);
 }
 
 /*
@@ -1480,6 +1570,7 @@ static int check_only(void)
 		return 1;
 	}
 	snprintf(workdir, sizeof(workdir), "%s/work", tmpdir);
+	snprintf(wlog_path, sizeof(wlog_path), "%s/workload.log", tmpdir);
 	snprintf(path, sizeof(path), "%s/stderr", check_dir);
 	slurp(path, wrun.err, sizeof(wrun.err));
 	snprintf(path, sizeof(path), "%s/workload.log", check_dir);
@@ -1489,7 +1580,7 @@ static int check_only(void)
 	root_pid = logged("root") ? logged("root")->pid : -1;
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	add_workload_tests();
+	add_workload_tests("record-workload", NULL);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
@@ -1532,8 +1623,8 @@ int main(void)
 			return 77;
 		}
 	} else {
-		record_workload();
-		add_workload_tests();
+		record_workload("", NULL, NULL);
+		add_workload_tests("record-workload", NULL);
 		s = CU_add_suite("record-modes", NULL, NULL);
 		CU_add_test(s, "-- CMD excludes a concurrent workload",
 			    test_command_excludes_others);
@@ -1546,7 +1637,9 @@ int main(void)
 		CU_add_test(s, "an overflowing ring: every loss counted", test_loss_counted);
 		CU_add_test(s, "--threads and --btf=full", test_threads_and_btf_full);
 		CU_add_test(s, "--programs=bounded: pre-5.17 programs", test_bounded_programs);
-		CU_add_test(s, "--btf=FILE not BTF or not this kernel's", test_btf_file);
+		CU_add_test(s, "--btf=FILE: not BTF, not this kernel's, this kernel's",
+			    test_btf_file);
+		add_workload_tests("record-workload (--programs=raw --btf=FILE)", raw_suite_init);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

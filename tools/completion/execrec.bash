@@ -102,20 +102,34 @@ _execrec()
         COMPREPLY=($(compgen -W "all events processes" -- "$cur"))
         return ;;
     record:--btf)
-        COMPREPLY=($(compgen -W "subset full none" -- "$cur"))
+        # a mode, or a BTF file (--btf=FILE)
+        _execrec_files "$cur"
+        COMPREPLY+=($(compgen -W "subset full none" -- "$cur"))
+        return ;;
+    record:--failed-exec)
+        COMPREPLY=($(compgen -W "auto fexit kprobe tracepoint" -- "$cur"))
+        return ;;
+    record:--programs)
+        COMPREPLY=($(compgen -W "auto loop bounded raw" -- "$cur"))
         return ;;
     record:-p | record:--pid)
         COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
         return ;;
     record:-o | record:--output | export:-o | export:--output | chart:-o | chart:--output | \
-        btf:-o | btf:--output)
+        btf:-o | btf:--output | redact:-o | redact:--output | redact:--rules | redact:--key-file)
         _execrec_files "$cur"
+        return ;;
+    redact:--no-rule)
+        COMPREPLY=($(compgen -W "$("$exe" redact --list-rules 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
+        return ;;
+    redact:--rule)
+        # NAME=REGEX of the user's own
         return ;;
     btf:--kind)
         COMPREPLY=($(compgen -W "full subset" -- "$cur"))
         return ;;
     dump:--type)
-        _execrec_list "$cur" meta tpformat btf procsnap events stats end
+        _execrec_list "$cur" meta tpformat btf procsnap events stats end cgroup
         return ;;
     diff:--fail-on)
         _execrec_list "$cur" new gone fails passes slower faster count all
@@ -126,7 +140,7 @@ _execrec()
     *:--color)
         COMPREPLY=($(compgen -W "always never auto" -- "$cur"))
         return ;;
-    *:--pid | *:--subtree | *:-p | *:--comm | *:--grep | *:--uid | *:--since | *:--until | \
+    *:--pid | *:--subtree | *:-p | *:--comm | *:--unit | *:--grep | *:--uid | *:--since | *:--until | \
         *:--min-duration | *:--reorder-window | *:-d | *:--duration | *:--max-size | \
         *:--flush-interval | *:--max-args-bytes | *:--level | *:-n | *:--top | *:--depth | \
         *:--max-args | *:--width | *:--title | *:--map | *:--ignore | *:--threshold | \
