@@ -29,6 +29,9 @@ static int reserve(struct rp_sbuf *s, size_t more)
 	cap = s->cap ? s->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	/* never room past max: the fast paths below check cap alone */
+	if (s->max && cap > s->max)
+		cap = s->max;
 	p = realloc(s->p, cap);
 	if (!p) {
 		s->err = -ENOMEM;
@@ -41,7 +44,8 @@ static int reserve(struct rp_sbuf *s, size_t more)
 
 void rp_sbuf__put(struct rp_sbuf *s, const void *data, size_t len)
 {
-	if (reserve(s, len))
+	/* cap - len is at least 1 (the NUL) once anything was put */
+	if ((s->err || len >= s->cap - s->len) && reserve(s, len))
 		return;
 	if (len)
 		memcpy(s->p + s->len, data, len);
@@ -56,6 +60,12 @@ void rp_sbuf__puts(struct rp_sbuf *s, const char *str)
 
 void rp_sbuf__putc(struct rp_sbuf *s, char c)
 {
+	/* one byte at a time is how diff's normalization writes */
+	if (!s->err && s->cap - s->len > 1) {
+		s->p[s->len++] = c;
+		s->p[s->len] = '\0';
+		return;
+	}
 	rp_sbuf__put(s, &c, 1);
 }
 

@@ -55,6 +55,18 @@ static void test_prepend_and_bound(void)
 	CU_ASSERT_PTR_NULL(rp_sbuf__steal(&s));
 	CU_ASSERT(!s.p && !s.err);
 	rp_sbuf__free(&s); /* on a reset buffer too */
+
+	/* byte by byte up to the bound exactly: 3 bytes and the NUL */
+	s = (struct rp_sbuf){.max = 4};
+	rp_sbuf__putc(&s, 'a');
+	rp_sbuf__putc(&s, 'b');
+	rp_sbuf__putc(&s, 'c');
+	CU_ASSERT_FATAL(!s.err);
+	CU_ASSERT_STRING_EQUAL(s.p, "abc");
+	rp_sbuf__putc(&s, 'd');
+	CU_ASSERT_EQUAL(s.err, -E2BIG);
+	CU_ASSERT(s.len == 3 && s.cap <= 4);
+	rp_sbuf__free(&s);
 }
 
 int main(void)
