@@ -21,6 +21,7 @@
 
 #include "execrec.h"
 #include "execrec.skel.h"
+#include "convert.h"
 #include "internal.h"
 
 /* Lost counters and clock anchors are checked this often while draining. */
@@ -56,10 +57,7 @@ struct recorder {
 	struct bpf_link *links[16];
 	size_t nlinks;
 
-	/* user-space rendering of one exec: the cwd and the failed-execveat
-	 * filename, which BPF hands over in raw form */
-	char cwd[ER_PATH_MAX + 8];
-	char filename[ER_PATH_MAX + 64];
+	struct rec_scratch scratch; /* what converted events point into */
 };
 
 const char *recorder__problem_str(enum recorder_problem p)
@@ -254,116 +252,8 @@ static int libbpf_debug(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 /* --------------------------------------------------------------------- */
-/* From BPF records to etr events                                         */
+/* Draining the ring buffer (the conversion is convert.c)                */
 /* --------------------------------------------------------------------- */
-
-static void fill_common(struct etr_event *ev, const struct er_hdr *h)
-{
-	ev->flags = 0;
-	ev->ts_ns = h->ts_ns;
-	ev->pid = h->pid;
-	ev->tid = h->tid;
-	ev->ppid = h->ppid;
-	ev->uid = h->uid;
-	ev->gid = h->gid;
-	ev->start_ns = h->start_ns;
-	ev->cgroup_id = h->cgroup_id;
-	ev->comm.ptr = h->comm;
-	ev->comm.len = strnlen(h->comm, sizeof(h->comm));
-}
-
-/* The cwd arrives leaf first, "c\0b\0a\0"; make it "/a/b/c", or "a/b/c" when
- * the walk stopped short of the root (SPEC.md: its last components). */
-static uint32_t render_cwd(char *out, const uint8_t *in, uint32_t len, bool trunc)
-{
-	uint32_t end = len, o = 0;
-
-	if (!len) {
-		out[0] = '/';
-		return 1;
-	}
-	while (end > 0) {
-		uint32_t start = end - 1, n;
-
-		/* in[end-1] is the NUL ending this component */
-		while (start > 0 && in[start - 1])
-			start--;
-		n = end - 1 - start;
-		if (o || !trunc)
-			out[o++] = '/';
-		memcpy(out + o, in + start, n);
-		o += n;
-		end = start;
-	}
-	return o;
-}
-
-static int convert_exec(struct recorder *r, const struct er_exec *e, size_t size,
-			struct etr_event *ev)
-{
-	const uint8_t *p = e->data;
-	uint64_t need =
-	    sizeof(*e) + (uint64_t)e->filename_len + e->cwd_len + e->args_len + e->env_len;
-	uint16_t f = e->h.flags;
-
-	if (need > size || e->filename_len >= ER_PATH_MAX || e->cwd_len > ER_PATH_MAX)
-		return -EBADMSG;
-	fill_common(ev, &e->h);
-	ev->ret = e->ret;
-	ev->old_tid = e->old_tid;
-	ev->argc = e->argc;
-
-	ev->filename.ptr = (const char *)p;
-	ev->filename.len = e->filename_len;
-	/* A failed execveat names its file relative to dirfd; say it the way
-	 * the kernel names the program of a successful one. */
-	if (e->h.type == ER_EXEC_FAIL && e->dirfd != -100 && (!e->filename_len || p[0] != '/')) {
-		int n;
-
-		if (e->filename_len)
-			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d/%.*s", e->dirfd,
-				     (int)e->filename_len, (const char *)p);
-		else
-			n = snprintf(r->filename, sizeof(r->filename), "/dev/fd/%d", e->dirfd);
-		if (n > 0) {
-			ev->filename.ptr = r->filename;
-			ev->filename.len = (uint32_t)n < sizeof(r->filename)
-					       ? (uint32_t)n
-					       : sizeof(r->filename) - 1;
-		}
-	}
-	p += e->filename_len;
-
-	ev->cwd.ptr = r->cwd;
-	ev->cwd.len = render_cwd(r->cwd, p, e->cwd_len, f & (ER_F_CWD_TRUNC | ER_F_CWD_FAULT));
-	p += e->cwd_len;
-
-	ev->argv.ptr = (const char *)p;
-	ev->argv.len = e->args_len;
-	ev->argv_orig_len = e->args_orig_len;
-	p += e->args_len;
-
-	if (r->o.env) {
-		ev->flags |= ETR_EVF_ENV;
-		ev->env.ptr = (const char *)p;
-		ev->env.len = e->env_len;
-		ev->envc = e->envc;
-		ev->env_orig_len = e->env_orig_len;
-	}
-
-	/* Memory that could not be read is argv cut to nothing: the original
-	 * length still says how much there was. */
-	if (f & (ER_F_ARGS_TRUNC | ER_F_ARGS_FAULT))
-		ev->flags |= ETR_EVF_ARGV_TRUNC;
-	if (f & (ER_F_ENV_TRUNC | ER_F_ENV_FAULT))
-		ev->flags |= ETR_EVF_ENV_TRUNC;
-	if (f & (ER_F_CWD_TRUNC | ER_F_CWD_FAULT))
-		ev->flags |= ETR_EVF_CWD_TRUNC;
-	if (f & ER_F_FILENAME_TRUNC)
-		ev->flags |= ETR_EVF_FILENAME_TRUNC;
-	ev->type = e->h.type == ER_EXEC ? ETR_EV_EXEC : ETR_EV_EXEC_FAIL;
-	return 0;
-}
 
 static int on_sample(void *ctx, void *data, size_t size)
 {
@@ -373,53 +263,19 @@ static int on_sample(void *ctx, void *data, size_t size)
 	int err;
 
 	/* The sample is mapped read-only: everything derived from it that
-	 * must change is built in r's own buffers. */
-	if (size < sizeof(*h) || h->size > size || h->size < sizeof(*h))
-		return 0;
-	memset(&ev, 0, sizeof(ev));
-	switch (h->type) {
-	case ER_CGROUP:
+	 * must change is built in r's own buffers (r->scratch). A sample
+	 * that does not convert is skipped. */
+	if (size >= sizeof(*h) && h->type == ER_CGROUP) {
+		/* not an event: a cgroup made or removed, for the CGROUP chunk */
+		if (h->size > size || h->size < sizeof(*h))
+			return 0;
 		err = rec_cgroup_sample(r->w, data, h->size);
 		if (err)
 			r->err = err;
 		return err;
-	case ER_EXEC:
-	case ER_EXEC_FAIL:
-		if (h->size < sizeof(struct er_exec) || convert_exec(r, data, h->size, &ev))
-			return 0;
-		break;
-	case ER_FORK: {
-		const struct er_fork *f = data;
-
-		if (h->size < sizeof(*f))
-			return 0;
-		fill_common(&ev, h);
-		ev.type = ETR_EV_FORK;
-		ev.parent_tid = f->parent_tid;
-		if (h->flags & ER_F_THREAD)
-			ev.flags |= ETR_EVF_THREAD;
-		break;
 	}
-	case ER_EXIT: {
-		const struct er_exit *x = data;
-		int st = x->status;
-
-		if (h->size < sizeof(*x))
-			return 0;
-		fill_common(&ev, h);
-		ev.type = ETR_EV_EXIT;
-		if (st & 0x7f) {
-			ev.signal = st & 0x7f;
-			if (st & 0x80)
-				ev.flags |= ETR_EVF_CORE_DUMPED;
-		} else {
-			ev.exit_code = (st >> 8) & 0xff;
-		}
-		break;
-	}
-	default:
+	if (rec_convert_sample(data, size, r->o.env, &r->scratch, &ev))
 		return 0;
-	}
 	if (r->o.redact && (err = redactor__event(r->o.redact, &ev)) < 0) {
 		r->err = err;
 		return err;

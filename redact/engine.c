@@ -153,6 +153,23 @@ static void find_assign(struct redactor *r, const char *base, size_t off, size_t
 	}
 }
 
+/* A word of the trace (the host name): not inside a longer word. */
+static void find_literal(struct redactor *r, int i, const char *base, size_t off, size_t len)
+{
+	const struct rd_rule *u = &r->rules[i];
+	const char *s = base + off, *p = s, *end = s + len;
+
+	if (!u->literal_len)
+		return;
+	while ((p = memmem(p, end - p, u->literal, u->literal_len))) {
+		const char *e = p + u->literal_len;
+
+		if ((p == s || !alnum(p[-1])) && (e == end || !alnum(*e)))
+			span_add(r, base, p - base, e - base, i);
+		p = e;
+	}
+}
+
 static void find_segment(struct redactor *r, const char *base, size_t off, size_t len)
 {
 	uint64_t mask;
@@ -166,6 +183,8 @@ static void find_segment(struct redactor *r, const char *base, size_t off, size_
 		mask &= mask - 1;
 		if (r->rules[i].kind == RD_ASSIGN)
 			find_assign(r, base, off, len);
+		else if (r->rules[i].kind == RD_LITERAL)
+			find_literal(r, i, base, off, len);
 		else if (r->rules[i].have_re)
 			find_regex(r, i, base, off, len);
 	}
@@ -236,6 +255,13 @@ static int emit(struct redactor *r, const char *base, size_t len, struct etr_str
 	ret->ptr = out;
 	ret->len = d - out;
 	return (int)kept;
+}
+
+int rd_whole(struct redactor *r, int rule, const char *s, size_t len, struct etr_str *ret)
+{
+	prepare(r);
+	span_add(r, s, 0, len, rule);
+	return emit(r, s, len, ret);
 }
 
 int redactor__str(struct redactor *r, const char *s, size_t len, struct etr_str *ret)

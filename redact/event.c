@@ -119,6 +119,15 @@ int redactor__meta(struct redactor *r, const char *key, size_t key_len, struct e
 
 	if (!value->len)
 		return 0;
+	if (r->dirty)
+		rd_prefilter_build(r);
+	if (r->host_rule >= 0 && key_len == 8 && !memcmp(key, "hostname", 8)) {
+		if ((rc = redactor__set_host(r, value->ptr, value->len)) < 0)
+			return rc;
+		return rd_whole(r, r->host_rule, value->ptr, value->len, value);
+	}
+	if (r->boot_rule >= 0 && key_len == 7 && !memcmp(key, "boot_id", 7))
+		return rd_whole(r, r->boot_rule, value->ptr, value->len, value);
 	if (key_len == 6 && !memcmp(key, "target", 6) && !memchr(value->ptr, 0, value->len))
 		return words(r, value);
 	if (memchr(value->ptr, 0, value->len) && value->ptr[value->len - 1] == 0)

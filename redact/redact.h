@@ -46,6 +46,9 @@ struct redactor_opts {
 	const uint8_t *key;
 	/* start with no built-in rule */
 	bool no_builtin;
+	/* also the rules "home-user" (the user name of /home/USER), "host"
+	 * (the host name, from the trace's metadata) and "boot-id" */
+	bool anonymize;
 };
 
 /* A redactor with the built-in rules. NULL + errno. */
@@ -64,6 +67,10 @@ int redactor__add_rules_file(struct redactor *r, const char *path, char *err, si
 int redactor__drop_rule(struct redactor *r, const char *name);
 /* Keep only the rules named in @list ("a,b,c"). -ENOENT + the name in @err. */
 int redactor__keep_rules(struct redactor *r, const char *list, char *err, size_t err_len);
+
+/* Anonymize: the host name to replace wherever it stands as a word (the
+ * value of the metadata key "hostname"; redactor__meta sets it itself). */
+int redactor__set_host(struct redactor *r, const char *name, size_t len);
 
 /* The key from a file: its bytes hashed down to REDACT_KEY_SIZE; it must
  * hold at least REDACT_KEY_SIZE bytes (-EINVAL). Why in @err. */

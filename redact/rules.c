@@ -5,6 +5,7 @@
  * the keyed hash of the tags.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,15 @@ static const struct rd_builtin builtins[] = {
      "-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----[^-]*(-----END[ A-Z0-9]*PRIVATE KEY( "
      "BLOCK)?-----)?",
      false, 0, false, "a PEM private key block"},
+};
+
+/* --anonymize: who and where, not secrets but not for everyone either. */
+static const struct rd_builtin anon_rules[] = {
+    {"home-user", RD_REGEX, "/home/", "/home/([^/[:space:]'\"]+)", false, 1, false,
+     "the user name of a home directory: /home/USER (--anonymize)"},
+    {"host", RD_LITERAL, NULL, NULL, false, 0, true,
+     "the host name of the trace, wherever it stands as a word (--anonymize)"},
+    {"boot-id", RD_WHOLE, NULL, NULL, false, 0, false, "the boot id (--anonymize)"},
 };
 
 const unsigned char rd_fold[256] = {
@@ -163,12 +173,45 @@ static void rule_free(struct rd_rule *u)
 	if (u->have_re)
 		regfree(&u->re);
 	free(u->desc);
+	free(u->literal);
+}
+
+static int add_table(struct redactor *r, const struct rd_builtin *t, size_t n)
+{
+	char err[256];
+
+	for (size_t i = 0; i < n; i++) {
+		int rc = rule_add(r, t[i].name, strlen(t[i].name), t[i].kind, t[i].re, t[i].icase,
+				  t[i].group, t[i].bounded, t[i].desc, t[i].kw != NULL, err,
+				  sizeof(err));
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int redactor__set_host(struct redactor *r, const char *name, size_t len)
+{
+	char *copy;
+
+	if (r->dirty)
+		rd_prefilter_build(r);
+	if (r->host_rule < 0 || !len)
+		return 0;
+	copy = malloc(len);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, name, len);
+	free(r->rules[r->host_rule].literal);
+	r->rules[r->host_rule].literal = copy;
+	r->rules[r->host_rule].literal_len = len;
+	return 0;
 }
 
 struct redactor *redactor__new(const struct redactor_opts *opts)
 {
 	struct redactor *r = calloc(1, sizeof(*r));
-	char err[256];
 	int rc;
 
 	if (!r)
@@ -191,17 +234,16 @@ struct redactor *redactor__new(const struct redactor_opts *opts)
 		r->k0 = k[0];
 		r->k1 = k[1];
 	}
-	for (size_t i = 0; !(opts && opts->no_builtin) && i < sizeof(builtins) / sizeof(*builtins);
-	     i++) {
-		const struct rd_builtin *b = &builtins[i];
-
-		rc = rule_add(r, b->name, strlen(b->name), b->kind, b->re, b->icase, b->group,
-			      b->bounded, b->desc, true, err, sizeof(err));
-		if (rc) {
-			redactor__free(r);
-			errno = -rc;
-			return NULL;
-		}
+	rc = 0;
+	if (!(opts && opts->no_builtin))
+		rc = add_table(r, builtins, sizeof(builtins) / sizeof(*builtins));
+	if (!rc && opts && opts->sz >= offsetof(struct redactor_opts, anonymize) + 1 &&
+	    opts->anonymize)
+		rc = add_table(r, anon_rules, sizeof(anon_rules) / sizeof(*anon_rules));
+	if (rc) {
+		redactor__free(r);
+		errno = -rc;
+		return NULL;
 	}
 	return r;
 }
@@ -386,7 +428,7 @@ void rd_prefilter_build(struct redactor *r)
 	r->n_kw = 0;
 	r->always = 0;
 	r->ctx_opt = 0;
-	r->opt_rule = r->assign_rule = -1;
+	r->opt_rule = r->assign_rule = r->host_rule = r->boot_rule = -1;
 	memset(r->first, 0, sizeof(r->first));
 	memset(r->bigram, 0, sizeof(r->bigram));
 	for (size_t i = 0; i < r->n_rules; i++) {
@@ -399,9 +441,18 @@ void rd_prefilter_build(struct redactor *r)
 		}
 		if (u->kind == RD_ASSIGN)
 			r->assign_rule = i;
+		if (u->kind == RD_LITERAL)
+			r->host_rule = i;
+		if (u->kind == RD_WHOLE)
+			r->boot_rule = i;
 		for (size_t j = 0; u->has_kw && j < sizeof(builtins) / sizeof(*builtins); j++)
 			if (!strcmp(builtins[j].name, u->name))
 				b = &builtins[j];
+		for (size_t j = 0; u->has_kw && j < sizeof(anon_rules) / sizeof(*anon_rules); j++)
+			if (!strcmp(anon_rules[j].name, u->name))
+				b = &anon_rules[j];
+		if (u->kind == RD_WHOLE)
+			continue; /* never runs on a string */
 		if (!b) {
 			r->always |= 1ull << i;
 			continue;

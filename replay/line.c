@@ -7,14 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "color.h"
 #include "line.h"
-
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_DIM "\033[2m"
-#define C_BOLDRED "\033[1;31m"
 
 static const char *event_color(const struct etr_event *ev)
 {

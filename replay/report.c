@@ -207,6 +207,8 @@ static void fold_commands(struct rp_report *r, const struct rp_proc *p)
 			a->count++;
 			if ((x || end_known) && seg_end >= prev->ts_ns)
 				a->total_ns += seg_end - prev->ts_ns;
+			else if (!x && !end_known)
+				a->unknown++;
 			if (!x && bad)
 				a->failed++;
 		}
@@ -229,6 +231,8 @@ static void fold_commands(struct rp_report *r, const struct rp_proc *p)
 		a->count++;
 		if (end_known && p->start_ns && end >= p->start_ns)
 			a->total_ns += end - p->start_ns;
+		else if (!end_known)
+			a->unknown++;
 		if (bad)
 			a->failed++;
 	}

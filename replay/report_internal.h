@@ -14,6 +14,7 @@ struct agg {
 	const char *name; /* shown name: key up to its first NUL */
 	uint64_t count;
 	uint64_t total_ns;
+	uint64_t unknown; /* runs whose end is not known: nothing in total_ns */
 	uint64_t short_count, short_ns;
 	uint64_t failed; /* processes of it with a bad end */
 	int32_t ret, exit_code, signal;
@@ -73,9 +74,13 @@ struct rp_report {
 
 #define MD_FAIL_MAX 50 /* failures shown in the markdown tree */
 
+/* report_print.c: the entries of a table, unsorted (malloc'ed), and the
+ * order by count (then total time, then name) */
+struct agg **rp_report_agg_list(const struct aggtab *t);
+int rp_report_cmp_count(const void *a, const void *b);
+
 /* report_md.c */
-void rp_report_md__capture(struct rp_report *r, const struct rp_model *m,
-			   const struct rp_proc *p);
+void rp_report_md__capture(struct rp_report *r, const struct rp_model *m, const struct rp_proc *p);
 void rp_report_md__free(struct rp_report *r);
 
 struct span {

@@ -169,28 +169,12 @@ static void cell_argv(FILE *f, const char *name, const struct etr_str *argv)
 	free(t);
 }
 
-static int cmp_agg_count(const void *a, const void *b)
-{
-	const struct agg *x = *(struct agg *const *)a, *y = *(struct agg *const *)b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	if (x->total_ns != y->total_ns)
-		return x->total_ns > y->total_ns ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
 static struct agg **sorted(const struct aggtab *t)
 {
-	struct agg **l = malloc((t->n + 1) * sizeof(*l));
-	size_t n = 0;
+	struct agg **l = rp_report_agg_list(t);
 
-	if (!l)
-		return NULL;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i])
-			l[n++] = t->slot[i];
-	qsort(l, n, sizeof(*l), cmp_agg_count);
+	if (l)
+		qsort(l, t->n, sizeof(*l), rp_report_cmp_count);
 	return l;
 }
 

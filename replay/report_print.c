@@ -6,17 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "color.h"
 #include "report_internal.h"
-
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
 
 #define ARGV_SHOWN 120 /* bytes of arguments on a report line */
 
 /* The entries, for sorting. */
-static struct agg **agg_list(const struct aggtab *t)
+struct agg **rp_report_agg_list(const struct aggtab *t)
 {
 	struct agg **l = malloc((t->n + 1) * sizeof(*l));
 	size_t n = 0;
@@ -31,7 +27,7 @@ static struct agg **agg_list(const struct aggtab *t)
 
 /* ---- printing ---------------------------------------------------------- */
 
-static int cmp_count(const void *a, const void *b)
+int rp_report_cmp_count(const void *a, const void *b)
 {
 	const struct agg *x = *(struct agg *const *)a, *y = *(struct agg *const *)b;
 
@@ -54,7 +50,7 @@ static int cmp_total(const void *a, const void *b)
 
 	if (x->total_ns != y->total_ns)
 		return x->total_ns > y->total_ns ? -1 : 1;
-	return cmp_count(a, b);
+	return rp_report_cmp_count(a, b);
 }
 
 static void section(struct rp_report *r, const char *title)
@@ -216,7 +212,7 @@ static void print_cmd_table(struct rp_report *r, const char *title,
 			    int (*cmp)(const void *, const void *))
 {
 	FILE *f = r->f;
-	struct agg **l = agg_list(&r->cmds);
+	struct agg **l = rp_report_agg_list(&r->cmds);
 	size_t n = r->cmds.n;
 	char d[24];
 
@@ -229,7 +225,15 @@ static void print_cmd_table(struct rp_report *r, const char *title,
 	qsort(l, n, sizeof(*l), cmp);
 	fprintf(f, "  %8s %10s %6s  %s\n", "COUNT", "TOTAL", "FAILED", "COMMAND");
 	for (size_t i = 0; i < shown(r, n); i++) {
-		rp_fmt_duration(d, sizeof(d), l[i]->total_ns);
+		/* a run whose end is not known (lost, the trace cut) adds
+		 * nothing: "?" when no run's is, "+" when some are missing */
+		if (l[i]->unknown >= l[i]->count) {
+			snprintf(d, sizeof(d), "?");
+		} else {
+			rp_fmt_duration(d, sizeof(d) - 1, l[i]->total_ns);
+			if (l[i]->unknown)
+				strcat(d, "+");
+		}
 		fprintf(f, "  %8" PRIu64 " %10s %6" PRIu64 "  ", l[i]->count, d, l[i]->failed);
 		put_name(f, l[i]->name);
 		putc('\n', f);
@@ -248,11 +252,11 @@ static void print_text(struct rp_report *r, const char *path)
 
 	print_header(r, path);
 	print_cmd_table(r, "Commands by count (TOTAL: each run, exec to exit or next exec)",
-			cmp_count);
+			rp_report_cmp_count);
 	print_cmd_table(r, "Commands by total wall time (the same runs)", cmp_total);
 
 	section(r, "Failed execs");
-	l = agg_list(&r->fails);
+	l = rp_report_agg_list(&r->fails);
 	n = r->fails.n;
 	rp_trace__stats(r->trace, &tst);
 	/* execvp's tries of each $PATH directory: counted apart, not listed */
@@ -264,7 +268,7 @@ static void print_text(struct rp_report *r, const char *path)
 	if (!l || !n) {
 		fprintf(f, "  (none)\n");
 	} else {
-		qsort(l, n, sizeof(*l), cmp_count);
+		qsort(l, n, sizeof(*l), rp_report_cmp_count);
 		fprintf(f, "  %8s %-8s %s\n", "COUNT", "ERROR", "FILE (FIRST BY: PID COMM ARGS)");
 		for (size_t i = 0; i < shown(r, n); i++) {
 			const char *en = rp_errno_name(l[i]->ret);
@@ -282,12 +286,12 @@ static void print_text(struct rp_report *r, const char *path)
 	free(l);
 
 	section(r, "Non-zero exits and deaths by signal");
-	l = agg_list(&r->exits);
+	l = rp_report_agg_list(&r->exits);
 	n = r->exits.n;
 	if (!l || !n) {
 		fprintf(f, "  (none)\n");
 	} else {
-		qsort(l, n, sizeof(*l), cmp_count);
+		qsort(l, n, sizeof(*l), rp_report_cmp_count);
 		fprintf(f, "  %8s %-14s %s\n", "COUNT", "STATUS", "COMMAND (FIRST PID: ARGS)");
 		for (size_t i = 0; i < shown(r, n); i++) {
 			print_status(st, sizeof(st), l[i]->exit_code, l[i]->signal, l[i]->core);
@@ -337,12 +341,12 @@ static void print_text(struct rp_report *r, const char *path)
 	}
 
 	section(r, "Short-lived processes (under 1 s, fork to exit)");
-	l = agg_list(&r->shorts);
+	l = rp_report_agg_list(&r->shorts);
 	n = r->shorts.n;
 	if (!l || !n) {
 		fprintf(f, "  (none)\n");
 	} else {
-		qsort(l, n, sizeof(*l), cmp_count);
+		qsort(l, n, sizeof(*l), rp_report_cmp_count);
 		fprintf(f, "  %" PRIu64 " of %" PRIu64 " processes started during the recording\n",
 			r->short_total, r->started);
 		fprintf(f, "  %8s %10s %10s  %s\n", "COUNT", "TOTAL", "AVERAGE", "COMMAND");
@@ -408,6 +412,21 @@ static void print_json(struct rp_report *r, const char *path)
 		fi ? fi->created_ns : 0, sp.start, sp.end,
 		sp.end >= sp.start ? sp.end - sp.start : 0,
 		rp_trace__ended_cleanly(r->trace) ? "true" : "false");
+	/* why it ended, as the text says it: the END record's status */
+	{
+		const struct etr_end *end = rp_trace__end(r->trace);
+
+		if (!end)
+			fputs(",\"end_status\":null", f);
+		else if (end->status == ETR_END_NORMAL)
+			fputs(",\"end_status\":\"normal\"", f);
+		else if (end->status == ETR_END_SIZE_LIMIT)
+			fputs(",\"end_status\":\"size_limit\"", f);
+		else if (end->status == ETR_END_ERROR)
+			fputs(",\"end_status\":\"error\"", f);
+		else
+			fputs(",\"end_status\":\"unknown\"", f);
+	}
 	json_meta(f, "damage", damaged ? dmg : NULL);
 	fprintf(f,
 		",\"events\":%" PRIu64 ",\"exec\":%" PRIu64 ",\"exec_fail\":%" PRIu64
@@ -420,9 +439,9 @@ static void print_json(struct rp_report *r, const char *path)
 		r->started, r->snap_procs, r->running, r->unknown_end, r->lost_procs,
 		st.path_misses, rp_filter__active(r->filter) ? "true" : "false");
 
-	l = agg_list(&r->cmds);
+	l = rp_report_agg_list(&r->cmds);
 	if (l) {
-		qsort(l, r->cmds.n, sizeof(*l), cmp_count);
+		qsort(l, r->cmds.n, sizeof(*l), rp_report_cmp_count);
 		for (size_t i = 0; i < shown(r, r->cmds.n); i++) {
 			fputs("{\"record\":\"command\",\"name\":", f);
 			json_name(f, l[i]->name);
@@ -433,9 +452,9 @@ static void print_json(struct rp_report *r, const char *path)
 		}
 	}
 	free(l);
-	l = agg_list(&r->fails);
+	l = rp_report_agg_list(&r->fails);
 	if (l) {
-		qsort(l, r->fails.n, sizeof(*l), cmp_count);
+		qsort(l, r->fails.n, sizeof(*l), rp_report_cmp_count);
 		for (size_t i = 0; i < shown(r, r->fails.n); i++) {
 			const char *en = rp_errno_name(l[i]->ret);
 
@@ -456,9 +475,9 @@ static void print_json(struct rp_report *r, const char *path)
 		}
 	}
 	free(l);
-	l = agg_list(&r->exits);
+	l = rp_report_agg_list(&r->exits);
 	if (l) {
-		qsort(l, r->exits.n, sizeof(*l), cmp_count);
+		qsort(l, r->exits.n, sizeof(*l), rp_report_cmp_count);
 		for (size_t i = 0; i < shown(r, r->exits.n); i++) {
 			fputs("{\"record\":\"bad_exit\",\"name\":", f);
 			json_name(f, l[i]->name);
@@ -493,9 +512,9 @@ static void print_json(struct rp_report *r, const char *path)
 			fputs("}\n", f);
 		}
 	}
-	l = agg_list(&r->shorts);
+	l = rp_report_agg_list(&r->shorts);
 	if (l) {
-		qsort(l, r->shorts.n, sizeof(*l), cmp_count);
+		qsort(l, r->shorts.n, sizeof(*l), rp_report_cmp_count);
 		for (size_t i = 0; i < shown(r, r->shorts.n); i++) {
 			fputs("{\"record\":\"short_lived\",\"name\":", f);
 			json_name(f, l[i]->name);
@@ -557,10 +576,10 @@ static void print_csv(struct rp_report *r)
 	for (size_t k = 0; k < sizeof(tabs) / sizeof(tabs[0]); k++) {
 		struct aggtab *t = (struct aggtab *)((char *)r + tabs[k].off);
 
-		l = agg_list(t);
+		l = rp_report_agg_list(t);
 		if (!l)
 			continue;
-		qsort(l, t->n, sizeof(*l), cmp_count);
+		qsort(l, t->n, sizeof(*l), rp_report_cmp_count);
 		for (size_t i = 0; i < shown(r, t->n); i++)
 			csv_row(f, tabs[k].rec, l[i]->name, l[i]->count, l[i]->total_ns, NULL,
 				l[i]);

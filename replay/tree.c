@@ -56,14 +56,18 @@ static uint64_t label_hash(const struct rp_model *m, const struct rp_proc *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	struct etr_str n = first_name(m, p);
+	/* not RP_PF_TRUNC: a cut cwd is not on the line, a cut argv or
+	 * file name is ("[args cut]"), hashed with its exec */
 	uint32_t f = p->flags & (RP_PF_RUNNING | RP_PF_EXITED | RP_PF_REPARENTED | RP_PF_LOST |
-				 RP_PF_NO_START | RP_PF_PLACEHOLDER | RP_PF_TRUNC | RP_PF_CORE);
+				 RP_PF_NO_START | RP_PF_PLACEHOLDER | RP_PF_CORE);
 
 	h = fnv(h, n.ptr, n.len);
 	for (uint32_t i = p->exec_first; i != RP_NONE;) {
 		const struct rp_exec *x = rp_model__exec(m, i);
+		uint32_t cut = x->flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_FILENAME_TRUNC);
 
 		h = fnv(h, &x->ret, sizeof(x->ret));
+		h = fnv(h, &cut, sizeof(cut));
 		/* one id per distinct string: the id stands for the name */
 		h = fnv(h, &x->filename, sizeof(x->filename));
 		h = fnv(h, "\0", 1);

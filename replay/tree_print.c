@@ -5,13 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "color.h"
 #include "tree_internal.h"
-
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_YELLOW "\033[33m"
-#define C_DIM "\033[2m"
-#define C_BOLD "\033[1m"
 
 /* ---- labels ----------------------------------------------------------- */
 
@@ -89,6 +84,20 @@ static void put_programs(struct rp_tree *t, struct rp_out *o, const struct rp_pr
 		rp_out__putc(o, ']');
 }
 
+/* Whether what the line shows (arguments, file names) was cut: RP_PF_TRUNC
+ * also covers a cut cwd, which the tree does not show. */
+static bool args_cut(const struct rp_model *m, const struct rp_proc *p)
+{
+	for (uint32_t i = p->exec_first; i != RP_NONE;) {
+		const struct rp_exec *x = rp_model__exec(m, i);
+
+		if (x->flags & (ETR_EVF_ARGV_TRUNC | ETR_EVF_FILENAME_TRUNC))
+			return true;
+		i = x->next;
+	}
+	return false;
+}
+
 /* How it ended, if that is worth a word; colored when @color. */
 static void put_status(struct rp_tree *t, struct rp_out *o, const struct rp_proc *p)
 {
@@ -138,7 +147,7 @@ static void put_status(struct rp_tree *t, struct rp_out *o, const struct rp_proc
 	}
 	if (p->flags & RP_PF_PLACEHOLDER)
 		rp_out__puts(o, "  [not recorded]");
-	if (p->flags & RP_PF_TRUNC)
+	if ((p->flags & RP_PF_TRUNC) && args_cut(t->model, p))
 		rp_out__puts(o, "  [args cut]");
 }
 

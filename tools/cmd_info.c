@@ -16,15 +16,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "color.h"
 #include "commands.h"
 #include "etr.h"
 #include "replay.h"
 #include "options.h"
-
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
 
 #define MAX_TYPES 16
 #define MAX_LISTED 64
@@ -386,9 +382,16 @@ static void print_text(struct info *in, const char *path, uint64_t size)
 
 	printf("\n%sIntegrity%s\n", b, rst);
 	if (!faults(in, clean)) {
-		printf("  %sOK%s: %" PRIu64 " chunks, every checksum and every record good, ended "
-		       "cleanly\n",
-		       in->color ? C_GREEN : "", rst, rs.chunks);
+		/* whole and readable; but a recording the size limit or an
+		 * error stopped did not end cleanly (report says the same) */
+		printf("  %sOK%s: %" PRIu64 " chunks, every checksum and every record good, %s\n",
+		       in->color ? C_GREEN : "", rst, rs.chunks,
+		       in->end.status == ETR_END_NORMAL ? "ended cleanly"
+		       : in->end.status == ETR_END_SIZE_LIMIT
+			   ? "stopped at the size limit (--max-size)"
+		       : in->end.status == ETR_END_ERROR
+			   ? "stopped by the recorder's error"
+			   : "stopped for a reason this version does not know");
 		return;
 	}
 	for (size_t i = 0; i < in->nproblems; i++) {

@@ -43,6 +43,9 @@ static void usage(FILE *f)
 		   "      --list-rules       print the rules and exit\n"
 		   "      --key-file FILE    key the tags with FILE (>= 16 bytes), so traces\n"
 		   "                         redacted with it can be compared with diff\n"
+		   "      --level N          zstd level of OUT (default 3; negative = stored)\n"
+		   "      --anonymize        also replace user names in /home paths, the host\n"
+		   "                         name and the boot id (consistently, as tags)\n"
 		   "  -h, --help\n");
 }
 
@@ -58,7 +61,7 @@ static void print_problem(void *ctx, const struct etr_problem *p)
 static struct redactor *setup(int argc, char **argv, const char **ret_in, const char **ret_out,
 			      bool *ret_force, bool *ret_list, int *ret_level, int *ret_status)
 {
-	enum { O_RULE = 0x100, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE, O_LEVEL };
+	enum { O_RULE = 0x100, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE, O_LEVEL, O_ANON };
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"force", no_argument, NULL, O_FORCE},
@@ -68,6 +71,7 @@ static struct redactor *setup(int argc, char **argv, const char **ret_in, const 
 	    {"list-rules", no_argument, NULL, O_LIST},
 	    {"key-file", required_argument, NULL, O_KEY},
 	    {"level", required_argument, NULL, O_LEVEL},
+	    {"anonymize", no_argument, NULL, O_ANON},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -114,6 +118,9 @@ static struct redactor *setup(int argc, char **argv, const char **ret_in, const 
 			break;
 		case O_KEY:
 			key_file = optarg;
+			break;
+		case O_ANON:
+			ro.anonymize = true;
 			break;
 		case O_LEVEL:
 			*ret_level = (int)strtol(optarg, &end, 10);

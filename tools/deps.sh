@@ -7,6 +7,8 @@ libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool systemtap-sdt-dev librsvg2-b
 qemu-system-x86 busybox-static cpio lz4 binutils"
 # Building the Debian package and testing it in a clean root (tests/package).
 pkgs="$pkgs build-essential debhelper dpkg-dev lintian debootstrap"
+# The boot trace on a real boot (tests/boot): mkfs.ext4 -d for the disk image.
+pkgs="$pkgs e2fsprogs"
 
 missing=""
 for p in $pkgs; do

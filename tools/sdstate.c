@@ -14,6 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,10 +31,9 @@
 #include "sdstate.h"
 
 #define PRIVATE_SOCKET "/run/systemd/private"
-/* PID 1 answers between the jobs it runs; early in a boot under emulation
- * that can take a while, and the recorder's loop waits meanwhile (the ring
- * buffer holds the events). A look that times out is tried again. */
-#define IO_TIMEOUT_MS 1000
+/* PID 1 answers between the jobs it runs: early in a boot, or on a slow
+ * machine, that can take seconds (the looks have a thread of their own). */
+#define IO_TIMEOUT_MS 15000
 
 bool sd_is_booted(void)
 {
@@ -97,7 +100,7 @@ static void put_field(struct msg *m, uint8_t code, const char *type, const char 
 		put_str(m, v);
 }
 
-static int build_get(struct msg *m)
+static int build_get(struct msg *m, uint32_t serial)
 {
 	struct msg body = {0};
 	size_t fields_at;
@@ -109,7 +112,7 @@ static int build_get(struct msg *m)
 	memset(m, 0, sizeof(*m));
 	put(m, "l\1\0\1", 4); /* little-endian, METHOD_CALL, no flags, v1 */
 	put_u32(m, (uint32_t)body.n);
-	put_u32(m, 1); /* serial */
+	put_u32(m, serial);
 	put_u32(m, 0); /* field array length, set below */
 	fields_at = m->n;
 	put_field(m, 1, "o", "/org/freedesktop/systemd1");
@@ -225,13 +228,34 @@ static int recv_exact(int fd, uint8_t *buf, size_t len)
  */
 static int read_reply(int fd, char *buf, size_t len)
 {
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	uint32_t serial = 1;
 	uint8_t in[1024];
+	int waited = 0;
 
 	for (int i = 0; i < 100000; i++) {
 		uint32_t body_len, flen, slen;
 		size_t hdr_end, total, p;
-		int err;
+		int err, n;
 
+		/* sd-bus reads the call that came in the same read as BEGIN
+		 * only once more bytes arrive (systemd 252): ask again every
+		 * 250 ms until an answer comes; every answer is the same. */
+		n = poll(&pfd, 1, 250);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n <= 0) {
+			struct msg m;
+
+			if ((waited += 250) >= IO_TIMEOUT_MS)
+				return -ETIMEDOUT;
+			err = build_get(&m, ++serial);
+			if (!err)
+				err = send_all(fd, m.b, m.n);
+			if (err)
+				return err;
+			continue;
+		}
 		err = recv_exact(fd, in, 16);
 		if (err)
 			return err;
@@ -308,7 +332,7 @@ int sd_system_state(char *buf, size_t len)
 		err = -EACCES;
 		goto out;
 	}
-	err = build_get(&m);
+	err = build_get(&m, 1);
 	if (!err)
 		err = send_all(fd, "BEGIN\r\n", 7);
 	if (!err)
@@ -348,37 +372,94 @@ int sd_notify_ready(const char *status)
 	return err;
 }
 
+/* What the looking thread found, for the recorder's loop. */
+enum { BW_UNKNOWN, BW_BOOTING, BW_DONE, BW_STOPPING };
+static _Atomic int bw_found = BW_UNKNOWN;
+static _Atomic int bw_err;
+static char bw_state[64];
+
+/*
+ * The looks run in a thread of their own: PID 1 answers between the jobs
+ * it runs, which early in a boot (or on a slow machine) can take seconds,
+ * and the recorder's loop must go on draining the ring buffer meanwhile.
+ */
+static void *look_thread(void *arg)
+{
+	const struct timespec pause = {.tv_nsec = 500000000};
+	char state[64];
+
+	bool debug = getenv("EXECREC_BOOT_DEBUG") != NULL;
+
+	(void)arg;
+	for (;;) {
+		int err = sd_system_state(state, sizeof(state));
+		int found = BW_BOOTING;
+
+		if (debug)
+			fprintf(stderr, "execrec record: systemd state: %s\n",
+				err ? strerror(-err) : state);
+		atomic_store(&bw_err, err);
+		if (!err) {
+			if (!strcmp(state, "stopping"))
+				found = BW_STOPPING;
+			else if (!strcmp(state, "running") || !strcmp(state, "degraded") ||
+				 !strcmp(state, "maintenance"))
+				found = BW_DONE;
+			if (found != BW_BOOTING) {
+				memcpy(bw_state, state, sizeof(bw_state));
+				atomic_store(&bw_found, found);
+				return NULL;
+			}
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
 bool boot_check(struct boot_wait *bw, uint64_t now, uint64_t grace_ns, bool quiet)
 {
-	char state[64];
-	int err;
+	int found, err;
 
 	if (bw->done_at)
 		return now >= bw->done_at + grace_ns;
-	if (now < bw->next_check)
-		return false;
-	bw->next_check = now + 500000000ull;
-	err = sd_system_state(state, sizeof(state));
-	if (err) {
-		/* PID 1 is busy early in a boot: only a failure that lasts
-		 * (10 s) is worth a line */
-		if (!bw->warned && ++bw->failures >= 20) {
+	if (!bw->started) {
+		pthread_t th;
+		sigset_t all, old;
+
+		/* signals stay the main thread's */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		bw->started = !pthread_create(&th, NULL, look_thread, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!bw->started) {
+			fprintf(stderr, "execrec record: --until=boot-complete: cannot start a "
+					"thread; recording on\n");
+			bw->started = true;
+			bw->warned = true;
+			return false;
+		}
+		pthread_detach(th);
+		bw->next_check = now;
+	}
+	found = atomic_load(&bw_found);
+	if (found == BW_STOPPING)
+		return true;
+	if (found != BW_DONE) {
+		err = atomic_load(&bw_err);
+		/* only a failure that lasts (30 s) is worth a line */
+		if (err && !bw->warned && now >= bw->next_check + 30000000000ull) {
 			fprintf(stderr,
 				"execrec record: --until=boot-complete: cannot ask systemd for "
 				"its state on " PRIVATE_SOCKET ": %s; recording on\n",
 				strerror(-err));
 			bw->warned = true;
 		}
+		if (!err)
+			bw->next_check = now;
 		return false;
 	}
-	bw->failures = 0;
-	if (!strcmp(state, "stopping"))
-		return true;
-	if (strcmp(state, "running") && strcmp(state, "degraded") && strcmp(state, "maintenance"))
-		return false;
 	bw->done_at = now;
 	if (!quiet)
 		fprintf(stderr, "execrec record: boot complete (system %s); stopping in %.1fs\n",
-			state, (double)grace_ns / 1e9);
+			bw_state, (double)grace_ns / 1e9);
 	return grace_ns == 0;
 }

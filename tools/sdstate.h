@@ -27,15 +27,16 @@ int sd_notify_ready(const char *status);
 
 /* record --until=boot-complete: the state between polls. */
 struct boot_wait {
-	uint64_t next_check; /* CLOCK_MONOTONIC ns */
+	bool started;	     /* the looking thread runs */
+	uint64_t next_check; /* since when the looks fail (CLOCK_MONOTONIC ns) */
 	uint64_t done_at;    /* when the boot was seen finished, 0 = not yet */
 	bool warned;	     /* a failed look was reported */
-	unsigned failures;   /* looks that failed in a row */
 };
 
-/* Look at the manager's state at most every 500 ms; true once the boot
- * has been finished (running, degraded, maintenance) for @grace_ns, or at
- * once when the system is stopping. Says so on stderr unless @quiet. */
+/* A thread looks at the manager's state every 500 ms (one per process);
+ * true once the boot has been finished (running, degraded, maintenance)
+ * for @grace_ns, or at once when the system is stopping. Says so on stderr
+ * unless @quiet. */
 bool boot_check(struct boot_wait *bw, uint64_t now_ns, uint64_t grace_ns, bool quiet);
 
 #endif

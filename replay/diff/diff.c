@@ -446,22 +446,22 @@ int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len)
 
 /* ---- keys -------------------------------------------------------------------- */
 
-static void put_len(struct sbuf *b, size_t len)
+static void put_len(struct rp_sbuf *b, size_t len)
 {
 	uint32_t v = (uint32_t)len;
 
-	rdiff_sb_put(b, &v, sizeof(v));
+	rp_sbuf__put(b, &v, sizeof(v));
 }
 
 /* A normalized string, length first, into @b. */
-static void put_norm(const struct rdiff *d, const struct side *s, struct sbuf *b, const char *str,
-		     size_t len)
+static void put_norm(const struct rdiff *d, const struct side *s, struct rp_sbuf *b,
+		     const char *str, size_t len)
 {
 	size_t at = b->len, n;
 
 	put_len(b, 0);
 	n = rdiff_norm_arg(d, s, str, len, b);
-	if (!b->oom) {
+	if (!b->err) {
 		uint32_t v = (uint32_t)n;
 
 		memcpy(b->p + at, &v, sizeof(v));
@@ -575,7 +575,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		    struct dnode *nd, bool *ret_last_ok)
 {
 	const struct rp_model *m = s->model;
-	struct sbuf b = {0};
+	struct rp_sbuf b = {0};
 	struct prog prev = {0};
 	bool have_prev = false, real = false;
 
@@ -602,7 +602,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 			put_norm(d, s, &b, a.ptr, a.len);
 			cnt++;
 		}
-		if (b.oom)
+		if (b.err)
 			break;
 		memcpy(b.p + cnt_at, &cnt, sizeof(cnt));
 		if (have_prev && prev.len == b.len - at &&
@@ -623,8 +623,8 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 	} else {
 		*ret_last_ok = prev.ok;
 	}
-	if (b.oom) {
-		rdiff_sb_free(&b);
+	if (b.err) {
+		rp_sbuf__free(&b);
 		return -ENOMEM;
 	}
 	nd->keylen = (uint32_t)b.len;

@@ -7,20 +7,7 @@
 #include <string.h>
 
 #include "diff.h"
-
-/* A growable byte buffer; on allocation failure it sets oom and stops. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-void rdiff_sb_put(struct sbuf *s, const void *data, size_t len);
-void rdiff_sb_puts(struct sbuf *s, const char *str);
-void rdiff_sb_putc(struct sbuf *s, char c);
-/* NUL-terminate and hand the buffer over (NULL if it ran out of memory). */
-char *rdiff_sb_steal(struct sbuf *s);
-void rdiff_sb_free(struct sbuf *s);
+#include "sbuf.h"
 
 /* A copy of an exec record of the model (by index, or @p's last
  * successful one); false if there is none. */
@@ -159,7 +146,7 @@ struct rdiff {
 
 /* norm.c */
 size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		      struct sbuf *out);
+		      struct rp_sbuf *out);
 
 /* surround.c */
 int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len);

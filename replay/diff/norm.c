@@ -17,60 +17,6 @@
 
 #include "internal.h"
 
-void rdiff_sb_put(struct sbuf *s, const void *data, size_t len)
-{
-	if (s->oom)
-		return;
-	if (s->len + len + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 64;
-		char *p;
-
-		while (cap < s->len + len + 1)
-			cap *= 2;
-		p = realloc(s->p, cap);
-		if (!p) {
-			s->oom = true;
-			return;
-		}
-		s->p = p;
-		s->cap = cap;
-	}
-	memcpy(s->p + s->len, data, len);
-	s->len += len;
-	s->p[s->len] = '\0';
-}
-
-void rdiff_sb_puts(struct sbuf *s, const char *str)
-{
-	rdiff_sb_put(s, str, strlen(str));
-}
-
-void rdiff_sb_putc(struct sbuf *s, char c)
-{
-	rdiff_sb_put(s, &c, 1);
-}
-
-char *rdiff_sb_steal(struct sbuf *s)
-{
-	char *p;
-
-	if (!s->oom && !s->p)
-		rdiff_sb_put(s, "", 0);
-	if (s->oom) {
-		rdiff_sb_free(s);
-		return NULL;
-	}
-	p = s->p;
-	*s = (struct sbuf){0};
-	return p;
-}
-
-void rdiff_sb_free(struct sbuf *s)
-{
-	free(s->p);
-	*s = (struct sbuf){0};
-}
-
 static bool is_alnum(char c)
 {
 	return isalnum((unsigned char)c);
@@ -118,7 +64,7 @@ static bool map_starts_here(const char *p, size_t i)
 }
 
 /* Apply the maps to @in; false if none applied (out untouched). */
-static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct sbuf *out)
+static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct rp_sbuf *out)
 {
 	bool any = false;
 	size_t i = 0, done = 0;
@@ -145,14 +91,14 @@ static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct
 			i++;
 			continue;
 		}
-		rdiff_sb_put(out, in + done, i - done);
-		rdiff_sb_put(out, best->to, best->to_len);
+		rp_sbuf__put(out, in + done, i - done);
+		rp_sbuf__put(out, best->to, best->to_len);
 		i += best->from_len;
 		done = i;
 		any = true;
 	}
 	if (any)
-		rdiff_sb_put(out, in + done, len - done);
+		rp_sbuf__put(out, in + done, len - done);
 	return any;
 }
 
@@ -235,7 +181,7 @@ static bool is_pid(const struct side *s, const char *p, size_t n)
 }
 
 /* One alphanumeric token outside the temporary-name rule. */
-static void put_token(const struct side *s, const char *p, size_t n, struct sbuf *out)
+static void put_token(const struct side *s, const char *p, size_t n, struct rp_sbuf *out)
 {
 	bool hex = true, dec = true;
 	size_t k = 0;
@@ -245,11 +191,11 @@ static void put_token(const struct side *s, const char *p, size_t n, struct sbuf
 		dec = dec && is_digit(p[i]);
 	}
 	if (n >= 8 && dec) {
-		rdiff_sb_puts(out, "<num>");
+		rp_sbuf__puts(out, "<num>");
 		return;
 	}
 	if (n >= 8 && hex) {
-		rdiff_sb_puts(out, "<hex>");
+		rp_sbuf__puts(out, "<hex>");
 		return;
 	}
 	/* pids among its digit runs ("foo.1234", "out1234") */
@@ -257,15 +203,15 @@ static void put_token(const struct side *s, const char *p, size_t n, struct sbuf
 		size_t e = k;
 
 		if (!is_digit(p[k])) {
-			rdiff_sb_putc(out, p[k++]);
+			rp_sbuf__putc(out, p[k++]);
 			continue;
 		}
 		while (e < n && is_digit(p[e]))
 			e++;
 		if (is_pid(s, p + k, e - k))
-			rdiff_sb_puts(out, "<pid>");
+			rp_sbuf__puts(out, "<pid>");
 		else
-			rdiff_sb_put(out, p + k, e - k);
+			rp_sbuf__put(out, p + k, e - k);
 		k = e;
 	}
 }
@@ -291,14 +237,14 @@ static size_t temp_dir_at(const char *p, size_t len, size_t i)
 }
 
 size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		      struct sbuf *out)
+		      struct rp_sbuf *out)
 {
-	struct sbuf mapped = {0};
+	struct rp_sbuf mapped = {0};
 	const char *p = in;
 	size_t start = out->len, i = 0;
 	bool temp = false;
 
-	if (s->is_base && d->nmaps && apply_maps(d, in, len, &mapped) && !mapped.oom) {
+	if (s->is_base && d->nmaps && apply_maps(d, in, len, &mapped) && !mapped.err) {
 		p = mapped.p;
 		len = mapped.len;
 	}
@@ -310,7 +256,7 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 		if (is_path_end(c))
 			temp = false;
 		if (comp_start && !temp && (n = temp_dir_at(p, len, i))) {
-			rdiff_sb_put(out, p + i, n);
+			rp_sbuf__put(out, p + i, n);
 			i += n;
 			temp = true;
 			continue;
@@ -319,23 +265,23 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 			if ((n = date_at(p, len, i))) {
 				size_t t;
 
-				rdiff_sb_puts(out, "<date>");
+				rp_sbuf__puts(out, "<date>");
 				i += n;
 				/* ISO 8601: 2026-11-25T11:43:54 */
 				if (i < len && p[i] == 'T' && (t = time_at(p, len, i + 1))) {
-					rdiff_sb_puts(out, "T<time>");
+					rp_sbuf__puts(out, "T<time>");
 					i += 1 + t;
 				}
 				continue;
 			}
 			if ((n = time_at(p, len, i))) {
-				rdiff_sb_puts(out, "<time>");
+				rp_sbuf__puts(out, "<time>");
 				i += n;
 				continue;
 			}
 		}
 		if (is_hex(c) && (i == 0 || !is_alnum(p[i - 1])) && (n = uuid_at(p, len, i))) {
-			rdiff_sb_puts(out, "<uuid>");
+			rp_sbuf__puts(out, "<uuid>");
 			i += n;
 			continue;
 		}
@@ -344,7 +290,7 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 				;
 			if (n - i >= 6) {
 				/* mkstemp's XXXXXX, gcc's ccAbc123, mktemp's tmp.Abc123XyZ */
-				rdiff_sb_puts(out, "XXXXXX");
+				rp_sbuf__puts(out, "XXXXXX");
 				i = n;
 				continue;
 			}
@@ -361,10 +307,10 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 					;
 			continue;
 		}
-		rdiff_sb_putc(out, c);
+		rp_sbuf__putc(out, c);
 		i++;
 	}
-	rdiff_sb_free(&mapped);
+	rp_sbuf__free(&mapped);
 	return out->len - start;
 }
 
@@ -372,7 +318,7 @@ size_t rdiff__normalize(const struct rdiff *d, uint32_t side, const char *s, siz
 			size_t size)
 {
 	const struct side *sd = rdiff_side(d, side);
-	struct sbuf b = {0};
+	struct rp_sbuf b = {0};
 	size_t n;
 
 	if (!size)
@@ -381,14 +327,14 @@ size_t rdiff__normalize(const struct rdiff *d, uint32_t side, const char *s, siz
 	if (!sd)
 		return 0;
 	rdiff_norm_arg(d, sd, s, len, &b);
-	if (b.oom) {
-		rdiff_sb_free(&b);
+	if (b.err) {
+		rp_sbuf__free(&b);
 		return 0;
 	}
 	n = b.len < size - 1 ? b.len : size - 1;
 	if (n)
 		memcpy(out, b.p, n);
 	out[n] = '\0';
-	rdiff_sb_free(&b);
+	rp_sbuf__free(&b);
 	return n;
 }

@@ -40,14 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "color.h"
 #include "internal.h"
-
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
 
 #define ANCESTRY_ARGS 60 /* bytes of each ancestor's command in text */
 

@@ -208,7 +208,7 @@ static char *tp_diff(const char *a, const char *b)
 {
 	struct tp_line *la = calloc(TP_LINES_MAX, sizeof(*la)),
 		       *lb = calloc(TP_LINES_MAX, sizeof(*lb));
-	struct sbuf out = {0};
+	struct rp_sbuf out = {0};
 	size_t na, nb;
 
 	if (!la || !lb) {
@@ -224,29 +224,29 @@ static char *tp_diff(const char *a, const char *b)
 
 		if (o && o->len == la[i].len && !memcmp(o->text, la[i].text, o->len))
 			continue;
-		rdiff_sb_puts(&out, "- ");
-		rdiff_sb_put(&out, la[i].text, la[i].len);
-		rdiff_sb_putc(&out, '\n');
+		rp_sbuf__puts(&out, "- ");
+		rp_sbuf__put(&out, la[i].text, la[i].len);
+		rp_sbuf__putc(&out, '\n');
 		if (o) {
-			rdiff_sb_puts(&out, "+ ");
-			rdiff_sb_put(&out, o->text, o->len);
-			rdiff_sb_putc(&out, '\n');
+			rp_sbuf__puts(&out, "+ ");
+			rp_sbuf__put(&out, o->text, o->len);
+			rp_sbuf__putc(&out, '\n');
 		}
 	}
 	for (size_t i = 0; i < nb; i++) {
 		if (tp_find(la, na, lb[i].name))
 			continue;
-		rdiff_sb_puts(&out, "+ ");
-		rdiff_sb_put(&out, lb[i].text, lb[i].len);
-		rdiff_sb_putc(&out, '\n');
+		rp_sbuf__puts(&out, "+ ");
+		rp_sbuf__put(&out, lb[i].text, lb[i].len);
+		rp_sbuf__putc(&out, '\n');
 	}
 	free(la);
 	free(lb);
-	if (!out.len && !out.oom)
+	if (!out.len && !out.err)
 		return NULL;
 	if (out.len && out.p[out.len - 1] == '\n')
 		out.p[--out.len] = '\0';
-	return rdiff_sb_steal(&out);
+	return rp_sbuf__steal(&out);
 }
 
 static const struct tpf *tp_by_name(const struct side *s, const char *name)

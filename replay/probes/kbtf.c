@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kbtf.h"
+#include "sbuf.h"
 
 /* The kernel's own limits (include/uapi/linux/btf.h). */
 #define MAX_TYPE 0x000fffffu
@@ -387,68 +388,11 @@ int kbtf__find_by_name_kind(const struct kbtf *b, const char *name, unsigned kin
 /* Declarations                                                        */
 /* ------------------------------------------------------------------ */
 
-/* A string that grows at both ends, bounded by DECL_MAX. */
-struct sbuf {
-	char *p;
-	size_t len;
-	size_t cap;
-	int err;
-};
-
-static bool sb_reserve(struct sbuf *s, size_t more)
+/* A declaration is built outwards from its name, at both ends. */
+static void decl_init(struct rp_sbuf *s, const char *name)
 {
-	size_t cap;
-	char *n;
-
-	if (s->err)
-		return false;
-	if (s->len + more + 1 > DECL_MAX) {
-		s->err = -E2BIG;
-		return false;
-	}
-	if (s->len + more + 1 <= s->cap)
-		return true;
-	cap = s->cap ? s->cap : 64;
-	while (cap < s->len + more + 1)
-		cap *= 2;
-	n = realloc(s->p, cap);
-	if (!n) {
-		s->err = -ENOMEM;
-		return false;
-	}
-	s->p = n;
-	s->cap = cap;
-	return true;
-}
-
-static void sb_append(struct sbuf *s, const char *str)
-{
-	size_t n = strlen(str);
-
-	if (!sb_reserve(s, n))
-		return;
-	memcpy(s->p + s->len, str, n + 1);
-	s->len += n;
-}
-
-static void sb_prepend(struct sbuf *s, const char *str)
-{
-	size_t n = strlen(str);
-
-	if (!sb_reserve(s, n))
-		return;
-	memmove(s->p + n, s->p, s->len + 1);
-	memcpy(s->p, str, n);
-	s->len += n;
-}
-
-static void sb_init(struct sbuf *s, const char *str)
-{
-	memset(s, 0, sizeof(*s));
-	if (sb_reserve(s, 0))
-		s->p[0] = '\0';
-	if (str)
-		sb_append(s, str);
+	*s = (struct rp_sbuf){.max = DECL_MAX};
+	rp_sbuf__puts(s, name ? name : "");
 }
 
 /* Skip qualifiers and type tags: the type a pointer really points to. */
@@ -473,36 +417,36 @@ static const struct kbtf_type *skip_mods(const struct kbtf *b, uint32_t id)
 	return NULL;
 }
 
-static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth);
+static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int depth);
 
-static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct sbuf *inner,
+static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct rp_sbuf *inner,
 			 int depth)
 {
 	const struct kbtf_param *pa = kbtf_type__extra(t);
 	unsigned n = kbtf_vlen(t);
 
-	sb_append(inner, "(");
+	rp_sbuf__puts(inner, "(");
 	if (!n)
-		sb_append(inner, "void");
+		rp_sbuf__puts(inner, "void");
 	for (unsigned i = 0; i < n && !inner->err; i++) {
-		struct sbuf one;
+		struct rp_sbuf one;
 
 		if (i)
-			sb_append(inner, ", ");
+			rp_sbuf__puts(inner, ", ");
 		if (i == n - 1 && !pa[i].type && !pa[i].name_off) {
-			sb_append(inner, "...");
+			rp_sbuf__puts(inner, "...");
 			break;
 		}
-		sb_init(&one, kbtf__str(b, pa[i].name_off));
+		decl_init(&one, kbtf__str(b, pa[i].name_off));
 		if (!one.err)
 			one.err = decl(b, pa[i].type, &one, depth + 1);
 		if (one.err)
 			inner->err = one.err;
 		else
-			sb_append(inner, one.p);
+			rp_sbuf__puts(inner, one.p);
 		free(one.p);
 	}
-	sb_append(inner, ")");
+	rp_sbuf__puts(inner, ")");
 }
 
 /*
@@ -512,7 +456,7 @@ static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct
  * front. This is how C declarators read, so precedence comes out right:
  * "int (*p)[4]", "void (*fn)(int)", "char *const *argv".
  */
-static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth)
+static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int depth)
 {
 	char quals[64] = "";
 	const char *kw = NULL;
@@ -556,10 +500,10 @@ static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth
 			next = skip_mods(b, t->size_type);
 			if (next && (kbtf_kind(next) == KBTF_KIND_ARRAY ||
 				     kbtf_kind(next) == KBTF_KIND_FUNC_PROTO)) {
-				sb_prepend(inner, "(*");
-				sb_append(inner, ")");
+				rp_sbuf__prepend(inner, "(*");
+				rp_sbuf__puts(inner, ")");
 			} else {
-				sb_prepend(inner, "*");
+				rp_sbuf__prepend(inner, "*");
 			}
 			id = t->size_type;
 			continue;
@@ -574,8 +518,8 @@ static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth
 			if (next && kbtf_kind(next) == KBTF_KIND_PTR) {
 				/* qualifies the pointer: goes right of its '*' */
 				if (inner->len)
-					sb_prepend(inner, " ");
-				sb_prepend(inner, q);
+					rp_sbuf__prepend(inner, " ");
+				rp_sbuf__prepend(inner, q);
 			} else if (!strstr(quals, q) &&
 				   strlen(quals) + strlen(q) + 2 < sizeof(quals)) {
 				strcat(quals, q);
@@ -592,7 +536,7 @@ static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth
 			const struct kbtf_array *a = kbtf_type__extra(t);
 
 			snprintf(num, sizeof(num), "[%u]", a->nelems);
-			sb_append(inner, num);
+			rp_sbuf__puts(inner, num);
 			id = a->type;
 			continue;
 		}
@@ -610,29 +554,29 @@ static int decl(const struct kbtf *b, uint32_t id, struct sbuf *inner, int depth
 
 			snprintf(head, sizeof(head), "%s ", kw);
 			if (inner->len && inner->p[0] != '[')
-				sb_prepend(inner, " ");
-			sb_prepend(inner, *name ? name : "{...}");
-			sb_prepend(inner, head);
-			sb_prepend(inner, quals);
+				rp_sbuf__prepend(inner, " ");
+			rp_sbuf__prepend(inner, *name ? name : "{...}");
+			rp_sbuf__prepend(inner, head);
+			rp_sbuf__prepend(inner, quals);
 			return inner->err;
 		}
 		break;
 	}
 	if (inner->len && inner->p[0] != '[')
-		sb_prepend(inner, " ");
-	sb_prepend(inner, *base ? base : "?");
-	sb_prepend(inner, quals);
+		rp_sbuf__prepend(inner, " ");
+	rp_sbuf__prepend(inner, *base ? base : "?");
+	rp_sbuf__prepend(inner, quals);
 	return inner->err;
 }
 
 int kbtf__decl(const struct kbtf *b, uint32_t type_id, const char *name, char *buf, size_t size)
 {
-	struct sbuf s;
+	struct rp_sbuf s;
 	int err;
 
 	if (!b || !buf || !size)
 		return -EINVAL;
-	sb_init(&s, name);
+	decl_init(&s, name);
 	err = s.err ? s.err : decl(b, type_id, &s, 0);
 	if (!err && s.len + 1 > size)
 		err = -E2BIG;

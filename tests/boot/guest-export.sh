@@ -5,12 +5,12 @@
 set -u
 out=/var/log/execrec
 i=0
-while [ $i -lt 600 ]; do
+while [ $i -lt 60 ]; do
 	case $(systemctl is-active execrec-boot.service) in
 	active | activating | deactivating | reloading) ;;
 	*) break ;;
 	esac
-	sleep 0.5
+	sleep 2
 	i=$((i + 1))
 done
 id=$(tr -d '-' </proc/sys/kernel/random/boot_id)

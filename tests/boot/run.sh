@@ -110,6 +110,9 @@ for n in 1 2; do
 	echo "$tu" | awk '{ exit !($7 >= 1 && $8 >= 1) }' ||
 		fail "boot $n: the test unit's failed exec and exit 3 are not counted: $tu"
 	echo "systemd-analyze: $(head -n 1 "$d/time-$id.txt")"
+	end_ns=$("$execrec" boot --json "$trace" | sed -n '1s/.*"end_ns":\([0-9]*\).*/\1/p')
+	first_ns=$("$execrec" boot --json "$trace" | sed -n '1s/.*"before_recorder_ns":\([0-9]*\).*/\1/p')
+	echo "boot $n: recorded from $(awk -v n="$first_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s to $(awk -v n="$end_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s after kernel start; $(grep -h 'ready' "$d/journal-$id.txt" | sed 's/.*(\(ready [^)]*\)).*/\1/')"
 done
 if [ -f "$work/boot1.etr" ] && [ -f "$work/boot2.etr" ]; then
 	"$execrec" diff --by-unit --fail-on new,gone "$work/boot1.etr" "$work/boot2.etr" >"$work/diff.txt" 2>&1

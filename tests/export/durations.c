@@ -23,6 +23,7 @@
 
 #include "json.h"
 #include "outfile-test.h"
+#include "synth.h"
 
 static const char *bin, *dir;
 static bool bpf_ok, required;
@@ -380,6 +381,91 @@ static void test_cut_and_env(void)
 	free(text);
 }
 
+/* tree's "[args cut]" is for what its line shows: a process whose only cut
+ * is its cwd (deeper than the recorder walks) has its arguments whole. */
+static void test_tree_cut_cwd(void)
+{
+	char trace[PATH_MAX], deep[PATH_MAX], big[5001], *text, *line, *eol;
+	char *rec[] = {"record",
+		       "-q",
+		       "--max-args-bytes",
+		       "4K",
+		       "-o",
+		       trace,
+		       "--",
+		       "sh",
+		       "-c",
+		       "cd \"$1\" && /bin/true whole && exec /bin/echo \"$2\"",
+		       "sh",
+		       deep,
+		       big,
+		       NULL};
+	char *tree[] = {"tree", "--ascii", trace, NULL};
+	size_t n;
+	int st;
+
+	if (!bpf_ok) {
+		if (required)
+			CU_FAIL("BPF is not available, and EXECREC_REQUIRE_BPF=1 says it must be");
+		return;
+	}
+	n = (size_t)snprintf(deep, sizeof(deep), "%s/deep", dir);
+	mkdir(deep, 0755);
+	for (int i = 0; i < 60 && n + 4 < sizeof(deep); i++) {
+		n += (size_t)snprintf(deep + n, sizeof(deep) - n, "/d%d", i % 10);
+		mkdir(deep, 0755);
+	}
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(trace, sizeof(trace), "%s/cutcwd.etr", dir);
+	unlink(trace);
+	text = output_of(rec, &st);
+	CU_ASSERT_EQUAL_FATAL(st, 0);
+	free(text);
+	text = output_of(tree, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	/* true: its cwd cut, its arguments whole */
+	line = strstr(text, "-true,");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	eol = strchr(line, '\n');
+	if (eol)
+		*eol = '\0';
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, " whole"));
+	CU_ASSERT_PTR_NULL(strstr(line, "[args cut]"));
+	/* the echo, its argument cut: said on the root's line */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "[args cut]"));
+	free(text);
+}
+
+/* report's Commands tables: a run whose end is not known (its exit lost)
+ * adds nothing and says so: "+" beside the runs measured, "?" alone. */
+static void test_report_unknown_end(void)
+{
+	char trace[PATH_MAX], *text;
+	char *report[] = {"report", trace, NULL};
+	const uint64_t t = 100 * SEC;
+	int st;
+
+	snprintf(trace, sizeof(trace), "%s/unknown-end.etr", dir);
+	unlink(trace);
+	CU_ASSERT_FATAL(synth_open(trace, t) == 0);
+	synth_fork(t + 1 * MS, 10, 1, "sh");
+	synth_exec(t + 2 * MS, 10, 1, t + 1 * MS, 0, "/usr/bin/w1", "/", ARGS("w1"));
+	synth_exit(t + 7 * MS, 10, 1, t + 1 * MS, "w1", 0, 0);
+	synth_fork(t + 8 * MS, 11, 1, "sh");
+	synth_exec(t + 9 * MS, 11, 1, t + 8 * MS, 0, "/usr/bin/w1", "/", ARGS("w1"));
+	synth_fork(t + 10 * MS, 12, 1, "sh");
+	synth_exec(t + 11 * MS, 12, 1, t + 10 * MS, 0, "/usr/bin/w2", "/", ARGS("w2"));
+	synth_lost(t + 20 * MS, ETR_EV_EXIT, 2);
+	CU_ASSERT_FATAL(synth_close(t + 30 * MS) == 0);
+	text = output_of(report, &st);
+	CU_ASSERT_FATAL(text && st == 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "         2    5.00ms+      0  w1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "         1          ?      0  w2\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "0ns"));
+	free(text);
+}
+
 void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci)
 {
 	CU_pSuite s = CU_add_suite("durations", NULL, NULL);
@@ -392,4 +478,6 @@ void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf
 	CU_add_test(s, "fexecve: named by comm, not '3' (root, BPF)", test_fexecve);
 	CU_add_test(s, "$PATH search misses folded (root, BPF)", test_path_misses);
 	CU_add_test(s, "JSON: what was cut, and --env (root, BPF)", test_cut_and_env);
+	CU_add_test(s, "tree: a cut cwd is not '[args cut]' (root, BPF)", test_tree_cut_cwd);
+	CU_add_test(s, "report: a run with no end seen is '?', not 0ns", test_report_unknown_end);
 }

@@ -241,6 +241,7 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	char *rec[24] = {(char *)execrec_bin, "record", "-o", lim, "--max-size", limit_s};
 	char *info[] = {(char *)execrec_bin, "info", "--verify", lim, NULL};
 	char *report[] = {(char *)execrec_bin, "report", "--color=never", lim, NULL};
+	char *report_json[] = {(char *)execrec_bin, "report", "--json", lim, NULL};
 	struct summary a, b;
 	struct run r;
 	struct stat st;
@@ -313,6 +314,9 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	CU_ASSERT_EQUAL(r.status, 0);
 	slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "status 1 (stopped at the size limit"));
+	/* whole and readable, but not "ended cleanly" */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "every record good, stopped at the size limit"));
+	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 
 	/* report says so too, not "ended cleanly" */
 	path_in(out, "report.out");
@@ -321,6 +325,12 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
 	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
+	/* and its JSON, why it ended */
+	path_in(out, "report.json");
+	run(&r, report_json, out);
+	CU_ASSERT_EQUAL(r.status, 0);
+	slurp(out, text, sizeof(text));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"end_status\":\"size_limit\""));
 }
 
 /* The issue's first case: every event still in the open chunk when the
@@ -388,27 +398,31 @@ static bool line_at(const char *text, int i, char *buf, size_t len)
 /*
  * A program whose name (so its comm) and arguments hold control
  * characters: --print escapes them, names events as timeline does, and
- * prints every line exactly as `timeline --wallclock` prints it from the
- * trace (but the time, taken from another clock reading).
+ * prints every line exactly as `timeline --wallclock --path-misses` prints
+ * it from the trace (but the time, taken from another clock reading): a
+ * failed exec of a $PATH search is printed as it comes, before the search
+ * finds the program.
  */
 static void test_print_is_timeline(void)
 {
 	static char evil[] = "\033[2J\033[31mX\nY\tZ";
 	char dir[PATH_MAX], link[PATH_MAX + 32], path[PATH_MAX], out[PATH_MAX], tl[PATH_MAX];
-	char *rec[] = {(char *)execrec_bin,
-		       "record",
-		       "-q",
-		       "--print",
-		       "-o",
-		       path,
-		       "--",
-		       "/bin/sh",
-		       "-c",
-		       "/nonexistent/er-missing 2>/dev/null; exec \"$0\" \"$1\"",
-		       link,
-		       evil,
-		       NULL};
-	char *timeline[] = {(char *)execrec_bin, "timeline", "--wallclock",
+	char *rec[] = {
+	    (char *)execrec_bin,
+	    "record",
+	    "-q",
+	    "--print",
+	    "-o",
+	    path,
+	    "--",
+	    "/bin/sh",
+	    "-c",
+	    "/nonexistent/er-missing 2>/dev/null; env PATH=/nonexistent-er:/usr/bin:/bin "
+	    "true; exec \"$0\" \"$1\"",
+	    link,
+	    evil,
+	    NULL};
+	char *timeline[] = {(char *)execrec_bin, "timeline", "--wallclock", "--path-misses",
 			    "--color=never",	 path,	     NULL};
 	static char printed[65536], shown[65536];
 	char a[4096], b[4096];
@@ -434,6 +448,7 @@ static void test_print_is_timeline(void)
 		CU_ASSERT_FATAL(*p == '\n' || ((unsigned char)*p >= ' ' && *p != 0x7f));
 	CU_ASSERT_PTR_NOT_NULL(strstr(printed, "exec_fail"));
 	CU_ASSERT_PTR_NULL(strstr(printed, "exec-fail"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(printed, "/nonexistent-er/true"));
 	/* line for line the timeline's, time aside (15 columns) */
 	for (int i = 0; line_at(printed, i, a, sizeof(a)); i++) {
 		CU_ASSERT_TRUE(line_at(shown, i, b, sizeof(b)));

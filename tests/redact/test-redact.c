@@ -290,6 +290,33 @@ static void test_key_file(void)
 	CU_ASSERT(strstr(err, path) != NULL);
 }
 
+static void test_anonymize(void)
+{
+	struct redactor_opts o = {.sz = sizeof(o), .key = key1, .anonymize = true};
+	struct redactor *r = redactor__new(&o), *plain = new_r(key1);
+	char buf[512];
+	struct etr_str b = block(buf, "ssh|buildhost|cat|/home/alice/.profile|/boot/vmbuildhostx|"
+				      "buildhost.example.com"),
+		       out, v = {"buildhost", 9}, id = {"0b1c-77", 7};
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(redactor__rule_count(r), redactor__rule_count(plain) + 3);
+	/* the host name comes with the metadata, before any event */
+	CU_ASSERT_EQUAL(redactor__meta(r, "hostname", 8, &v), 1);
+	CU_ASSERT(holds(&v, "[redacted:host:"));
+	CU_ASSERT_EQUAL(redactor__meta(r, "boot_id", 7, &id), 1);
+	CU_ASSERT(holds(&id, "[redacted:boot-id:"));
+	CU_ASSERT_EQUAL(redactor__argv(r, &b, &out), 3);
+	CU_ASSERT(!holds(&out, "alice"));
+	CU_ASSERT(holds(&out, "/home/[redacted:home-user:"));
+	CU_ASSERT(holds(&out, "/boot/vmbuildhostx")); /* not a word of its own */
+	CU_ASSERT(holds(&out, "].example.com"));
+	/* without --anonymize none of it */
+	CU_ASSERT_EQUAL(redactor__argv(plain, &b, &out), 0);
+	redactor__free(r);
+	redactor__free(plain);
+}
+
 static void test_event(void)
 {
 	struct redactor *r = new_r(key1);
@@ -330,6 +357,7 @@ int main(void)
 	CU_add_test(s, "rules from the command line and files", test_user_rules);
 	CU_add_test(s, "key file", test_key_file);
 	CU_add_test(s, "every string of an event", test_event);
+	CU_add_test(s, "anonymize", test_anonymize);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -78,6 +78,7 @@ cat >plant.sh <<EOF
 $S_PEM
 -----END OPENSSH PRIVATE KEY-----"
 cd "$T/$S_CWD" && /bin/true
+/bin/true /home/zedanonuser/.cache
 "$T/bin/$S_FILE/tool"
 exit 0
 EOF
@@ -105,6 +106,21 @@ check 'grep -q "end record" info.txt' "the copy ends with END"
 check 'grep -q "redacted:github-token:" dump.txt' "dump shows the tags"
 check '[ "$("$ETR_BYTES" strings plant.etr | wc -l)" = "$("$ETR_BYTES" strings red.etr | wc -l)" ]' \
 	"as many execs and processes as recorded"
+
+# ---- --anonymize: user names of home paths, the host name, the boot id ----
+boot_id=$(cat /proc/sys/kernel/random/boot_id)
+"$EXECREC" redact --anonymize plant.etr -o anon.etr 2>/dev/null
+check '[ $? = 0 ]' "redact --anonymize"
+check '[ "$(in_chunks plant.etr zedanonuser)" != 0 ] && [ "$(in_chunks anon.etr zedanonuser)" = 0 ]' \
+	"--anonymize left the user name of a home path"
+check '[ "$(in_chunks plant.etr "$boot_id")" != 0 ] && [ "$(in_chunks anon.etr "$boot_id")" = 0 ]' \
+	"--anonymize left the boot id"
+"$EXECREC" info anon.etr >anon.txt
+check 'grep -q "^  hostname *\[redacted:host:" anon.txt' "--anonymize: host name in the metadata"
+check '[ "$(in_chunks red.etr zedanonuser)" != 0 ]' "without --anonymize the user name stays"
+for s in $SECRETS; do
+	check '[ "$(in_chunks anon.etr "$s")" = 0 ]' "secret $s left by redact --anonymize"
+done
 
 # ---- report --markdown: a paste, with a warning before redaction ---------
 "$EXECREC" report --markdown plant.etr >md.txt 2>md.err
