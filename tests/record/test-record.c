@@ -1440,6 +1440,18 @@ static void test_btf_file(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "the verifier rejected the programs"));
 	CU_ASSERT_PTR_NULL(strchr(r.err, '\n') ? strchr(strchr(r.err, '\n') + 1, '\n') : NULL);
 	CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+	/* the same with the raw_tp programs of kernels without BTF */
+	{
+		char *raw[] = {(char *)execrec_bin, "record", "-q",	   "-o", path, arg,
+			       "--programs=raw",    "--",     "/bin/true", NULL};
+
+		run(&r, raw, NULL);
+		CU_ASSERT_EQUAL(r.status, 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "does not match this kernel"));
+		CU_ASSERT_PTR_NULL(strchr(r.err, '\n') ? strchr(strchr(r.err, '\n') + 1, '\n')
+						       : NULL);
+		CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0);
+	}
 
 	/* BTF that matches, from a file elsewhere (this kernel's, copied):
 	 * recorded, and the trace holds the subset made from it */
