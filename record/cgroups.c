@@ -20,12 +20,28 @@
 
 #include "execrec.h"
 #include "internal.h"
+#include "redact.h"
 
 /* Deeper than any hierarchy systemd or a container runtime builds; a bound
  * on the open directories. */
 #define WALK_DEPTH 32
 
-static int walk_dir(struct etr_writer *w, int dfd, char *path, size_t len, int depth)
+/* @c written, its path through @rd's rules first (record --redact: a
+ * directory may be named after what runs in it). */
+static int write_cgroup(struct etr_writer *w, struct redactor *rd, struct etr_cgroup *c)
+{
+	int err;
+
+	if (rd && (err = redactor__str(rd, c->path.ptr, c->path.len, &c->path)) < 0)
+		return err;
+	err = etr_writer__write_cgroup(w, c);
+	if (rd)
+		redactor__reset(rd);
+	return err;
+}
+
+static int walk_dir(struct etr_writer *w, struct redactor *rd, int dfd, char *path, size_t len,
+		    int depth)
 {
 	struct etr_cgroup c = {.op = ETR_CGROUP_PRESENT};
 	struct stat st;
@@ -41,7 +57,7 @@ static int walk_dir(struct etr_writer *w, int dfd, char *path, size_t len, int d
 	c.id = st.st_ino;
 	c.path.ptr = len ? path : "/";
 	c.path.len = len ? (uint32_t)len : 1;
-	err = etr_writer__write_cgroup(w, &c);
+	err = write_cgroup(w, rd, &c);
 	if (err || depth >= WALK_DEPTH) {
 		close(dfd);
 		return err;
@@ -62,14 +78,14 @@ static int walk_dir(struct etr_writer *w, int dfd, char *path, size_t len, int d
 			continue; /* removed meanwhile */
 		path[len] = '/';
 		memcpy(path + len + 1, de->d_name, n + 1);
-		err = walk_dir(w, sub, path, len + 1 + n, depth + 1);
+		err = walk_dir(w, rd, sub, path, len + 1 + n, depth + 1);
 		path[len] = '\0';
 	}
 	closedir(d);
 	return err;
 }
 
-int rec_cgroup_walk(struct etr_writer *w)
+int rec_cgroup_walk(struct etr_writer *w, struct redactor *rd)
 {
 	static const char *const roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
 	char path[PATH_MAX];
@@ -86,12 +102,12 @@ int rec_cgroup_walk(struct etr_writer *w)
 		if (fd < 0)
 			continue;
 		path[0] = '\0';
-		return walk_dir(w, fd, path, 0, 0);
+		return walk_dir(w, rd, fd, path, 0, 0);
 	}
 	return 0; /* no cgroup v2: nothing to name */
 }
 
-int rec_cgroup_sample(struct etr_writer *w, const void *data, size_t size)
+int rec_cgroup_sample(struct etr_writer *w, struct redactor *rd, const void *data, size_t size)
 {
 	const struct er_cgroup *e = data;
 	struct etr_cgroup c = {0};
@@ -103,5 +119,5 @@ int rec_cgroup_sample(struct etr_writer *w, const void *data, size_t size)
 	c.id = e->id;
 	c.path.ptr = e->path;
 	c.path.len = e->path_len;
-	return etr_writer__write_cgroup(w, &c);
+	return write_cgroup(w, rd, &c);
 }

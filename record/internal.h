@@ -77,10 +77,10 @@ int rec_kprobe_missed(const struct rec_variant *v, uint64_t *ret_missed);
 
 /* cgroups.c: the cgroup map (CGROUP chunks) */
 /* A CREATED/PRESENT record for every directory of the cgroup v2 hierarchy,
- * if one is mounted. */
-int rec_cgroup_walk(struct etr_writer *w);
+ * if one is mounted; paths through @rd's rules when not NULL. */
+int rec_cgroup_walk(struct etr_writer *w, struct redactor *rd);
 /* The CGROUP record of an ER_CGROUP ring buffer record. */
-int rec_cgroup_sample(struct etr_writer *w, const void *data, size_t size);
+int rec_cgroup_sample(struct etr_writer *w, struct redactor *rd, const void *data, size_t size);
 
 /* snapshot.c */
 /* Exact start times of running processes (from the BPF task iterator),

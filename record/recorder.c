@@ -269,7 +269,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 		/* not an event: a cgroup made or removed, for the CGROUP chunk */
 		if (h->size > size || h->size < sizeof(*h))
 			return 0;
-		err = rec_cgroup_sample(r->w, data, h->size);
+		err = rec_cgroup_sample(r->w, r->o.redact, data, h->size);
 		if (err)
 			r->err = err;
 		return err;
@@ -771,7 +771,7 @@ int recorder__begin(struct recorder *r)
 		free(starts);
 	}
 	if (!err)
-		err = rec_cgroup_walk(r->w);
+		err = rec_cgroup_walk(r->w, r->o.redact);
 	if (!err)
 		err = write_stats(r);
 	/* With a size limit, whether the start of the trace fits is known
