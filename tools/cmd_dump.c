@@ -496,6 +496,13 @@ int cmd_dump(int argc, char **argv)
 			fprintf(stderr, "execrec dump: %s\n", rr == -EINVAL ? err : strerror(-rr));
 			return 2;
 		}
+		/* records as stored: the cgroup map is not gathered here */
+		if (opt == RP_OPT_UNIT) {
+			fprintf(stderr, "execrec dump: --unit: not for dump, which shows records "
+					"as stored; use timeline --unit\n");
+			rp_filter__free(d.cli.filter);
+			return 2;
+		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "execrec dump: %s\nUsage: execrec dump [OPTIONS] FILE\n",

@@ -107,6 +107,7 @@ static void decode_payload(uint16_t type, const uint8_t *data, size_t size)
 		struct etr_proc proc;
 		struct etr_counter ctr;
 		struct etr_end end;
+		struct etr_cgroup cg;
 		uint32_t kind;
 
 		CHECK(rec.body >= data && rec.body + rec.len <= data + size);
@@ -134,6 +135,8 @@ static void decode_payload(uint16_t type, const uint8_t *data, size_t size)
 			touch(&in, &ctr.name);
 		if (!etr_record__end(&rec, &end))
 			sink += end.status;
+		if (!etr_record__cgroup(&rec, &cg))
+			touch(&in, &cg.path);
 	}
 	CHECK(err == 0 || err == -EBADMSG);
 	CHECK(c.records_read == n);
@@ -245,9 +248,9 @@ static void fix_crcs(uint8_t *d, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint16_t types[] = {
-	    ETR_CHUNK_META,   ETR_CHUNK_TPFORMAT, ETR_CHUNK_BTF, ETR_CHUNK_PROCSNAP,
-	    ETR_CHUNK_EVENTS, ETR_CHUNK_STATS,	  ETR_CHUNK_END, 99};
+	static const uint16_t types[] = {ETR_CHUNK_META,     ETR_CHUNK_TPFORMAT, ETR_CHUNK_BTF,
+					 ETR_CHUNK_PROCSNAP, ETR_CHUNK_EVENTS,	 ETR_CHUNK_STATS,
+					 ETR_CHUNK_END,	     ETR_CHUNK_CGROUP,	 99};
 	uint8_t *copy;
 
 	/* an exact-size copy: ASan sees any read past the end */
