@@ -418,6 +418,12 @@ const char *rp_errno_name(int err);
 /* "SIGKILL" for 9, "SIGRTMIN+2" ..., NULL if unknown. */
 const char *rp_signal_name(int sig);
 
+/* Why a recording whose END record has @status stopped, as the text outputs
+ * say it ("stopped at the size limit (--max-size)"); NULL for a normal stop. */
+const char *rp_end_reason(uint32_t status);
+/* The same as one word for JSON: "normal", "size_limit", "error", "unknown". */
+const char *rp_end_status_name(uint32_t status);
+
 /*
  * An output buffer: text gathered in memory and handed to its FILE in large
  * blocks. stdio takes a lock and a call per piece, and a line of the tree

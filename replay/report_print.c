@@ -155,12 +155,8 @@ static void print_header(struct rp_report *r, const char *path)
 	fprintf(f, "  host       %s%s%s\n", host ? host : "?", kernel ? ", Linux " : "",
 		kernel ? kernel : "");
 	fprintf(f, "  recorded   %s, for %s, ", when, dur);
-	if (rp_trace__ended_cleanly(r->trace) && !damaged && end &&
-	    end->status == ETR_END_SIZE_LIMIT)
-		fprintf(f, "%sstopped at the size limit (--max-size)%s\n", red, rst);
-	else if (rp_trace__ended_cleanly(r->trace) && !damaged && end &&
-		 end->status != ETR_END_NORMAL)
-		fprintf(f, "%sstopped by an error (end status %u)%s\n", red, end->status, rst);
+	if (rp_trace__ended_cleanly(r->trace) && !damaged && end && rp_end_reason(end->status))
+		fprintf(f, "%s%s%s\n", red, rp_end_reason(end->status), rst);
 	else if (rp_trace__ended_cleanly(r->trace) && !damaged)
 		fprintf(f, "ended cleanly\n");
 	else if (rp_trace__ended_cleanly(r->trace))
@@ -413,20 +409,11 @@ static void print_json(struct rp_report *r, const char *path)
 		sp.end >= sp.start ? sp.end - sp.start : 0,
 		rp_trace__ended_cleanly(r->trace) ? "true" : "false");
 	/* why it ended, as the text says it: the END record's status */
-	{
-		const struct etr_end *end = rp_trace__end(r->trace);
-
-		if (!end)
-			fputs(",\"end_status\":null", f);
-		else if (end->status == ETR_END_NORMAL)
-			fputs(",\"end_status\":\"normal\"", f);
-		else if (end->status == ETR_END_SIZE_LIMIT)
-			fputs(",\"end_status\":\"size_limit\"", f);
-		else if (end->status == ETR_END_ERROR)
-			fputs(",\"end_status\":\"error\"", f);
-		else
-			fputs(",\"end_status\":\"unknown\"", f);
-	}
+	if (rp_trace__end(r->trace))
+		fprintf(f, ",\"end_status\":\"%s\"",
+			rp_end_status_name(rp_trace__end(r->trace)->status));
+	else
+		fputs(",\"end_status\":null", f);
 	json_meta(f, "damage", damaged ? dmg : NULL);
 	fprintf(f,
 		",\"events\":%" PRIu64 ",\"exec\":%" PRIu64 ",\"exec_fail\":%" PRIu64

@@ -75,6 +75,34 @@ const char *rp_errno_name(int err)
 	return NULL;
 }
 
+const char *rp_end_reason(uint32_t status)
+{
+	switch (status) {
+	case ETR_END_NORMAL:
+		return NULL;
+	case ETR_END_SIZE_LIMIT:
+		return "stopped at the size limit (--max-size)";
+	case ETR_END_ERROR:
+		return "stopped by the recorder's error";
+	default:
+		return "stopped for a reason this version does not know";
+	}
+}
+
+const char *rp_end_status_name(uint32_t status)
+{
+	switch (status) {
+	case ETR_END_NORMAL:
+		return "normal";
+	case ETR_END_SIZE_LIMIT:
+		return "size_limit";
+	case ETR_END_ERROR:
+		return "error";
+	default:
+		return "unknown";
+	}
+}
+
 const char *rp_signal_name(int sig)
 {
 	static _Thread_local char buf[16];

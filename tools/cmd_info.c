@@ -386,12 +386,8 @@ static void print_text(struct info *in, const char *path, uint64_t size)
 		 * error stopped did not end cleanly (report says the same) */
 		printf("  %sOK%s: %" PRIu64 " chunks, every checksum and every record good, %s\n",
 		       in->color ? C_GREEN : "", rst, rs.chunks,
-		       in->end.status == ETR_END_NORMAL ? "ended cleanly"
-		       : in->end.status == ETR_END_SIZE_LIMIT
-			   ? "stopped at the size limit (--max-size)"
-		       : in->end.status == ETR_END_ERROR
-			   ? "stopped by the recorder's error"
-			   : "stopped for a reason this version does not know");
+		       rp_end_reason(in->end.status) ? rp_end_reason(in->end.status)
+						     : "ended cleanly");
 		return;
 	}
 	for (size_t i = 0; i < in->nproblems; i++) {
