@@ -311,6 +311,7 @@ void rp_report__print_markdown(struct rp_report *r, FILE *f, const char *path)
 	struct rp_trace_stats st;
 	char dur[32] = "?", dmg[512];
 	bool damaged = rp_trace__damage_str(r->trace, dmg, sizeof(dmg));
+	const struct etr_end *end = rp_trace__end(r->trace);
 
 	rp_trace__stats(r->trace, &st);
 	if (sp.end >= sp.start && sp.start)
@@ -321,9 +322,10 @@ void rp_report__print_markdown(struct rp_report *r, FILE *f, const char *path)
 	fprintf(f, "- host: %s%s%s\n", host ? host : "?", kernel ? ", Linux " : "",
 		kernel ? kernel : "");
 	fprintf(f, "- recorded for %s, %s\n", dur,
-		!rp_trace__ended_cleanly(r->trace) ? "**cut short** (no end record)"
-		: damaged			   ? "ended, but **damaged**"
-						   : "ended cleanly");
+		!rp_trace__ended_cleanly(r->trace)  ? "**cut short** (no end record)"
+		: damaged			    ? "ended, but **damaged**"
+		: end && rp_end_reason(end->status) ? rp_end_reason(end->status)
+						    : "ended cleanly");
 	fprintf(f,
 		"- %" PRIu64 " events: exec %" PRIu64 ", failed exec %" PRIu64 ", fork %" PRIu64
 		", exit %" PRIu64 "\n",

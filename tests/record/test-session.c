@@ -241,6 +241,7 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	char *rec[24] = {(char *)execrec_bin, "record", "-o", lim, "--max-size", limit_s};
 	char *info[] = {(char *)execrec_bin, "info", "--verify", lim, NULL};
 	char *report[] = {(char *)execrec_bin, "report", "--color=never", lim, NULL};
+	char *report_md[] = {(char *)execrec_bin, "report", "--markdown", lim, NULL};
 	char *report_json[] = {(char *)execrec_bin, "report", "--json", lim, NULL};
 	struct summary a, b;
 	struct run r;
@@ -331,6 +332,13 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	CU_ASSERT_EQUAL(r.status, 0);
 	slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"end_status\":\"size_limit\""));
+	/* and the report to paste */
+	path_in(out, "report.md");
+	run(&r, report_md, out);
+	CU_ASSERT_EQUAL(r.status, 0);
+	slurp(out, text, sizeof(text));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
+	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 }
 
 /* The issue's first case: every event still in the open chunk when the
