@@ -85,6 +85,9 @@ const char *redactor__rule_desc(const struct redactor *r, size_t i);
 uint64_t redactor__rule_hits(const struct redactor *r, size_t i);
 /* All secrets replaced so far. */
 uint64_t redactor__hits(const struct redactor *r);
+/* The names of the rules, "a,b,c", as the metadata key redact.rules holds
+ * them: a string to free(), or NULL + errno. */
+char *redactor__rule_list(const struct redactor *r);
 
 /*
  * Redact one string (no context: the rules that look at whole strings).

@@ -402,6 +402,22 @@ const char *redactor__rule_name(const struct redactor *r, size_t i)
 	return r && i < r->n_rules ? r->rules[i].name : NULL;
 }
 
+char *redactor__rule_list(const struct redactor *r)
+{
+	size_t n = 1, off = 0;
+	char *s;
+
+	for (size_t i = 0; i < redactor__rule_count(r); i++)
+		n += strlen(r->rules[i].name) + 1;
+	s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (size_t i = 0; i < redactor__rule_count(r); i++)
+		off += (size_t)snprintf(s + off, n - off, "%s%s", i ? "," : "", r->rules[i].name);
+	return s;
+}
+
 const char *redactor__rule_desc(const struct redactor *r, size_t i)
 {
 	return r && i < r->n_rules ? r->rules[i].desc : NULL;

@@ -9,7 +9,6 @@
  * The front end: options, the trace, diagnostics. The tables and their
  * output are replay/report.c's.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <getopt.h>
@@ -52,17 +51,13 @@ static void usage(FILE *f)
 static int option(struct driver *d, int opt, const char *arg)
 {
 	struct rp_report_opts *o = d->ctx;
-	char *end;
+	uint64_t top;
 
 	switch (opt) {
 	case 'n':
-		/* strtoul takes "-1" as ULONG_MAX and saturates what is too big:
-		 * only digits, and a count a table can have */
-		errno = 0;
-		o->top = strtoul(arg, &end, 10);
-		if (*end || end == arg || !isdigit((unsigned char)arg[0]) || errno ||
-		    o->top > UINT32_MAX)
+		if (driver__parse_count(arg, UINT32_MAX, &top))
 			return driver__err(d, "--top: '%s' is not a count (0 to 4294967295)", arg);
+		o->top = top;
 		return 0;
 	case 'M':
 		o->markdown = true;

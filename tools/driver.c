@@ -211,6 +211,22 @@ int driver__next(struct driver *d, const struct etr_event **ret_ev)
 	return r;
 }
 
+int driver__parse_count(const char *s, uint64_t max, uint64_t *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull takes "-1" as ULLONG_MAX, and spaces and '+': digits only */
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 bool driver__want_color(enum driver_color mode, int fd)
 {
 	const char *e;
@@ -278,6 +294,14 @@ bool driver__out_open(struct driver *d, const char *path, const char *input, boo
 	return true;
 }
 
+int driver__out_close(struct driver *d, bool ok)
+{
+	if (!d->out_open)
+		return 0;
+	d->out_open = false;
+	return tool_out__close(&d->out, d->cmd->name, ok) && ok ? DRV_EXIT_FAIL : 0;
+}
+
 int driver__end(struct driver *d, int err)
 {
 	char why[512];
@@ -290,20 +314,14 @@ int driver__end(struct driver *d, int err)
 	else if (err >= 0 && d->trace && rp_trace__damage_str(d->trace, why, sizeof(why)))
 		driver__err(d, "warning: %s: %s", d->path, why);
 	/* half an output is no output: it never gets the wanted name */
-	if (d->out_open) {
-		d->out_open = false;
-		if (tool_out__close(&d->out, d->cmd->name, err >= 0) && err >= 0)
-			status = DRV_EXIT_FAIL;
-	}
+	if (driver__out_close(d, err >= 0))
+		status = DRV_EXIT_FAIL;
 	return status;
 }
 
 void driver__free(struct driver *d)
 {
-	if (d->out_open) {
-		d->out_open = false;
-		tool_out__close(&d->out, d->cmd->name, false);
-	}
+	driver__out_close(d, false);
 	rp_trace__free(d->trace);
 	d->trace = NULL;
 	rp_filter__free(d->filter);

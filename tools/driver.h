@@ -213,6 +213,10 @@ int driver__bind(struct driver *d);
 bool driver__color(const struct driver *d, int fd);
 bool driver__want_color(enum driver_color mode, int fd);
 
+/* A count: decimal digits only (no sign, no space), at most @max. 0 and
+ * *ret, or -EINVAL. */
+int driver__parse_count(const char *s, uint64_t max, uint64_t *ret);
+
 /* Help text of the shared options, for a --help. */
 void driver__filter_help(FILE *f);
 /* The filters after --pid and --subtree, for a subcommand that gives those
@@ -239,6 +243,10 @@ void driver__print_stats(const struct driver *d, uint64_t processes, size_t byte
  */
 bool driver__out_open(struct driver *d, const char *path, const char *input, bool force,
 		      bool binary);
+
+/* Keep the output file (@ok: flushed, synced, renamed into place) or
+ * remove it. 0, or DRV_EXIT_FAIL after one line. */
+int driver__out_close(struct driver *d, bool ok);
 
 /*
  * The end of a run: for @err (-errno; -EINVAL means already said) its one
