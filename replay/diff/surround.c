@@ -84,55 +84,25 @@ static int keep_tp(struct side *s, const struct etr_str *name, const struct etr_
 	return 0;
 }
 
-int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len)
+int rdiff_sur_record(void *ctx, const struct etr_walk_item *it)
 {
-	struct etr_reader_opts ro = {
-	    .sz = sizeof(ro),
-	    .type_mask = (1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF),
-	};
-	struct etr_reader *r =
-	    mem ? etr_reader__open_mem(mem, len, &ro) : etr_reader__open(path, &ro);
-	struct etr_chunk c;
-	int ret;
+	struct side *s = ctx;
 
-	/* the trace opened once already: failing now is no reason to stop */
-	if (!r)
-		return errno == ENOMEM ? -ENOMEM : 0;
-	while ((ret = etr_reader__next_chunk(r, &c)) > 0) {
-		struct etr_record rec;
+	if (it->kind == ETR_WALK_TPFORMAT)
+		return keep_tp(s, &it->tpformat.name, &it->tpformat.text);
+	/* the whole BTF if stored, else the subset */
+	if (it->kind == ETR_WALK_BTF &&
+	    (!s->btf || (it->btf.kind == ETR_BTF_FULL && s->btf_kind != ETR_BTF_FULL))) {
+		void *p = malloc(it->btf.data.len ? it->btf.data.len : 1);
 
-		if (!c.data || (c.type != ETR_CHUNK_TPFORMAT && c.type != ETR_CHUNK_BTF))
-			continue;
-		while (etr_chunk__next_record(&c, &rec) > 0) {
-			struct etr_str name, text;
-			uint32_t kind;
-
-			if (c.type == ETR_CHUNK_TPFORMAT && rec.type == ETR_REC_TPFORMAT &&
-			    !etr_record__tpformat(&rec, &name, &text)) {
-				if (keep_tp(s, &name, &text)) {
-					etr_reader__free(r);
-					return -ENOMEM;
-				}
-			} else if (c.type == ETR_CHUNK_BTF && rec.type == ETR_REC_BTF &&
-				   !etr_record__btf(&rec, &kind, &text) &&
-				   (!s->btf ||
-				    (kind == ETR_BTF_FULL && s->btf_kind != ETR_BTF_FULL))) {
-				/* the whole BTF if stored, else the subset */
-				void *p = malloc(text.len ? text.len : 1);
-
-				if (!p) {
-					etr_reader__free(r);
-					return -ENOMEM;
-				}
-				memcpy(p, text.ptr, text.len);
-				free(s->btf);
-				s->btf = p;
-				s->btf_len = text.len;
-				s->btf_kind = kind;
-			}
-		}
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, it->btf.data.ptr, it->btf.data.len);
+		free(s->btf);
+		s->btf = p;
+		s->btf_len = it->btf.data.len;
+		s->btf_kind = it->btf.kind;
 	}
-	etr_reader__free(r);
 	return 0;
 }
 
