@@ -327,6 +327,9 @@ struct etr_problem {
 	uint64_t offset; /* byte offset in the file where it was found */
 	uint64_t seq;	 /* chunk sequence number, if known */
 	uint64_t length; /* bytes skipped because of it, if known */
+	/* the type of the chunk it is in, once that chunk's header checked
+	 * out (a damaged payload, a record that does not decode); 0 if not */
+	uint16_t chunk_type;
 };
 
 /* A short fixed English description of a problem kind. */

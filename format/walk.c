@@ -209,7 +209,8 @@ int etr_walk__next(struct etr_walk *w, struct etr_walk_item *it, struct etr_even
 			if (w->problem_cb) {
 				struct etr_problem p = {.kind = ETR_PROB_BAD_RECORD,
 							.offset = w->chunk.offset,
-							.seq = w->chunk.seq};
+							.seq = w->chunk.seq,
+							.chunk_type = w->chunk.type};
 
 				w->problem_cb(w->problem_ctx, &p);
 			}

@@ -98,6 +98,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+static bool no_events(const struct etr_problem *p)
+{
+	return (p->kind == ETR_PROB_DECOMPRESS || p->kind == ETR_PROB_BAD_RECORD) &&
+	       (p->chunk_type == ETR_CHUNK_TPFORMAT || p->chunk_type == ETR_CHUNK_BTF);
+}
+
 static void on_problem(void *ctx, const struct etr_problem *p)
 {
 	struct rp_trace *t = ctx;
@@ -105,8 +111,10 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 	t->problem_count++;
 	if (t->problem_len < MAX_PROBLEMS)
 		t->problems[t->problem_len++] = *p;
-	/* a damaged file header loses no event; anything else may have */
-	if (p->kind != ETR_PROB_HEADER_CHECKSUM)
+	/* a damaged file header loses no event; anything else may have, but
+	 * a payload that holds none and is decoded only for the caller
+	 * (record_cb: formats, BTF) */
+	if (p->kind != ETR_PROB_HEADER_CHECKSUM && !no_events(p))
 		t->gap = true;
 }
 
