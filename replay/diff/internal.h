@@ -146,7 +146,7 @@ struct rdiff {
 
 /* norm.c */
 size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		      struct rp_sbuf *out);
+		      struct ec_sbuf *out);
 
 /* surround.c */
 /* rp_trace_opts.record_cb of a side's trace (@ctx: the struct side): keeps
