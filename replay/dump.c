@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "dump.h"
 #include "replay.h"
 
@@ -384,7 +385,7 @@ struct rp_dump *rp_dump__open(const char *path, FILE *out, const struct rp_dump_
 	struct rp_dump *d;
 	int err;
 
-	if (!path || !out) {
+	if (!path || !out || !EC_OPTS_VALID(opts, struct rp_dump_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -394,14 +395,11 @@ struct rp_dump *rp_dump__open(const char *path, FILE *out, const struct rp_dump_
 		return NULL;
 	}
 	d->out = out;
-	if (opts && opts->sz >= offsetof(struct rp_dump_opts, json) + sizeof(bool)) {
-		wo.type_mask = opts->type_mask;
-		d->raw = opts->raw;
-		d->tp_full = opts->tpformat;
-		d->json = opts->json;
-	}
-	if (opts && opts->sz >= offsetof(struct rp_dump_opts, filter) + sizeof(opts->filter))
-		d->filter = opts->filter;
+	wo.type_mask = EC_OPTS_GET(opts, type_mask, 0);
+	d->raw = EC_OPTS_GET(opts, raw, false);
+	d->tp_full = EC_OPTS_GET(opts, tpformat, false);
+	d->json = EC_OPTS_GET(opts, json, false);
+	d->filter = EC_OPTS_GET(opts, filter, NULL);
 	wo.problem_ctx = d;
 	d->w = etr_walk__open(path, &wo);
 	if (!d->w) {

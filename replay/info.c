@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "color.h"
+#include "common/color.h"
 #include "info.h"
 #include "replay.h"
 
@@ -304,7 +304,7 @@ void rp_info__print_text(const struct rp_info *in, FILE *f, const char *path, ui
 	const struct etr_file_info *fi = etr_reader__info(r);
 	struct etr_reader_stats rs;
 	bool clean = clean_end(in);
-	const char *b = color ? C_BOLD : "", *rst = color ? C_RESET : "";
+	const char *b = color ? EC_COLOR_BOLD : "", *rst = color ? EC_COLOR_RESET : "";
 	uint64_t stored = 0, raw = 0;
 	char buf[64], id[40];
 
@@ -403,7 +403,7 @@ void rp_info__print_text(const struct rp_info *in, FILE *f, const char *path, ui
 		 * error stopped did not end cleanly (report says the same) */
 		fprintf(f,
 			"  %sOK%s: %" PRIu64 " chunks, every checksum and every record good, %s\n",
-			color ? C_GREEN : "", rst, rs.chunks,
+			color ? EC_COLOR_GREEN : "", rst, rs.chunks,
 			rp_end_reason(in->end.status) ? rp_end_reason(in->end.status)
 						      : "ended cleanly");
 		return;
@@ -411,7 +411,7 @@ void rp_info__print_text(const struct rp_info *in, FILE *f, const char *path, ui
 	for (size_t i = 0; i < in->nproblems; i++) {
 		const struct etr_problem *p = &in->problems[i];
 
-		fprintf(f, "  %sbyte %" PRIu64 "%s: %s", color ? C_RED : "", p->offset, rst,
+		fprintf(f, "  %sbyte %" PRIu64 "%s: %s", color ? EC_COLOR_RED : "", p->offset, rst,
 			etr_problem__str(p->kind));
 		if (p->kind == ETR_PROB_BAD_RECORD)
 			fprintf(f, " (in the chunk at this offset; the rest of it is unreadable)");
@@ -425,7 +425,7 @@ void rp_info__print_text(const struct rp_info *in, FILE *f, const char *path, ui
 		fprintf(f,
 			"  %sno end record%s: the recording was cut (killed, disk full, or the "
 			"file truncated)\n",
-			color ? C_RED : "", rst);
+			color ? EC_COLOR_RED : "", rst);
 	if (in->have_end && in->end.events != in->events)
 		fprintf(f, "  the end record counts %" PRIu64 " events, %" PRIu64 " were read\n",
 			in->end.events, in->events);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "common/sbuf.h"
 #include "kbtf.h"
 
 const char *rdiff_sur_keep(struct rdiff *d, char *str)
@@ -178,7 +179,7 @@ static char *tp_diff(const char *a, const char *b)
 {
 	struct tp_line *la = calloc(TP_LINES_MAX, sizeof(*la)),
 		       *lb = calloc(TP_LINES_MAX, sizeof(*lb));
-	struct rp_sbuf out = {0};
+	struct ec_sbuf out = {0};
 	size_t na, nb;
 
 	if (!la || !lb) {
@@ -194,21 +195,21 @@ static char *tp_diff(const char *a, const char *b)
 
 		if (o && o->len == la[i].len && !memcmp(o->text, la[i].text, o->len))
 			continue;
-		rp_sbuf__puts(&out, "- ");
-		rp_sbuf__put(&out, la[i].text, la[i].len);
-		rp_sbuf__putc(&out, '\n');
+		ec_sbuf__puts(&out, "- ");
+		ec_sbuf__put(&out, la[i].text, la[i].len);
+		ec_sbuf__putc(&out, '\n');
 		if (o) {
-			rp_sbuf__puts(&out, "+ ");
-			rp_sbuf__put(&out, o->text, o->len);
-			rp_sbuf__putc(&out, '\n');
+			ec_sbuf__puts(&out, "+ ");
+			ec_sbuf__put(&out, o->text, o->len);
+			ec_sbuf__putc(&out, '\n');
 		}
 	}
 	for (size_t i = 0; i < nb; i++) {
 		if (tp_find(la, na, lb[i].name))
 			continue;
-		rp_sbuf__puts(&out, "+ ");
-		rp_sbuf__put(&out, lb[i].text, lb[i].len);
-		rp_sbuf__putc(&out, '\n');
+		ec_sbuf__puts(&out, "+ ");
+		ec_sbuf__put(&out, lb[i].text, lb[i].len);
+		ec_sbuf__putc(&out, '\n');
 	}
 	free(la);
 	free(lb);
@@ -216,7 +217,7 @@ static char *tp_diff(const char *a, const char *b)
 		return NULL;
 	if (out.len && out.p[out.len - 1] == '\n')
 		out.p[--out.len] = '\0';
-	return rp_sbuf__steal(&out);
+	return ec_sbuf__steal(&out);
 }
 
 static const struct tpf *tp_by_name(const struct side *s, const char *name)
