@@ -762,7 +762,14 @@ int cmd_probes(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		src = probe_src__new_live(NULL);
+		/* the library reads no environment: the tool hands it over */
+		struct probe_src_opts so = {
+		    .sz = sizeof(so),
+		    .path = getenv("PATH"),
+		    .ld_library_path = getenv("LD_LIBRARY_PATH"),
+		};
+
+		src = probe_src__new_live(&so);
 		if (!src)
 			goto nomem;
 	}

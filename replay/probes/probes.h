@@ -94,6 +94,12 @@ struct probe_src_opts {
 	const char *kprobe_blacklist; /* DEBUGFS/kprobes/blacklist */
 	/* List perf's generic events without checking with perf_event_open(). */
 	bool no_perf_check;
+	/* The caller's $PATH and $LD_LIBRARY_PATH (the library reads no
+	 * environment): where probe_src__find_binary() looks for a command
+	 * (NULL or "": the usual folders), and where ld.so would look for
+	 * libraries first (NULL: nowhere). */
+	const char *path;
+	const char *ld_library_path;
 };
 
 struct probe_src;
