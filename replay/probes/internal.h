@@ -101,6 +101,21 @@ int probe_tp_format_parse(const char *text, size_t len, struct probe_detail *d);
 int probe_elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d);
 bool probe_elf_root_has(const struct probe_src *src, int root, uint32_t file);
 
+/* print.c: a probe (with its details), a type's count */
+struct rp_out;
+int probe_print(struct rp_out *o, struct probe_src *src, const struct probe *p, bool verbose,
+		bool json, bool unsupported);
+void probe_print_count(struct rp_out *o, const struct probe_src *src, enum probe_type t,
+		       size_t count, int supported, bool all, bool json);
+
+/* report.c: a line for the user, through the caller's callback */
+__attribute__((format(printf, 3, 4))) void probe_say(probe_msg_fn msg, void *ctx, const char *fmt,
+						     ...);
+/* A line per type whose list is missing or partial; how many are missing. */
+int probe_list_report(struct probe_src *src, const struct probe_list_opts *o,
+		      struct probe_pattern *const *pats, size_t npats, const int *supported,
+		      const char *const *why, const size_t *counts, probe_msg_fn msg, void *ctx);
+
 /* detail helpers */
 struct probe_arg *probe_detail_add_arg(struct probe_detail *d);
 char *probe_detail_strdup(const char *s);
