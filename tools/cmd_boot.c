@@ -11,6 +11,7 @@
 
 #include "boot.h"
 #include "commands.h"
+#include "common/parse.h"
 #include "driver.h"
 #include "replay.h"
 
@@ -129,7 +130,7 @@ static int diff_option(struct driver *d, int opt, const char *arg)
 			return driver__err(d, "--threshold: '%s' is not a ratio of 1 or more", arg);
 		return 0;
 	case OPT_MIN_DELTA:
-		if (rp_parse_duration(arg, &c->min_delta))
+		if (ec_parse_duration(arg, &c->min_delta))
 			return driver__err(d, "--min-delta: '%s' is not a duration", arg);
 		return 0;
 	case OPT_FAIL_ON:

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "driver.h"
 #include "export.h"
 #include "replay.h"
@@ -69,27 +70,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int parse_pids(const char *s, uint32_t **list, size_t *n)
-{
-	const char *p = s;
-
-	while (*p) {
-		char *end;
-		unsigned long v = strtoul(p, &end, 10);
-		uint32_t *l;
-
-		if (end == p || (*end && *end != ',') || v > UINT32_MAX)
-			return -EINVAL;
-		l = realloc(*list, (*n + 1) * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		*list = l;
-		(*list)[(*n)++] = (uint32_t)v;
-		p = *end ? end + 1 : end;
-	}
-	return *n ? 0 : -EINVAL;
-}
-
 struct ctx {
 	struct rx_chart_opts copts;
 	uint32_t *subtree;
@@ -109,11 +89,11 @@ static int option(struct driver *d, int opt, const char *arg)
 		c->out_path = arg;
 		return 0;
 	case 'p':
-		if (parse_pids(arg, &c->subtree, &c->nsubtree))
+		if (ec_parse_pids(arg, &c->subtree, &c->nsubtree))
 			return driver__err(d, "--subtree: '%s' is not a pid list", arg);
 		return 0;
 	case OPT_MIN_DURATION:
-		if (rp_parse_duration(arg, &c->copts.min_duration_ns))
+		if (ec_parse_duration(arg, &c->copts.min_duration_ns))
 			return driver__err(
 			    d, "--min-duration: '%s' is not a duration (1.5, 200ms, 0)", arg);
 		c->copts.min_duration_set = true;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "diff.h"
 #include "driver.h"
 
@@ -130,7 +131,7 @@ static int option(struct driver *d, int opt, const char *arg)
 			    d, "--threshold: '%s' is not a ratio above 1 (1.5, 2x, 150%%)", arg);
 		return 0;
 	case OPT_MIN_DELTA:
-		if (rp_parse_duration(arg, &c->dopts.min_delta_ns))
+		if (ec_parse_duration(arg, &c->dopts.min_delta_ns))
 			return driver__err(d, "--min-delta: '%s' is not a duration (50ms, 1s)",
 					   arg);
 		if (!c->dopts.min_delta_ns)

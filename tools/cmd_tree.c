@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "driver.h"
 #include "replay.h"
 #include "tree.h"
@@ -71,25 +72,16 @@ static int option(struct driver *d, int opt, const char *arg)
 	struct ctx *c = d->ctx;
 	char *end;
 	long lv;
+	int r;
 
 	switch (opt) {
 	case 'p':
 	case DRV_OPT_PID:
 	case DRV_OPT_SUBTREE:
-		for (const char *s = arg; *s;) {
-			unsigned long v = strtoul(s, &end, 10);
-			uint32_t *l;
-
-			if (end == s || (*end && *end != ',') || v > UINT32_MAX)
-				return driver__err(d, "--pid: '%s' is not a pid", arg);
-			l = realloc(c->pids, (c->npids + 1) * sizeof(*l));
-			if (!l)
-				return -ENOMEM;
-			c->pids = l;
-			c->pids[c->npids++] = (uint32_t)v;
-			s = *end ? end + 1 : end;
-		}
-		return 0;
+		r = ec_parse_pids(arg, &c->pids, &c->npids);
+		if (r && r != -ENOMEM)
+			return driver__err(d, "--pid: '%s' is not a pid", arg);
+		return r;
 	case 'd':
 		errno = 0;
 		lv = strtol(arg, &end, 10);

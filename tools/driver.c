@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "common/parse.h"
 
 bool driver__parse(struct driver *d, const struct driver_cmd *cmd, void *ctx, int argc, char **argv)
 {
@@ -112,7 +113,7 @@ int driver__option(struct driver *d, int opt, const char *arg, char *err, size_t
 		d->stats = true;
 		return 1;
 	case DRV_OPT_REORDER:
-		if (rp_parse_duration(arg, &d->reorder_ns) || !d->reorder_ns) {
+		if (ec_parse_duration(arg, &d->reorder_ns) || !d->reorder_ns) {
 			snprintf(err, err_len, "--reorder-window: '%s' is not a duration (10ms)",
 				 arg);
 			return -EINVAL;
