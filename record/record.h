@@ -97,13 +97,19 @@ enum recorder_failed_exec {
 
 typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
 
+/* argv (and env) bytes kept per exec: the default and the bounds, which
+ * are bpf/execrec.h's (recorder.c checks that they agree) */
+#define RECORDER_ARGS_DEFAULT (256u << 10)
+#define RECORDER_ARGS_MIN 4096u
+#define RECORDER_ARGS_MAX (1u << 20)
+
 struct redactor;
 
 struct recorder_opts {
 	size_t sz; /* sizeof(struct recorder_opts) */
 	enum recorder_mode mode;
 	/* argv (and env) bytes kept per exec; 0 = the default (256 KiB);
-	 * clamped to [ER_ARGS_MIN, ER_ARGS_LIMIT] */
+	 * clamped to [RECORDER_ARGS_MIN, RECORDER_ARGS_MAX] */
 	uint32_t max_args_bytes;
 	bool env;     /* record environments */
 	bool threads; /* record thread creation too */
@@ -131,6 +137,14 @@ struct recorder_opts {
 	enum recorder_failed_exec failed_exec;
 	/* redact every string before it is written (redact/); NULL = off */
 	struct redactor *redact;
+	/* Test knobs, 0 = the normal behaviour.  ringbuf_bytes: a ring buffer
+	 * of this size (rounded up to a power of two, 4 KiB at least) drained
+	 * only on recorder__poll()'s timeout, so that it overflows on purpose
+	 * and every loss can be checked.  kretprobe_maxactive: the failed-exec
+	 * kretprobe's calls in flight (default 1024), so that it misses on
+	 * purpose. */
+	uint32_t ringbuf_bytes;
+	int kretprobe_maxactive;
 };
 
 struct recorder;

@@ -32,6 +32,10 @@
 
 #define RINGBUF_MIN (8u << 20)
 
+_Static_assert(RECORDER_ARGS_DEFAULT == ER_ARGS_DEFAULT && RECORDER_ARGS_MIN == ER_ARGS_MIN &&
+		   RECORDER_ARGS_MAX == ER_ARGS_LIMIT,
+	       "record.h's argv bounds are bpf/execrec.h's");
+
 struct recorder {
 	struct recorder_opts o;
 	struct execrec_bpf *skel;
@@ -239,16 +243,6 @@ static uint32_t pow2_at_least(uint64_t v)
 	while (p < v && p < (1u << 30))
 		p <<= 1;
 	return p;
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
-
-static int libbpf_debug(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return vfprintf(stderr, fmt, ap);
 }
 
 /* --------------------------------------------------------------------- */
@@ -487,16 +481,16 @@ static int open_and_load(struct recorder *r, const struct recorder_opts *opts, u
 	 * 60,000 events/s storm many times over. */
 	rec_max = sizeof(struct er_exec) + 2 * ER_PATH_MAX + max_args * (opts->env ? 2 : 1);
 	ring = pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8 : RINGBUF_MIN);
-	/* EXECREC_RINGBUF_BYTES: a test knob, to make the ring overflow on
-	 * purpose and check that every loss is counted. */
-	if (getenv("EXECREC_RINGBUF_BYTES"))
-		ring = pow2_at_least(strtoull(getenv("EXECREC_RINGBUF_BYTES"), NULL, 0));
+	/* ringbuf_bytes: a test knob, to make the ring overflow on purpose
+	 * and check that every loss is counted. */
+	if (opts->ringbuf_bytes)
+		ring = pow2_at_least(opts->ringbuf_bytes);
 	bpf_map__set_max_entries(r->skel->maps.events, ring);
 	/* Batch wakeups unless a live view wants every event at once.  The
 	 * test knob drains only on the poll timeout, so the ring does fill. */
 	r->skel->rodata->cfg_wakeup_bytes =
 	    opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
-	if (getenv("EXECREC_RINGBUF_BYTES"))
+	if (opts->ringbuf_bytes)
 		r->skel->rodata->cfg_wakeup_bytes = ~0ull;
 
 	return execrec_bpf__load(r->skel);
@@ -537,7 +531,6 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 		goto err_free;
 	}
 
-	libbpf_set_print(getenv("EXECREC_DEBUG") ? libbpf_debug : libbpf_quiet);
 	err = rec_variant_probe(&r->v, &r->o, &problem);
 	if (err)
 		goto err_free;

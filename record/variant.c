@@ -69,6 +69,7 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 	size_t i;
 
 	memset(v, 0, sizeof(*v));
+	v->kretprobe_maxactive = o->kretprobe_maxactive;
 	v->f_loop = has_helper(BPF_FUNC_loop);
 	v->f_task_btf = has_helper(BPF_FUNC_get_current_task_btf);
 	v->f_task_pt_regs = has_helper(BPF_FUNC_task_pt_regs);
