@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "etr.h"
+#include "common/parse.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -401,8 +402,12 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev);
 /* Parsing and formatting helpers                                     */
 /* ------------------------------------------------------------------ */
 
-/* "1.5", "1.5s", "200ms", "10us", "3m", "1h" -> ns. 0 or -EINVAL. */
-int rp_parse_duration(const char *s, uint64_t *ret_ns);
+/* ec_parse_duration (common/parse.h), under its old name for callers
+ * not yet moved to it. */
+static inline int rp_parse_duration(const char *s, uint64_t *ret_ns)
+{
+	return ec_parse_duration(s, ret_ns);
+}
 
 /*
  * A time: seconds from the start ("+2.5", "2.5", "200ms") sets

@@ -146,7 +146,7 @@ struct rdiff {
 
 /* norm.c */
 size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		      struct rp_sbuf *out);
+		      struct ec_sbuf *out);
 
 /* surround.c */
 int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len);

@@ -401,7 +401,7 @@ static void put_clipped(FILE *f, const char *s, size_t len, size_t max_chars)
 	if (!max_chars)
 		return;
 	while (i < len && chars < max_chars) {
-		size_t k = rx_utf8_len(u + i, len - i);
+		size_t k = ec_utf8_len(u + i, len - i);
 
 		i += k ? k : 1;
 		chars++;
@@ -411,7 +411,7 @@ static void put_clipped(FILE *f, const char *s, size_t len, size_t max_chars)
 		size_t j = 0, c2 = 0;
 
 		while (j < len && c2 + 1 < max_chars) {
-			size_t k = rx_utf8_len(u + j, len - j);
+			size_t k = ec_utf8_len(u + j, len - j);
 
 			j += k ? k : 1;
 			c2++;
