@@ -23,6 +23,11 @@ static inline uint64_t rec_now(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* recorder.c: the caller's recorder_opts @u, of any size it was built
+ * with, into @o (fields past its sz are 0); -EINVAL if it is NULL or has
+ * non-zero bytes beyond the fields known here. */
+int rec_opts_read(struct recorder_opts *o, const struct recorder_opts *u);
+
 /* meta.c */
 int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o);
 int rec_write_clock(struct etr_writer *w);

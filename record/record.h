@@ -105,6 +105,9 @@ typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
 
 struct redactor;
 
+/* Extensible (common/opts.h): a caller built against an older, smaller
+ * struct is read as defaults past its sz; bytes beyond the fields known
+ * here must be zero. */
 struct recorder_opts {
 	size_t sz; /* sizeof(struct recorder_opts) */
 	enum recorder_mode mode;

@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/opts.h"
 #include "execrec.h"
 #include "execrec.skel.h"
 #include "convert.h"
@@ -107,11 +108,46 @@ const char *recorder__problem_str(enum recorder_problem p)
 	return "unknown problem";
 }
 
-void recorder__problem_detail(const struct recorder_opts *o, enum recorder_problem p, int err,
+int rec_opts_read(struct recorder_opts *o, const struct recorder_opts *u)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	if (!u || !EC_OPTS_VALID(u, struct recorder_opts))
+		return -EINVAL;
+#define GET(f) o->f = EC_OPTS_GET(u, f, o->f)
+	GET(mode);
+	GET(max_args_bytes);
+	GET(env);
+	GET(threads);
+	GET(live);
+	GET(btf);
+	GET(flush_interval_ns);
+	GET(max_bytes);
+	GET(level);
+	GET(argc);
+	GET(argv);
+	GET(options_text);
+	GET(target);
+	GET(event_cb);
+	GET(event_ctx);
+	GET(btf_path);
+	GET(programs);
+	GET(failed_exec);
+	GET(redact);
+	GET(ringbuf_bytes);
+	GET(kretprobe_maxactive);
+#undef GET
+	return 0;
+}
+
+void recorder__problem_detail(const struct recorder_opts *opts, enum recorder_problem p, int err,
 			      char *buf, size_t size)
 {
 	enum recorder_problem ignored;
+	struct recorder_opts ob, *o = &ob;
 	struct rec_variant v;
+
+	rec_opts_read(o, opts);
 
 	switch (p) {
 	case RECORDER_BTF_FILE:
@@ -496,16 +532,17 @@ static int open_and_load(struct recorder *r, const struct recorder_opts *opts, u
 	return execrec_bpf__load(r->skel);
 }
 
-struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
+struct recorder *recorder__new(int fd, const struct recorder_opts *user_opts,
 			       enum recorder_problem *ret_problem)
 {
 	enum recorder_problem problem = RECORDER_OK;
 	struct etr_writer_opts wo = {.sz = sizeof(wo)};
+	struct recorder_opts ob, *opts = &ob;
 	struct recorder *r;
 	uint32_t max_args;
 	int err;
 
-	if (!opts || opts->sz < sizeof(*opts) || fd < 0) {
+	if (rec_opts_read(opts, user_opts) || fd < 0) {
 		err = -EINVAL;
 		goto err_out;
 	}

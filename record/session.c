@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/macros.h"
+#include "common/opts.h"
 #include "internal.h"
 #include "session.h"
 
@@ -31,7 +33,7 @@ static volatile sig_atomic_t forward_sig;   /* a signal to pass on to CMD */
 static volatile sig_atomic_t child_changed; /* SIGCHLD seen */
 
 static const int handled[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE};
-#define NHANDLED (sizeof(handled) / sizeof(handled[0]))
+#define NHANDLED ARRAY_SIZE(handled)
 
 struct rec_session {
 	struct rec_session_opts o;
@@ -100,20 +102,38 @@ static int install_handlers(struct rec_session *s)
 	return 0;
 }
 
-/* The options as given, of any size this library knows: fields beyond a
- * smaller @sz are zero, bytes beyond ours must be zero. */
-static bool copy_opts(void *dst, size_t dst_sz, const void *src, size_t src_sz)
+/* The caller's options, of any size it was built with (common/opts.h). */
+static int read_opts(struct rec_session *s, const struct rec_session_opts *u)
 {
-	const unsigned char *p = src;
+	struct rec_session_opts *o = &s->o;
 
-	if (!src || src_sz < sizeof(size_t))
-		return false;
-	for (size_t i = dst_sz; i < src_sz; i++)
-		if (p[i])
-			return false;
-	memset(dst, 0, dst_sz);
-	memcpy(dst, src, src_sz < dst_sz ? src_sz : dst_sz);
-	return true;
+	if (!u || !EC_OPTS_VALID(u, struct rec_session_opts))
+		return -EINVAL;
+	o->sz = sizeof(*o);
+#define GET(f) o->f = EC_OPTS_GET(u, f, o->f)
+	GET(output);
+	GET(fd);
+	GET(force);
+	GET(cmd);
+	GET(search_path);
+	GET(cmd_stdout_to_stderr);
+	GET(pids);
+	GET(npids);
+	GET(recorder);
+	GET(duration_ns);
+	GET(stop_on_cmd_exit);
+	GET(until);
+	GET(until_ctx);
+	GET(note);
+	GET(note_ctx);
+	GET(move_to);
+#undef GET
+	if (!o->recorder || rec_opts_read(&s->ro, o->recorder))
+		return -EINVAL;
+	if ((o->cmd && (!o->cmd[0] || o->npids)) || (o->npids && !o->pids) ||
+	    (o->move_to && !o->output) || (!o->output && o->fd < 0))
+		return -EINVAL;
+	return 0;
 }
 
 /* The metadata's "options": the effective settings, as text. */
@@ -225,15 +245,11 @@ struct rec_session *rec_session__start(const struct rec_session_opts *opts,
 	}
 	s->fd = s->gate = s->exec_err = -1;
 	s->child = -1;
-	if (!opts || !copy_opts(&s->o, sizeof(s->o), opts, opts->sz) || !s->o.recorder ||
-	    !copy_opts(&s->ro, sizeof(s->ro), s->o.recorder, s->o.recorder->sz) ||
-	    (s->o.cmd && (!s->o.cmd[0] || s->o.npids)) || (s->o.npids && !s->o.pids) ||
-	    (s->o.move_to && !s->o.output) || (!s->o.output && s->o.fd < 0)) {
-		err = -EINVAL;
+	err = read_opts(s, opts);
+	if (err) {
 		fail(f, REC_STEP_OUTPUT, err);
 		goto err_out;
 	}
-	s->ro.sz = sizeof(s->ro);
 	s->ro.mode = s->o.cmd ? RECORDER_COMMAND : s->o.npids ? RECORDER_PID : RECORDER_SYSTEM;
 	if (!s->ro.options_text)
 		s->ro.options_text = s->options_text = options_text(s);

@@ -53,6 +53,7 @@ typedef void (*rec_session_note_fn)(void *ctx, struct rec_session *s, enum rec_s
  * true stops the recording. */
 typedef bool (*rec_session_until_fn)(void *ctx, uint64_t now_ns);
 
+/* Extensible as recorder_opts is (common/opts.h). */
 struct rec_session_opts {
 	size_t sz; /* sizeof(struct rec_session_opts) */
 	/* The output: the file @output, created mode 0600, never through a
