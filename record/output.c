@@ -18,22 +18,27 @@
 
 int rec_output__open(const char *path, bool force, bool *ret_created, int *ret_mode_err)
 {
-	int fd, flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+	int fd, flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	struct stat st;
 
 	*ret_created = false;
 	*ret_mode_err = 0;
-	flags |= force ? O_TRUNC : O_EXCL;
 	fd = open(path, flags, 0600);
+	if (fd >= 0) {
+		*ret_created = true;
+		return fd;
+	}
+	if (errno != EEXIST || !force)
+		return -errno;
+	/* --force over an existing file: not ours to remove later */
+	fd = open(path, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* an existing file keeps its mode through O_TRUNC: make it ours.
-	 * A file that is not ours to chmod is written all the same. */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode)) {
-		*ret_created = !force || st.st_size == 0;
-		if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600))
-			*ret_mode_err = -errno;
-	}
+	/* it keeps its mode through O_TRUNC: make it ours.  A file that is
+	 * not ours to chmod is written all the same. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 &&
+	    fchmod(fd, 0600))
+		*ret_mode_err = -errno;
 	return fd;
 }
 
