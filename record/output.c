@@ -57,6 +57,28 @@ static int dir_of(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* mkdir -p @dir (each directory made mode 0750); @dir is changed on the
+ * way and restored. */
+static int make_dirs(char *dir)
+{
+	char *slash;
+	int err;
+
+	if (!mkdir(dir, 0750) || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return -ENOENT;
+	*slash = 0;
+	err = make_dirs(dir);
+	*slash = '/';
+	if (err)
+		return err;
+	return mkdir(dir, 0750) && errno != EEXIST ? -errno : 0;
+}
+
 static int copy_fd(int in, int out)
 {
 	char buf[1 << 16];
@@ -127,8 +149,9 @@ int rec_output__move(const char *from, const char *to, bool force)
 	err = dir_of(to, dir, sizeof(dir));
 	if (err)
 		return err;
-	if (mkdir(dir, 0750) && errno != EEXIST)
-		return -errno;
+	err = make_dirs(dir);
+	if (err)
+		return err;
 	if (!force && !lstat(to, &st))
 		return -EEXIST;
 	if (!rename(from, to))

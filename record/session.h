@@ -88,7 +88,7 @@ struct rec_session_opts {
 	void *note_ctx;
 	/* Once the trace has ended, move it to this path (a copy, then a
 	 * rename, when it is on another file system; its directory is made,
-	 * mode 0750, if missing).  If that fails the trace stays at @output
+	 * mode 0750, with its parents, if missing).  If that fails the trace stays at @output
 	 * and rec_session_result.move_err says why.  Needs @output. */
 	const char *move_to;
 };
@@ -184,7 +184,7 @@ int rec_output__open(const char *path, bool force, bool *ret_created, int *ret_m
 /*
  * Move the file @from to @to: a rename, or on another file system a copy
  * beside @to (synced), a rename over @to, and @from removed.  @to's
- * directory is made (mode 0750) if missing.  Without @force an existing
+ * directory is made, with its parents (mode 0750), if missing.  Without @force an existing
  * @to is -EEXIST.  0 or -errno; on failure @from is untouched and no
  * partial @to is left.
  */

@@ -142,12 +142,15 @@ static void test_output_move(void)
 		CU_ASSERT(stat(to, &t) == 0 && (t.st_mode & 07777) == 0600);
 		path_in(tmp, "kept/.d.etr.tmp");
 		CU_ASSERT(access(tmp, F_OK) != 0);
-		/* and back: into a directory that is not there, on the tmpfs */
-		snprintf(shm, sizeof(shm), "/dev/shm/er-move-%d/d.etr", (int)getpid());
+		/* and back: into directories that are not there, on the tmpfs */
+		snprintf(shm, sizeof(shm), "/dev/shm/er-move-%d/x/d.etr", (int)getpid());
 		CU_ASSERT_EQUAL(rec_output__move(to, shm, false), 0);
 		read_file(shm, buf, sizeof(buf));
 		CU_ASSERT_STRING_EQUAL(buf, "trace d");
 		unlink(shm);
+		*strrchr(shm, '/') = 0;
+		CU_ASSERT(stat(shm, &t) == 0 && (t.st_mode & 07777) == 0750);
+		rmdir(shm);
 		*strrchr(shm, '/') = 0;
 		rmdir(shm);
 	}
