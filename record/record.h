@@ -3,9 +3,10 @@
  * record.h - the recorder: loads execrec's BPF programs, drains their ring
  * buffer and writes every event into an .etr trace through format/.
  *
- * The front end (tools/cmd_record.c, `int cmd_record(int argc, char **argv)`,
- * declared in tools/commands.h) parses options, starts the command to follow
- * and prints; nothing here prints.  Conventions are libbpf's: object__verb
+ * A recording session (session.h) drives it: output, CMD, stops, the move;
+ * `execrec record` (tools/cmd_record.c) is a front end over that session.
+ * Nothing here prints, reads the environment or sets libbpf's print
+ * callback.  Conventions are libbpf's: object__verb
  * names, 0 or -errno from int functions, NULL + errno from constructors,
  * destructors that accept NULL.
  *

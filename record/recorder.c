@@ -23,6 +23,7 @@
 #include "execrec.h"
 #include "execrec.skel.h"
 #include "convert.h"
+#include "common/macros.h"
 #include "internal.h"
 
 /* Lost counters and clock anchors are checked this often while draining. */
@@ -579,9 +580,8 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *user_opts,
 		err = open_and_load(r, opts, max_args);
 		problem = RECORDER_LOAD;
 		if (!err)
-			err = rec_variant_attach(r->skel, &r->v, r->links,
-						 sizeof(r->links) / sizeof(r->links[0]), &r->nlinks,
-						 &problem);
+			err = rec_variant_attach(r->skel, &r->v, r->links, ARRAY_SIZE(r->links),
+						 &r->nlinks, &problem);
 		if (!err)
 			break;
 		if (r->v.failed != RECORDER_FAILED_TRACEPOINT &&

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/macros.h"
 #include "common/parse.h"
 #include "options.h"
 #include "record_args.h"
@@ -72,13 +73,13 @@ static int fail(const char *fmt, ...)
 }
 
 /* @arg's index in @names (@n of them), or -1 after a line listing them. */
-static int pick(const char *opt, const char *arg, const char *const *names, int n)
+static int pick(const char *opt, const char *arg, const char *const *names, size_t n)
 {
 	char list[128] = "";
 
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(arg, names[i]))
-			return i;
+			return (int)i;
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
 			 i ? (i == n - 1 ? " or " : ", ") : "", names[i]);
 	}
@@ -192,24 +193,24 @@ static int parse_opt(struct record_args *c, int opt, char **argv)
 		c->ro.threads = true;
 		return 0;
 	case OPT_BTF:
-		for (i = 0; i < 3 && strcmp(optarg, btf[i]); i++)
+		for (i = 0; i < (int)ARRAY_SIZE(btf) && strcmp(optarg, btf[i]); i++)
 			;
-		c->ro.btf = i < 3 ? (enum recorder_btf)i : RECORDER_BTF_SUBSET;
-		if (i == 3 && access(optarg, R_OK))
+		c->ro.btf = i < (int)ARRAY_SIZE(btf) ? (enum recorder_btf)i : RECORDER_BTF_SUBSET;
+		if (i == (int)ARRAY_SIZE(btf) && access(optarg, R_OK))
 			return fail("--btf: '%s' is not subset, full, none or a readable BTF file",
 				    optarg);
-		c->ro.btf_path = i == 3 ? optarg : NULL;
+		c->ro.btf_path = i == (int)ARRAY_SIZE(btf) ? optarg : NULL;
 		return 0;
 	case OPT_PROGRAMS:
-		i = pick("programs", optarg, progs, 4);
+		i = pick("programs", optarg, progs, ARRAY_SIZE(progs));
 		c->ro.programs = (enum recorder_programs)i;
 		return i < 0 ? -1 : 0;
 	case OPT_FAILED_EXEC:
-		i = pick("failed-exec", optarg, failed, 4);
+		i = pick("failed-exec", optarg, failed, ARRAY_SIZE(failed));
 		c->ro.failed_exec = i < 0 ? 0 : failed_v[i];
 		return i < 0 ? -1 : 0;
 	case OPT_UNTIL:
-		c->until_boot = pick("until", optarg, until, 1) == 0;
+		c->until_boot = pick("until", optarg, until, ARRAY_SIZE(until)) == 0;
 		return c->until_boot ? 0 : -1;
 	case OPT_GRACE:
 		if (ec_parse_duration(optarg, &c->boot.grace_ns))
