@@ -26,11 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
-#include <sys/syscall.h>
 
 #include <bpf/libbpf.h>
 
 #include "internal.h"
+#include "live.h"
 
 /* Calls in flight the kretprobe keeps an instance for (the kernel's upper
  * limit is 4096); recorder_opts.kretprobe_maxactive: a test knob, to make
@@ -77,7 +77,6 @@ static int event_id(const char *tfs, const char *name)
 int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const char *func,
 		      bool retprobe, struct bpf_link **ret_link)
 {
-	struct perf_event_attr attr;
 	const char *tfs = rec_tracefs();
 	char *name, line[160];
 	struct bpf_link *link;
@@ -103,17 +102,11 @@ int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const cha
 	id = event_id(tfs, name);
 	if (id < 0)
 		return id;
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = id;
-	attr.sample_period = 1;
-	attr.wakeup_events = 1;
 	/* One CPU's event is enough: the program hangs off the probe, which
 	 * runs it on every CPU. */
-	pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	pfd = live_perf_open(PERF_TYPE_TRACEPOINT, (uint64_t)id, 0, LIVE_PERF_ATTACH);
 	if (pfd < 0)
-		return -errno;
+		return pfd;
 	link = bpf_program__attach_perf_event(prog, pfd);
 	if (!link) {
 		err = -errno;
