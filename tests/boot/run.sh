@@ -14,6 +14,7 @@
 #     process after the recording started (not in the snapshot);
 #   - at least 10 units are named with processes; the boot view lists
 #     systemd-udevd.service and the test's unit with theirs;
+#   - chart --by-unit draws a lane for each unit of the boot view;
 #   - diff --by-unit of the two boots finds no new or gone unit.
 # The second boot has /var/log/execrec on a full filesystem (the test's
 # unit mounts a filled 32 KiB tmpfs there before the boot is finished): the
@@ -135,6 +136,17 @@ for n in 1 2; do
 	# 3 x true, the failed exec, sh -c 'exit 3'
 	echo "$tu" | awk '{ exit !($7 >= 1 && $8 >= 1) }' ||
 		fail "boot $n: the test unit's failed exec and exit 3 are not counted: $tu"
+	# the chart by unit: a lane for each unit of the boot view, udevd's too
+	if "$execrec" chart --by-unit --min-duration 0 "$trace" -o "$work/units$n.svg" --force; then
+		lanes=$(grep -c '<text class="u" ' "$work/units$n.svg")
+		all=$("$execrec" boot --json "$trace" | sed -n '1s/.*"units":\([0-9]*\)}.*/\1/p')
+		echo "boot $n: chart --by-unit: $lanes lanes"
+		[ "$lanes" = "$all" ] || fail "boot $n: chart --by-unit drew $lanes lanes, the boot view has $all units"
+		grep -q '<text class="u" [^>]*>systemd-udevd.service</text>' "$work/units$n.svg" ||
+			fail "boot $n: chart --by-unit has no systemd-udevd.service lane"
+	else
+		fail "boot $n: chart --by-unit failed"
+	fi
 	echo "systemd-analyze: $(head -n 1 "$d/time-$id.txt")"
 	end_ns=$("$execrec" boot --json "$trace" | sed -n '1s/.*"end_ns":\([0-9]*\).*/\1/p')
 	first_ns=$("$execrec" boot --json "$trace" | sed -n '1s/.*"before_recorder_ns":\([0-9]*\).*/\1/p')

@@ -3,7 +3,8 @@
  * The chart by systemd unit (chart --by-unit) and chart --unit, over a
  * synthetic boot with a cgroup map: lanes in the order of their units'
  * first processes, a heading per lane with its counts, the tree cut where a
- * parent ran in another unit, and the filters.
+ * parent ran in another unit, and the filters; and diff --by-unit of that
+ * boot and a next one, with the filters (--unit).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -19,19 +20,20 @@
 #include "synth.h"
 
 static const char *execrec_bin, *tmpdir;
-static char trace[PATH_MAX];
+static char trace[PATH_MAX], trace2[PATH_MAX];
 
 /*
  * 10 s from T0: systemd (init.scope) and kthreadd (the root cgroup "/")
  * from the snapshot; b.service from T0+1 s (b-main, its worker, exit 3);
  * a.service from T0+2 s (a-daemon running at the end, a helper, a child
  * whose exec fails); a-daemon's child 103 moved into b.service (b-late);
- * a process in a cgroup the map does not name.
+ * a process in a cgroup the map does not name.  The next boot (@next):
+ * b.service's processes exit 0, and c.service is new.
  */
 #define T0 (100 * SEC)
-static void make_boot(void)
+static void make_boot(const char *path, bool next)
 {
-	CU_ASSERT_FATAL(synth_open(trace, T0) == 0);
+	CU_ASSERT_FATAL(synth_open(path, T0) == 0);
 	synth_meta("hostname", "booted");
 	synth_cgroup(T0, ETR_CGROUP_PRESENT, 1, "/");
 	synth_cgroup(T0, ETR_CGROUP_PRESENT, 10, "/init.scope");
@@ -60,13 +62,19 @@ static void make_boot(void)
 		   ARGS("nonexistent"));
 	synth_exit(T0 + 3600 * MS, 102, 100, T0 + 3500 * MS, "a-daemon", 127, 0);
 	synth_in_cgroup(30);
-	synth_exit(T0 + 4 * SEC, 200, 1, T0 + 1 * SEC, "b-main", 3, 0);
+	synth_exit(T0 + 4 * SEC, 200, 1, T0 + 1 * SEC, "b-main", next ? 0 : 3, 0);
 	/* forked by a.service's daemon, run in b.service */
 	synth_fork(T0 + 6 * SEC, 103, 100, "a-daemon");
 	synth_exec(T0 + 6100 * MS, 103, 100, T0 + 6 * SEC, 0, "/bin/b-late", "/", ARGS("b-late"));
 	synth_exit(T0 + 8 * SEC, 103, 100, T0 + 6 * SEC, "b-late", 0, 0);
 	synth_in_cgroup(99);
 	synth_run(T0 + 7 * SEC, 300, 1, "/bin/stray", "/", ARGS("stray"), 2 * SEC, 0, 0);
+	if (next) {
+		synth_cgroup(T0 + 7 * SEC, ETR_CGROUP_CREATED, 40, "/system.slice/c.service");
+		synth_in_cgroup(40);
+		synth_run(T0 + 7500 * MS, 400, 1, "/usr/bin/c-once", "/", ARGS("c-once"), SEC, 0,
+			  0);
+	}
 	CU_ASSERT_FATAL(synth_close(T0 + 10 * SEC) == 0);
 }
 
@@ -141,7 +149,8 @@ static void test_lanes(void)
 	size_t len, el;
 	char *svg;
 
-	make_boot();
+	make_boot(trace, false);
+	make_boot(trace2, true);
 
 	/* the whole tree: 103 under a-daemon, no lanes */
 	svg = chart(false, &st, &len);
@@ -190,16 +199,16 @@ static void test_lanes(void)
 	free(svg);
 }
 
-static char *run_chart(const char *opts, int *ret_status, size_t *ret_len)
+static char *run_cmd(const char *cmd_opts, int *ret_status, size_t *ret_len)
 {
-	char cmd[PATH_MAX * 3 + 256], out[PATH_MAX];
+	char cmd[PATH_MAX * 4 + 256], out[PATH_MAX];
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 	FILE *f;
 	int st;
 
 	snprintf(out, sizeof(out), "%s/units-cli.out", tmpdir);
-	snprintf(cmd, sizeof(cmd), "'%s' chart %s '%s' >'%s' 2>&1", execrec_bin, opts, trace, out);
+	snprintf(cmd, sizeof(cmd), "'%s' %s >'%s' 2>&1", execrec_bin, cmd_opts, out);
 	st = system(cmd);
 	*ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	f = fopen(out, "r");
@@ -217,6 +226,71 @@ static char *run_chart(const char *opts, int *ret_status, size_t *ret_len)
 	buf[len] = '\0';
 	*ret_len = len;
 	return buf;
+}
+
+static char *run_chart(const char *opts, int *ret_status, size_t *ret_len)
+{
+	char cmd[PATH_MAX * 2 + 256];
+
+	snprintf(cmd, sizeof(cmd), "chart %s '%s'", opts, trace);
+	return run_cmd(cmd, ret_status, ret_len);
+}
+
+/* diff --by-unit OPTS BASE NEW, the two boots in the order given */
+static char *run_diff(const char *opts, bool swap, int *ret_status, size_t *ret_len)
+{
+	char cmd[PATH_MAX * 3 + 256];
+
+	snprintf(cmd, sizeof(cmd), "diff --by-unit %s '%s' '%s'", opts, swap ? trace2 : trace,
+		 swap ? trace : trace2);
+	return run_cmd(cmd, ret_status, ret_len);
+}
+
+static void test_diff(void)
+{
+	size_t len;
+	int st;
+	char *text;
+
+	/* the whole boots: c.service new; the other way, gone, and b.service
+	 * now fails, with the process behind it */
+	text = run_diff("--fail-on new", false, &st, &len);
+	CU_ASSERT_EQUAL(st, 1);
+	CU_ASSERT(strstr(text, "NEW        c.service\n  1 process: c-once(1)\n") &&
+		  !strstr(text, "NOW-FAILS") &&
+		  strstr(text, "1 change by unit (5 units before, 6 now)"));
+	free(text);
+	text = run_diff("", true, &st, &len);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT(strstr(text, "NOW-FAILS  b.service\n") &&
+		  strstr(text, "b-main (pid 200): exit 3") &&
+		  strstr(text, "GONE       c.service") &&
+		  strstr(text, "2 changes by unit (6 units before, 5 now)"));
+	free(text);
+	/* --unit: those units only, in both boots */
+	text = run_diff("--unit 'b.*' --fail-on all", true, &st, &len);
+	CU_ASSERT_EQUAL(st, 1);
+	CU_ASSERT(strstr(text, "NOW-FAILS  b.service") && !strstr(text, "c.service") &&
+		  strstr(text, "1 change by unit (1 units before, 1 now)"));
+	free(text);
+	text = run_diff("--unit 'c.*' --json", false, &st, &len);
+	CU_ASSERT_EQUAL(st, 0);
+	CU_ASSERT(text && text == strstr(text, "{\"change\":\"new\",\"unit\":\"c.service\",") &&
+		  !strchr(text, '\n')[1]);
+	free(text);
+	/* the other filters pick the processes first: only the failed ones
+	 * count, so b.service, whose processes all exit 0 in the base, is new */
+	text = run_diff("--failed", true, &st, &len);
+	CU_ASSERT(st == 0 && strstr(text, "NEW        b.service") && !strstr(text, "a.service") &&
+		  strstr(text, "(1 units before, 2 now)"));
+	free(text);
+	/* a bad value: one line */
+	text = run_diff("--since soon", false, &st, &len);
+	CU_ASSERT(st == 2 && strstr(text, "--since: 'soon'") && !strchr(text, '\n')[1]);
+	free(text);
+	text = run_diff("--help", false, &st, &len);
+	CU_ASSERT(st == 0 && strstr(text, "--unit GLOB"));
+	free(text);
 }
 
 static void test_cli(void)
@@ -262,11 +336,13 @@ static void test_cli(void)
 
 void chart_units_tests__register(const char *execrec, const char *dir)
 {
-	CU_pSuite s = CU_add_suite("chart-units", NULL, NULL);
+	CU_pSuite s = CU_add_suite("units", NULL, NULL);
 
 	execrec_bin = execrec;
 	tmpdir = dir;
 	snprintf(trace, sizeof(trace), "%s/units.etr", dir);
+	snprintf(trace2, sizeof(trace2), "%s/units-next.etr", dir);
 	CU_add_test(s, "lanes by unit: order, headings, the tree cut", test_lanes);
 	CU_add_test(s, "execrec chart --unit, --by-unit", test_cli);
+	CU_add_test(s, "execrec diff --by-unit, with --unit", test_diff);
 }
