@@ -36,6 +36,7 @@ systemd-analyze >"$out/time-$id.txt" 2>&1
 systemd-analyze blame >"$out/blame-$id.txt" 2>&1
 systemctl show multi-user.target -p ActiveEnterTimestampMonotonic --value >"$out/multi-user-$id.txt" 2>&1
 journalctl -b -u execrec-boot.service --no-pager -o cat >"$out/journal-$id.txt" 2>&1
+systemctl show -p UserspaceTimestampMonotonic -p FinishTimestampMonotonic >"$out/manager-$id.txt" 2>&1
 systemctl show execrec-boot.service -p Result -p ExecMainStatus -p ActiveEnterTimestampMonotonic \
 	-p ExecMainStartTimestampMonotonic -p CPUUsageNSec >"$out/unit-$id.txt" 2>&1
 mv "$out/cpu-multi-user.txt" "$out/cpu-multi-user-$id.txt"
