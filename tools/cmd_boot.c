@@ -114,8 +114,12 @@ static void diff_usage(FILE *f)
 	      "      --min-delta D       ... and at least D longer (default 500ms)\n"
 	      "      --fail-on LIST      exit 1 on these changes: new, gone, fails,\n"
 	      "                          slower, all\n"
-	      "      --json              JSON lines, one per change\n",
+	      "      --json              JSON lines, one per change\n"
+	      "\n"
+	      "Only the processes the filters keep count, in both traces (e.g.\n"
+	      "--unit 'systemd-*' compares those units only):\n",
 	      f);
+	driver__filter_help(f);
 }
 
 static int diff_option(struct driver *d, int opt, const char *arg)
@@ -140,8 +144,10 @@ static int diff_option(struct driver *d, int opt, const char *arg)
 	case DRV_OPT_JSON:
 		c->json = true;
 		return 0;
-	default: /* --by-unit */
+	case OPT_BY_UNIT:
 		return 0;
+	default: /* the filters */
+		return DRV_SHARED;
 	}
 }
 
@@ -152,6 +158,7 @@ static int load_boot(struct driver *d, const char *path, struct rp_trace **ret_t
 {
 	const struct etr_event *ev;
 	int ret = -ENOMEM;
+	char err[512];
 
 	*ret_b = NULL;
 	*ret_t = driver__open_trace(d, path, NULL);
@@ -160,11 +167,20 @@ static int load_boot(struct driver *d, const char *path, struct rp_trace **ret_t
 	/* driver__end speaks of d->path and d->trace: this one's, for now */
 	d->path = path;
 	d->trace = *ret_t;
-	*ret_b = rp_boot__new(*ret_t, NULL);
+	*ret_b = rp_boot__new(
+	    *ret_t, &(struct rp_boot_opts){.sz = sizeof(struct rp_boot_opts), .filter = d->filter});
 	if (*ret_b) {
 		while ((ret = rp_trace__next_event(*ret_t, &ev)) > 0)
 			if ((ret = rp_boot__add(*ret_b, ev)))
 				break;
+		/* the filters apply to each trace in turn: bound to this one, used
+		 * by its view at its end */
+		if (!ret && rp_filter__bind(d->filter, *ret_t, err, sizeof(err))) {
+			driver__err(d, "%s: %s", path, err);
+			driver__end(d, 0);
+			d->trace = NULL;
+			return DRV_EXIT_USAGE;
+		}
 		if (!ret)
 			ret = rp_boot__finish(*ret_b);
 	}
@@ -182,6 +198,7 @@ int cmd_boot_diff(int argc, char **argv)
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"json", no_argument, NULL, DRV_OPT_JSON},
 	    DRV_HELP_OPTION,
+	    DRV_FILTER_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	static const struct driver_cmd cmd = {

@@ -25,6 +25,7 @@ enum {
 	OPT_WIDTH,
 	OPT_TITLE,
 	OPT_FORCE,
+	OPT_BY_UNIT,
 };
 
 static void usage(FILE *f)
@@ -58,6 +59,10 @@ static void usage(FILE *f)
 	      "                          ancestors\n"
 	      "      --failed            only processes with a failed exec, a non-zero exit\n"
 	      "                          or a death by signal, with their ancestors\n"
+	      "      --unit GLOB         only processes of the systemd units (or cgroup\n"
+	      "                          paths) matching GLOB, with their ancestors\n"
+	      "      --by-unit           a lane per systemd unit, in the order of its first\n"
+	      "                          process, headed by a row spanning the unit\n"
 	      "      --path-misses       mark the failed execs of $PATH searches too (left\n"
 	      "                          out by default)\n"
 	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
@@ -66,7 +71,8 @@ static void usage(FILE *f)
 	      "Examples:\n"
 	      "  execrec chart build.etr -o build.svg\n"
 	      "  execrec chart --min-duration 0 --subtree 4242 boot.etr -o part.svg\n"
-	      "  execrec chart --since 2 --until 5 boot.etr > window.svg\n",
+	      "  execrec chart --since 2 --until 5 boot.etr > window.svg\n"
+	      "  execrec chart --by-unit boot.etr -o units.svg\n",
 	      f);
 }
 
@@ -117,6 +123,9 @@ static int option(struct driver *d, int opt, const char *arg)
 	case OPT_FORCE:
 		c->force = true;
 		return 0;
+	case OPT_BY_UNIT:
+		c->copts.by_unit = true;
+		return 0;
 	default: /* the filters and the reading options the analyzers share */
 		return DRV_SHARED;
 	}
@@ -139,6 +148,8 @@ int cmd_chart(int argc, char **argv)
 	    {"grep", required_argument, NULL, DRV_OPT_GREP},
 	    {"uid", required_argument, NULL, DRV_OPT_UID},
 	    {"failed", no_argument, NULL, DRV_OPT_FAILED},
+	    {"unit", required_argument, NULL, DRV_OPT_UNIT},
+	    {"by-unit", no_argument, NULL, OPT_BY_UNIT},
 	    {"path-misses", no_argument, NULL, DRV_OPT_PATH_MISSES},
 	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
