@@ -25,11 +25,9 @@ static void usage(FILE *f)
 	      "non-zero exits, deaths by signal and busiest commands; and how long the\n"
 	      "kernel and early boot ran before the recorder's first event. A cgroup\n"
 	      "outside any unit is shown by its path.\n"
-	      "\n"
-	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
-	driver__filter_help(f);
+	driver__help(f, DRV_HELP_FILTERS);
 	fputs("\nOutput:\n"
 	      "      --json              JSON lines: a boot record, then one per unit\n"
 	      "                          (schema in replay/README.md)\n",

@@ -74,11 +74,7 @@ static struct probe_src *open_trace(struct driver *d)
 
 	if (src)
 		return src;
-	driver__err(d, "%s: %s", d->path,
-		    err == EINVAL    ? "not an execrec trace"
-		    : err == ENOTSUP ? "made by a newer execrec (format major version)"
-		    : err == EBADMSG ? "damaged file header"
-				     : strerror(err));
+	driver__err(d, "%s: %s", d->path, driver__open_why(err));
 	return NULL;
 }
 

@@ -60,12 +60,8 @@ static void print_problem(void *ctx, const struct etr_problem *p)
 enum { O_RULE = DRV_OPT__LAST + 1, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE, O_LEVEL, O_ANON };
 
 struct ctx {
-	struct {
-		const char *arg;
-		bool file; /* --rules FILE, else --rule NAME=REGEX */
-	} adds[64];
-	const char *drops[64];
-	size_t n_adds, n_drops;
+	struct redact_rule_arg args[128]; /* --rule, --rules, --no-rule */
+	size_t nargs;
 	const char *out, *key_file;
 	struct redactor_opts ro;
 	int level;
@@ -86,15 +82,13 @@ static int option(struct driver *d, int opt, const char *arg)
 		return 0;
 	case O_RULE:
 	case O_RULES:
-		if (c->n_adds == 64)
-			return driver__err(d, "too many --rule/--rules");
-		c->adds[c->n_adds].arg = arg;
-		c->adds[c->n_adds++].file = opt == O_RULES;
-		return 0;
 	case O_NO_RULE:
-		if (c->n_drops == 64)
-			return driver__err(d, "too many --no-rule");
-		c->drops[c->n_drops++] = arg;
+		if (c->nargs == 128)
+			return driver__err(d, "too many --rule, --rules or --no-rule");
+		c->args[c->nargs].arg = arg;
+		c->args[c->nargs++].kind = opt == O_RULE    ? REDACT_ARG_RULE
+					   : opt == O_RULES ? REDACT_ARG_RULES
+							    : REDACT_ARG_DROP;
 		return 0;
 	case O_LIST:
 		c->list = true;
@@ -121,6 +115,7 @@ static struct redactor *setup(struct driver *d, struct ctx *c)
 	uint8_t key[REDACT_KEY_SIZE];
 	struct redactor *r;
 	char err[512];
+	size_t bad;
 
 	if (c->key_file) {
 		if (redact_key__read(c->key_file, key, err, sizeof(err))) {
@@ -135,41 +130,14 @@ static struct redactor *setup(struct driver *d, struct ctx *c)
 		driver__err(d, "%s", strerror(errno));
 		return NULL;
 	}
-	for (size_t i = 0; i < c->n_adds; i++) {
-		int rc = c->adds[i].file
-			     ? redactor__add_rules_file(r, c->adds[i].arg, err, sizeof(err))
-			     : redactor__add_rule(r, c->adds[i].arg, err, sizeof(err));
-
-		if (rc) {
-			driver__err(d, "%s%s; nothing written",
-				    c->adds[i].file ? "--rules " : "--rule: ", err);
-			goto err_out;
-		}
-	}
-	for (size_t i = 0; i < c->n_drops; i++) {
-		if (redactor__drop_rule(r, c->drops[i])) {
+	if (redactor__apply(r, c->args, c->nargs, &bad, err, sizeof(err))) {
+		if (c->args[bad].kind == REDACT_ARG_DROP)
 			driver__err(d, "--no-rule %s: no such rule (see --list-rules)",
-				    c->drops[i]);
-			goto err_out;
-		}
-	}
-	return r;
-err_out:
-	redactor__free(r);
-	return NULL;
-}
-
-struct redactor *tool_redact__new(const char *cmd, const char *rules)
-{
-	struct redactor *r = redactor__new(NULL);
-	char err[256];
-
-	if (!r) {
-		fprintf(stderr, "execrec %s: --redact: %s\n", cmd, strerror(errno));
-		return NULL;
-	}
-	if (rules && redactor__keep_rules(r, rules, err, sizeof(err))) {
-		fprintf(stderr, "execrec %s: --redact: %s\n", cmd, err);
+				    c->args[bad].arg);
+		else
+			driver__err(
+			    d, "%s%s; nothing written",
+			    c->args[bad].kind == REDACT_ARG_RULES ? "--rules " : "--rule: ", err);
 		redactor__free(r);
 		return NULL;
 	}
@@ -194,11 +162,7 @@ static struct etr_reader *open_input(struct driver *d, struct etr_reader_opts *o
 	if (rd)
 		return rd;
 	err = errno;
-	driver__err(d, "%s: %s; nothing written", d->path,
-		    err == EINVAL    ? "not an execrec trace"
-		    : err == ENOTSUP ? "made by a newer execrec (format major version)"
-		    : err == EBADMSG ? "damaged file header"
-				     : strerror(err));
+	driver__err(d, "%s: %s; nothing written", d->path, driver__open_why(err));
 	d->status = err == ENOENT || err == EACCES ? DRV_EXIT_USAGE : DRV_EXIT_FAIL;
 	return NULL;
 }
@@ -208,28 +172,17 @@ static int copy(struct driver *d, struct redactor *r, struct etr_reader *rd,
 		struct redact_copy_stats *st)
 {
 	const struct ctx *c = d->ctx;
-	struct etr_writer_opts wo = {.sz = sizeof(wo), .level = c->level};
-	struct etr_writer *w;
 	struct timespec now;
-	char when[64], *rules = redactor__rule_list(r);
-	const char *meta[5] = {"redact.time", when, "redact.rules", rules, NULL};
-	int err = -ENOMEM;
+	char when[64];
+	int err;
 
-	wo.created_ns = etr_reader__info(rd)->created_ns;
-	w = rules ? etr_writer__open_fd(fileno(d->out.f), &wo) : NULL;
-	if (w) {
-		clock_gettime(CLOCK_REALTIME, &now);
-		rp_fmt_iso(when, sizeof(when),
-			   (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
-		err = redactor__copy(r, rd, w, meta, st);
-	} else if (rules) {
-		err = -errno;
-	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	rp_fmt_iso(when, sizeof(when),
+		   (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
+	err = redactor__copy_fd(r, rd, fileno(d->out.f), c->level, when, st);
 	if (err)
 		driver__err(d, "%s: %s; nothing written", err == -EIO ? d->path : c->out,
 			    strerror(-err));
-	etr_writer__free(w);
-	free(rules);
 	return err ? DRV_EXIT_FAIL : 0;
 }
 

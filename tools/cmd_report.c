@@ -38,14 +38,9 @@ static void usage(FILE *f)
 	      "  -n, --top N             lines per section (default 10, 0 = all)\n"
 	      "      --markdown          GitHub/GitLab markdown, to paste into an issue: the\n"
 	      "                          tables and a collapsed process tree of the failures;\n"
-	      "                          warns when the trace holds what looks like secrets\n"
-	      "      --stats             figures for benchmarks on stderr\n"
-	      "  -h, --help              this help\n"
-	      "\n",
+	      "                          warns when the trace holds what looks like secrets\n",
 	      f);
-	driver__filter_help(f);
-	fputc('\n', f);
-	driver__output_help(f, true);
+	driver__help(f, DRV_HELP_STATS | DRV_HELP_FILTERS | DRV_HELP_OUTPUT | DRV_HELP_CSV);
 }
 
 static int option(struct driver *d, int opt, const char *arg)

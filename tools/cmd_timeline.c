@@ -27,14 +27,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "      --wallclock         wall-clock times instead of seconds from the start\n"
 	      "      --snapshot          also the processes alive when the recording started\n"
-	      "      --threads           also the creation of threads (if recorded)\n"
-	      "      --stats             figures for benchmarks on stderr\n"
-	      "  -h, --help              this help\n"
-	      "\n",
+	      "      --threads           also the creation of threads (if recorded)\n",
 	      f);
-	driver__filter_help(f);
-	fputc('\n', f);
-	driver__output_help(f, true);
+	driver__help(f, DRV_HELP_STATS | DRV_HELP_FILTERS | DRV_HELP_OUTPUT | DRV_HELP_CSV);
 }
 
 struct ctx {

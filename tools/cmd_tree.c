@@ -40,15 +40,9 @@ static void usage(FILE *f)
 	      "      --max-args N        cut argument lists after N bytes (default: whole)\n"
 	      "  -A, --ascii             draw with ASCII (default on a non-UTF-8 locale or\n"
 	      "                          when not writing to a terminal)\n"
-	      "  -U, --unicode           draw with box-drawing characters\n"
-	      "      --stats             figures for benchmarks on stderr\n"
-	      "  -h, --help              this help\n"
-	      "\n",
+	      "  -U, --unicode           draw with box-drawing characters\n",
 	      f);
-	fputs("Filters:\n", f);
-	driver__filter_help_rest(f);
-	fputc('\n', f);
-	driver__output_help(f, true);
+	driver__help(f, DRV_HELP_STATS | DRV_HELP_FILTERS_REST | DRV_HELP_OUTPUT | DRV_HELP_CSV);
 }
 
 static bool utf8_locale(void)

@@ -150,6 +150,14 @@ bool driver__operand(struct driver *d, int argc, char **argv)
 	return false;
 }
 
+const char *driver__open_why(int err)
+{
+	return err == EINVAL	? "not an execrec trace"
+	       : err == ENOTSUP ? "made by a newer execrec (format major version)"
+	       : err == EBADMSG ? "damaged file header"
+				: strerror(err);
+}
+
 struct rp_trace *driver__open_trace(const struct driver *d, const char *path,
 				    const struct rp_trace_opts *opts)
 {
@@ -415,6 +423,23 @@ void driver__option_error(const char *cmd, int opt, char **argv, const struct op
 		fprintf(stderr, "execrec %s: bad option '%s'", cmd, a);
 	}
 	fprintf(stderr, " (see 'execrec %s --help')\n", cmd);
+}
+
+void driver__help(FILE *f, unsigned what)
+{
+	if (what & DRV_HELP_STATS)
+		fputs("      --stats             figures for benchmarks on stderr\n", f);
+	fputs("  -h, --help              this help\n\n", f);
+	if (what & DRV_HELP_FILTERS)
+		driver__filter_help(f);
+	if (what & DRV_HELP_FILTERS_REST) {
+		fputs("Filters:\n", f);
+		driver__filter_help_rest(f);
+	}
+	if (what & DRV_HELP_OUTPUT) {
+		fputc('\n', f);
+		driver__output_help(f, what & DRV_HELP_CSV);
+	}
 }
 
 void driver__filter_help(FILE *f)

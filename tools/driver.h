@@ -191,6 +191,10 @@ bool driver__operand(struct driver *d, int argc, char **argv);
  */
 bool driver__open(struct driver *d, int argc, char **argv, const struct rp_trace_opts *opts);
 
+/* Why a trace file could not be opened by format/'s reader (errno @err),
+ * in a few words: "not an execrec trace", ..., else strerror. */
+const char *driver__open_why(int err);
+
 /* Open @path as driver__open does, for a subcommand that reads several.
  * NULL after one line on stderr. */
 struct rp_trace *driver__open_trace(const struct driver *d, const char *path,
@@ -216,6 +220,20 @@ bool driver__want_color(enum driver_color mode, int fd);
 /* A count: decimal digits only (no sign, no space), at most @max. 0 and
  * *ret, or -EINVAL. */
 int driver__parse_count(const char *s, uint64_t max, uint64_t *ret);
+
+/* What driver__help writes. */
+enum {
+	DRV_HELP_STATS = 1 << 0,	/* the --stats line */
+	DRV_HELP_FILTERS = 1 << 1,	/* the filters */
+	DRV_HELP_FILTERS_REST = 1 << 2, /* the filters but --pid and --subtree */
+	DRV_HELP_OUTPUT = 1 << 3,	/* the output options */
+	DRV_HELP_CSV = 1 << 4,		/* ... with --csv */
+};
+
+/* The end of a --help: the --stats line (DRV_HELP_STATS), -h, a blank
+ * line, then the filters and, after another blank line, the output
+ * options, as @what says. */
+void driver__help(FILE *f, unsigned what);
 
 /* Help text of the shared options, for a --help. */
 void driver__filter_help(FILE *f);
