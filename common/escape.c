@@ -18,13 +18,41 @@ static const unsigned char json_special[256] = {
     [0x7f ... 0xff] = 1,
 };
 
-/* The same for CSV cells. */
-static const unsigned char csv_special[256] = {
-    [0 ... 0x1f] = 1,
-    ['"'] = 1,
-    ['\\'] = 1,
-    [0x7f ... 0xff] = 1,
-};
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Whether any of the eight bytes of @v is json_special: below 0x20, ", \,
+ * DEL, or 0x80 and above. (A borrow can mark a byte above one that
+ * matches, never a word with no match.) Strings are mostly plain, so eight
+ * bytes a step is most of the scan.
+ */
+static inline bool special8(uint64_t v)
+{
+	uint64_t quote = v ^ 0x22 * ONES, bslash = v ^ 0x5c * ONES, del = v ^ 0x7f * ONES;
+
+	return (((v - 0x20 * ONES) & ~v) | ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash) |
+		((del - ONES) & ~del) | v) &
+	       HIGHS;
+}
+
+/* The length of the run at @p with no json_special byte (CSV cells have
+ * the same ones). */
+static inline size_t plain_run(const unsigned char *p, size_t len)
+{
+	size_t j = 0;
+
+	for (; len - j >= 8; j += 8) {
+		uint64_t v;
+
+		memcpy(&v, p + j, 8);
+		if (special8(v))
+			break;
+	}
+	while (j < len && !json_special[p[j]])
+		j++;
+	return j;
+}
 
 /*
  * What each byte asks of a shell word, so that one pass of ORs over it
@@ -59,8 +87,7 @@ size_t ec_json_escape(char *dst, size_t cap, const char *s, size_t len, size_t *
 		unsigned char c;
 
 		/* the common case: printable ASCII, copied in runs */
-		while (j < len && !json_special[p[j]])
-			j++;
+		j += plain_run(p + i, len - i);
 		run = j - i < cap - o ? j - i : cap - o;
 		memcpy(dst + o, p + i, run);
 		o += run;
@@ -124,8 +151,7 @@ size_t ec_csv_escape(char *dst, size_t cap, const char *s, size_t len, size_t *r
 		size_t j = i, run, n;
 		unsigned char c;
 
-		while (j < len && !csv_special[p[j]])
-			j++;
+		j += plain_run(p + i, len - i);
 		run = j - i < cap - o ? j - i : cap - o;
 		memcpy(dst + o, p + i, run);
 		o += run;
@@ -255,9 +281,6 @@ size_t ec_shell_escape(char *dst, size_t cap, const char *s, size_t len, size_t 
 }
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
 /* GCC's and clang's vectors: compares give 0 or all ones a byte. */
 typedef unsigned char v16 __attribute__((vector_size(16)));
 
