@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "common/opts.h"
 #include "sbuf.h"
 
 /* A copy of an exec record of the model (by index, or @p's last
