@@ -97,9 +97,15 @@ struct rp_trace *rp_cli__open(const struct rp_cli *c, const char *path,
 		errno = EINVAL;
 		return NULL;
 	}
+	/* every field of the caller's but the two the options set (a field
+	 * added to rp_trace_opts is added here too) */
 	o.reorder_max = EC_OPTS_GET(opts, reorder_max, 0);
 	o.keep_env = EC_OPTS_GET(opts, keep_env, false);
 	o.keep_threads = EC_OPTS_GET(opts, keep_threads, false);
+	if (EC_OPTS_HAS(opts, record_ctx)) {
+		o.record_cb = opts->record_cb;
+		o.record_ctx = opts->record_ctx;
+	}
 	o.reorder_ns = c->reorder_ns;
 	o.path_misses = c->path_misses;
 	t = rp_trace__open(path, &o);
