@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "common/opts.h"
 
 int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t err_len)
 {
@@ -90,9 +91,21 @@ struct rp_trace *rp_cli__open(const struct rp_cli *c, const char *path,
 	struct rp_trace_opts o = {.sz = sizeof(o)};
 	struct rp_trace *t;
 
-	if (opts)
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-	o.sz = sizeof(o);
+	if (!EC_OPTS_VALID(opts, struct rp_trace_opts)) {
+		snprintf(err, err_len, "%s: rp_trace_opts with fields this library does not know",
+			 path);
+		errno = EINVAL;
+		return NULL;
+	}
+	/* every field of the caller's but the two the options set (a field
+	 * added to rp_trace_opts is added here too) */
+	o.reorder_max = EC_OPTS_GET(opts, reorder_max, 0);
+	o.keep_env = EC_OPTS_GET(opts, keep_env, false);
+	o.keep_threads = EC_OPTS_GET(opts, keep_threads, false);
+	if (EC_OPTS_HAS(opts, record_ctx)) {
+		o.record_cb = opts->record_cb;
+		o.record_ctx = opts->record_ctx;
+	}
 	o.reorder_ns = c->reorder_ns;
 	o.path_misses = c->path_misses;
 	t = rp_trace__open(path, &o);

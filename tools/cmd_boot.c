@@ -254,7 +254,7 @@ int cmd_boot_diff(int argc, char **argv)
 			}
 			break;
 		case OPT_MIN_DELTA:
-			if (rp_parse_duration(optarg, &min_delta)) {
+			if (ec_parse_duration(optarg, &min_delta)) {
 				fprintf(stderr,
 					"execrec diff: --min-delta: '%s' is not a duration\n",
 					optarg);

@@ -170,7 +170,7 @@ int cmd_chart(int argc, char **argv)
 			}
 			break;
 		case OPT_MIN_DURATION:
-			if (rp_parse_duration(optarg, &copts.min_duration_ns)) {
+			if (ec_parse_duration(optarg, &copts.min_duration_ns)) {
 				fprintf(stderr,
 					"execrec chart: --min-duration: '%s' is not a "
 					"duration (1.5, 200ms, 0)\n",
@@ -210,7 +210,7 @@ int cmd_chart(int argc, char **argv)
 			copts.by_unit = true;
 			break;
 		case OPT_REORDER:
-			if (rp_parse_duration(optarg, &topts.reorder_ns) || !topts.reorder_ns) {
+			if (ec_parse_duration(optarg, &topts.reorder_ns) || !topts.reorder_ns) {
 				fprintf(stderr,
 					"execrec chart: --reorder-window: '%s' is not a "
 					"duration (10ms)\n",

@@ -244,7 +244,7 @@ int cmd_diff(int argc, char **argv)
 			}
 			break;
 		case OPT_MIN_DELTA:
-			if (rp_parse_duration(optarg, &dopts.min_delta_ns)) {
+			if (ec_parse_duration(optarg, &dopts.min_delta_ns)) {
 				fprintf(stderr,
 					PROG ": --min-delta: '%s' is not a duration (50ms, 1s)\n",
 					optarg);
