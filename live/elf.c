@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/macros.h"
+#include "common/opts.h"
 #include "live.h"
 
 #ifdef HAVE_LIBELF
@@ -155,7 +157,7 @@ static void load_libdirs(struct live_elf *src)
 		return;
 	src->libdirs_done = true;
 	parse_ldconf(src, "/etc/ld.so.conf", 0);
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++)
 		add_libdir(src, defaults[i], strlen(defaults[i]));
 }
 
@@ -210,14 +212,14 @@ int live_elf__find_binary(struct live_elf *src, const char *name, char *buf, siz
 	}
 	/* a library: "libc.so.6", "libc.so", or as bpftrace takes it, "libc" */
 	load_libdirs(src);
-	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+	for (size_t f = 0; f < ARRAY_SIZE(forms); f++) {
 		for (size_t i = 0; i < src->nr_libdirs; i++) {
 			snprintf(try, sizeof(try), forms[f], src->libdirs[i], name);
 			if (is_elf_lib(try))
 				goto found;
 		}
 	}
-	for (size_t f = 1; f < sizeof(forms) / sizeof(forms[0]); f++) {
+	for (size_t f = 1; f < ARRAY_SIZE(forms); f++) {
 		for (size_t i = 0; i < src->nr_libdirs; i++) {
 			char pat[PATH_MAX + 4];
 			glob_t g;
@@ -259,24 +261,27 @@ bool live_elf__root_has(const struct live_elf *src, int root, uint32_t file)
 
 struct live_elf *live_elf__new(const struct live_opts *opts)
 {
-	struct live_elf *e = calloc(1, sizeof(*e));
+	const char *path = EC_OPTS_GET(opts, path, NULL);
+	const char *ld = EC_OPTS_GET(opts, ld_library_path, NULL);
+	struct live_elf *e;
 
+	if (!EC_OPTS_VALID(opts, struct live_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
 	if (!e) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	/* the two fields are in the first version of the struct */
-	if (opts && opts->sz >= sizeof(size_t)) {
-		if (opts->path && *opts->path)
-			e->path_env = strdup(opts->path);
-		if (opts->ld_library_path)
-			e->ld_lib_path = strdup(opts->ld_library_path);
-		if ((opts->path && *opts->path && !e->path_env) ||
-		    (opts->ld_library_path && !e->ld_lib_path)) {
-			live_elf__free(e);
-			errno = ENOMEM;
-			return NULL;
-		}
+	if (path && *path)
+		e->path_env = strdup(path);
+	if (ld)
+		e->ld_lib_path = strdup(ld);
+	if ((path && *path && !e->path_env) || (ld && !e->ld_lib_path)) {
+		live_elf__free(e);
+		errno = ENOMEM;
+		return NULL;
 	}
 	return e;
 }

@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,35 @@ static void test_path_from_opts(void)
 	free(saved);
 	rm_rf(dir);
 	free(dir);
+}
+
+/* The opts convention: unknown trailing bytes must be zero, an older
+ * caller's smaller struct reads as defaults past its end. */
+static void test_opts(void)
+{
+	struct {
+		struct probe_src_opts o;
+		uint64_t newer;
+	} big = {.o = {.sz = sizeof(big)}};
+	struct probe_src_opts old = {.sz = offsetof(struct probe_src_opts, path), .path = "/x"};
+	struct probe_src *src;
+	char got[PATH_MAX];
+
+	big.newer = 1;
+	errno = 0;
+	CU_ASSERT_PTR_NULL(probe_src__new_live(&big.o));
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	big.newer = 0;
+	src = probe_src__new_live(&big.o);
+	CU_ASSERT_PTR_NOT_NULL(src);
+	probe_src__free(src);
+	/* .path past an older caller's sz is not read: the usual folders */
+	src = probe_src__new_live(&old);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	CU_ASSERT_EQUAL(probe_src__find_binary(src, "sh", got, sizeof(got)), 0);
+	probe_src__free(src);
+	old.sz = 4;
+	CU_ASSERT_PTR_NULL(probe_src__new_live(&old));
 }
 
 /* Whether a file of @src is under @dir. */
@@ -263,6 +294,7 @@ void register_lib(void)
 {
 	CU_pSuite s = CU_add_suite("lib", NULL, NULL);
 
+	CU_add_test(s, "opts: trailing bytes, older callers", test_opts);
 	CU_add_test(s, "PATH from the opts, not the environment", test_path_from_opts);
 	CU_add_test(s, "LD_LIBRARY_PATH from the opts", test_ld_library_path_from_opts);
 	CU_add_test(s, "perf events: query and attach", test_perf_open);
