@@ -33,8 +33,8 @@
 #include "live.h"
 
 /* Calls in flight the kretprobe keeps an instance for (the kernel's upper
- * limit is 4096); EXECREC_KRETPROBE_MAXACTIVE: a test knob, to make the
- * kretprobe miss on purpose and check that every miss is counted. */
+ * limit is 4096); recorder_opts.kretprobe_maxactive: a test knob, to make
+ * the kretprobe miss on purpose and check that every miss is counted. */
 #define KRETPROBE_MAXACTIVE 1024
 
 static int append(const char *tfs, const char *file, const char *line)
@@ -78,7 +78,6 @@ int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const cha
 		      bool retprobe, struct bpf_link **ret_link)
 {
 	const char *tfs = rec_tracefs();
-	const char *knob = getenv("EXECREC_KRETPROBE_MAXACTIVE");
 	char *name, line[160];
 	struct bpf_link *link;
 	int id, pfd, err;
@@ -90,7 +89,8 @@ int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const cha
 	name = v->kprobes[v->nkprobes];
 	snprintf(name, sizeof(v->kprobes[0]), "execrec_%d_%zu", (int)getpid(), v->nkprobes);
 	if (retprobe) {
-		v->kretprobe_maxactive = knob ? atoi(knob) : KRETPROBE_MAXACTIVE;
+		if (v->kretprobe_maxactive <= 0)
+			v->kretprobe_maxactive = KRETPROBE_MAXACTIVE;
 		snprintf(line, sizeof(line), "r%d:kprobes/%s %s\n", v->kretprobe_maxactive, name,
 			 func);
 	} else

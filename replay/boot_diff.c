@@ -44,7 +44,7 @@ static void put_procs(struct rp_out *o, const struct rp_boot_unit *u, bool json)
 		rp_out__putc(o, ']');
 		return;
 	}
-	rp_out__printf(o, "  %" PRIu32 " processes:", u->procs);
+	rp_out__printf(o, "  %" PRIu32 " process%s:", u->procs, u->procs == 1 ? "" : "es");
 	for (size_t k = 0; k < RP_BOOT_BUSIEST && u->busiest[k].count; k++)
 		rp_out__printf(o, " %s(%" PRIu32 ")", u->busiest[k].name, u->busiest[k].count);
 	for (uint32_t k = 0; k < u->nfails && k < RP_BOOT_FAILS; k++) {

@@ -146,13 +146,21 @@ static int load_boot(const struct rp_cli *cli, const char *path, struct rp_trace
 		fprintf(stderr, "execrec diff: %s\n", err);
 		return 1;
 	}
-	*ret_b = rp_boot__new(*ret_t, NULL);
+	*ret_b = rp_boot__new(*ret_t, &(struct rp_boot_opts){.sz = sizeof(struct rp_boot_opts),
+							     .filter = cli->filter});
 	if (!*ret_b)
 		return tool__end_trace("diff", -ENOMEM, path, *ret_t) ?: 1;
 	while ((ret = rp_trace__next_event(*ret_t, &ev)) > 0) {
 		ret = rp_boot__add(*ret_b, ev);
 		if (ret)
 			break;
+	}
+	/* the filters apply to each trace in turn: bound to this one, used
+	 * by its view at its end */
+	if (!ret && rp_filter__bind(cli->filter, *ret_t, err, sizeof(err))) {
+		fprintf(stderr, "execrec diff: %s: %s\n", path, err);
+		tool__end_trace("diff", 0, path, *ret_t);
+		return 2;
 	}
 	if (!ret)
 		ret = rp_boot__finish(*ret_b);
@@ -196,9 +204,11 @@ int cmd_boot_diff(int argc, char **argv)
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"help", no_argument, NULL, 'h'},
+	    RP_CLI_FILTER_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct rp_cli cli = {0};
+	char err[512];
 	struct rp_trace *t[2] = {NULL, NULL};
 	struct rp_boot *b[2] = {NULL, NULL};
 	double threshold = 1.5;
@@ -224,8 +234,12 @@ int cmd_boot_diff(int argc, char **argv)
 			    "      --min-delta D       ... and at least D longer (default 500ms)\n"
 			    "      --fail-on LIST      exit 1 on these changes: new, gone, fails,\n"
 			    "                          slower, all\n"
-			    "      --json              JSON lines, one per change\n",
+			    "      --json              JSON lines, one per change\n"
+			    "\n"
+			    "Only the processes the filters keep count, in both traces (e.g.\n"
+			    "--unit 'systemd-*' compares those units only):\n",
 			    stdout);
+			rp_cli__filter_help(stdout);
 			return 0;
 		case OPT_BY_UNIT:
 			break;
@@ -236,7 +250,7 @@ int cmd_boot_diff(int argc, char **argv)
 					"execrec diff: --threshold: '%s' is not a ratio of 1 or "
 					"more\n",
 					optarg);
-				return 2;
+				goto usage_error;
 			}
 			break;
 		case OPT_MIN_DELTA:
@@ -244,25 +258,36 @@ int cmd_boot_diff(int argc, char **argv)
 				fprintf(stderr,
 					"execrec diff: --min-delta: '%s' is not a duration\n",
 					optarg);
-				return 2;
+				goto usage_error;
 			}
 			break;
 		case OPT_FAIL_ON:
 			if (parse_classes(optarg, &fail_mask))
-				return 2;
+				goto usage_error;
 			break;
 		case OPT_JSON:
 			json = true;
 			break;
-		default:
-			tool__option_error("diff", opt, argv, longopts);
-			return 2;
+		default: {
+			int r = opt == ':' || opt == '?'
+				    ? 0
+				    : rp_cli__option(&cli, opt, optarg, err, sizeof(err));
+
+			if (r < 0)
+				fprintf(stderr, "execrec diff: %s\n",
+					r == -EINVAL ? err : strerror(-r));
+			else if (!r)
+				tool__option_error("diff", opt, argv, longopts);
+			if (r <= 0)
+				goto usage_error;
+			break;
+		}
 		}
 	}
 	if (argc - optind != 2) {
 		fprintf(stderr, "execrec diff: --by-unit takes two traces, BASE and NEW\n"
 				"Usage: execrec diff --by-unit [OPTIONS] BASE.etr NEW.etr\n");
-		return 2;
+		goto usage_error;
 	}
 	for (int i = 0; i < 2 && !ret; i++)
 		ret = load_boot(&cli, argv[optind + i], &t[i], &b[i]);
@@ -276,5 +301,10 @@ int cmd_boot_diff(int argc, char **argv)
 		rp_boot__free(b[i]);
 		rp_trace__free(t[i]);
 	}
+	rp_filter__free(cli.filter);
 	return ret;
+
+usage_error:
+	rp_filter__free(cli.filter);
+	return 2;
 }

@@ -29,6 +29,7 @@ enum {
 	OPT_TITLE,
 	OPT_REORDER,
 	OPT_FORCE,
+	OPT_BY_UNIT,
 };
 
 static void usage(FILE *f)
@@ -62,6 +63,10 @@ static void usage(FILE *f)
 	      "                          ancestors\n"
 	      "      --failed            only processes with a failed exec, a non-zero exit\n"
 	      "                          or a death by signal, with their ancestors\n"
+	      "      --unit GLOB         only processes of the systemd units (or cgroup\n"
+	      "                          paths) matching GLOB, with their ancestors\n"
+	      "      --by-unit           a lane per systemd unit, in the order of its first\n"
+	      "                          process, headed by a row spanning the unit\n"
 	      "      --path-misses       mark the failed execs of $PATH searches too (left\n"
 	      "                          out by default)\n"
 	      "      --reorder-window D  how far events may be out of order (default 10ms)\n"
@@ -70,7 +75,8 @@ static void usage(FILE *f)
 	      "Examples:\n"
 	      "  execrec chart build.etr -o build.svg\n"
 	      "  execrec chart --min-duration 0 --subtree 4242 boot.etr -o part.svg\n"
-	      "  execrec chart --since 2 --until 5 boot.etr > window.svg\n",
+	      "  execrec chart --since 2 --until 5 boot.etr > window.svg\n"
+	      "  execrec chart --by-unit boot.etr -o units.svg\n",
 	      f);
 }
 
@@ -122,6 +128,8 @@ int cmd_chart(int argc, char **argv)
 	    {"grep", required_argument, NULL, RP_OPT_GREP},
 	    {"uid", required_argument, NULL, RP_OPT_UID},
 	    {"failed", no_argument, NULL, RP_OPT_FAILED},
+	    {"unit", required_argument, NULL, RP_OPT_UNIT},
+	    {"by-unit", no_argument, NULL, OPT_BY_UNIT},
 	    {"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -198,6 +206,9 @@ int cmd_chart(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_BY_UNIT:
+			copts.by_unit = true;
+			break;
 		case OPT_REORDER:
 			if (rp_parse_duration(optarg, &topts.reorder_ns) || !topts.reorder_ns) {
 				fprintf(stderr,
@@ -214,6 +225,7 @@ int cmd_chart(int argc, char **argv)
 		case RP_OPT_COMM:
 		case RP_OPT_GREP:
 		case RP_OPT_UID:
+		case RP_OPT_UNIT:
 		case RP_OPT_FAILED: {
 			/* the filters the analyzers share */
 			int r = rp_cli__option(&cli, opt, optarg, err, sizeof(err));

@@ -1,44 +1,184 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# run.sh BUILDDIR [BOOTS]: what execrec-boot.service costs a boot.  The
-# boot test's Debian 12 root (tests/boot/image.sh) is made twice, with the
-# service enabled and without it, and each is booted BOOTS times (default
-# 3), interleaved, under qemu (TCG); the table gives the median time from
-# kernel start to multi-user.target (systemd's own ActiveEnterTimestamp of
-# the target) and to the end of the startup (systemd-analyze), and their
-# ratio.  Needs root.  Under TCG on a shared machine the spread between
-# boots is large: read the ratio with the spread beside it.
+# run.sh BUILDDIR [BOOTS]: what execrec-boot.service costs a boot, and how
+# soon it is attached.  The boot test's Debian 12 root (tests/boot/image.sh)
+# is made twice, with the service enabled and without it, and each is booted
+# BOOTS times, interleaved (with, without, with, ...), in each of MODES
+# (default "nspawn qemu"):
+#   nspawn  systemd-nspawn -b of the root at native speed (this machine's
+#           kernel; --capability=all and the system calls BPF needs; the
+#           recorder sees every process of the machine, not only the
+#           container's); BOOTS default 10;
+#   qemu    qemu TCG with Debian's kernel, as the boot test; QEMU_BOOTS
+#           default 3 (about a minute each).
+# Per boot, systemd's own figures (the test's exporter unit writes them at
+# multi-user.target and once the service is done):
+#   - userspace start to multi-user.target (ActiveEnterTimestamp of the
+#     target minus the manager's UserspaceTimestamp);
+#   - busy CPU time to multi-user.target: the root cgroup's cpu.stat (the
+#     whole VM, or the container's cgroup);
+#   - the service's CPU to multi-user.target (its cgroup's cpu.stat) and over
+#     its whole recording (CPUUsageNSec);
+#   - attach latency: from the unit's main process start
+#     (ExecMainStartTimestampMonotonic) to the recorder's first clock anchor
+#     in the trace (written once the programs are attached), and to READY=1
+#     (ActiveEnterTimestamp of the unit, once the processes already running
+#     are in the trace too: units ordered after it wait until then).
+# Prints a table of medians per mode (spread in brackets).  Needs root;
+# nspawn mode needs systemd-container (tools/deps.sh).
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILDDIR [BOOTS]}" && pwd)
-boots=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$here/../../tests/boot
+execrec=$build/tools/execrec
+modes=${MODES:-nspawn qemu}
 work=$(mktemp -d /tmp/execrec-bootbench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+	for v in with without; do
+		mountpoint -q "$work/$v/root" && umount "$work/$v/root"
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
 for v in with without; do
 	"$tests/image.sh" "$build" "$work/$v" "$v" >/dev/null || exit 1
 done
-for i in $(seq 1 "$boots"); do
+
+# One boot in a container at native speed; what the exporter wrote lands in
+# $work/$v/out$n as with vm.sh.
+nspawn_boot() {
+	local v=$1 n=$2 out=$work/$1/out$2 root=$work/$1/root
+	if ! mountpoint -q "$root"; then
+		mkdir -p "$root"
+		mount -o loop "$work/$v/root.img" "$root" || return 1
+	fi
+	rm -rf "$out"
+	mkdir -p "$out"
+	# A cgroup of its own, new at each boot: the container's root cgroup,
+	# whose cpu.stat is then the boot's alone.
+	# SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: cgroup v2 in the container on a
+	# host with the hybrid layout too; --keep-unit, --register=no: no
+	# system bus needed on the host
+	local cg=$cg2/execrec-bench.$$.$v.$n
+	mkdir "$cg" || return 1
+	SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout 120 sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" \
+		systemd-nspawn -q -D "$root" -b --register=no --keep-unit --capability=all \
+		--system-call-filter='bpf perf_event_open' --bind=/sys/kernel/tracing \
+		--bind="$out:/run/execrec-test-out" >"$work/$v/console$n.log" 2>&1 </dev/null
+	find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null
+	if [ ! -f "$out/current" ]; then
+		echo "run.sh: nspawn boot $n ($v) brought nothing out; the console's end:" >&2
+		tail -n 20 "$work/$v/console$n.log" >&2
+		return 1
+	fi
+}
+
+# key=value of a systemctl show file
+prop() { sed -n "s/^$2=//p" "$1" | head -n 1; }
+# "all usage_usec N" of a cpu file
+cpu() { awk -v w="$2" '$1 == w && $2 == "usage_usec" { print $3 }' "$1"; }
+
+# One row per boot: mode variant n mu_us busy_us svc_mu_us svc_all_us anchor_us ready_us
+collect() {
+	local mode=$1 v=$2 n=$3 d=$work/$2/out$3 id mu us busy svc svcall start anchor ready trace
+	id=$(cat "$d/current")
+	mu=$(cat "$d/multi-user-$id.txt")
+	us=$(prop "$d/manager-$id.txt" UserspaceTimestampMonotonic)
+	busy=$(cpu "$d/cpu-multi-user-$id.txt" all)
+	svc=$(cpu "$d/cpu-multi-user-$id.txt" service)
+	svcall=$(prop "$d/unit-$id.txt" CPUUsageNSec)
+	start=$(prop "$d/unit-$id.txt" ExecMainStartTimestampMonotonic)
+	ready=$(prop "$d/unit-$id.txt" ActiveEnterTimestampMonotonic)
+	anchor=-
+	trace=$(find "$d" -name "boot-*-$id.etr" | head -n 1)
+	if [ "$v" = with ]; then
+		if [ -z "$trace" ] || [ "$(prop "$d/unit-$id.txt" Result)" != success ]; then
+			echo "run.sh: $mode boot $n: the service recorded nothing: $(tr '\n' ' ' <"$d/journal-$id.txt")" >&2
+			return 1
+		fi
+		# the first clock anchor, monotonic ns
+		anchor=$("$execrec" dump "$trace" | sed -n 's/.* clock .*monotonic=\([0-9]*\).*/\1/p' | head -n 1)
+		anchor=$(((anchor / 1000) - start))
+		ready=$((ready - start))
+		svcall=$((svcall / 1000))
+	else
+		svc=- svcall=- ready=-
+	fi
+	echo "$mode $v $n $((mu - us)) $busy ${svc:-0} $svcall $anchor $ready" >>"$work/rows"
+	echo "run.sh: $mode boot $n $v: multi-user.target $(((mu - us) / 1000)) ms after userspace start, busy CPU $((busy / 1000)) ms$([ "$v" = with ] && echo ", service CPU $((svc / 1000)) ms, first anchor $((anchor / 1000)) ms and ready $((ready / 1000)) ms after the unit's start")" >&2
+}
+
+for mode in $modes; do
+	case $mode in
+	nspawn)
+		boots=${2:-10}
+		command -v systemd-nspawn >/dev/null || {
+			echo "run.sh: systemd-nspawn is missing (tools/deps.sh installs systemd-container)" >&2
+			exit 1
+		}
+		# the cgroup v2 hierarchy: all of it, or its part of a hybrid layout
+		cg2=/sys/fs/cgroup
+		[ -e $cg2/cgroup.controllers ] || cg2=/sys/fs/cgroup/unified
+		[ -e $cg2/cgroup.controllers ] || {
+			echo "run.sh: no cgroup v2 hierarchy in /sys/fs/cgroup" >&2
+			exit 1
+		}
+		;;
+	qemu) boots=${QEMU_BOOTS:-${2:-3}} ;;
+	*)
+		echo "run.sh: MODES: '$mode' is not nspawn or qemu" >&2
+		exit 2
+		;;
+	esac
+	for i in $(seq 1 "$boots"); do
+		for v in with without; do
+			if [ "$mode" = nspawn ]; then
+				nspawn_boot "$v" "$i" || exit 1
+			else
+				"$tests/vm.sh" "$work/$v" "$i" || exit 1
+			fi
+			collect "$mode" "$v" "$i" || exit 1
+		done
+	done
 	for v in with without; do
-		"$tests/vm.sh" "$work/$v" "$i" || exit 1
-		d=$work/$v/out$i
-		id=$(cat "$d/current")
-		mu=$(cat "$d/multi-user-$id.txt")
-		total=$(sed -n 's/.*= \([0-9.]*\)s *$/\1/p; s/.*= \([0-9]*\)min \([0-9.]*\)s *$/\1 \2/p' "$d/time-$id.txt" |
-			awk 'NF == 2 { print $1 * 60 + $2; next } { print $1 }')
-		echo "$v $i $mu ${total:-0}" >>"$work/times"
-		echo "run.sh: boot $i $v: multi-user.target at $(awk -v u="$mu" 'BEGIN { printf "%.3f", u / 1e6 }') s, startup $total s" >&2
+		mountpoint -q "$work/$v/root" && umount "$work/$v/root"
 	done
 done
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-spread() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }'; }
-printf '%-34s %12s %12s %8s %16s\n' "median of $boots boots (s)" "with" "without" "ratio" "spread with"
-for col in 3 4; do
-	name=$([ $col = 3 ] && echo "kernel start to multi-user.target" || echo "startup finished (systemd-analyze)")
-	w=$(awk -v c=$col '$1 == "with" { print (c == 3 ? $c / 1e6 : $c) }' "$work/times" | median)
-	wo=$(awk -v c=$col '$1 == "without" { print (c == 3 ? $c / 1e6 : $c) }' "$work/times" | median)
-	sp=$(awk -v c=$col '$1 == "with" { print (c == 3 ? $c / 1e6 : $c) }' "$work/times" | spread)
-	printf '%-34s %12.3f %12.3f %8.3f %16s\n' "$name" "$w" "$wo" "$(awk -v a="$w" -v b="$wo" 'BEGIN { print a / b }')" "$sp"
+
+# the median and the spread of column $3 of variant $2 in mode $1, in ms
+summary() {
+	awk -v m="$1" -v v="$2" -v c="$3" '$1 == m && $2 == v && $c != "-" { print $c / 1000 }' "$work/rows" |
+		sort -n | awk '{ x[NR] = $1 } END {
+			if (!NR) { print "- - -"; exit }
+			med = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+			printf "%.1f %.1f %.1f\n", med, x[1], x[NR] }'
+}
+for mode in $modes; do
+	n=$(awk -v m="$mode" '$1 == m && $2 == "with"' "$work/rows" | wc -l)
+	echo
+	echo "$mode: median of $n boots each, interleaved (spread); times in ms"
+	printf '%-46s %18s %18s %8s\n' "" "with" "without" "ratio"
+	read -r mw lw hw <<<"$(summary "$mode" with 4)"
+	read -r mo lo ho <<<"$(summary "$mode" without 4)"
+	printf '%-46s %18s %18s %8.3f\n' "userspace start to multi-user.target" "$mw ($lw-$hw)" \
+		"$mo ($lo-$ho)" "$(awk -v a="$mw" -v b="$mo" 'BEGIN { print a / b }')"
+	read -r bw lbw hbw <<<"$(summary "$mode" with 5)"
+	read -r bo lbo hbo <<<"$(summary "$mode" without 5)"
+	printf '%-46s %18s %18s %8.3f\n' "busy CPU to multi-user.target" "$bw ($lbw-$hbw)" \
+		"$bo ($lbo-$hbo)" "$(awk -v a="$bw" -v b="$bo" 'BEGIN { print a / b }')"
+	printf '%-46s %18s %18s %8s   %s\n' "cost: with - without" "" "" "" \
+		"$(awk -v a="$mw" -v b="$mo" 'BEGIN { printf "%+.1f ms to multi-user = %+.1f%% of the time without", a - b, 100 * (a - b) / b }')"
+	read -r s ls hs <<<"$(summary "$mode" with 6)"
+	printf '%-46s %18s %18s %8s   %s\n' "execrec-boot.service CPU to multi-user.target" "$s ($ls-$hs)" "" "" \
+		"$(awk -v s="$s" -v b="$bw" -v m="$mo" 'BEGIN { printf "%.1f%% of the busy CPU, %.1f%% of the time to multi-user without", 100 * s / b, 100 * s / m }')"
+	read -r s ls hs <<<"$(summary "$mode" with 7)"
+	printf '%-46s %18s\n' "execrec-boot.service CPU, whole recording" "$s ($ls-$hs)"
+	read -r s ls hs <<<"$(summary "$mode" with 8)"
+	printf '%-46s %18s %18s %8s   %s\n' "unit start to first clock anchor (attached)" "$s ($ls-$hs)" "" "" \
+		"$(awk -v s="$s" -v m="$mo" 'BEGIN { printf "%.1f%% of the time to multi-user without", 100 * s / m }')"
+	read -r s ls hs <<<"$(summary "$mode" with 9)"
+	printf '%-46s %18s %18s %8s   %s\n' "unit start to READY=1 (early units wait)" "$s ($ls-$hs)" "" "" \
+		"$(awk -v s="$s" -v m="$mo" 'BEGIN { printf "%.1f%% of the time to multi-user without", 100 * s / m }')"
 done

@@ -322,7 +322,12 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 {
 	const void *mem = NULL;
 	size_t len = 0;
-	struct rp_trace_opts topts = {.sz = sizeof(topts), .reorder_ns = d->opts.reorder_ns};
+	/* the kernel's formats and types, for the surroundings, come with
+	 * the events: each trace is read once */
+	struct rp_trace_opts topts = {.sz = sizeof(topts),
+				      .reorder_ns = d->opts.reorder_ns,
+				      .record_cb = rdiff_sur_record,
+				      .record_ctx = s};
 	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
 	const struct etr_event *ev;
 	struct rp_trace_stats st;
@@ -390,11 +395,6 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 		       "show as changed",
 		       s->name, lost, lost == 1 ? " was" : "s were"))
 		return -ENOMEM;
-
-	/* the kernel's formats and types, for the surroundings */
-	ret = rdiff_sur_read(s, mem ? NULL : path, mem, len);
-	if (ret == -ENOMEM)
-		return ret;
 	return 0;
 }
 

@@ -23,34 +23,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "chart.h"
 
-#define ROW_H 14
-#define BAR_H 10
-#define LABEL_W 300    /* the label column */
-#define INDENT 12      /* per level of the tree, */
-#define INDENT_MAX 168 /* up to this much */
-#define MARGIN 10
-#define LABEL_CHAR_W 6.4 /* an estimate for 11px sans-serif */
-#define BAR_CHAR_W 5.6	 /* and for 10px */
-#define TITLE_EXECS 8	 /* programs listed in a title */
-#define TITLE_FAILS 10	 /* failed execs listed in a title */
-#define GROUP_NAMES 5	 /* commands counted in a folded row's label */
-
-struct rx_chart {
-	struct rp_trace *t;
-	struct rp_model *m;
-	uint64_t min_dur;
-	bool min_dur_set;
-	uint32_t *subtree;
-	size_t nsubtree;
-	const struct rp_filter *filter;
-	uint32_t width;
-	char *title;
-	uint64_t since, until;
-	bool written;
-	struct rx_chart_stats stats;
-};
+#define TITLE_EXECS 8  /* programs listed in a title */
+#define TITLE_FAILS 10 /* failed execs listed in a title */
+#define GROUP_NAMES 5  /* commands counted in a folded row's label */
 
 struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *opts)
 {
@@ -80,6 +57,8 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 	}
 	if (RX_OPTS_HAS(opts, filter))
 		c->filter = opts->filter;
+	if (RX_OPTS_HAS(opts, by_unit))
+		c->by_unit = opts->by_unit;
 	if (RX_OPTS_HAS(opts, title) && opts->title) {
 		c->title = strdup(opts->title);
 		if (!c->title)
@@ -132,39 +111,6 @@ void rx_chart__stats(const struct rx_chart *c, struct rx_chart_stats *ret_stats)
 
 /* ---- layout ------------------------------------------------------------- */
 
-/* A process folded into a group row. */
-struct fold {
-	uint32_t owner; /* the drawn process it is folded under; n = top level */
-	uint32_t proc;
-	uint64_t s, e;
-	struct etr_str name;
-};
-
-struct row {
-	uint32_t proc;	/* model index; RP_NONE for a folded group */
-	uint32_t group; /* the owner of a folded group */
-	uint32_t depth;
-};
-
-struct layout {
-	struct rx_chart *c;
-	uint32_t n;
-	uint64_t t0, t1;	 /* the time axis */
-	uint64_t *s, *e;	 /* span drawn of each process */
-	uint8_t *vis;		 /* in the subtree and the time shown */
-	uint8_t *shown;		 /* a row of its own */
-	uint32_t *order, norder; /* pre-order */
-	uint32_t *depth;	 /* drawn ancestors */
-	uint32_t *owner;	 /* nearest drawn ancestor; n = none */
-	struct fold *folds;
-	uint32_t nfolds;
-	uint32_t *gstart, *gcount; /* by owner (n + 1 of them): a run in folds */
-	struct row *rows;
-	uint32_t nrows;
-	double xscale; /* px per ns */
-	uint32_t x0;   /* the plot's left edge */
-};
-
 static void layout_free(struct layout *l)
 {
 	free(l->s);
@@ -172,12 +118,15 @@ static void layout_free(struct layout *l)
 	free(l->vis);
 	free(l->shown);
 	free(l->order);
+	free(l->par);
 	free(l->depth);
 	free(l->owner);
 	free(l->folds);
 	free(l->gstart);
 	free(l->gcount);
 	free(l->rows);
+	free(l->lane_of);
+	free(l->lanes);
 }
 
 static bool in_list(const uint32_t *l, size_t n, uint32_t v)
@@ -223,13 +172,28 @@ static int cmp_fold(const void *a, const void *b)
 	return x->proc < y->proc ? -1 : x->proc > y->proc;
 }
 
+/* The row of process @v if it has one, and the row of what is folded
+ * under it, @indent levels in. */
+static void layout_add_rows(struct layout *l, uint32_t v, uint32_t indent)
+{
+	if (!l->shown[v])
+		return;
+	l->rows[l->nrows++] =
+	    (struct row){.kind = ROW_PROC, .proc = v, .depth = l->depth[v] + indent};
+	if (l->gcount[v])
+		l->rows[l->nrows++] =
+		    (struct row){.kind = ROW_GROUP, .group = v, .depth = l->depth[v] + indent + 1};
+	l->c->stats.processes++;
+}
+
 static int layout_build(struct layout *l)
 {
 	struct rx_chart *c = l->c;
-	uint32_t n = rp_model__count(c->m), top = 0;
+	uint32_t n = rp_model__count(c->m), top = 0, nowners;
 	uint32_t *stack;
 	uint8_t *inside;
 	uint64_t w0 = rx_window_start(c->t), span;
+	int err;
 
 	l->n = n;
 	l->t0 = c->since > w0 ? c->since : w0;
@@ -246,16 +210,14 @@ static int layout_build(struct layout *l)
 	l->vis = calloc((size_t)n + 1, 1);
 	l->shown = calloc((size_t)n + 1, 1);
 	l->order = malloc(((size_t)n + 1) * sizeof(*l->order));
+	l->par = malloc(((size_t)n + 1) * sizeof(*l->par));
 	l->depth = calloc((size_t)n + 1, sizeof(*l->depth));
 	l->owner = malloc(((size_t)n + 1) * sizeof(*l->owner));
 	l->folds = malloc(((size_t)n + 1) * sizeof(*l->folds));
-	l->gstart = calloc((size_t)n + 2, sizeof(*l->gstart));
-	l->gcount = calloc((size_t)n + 2, sizeof(*l->gcount));
-	l->rows = malloc(((size_t)n * 2 + 2) * sizeof(*l->rows));
 	stack = malloc(((size_t)n + 1) * sizeof(*stack));
 	inside = calloc((size_t)n + 1, 1);
-	if (!l->s || !l->e || !l->vis || !l->shown || !l->order || !l->depth || !l->owner ||
-	    !l->folds || !l->gstart || !l->gcount || !l->rows || !stack || !inside) {
+	if (!l->s || !l->e || !l->vis || !l->shown || !l->order || !l->par || !l->depth ||
+	    !l->owner || !l->folds || !stack || !inside) {
 		free(stack);
 		free(inside);
 		return -ENOMEM;
@@ -275,6 +237,7 @@ static int layout_build(struct layout *l)
 			struct rp_proc *p = rp_model__proc(c->m, v);
 
 			l->order[l->norder++] = v;
+			l->par[v] = p->parent;
 			span_of(c, p, w0, &l->s[v], &l->e[v]);
 			l->vis[v] = inside[v] && !(p->flags & RP_PF_PLACEHOLDER) &&
 				    l->s[v] <= l->t1 && l->e[v] >= l->t0;
@@ -293,6 +256,20 @@ static int layout_build(struct layout *l)
 	free(stack);
 	free(inside);
 
+	/* by unit: the tree cut where a process's parent ran in another unit,
+	 * and reordered lane by lane */
+	if (c->by_unit) {
+		err = chart_lanes_build(l);
+		if (err)
+			return err;
+	}
+	nowners = n + 1 + l->nlanes;
+	l->gstart = calloc((size_t)nowners + 1, sizeof(*l->gstart));
+	l->gcount = calloc((size_t)nowners + 1, sizeof(*l->gcount));
+	l->rows = malloc(((size_t)n * 2 + 2 + (size_t)l->nlanes * 2) * sizeof(*l->rows));
+	if (!l->gstart || !l->gcount || !l->rows)
+		return -ENOMEM;
+
 	/* the filters: a process that matches, and its ancestors, to show
 	 * where it ran (as tree does); bottom-up, so children come first */
 	if (rp_filter__active(c->filter)) {
@@ -306,8 +283,8 @@ static int layout_build(struct layout *l)
 
 			if (rp_filter__match_proc(c->filter, c->m, p))
 				keep[v] = 1;
-			if (keep[v] && p->parent != RP_NONE)
-				keep[p->parent] = 1;
+			if (keep[v] && l->par[v] != RP_NONE)
+				keep[l->par[v]] = 1;
 			l->vis[v] = l->vis[v] && keep[v];
 		}
 		free(keep);
@@ -317,14 +294,13 @@ static int layout_build(struct layout *l)
 	 * or has a descendant that has one */
 	for (uint32_t k = l->norder; k-- > 0;) {
 		uint32_t v = l->order[k];
-		struct rp_proc *p = rp_model__proc(c->m, v);
 		uint64_t s = l->s[v] < l->t0 ? l->t0 : l->s[v];
 		uint64_t e = l->e[v] > l->t1 ? l->t1 : l->e[v];
 
 		if (l->vis[v] && e - s >= c->stats.min_duration_ns)
 			l->shown[v] = 1;
-		if (l->vis[v] && l->shown[v] && p->parent != RP_NONE)
-			l->shown[p->parent] |= 2; /* a reason to keep the parent */
+		if (l->vis[v] && l->shown[v] && l->par[v] != RP_NONE)
+			l->shown[l->par[v]] |= 2; /* a reason to keep the parent */
 	}
 	for (uint32_t v = 0; v < n; v++)
 		l->shown[v] = l->vis[v] && l->shown[v];
@@ -334,11 +310,11 @@ static int layout_build(struct layout *l)
 		uint32_t v = l->order[k];
 		struct rp_proc *p = rp_model__proc(c->m, v);
 
-		if (p->parent == RP_NONE) {
+		if (l->par[v] == RP_NONE) {
 			l->depth[v] = 0;
-			l->owner[v] = n;
+			l->owner[v] = c->by_unit ? n + 1 + l->lane_of[v] : n;
 		} else {
-			uint32_t pa = p->parent;
+			uint32_t pa = l->par[v];
 
 			l->depth[v] = l->depth[pa] + (l->shown[pa] ? 1 : 0);
 			l->owner[v] = l->shown[pa] ? pa : l->owner[pa];
@@ -361,22 +337,33 @@ static int layout_build(struct layout *l)
 			l->gstart[o] = i;
 	}
 
-	/* the rows: folded top-level processes first, then the tree */
-	if (l->gcount[n])
-		l->rows[l->nrows++] = (struct row){RP_NONE, n, 0};
-	for (uint32_t k = 0; k < l->norder; k++) {
-		uint32_t v = l->order[k];
+	if (c->by_unit) {
+		/* a heading per unit with anything to show, its folded roots,
+		 * then its tree, one level in */
+		chart_lanes_count(l);
+		for (uint32_t i = 0; i < l->nlanes; i++) {
+			const struct lane *ln = &l->lanes[i];
 
-		if (!l->shown[v])
-			continue;
-		l->rows[l->nrows++] = (struct row){v, 0, l->depth[v]};
-		if (l->gcount[v])
-			l->rows[l->nrows++] = (struct row){RP_NONE, v, l->depth[v] + 1};
-		c->stats.processes++;
+			if (!ln->procs)
+				continue;
+			l->rows[l->nrows++] = (struct row){.kind = ROW_LANE, .lane = i};
+			c->stats.units++;
+			if (l->gcount[n + 1 + i])
+				l->rows[l->nrows++] =
+				    (struct row){.kind = ROW_GROUP, .group = n + 1 + i, .depth = 1};
+			for (uint32_t k = ln->start; k < ln->start + ln->count; k++)
+				layout_add_rows(l, l->order[k], 1);
+		}
+	} else {
+		/* the rows: folded top-level processes first, then the tree */
+		if (l->gcount[n])
+			l->rows[l->nrows++] = (struct row){.kind = ROW_GROUP, .group = n};
+		for (uint32_t k = 0; k < l->norder; k++)
+			layout_add_rows(l, l->order[k], 0);
 	}
 	c->stats.rows = l->nrows;
 	c->stats.folded = l->nfolds;
-	for (uint32_t o = 0; o <= n; o++)
+	for (uint32_t o = 0; o < nowners; o++)
 		c->stats.groups += l->gcount[o] != 0;
 	return 0;
 }
@@ -390,6 +377,11 @@ static double xpos(const struct layout *l, uint64_t t)
 	if (t > l->t1)
 		t = l->t1;
 	return l->x0 + (double)(t - l->t0) * l->xscale;
+}
+
+double chart_xpos(const struct layout *l, uint64_t t)
+{
+	return xpos(l, t);
 }
 
 /* XML text of at most @max_chars characters, "…" where cut. */
@@ -566,6 +558,12 @@ static void put_label(FILE *f, const struct layout *l, uint32_t depth, double y,
 	}
 	fputs("</text>", f);
 	(void)l;
+}
+
+void chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
+		     size_t len, const char *suffix)
+{
+	put_label(f, NULL, depth, y, cls, text, len, suffix);
 }
 
 static void draw_proc(FILE *f, const struct layout *l, const struct row *r, double y)
@@ -856,6 +854,8 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	      f);
 	for (int o = 0; o < RX__OUTCOMES; o++)
 		fprintf(f, ".%s{fill:%s}\n", rx_outcome_name(o), rx_outcome_color(o));
+	if (c->by_unit)
+		chart_lanes_style(f);
 	fputs("</style>\n", f);
 
 	/* heading */
@@ -889,6 +889,9 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	if (wall[0])
 		fprintf(f, "from %s  \xc2\xb7  ", wall);
 	rp_fmt_duration(buf, sizeof(buf), l.t1 - l.t0);
+	if (c->by_unit)
+		fprintf(f, "%" PRIu32 " unit%s  \xc2\xb7  ", c->stats.units,
+			c->stats.units == 1 ? "" : "s");
 	fprintf(f, "%s shown  \xc2\xb7  %" PRIu32 " process%s drawn, %" PRIu32 " folded", buf,
 		c->stats.processes, c->stats.processes == 1 ? "" : "es", c->stats.folded);
 	if (c->stats.folded) {
@@ -939,6 +942,14 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 			"<path class=\"xf\" d=\"M%.0f %ul-3 -4h6z\"/>"
 			"<text class=\"s\" x=\"%.0f\" y=\"%u\">failed exec</text>\n",
 			x + 4, legend_y - 4, x + 10, legend_y);
+		if (c->by_unit) {
+			x += 10 + 11 * 6.2 + 16;
+			fprintf(f,
+				"<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"8\" "
+				"class=\"lane\"/><text class=\"s\" x=\"%.0f\" y=\"%u\">unit: first "
+				"process to last exit</text>\n",
+				x, legend_y - 8, x + 14, legend_y);
+		}
 	}
 
 	/* stripes, grid and axis */
@@ -964,8 +975,10 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	for (uint32_t i = 0; i < l.nrows && !err; i++) {
 		double y = axis_y + 6 + (double)i * ROW_H;
 
-		if (l.rows[i].proc != RP_NONE)
+		if (l.rows[i].kind == ROW_PROC)
 			draw_proc(f, &l, &l.rows[i], y);
+		else if (l.rows[i].kind == ROW_LANE)
+			chart_draw_lane(f, &l, &l.rows[i], y);
 		else
 			err = draw_group(f, &l, &l.rows[i], y);
 	}

@@ -110,6 +110,11 @@ struct rx_chart_opts {
 	/* the shared filters (bound by the caller): only matching processes
 	 * and their ancestors; NULL = all */
 	const struct rp_filter *filter;
+	/* a lane per systemd unit (or cgroup path where no unit holds it),
+	 * the lanes in the order of their first process, each headed by a row
+	 * that spans it; within a lane the tree of that unit's processes (a
+	 * process whose parent ran in another unit is a root of its lane) */
+	bool by_unit;
 };
 
 struct rx_chart;
@@ -133,6 +138,7 @@ struct rx_chart_stats {
 	uint32_t groups;	  /* folded group rows */
 	uint64_t min_duration_ns; /* the folding threshold used */
 	uint32_t width, height;	  /* of the picture, pixels */
+	uint32_t units;		  /* lanes drawn (by_unit) */
 };
 void rx_chart__stats(const struct rx_chart *c, struct rx_chart_stats *ret_stats);
 

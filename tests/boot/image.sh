@@ -30,6 +30,7 @@ cp -a "$work/dest/." "$mnt/"
 # not a first boot: systemd-firstboot would ask on the console
 printf '%s\n' 0123456789abcdef0123456789abcdef >"$mnt/etc/machine-id"
 install -m 0755 "$here/guest-export.sh" "$mnt/usr/local/sbin/execrec-test-export"
+install -m 0755 "$here/guest-workload.sh" "$mnt/usr/local/sbin/execrec-test-workload"
 install -m 0644 "$here/boot-test.service" "$mnt/etc/systemd/system/execrec-boot-test.service"
 install -m 0644 "$here/boot-export.service" "$mnt/etc/systemd/system/execrec-boot-export.service"
 units="execrec-boot-test.service execrec-boot-export.service"

@@ -14,7 +14,12 @@
 #     process after the recording started (not in the snapshot);
 #   - at least 10 units are named with processes; the boot view lists
 #     systemd-udevd.service and the test's unit with theirs;
+#   - chart --by-unit draws a lane for each unit of the boot view;
 #   - diff --by-unit of the two boots finds no new or gone unit.
+# The second boot has /var/log/execrec on a full filesystem (the test's
+# unit mounts a filled 32 KiB tmpfs there before the boot is finished): the
+# service must leave the trace in /run/execrec, whole (the checks above
+# hold for it), leave no partial copy behind, and say so in the journal.
 # OUT=DIR keeps the traces and systemd-analyze's files there.  Needs root.
 set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILDDIR}" && pwd)
@@ -57,10 +62,10 @@ trap cleanup EXIT
 step "image"
 "$here/image.sh" "$build" "$work" with || exit 1
 
-# 3. Boot it twice.
+# 3. Boot it twice, the second time with a full /var/log/execrec.
 for n in 1 2; do
-	step "boot $n"
-	"$here/vm.sh" "$work" "$n" || {
+	step "boot $n$([ $n = 2 ] && echo ', /var/log/execrec full')"
+	"$here/vm.sh" "$work" "$n" "$([ $n = 2 ] && echo execrec.test=full)" || {
 		fail "boot $n brought no trace out"
 		exit 1
 	}
@@ -72,9 +77,11 @@ units_of() { "$execrec" boot --json "$1" | sed -n 's/^{"record":"unit","unit":"\
 for n in 1 2; do
 	d=$work/out$n
 	id=$(cat "$d/current")
-	trace=$(find "$d" -name "boot-*-$id.etr" | head -n 1)
+	# boot 1: moved to /var/log/execrec; boot 2 (full): kept in /run/execrec
+	where=$([ $n = 1 ] && echo "$d" || echo "$d/run")
+	trace=$(find "$where" -maxdepth 1 -name "boot-*-$id.etr" | head -n 1)
 	if [ -z "$trace" ]; then
-		fail "boot $n: no boot-*-$id.etr (journal: $(tr '\n' ' ' <"$d/journal-$id.txt"))"
+		fail "boot $n: no boot-*-$id.etr in $([ $n = 1 ] && echo /var/log/execrec || echo /run/execrec) (journal: $(tr '\n' ' ' <"$d/journal-$id.txt"))"
 		continue
 	fi
 	cp "$trace" "$work/boot$n.etr"
@@ -84,8 +91,28 @@ for n in 1 2; do
 	fi
 	grep -q 'boot complete (system \(running\|degraded\))' "$d/journal-$id.txt" ||
 		fail "boot $n: the recorder did not stop at boot complete: $(cat "$d/journal-$id.txt")"
-	grep -q "trace: /var/log/execrec/boot-" "$d/journal-$id.txt" ||
-		fail "boot $n: the service did not move the trace to /var/log/execrec"
+	if [ $n = 1 ]; then
+		grep -q "trace: /var/log/execrec/boot-" "$d/journal-$id.txt" ||
+			fail "boot $n: the service did not move the trace to /var/log/execrec"
+	else
+		# the full disk: said in the journal, the trace whole in /run, no
+		# partial copy left in /var/log/execrec (only the test's filler)
+		line=$(grep "cannot write /var/log/execrec" "$d/journal-$id.txt")
+		echo "boot $n: journal: $line"
+		case $line in
+		*"the trace stays in /run/execrec/$(basename "$trace")") ;;
+		*) fail "boot $n: the journal does not say the trace stays in /run/execrec: $(cat "$d/journal-$id.txt")" ;;
+		esac
+		[ -n "$(find "$d" -maxdepth 1 -name 'boot-*.etr')" ] &&
+			fail "boot $n: a trace was written to the full /var/log/execrec"
+		left=$(sed -n '1,/^Filesystem/p' "$d/var-log-execrec-$id.txt" | grep -v '^Filesystem' | tr '\n' ' ')
+		[ "$left" = "fill " ] ||
+			fail "boot $n: /var/log/execrec holds '$left', not only the test's filler"
+		grep -q ' 100% /var/log/execrec$' "$d/var-log-execrec-$id.txt" ||
+			fail "boot $n: /var/log/execrec was not full: $(cat "$d/var-log-execrec-$id.txt")"
+		"$execrec" info "$trace" | grep -q 'ended cleanly' ||
+			fail "boot $n: the trace in /run/execrec did not end cleanly: $("$execrec" info "$trace" 2>&1 | grep -i integ)"
+	fi
 	# first processes of journald and udevd: recorded, not in the snapshot
 	for u in systemd-journald.service systemd-udevd.service; do
 		first=$("$execrec" timeline --json --snapshot --unit "$u" "$trace" | head -n 1 |
@@ -109,6 +136,17 @@ for n in 1 2; do
 	# 3 x true, the failed exec, sh -c 'exit 3'
 	echo "$tu" | awk '{ exit !($7 >= 1 && $8 >= 1) }' ||
 		fail "boot $n: the test unit's failed exec and exit 3 are not counted: $tu"
+	# the chart by unit: a lane for each unit of the boot view, udevd's too
+	if "$execrec" chart --by-unit --min-duration 0 "$trace" -o "$work/units$n.svg" --force; then
+		lanes=$(grep -c '<text class="u" ' "$work/units$n.svg")
+		all=$("$execrec" boot --json "$trace" | sed -n '1s/.*"units":\([0-9]*\)}.*/\1/p')
+		echo "boot $n: chart --by-unit: $lanes lanes"
+		[ "$lanes" = "$all" ] || fail "boot $n: chart --by-unit drew $lanes lanes, the boot view has $all units"
+		grep -q '<text class="u" [^>]*>systemd-udevd.service</text>' "$work/units$n.svg" ||
+			fail "boot $n: chart --by-unit has no systemd-udevd.service lane"
+	else
+		fail "boot $n: chart --by-unit failed"
+	fi
 	echo "systemd-analyze: $(head -n 1 "$d/time-$id.txt")"
 	end_ns=$("$execrec" boot --json "$trace" | sed -n '1s/.*"end_ns":\([0-9]*\).*/\1/p')
 	first_ns=$("$execrec" boot --json "$trace" | sed -n '1s/.*"before_recorder_ns":\([0-9]*\).*/\1/p')

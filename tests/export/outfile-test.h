@@ -11,5 +11,7 @@ void outfile_tests__register(const char *execrec, const char *tmpdir, const char
 /* The suite of durations.c: records (root, BPF) when @bpf; without it
  * fails when @ci (EXECREC_REQUIRE_BPF=1). */
 void durations_tests__register(const char *execrec, const char *tmpdir, bool bpf, bool ci);
+/* The suite of chart_units.c: chart --by-unit and --unit. */
+void chart_units_tests__register(const char *execrec, const char *tmpdir);
 
 #endif

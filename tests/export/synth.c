@@ -12,6 +12,8 @@
 static struct etr_writer *w;
 static int fd = -1;
 static int werr;
+static uint64_t cgroup = 77;	 /* of the events written next */
+static uint64_t snap_cgroup = 0; /* and snapshot entries */
 
 static void check(int err)
 {
@@ -83,6 +85,7 @@ void synth_snap(uint32_t pid, uint32_t ppid, uint64_t start, const char *comm, c
 	    .comm = S(comm),
 	    .exe = S(exe),
 	    .cwd = S("/"),
+	    .cgroup_id = snap_cgroup,
 	};
 
 	p.argv = A(buf, sizeof(buf), args, NULL, &p.argc);
@@ -101,10 +104,22 @@ static struct etr_event base(uint16_t type, uint64_t ts, uint32_t pid, uint32_t 
 	ev.ppid = ppid;
 	ev.uid = ev.gid = 1000;
 	ev.start_ns = start;
-	ev.cgroup_id = 77;
+	ev.cgroup_id = cgroup;
 	ev.comm = S(comm);
 	ev.filename = ev.cwd = ev.argv = ev.env = S("");
 	return ev;
+}
+
+void synth_cgroup(uint64_t ts, uint32_t op, uint64_t id, const char *path)
+{
+	struct etr_cgroup c = {.ts_ns = ts, .op = op, .id = id, .path = S(path)};
+
+	check(etr_writer__write_cgroup(w, &c));
+}
+
+void synth_in_cgroup(uint64_t id)
+{
+	cgroup = snap_cgroup = id;
 }
 
 void synth_fork(uint64_t ts, uint32_t pid, uint32_t ppid, const char *comm)
@@ -185,6 +200,8 @@ int synth_close(uint64_t end_ts)
 	check(etr_writer__close_at(w, 0, end_ts));
 	etr_writer__free(w);
 	w = NULL;
+	cgroup = 77;
+	snap_cgroup = 0;
 	err = close(fd) ? -errno : 0;
 	fd = -1;
 	return werr ? werr : err;

@@ -17,6 +17,11 @@ void synth_meta(const char *key, const char *value);
 /* A process alive at the start (snapshot). */
 void synth_snap(uint32_t pid, uint32_t ppid, uint64_t start, const char *comm, const char *exe,
 		const char *const *args);
+/* A cgroup of the map (op ETR_CGROUP_*), and the cgroup of the events and
+ * snapshot entries written next (until set: 77, named by no cgroup, for
+ * events, 0 for snapshot entries). */
+void synth_cgroup(uint64_t ts, uint32_t op, uint64_t id, const char *path);
+void synth_in_cgroup(uint64_t id);
 void synth_fork(uint64_t ts, uint32_t pid, uint32_t ppid, const char *comm);
 /* An exec (ret 0) or a failed one (ret -errno) of (pid, start). */
 void synth_exec(uint64_t ts, uint32_t pid, uint32_t ppid, uint64_t start, int ret, const char *file,

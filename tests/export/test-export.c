@@ -1492,6 +1492,7 @@ int main(void)
 	CU_add_test(s, "options, errors, damaged traces", test_cli);
 	outfile_tests__register(execrec_bin, tmpdir, fixtures);
 	durations_tests__register(execrec_bin, tmpdir, bpf_ok, ci);
+	chart_units_tests__register(execrec_bin, tmpdir);
 
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
