@@ -271,8 +271,8 @@ int probe_src__list(struct probe_src *src, struct probe_pattern *const *pats, si
 		err = print_list(l, out, &ret->matched);
 	if (!err) {
 		/* the list first, where it is seen; the caveats after it */
-		rp_out__flush(out);
 		errno = 0;
+		rp_out__flush(out);
 		if (out->f && (fflush(out->f) || ferror(out->f)))
 			err = -(errno ? errno : EIO);
 	}

@@ -281,6 +281,29 @@ static void test_list(void)
 	CU_ASSERT_STRING_EQUAL(m.text, "nothing matches 'tracepoint:nothing:*'\n");
 	free(out.buf);
 
+	/* a write error: the FILE's, and no caveats after a list not written */
+	{
+		struct probe_src_opts so = {.sz = sizeof(so), .tracefs = dir};
+		struct probe_list_opts lo = {.sz = sizeof(lo)};
+		struct probe_pattern *pat;
+		struct probe_src *src = probe_src__new_live(&so);
+		FILE *full = fopen("/dev/full", "w");
+		char small[16];
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+		CU_ASSERT_EQUAL_FATAL(probe_pattern__new("tracepoint:*", &pat, NULL, 0), 0);
+		if (full) {
+			memset(&m, 0, sizeof(m));
+			rp_out__init(&out, full, small, sizeof(small));
+			CU_ASSERT_EQUAL(probe_src__list(src, &pat, 1, &lo, &out, collect, &m, &res),
+					-ENOSPC);
+			CU_ASSERT_STRING_EQUAL(m.text, "");
+			fclose(full);
+		}
+		probe_pattern__free(pat);
+		probe_src__free(src);
+	}
+
 	/* a binary that is not there: -EINVAL, and why */
 	CU_ASSERT_EQUAL(list(dir, "uprobe:/nonexistent/bin:*", false, false, &out, &m, &res),
 			-EINVAL);
