@@ -211,7 +211,8 @@ int rp_boot__finish(struct rp_boot *b)
 		if (u->first_ns == UINT64_MAX)
 			u->first_ns = 0;
 	}
-	qsort(b->u, b->n, sizeof(*b->u), cmp_unit);
+	if (b->n) /* qsort must not get NULL, even for none */
+		qsort(b->u, b->n, sizeof(*b->u), cmp_unit);
 	b->last = 0;
 	return 0;
 }
