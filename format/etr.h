@@ -327,6 +327,9 @@ struct etr_problem {
 	uint64_t offset; /* byte offset in the file where it was found */
 	uint64_t seq;	 /* chunk sequence number, if known */
 	uint64_t length; /* bytes skipped because of it, if known */
+	/* the type of the chunk it is in, once that chunk's header checked
+	 * out (a damaged payload, a record that does not decode); 0 if not */
+	uint16_t chunk_type;
 };
 
 /* A short fixed English description of a problem kind. */
@@ -462,6 +465,98 @@ int etr_record__proc(const struct etr_record *rec, struct etr_proc *ret_proc);
 int etr_record__counter(const struct etr_record *rec, struct etr_counter *ret_counter);
 int etr_record__end(const struct etr_record *rec, struct etr_end *ret_end);
 int etr_record__cgroup(const struct etr_record *rec, struct etr_cgroup *ret_cgroup);
+
+/* ------------------------------------------------------------------ */
+/* Walker: chunks and their records, decoded, in file order            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One pass over a trace for every reader of it (the analyzer's trace, info,
+ * dump, probes, diff): each good chunk, then each of its records decoded by
+ * what it is, then the chunk's end. Damage is handled once, here, as the
+ * reader does: a record that does not decode (its framing, or the body of a
+ * record of a known type) is reported as ETR_PROB_BAD_RECORD at its chunk's
+ * offset, the rest of that chunk is skipped, and walking goes on with the
+ * next chunk. Records of a type this version does not know are handed out
+ * undecoded (ETR_WALK_UNKNOWN), never an error (SPEC.md).
+ */
+enum etr_walk_kind {
+	ETR_WALK_CHUNK = 1, /* a good chunk begins: item->chunk, nothing decoded */
+	ETR_WALK_CHUNK_END, /* its records are done; its data is valid until the next call */
+	ETR_WALK_BAD,	    /* the rest of the chunk does not decode (already reported) */
+	ETR_WALK_EVENT,	    /* EVENTS: *item->ev */
+	ETR_WALK_META,	    /* META: item->meta */
+	ETR_WALK_CLOCK,	    /* META: item->clock */
+	ETR_WALK_TPFORMAT,  /* TPFORMAT: item->tpformat */
+	ETR_WALK_BTF,	    /* BTF: item->btf */
+	ETR_WALK_PROC,	    /* PROCSNAP: item->proc */
+	ETR_WALK_COUNTER,   /* STATS: item->counter */
+	ETR_WALK_END,	    /* END: item->end */
+	ETR_WALK_CGROUP,    /* CGROUP: item->cgroup */
+	ETR_WALK_UNKNOWN,   /* a record type (or chunk type) not known here: item->rec only */
+};
+
+struct etr_walk_item {
+	enum etr_walk_kind kind;
+	/* every kind: the chunk (its header fields; data while it is read) */
+	const struct etr_chunk *chunk;
+	/* a record: its type, body and offset in the chunk's payload. For
+	 * ETR_WALK_EVENT, body and len span the bytes the event was decoded
+	 * from, framing included (and records of unprefixed types skipped on
+	 * the way). For ETR_WALK_BAD, the record whose body did not decode;
+	 * body NULL when the framing itself is broken. */
+	struct etr_record rec;
+	union {
+		struct {
+			struct etr_str key, value;
+		} meta;
+		struct etr_clock clock;
+		struct {
+			struct etr_str name, text;
+		} tpformat;
+		struct {
+			uint32_t kind; /* enum etr_btf_kind, or unknown */
+			struct etr_str data;
+		} btf;
+		struct etr_proc proc;
+		struct etr_counter counter;
+		struct etr_end end;
+		struct etr_cgroup cgroup;
+	};
+	/* ETR_WALK_EVENT: the decoded event (where etr_walk__next was asked
+	 * to put it) */
+	struct etr_event *ev;
+};
+
+struct etr_walk_opts {
+	size_t sz;
+	/* every problem, the reader's and ETR_PROB_BAD_RECORD, in file order */
+	etr_problem_fn problem_cb;
+	void *problem_ctx;
+	/* chunk types to decode (bit = 1 << type), 0 = all. Chunks of the
+	 * other types are still checked by the reader but not handed out. */
+	uint32_t type_mask;
+};
+
+struct etr_walk;
+
+/* Open as etr_reader__open() / _open_mem() does (same errno). */
+struct etr_walk *etr_walk__open(const char *path, const struct etr_walk_opts *opts);
+struct etr_walk *etr_walk__open_mem(const void *buf, size_t len, const struct etr_walk_opts *opts);
+void etr_walk__free(struct etr_walk *w);
+
+/* The reader underneath: file info, stats, ended_cleanly. */
+const struct etr_reader *etr_walk__reader(const struct etr_walk *w);
+
+/*
+ * The next item. Returns 1 and fills @ret_item, 0 at the end of the input,
+ * -errno on a read error (damage is never an error: see above). An event is
+ * decoded into @ev_buf when given (so a caller that keeps events decodes
+ * each straight where it keeps it), else into the walker's own; its strings,
+ * like all decoded strings, point into the chunk and stay valid until the
+ * call after its chunk's ETR_WALK_CHUNK_END.
+ */
+int etr_walk__next(struct etr_walk *w, struct etr_walk_item *ret_item, struct etr_event *ev_buf);
 
 /* Where a chunk lies in a file. */
 struct etr_chunk_loc {

@@ -104,15 +104,22 @@ const struct etr_open_error *etr_reader__open_error(void)
 	return &open_error;
 }
 
-static void problem(struct etr_reader *r, enum etr_problem_kind kind, uint64_t off, uint64_t seq,
-		    uint64_t len)
+static void problem2(struct etr_reader *r, enum etr_problem_kind kind, uint64_t off, uint64_t seq,
+		     uint64_t len, uint16_t chunk_type)
 {
-	struct etr_problem p = {.kind = kind, .offset = off, .seq = seq, .length = len};
+	struct etr_problem p = {
+	    .kind = kind, .offset = off, .seq = seq, .length = len, .chunk_type = chunk_type};
 
 	r->stats.problems++;
 	r->damaged_since_good = true;
 	if (r->problem_cb)
 		r->problem_cb(r->problem_ctx, &p);
+}
+
+static void problem(struct etr_reader *r, enum etr_problem_kind kind, uint64_t off, uint64_t seq,
+		    uint64_t len)
+{
+	problem2(r, kind, off, seq, len, 0);
 }
 
 /*
@@ -589,17 +596,19 @@ int etr_reader__next_chunk(struct etr_reader *r, struct etr_chunk *c)
 		if (memcmp(t + CT_MAGIC, ETR_TRAILER_MAGIC, 4) ||
 		    get_le32(t + CT_HCRC) != get_le32(p + hsize - 4) ||
 		    get_le64(t + CT_LEN) != total) {
-			problem(r, ETR_PROB_CHUNK_TRAILER, off, seq, total);
+			problem2(r, ETR_PROB_CHUNK_TRAILER, off, seq, total, get_le16(p + CH_TYPE));
 			r->stats.bad_chunks++;
 			continue;
 		}
 		if (etr_crc32c(0, payload, stored) != get_le32(p + CH_PCRC)) {
-			problem(r, ETR_PROB_CHUNK_CHECKSUM, off, seq, total);
+			problem2(r, ETR_PROB_CHUNK_CHECKSUM, off, seq, total,
+				 get_le16(p + CH_TYPE));
 			r->stats.bad_chunks++;
 			continue;
 		}
 		if (flags & ~ETR_CHUNK_F_KNOWN) {
-			problem(r, ETR_PROB_UNSUPPORTED_CHUNK, off, seq, total);
+			problem2(r, ETR_PROB_UNSUPPORTED_CHUNK, off, seq, total,
+				 get_le16(p + CH_TYPE));
 			r->stats.bad_chunks++;
 			continue;
 		}
@@ -623,7 +632,8 @@ int etr_reader__next_chunk(struct etr_reader *r, struct etr_chunk *c)
 			if (err == -ENOMEM)
 				return err;
 			if (err) {
-				problem(r, ETR_PROB_DECOMPRESS, off, seq, total);
+				problem2(r, ETR_PROB_DECOMPRESS, off, seq, total,
+					 get_le16(p + CH_TYPE));
 				r->stats.bad_chunks++;
 				continue;
 			}

@@ -16,6 +16,7 @@
 #include <bpf/btf.h>
 #include <linux/btf.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 /* Keep in step with bpf/core_types.h. */
@@ -218,7 +219,7 @@ int rec_btf_subset__build(const struct btf *src, void **ret_data, size_t *ret_le
 		goto out;
 	}
 
-	for (i = 0; i < sizeof(wanted_composites) / sizeof(wanted_composites[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(wanted_composites); i++) {
 		r = btf__find_by_name_kind(src, wanted_composites[i], BTF_KIND_STRUCT);
 		if (r > 0)
 			s.wanted[r] = 1;
@@ -226,7 +227,7 @@ int rec_btf_subset__build(const struct btf *src, void **ret_data, size_t *ret_le
 	for (id = 1; id < s.n; id++)
 		if (s.wanted[id])
 			push(&s, id);
-	for (i = 0; i < sizeof(wanted_typedefs) / sizeof(wanted_typedefs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(wanted_typedefs); i++) {
 		r = btf__find_by_name_kind(src, wanted_typedefs[i], BTF_KIND_TYPEDEF);
 		if (r > 0)
 			push(&s, r);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "execrec.h"
+#include "common/macros.h"
 #include "internal.h"
 #include "redact.h"
 
@@ -91,7 +92,7 @@ int rec_cgroup_walk(struct etr_writer *w, struct redactor *rd)
 	char path[PATH_MAX];
 	size_t i;
 
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
 		char probe[64];
 		int fd;
 

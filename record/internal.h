@@ -23,6 +23,11 @@ static inline uint64_t rec_now(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* recorder.c: the caller's recorder_opts @u, of any size it was built
+ * with, into @o (fields past its sz are 0); -EINVAL if it is NULL or has
+ * non-zero bytes beyond the fields known here. */
+int rec_opts_read(struct recorder_opts *o, const struct recorder_opts *u);
+
 /* meta.c */
 int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o);
 int rec_write_clock(struct etr_writer *w);
@@ -103,5 +108,31 @@ int rec_descendants(pid_t root, pid_t **ret_pids, size_t *ret_n);
 pid_t rec_tgid_of(pid_t tid);
 /* Whether a process @pid is alive (a zombie counts as gone). */
 bool rec_pid_alive(pid_t pid);
+
+/* child.c: the command a session follows (see the file) */
+/* @name as execvp() finds it in @search_path (NULL or "": a default). */
+int rec_cmd_find(const char *name, const char *search_path, char *buf, size_t len);
+/* Start @prog held on a pipe: it runs nothing until a byte is written to
+ * *ret_gate (closing it makes it exit 127).  *ret_exec_err is read by
+ * rec_cmd_exec_error() once it exited.  The pid, or -1 and errno. */
+pid_t rec_cmd_spawn_held(const char *prog, char *const *argv, bool stdout_to_stderr, int *ret_gate,
+			 int *ret_exec_err);
+/* Why the command's exec failed (-errno), or 0 if it did not. */
+int rec_cmd_exec_error(int fd);
+
+#define REC_WAIT_SHOWN 3
+/* After CMD exited: the processes of its tree still running. */
+struct rec_wait {
+	int alive;		    /* at the last look */
+	pid_t pids[REC_WAIT_SHOWN]; /* some of them, to name */
+	uint64_t next_look;	    /* CLOCK_MONOTONIC ns */
+	bool settling;		    /* none left: one more drain first */
+};
+/* Look at the followed processes again if it is time (@now, CLOCK_MONOTONIC
+ * ns).  True once none is left and the events of the last ones had time to
+ * arrive: then the recording can end. */
+bool rec_wait_done(struct rec_wait *w, struct recorder *r, uint64_t now);
+/* "sleep (1234), sh (1233) and 2 more" */
+void rec_wait_describe(const struct rec_wait *w, char *buf, size_t len);
 
 #endif /* EXECREC_RECORD_INTERNAL_H */

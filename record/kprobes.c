@@ -26,15 +26,15 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
-#include <sys/syscall.h>
 
 #include <bpf/libbpf.h>
 
 #include "internal.h"
+#include "live.h"
 
 /* Calls in flight the kretprobe keeps an instance for (the kernel's upper
- * limit is 4096); EXECREC_KRETPROBE_MAXACTIVE: a test knob, to make the
- * kretprobe miss on purpose and check that every miss is counted. */
+ * limit is 4096); recorder_opts.kretprobe_maxactive: a test knob, to make
+ * the kretprobe miss on purpose and check that every miss is counted. */
 #define KRETPROBE_MAXACTIVE 1024
 
 static int append(const char *tfs, const char *file, const char *line)
@@ -77,9 +77,7 @@ static int event_id(const char *tfs, const char *name)
 int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const char *func,
 		      bool retprobe, struct bpf_link **ret_link)
 {
-	struct perf_event_attr attr;
 	const char *tfs = rec_tracefs();
-	const char *knob = getenv("EXECREC_KRETPROBE_MAXACTIVE");
 	char *name, line[160];
 	struct bpf_link *link;
 	int id, pfd, err;
@@ -91,7 +89,8 @@ int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const cha
 	name = v->kprobes[v->nkprobes];
 	snprintf(name, sizeof(v->kprobes[0]), "execrec_%d_%zu", (int)getpid(), v->nkprobes);
 	if (retprobe) {
-		v->kretprobe_maxactive = knob ? atoi(knob) : KRETPROBE_MAXACTIVE;
+		if (v->kretprobe_maxactive <= 0)
+			v->kretprobe_maxactive = KRETPROBE_MAXACTIVE;
 		snprintf(line, sizeof(line), "r%d:kprobes/%s %s\n", v->kretprobe_maxactive, name,
 			 func);
 	} else
@@ -103,17 +102,11 @@ int rec_kprobe_attach(struct rec_variant *v, struct bpf_program *prog, const cha
 	id = event_id(tfs, name);
 	if (id < 0)
 		return id;
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = id;
-	attr.sample_period = 1;
-	attr.wakeup_events = 1;
 	/* One CPU's event is enough: the program hangs off the probe, which
 	 * runs it on every CPU. */
-	pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	pfd = live_perf_open(PERF_TYPE_TRACEPOINT, (uint64_t)id, 0, LIVE_PERF_ATTACH);
 	if (pfd < 0)
-		return -errno;
+		return pfd;
 	link = bpf_program__attach_perf_event(prog, pfd);
 	if (!link) {
 		err = -errno;

@@ -17,6 +17,7 @@
 #include <bpf/btf.h>
 
 #include "execrec-config.h"
+#include "common/macros.h"
 #include "internal.h"
 
 /* Upper bound for files read whole: a tracepoint format is a few KiB, the
@@ -32,7 +33,7 @@ const char *rec_tracefs(void)
 	char path[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		if (access(dirs[i], F_OK))
 			continue;
 		snprintf(path, sizeof(path), "%s/events", dirs[i]);
@@ -175,7 +176,7 @@ int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o)
 		if (err)
 			return err;
 	}
-	if ((unsigned)o->mode < sizeof(modes) / sizeof(modes[0])) {
+	if ((unsigned)o->mode < ARRAY_SIZE(modes)) {
 		err = meta_str(w, "mode", modes[o->mode]);
 		if (err)
 			return err;
@@ -226,7 +227,7 @@ int rec_write_tpformats(struct etr_writer *w)
 
 	if (!tfs)
 		return 0;
-	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]) && !err; i++) {
+	for (i = 0; i < ARRAY_SIZE(patterns) && !err; i++) {
 		glob_t g;
 
 		snprintf(pat, sizeof(pat), "%s/%s", tfs, patterns[i]);

@@ -3,9 +3,10 @@
  * record.h - the recorder: loads execrec's BPF programs, drains their ring
  * buffer and writes every event into an .etr trace through format/.
  *
- * The front end (tools/cmd_record.c, `int cmd_record(int argc, char **argv)`,
- * declared in tools/commands.h) parses options, starts the command to follow
- * and prints; nothing here prints.  Conventions are libbpf's: object__verb
+ * A recording session (session.h) drives it: output, CMD, stops, the move;
+ * `execrec record` (tools/cmd_record.c) is a front end over that session.
+ * Nothing here prints, reads the environment or sets libbpf's print
+ * callback.  Conventions are libbpf's: object__verb
  * names, 0 or -errno from int functions, NULL + errno from constructors,
  * destructors that accept NULL.
  *
@@ -97,13 +98,22 @@ enum recorder_failed_exec {
 
 typedef void (*recorder_event_fn)(void *ctx, const struct etr_event *ev);
 
+/* argv (and env) bytes kept per exec: the default and the bounds, which
+ * are bpf/execrec.h's (recorder.c checks that they agree) */
+#define RECORDER_ARGS_DEFAULT (256u << 10)
+#define RECORDER_ARGS_MIN 4096u
+#define RECORDER_ARGS_MAX (1u << 20)
+
 struct redactor;
 
+/* Extensible (common/opts.h): a caller built against an older, smaller
+ * struct is read as defaults past its sz; bytes beyond the fields known
+ * here must be zero. */
 struct recorder_opts {
 	size_t sz; /* sizeof(struct recorder_opts) */
 	enum recorder_mode mode;
 	/* argv (and env) bytes kept per exec; 0 = the default (256 KiB);
-	 * clamped to [ER_ARGS_MIN, ER_ARGS_LIMIT] */
+	 * clamped to [RECORDER_ARGS_MIN, RECORDER_ARGS_MAX] */
 	uint32_t max_args_bytes;
 	bool env;     /* record environments */
 	bool threads; /* record thread creation too */
@@ -131,6 +141,14 @@ struct recorder_opts {
 	enum recorder_failed_exec failed_exec;
 	/* redact every string before it is written (redact/); NULL = off */
 	struct redactor *redact;
+	/* Test knobs, 0 = the normal behaviour.  ringbuf_bytes: a ring buffer
+	 * of this size (rounded up to a power of two, 4 KiB at least) drained
+	 * only on recorder__poll()'s timeout, so that it overflows on purpose
+	 * and every loss can be checked.  kretprobe_maxactive: the failed-exec
+	 * kretprobe's calls in flight (default 1024), so that it misses on
+	 * purpose. */
+	uint32_t ringbuf_bytes;
+	int kretprobe_maxactive;
 };
 
 struct recorder;

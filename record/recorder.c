@@ -19,9 +19,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/opts.h"
 #include "execrec.h"
 #include "execrec.skel.h"
 #include "convert.h"
+#include "common/macros.h"
 #include "internal.h"
 
 /* Lost counters and clock anchors are checked this often while draining. */
@@ -31,6 +33,10 @@
 #define FOLLOW_SWEEP_NS 1000000000ull
 
 #define RINGBUF_MIN (8u << 20)
+
+_Static_assert(RECORDER_ARGS_DEFAULT == ER_ARGS_DEFAULT && RECORDER_ARGS_MIN == ER_ARGS_MIN &&
+		   RECORDER_ARGS_MAX == ER_ARGS_LIMIT,
+	       "record.h's argv bounds are bpf/execrec.h's");
 
 struct recorder {
 	struct recorder_opts o;
@@ -103,11 +109,46 @@ const char *recorder__problem_str(enum recorder_problem p)
 	return "unknown problem";
 }
 
-void recorder__problem_detail(const struct recorder_opts *o, enum recorder_problem p, int err,
+int rec_opts_read(struct recorder_opts *o, const struct recorder_opts *u)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	if (!u || !EC_OPTS_VALID(u, struct recorder_opts))
+		return -EINVAL;
+#define GET(f) o->f = EC_OPTS_GET(u, f, o->f)
+	GET(mode);
+	GET(max_args_bytes);
+	GET(env);
+	GET(threads);
+	GET(live);
+	GET(btf);
+	GET(flush_interval_ns);
+	GET(max_bytes);
+	GET(level);
+	GET(argc);
+	GET(argv);
+	GET(options_text);
+	GET(target);
+	GET(event_cb);
+	GET(event_ctx);
+	GET(btf_path);
+	GET(programs);
+	GET(failed_exec);
+	GET(redact);
+	GET(ringbuf_bytes);
+	GET(kretprobe_maxactive);
+#undef GET
+	return 0;
+}
+
+void recorder__problem_detail(const struct recorder_opts *opts, enum recorder_problem p, int err,
 			      char *buf, size_t size)
 {
 	enum recorder_problem ignored;
+	struct recorder_opts ob, *o = &ob;
 	struct rec_variant v;
+
+	rec_opts_read(o, opts);
 
 	switch (p) {
 	case RECORDER_BTF_FILE:
@@ -239,16 +280,6 @@ static uint32_t pow2_at_least(uint64_t v)
 	while (p < v && p < (1u << 30))
 		p <<= 1;
 	return p;
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
-
-static int libbpf_debug(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return vfprintf(stderr, fmt, ap);
 }
 
 /* --------------------------------------------------------------------- */
@@ -487,31 +518,32 @@ static int open_and_load(struct recorder *r, const struct recorder_opts *opts, u
 	 * 60,000 events/s storm many times over. */
 	rec_max = sizeof(struct er_exec) + 2 * ER_PATH_MAX + max_args * (opts->env ? 2 : 1);
 	ring = pow2_at_least(rec_max * 8 > RINGBUF_MIN ? rec_max * 8 : RINGBUF_MIN);
-	/* EXECREC_RINGBUF_BYTES: a test knob, to make the ring overflow on
-	 * purpose and check that every loss is counted. */
-	if (getenv("EXECREC_RINGBUF_BYTES"))
-		ring = pow2_at_least(strtoull(getenv("EXECREC_RINGBUF_BYTES"), NULL, 0));
+	/* ringbuf_bytes: a test knob, to make the ring overflow on purpose
+	 * and check that every loss is counted. */
+	if (opts->ringbuf_bytes)
+		ring = pow2_at_least(opts->ringbuf_bytes);
 	bpf_map__set_max_entries(r->skel->maps.events, ring);
 	/* Batch wakeups unless a live view wants every event at once.  The
 	 * test knob drains only on the poll timeout, so the ring does fill. */
 	r->skel->rodata->cfg_wakeup_bytes =
 	    opts->live ? 0 : bpf_map__max_entries(r->skel->maps.events) / 8;
-	if (getenv("EXECREC_RINGBUF_BYTES"))
+	if (opts->ringbuf_bytes)
 		r->skel->rodata->cfg_wakeup_bytes = ~0ull;
 
 	return execrec_bpf__load(r->skel);
 }
 
-struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
+struct recorder *recorder__new(int fd, const struct recorder_opts *user_opts,
 			       enum recorder_problem *ret_problem)
 {
 	enum recorder_problem problem = RECORDER_OK;
 	struct etr_writer_opts wo = {.sz = sizeof(wo)};
+	struct recorder_opts ob, *opts = &ob;
 	struct recorder *r;
 	uint32_t max_args;
 	int err;
 
-	if (!opts || opts->sz < sizeof(*opts) || fd < 0) {
+	if (rec_opts_read(opts, user_opts) || fd < 0) {
 		err = -EINVAL;
 		goto err_out;
 	}
@@ -537,7 +569,6 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 		goto err_free;
 	}
 
-	libbpf_set_print(getenv("EXECREC_DEBUG") ? libbpf_debug : libbpf_quiet);
 	err = rec_variant_probe(&r->v, &r->o, &problem);
 	if (err)
 		goto err_free;
@@ -549,9 +580,8 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *opts,
 		err = open_and_load(r, opts, max_args);
 		problem = RECORDER_LOAD;
 		if (!err)
-			err = rec_variant_attach(r->skel, &r->v, r->links,
-						 sizeof(r->links) / sizeof(r->links[0]), &r->nlinks,
-						 &problem);
+			err = rec_variant_attach(r->skel, &r->v, r->links, ARRAY_SIZE(r->links),
+						 &r->nlinks, &problem);
 		if (!err)
 			break;
 		if (r->v.failed != RECORDER_FAILED_TRACEPOINT &&

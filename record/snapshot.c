@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 /* One /proc/PID/cmdline is at most the kernel's argument limit; keep the
@@ -133,7 +134,7 @@ static const char *cgroup2_root(void)
 	char buf[64];
 	size_t i;
 
-	for (i = 0; i < sizeof(cands) / sizeof(cands[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cands); i++) {
 		snprintf(buf, sizeof(buf), "%s/cgroup.controllers", cands[i]);
 		if (!access(buf, F_OK))
 			return cands[i];

@@ -28,6 +28,7 @@
 
 #include "execrec.h"
 #include "execrec.skel.h"
+#include "common/macros.h"
 #include "internal.h"
 
 /* The functions fexit attaches to: the syscalls' own entry points, never
@@ -69,6 +70,7 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 	size_t i;
 
 	memset(v, 0, sizeof(*v));
+	v->kretprobe_maxactive = o->kretprobe_maxactive;
 	v->f_loop = has_helper(BPF_FUNC_loop);
 	v->f_task_btf = has_helper(BPF_FUNC_get_current_task_btf);
 	v->f_task_pt_regs = has_helper(BPF_FUNC_task_pt_regs);
@@ -89,7 +91,7 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 	    btf__find_by_name_kind(btf, "btf_trace_cgroup_mkdir", BTF_KIND_TYPEDEF) < 0 ||
 	    btf__find_by_name_kind(btf, "btf_trace_cgroup_rmdir", BTF_KIND_TYPEDEF) < 0;
 	v->f_fexit_funcs = true;
-	for (i = 0; i < sizeof(fexit_funcs) / sizeof(fexit_funcs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fexit_funcs); i++) {
 		int id = btf__find_by_name_kind(btf, fexit_funcs[i], BTF_KIND_FUNC);
 
 		if (id < 0) {

@@ -63,7 +63,7 @@ int rp_cli__option(struct rp_cli *c, int opt, const char *arg, char *err, size_t
 		c->path_misses = true;
 		return 1;
 	case RP_OPT_REORDER:
-		if (rp_parse_duration(arg, &c->reorder_ns) || !c->reorder_ns) {
+		if (ec_parse_duration(arg, &c->reorder_ns) || !c->reorder_ns) {
 			snprintf(err, err_len, "--reorder-window: '%s' is not a duration (10ms)",
 				 arg);
 			return -EINVAL;

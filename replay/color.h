@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ANSI colours of the text outputs, one copy for replay/ and tools/.
- * Whether to colour at all (a terminal, NO_COLOR, --color) is the caller's
- * decision; these only name the sequences.
+ * The colour sequences moved to common/color.h (EC_COLOR_*). These old
+ * names stay only until the last caller (tools/cmd_info.c) is moved; new
+ * code includes "common/color.h".
  */
 #ifndef EXECREC_REPLAY_COLOR_H
 #define EXECREC_REPLAY_COLOR_H
 
-#define C_RESET "\033[0m"
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_BOLDRED "\033[1;31m"
+#include "common/color.h"
+
+#define C_RESET EC_COLOR_RESET
+#define C_BOLD EC_COLOR_BOLD
+#define C_DIM EC_COLOR_DIM
+#define C_RED EC_COLOR_RED
+#define C_GREEN EC_COLOR_GREEN
+#define C_YELLOW EC_COLOR_YELLOW
+#define C_BOLDRED EC_COLOR_BOLDRED
 
 #endif /* EXECREC_REPLAY_COLOR_H */

@@ -167,28 +167,6 @@ void rp_filter__free(struct rp_filter *f)
 	free(f);
 }
 
-/* "123" or "1,2,3" appended to a list. */
-static int add_pids(uint32_t **list, size_t *n, const char *s)
-{
-	while (*s) {
-		char *end;
-		unsigned long v;
-		uint32_t *l;
-
-		errno = 0;
-		v = strtoul(s, &end, 10);
-		if (errno || end == s || v > UINT32_MAX || (*end && *end != ','))
-			return -EINVAL;
-		l = realloc(*list, (*n + 1) * sizeof(**list));
-		if (!l)
-			return -ENOMEM;
-		*list = l;
-		l[(*n)++] = (uint32_t)v;
-		s = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
 int rp_filter__set(struct rp_filter *f, const char *name, const char *value, char *err,
 		   size_t err_len)
 {
@@ -207,11 +185,13 @@ int rp_filter__set(struct rp_filter *f, const char *name, const char *value, cha
 	if (!strcmp(name, "pid") || !strcmp(name, "subtree")) {
 		bool sub = name[0] == 's';
 
-		ret = sub ? add_pids(&f->roots, &f->nroots, value)
-			  : add_pids(&f->pids, &f->npids, value);
-		if (ret == -EINVAL)
+		ret = sub ? ec_parse_pids(value, &f->roots, &f->nroots)
+			  : ec_parse_pids(value, &f->pids, &f->npids);
+		if (ret == -EINVAL || ret == -ERANGE) {
 			snprintf(err, err_len, "--%s: '%s' is not a pid (or a comma list of them)",
 				 name, value);
+			ret = -EINVAL;
+		}
 		return ret;
 	}
 	if (!strcmp(name, "unit")) {
@@ -282,7 +262,7 @@ int rp_filter__set(struct rp_filter *f, const char *name, const char *value, cha
 		return 0;
 	}
 	if (!strcmp(name, "min-duration")) {
-		if (rp_parse_duration(value, &f->min_dur)) {
+		if (ec_parse_duration(value, &f->min_dur)) {
 			snprintf(err, err_len,
 				 "--min-duration: '%s' is not a duration (1.5, 200ms, 2m)", value);
 			return -EINVAL;

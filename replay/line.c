@@ -7,23 +7,23 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "color.h"
+#include "common/color.h"
 #include "line.h"
 
 static const char *event_color(const struct etr_event *ev)
 {
 	switch (ev->type) {
 	case ETR_EV_EXEC:
-		return C_GREEN;
+		return EC_COLOR_GREEN;
 	case ETR_EV_EXEC_FAIL:
-		return C_RED;
+		return EC_COLOR_RED;
 	case ETR_EV_EXIT:
-		return ev->signal ? C_BOLDRED : ev->exit_code ? C_RED : "";
+		return ev->signal ? EC_COLOR_BOLDRED : ev->exit_code ? EC_COLOR_RED : "";
 	case ETR_EV_LOST:
-		return C_YELLOW;
+		return EC_COLOR_YELLOW;
 	case ETR_EV_FORK:
 	case RP_EV_PROC:
-		return C_DIM;
+		return EC_COLOR_DIM;
 	default:
 		return "";
 	}
@@ -120,7 +120,7 @@ void rp_line__event(struct rp_out *o, const char *time, size_t time_width, bool 
 	rp_out__puts(o, col);
 	put_left(o, name, strlen(name), 9);
 	if (ev->type == ETR_EV_LOST) {
-		rp_out__puts(o, color ? C_RESET : "");
+		rp_out__puts(o, color ? EC_COLOR_RESET : "");
 		rp_out__write(o, "       -       -  ", 18);
 		if (ev->flags & RP_EVF_DAMAGE)
 			rp_out__puts(o, "events missing here: the file is damaged\n");
@@ -132,7 +132,7 @@ void rp_line__event(struct rp_out *o, const char *time, size_t time_width, bool 
 				       ev->lost_count == 1 ? "" : "s");
 		return;
 	}
-	rp_out__puts(o, color && *col ? C_RESET : "");
+	rp_out__puts(o, color && *col ? EC_COLOR_RESET : "");
 	rp_out__putc(o, ' ');
 	put_num_right(o, ev->pid, 7);
 	rp_out__putc(o, ' ');

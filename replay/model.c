@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "common/mem.h"
 #include "replay.h"
 
 struct pid_slot {
@@ -54,7 +54,7 @@ struct rp_model {
 	uint32_t nexecs, execs_cap;
 	uint32_t free_exec; /* released execs, chained through next */
 
-	struct rp_arena arena; /* strings */
+	struct ec_arena arena; /* strings */
 	size_t str_bytes;      /* strings held */
 	struct etr_str *strs;  /* interned strings by id */
 	uint32_t nstrs, strs_cap;
@@ -104,7 +104,7 @@ static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t e
 	if (!b)
 		return -ENOMEM;
 	*blocks = b;
-	blk = rp_mem__map(elem * BLK_N);
+	blk = ec_mem__map(elem * BLK_N);
 	if (!blk)
 		return -ENOMEM;
 	b[nb] = blk;
@@ -162,15 +162,15 @@ void rp_model__free(struct rp_model *m)
 		for (uint32_t i = 0; i < m->nexecs; i++)
 			free((char *)(*XR(m, i)).argv.ptr);
 	}
-	rp_arena__release(&m->arena);
+	ec_arena__release(&m->arena);
 	free(m->itab);
 	free(m->strs);
 	for (uint32_t i = 0; i < m->procs_cap >> BLK_SHIFT; i++)
-		rp_mem__unmap(m->pblk[i], sizeof(struct rp_proc) * BLK_N);
+		ec_mem__unmap(m->pblk[i], sizeof(struct rp_proc) * BLK_N);
 	free(m->pblk);
 	free(m->hash);
 	for (uint32_t i = 0; i < m->execs_cap >> BLK_SHIFT; i++)
-		rp_mem__unmap(m->xblk[i], sizeof(struct rp_exec) * BLK_N);
+		ec_mem__unmap(m->xblk[i], sizeof(struct rp_exec) * BLK_N);
 	free(m->xblk);
 	free(m->pending);
 	free(m->lost);
@@ -211,7 +211,7 @@ static int hash_grow(struct rp_model *m)
 	if (!h)
 		return -ENOMEM;
 	/* one call for its pages, not a fault each */
-	rp_mem__populate(h, 0, 2 * (size_t)old_cap * sizeof(*h));
+	ec_mem__populate(h, 0, 2 * (size_t)old_cap * sizeof(*h));
 	m->hash = h;
 	m->hash_cap = old_cap * 2;
 	for (uint32_t i = 0; i < m->hash_cap; i++)
@@ -256,7 +256,7 @@ static char *str_alloc(struct rp_model *m, size_t len)
 	m->str_bytes += len;
 	if (m->release)
 		return malloc(len ? len : 1);
-	return rp_arena__alloc(&m->arena, len);
+	return ec_arena__alloc(&m->arena, len);
 }
 
 /* Eight bytes at a time: every exec interns three strings. */
@@ -362,7 +362,7 @@ static uint32_t intern(struct rp_model *m, const struct etr_str *s)
 		m->strs = n;
 		m->strs_cap = cap;
 	}
-	copy = rp_arena__alloc(&m->arena, (size_t)s->len + 1);
+	copy = ec_arena__alloc(&m->arena, (size_t)s->len + 1);
 	if (!copy)
 		return RP_NONE;
 	if (s->len)
@@ -563,7 +563,7 @@ static uint32_t proc_new(struct rp_model *m, uint32_t pid, uint64_t start_ns)
 		m->free_proc = (*PR(m, idx)).chain;
 	} else {
 		idx = m->nprocs++;
-		rp_mem__step(m->pblk[idx >> BLK_SHIFT], idx & (BLK_N - 1), BLK_N, sizeof(*p));
+		ec_mem__step(m->pblk[idx >> BLK_SHIFT], idx & (BLK_N - 1), BLK_N, sizeof(*p));
 	}
 	m->live++;
 	p = PR(m, idx);
@@ -922,7 +922,7 @@ static int add_exec(struct rp_model *m, uint32_t idx, const struct etr_event *ev
 		    block_add(m, (void ***)&m->xblk, &m->execs_cap, sizeof(struct rp_exec)))
 			return -ENOMEM;
 		xi = m->nexecs++;
-		rp_mem__step(m->xblk[xi >> BLK_SHIFT], xi & (BLK_N - 1), BLK_N, sizeof(*x));
+		ec_mem__step(m->xblk[xi >> BLK_SHIFT], xi & (BLK_N - 1), BLK_N, sizeof(*x));
 	}
 	/* an environment (record --env, kept by rp_trace) goes after the
 	 * argv in the same block, after its length: rp_exec stays 48 bytes */

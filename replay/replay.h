@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "etr.h"
+#include "common/parse.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,6 +62,10 @@ extern "C" {
 #define RP_REORDER_NS_DEFAULT (10ull * 1000 * 1000)
 #define RP_REORDER_MAX_DEFAULT 16384u
 
+/* A record handed to rp_trace_opts.record_cb; its strings are valid only
+ * during the call. */
+typedef int (*rp_trace_record_fn)(void *ctx, const struct etr_walk_item *item);
+
 struct rp_trace_opts {
 	size_t sz;
 	/* hold an event until one this much later has been read (0 = default) */
@@ -76,6 +81,12 @@ struct rp_trace_opts {
 	 * counted in rp_trace_stats.path_misses): ENOENT, ENOTDIR or EACCES,
 	 * when the same process then runs a program of the same name */
 	bool path_misses;
+	/* called with each record the trace does not read itself (TPFORMAT,
+	 * BTF, and types this version does not know), for a caller that wants
+	 * them from the same pass; with it, TPFORMAT and BTF chunks are
+	 * decompressed. Returns 0 or -errno, which stops the reading */
+	rp_trace_record_fn record_cb;
+	void *record_ctx;
 };
 
 struct rp_trace;
@@ -401,8 +412,12 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev);
 /* Parsing and formatting helpers                                     */
 /* ------------------------------------------------------------------ */
 
-/* "1.5", "1.5s", "200ms", "10us", "3m", "1h" -> ns. 0 or -EINVAL. */
-int rp_parse_duration(const char *s, uint64_t *ret_ns);
+/* ec_parse_duration (common/parse.h), under its old name for callers
+ * not yet moved to it. */
+static inline int rp_parse_duration(const char *s, uint64_t *ret_ns)
+{
+	return ec_parse_duration(s, ret_ns);
+}
 
 /*
  * A time: seconds from the start ("+2.5", "2.5", "200ms") sets

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "color.h"
+#include "common/color.h"
 #include "report_internal.h"
 
 #define ARGV_SHOWN 120 /* bytes of arguments on a report line */
@@ -57,7 +57,8 @@ static void section(struct rp_report *r, const char *title)
 {
 	FILE *f = r->f;
 
-	fprintf(f, "\n%s%s%s\n", r->color ? C_BOLD : "", title, r->color ? C_RESET : "");
+	fprintf(f, "\n%s%s%s\n", r->color ? EC_COLOR_BOLD : "", title,
+		r->color ? EC_COLOR_RESET : "");
 }
 
 static size_t shown(const struct rp_report *r, size_t n)
@@ -143,7 +144,7 @@ static void print_header(struct rp_report *r, const char *path)
 	bool damaged = rp_trace__damage_str(r->trace, dmg, sizeof(dmg));
 	uint64_t lost = lost_total(r);
 	const struct etr_end *end = rp_trace__end(r->trace);
-	const char *red = r->color ? C_RED : "", *rst = r->color ? C_RESET : "";
+	const char *red = r->color ? EC_COLOR_RED : "", *rst = r->color ? EC_COLOR_RESET : "";
 
 	rp_trace__stats(r->trace, &st);
 	if (fi && fi->created_ns)
@@ -151,7 +152,7 @@ static void print_header(struct rp_report *r, const char *path)
 	if (sp.end >= sp.start && sp.start)
 		rp_fmt_duration(dur, sizeof(dur), sp.end - sp.start);
 
-	fprintf(f, "%sexecrec report%s: %s\n", r->color ? C_BOLD : "", rst, path);
+	fprintf(f, "%sexecrec report%s: %s\n", r->color ? EC_COLOR_BOLD : "", rst, path);
 	fprintf(f, "  host       %s%s%s\n", host ? host : "?", kernel ? ", Linux " : "",
 		kernel ? kernel : "");
 	fprintf(f, "  recorded   %s, for %s, ", when, dur);
@@ -184,7 +185,7 @@ static void print_header(struct rp_report *r, const char *path)
 		fprintf(f,
 			"  lost       %s%" PRIu64 " events%s; %" PRIu64
 			" processes may miss some (marked in tree and timeline)\n",
-			r->color ? C_YELLOW : "", lost, rst, r->lost_procs);
+			r->color ? EC_COLOR_YELLOW : "", lost, rst, r->lost_procs);
 	else
 		fprintf(f, "  lost       none\n");
 	fprintf(f,
@@ -292,8 +293,8 @@ static void print_text(struct rp_report *r, const char *path)
 		for (size_t i = 0; i < shown(r, n); i++) {
 			print_status(st, sizeof(st), l[i]->exit_code, l[i]->signal, l[i]->core);
 			fprintf(f, "  %8" PRIu64 " %s%-14s%s ", l[i]->count,
-				r->color && l[i]->signal ? C_RED : "", st,
-				r->color && l[i]->signal ? C_RESET : "");
+				r->color && l[i]->signal ? EC_COLOR_RED : "", st,
+				r->color && l[i]->signal ? EC_COLOR_RESET : "");
 			put_name(f, l[i]->name);
 			fprintf(f, " (%" PRIu32 "%s", l[i]->pid, l[i]->argv.len ? ": " : "");
 			print_argv_short(f, &l[i]->argv);

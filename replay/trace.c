@@ -34,16 +34,15 @@ struct counter {
 };
 
 struct rp_trace {
-	struct etr_reader *reader;
+	struct etr_walk *walk;
 	uint64_t window_ns;
 	uint32_t max_held;
 	bool keep_env;
 	bool keep_threads;
 	bool keep_path_misses;
+	rp_trace_record_fn record_cb;
+	void *record_ctx;
 
-	/* the chunk being read, when it is an EVENTS chunk */
-	struct etr_chunk chunk;
-	bool in_events;
 	bool done;
 
 	/* the window: ring of 'ring_cap' (a power of two) slot pointers */
@@ -99,6 +98,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+static bool no_events(const struct etr_problem *p)
+{
+	return (p->kind == ETR_PROB_DECOMPRESS || p->kind == ETR_PROB_BAD_RECORD) &&
+	       (p->chunk_type == ETR_CHUNK_TPFORMAT || p->chunk_type == ETR_CHUNK_BTF);
+}
+
 static void on_problem(void *ctx, const struct etr_problem *p)
 {
 	struct rp_trace *t = ctx;
@@ -106,16 +111,11 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 	t->problem_count++;
 	if (t->problem_len < MAX_PROBLEMS)
 		t->problems[t->problem_len++] = *p;
-	/* a damaged file header loses no event; anything else may have */
-	if (p->kind != ETR_PROB_HEADER_CHECKSUM)
+	/* a damaged file header loses no event; anything else may have, but
+	 * a payload that holds none and is decoded only for the caller
+	 * (record_cb: formats, BTF) */
+	if (p->kind != ETR_PROB_HEADER_CHECKSUM && !no_events(p))
 		t->gap = true;
-}
-
-static void add_problem(struct rp_trace *t, enum etr_problem_kind kind, uint64_t off, uint64_t seq)
-{
-	struct etr_problem p = {.kind = kind, .offset = off, .seq = seq};
-
-	on_problem(t, &p);
 }
 
 static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
@@ -138,6 +138,10 @@ static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
 		t->keep_threads = opts->keep_threads;
 	if (opts && opts->sz >= offsetof(struct rp_trace_opts, path_misses) + sizeof(bool))
 		t->keep_path_misses = opts->path_misses;
+	if (opts && opts->sz >= offsetof(struct rp_trace_opts, record_ctx) + sizeof(void *)) {
+		t->record_cb = opts->record_cb;
+		t->record_ctx = opts->record_ctx;
+	}
 	if (t->max_held > (1u << 24))
 		t->max_held = 1u << 24;
 	/* grown as events wait: pages of a ring are all written as it turns,
@@ -155,7 +159,7 @@ static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
 static struct rp_trace *trace_open(const char *path, const void *buf, size_t len,
 				   const struct rp_trace_opts *opts)
 {
-	struct etr_reader_opts ropts = {.sz = sizeof(ropts), .problem_cb = on_problem};
+	struct etr_walk_opts wopts = {.sz = sizeof(wopts), .problem_cb = on_problem};
 	struct rp_trace *t = trace_new(opts);
 	int err;
 
@@ -163,11 +167,13 @@ static struct rp_trace *trace_open(const char *path, const void *buf, size_t len
 		errno = ENOMEM;
 		return NULL;
 	}
-	ropts.problem_ctx = t;
-	/* TPFORMAT and BTF are not needed here: their CRC is still checked */
-	ropts.type_mask = ~((1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF));
-	t->reader = path ? etr_reader__open(path, &ropts) : etr_reader__open_mem(buf, len, &ropts);
-	if (!t->reader) {
+	wopts.problem_ctx = t;
+	/* TPFORMAT and BTF are not needed here unless the caller takes them:
+	 * their CRC is checked all the same */
+	if (!t->record_cb)
+		wopts.type_mask = ~((1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF));
+	t->walk = path ? etr_walk__open(path, &wopts) : etr_walk__open_mem(buf, len, &wopts);
+	if (!t->walk) {
 		err = errno;
 		rp_trace__free(t);
 		errno = err;
@@ -204,7 +210,7 @@ void rp_trace__free(struct rp_trace *t)
 
 	if (!t)
 		return;
-	etr_reader__free(t->reader);
+	etr_walk__free(t->walk);
 	for (uint32_t i = 0; i < t->ring_len; i++)
 		slot_free(t->ring[(t->ring_head + i) & (t->ring_cap - 1)]);
 	for (size_t i = t->imm_head; i < t->imm_len; i++)
@@ -400,32 +406,28 @@ static int imm_push(struct rp_trace *t, const struct etr_event *ev)
 	return 0;
 }
 
-static int read_meta(struct rp_trace *t, const struct etr_record *rec)
+static int read_clock(struct rp_trace *t, const struct etr_clock *c)
 {
-	struct etr_str k, v;
+	struct etr_clock clk = *c;
+	size_t i;
+
+	if (grow((void **)&t->clocks, &t->clock_cap, t->clock_len + 1, sizeof(clk)))
+		return -ENOMEM;
+	/* anchors are written in time order; keep them sorted anyway */
+	i = t->clock_len++;
+	while (i > 0 && t->clocks[i - 1].boottime_ns > clk.boottime_ns) {
+		t->clocks[i] = t->clocks[i - 1];
+		i--;
+	}
+	t->clocks[i] = clk;
+	return 0;
+}
+
+static int read_meta(struct rp_trace *t, const struct etr_str *key, const struct etr_str *value)
+{
+	struct etr_str k = *key, v = *value;
 	struct rp_meta *m;
 
-	if (rec->type == ETR_REC_META_CLOCK) {
-		struct etr_clock clk;
-
-		if (etr_record__clock(rec, &clk))
-			return -EBADMSG;
-		if (grow((void **)&t->clocks, &t->clock_cap, t->clock_len + 1, sizeof(clk)))
-			return -ENOMEM;
-		/* anchors are written in time order; keep them sorted anyway */
-		size_t i = t->clock_len++;
-
-		while (i > 0 && t->clocks[i - 1].boottime_ns > clk.boottime_ns) {
-			t->clocks[i] = t->clocks[i - 1];
-			i--;
-		}
-		t->clocks[i] = clk;
-		return 0;
-	}
-	if (rec->type != ETR_REC_META_KV)
-		return 0;
-	if (etr_record__meta(rec, &k, &v))
-		return -EBADMSG;
 	if (grow((void **)&t->meta, &t->meta_cap, t->meta_len + 1, sizeof(*t->meta)))
 		return -ENOMEM;
 	m = &t->meta[t->meta_len];
@@ -441,15 +443,11 @@ static int read_meta(struct rp_trace *t, const struct etr_record *rec)
 	return 0;
 }
 
-static int read_counter(struct rp_trace *t, const struct etr_record *rec)
+static int read_counter(struct rp_trace *t, const struct etr_counter *ctr)
 {
-	struct etr_counter c;
+	struct etr_counter c = *ctr;
 	size_t i;
 
-	if (rec->type != ETR_REC_COUNTER)
-		return 0;
-	if (etr_record__counter(rec, &c))
-		return -EBADMSG;
 	for (i = 0; i < t->counter_len; i++) {
 		struct counter *k = &t->counters[i];
 
@@ -470,15 +468,11 @@ static int read_counter(struct rp_trace *t, const struct etr_record *rec)
 	return 0;
 }
 
-static int read_proc(struct rp_trace *t, const struct etr_record *rec)
+static int read_proc(struct rp_trace *t, const struct etr_proc *pr)
 {
+	struct etr_proc p = *pr;
 	struct etr_event ev;
-	struct etr_proc p;
 
-	if (rec->type != ETR_REC_PROC)
-		return 0;
-	if (etr_record__proc(rec, &p))
-		return -EBADMSG;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = RP_EV_PROC;
 	ev.flags = p.flags;
@@ -501,17 +495,6 @@ static int read_proc(struct rp_trace *t, const struct etr_record *rec)
 	return imm_push(t, &ev);
 }
 
-static int read_cgroup(struct rp_trace *t, const struct etr_record *rec)
-{
-	struct etr_cgroup c;
-	int err;
-
-	if (rec->type != ETR_REC_CGROUP)
-		return 0;
-	err = etr_record__cgroup(rec, &c);
-	return err ? err : rp_cgmap__add(&t->cgroups, &c);
-}
-
 const struct rp_cgroup *rp_trace__cgroup(const struct rp_trace *t, uint64_t id)
 {
 	return rp_cgmap__get(&t->cgroups, id);
@@ -529,44 +512,81 @@ const char *rp_trace__unit(const struct rp_trace *t, uint64_t id)
 	return g ? g->unit : NULL;
 }
 
-/* Read the records of a chunk that is not an EVENTS chunk. */
-static int read_other_chunk(struct rp_trace *t, struct etr_chunk *c)
+/* A record of a chunk other than EVENTS, decoded. 0 or -errno. */
+static int read_record(struct rp_trace *t, const struct etr_walk_item *it)
 {
-	struct etr_record rec;
+	switch (it->kind) {
+	case ETR_WALK_META:
+		return read_meta(t, &it->meta.key, &it->meta.value);
+	case ETR_WALK_CLOCK:
+		return read_clock(t, &it->clock);
+	case ETR_WALK_PROC:
+		return read_proc(t, &it->proc);
+	case ETR_WALK_COUNTER:
+		return read_counter(t, &it->counter);
+	case ETR_WALK_CGROUP:
+		return rp_cgmap__add(&t->cgroups, &it->cgroup);
+	case ETR_WALK_END:
+		t->end = it->end;
+		t->have_end = true;
+		return 0;
+	case ETR_WALK_TPFORMAT:
+	case ETR_WALK_BTF:
+	case ETR_WALK_UNKNOWN:
+		return t->record_cb ? t->record_cb(t->record_ctx, it) : 0;
+	default:
+		return 0;
+	}
+}
+
+/* An event just decoded into slot @s: into the window (or dropped). 1 when
+ * it is there, 0 when dropped, -ENOMEM (@s is put back). */
+static int take_event(struct rp_trace *t, struct slot *s)
+{
+	const struct etr_event *ev = &s->ev;
 	int err;
 
-	while ((err = etr_chunk__next_record(c, &rec)) > 0) {
-		switch (c->type) {
-		case ETR_CHUNK_META:
-			err = read_meta(t, &rec);
-			break;
-		case ETR_CHUNK_PROCSNAP:
-			err = read_proc(t, &rec);
-			break;
-		case ETR_CHUNK_STATS:
-			err = read_counter(t, &rec);
-			break;
-		case ETR_CHUNK_CGROUP:
-			err = read_cgroup(t, &rec);
-			break;
-		case ETR_CHUNK_END:
-			if (rec.type == ETR_REC_END) {
-				err = etr_record__end(&rec, &t->end);
-				t->have_end = !err;
-			}
-			break;
-		default:
-			err = 0;
-			break;
-		}
-		if (err == -ENOMEM)
+	t->stats.events++;
+	if (ev->type <= ETR_EV__MAX_KNOWN)
+		t->stats.by_type[ev->type]++;
+	else
+		t->stats.by_type[0]++;
+	if (ev->type == ETR_EV_LOST)
+		t->stats.lost_marked += ev->lost_count;
+	if (t->gap) {
+		/* events went missing before this one: say so where it
+		 * happened, as the recorder would */
+		struct etr_event mark;
+
+		memset(&mark, 0, sizeof(mark));
+		mark.type = ETR_EV_LOST;
+		mark.flags = RP_EVF_DAMAGE;
+		mark.ts_ns = ev->ts_ns;
+		mark.comm = mark.filename = mark.cwd = mark.argv = mark.env = ev->env;
+		mark.comm.len = mark.filename.len = mark.cwd.len = mark.argv.len = mark.env.len = 0;
+		t->gap = false;
+		t->stats.gaps++;
+		err = window_push(t, &mark);
+		if (err) {
+			slot_put(t, s);
 			return err;
-		if (err)
-			break;
+		}
 	}
-	if (err)
-		add_problem(t, ETR_PROB_BAD_RECORD, c->offset, c->seq);
-	return 0;
+	if (ev->type == ETR_EV_FORK && (ev->flags & ETR_EVF_THREAD) && !t->keep_threads) {
+		slot_put(t, s);
+		return 0;
+	}
+	if (!t->keep_env) {
+		s->ev.env.ptr = "";
+		s->ev.env.len = 0;
+		s->ev.flags &= ~ETR_EVF_ENV;
+	}
+	s->borrowed = true;
+	if (window_insert(t, s)) {
+		slot_put(t, s);
+		return -ENOMEM;
+	}
+	return 1;
 }
 
 /*
@@ -575,89 +595,48 @@ static int read_other_chunk(struct rp_trace *t, struct etr_chunk *c)
  */
 static int read_more(struct rp_trace *t)
 {
+	struct etr_walk_item it;
 	int err;
 
-	for (;;) {
-		if (t->in_events) {
-			/* decoded straight into the slot it waits in */
-			struct slot *s = slot_get(t);
+	while (!t->done) {
+		/* an event is decoded straight into the slot it waits in */
+		struct slot *s = slot_get(t);
 
-			if (!s)
-				return -ENOMEM;
-			err = etr_chunk__next_event(&t->chunk, &s->ev);
-			if (err > 0) {
-				const struct etr_event *ev = &s->ev;
-
-				t->stats.events++;
-				if (ev->type <= ETR_EV__MAX_KNOWN)
-					t->stats.by_type[ev->type]++;
-				else
-					t->stats.by_type[0]++;
-				if (ev->type == ETR_EV_LOST)
-					t->stats.lost_marked += ev->lost_count;
-				if (t->gap) {
-					/* events went missing before this one: say so
-					 * where it happened, as the recorder would */
-					struct etr_event mark;
-
-					memset(&mark, 0, sizeof(mark));
-					mark.type = ETR_EV_LOST;
-					mark.flags = RP_EVF_DAMAGE;
-					mark.ts_ns = ev->ts_ns;
-					mark.comm = mark.filename = mark.cwd = mark.argv =
-					    mark.env = ev->env;
-					mark.comm.len = mark.filename.len = mark.cwd.len =
-					    mark.argv.len = mark.env.len = 0;
-					t->gap = false;
-					t->stats.gaps++;
-					err = window_push(t, &mark);
-					if (err) {
-						slot_put(t, s);
-						return err;
-					}
-				}
-				if (ev->type == ETR_EV_FORK && (ev->flags & ETR_EVF_THREAD) &&
-				    !t->keep_threads) {
-					slot_put(t, s);
-					continue;
-				}
-				if (!t->keep_env) {
-					s->ev.env.ptr = "";
-					s->ev.env.len = 0;
-					s->ev.flags &= ~ETR_EVF_ENV;
-				}
-				s->borrowed = true;
-				if (window_insert(t, s)) {
-					slot_put(t, s);
-					return -ENOMEM;
-				}
+		if (!s)
+			return -ENOMEM;
+		err = etr_walk__next(t->walk, &it, &s->ev);
+		if (err > 0 && it.kind == ETR_WALK_EVENT) {
+			/* 1: one more event waits; 0: dropped, read on */
+			err = take_event(t, s);
+			if (err)
+				return err;
+			continue;
+		}
+		slot_put(t, s);
+		if (err <= 0) {
+			t->done = !err;
+			return err;
+		}
+		switch (it.kind) {
+		case ETR_WALK_CHUNK:
+		case ETR_WALK_BAD:
+			break;
+		case ETR_WALK_CHUNK_END:
+			/* the chunk buffer is about to be reused */
+			err = own_borrowed(t);
+			if (err)
+				return err;
+			if (it.chunk->type != ETR_CHUNK_EVENTS)
 				return 1;
-			}
-			slot_put(t, s);
-			t->in_events = false;
-			if (err < 0)
-				add_problem(t, ETR_PROB_BAD_RECORD, t->chunk.offset, t->chunk.seq);
-			continue;
+			break;
+		default:
+			err = read_record(t, &it);
+			if (err)
+				return err;
+			break;
 		}
-		if (t->done)
-			return 0;
-		err = own_borrowed(t);
-		if (err)
-			return err;
-		err = etr_reader__next_chunk(t->reader, &t->chunk);
-		if (err < 0)
-			return err;
-		if (err == 0) {
-			t->done = true;
-			return 0;
-		}
-		if (t->chunk.type == ETR_CHUNK_EVENTS) {
-			t->in_events = true;
-			continue;
-		}
-		err = read_other_chunk(t, &t->chunk);
-		return err ? err : 1;
 	}
+	return 0;
 }
 
 static bool same_base(const struct etr_str *a, const struct etr_str *b)
@@ -784,7 +763,7 @@ const char *rp_trace__meta_get(const struct rp_trace *t, const char *const *keys
 
 const struct etr_file_info *rp_trace__info(const struct rp_trace *t)
 {
-	return t ? etr_reader__info(t->reader) : NULL;
+	return t ? etr_reader__info(etr_walk__reader(t->walk)) : NULL;
 }
 
 const struct etr_end *rp_trace__end(const struct rp_trace *t)
@@ -794,7 +773,7 @@ const struct etr_end *rp_trace__end(const struct rp_trace *t)
 
 bool rp_trace__ended_cleanly(const struct rp_trace *t)
 {
-	return t && etr_reader__ended_cleanly(t->reader);
+	return t && etr_reader__ended_cleanly(etr_walk__reader(t->walk));
 }
 
 uint64_t rp_trace__first_ns(const struct rp_trace *t)
@@ -917,5 +896,5 @@ const struct etr_problem *rp_trace__problem(const struct rp_trace *t, size_t i)
 
 const struct etr_reader *rp_trace__reader(const struct rp_trace *t)
 {
-	return t ? t->reader : NULL;
+	return t ? etr_walk__reader(t->walk) : NULL;
 }

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mem.h"
+#include "common/mem.h"
 #include "tree_internal.h"
 
 static bool in_list(const uint32_t *l, size_t n, uint32_t v)
@@ -87,7 +87,7 @@ static uint64_t label_hash(const struct rp_model *m, const struct rp_proc *p)
 
 char *rp_tree__text_alloc(struct rp_tree *t, size_t len)
 {
-	return rp_arena__alloc(&t->text, len);
+	return ec_arena__alloc(&t->text, len);
 }
 
 static uint32_t node_new(struct rp_tree *t)
@@ -106,14 +106,14 @@ static uint32_t node_new(struct rp_tree *t)
 			if (!b)
 				return NODE_NONE;
 			t->nblk = b;
-			b[nb] = rp_mem__map(NODE_BLK * sizeof(struct tnode));
+			b[nb] = ec_mem__map(NODE_BLK * sizeof(struct tnode));
 			if (!b[nb])
 				return NODE_NONE;
 			t->nodes_cap += NODE_BLK;
 			t->node_bytes += NODE_BLK * sizeof(struct tnode);
 		}
 		i = t->nnodes++;
-		rp_mem__step(t->nblk[i >> NODE_SHIFT], i & (NODE_BLK - 1), NODE_BLK,
+		ec_mem__step(t->nblk[i >> NODE_SHIFT], i & (NODE_BLK - 1), NODE_BLK,
 			     sizeof(struct tnode));
 	}
 	n = NODE(t, i);
@@ -177,7 +177,7 @@ static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
 			si = t->free_seg;
 			t->free_seg = t->seg[si].prev;
 		} else {
-			if (t->nseg == t->seg_cap && rp_mem__grow((void **)&t->seg, &t->seg_cap,
+			if (t->nseg == t->seg_cap && ec_mem__grow((void **)&t->seg, &t->seg_cap,
 								  t->nseg + 1, sizeof(*t->seg)))
 				return -ENOMEM;
 			si = t->nseg++;
@@ -193,7 +193,7 @@ static int child_add(struct rp_tree *t, uint32_t pi, uint32_t c)
 /* @v at the end of the growing array *@a of *@n. 0 or -ENOMEM. */
 static int push_u32(uint32_t **a, size_t *n, size_t *cap, uint32_t v)
 {
-	if (*n == *cap && rp_mem__grow((void **)a, cap, *n + 1, sizeof(**a)))
+	if (*n == *cap && ec_mem__grow((void **)a, cap, *n + 1, sizeof(**a)))
 		return -ENOMEM;
 	(*a)[(*n)++] = v;
 	return 0;
@@ -256,7 +256,7 @@ static int64_t fold_siblings(struct rp_tree *t, const struct sib *sibs, size_t k
 		/* the first of each signature in a hash table, no sorting */
 		for (mask = 15; mask < 2 * k; mask = mask * 2 + 1)
 			;
-		if (!rp_mem__grow((void **)&t->tab, &t->tab_cap, (size_t)mask + 1,
+		if (!ec_mem__grow((void **)&t->tab, &t->tab_cap, (size_t)mask + 1,
 				  sizeof(*t->tab))) {
 			tab = t->tab;
 			memset(tab, 0xff, ((size_t)mask + 1) * sizeof(*tab));
@@ -314,7 +314,7 @@ static int64_t fold_siblings(struct rp_tree *t, const struct sib *sibs, size_t k
 /* Room for @n siblings. */
 static struct sib *scratch(struct rp_tree *t, size_t n)
 {
-	if (rp_mem__grow((void **)&t->scratch, &t->scratch_cap, n, sizeof(*t->scratch)))
+	if (ec_mem__grow((void **)&t->scratch, &t->scratch_cap, n, sizeof(*t->scratch)))
 		return NULL;
 	return t->scratch;
 }
@@ -628,14 +628,14 @@ void rp_tree__free(struct rp_tree *t)
 	rp_model__free(t->model);
 	free(t->roots);
 	for (uint32_t i = 0; i < t->nodes_cap >> NODE_SHIFT; i++)
-		rp_mem__unmap(t->nblk[i], NODE_BLK * sizeof(struct tnode));
+		ec_mem__unmap(t->nblk[i], NODE_BLK * sizeof(struct tnode));
 	free(t->nblk);
-	rp_mem__grow_free(t->seg, t->seg_cap, sizeof(*t->seg));
-	rp_mem__grow_free(t->kid, t->kid_cap, sizeof(*t->kid));
-	rp_mem__grow_free(t->top, t->top_cap, sizeof(*t->top));
-	rp_mem__grow_free(t->scratch, t->scratch_cap, sizeof(*t->scratch));
-	rp_mem__grow_free(t->tab, t->tab_cap, sizeof(*t->tab));
-	rp_arena__release(&t->text);
+	ec_mem__grow_free(t->seg, t->seg_cap, sizeof(*t->seg));
+	ec_mem__grow_free(t->kid, t->kid_cap, sizeof(*t->kid));
+	ec_mem__grow_free(t->top, t->top_cap, sizeof(*t->top));
+	ec_mem__grow_free(t->scratch, t->scratch_cap, sizeof(*t->scratch));
+	ec_mem__grow_free(t->tab, t->tab_cap, sizeof(*t->tab));
+	ec_arena__release(&t->text);
 	free(t->label.buf);
 	free(t->prefix);
 	free(t);

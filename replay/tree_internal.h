@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "mem.h"
+#include "common/mem.h"
 #include "tree.h"
 
 /* p->mark bits, for records (JSON, CSV) */
@@ -103,7 +103,7 @@ struct rp_tree {
 	size_t node_bytes;
 
 	/* text: labels, held as long as the tree */
-	struct rp_arena text;
+	struct ec_arena text;
 	struct rp_out label; /* where a label is drawn first */
 
 	/* while printing text */

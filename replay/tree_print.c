@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "color.h"
+#include "common/color.h"
 #include "tree_internal.h"
 
 /* ---- labels ----------------------------------------------------------- */
@@ -101,8 +101,8 @@ static bool args_cut(const struct rp_model *m, const struct rp_proc *p)
 /* How it ended, if that is worth a word; colored when @color. */
 static void put_status(struct rp_tree *t, struct rp_out *o, const struct rp_proc *p)
 {
-	const char *red = t->color ? C_RED : "", *yel = t->color ? C_YELLOW : "";
-	const char *rst = t->color ? C_RESET : "";
+	const char *red = t->color ? EC_COLOR_RED : "", *yel = t->color ? EC_COLOR_YELLOW : "";
+	const char *rst = t->color ? EC_COLOR_RESET : "";
 
 	if (p->flags & RP_PF_EXITED) {
 		if (p->signal) {
@@ -215,13 +215,13 @@ int rp_tree__draw_label(struct rp_tree *t, const struct rp_proc *p, struct tnode
 
 	o->len = 0;
 	if (t->color)
-		rp_out__puts(o, C_BOLD);
+		rp_out__puts(o, EC_COLOR_BOLD);
 	if (p->flags & RP_PF_PLACEHOLDER)
 		rp_out__putc(o, '?'); /* pstree's mark of a process it knows nothing of */
 	else
 		rp_out__shell(o, name.ptr, name.len);
 	if (t->color)
-		rp_out__puts(o, C_RESET);
+		rp_out__puts(o, EC_COLOR_RESET);
 	name_len = o->len;
 	put_programs(t, o, p);
 	prog_len = o->len - name_len;
@@ -262,7 +262,7 @@ static int prefix_push(struct rp_tree *t, size_t at, const char *s)
 static void print_line(struct rp_tree *t, const struct tnode *n, int depth)
 {
 	struct rp_out *o = &t->out;
-	const char *r = t->color ? C_RESET : "";
+	const char *r = t->color ? EC_COLOR_RESET : "";
 	struct label l;
 
 	label_of(n, &l);
@@ -299,7 +299,8 @@ static void print_line(struct rp_tree *t, const struct tnode *n, int depth)
 	if (n->count > 1)
 		rp_out__putc(o, ']');
 	if (t->depth >= 0 && depth >= t->depth && n->below)
-		rp_out__printf(o, "  %s[+%" PRIu32 " below]%s", t->color ? C_DIM : "", n->below, r);
+		rp_out__printf(o, "  %s[+%" PRIu32 " below]%s", t->color ? EC_COLOR_DIM : "",
+			       n->below, r);
 	rp_out__putc(o, '\n');
 }
 
@@ -340,10 +341,10 @@ static int print_children(struct rp_tree *t, uint32_t i, size_t plen, int depth)
 
 		rp_out__write(o, t->prefix, plen);
 		if (t->color)
-			rp_out__puts(o, C_DIM);
+			rp_out__puts(o, EC_COLOR_DIM);
 		rp_out__puts(o, is_last ? last : mid);
 		if (t->color)
-			rp_out__puts(o, C_RESET);
+			rp_out__puts(o, EC_COLOR_RESET);
 		print_line(t, NODE(t, c), depth + 1);
 		err = prefix_push(t, plen, pad);
 		if (!err)

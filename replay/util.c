@@ -11,6 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/escape.h"
+#include "common/macros.h"
+#include "common/parse.h"
 #include "replay.h"
 
 /* Linux (asm-generic) numbering: the trace may come from another machine,
@@ -64,8 +67,6 @@ static const char *const signal_names[] = {
 };
 /* clang-format on */
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 const char *rp_errno_name(int err)
 {
 	if (err < 0)
@@ -115,53 +116,6 @@ const char *rp_signal_name(int sig)
 		return buf;
 	}
 	return NULL;
-}
-
-/*
- * Length of the valid UTF-8 sequence at @p (at most @n bytes), or 0 if the
- * byte there does not start one: no overlong forms, no surrogates, nothing
- * beyond U+10FFFF.
- */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && p[1] < 0xa0)
-			return 0; /* overlong */
-		if (c == 0xed && p[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && p[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && p[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/* Characters that could make text on a terminal lie: C1 controls and the
- * bidirectional overrides (U+202A..U+202E, U+2066..U+2069). */
-static bool sneaky(const unsigned char *p, size_t len)
-{
-	if (len == 2)
-		return p[0] == 0xc2 && p[1] < 0xa0;
-	if (len == 3 && p[0] == 0xe2)
-		return (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-		       (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
-	return false;
 }
 
 /* ---- the output buffer ------------------------------------------ */
@@ -375,237 +329,60 @@ void rp_out__duration(struct rp_out *o, uint64_t ns)
 	rp_out__write(o, d, fmt_duration(d, ns));
 }
 
-/* ---- shell quoting ------------------------------------------------- */
+/* ---- escaping, by common/escape.h ----------------------------------- */
 
 /*
- * What each byte asks of a shell word, so that one pass of ORs over it
- * tells how to quote: Q_WORD for bytes a word may not hold bare (plain:
- * [A-Za-z0-9_@%+=:,./-]), Q_ESC for those '...' cannot hold either
- * (controls, DEL, the quote itself), Q_HIGH for bytes of multi-byte
- * characters, which must be checked as UTF-8.
+ * @s escaped by @fn straight into the buffer's free room: flushed (a FILE)
+ * or grown (in memory) whenever less than a unit of it is left.
  */
-#define Q_WORD 1u
-#define Q_ESC 2u
-#define Q_HIGH 4u
-
-static uint32_t quote_class[256]; /* wide: ORs straight from memory */
-
-/* Built once, on first use (function-local statics cannot be ranges). */
-static void quote_class_init(void)
+static void out_escaped(struct rp_out *o, ec_escape_fn *fn, const char *s, size_t len)
 {
-	static const char plain[] = "_@%+=:,./-0123456789abcdefghijklmnopqrstuvwxyz"
-				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	while (len) {
+		size_t used, n;
 
-	for (unsigned c = 0; c < 256; c++)
-		quote_class[c] = c < 0x20 || c == 0x7f ? Q_WORD | Q_ESC
-				 : c >= 0x80	       ? Q_WORD | Q_HIGH
-						       : Q_WORD;
-	quote_class['\''] = Q_WORD | Q_ESC;
-	for (const char *p = plain; *p; p++)
-		quote_class[(unsigned char)*p] = 0;
-}
-
-/* The OR of the classes of @len bytes: four a step, since arguments are
- * most of what the tree prints. */
-static inline unsigned quote_class_of(const unsigned char *p, size_t len)
-{
-	unsigned a = 0, b = 0;
-	size_t i = 0;
-
-	if (__builtin_expect(!quote_class['\''], 0))
-		quote_class_init();
-	for (; i + 4 <= len; i += 4) {
-		a |= quote_class[p[i]] | quote_class[p[i + 1]];
-		b |= quote_class[p[i + 2]] | quote_class[p[i + 3]];
-	}
-	for (; i < len; i++)
-		a |= quote_class[p[i]];
-	return a | b;
-}
-
-/* With bytes >= 0x80: whether all is valid UTF-8 and printable. */
-static bool utf8_printable(const unsigned char *p, size_t len)
-{
-	for (size_t i = 0, n; i < len; i += n) {
-		n = utf8_len(p + i, len - i);
-		if (!n || (quote_class[p[i]] & Q_ESC) || sneaky(p + i, n))
-			return false;
-	}
-	return true;
-}
-
-/* Lowercase, as printf's %x. */
-static const char hexdig[] = "0123456789abcdef";
-
-/* $'...': runs that need nothing go as they are; the rest escaped. */
-static void put_ansi_c(struct rp_out *o, const unsigned char *p, size_t len)
-{
-	size_t i = 0, run = 0, n;
-
-	rp_out__write(o, "$'", 2);
-	while (i < len) {
-		unsigned char c = p[i];
-		char e[4] = {'\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
-
-		if (!(quote_class[c] & (Q_ESC | Q_HIGH)) && c != '\\') {
-			i++;
-			run++;
-			continue;
+		if (o->cap - o->len < EC_ESCAPE_MAX) {
+			if (o->f)
+				rp_out__flush(o);
+			else if (!out_grow(o, len + EC_ESCAPE_MAX))
+				return;
 		}
-		rp_out__write(o, p + i - run, run);
-		run = 0;
-		if (c >= 0x80) {
-			n = utf8_len(p + i, len - i);
-			if (n > 1 && !sneaky(p + i, n)) {
-				rp_out__write(o, p + i, n);
-			} else {
-				/* not UTF-8 (one byte), or a sneaky character (all of it) */
-				n = n ? n : 1;
-				for (size_t k = 0; k < n; k++) {
-					e[2] = hexdig[p[i + k] >> 4];
-					e[3] = hexdig[p[i + k] & 15];
-					rp_out__write(o, e, 4);
-				}
-			}
-			i += n;
-			continue;
+		if (o->cap - o->len < EC_ESCAPE_MAX) {
+			/* a FILE's buffer smaller than one unit: through the stack */
+			char t[64];
+
+			n = fn(t, sizeof(t), s, len, &used);
+			rp_out__write(o, t, n);
+		} else {
+			n = fn(o->buf + o->len, o->cap - o->len, s, len, &used);
+			o->len += n;
 		}
-		switch (c) {
-		case '\n':
-			rp_out__write(o, "\\n", 2);
-			break;
-		case '\t':
-			rp_out__write(o, "\\t", 2);
-			break;
-		case '\r':
-			rp_out__write(o, "\\r", 2);
-			break;
-		case '\\':
-			rp_out__write(o, "\\\\", 2);
-			break;
-		case '\'':
-			rp_out__write(o, "\\'", 2);
-			break;
-		default:
-			rp_out__write(o, e, 4);
-		}
-		i++;
+		s += used;
+		len -= used;
 	}
-	rp_out__write(o, p + i - run, run);
-	rp_out__putc(o, '\'');
 }
 
-static void put_shell(struct rp_out *o, const char *s, size_t len, unsigned cls)
+static void put_shell(struct rp_out *o, const char *s, size_t len, enum ec_shell_quote q)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!cls && len) {
+	switch (q) {
+	case EC_SHELL_PLAIN:
 		/* a plain word, the common case: as it is */
 		rp_out__write(o, s, len);
-	} else if (!(cls & Q_ESC) && (!(cls & Q_HIGH) || utf8_printable(p, len))) {
+		break;
+	case EC_SHELL_SINGLE:
 		rp_out__putc(o, '\'');
 		rp_out__write(o, s, len);
 		rp_out__putc(o, '\'');
-	} else {
-		put_ansi_c(o, p, len);
+		break;
+	default:
+		rp_out__write(o, "$'", 2);
+		out_escaped(o, ec_shell_escape, s, len);
+		rp_out__putc(o, '\'');
 	}
 }
 
 void rp_out__shell(struct rp_out *o, const char *s, size_t len)
 {
-	put_shell(o, s, len, quote_class_of((const unsigned char *)s, len));
-}
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* GCC's and clang's vectors: compares give 0 or all ones a byte. */
-typedef unsigned char v16 __attribute__((vector_size(16)));
-
-/* The bytes of @v (all below 0x80) that may stand in a plain word, as 0x80
- * each: letters, + , - . / 0-9 :, and _ = @ %. */
-static inline uint64_t plain8(uint64_t v)
-{
-	uint64_t l = v | 0x20 * ONES; /* upper case as lower */
-	uint64_t letter = (l + 0x1f * ONES) & ~(l + 0x05 * ONES);
-	uint64_t punct = (v + 0x55 * ONES) & ~(v + 0x45 * ONES); /* 0x2b..0x3a */
-	/* a byte equals c when its XOR with c is 0 */
-	uint64_t under = ~((v ^ 0x5f * ONES) + 0x7f * ONES);
-	uint64_t equal = ~((v ^ 0x3d * ONES) + 0x7f * ONES);
-	uint64_t at = ~((v ^ 0x40 * ONES) + 0x7f * ONES);
-	uint64_t percent = ~((v ^ 0x25 * ONES) + 0x7f * ONES);
-
-	return (letter | punct | under | equal | at | percent) & HIGHS;
-}
-#endif
-
-/*
- * The common case, an argument list of plain words (none empty), is the
- * block itself with its NULs as spaces: copied to @d so, eight bytes a
- * step. False, with @d holding nothing of use, when an argument needs
- * quoting or is empty.
- */
-static bool plain_argv(char *d, const unsigned char *b, uint32_t len)
-{
-	uint64_t prev = 0x80; /* the byte before the first counts as a NUL */
-	uint32_t i = 0;
-
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* sixteen bytes a step where the compiler has vectors (SSE2, NEON) */
-	for (; len - i >= 16; i += 16) {
-		v16 v, ok, nul;
-		uint64_t lo, hi, z0, z1;
-
-		memcpy(&v, b + i, 16);
-		nul = (v16)(v == 0);
-		ok = (v16)((v16)((v | 0x20) - 'a') < 26) | (v16)((v16)(v - 0x2b) < 16) |
-		     (v16)(v == '_') | (v16)(v == '=') | (v16)(v == '@') | (v16)(v == '%') | nul;
-		memcpy(&lo, &ok, 8);
-		memcpy(&hi, (char *)&ok + 8, 8);
-		if ((lo & hi) != ~0ull)
-			return false; /* (bytes >= 0x80 are in no class) */
-		memcpy(&lo, &nul, 8);
-		memcpy(&hi, (char *)&nul + 8, 8);
-		z0 = lo & HIGHS;
-		z1 = hi & HIGHS;
-		/* no NUL right after a NUL */
-		if ((z0 & (z0 << 8 | prev)) || (z1 & (z1 << 8 | z0 >> 56)))
-			return false;
-		prev = z1 >> 56;
-		v += nul & ' ';
-		memcpy(d + i, &v, 16);
-	}
-	for (; len - i >= 8; i += 8) {
-		uint64_t v, z;
-
-		memcpy(&v, b + i, 8);
-		if (v & HIGHS)
-			return false;
-		z = ~((v + 0x7f * ONES) | v) & HIGHS; /* 0x80 at each NUL */
-		/* every byte plain or a NUL, and no NUL right after a NUL */
-		if ((plain8(v) | z) != HIGHS || (z & (z << 8 | prev)))
-			return false;
-		prev = z >> 56;
-		v += (z >> 7) * ' ';
-		memcpy(d + i, &v, 8);
-	}
-#endif
-	for (; i < len; i++) {
-		unsigned char c = b[i];
-
-		if (!c) {
-			if (prev)
-				return false;
-			d[i] = ' ';
-		} else if (quote_class[c]) {
-			return false;
-		} else {
-			d[i] = (char)c;
-		}
-		prev = !c;
-	}
-	return true;
+	put_shell(o, s, len, ec_shell_quote_of(s, len));
 }
 
 void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes)
@@ -613,8 +390,6 @@ void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes
 	const unsigned char *b = (const unsigned char *)argv->ptr;
 	uint32_t pos = 0, len = argv->len;
 
-	if (__builtin_expect(!quote_class['\''], 0))
-		quote_class_init();
 	/* no argument can start past max_bytes: no cut */
 	if ((!max_bytes || len <= max_bytes) && (len <= o->cap || !o->f)) {
 		if (o->cap - o->len < len) {
@@ -622,7 +397,7 @@ void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes
 				return;
 			rp_out__flush(o);
 		}
-		if (plain_argv(o->buf + o->len, b, len)) {
+		if (ec_shell_plain_words(o->buf + o->len, b, len)) {
 			/* the last NUL ends the last argument */
 			o->len += len - (len && !b[len - 1]);
 			return;
@@ -632,7 +407,6 @@ void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes
 	while (pos < len) {
 		const unsigned char *nul = memchr(b + pos, '\0', len - pos);
 		uint32_t end = nul ? (uint32_t)(nul - b) : len;
-		unsigned cls = quote_class_of(b + pos, end - pos);
 
 		if (pos) {
 			rp_out__putc(o, ' ');
@@ -642,7 +416,8 @@ void rp_out__argv(struct rp_out *o, const struct etr_str *argv, size_t max_bytes
 				return;
 			}
 		}
-		put_shell(o, (const char *)b + pos, end - pos, cls);
+		put_shell(o, (const char *)b + pos, end - pos,
+			  ec_shell_quote_of((const char *)b + pos, end - pos));
 		pos = end < len ? end + 1 : end;
 	}
 }
@@ -670,63 +445,8 @@ void rp_fput_argv(FILE *f, const struct etr_str *argv, size_t max_bytes)
 
 void rp_out__json_str(struct rp_out *o, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-
 	rp_out__putc(o, '"');
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
-
-		/* the common case: printable ASCII, written in runs */
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
-			run++;
-			continue;
-		}
-		if (run) {
-			rp_out__write(o, p + i - run, run);
-			run = 0;
-		}
-		if (c >= 0x80) {
-			n = utf8_len(p + i, len - i);
-			if (n) {
-				rp_out__write(o, p + i, n);
-				i += n;
-			} else {
-				/* surrogateescape: U+DC80..U+DCFF stand for the bytes */
-				rp_out__write(o, "\\udc", 4);
-				rp_out__putc(o, hexdig[c >> 4]);
-				rp_out__putc(o, hexdig[c & 15]);
-				i++;
-			}
-			continue;
-		}
-		switch (c) {
-		case '"':
-			rp_out__write(o, "\\\"", 2);
-			break;
-		case '\\':
-			rp_out__write(o, "\\\\", 2);
-			break;
-		case '\n':
-			rp_out__write(o, "\\n", 2);
-			break;
-		case '\t':
-			rp_out__write(o, "\\t", 2);
-			break;
-		case '\r':
-			rp_out__write(o, "\\r", 2);
-			break;
-		default:
-			rp_out__write(o, "\\u00", 4);
-			rp_out__putc(o, hexdig[c >> 4]);
-			rp_out__putc(o, hexdig[c & 15]);
-		}
-		i++;
-	}
-	if (run)
-		rp_out__write(o, p + i - run, run);
+	out_escaped(o, ec_json_escape, s, len);
 	rp_out__putc(o, '"');
 }
 
@@ -748,32 +468,11 @@ void rp_out__json_argv(struct rp_out *o, const struct etr_str *argv)
 
 void rp_out__csv_str(struct rp_out *o, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	bool quote = false;
-	size_t i, n;
+	bool quote = ec_csv_needs_quotes(s, len);
 
-	for (i = 0; i < len; i++)
-		if (p[i] == ',' || p[i] == '"' || p[i] == ' ') {
-			quote = true;
-			break;
-		}
 	if (quote)
 		rp_out__putc(o, '"');
-	for (i = 0; i < len; i += n) {
-		n = utf8_len(p + i, len - i);
-		if (!n || p[i] < 0x20 || p[i] == 0x7f) {
-			rp_out__write(o, "\\x", 2);
-			rp_out__putc(o, hexdig[p[i] >> 4]);
-			rp_out__putc(o, hexdig[p[i] & 15]);
-			n = 1;
-		} else if (p[i] == '\\') {
-			rp_out__write(o, "\\\\", 2);
-		} else if (p[i] == '"') {
-			rp_out__write(o, "\"\"", 2);
-		} else {
-			rp_out__write(o, p + i, n);
-		}
-	}
+	out_escaped(o, ec_csv_escape, s, len);
 	if (quote)
 		rp_out__putc(o, '"');
 }
@@ -932,37 +631,6 @@ struct etr_str rp_basename(struct etr_str path)
 
 /* ---- parsing ----------------------------------------------------- */
 
-int rp_parse_duration(const char *s, uint64_t *ret_ns)
-{
-	static const struct {
-		const char *unit;
-		double mult;
-	} units[] = {
-	    {"ns", 1},	 {"us", 1e3},	{"ms", 1e6},   {"s", 1e9}, {"sec", 1e9},
-	    {"m", 60e9}, {"min", 60e9}, {"h", 3600e9}, {"", 1e9},
-	};
-	char *end;
-	double v;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			double ns = v * units[i].mult;
-
-			if (ns > 1.8e19)
-				return -EINVAL;
-			*ret_ns = (uint64_t)(ns + 0.5);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 /* Reads @n digits at *p into *v. */
 static bool digits(const char **p, int n, int *v)
 {
@@ -1003,7 +671,7 @@ int rp_parse_time(const char *s, uint64_t day_realtime_ns, bool *ret_relative, i
 	if (!strchr(s, ':') && !(strlen(s) >= 10 && s[4] == '-' && s[7] == '-')) {
 		uint64_t ns;
 
-		if (rp_parse_duration(*s == '+' ? s + 1 : s, &ns))
+		if (ec_parse_duration(*s == '+' ? s + 1 : s, &ns))
 			return -EINVAL;
 		*ret_relative = true;
 		*ret_ns = (int64_t)ns;

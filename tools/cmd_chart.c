@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/parse.h"
 #include "commands.h"
 #include "export.h"
 #include "replay.h"
@@ -77,27 +78,6 @@ static void usage(FILE *f)
 	      "  execrec chart --since 2 --until 5 boot.etr > window.svg\n"
 	      "  execrec chart --by-unit boot.etr -o units.svg\n",
 	      f);
-}
-
-static int parse_pids(const char *s, uint32_t **list, size_t *n)
-{
-	const char *p = s;
-
-	while (*p) {
-		char *end;
-		unsigned long v = strtoul(p, &end, 10);
-		uint32_t *l;
-
-		if (end == p || (*end && *end != ',') || v > UINT32_MAX)
-			return -EINVAL;
-		l = realloc(*list, (*n + 1) * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		*list = l;
-		(*list)[(*n)++] = (uint32_t)v;
-		p = *end ? end + 1 : end;
-	}
-	return *n ? 0 : -EINVAL;
 }
 
 /* --since / --until against the trace: boot-time ns (0 = not given). */
@@ -180,7 +160,7 @@ int cmd_chart(int argc, char **argv)
 			out_path = optarg;
 			break;
 		case 'p':
-			ret = parse_pids(optarg, &subtree, &nsubtree);
+			ret = ec_parse_pids(optarg, &subtree, &nsubtree);
 			if (ret) {
 				fprintf(stderr,
 					"execrec chart: --subtree: '%s' is not a pid list\n",

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "common/parse.h"
 #include "commands.h"
 #include "replay.h"
 #include "tree.h"
@@ -102,24 +103,15 @@ int cmd_tree(int argc, char **argv)
 		case 'p':
 		case RP_OPT_PID:
 		case RP_OPT_SUBTREE:
-			for (const char *s = optarg; *s;) {
-				unsigned long v = strtoul(s, &end, 10);
-				uint32_t *l;
-
-				if (end == s || (*end && *end != ',') || v > UINT32_MAX) {
-					fprintf(stderr, "execrec tree: --pid: '%s' is not a pid\n",
-						optarg);
-					ret = 2;
-					goto done;
-				}
-				l = realloc(pids, (npids + 1) * sizeof(*l));
-				if (!l) {
-					ret = 1;
-					goto done;
-				}
-				pids = l;
-				pids[npids++] = (uint32_t)v;
-				s = *end ? end + 1 : end;
+			r = ec_parse_pids(optarg, &pids, &npids);
+			if (r == -ENOMEM) {
+				ret = 1;
+				goto done;
+			}
+			if (r) {
+				fprintf(stderr, "execrec tree: --pid: '%s' is not a pid\n", optarg);
+				ret = 2;
+				goto done;
 			}
 			continue;
 		case 'd':

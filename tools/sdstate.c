@@ -415,12 +415,13 @@ static void *look_thread(void *arg)
 	}
 }
 
-bool boot_check(struct boot_wait *bw, uint64_t now, uint64_t grace_ns, bool quiet)
+bool boot_check(void *ctx, uint64_t now)
 {
+	struct boot_wait *bw = ctx;
 	int found, err;
 
 	if (bw->done_at)
-		return now >= bw->done_at + grace_ns;
+		return now >= bw->done_at + bw->grace_ns;
 	if (!bw->started) {
 		pthread_t th;
 		sigset_t all, old;
@@ -458,8 +459,8 @@ bool boot_check(struct boot_wait *bw, uint64_t now, uint64_t grace_ns, bool quie
 		return false;
 	}
 	bw->done_at = now;
-	if (!quiet)
+	if (!bw->quiet)
 		fprintf(stderr, "execrec record: boot complete (system %s); stopping in %.1fs\n",
-			bw_state, (double)grace_ns / 1e9);
-	return grace_ns == 0;
+			bw_state, (double)bw->grace_ns / 1e9);
+	return bw->grace_ns == 0;
 }

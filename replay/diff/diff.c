@@ -322,7 +322,12 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 {
 	const void *mem = NULL;
 	size_t len = 0;
-	struct rp_trace_opts topts = {.sz = sizeof(topts), .reorder_ns = d->opts.reorder_ns};
+	/* the kernel's formats and types, for the surroundings, come with
+	 * the events: each trace is read once */
+	struct rp_trace_opts topts = {.sz = sizeof(topts),
+				      .reorder_ns = d->opts.reorder_ns,
+				      .record_cb = rdiff_sur_record,
+				      .record_ctx = s};
 	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
 	const struct etr_event *ev;
 	struct rp_trace_stats st;
@@ -390,11 +395,6 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 		       "show as changed",
 		       s->name, lost, lost == 1 ? " was" : "s were"))
 		return -ENOMEM;
-
-	/* the kernel's formats and types, for the surroundings */
-	ret = rdiff_sur_read(s, mem ? NULL : path, mem, len);
-	if (ret == -ENOMEM)
-		return ret;
 	return 0;
 }
 
@@ -449,15 +449,15 @@ int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len)
 
 /* ---- keys -------------------------------------------------------------------- */
 
-static void put_len(struct rp_sbuf *b, size_t len)
+static void put_len(struct ec_sbuf *b, size_t len)
 {
 	uint32_t v = (uint32_t)len;
 
-	rp_sbuf__put(b, &v, sizeof(v));
+	ec_sbuf__put(b, &v, sizeof(v));
 }
 
 /* A normalized string, length first, into @b. */
-static void put_norm(const struct rdiff *d, const struct side *s, struct rp_sbuf *b,
+static void put_norm(const struct rdiff *d, const struct side *s, struct ec_sbuf *b,
 		     const char *str, size_t len)
 {
 	size_t at = b->len, n;
@@ -578,7 +578,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		    struct dnode *nd, bool *ret_last_ok)
 {
 	const struct rp_model *m = s->model;
-	struct rp_sbuf b = {0};
+	struct ec_sbuf b = {0};
 	struct prog prev = {0};
 	bool have_prev = false, real = false;
 
@@ -627,7 +627,7 @@ static int make_key(const struct rdiff *d, struct side *s, const struct rp_proc 
 		*ret_last_ok = prev.ok;
 	}
 	if (b.err) {
-		rp_sbuf__free(&b);
+		ec_sbuf__free(&b);
 		return -ENOMEM;
 	}
 	nd->keylen = (uint32_t)b.len;

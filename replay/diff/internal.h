@@ -146,10 +146,12 @@ struct rdiff {
 
 /* norm.c */
 size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		      struct rp_sbuf *out);
+		      struct ec_sbuf *out);
 
 /* surround.c */
-int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len);
+/* rp_trace_opts.record_cb of a side's trace (@ctx: the struct side): keeps
+ * its tracepoint formats and BTF, read in the same pass as its events */
+int rdiff_sur_record(void *ctx, const struct etr_walk_item *item);
 int rdiff_sur_compare(struct rdiff *d);
 void rdiff_sur_free(struct rdiff *d);
 void rdiff_side_sur_free(struct side *s);

@@ -64,7 +64,7 @@ static bool map_starts_here(const char *p, size_t i)
 }
 
 /* Apply the maps to @in; false if none applied (out untouched). */
-static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct rp_sbuf *out)
+static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct ec_sbuf *out)
 {
 	bool any = false;
 	size_t i = 0, done = 0;
@@ -91,14 +91,14 @@ static bool apply_maps(const struct rdiff *d, const char *in, size_t len, struct
 			i++;
 			continue;
 		}
-		rp_sbuf__put(out, in + done, i - done);
-		rp_sbuf__put(out, best->to, best->to_len);
+		ec_sbuf__put(out, in + done, i - done);
+		ec_sbuf__put(out, best->to, best->to_len);
 		i += best->from_len;
 		done = i;
 		any = true;
 	}
 	if (any)
-		rp_sbuf__put(out, in + done, len - done);
+		ec_sbuf__put(out, in + done, len - done);
 	return any;
 }
 
@@ -181,7 +181,7 @@ static bool is_pid(const struct side *s, const char *p, size_t n)
 }
 
 /* One alphanumeric token outside the temporary-name rule. */
-static void put_token(const struct side *s, const char *p, size_t n, struct rp_sbuf *out)
+static void put_token(const struct side *s, const char *p, size_t n, struct ec_sbuf *out)
 {
 	bool hex = true, dec = true;
 	size_t k = 0;
@@ -191,11 +191,11 @@ static void put_token(const struct side *s, const char *p, size_t n, struct rp_s
 		dec = dec && is_digit(p[i]);
 	}
 	if (n >= 8 && dec) {
-		rp_sbuf__puts(out, "<num>");
+		ec_sbuf__puts(out, "<num>");
 		return;
 	}
 	if (n >= 8 && hex) {
-		rp_sbuf__puts(out, "<hex>");
+		ec_sbuf__puts(out, "<hex>");
 		return;
 	}
 	/* pids among its digit runs ("foo.1234", "out1234") */
@@ -203,15 +203,15 @@ static void put_token(const struct side *s, const char *p, size_t n, struct rp_s
 		size_t e = k;
 
 		if (!is_digit(p[k])) {
-			rp_sbuf__putc(out, p[k++]);
+			ec_sbuf__putc(out, p[k++]);
 			continue;
 		}
 		while (e < n && is_digit(p[e]))
 			e++;
 		if (is_pid(s, p + k, e - k))
-			rp_sbuf__puts(out, "<pid>");
+			ec_sbuf__puts(out, "<pid>");
 		else
-			rp_sbuf__put(out, p + k, e - k);
+			ec_sbuf__put(out, p + k, e - k);
 		k = e;
 	}
 }
@@ -237,9 +237,9 @@ static size_t temp_dir_at(const char *p, size_t len, size_t i)
 }
 
 size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *in, size_t len,
-		      struct rp_sbuf *out)
+		      struct ec_sbuf *out)
 {
-	struct rp_sbuf mapped = {0};
+	struct ec_sbuf mapped = {0};
 	const char *p = in;
 	size_t start = out->len, i = 0;
 	bool temp = false;
@@ -256,7 +256,7 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 		if (is_path_end(c))
 			temp = false;
 		if (comp_start && !temp && (n = temp_dir_at(p, len, i))) {
-			rp_sbuf__put(out, p + i, n);
+			ec_sbuf__put(out, p + i, n);
 			i += n;
 			temp = true;
 			continue;
@@ -265,23 +265,23 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 			if ((n = date_at(p, len, i))) {
 				size_t t;
 
-				rp_sbuf__puts(out, "<date>");
+				ec_sbuf__puts(out, "<date>");
 				i += n;
 				/* ISO 8601: 2026-11-25T11:43:54 */
 				if (i < len && p[i] == 'T' && (t = time_at(p, len, i + 1))) {
-					rp_sbuf__puts(out, "T<time>");
+					ec_sbuf__puts(out, "T<time>");
 					i += 1 + t;
 				}
 				continue;
 			}
 			if ((n = time_at(p, len, i))) {
-				rp_sbuf__puts(out, "<time>");
+				ec_sbuf__puts(out, "<time>");
 				i += n;
 				continue;
 			}
 		}
 		if (is_hex(c) && (i == 0 || !is_alnum(p[i - 1])) && (n = uuid_at(p, len, i))) {
-			rp_sbuf__puts(out, "<uuid>");
+			ec_sbuf__puts(out, "<uuid>");
 			i += n;
 			continue;
 		}
@@ -290,7 +290,7 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 				;
 			if (n - i >= 6) {
 				/* mkstemp's XXXXXX, gcc's ccAbc123, mktemp's tmp.Abc123XyZ */
-				rp_sbuf__puts(out, "XXXXXX");
+				ec_sbuf__puts(out, "XXXXXX");
 				i = n;
 				continue;
 			}
@@ -307,10 +307,10 @@ size_t rdiff_norm_arg(const struct rdiff *d, const struct side *s, const char *i
 					;
 			continue;
 		}
-		rp_sbuf__putc(out, c);
+		ec_sbuf__putc(out, c);
 		i++;
 	}
-	rp_sbuf__free(&mapped);
+	ec_sbuf__free(&mapped);
 	return out->len - start;
 }
 
@@ -318,7 +318,7 @@ size_t rdiff__normalize(const struct rdiff *d, uint32_t side, const char *s, siz
 			size_t size)
 {
 	const struct side *sd = rdiff_side(d, side);
-	struct rp_sbuf b = {0};
+	struct ec_sbuf b = {0};
 	size_t n;
 
 	if (!size)
@@ -328,13 +328,13 @@ size_t rdiff__normalize(const struct rdiff *d, uint32_t side, const char *s, siz
 		return 0;
 	rdiff_norm_arg(d, sd, s, len, &b);
 	if (b.err) {
-		rp_sbuf__free(&b);
+		ec_sbuf__free(&b);
 		return 0;
 	}
 	n = b.len < size - 1 ? b.len : size - 1;
 	if (n)
 		memcpy(out, b.p, n);
 	out[n] = '\0';
-	rp_sbuf__free(&b);
+	ec_sbuf__free(&b);
 	return n;
 }

@@ -40,7 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "color.h"
+#include "common/color.h"
 #include "internal.h"
 
 #define ANCESTRY_ARGS 60 /* bytes of each ancestor's command in text */
@@ -343,12 +343,12 @@ static const char *class_color(enum rdiff_class c)
 	switch (c) {
 	case RDIFF_NEW:
 	case RDIFF_COUNT:
-		return C_YELLOW;
+		return EC_COLOR_YELLOW;
 	case RDIFF_NOW_PASSES:
 	case RDIFF_FASTER:
-		return C_GREEN;
+		return EC_COLOR_GREEN;
 	default:
-		return C_RED;
+		return EC_COLOR_RED;
 	}
 }
 
@@ -374,8 +374,8 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 	const struct rdiff *d = o->d;
 	FILE *f = o->f;
 	bool color = o->o->color, multi = rdiff__base_count(d) > 1;
-	const char *cc = color ? class_color(e->cls) : "", *rs = color ? C_RESET : "";
-	const char *dim = color ? C_DIM : "";
+	const char *cc = color ? class_color(e->cls) : "", *rs = color ? EC_COLOR_RESET : "";
+	const char *dim = color ? EC_COLOR_DIM : "";
 	uint32_t *anc = NULL, below;
 	size_t na;
 
@@ -627,8 +627,8 @@ static void print_text(struct out *o)
 	size_t total = rdiff__entry_count(d), k = 0;
 	bool b = o->o->color;
 
-	fprintf(f, "%sexecrec diff:%s %zu change%s\n", b ? C_BOLD : "", b ? C_RESET : "", total,
-		total == 1 ? "" : "s");
+	fprintf(f, "%sexecrec diff:%s %zu change%s\n", b ? EC_COLOR_BOLD : "",
+		b ? EC_COLOR_RESET : "", total, total == 1 ? "" : "s");
 	text_sides(o);
 	fputc('\n', f);
 	for (int c = 0; c < RDIFF_CLASS__NR; c++)
@@ -640,8 +640,8 @@ static void print_text(struct out *o)
 
 		if (!n)
 			continue;
-		fprintf(f, "\n%s%s%s (%zu)\n", b ? C_BOLD : "", rdiff_class__str(c),
-			b ? C_RESET : "", n);
+		fprintf(f, "\n%s%s%s (%zu)\n", b ? EC_COLOR_BOLD : "", rdiff_class__str(c),
+			b ? EC_COLOR_RESET : "", n);
 		for (; k < total && rdiff__entry(d, k)->cls == (enum rdiff_class)c; k++) {
 			if (o->o->max_entries && shown >= o->o->max_entries)
 				continue;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "common/sbuf.h"
 #include "kbtf.h"
 
 const char *rdiff_sur_keep(struct rdiff *d, char *str)
@@ -84,55 +85,25 @@ static int keep_tp(struct side *s, const struct etr_str *name, const struct etr_
 	return 0;
 }
 
-int rdiff_sur_read(struct side *s, const char *path, const void *mem, size_t len)
+int rdiff_sur_record(void *ctx, const struct etr_walk_item *it)
 {
-	struct etr_reader_opts ro = {
-	    .sz = sizeof(ro),
-	    .type_mask = (1u << ETR_CHUNK_TPFORMAT) | (1u << ETR_CHUNK_BTF),
-	};
-	struct etr_reader *r =
-	    mem ? etr_reader__open_mem(mem, len, &ro) : etr_reader__open(path, &ro);
-	struct etr_chunk c;
-	int ret;
+	struct side *s = ctx;
 
-	/* the trace opened once already: failing now is no reason to stop */
-	if (!r)
-		return errno == ENOMEM ? -ENOMEM : 0;
-	while ((ret = etr_reader__next_chunk(r, &c)) > 0) {
-		struct etr_record rec;
+	if (it->kind == ETR_WALK_TPFORMAT)
+		return keep_tp(s, &it->tpformat.name, &it->tpformat.text);
+	/* the whole BTF if stored, else the subset */
+	if (it->kind == ETR_WALK_BTF &&
+	    (!s->btf || (it->btf.kind == ETR_BTF_FULL && s->btf_kind != ETR_BTF_FULL))) {
+		void *p = malloc(it->btf.data.len ? it->btf.data.len : 1);
 
-		if (!c.data || (c.type != ETR_CHUNK_TPFORMAT && c.type != ETR_CHUNK_BTF))
-			continue;
-		while (etr_chunk__next_record(&c, &rec) > 0) {
-			struct etr_str name, text;
-			uint32_t kind;
-
-			if (c.type == ETR_CHUNK_TPFORMAT && rec.type == ETR_REC_TPFORMAT &&
-			    !etr_record__tpformat(&rec, &name, &text)) {
-				if (keep_tp(s, &name, &text)) {
-					etr_reader__free(r);
-					return -ENOMEM;
-				}
-			} else if (c.type == ETR_CHUNK_BTF && rec.type == ETR_REC_BTF &&
-				   !etr_record__btf(&rec, &kind, &text) &&
-				   (!s->btf ||
-				    (kind == ETR_BTF_FULL && s->btf_kind != ETR_BTF_FULL))) {
-				/* the whole BTF if stored, else the subset */
-				void *p = malloc(text.len ? text.len : 1);
-
-				if (!p) {
-					etr_reader__free(r);
-					return -ENOMEM;
-				}
-				memcpy(p, text.ptr, text.len);
-				free(s->btf);
-				s->btf = p;
-				s->btf_len = text.len;
-				s->btf_kind = kind;
-			}
-		}
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, it->btf.data.ptr, it->btf.data.len);
+		free(s->btf);
+		s->btf = p;
+		s->btf_len = it->btf.data.len;
+		s->btf_kind = it->btf.kind;
 	}
-	etr_reader__free(r);
 	return 0;
 }
 
@@ -208,7 +179,7 @@ static char *tp_diff(const char *a, const char *b)
 {
 	struct tp_line *la = calloc(TP_LINES_MAX, sizeof(*la)),
 		       *lb = calloc(TP_LINES_MAX, sizeof(*lb));
-	struct rp_sbuf out = {0};
+	struct ec_sbuf out = {0};
 	size_t na, nb;
 
 	if (!la || !lb) {
@@ -224,21 +195,21 @@ static char *tp_diff(const char *a, const char *b)
 
 		if (o && o->len == la[i].len && !memcmp(o->text, la[i].text, o->len))
 			continue;
-		rp_sbuf__puts(&out, "- ");
-		rp_sbuf__put(&out, la[i].text, la[i].len);
-		rp_sbuf__putc(&out, '\n');
+		ec_sbuf__puts(&out, "- ");
+		ec_sbuf__put(&out, la[i].text, la[i].len);
+		ec_sbuf__putc(&out, '\n');
 		if (o) {
-			rp_sbuf__puts(&out, "+ ");
-			rp_sbuf__put(&out, o->text, o->len);
-			rp_sbuf__putc(&out, '\n');
+			ec_sbuf__puts(&out, "+ ");
+			ec_sbuf__put(&out, o->text, o->len);
+			ec_sbuf__putc(&out, '\n');
 		}
 	}
 	for (size_t i = 0; i < nb; i++) {
 		if (tp_find(la, na, lb[i].name))
 			continue;
-		rp_sbuf__puts(&out, "+ ");
-		rp_sbuf__put(&out, lb[i].text, lb[i].len);
-		rp_sbuf__putc(&out, '\n');
+		ec_sbuf__puts(&out, "+ ");
+		ec_sbuf__put(&out, lb[i].text, lb[i].len);
+		ec_sbuf__putc(&out, '\n');
 	}
 	free(la);
 	free(lb);
@@ -246,7 +217,7 @@ static char *tp_diff(const char *a, const char *b)
 		return NULL;
 	if (out.len && out.p[out.len - 1] == '\n')
 		out.p[--out.len] = '\0';
-	return rp_sbuf__steal(&out);
+	return ec_sbuf__steal(&out);
 }
 
 static const struct tpf *tp_by_name(const struct side *s, const char *name)

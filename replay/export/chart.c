@@ -259,7 +259,7 @@ static int layout_build(struct layout *l)
 	/* by unit: the tree cut where a process's parent ran in another unit,
 	 * and reordered lane by lane */
 	if (c->by_unit) {
-		err = chart_lanes_build(l);
+		err = rx_chart_lanes_build(l);
 		if (err)
 			return err;
 	}
@@ -340,7 +340,7 @@ static int layout_build(struct layout *l)
 	if (c->by_unit) {
 		/* a heading per unit with anything to show, its folded roots,
 		 * then its tree, one level in */
-		chart_lanes_count(l);
+		rx_chart_lanes_count(l);
 		for (uint32_t i = 0; i < l->nlanes; i++) {
 			const struct lane *ln = &l->lanes[i];
 
@@ -379,7 +379,7 @@ static double xpos(const struct layout *l, uint64_t t)
 	return l->x0 + (double)(t - l->t0) * l->xscale;
 }
 
-double chart_xpos(const struct layout *l, uint64_t t)
+double rx_chart_xpos(const struct layout *l, uint64_t t)
 {
 	return xpos(l, t);
 }
@@ -393,7 +393,7 @@ static void put_clipped(FILE *f, const char *s, size_t len, size_t max_chars)
 	if (!max_chars)
 		return;
 	while (i < len && chars < max_chars) {
-		size_t k = rx_utf8_len(u + i, len - i);
+		size_t k = ec_utf8_len(u + i, len - i);
 
 		i += k ? k : 1;
 		chars++;
@@ -403,7 +403,7 @@ static void put_clipped(FILE *f, const char *s, size_t len, size_t max_chars)
 		size_t j = 0, c2 = 0;
 
 		while (j < len && c2 + 1 < max_chars) {
-			size_t k = rx_utf8_len(u + j, len - j);
+			size_t k = ec_utf8_len(u + j, len - j);
 
 			j += k ? k : 1;
 			c2++;
@@ -560,8 +560,8 @@ static void put_label(FILE *f, const struct layout *l, uint32_t depth, double y,
 	(void)l;
 }
 
-void chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
-		     size_t len, const char *suffix)
+void rx_chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
+			size_t len, const char *suffix)
 {
 	put_label(f, NULL, depth, y, cls, text, len, suffix);
 }
@@ -855,7 +855,7 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	for (int o = 0; o < RX__OUTCOMES; o++)
 		fprintf(f, ".%s{fill:%s}\n", rx_outcome_name(o), rx_outcome_color(o));
 	if (c->by_unit)
-		chart_lanes_style(f);
+		rx_chart_lanes_style(f);
 	fputs("</style>\n", f);
 
 	/* heading */
@@ -978,7 +978,7 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 		if (l.rows[i].kind == ROW_PROC)
 			draw_proc(f, &l, &l.rows[i], y);
 		else if (l.rows[i].kind == ROW_LANE)
-			chart_draw_lane(f, &l, &l.rows[i], y);
+			rx_chart_draw_lane(f, &l, &l.rows[i], y);
 		else
 			err = draw_group(f, &l, &l.rows[i], y);
 	}

@@ -105,7 +105,7 @@ out:
 	return err;
 }
 
-int chart_lanes_build(struct layout *l)
+int rx_chart_lanes_build(struct layout *l)
 {
 	uint32_t n = l->n, top = 0, pos = 0;
 	uint32_t *kid = NULL, *next = NULL, *roots = NULL, *rstart = NULL, *stack = NULL,
@@ -190,7 +190,7 @@ out:
 	return err;
 }
 
-void chart_lanes_count(struct layout *l)
+void rx_chart_lanes_count(struct layout *l)
 {
 	const struct rp_model *m = l->c->m;
 
@@ -226,7 +226,7 @@ void chart_lanes_count(struct layout *l)
 	}
 }
 
-void chart_lanes_style(FILE *f)
+void rx_chart_lanes_style(FILE *f)
 {
 	fputs(".u{font-size:11px;font-weight:bold}\n"
 	      ".lane{fill:#9fb4cc}\n"
@@ -242,10 +242,10 @@ static void fmt_at(char *buf, size_t len, const struct layout *l, uint64_t t)
 		 d % 1000000000u / 1000000u);
 }
 
-void chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, double y)
+void rx_chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, double y)
 {
 	const struct lane *ln = &l->lanes[r->lane];
-	double x1 = chart_xpos(l, ln->first), x2 = chart_xpos(l, ln->last);
+	double x1 = rx_chart_xpos(l, ln->first), x2 = rx_chart_xpos(l, ln->last);
 	uint32_t bad = ln->failed_execs + ln->bad_exits + ln->signals;
 	char a[32], b[32], sum[160];
 	int slen;
@@ -276,7 +276,7 @@ void chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, doubl
 	else
 		fprintf(f, "last exit %s", b);
 	fputs("</title>", f);
-	chart_put_label(f, 0, y, "u", ln->name, strlen(ln->name), NULL);
+	rx_chart_put_label(f, 0, y, "u", ln->name, strlen(ln->name), NULL);
 	fprintf(f, "<rect class=\"lane\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>", x1,
 		y + 2, x2 - x1, BAR_H - 2);
 	/* a unit with failures is marked at its start, in the failed-exec red */

@@ -3,6 +3,7 @@
 #ifndef EXECREC_REPLAY_EXPORT_INTERNAL_H
 #define EXECREC_REPLAY_EXPORT_INTERNAL_H
 
+#include "common/utf8.h"
 #include "export.h"
 
 /* Whether an opts struct of the caller's size holds @field (libbpf's
@@ -60,9 +61,6 @@ enum rx_quote {
 	RX_Q_DOT, /* inside "...": \ and " escaped, so \xNN is written \\xNN */
 };
 void rx_fput_text(FILE *f, const char *s, size_t len, enum rx_quote q);
-
-/* Length of the valid UTF-8 sequence at @s (1..4), or 0 if there is none. */
-size_t rx_utf8_len(const unsigned char *s, size_t avail);
 
 /* An argv block quoted as a shell would need it, into a malloc'd string
  * (*ret_len bytes, NUL-terminated); NULL if out of memory. */

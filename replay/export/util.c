@@ -185,43 +185,13 @@ void rx_keys__release(struct rx_keys *k)
 
 /* ---- text ---------------------------------------------------------- */
 
-size_t rx_utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and code points past U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void rx_fput_text(FILE *f, const char *s, size_t len, enum rx_quote q)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len;) {
 		unsigned char c = u[i];
-		size_t n = rx_utf8_len(u + i, len - i);
+		size_t n = ec_utf8_len(u + i, len - i);
 
 		if (n > 1) {
 			fwrite(u + i, 1, n, f);

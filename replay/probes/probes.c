@@ -4,14 +4,10 @@
  * kinds of source (live and trace), and perf's generic events.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/perf_event.h>
+#include <linux/perf_event.h> /* the generic events' numbers */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -167,64 +163,6 @@ void probe_plist_sort(struct probe_src *src, enum probe_type type)
 	l->cnt = j;
 }
 
-int probe_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
-{
-	size_t len = 0, cap = 64 << 10;
-	char *buf = NULL;
-	int fd, err = 0;
-
-	struct stat st;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* sysfs gives BTF's real size: one read, no regrowing. procfs and
-	 * tracefs say 0, and are read until EOF. */
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < max)
-		cap = (size_t)st.st_size + 2; /* room to see EOF without regrowing */
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap || !buf) {
-			char *nb;
-
-			if (buf)
-				cap *= 2;
-			if (cap > max + 1)
-				cap = max + 1;
-			if (len + 1 >= cap) {
-				err = -EFBIG;
-				break;
-			}
-			nb = realloc(buf, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[len] = '\0';
-	*ret_buf = buf;
-	*ret_len = len;
-	return 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* Sources                                                             */
 /* ------------------------------------------------------------------ */
@@ -254,7 +192,26 @@ static struct probe_src *src_alloc(const struct probe_src_opts *opts)
 
 struct probe_src *probe_src__new_live(const struct probe_src_opts *opts)
 {
-	return src_alloc(opts);
+	struct probe_src *src = src_alloc(opts);
+	struct live_opts lo;
+
+	if (!src)
+		return NULL;
+	lo = (struct live_opts){
+	    .sz = sizeof(lo),
+	    .tracefs = src->o.tracefs,
+	    .btf_path = src->o.btf_path,
+	    .filter_functions = src->o.filter_functions,
+	    .kallsyms = src->o.kallsyms,
+	    .kprobe_blacklist = src->o.kprobe_blacklist,
+	};
+	src->live = live_kernel__new(&lo);
+	if (!src->live) {
+		probe_src__free(src);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return src;
 }
 
 struct probe_src *probe_src__new_trace(const char *path, const struct probe_src_opts *opts)
@@ -280,11 +237,11 @@ void probe_src__free(struct probe_src *src)
 		return;
 	for (int t = 0; t < PROBE_TYPE__NR; t++)
 		free(src->lists[t].v);
-	free(src->filter_funcs);
 	kbtf__free(src->btf);
 	free(src->ksyms);
 	probe_trace_free(src);
-	probe_elf_free(src);
+	live_elf__free(src->elf);
+	live_kernel__free(src->live);
 	probe_arena_free(&src->strs);
 	free(src);
 }
@@ -330,32 +287,6 @@ static const struct perf_ev hw_events[] = {
     {"ref-cycles", PERF_COUNT_HW_REF_CPU_CYCLES, NULL},
 };
 
-/*
- * Whether this kernel and CPU can count @ev, asked the way perf list asks:
- * open it for this task, user space only, disabled. No PMU (a VM without
- * one) gives ENOENT or EOPNOTSUPP; a refusal for want of privilege does
- * not say the event is missing, so it is listed.
- */
-static bool perf_supported(uint32_t type, uint64_t config)
-{
-	struct perf_event_attr attr;
-	long fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	attr.config = config;
-	attr.disabled = 1;
-	attr.exclude_kernel = 1;
-	attr.exclude_hv = 1;
-	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd >= 0) {
-		close((int)fd);
-		return true;
-	}
-	return errno == EACCES || errno == EPERM || errno == EBUSY;
-}
-
 static const struct perf_ev *perf_event_of(const struct probe *p)
 {
 	if (p->type == PROBE_SOFTWARE && p->aux < sizeof(sw_events) / sizeof(sw_events[0]))
@@ -384,7 +315,7 @@ static int load_perf(struct probe_src *src, enum probe_type type)
 	for (size_t i = 0; i < n; i++) {
 		int err;
 
-		if (!src->o.no_perf_check && !perf_supported(ptype, evs[i].config))
+		if (!src->o.no_perf_check && !live_perf_supported(ptype, evs[i].config))
 			continue;
 		err = probe_plist_add(src, type, evs[i].name, strlen(evs[i].name), 0, (uint32_t)i);
 		if (err)
@@ -446,34 +377,6 @@ const struct probe *probe_src__probe(const struct probe_src *src, enum probe_typ
 	if (!src || (unsigned)type >= PROBE_TYPE__NR || i >= src->lists[type].cnt)
 		return NULL;
 	return &src->lists[type].v[i];
-}
-
-int probe_src__add_binary(struct probe_src *src, const char *path, unsigned flags)
-{
-	if (!src || !path)
-		return -EINVAL;
-	return probe_elf_add_binary(src, path, flags);
-}
-
-int probe_src__add_pid(struct probe_src *src, pid_t pid)
-{
-	if (!src || pid <= 0)
-		return -EINVAL;
-	return probe_elf_add_pid(src, pid);
-}
-
-const char *probe_src__file_path(const struct probe_src *src, uint32_t file)
-{
-	if (!src || file >= src->nr_files)
-		return NULL;
-	return src->files[file].path;
-}
-
-int probe_src__find_binary(struct probe_src *src, const char *name, char *buf, size_t size)
-{
-	if (!src || !name || !*name || !buf || !size)
-		return -EINVAL;
-	return probe_elf_find_binary(src, name, buf, size);
 }
 
 int probe_src__ksyms(struct probe_src *src, const struct probe_ksym **ret_syms, size_t *ret_cnt)
@@ -780,13 +683,12 @@ void probe_detail__free(struct probe_detail *d)
 int probe_src_btf(struct probe_src *src, struct kbtf **ret_btf)
 {
 	if (!src->btf_done && !src->is_trace) {
-		const char *path = src->o.btf_path ? src->o.btf_path : "/sys/kernel/btf/vmlinux";
 		struct kbtf_error e;
 		char *buf;
 		size_t len;
 
 		src->btf_done = true;
-		src->btf_err = probe_read_file(path, PROBES_BIG_FILE_MAX, &buf, &len);
+		src->btf_err = live_kernel__btf(src->live, &buf, &len);
 		if (!src->btf_err) {
 			src->btf_err = kbtf__parse(buf, len, &src->btf, &e);
 			free(buf);
@@ -916,7 +818,7 @@ static int tp_detail(struct probe_src *src, const struct probe *p, struct probe_
 			return set_why(d, "format not stored");
 		return probe_tp_format_parse(src->tps[p->aux].text, src->tps[p->aux].len, d);
 	}
-	err = probe_live_tp_format(src, p->name, &text, &len);
+	err = live_kernel__tp_format(src->live, p->name, &text, &len);
 	if (err) {
 		snprintf(why, sizeof(why), "format unreadable: %s", strerror(-err));
 		return set_why(d, why);

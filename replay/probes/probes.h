@@ -94,6 +94,12 @@ struct probe_src_opts {
 	const char *kprobe_blacklist; /* DEBUGFS/kprobes/blacklist */
 	/* List perf's generic events without checking with perf_event_open(). */
 	bool no_perf_check;
+	/* The caller's $PATH and $LD_LIBRARY_PATH (the library reads no
+	 * environment): where probe_src__find_binary() looks for a command
+	 * (NULL or "": the usual folders), and where ld.so would look for
+	 * libraries first (NULL: nowhere). */
+	const char *path;
+	const char *ld_library_path;
 };
 
 struct probe_src;
@@ -264,6 +270,44 @@ int probe_src__ksyms(struct probe_src *src, const struct probe_ksym **ret_syms, 
 /* Whether a symbol is a function one could probe: text, and not the
  * __pfx_/__cfi_ padding or static-call trampolines the kernel adds. */
 bool probe_ksym__is_func(const struct probe_ksym *sym);
+
+/* ------------------------------------------------------------------ */
+/* Listing: what 'execrec probes' prints                               */
+/* ------------------------------------------------------------------ */
+
+struct probe_list_opts {
+	size_t sz;	   /* sizeof(struct probe_list_opts) */
+	bool verbose;	   /* each probe's details (probe_src__detail) under it */
+	bool count;	   /* how many per type (and kernel symbols) instead */
+	bool json;	   /* one JSON object per line */
+	bool all;	   /* also the types the kernel cannot attach, marked */
+	bool no_libs;	   /* uprobe/usdt: a BINARY alone, not what it loads */
+	pid_t pid;	   /* uprobe/usdt: the files this process has mapped */
+	const char *input; /* a trace source: its path, named in messages */
+};
+
+/* One line for the user (no program name, no newline). */
+typedef void (*probe_msg_fn)(void *ctx, const char *msg);
+
+struct probe_list_result {
+	size_t matched; /* probes that matched a pattern */
+	int missing;	/* wanted types with no list (each said in a line) */
+};
+
+struct rp_out;
+
+/*
+ * List the probes of @src that match any of @pats: load the binaries the
+ * patterns name (and with opts->pid a process's files), the types they
+ * want, ask the kernel which types it can attach, write the probes (or
+ * the counts) to @out, flush it, then tell @msg what the lists could not
+ * cover, and "nothing matches ..." when nothing did and nothing was said.
+ * 0; -EINVAL when a binary or process cannot be read (said through @msg);
+ * -ENOMEM; or the write error of @out's FILE.
+ */
+int probe_src__list(struct probe_src *src, struct probe_pattern *const *pats, size_t npats,
+		    const struct probe_list_opts *opts, struct rp_out *out, probe_msg_fn msg,
+		    void *ctx, struct probe_list_result *ret);
 
 /* ------------------------------------------------------------------ */
 /* BTF stored in a trace                                               */

@@ -56,26 +56,25 @@ static const char *meta_text(struct probe_src *src, const struct etr_str *v)
 	return probe_arena_strdup(&src->strs, buf);
 }
 
-static int on_record(struct probe_src *src, const struct etr_chunk *c, const struct etr_record *rec)
+static int on_record(struct probe_src *src, const struct etr_walk_item *it)
 {
-	struct etr_str a, b;
-	uint32_t kind;
+	const struct etr_str *a, *b;
 
-	switch (c->type) {
-	case ETR_CHUNK_META:
-		if (rec->type != ETR_REC_META_KV || etr_record__meta(rec, &a, &b))
-			return 0;
-		if (a.len == 14 && !memcmp(a.ptr, "kernel.release", 14))
-			src->info.kernel_release = meta_text(src, &b);
-		else if (a.len == 8 && !memcmp(a.ptr, "hostname", 8))
-			src->info.hostname = meta_text(src, &b);
+	switch (it->kind) {
+	case ETR_WALK_META:
+		a = &it->meta.key;
+		b = &it->meta.value;
+		if (a->len == 14 && !memcmp(a->ptr, "kernel.release", 14))
+			src->info.kernel_release = meta_text(src, b);
+		else if (a->len == 8 && !memcmp(a->ptr, "hostname", 8))
+			src->info.hostname = meta_text(src, b);
 		return 0;
-	case ETR_CHUNK_TPFORMAT: {
+	case ETR_WALK_TPFORMAT: {
 		struct tp_text *t;
 
-		if (rec->type != ETR_REC_TPFORMAT || etr_record__tpformat(rec, &a, &b))
-			return 0;
-		if (!valid_tp_name(&a) || src->nr_tps >= MAX_TPFORMATS) {
+		a = &it->tpformat.name;
+		b = &it->tpformat.text;
+		if (!valid_tp_name(a) || src->nr_tps >= MAX_TPFORMATS) {
 			src->info.problems++;
 			return 0;
 		}
@@ -87,31 +86,31 @@ static int on_record(struct probe_src *src, const struct etr_chunk *c, const str
 			src->tps = t;
 		}
 		t = &src->tps[src->nr_tps];
-		t->name = probe_arena_strndup(&src->strs, a.ptr, a.len);
-		t->text = probe_arena_strndup(&src->strs, b.ptr, b.len);
-		t->len = b.len;
+		t->name = probe_arena_strndup(&src->strs, a->ptr, a->len);
+		t->text = probe_arena_strndup(&src->strs, b->ptr, b->len);
+		t->len = b->len;
 		if (!t->name || !t->text)
 			return -ENOMEM;
 		src->nr_tps++;
 		return 0;
 	}
-	case ETR_CHUNK_BTF: {
+	case ETR_WALK_BTF: {
+		uint32_t kind = it->btf.kind;
 		uint8_t *copy;
 
-		if (rec->type != ETR_REC_BTF || etr_record__btf(rec, &kind, &a))
-			return 0;
-		if ((kind != ETR_BTF_SUBSET && kind != ETR_BTF_FULL) || !a.len) {
+		a = &it->btf.data;
+		if ((kind != ETR_BTF_SUBSET && kind != ETR_BTF_FULL) || !a->len) {
 			src->info.problems++;
 			return 0;
 		}
-		copy = malloc(a.len);
+		copy = malloc(a->len);
 		if (!copy)
 			return -ENOMEM;
-		memcpy(copy, a.ptr, a.len);
+		memcpy(copy, a->ptr, a->len);
 		/* the last one of a kind wins */
 		free(src->btf_raw[kind]);
 		src->btf_raw[kind] = copy;
-		src->btf_raw_size[kind] = a.len;
+		src->btf_raw_size[kind] = a->len;
 		return 0;
 	}
 	default:
@@ -121,7 +120,7 @@ static int on_record(struct probe_src *src, const struct etr_chunk *c, const str
 
 int probe_trace_open(struct probe_src *src, const char *path)
 {
-	struct etr_reader_opts o = {
+	struct etr_walk_opts o = {
 	    .sz = sizeof(o),
 	    .problem_cb = on_problem,
 	    .problem_ctx = src,
@@ -129,8 +128,8 @@ int probe_trace_open(struct probe_src *src, const char *path)
 	    .type_mask = 1u << ETR_CHUNK_META | 1u << ETR_CHUNK_TPFORMAT | 1u << ETR_CHUNK_BTF |
 			 1u << ETR_CHUNK_END,
 	};
-	struct etr_reader *r;
-	struct etr_chunk c;
+	struct etr_walk *w;
+	struct etr_walk_item it;
 	struct kbtf_error e = {0};
 	int err = 0, n;
 
@@ -139,24 +138,15 @@ int probe_trace_open(struct probe_src *src, const char *path)
 	src->trace_path = probe_arena_strdup(&src->strs, path);
 	if (!src->trace_path)
 		return -ENOMEM;
-	r = etr_reader__open(path, &o);
-	if (!r)
+	w = etr_walk__open(path, &o);
+	if (!w)
 		return -errno;
-	while ((n = etr_reader__next_chunk(r, &c)) > 0 && !err) {
-		struct etr_record rec;
-
-		if (!c.data || (c.type != ETR_CHUNK_META && c.type != ETR_CHUNK_TPFORMAT &&
-				c.type != ETR_CHUNK_BTF))
-			continue;
-		while (!err && (n = etr_chunk__next_record(&c, &rec)) > 0)
-			err = on_record(src, &c, &rec);
-		if (n < 0)
-			src->info.problems++;
-	}
+	while (!err && (n = etr_walk__next(w, &it, NULL)) > 0)
+		err = on_record(src, &it);
 	if (n < 0 && !err)
 		err = n;
-	src->info.ended_cleanly = etr_reader__ended_cleanly(r);
-	etr_reader__free(r);
+	src->info.ended_cleanly = etr_reader__ended_cleanly(etr_walk__reader(w));
+	etr_walk__free(w);
 	if (err)
 		return err;
 

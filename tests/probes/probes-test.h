@@ -19,6 +19,7 @@ void register_elf(void);
 void register_trace(void);
 void register_cli(void);
 void register_support(void);
+void register_lib(void);
 
 /* A growable byte buffer. */
 struct buf {

@@ -24,6 +24,7 @@ int main(int argc, char **argv)
 	register_trace();
 	register_cli();
 	register_support();
+	register_lib();
 
 	if (argc > 1) {
 		for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext) {

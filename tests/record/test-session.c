@@ -544,6 +544,46 @@ static void test_stop_on_cmd_exit(void)
 	usleep(400000);
 }
 
+/* --move-to: the ended trace moves (its directory made), the summary
+ * names where it is; a place that cannot be written leaves it at -o and
+ * says so; with -o - there is no file to move. */
+static void test_move_to(void)
+{
+	char path[PATH_MAX], kept[PATH_MAX], where[PATH_MAX + 32];
+	char *rec[] = {(char *)execrec_bin, "record",	"-o", path, "--move-to", kept, "--",
+		       "/bin/true",	    "er-moved", NULL};
+	char *bad[] = {(char *)execrec_bin,	     "record", "-q",	    "-o", path, "--move-to",
+		       "/proc/er-nonexistent/m.etr", "--",     "/bin/true", NULL};
+	char *piped[] = {(char *)execrec_bin, "record", "-o", "-", "--move-to", kept, "--",
+			 "/bin/true",	      NULL};
+	struct summary s;
+	struct run r;
+	struct stat st;
+
+	path_in(path, "move.etr");
+	path_in(kept, "boots/moved.etr");
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT(stat(path, &st) != 0 && errno == ENOENT);
+	snprintf(where, sizeof(where), "written to %s (", kept);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, where));
+	summarize(kept, &s);
+	CU_ASSERT_TRUE(s.ended);
+	CU_ASSERT_NOT_EQUAL(exec_of(&s, "/bin/true er-moved"), 0);
+
+	/* cannot be moved: kept where it was recorded, one line */
+	run(&r, bad, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cannot move"));
+	CU_ASSERT(strchr(r.err, '\n') && strchr(r.err, '\n')[1] == 0);
+	summarize(path, &s);
+	CU_ASSERT_TRUE(s.ended);
+
+	run(&r, piped, NULL);
+	CU_ASSERT_EQUAL(r.status, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--move-to"));
+}
+
 /* On a terminal (script(1) gives one), the status line names what the
  * recording still waits for. */
 static void test_status_line_waiting(void)
@@ -628,6 +668,7 @@ int main(void)
 		CU_add_test(s, "the status line says what it waits for", test_status_line_waiting);
 		CU_add_test(s, "--stop-on-cmd-exit", test_stop_on_cmd_exit);
 		CU_add_test(s, "waiting is bounded by --duration", test_orphans_bounded);
+		CU_add_test(s, "--move-to", test_move_to);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "mem.h"
+#include "common/mem.h"
 #include "replay.h"
 
 #define MS 1000000ull
@@ -776,7 +776,7 @@ static void test_mem_grow(void)
 
 	for (uint32_t i = 0; i < 300000; i++) {
 		if (i == cap) {
-			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&a, &cap, i + 1, sizeof(*a)),
+			CU_ASSERT_EQUAL_FATAL(ec_mem__grow((void **)&a, &cap, i + 1, sizeof(*a)),
 					      0);
 			CU_ASSERT_FATAL(cap > i);
 		}
@@ -785,19 +785,19 @@ static void test_mem_grow(void)
 	for (uint32_t i = 0; i < 300000; i++)
 		bad += a[i] != i * 2654435761u;
 	CU_ASSERT_EQUAL(bad, 0);
-	CU_ASSERT(cap * sizeof(*a) > RP_MEM_SMALL);
+	CU_ASSERT(cap * sizeof(*a) > EC_MEM_SMALL);
 	/* a jump far past twice the room; nothing asked for: nothing done */
-	CU_ASSERT_EQUAL(rp_mem__grow((void **)&a, &cap, 3000000, sizeof(*a)), 0);
+	CU_ASSERT_EQUAL(ec_mem__grow((void **)&a, &cap, 3000000, sizeof(*a)), 0);
 	CU_ASSERT(cap >= 3000000);
 	a[2999999] = 7;
 	CU_ASSERT_EQUAL(a[299999], 299999 * 2654435761u);
-	CU_ASSERT_EQUAL(rp_mem__grow((void **)&a, &cap, 10, sizeof(*a)), 0);
+	CU_ASSERT_EQUAL(ec_mem__grow((void **)&a, &cap, 10, sizeof(*a)), 0);
 	CU_ASSERT_EQUAL(a[2999999], 7);
-	rp_mem__grow_free(a, cap, sizeof(*a));
+	ec_mem__grow_free(a, cap, sizeof(*a));
 
 	for (uint32_t i = 0; i < 200000; i++) {
 		if (i == wcap)
-			CU_ASSERT_EQUAL_FATAL(rp_mem__grow((void **)&w, &wcap, i + 1, sizeof(*w)),
+			CU_ASSERT_EQUAL_FATAL(ec_mem__grow((void **)&w, &wcap, i + 1, sizeof(*w)),
 					      0);
 		w[i] = (struct twelve){i, ~i, i ^ 0x5a5a5a5a};
 	}
@@ -807,8 +807,8 @@ static void test_mem_grow(void)
 	CU_ASSERT_EQUAL(bad, 0);
 	/* the last element of the room is writable */
 	w[wcap - 1].c = 1;
-	rp_mem__grow_free(w, wcap, sizeof(*w));
-	rp_mem__grow_free(NULL, 0, sizeof(*w));
+	ec_mem__grow_free(w, wcap, sizeof(*w));
+	ec_mem__grow_free(NULL, 0, sizeof(*w));
 }
 
 /* times relative to the first event, drawn by hand, say what

@@ -115,7 +115,7 @@ _execrec()
     record:-p | record:--pid)
         COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
         return ;;
-    record:-o | record:--output | export:-o | export:--output | chart:-o | chart:--output | \
+    record:-o | record:--output | record:--move-to | export:-o | export:--output | chart:-o | chart:--output | \
         btf:-o | btf:--output | redact:-o | redact:--output | redact:--rules | redact:--key-file)
         _execrec_files "$cur"
         return ;;

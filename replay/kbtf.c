@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "kbtf.h"
-#include "sbuf.h"
+#include "common/sbuf.h"
 
 /* The kernel's own limits (include/uapi/linux/btf.h). */
 #define MAX_TYPE 0x000fffffu
@@ -389,10 +389,10 @@ int kbtf__find_by_name_kind(const struct kbtf *b, const char *name, unsigned kin
 /* ------------------------------------------------------------------ */
 
 /* A declaration is built outwards from its name, at both ends. */
-static void decl_init(struct rp_sbuf *s, const char *name)
+static void decl_init(struct ec_sbuf *s, const char *name)
 {
-	*s = (struct rp_sbuf){.max = DECL_MAX};
-	rp_sbuf__puts(s, name ? name : "");
+	*s = (struct ec_sbuf){.max = DECL_MAX};
+	ec_sbuf__puts(s, name ? name : "");
 }
 
 /* Skip qualifiers and type tags: the type a pointer really points to. */
@@ -417,24 +417,24 @@ static const struct kbtf_type *skip_mods(const struct kbtf *b, uint32_t id)
 	return NULL;
 }
 
-static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int depth);
+static int decl(const struct kbtf *b, uint32_t id, struct ec_sbuf *inner, int depth);
 
-static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct rp_sbuf *inner,
+static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct ec_sbuf *inner,
 			 int depth)
 {
 	const struct kbtf_param *pa = kbtf_type__extra(t);
 	unsigned n = kbtf_vlen(t);
 
-	rp_sbuf__puts(inner, "(");
+	ec_sbuf__puts(inner, "(");
 	if (!n)
-		rp_sbuf__puts(inner, "void");
+		ec_sbuf__puts(inner, "void");
 	for (unsigned i = 0; i < n && !inner->err; i++) {
-		struct rp_sbuf one;
+		struct ec_sbuf one;
 
 		if (i)
-			rp_sbuf__puts(inner, ", ");
+			ec_sbuf__puts(inner, ", ");
 		if (i == n - 1 && !pa[i].type && !pa[i].name_off) {
-			rp_sbuf__puts(inner, "...");
+			ec_sbuf__puts(inner, "...");
 			break;
 		}
 		decl_init(&one, kbtf__str(b, pa[i].name_off));
@@ -443,10 +443,10 @@ static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct
 		if (one.err)
 			inner->err = one.err;
 		else
-			rp_sbuf__puts(inner, one.p);
+			ec_sbuf__puts(inner, one.p);
 		free(one.p);
 	}
-	rp_sbuf__puts(inner, ")");
+	ec_sbuf__puts(inner, ")");
 }
 
 /*
@@ -456,7 +456,7 @@ static void proto_params(const struct kbtf *b, const struct kbtf_type *t, struct
  * front. This is how C declarators read, so precedence comes out right:
  * "int (*p)[4]", "void (*fn)(int)", "char *const *argv".
  */
-static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int depth)
+static int decl(const struct kbtf *b, uint32_t id, struct ec_sbuf *inner, int depth)
 {
 	char quals[64] = "";
 	const char *kw = NULL;
@@ -500,10 +500,10 @@ static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int de
 			next = skip_mods(b, t->size_type);
 			if (next && (kbtf_kind(next) == KBTF_KIND_ARRAY ||
 				     kbtf_kind(next) == KBTF_KIND_FUNC_PROTO)) {
-				rp_sbuf__prepend(inner, "(*");
-				rp_sbuf__puts(inner, ")");
+				ec_sbuf__prepend(inner, "(*");
+				ec_sbuf__puts(inner, ")");
 			} else {
-				rp_sbuf__prepend(inner, "*");
+				ec_sbuf__prepend(inner, "*");
 			}
 			id = t->size_type;
 			continue;
@@ -518,8 +518,8 @@ static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int de
 			if (next && kbtf_kind(next) == KBTF_KIND_PTR) {
 				/* qualifies the pointer: goes right of its '*' */
 				if (inner->len)
-					rp_sbuf__prepend(inner, " ");
-				rp_sbuf__prepend(inner, q);
+					ec_sbuf__prepend(inner, " ");
+				ec_sbuf__prepend(inner, q);
 			} else if (!strstr(quals, q) &&
 				   strlen(quals) + strlen(q) + 2 < sizeof(quals)) {
 				strcat(quals, q);
@@ -536,7 +536,7 @@ static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int de
 			const struct kbtf_array *a = kbtf_type__extra(t);
 
 			snprintf(num, sizeof(num), "[%u]", a->nelems);
-			rp_sbuf__puts(inner, num);
+			ec_sbuf__puts(inner, num);
 			id = a->type;
 			continue;
 		}
@@ -554,24 +554,24 @@ static int decl(const struct kbtf *b, uint32_t id, struct rp_sbuf *inner, int de
 
 			snprintf(head, sizeof(head), "%s ", kw);
 			if (inner->len && inner->p[0] != '[')
-				rp_sbuf__prepend(inner, " ");
-			rp_sbuf__prepend(inner, *name ? name : "{...}");
-			rp_sbuf__prepend(inner, head);
-			rp_sbuf__prepend(inner, quals);
+				ec_sbuf__prepend(inner, " ");
+			ec_sbuf__prepend(inner, *name ? name : "{...}");
+			ec_sbuf__prepend(inner, head);
+			ec_sbuf__prepend(inner, quals);
 			return inner->err;
 		}
 		break;
 	}
 	if (inner->len && inner->p[0] != '[')
-		rp_sbuf__prepend(inner, " ");
-	rp_sbuf__prepend(inner, *base ? base : "?");
-	rp_sbuf__prepend(inner, quals);
+		ec_sbuf__prepend(inner, " ");
+	ec_sbuf__prepend(inner, *base ? base : "?");
+	ec_sbuf__prepend(inner, quals);
 	return inner->err;
 }
 
 int kbtf__decl(const struct kbtf *b, uint32_t type_id, const char *name, char *buf, size_t size)
 {
-	struct rp_sbuf s;
+	struct ec_sbuf s;
 	int err;
 
 	if (!b || !buf || !size)

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "live.h"
 
 #ifdef HAVE_LIBELF
 #include <gelf.h>
@@ -26,15 +26,61 @@
 
 #define MAX_LIBDIRS 256
 #define LDCONF_DEPTH 8
+#define MAX_FILES 1024u	  /* ELF files in one object */
+#define NAME_MAX_LEN 512u /* a probe name */
+
+struct elf_file {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	uint32_t *deps; /* files this one loads (itself excluded) */
+	uint32_t nr_deps;
+	bool walked; /* its libraries were looked for */
+};
+
+struct elf_root {
+	uint32_t *files; /* closure: the root file(s) and all they load */
+	uint32_t nr_files;
+};
+
+struct elf_func {
+	uint64_t addr;
+	uint64_t size;
+};
+
+struct usdt_note {
+	uint64_t pc;
+	uint64_t base;
+	uint64_t semaphore;
+	char *args; /* "-4@%edi 8@%rsi" */
+};
+
+struct live_elf {
+	char *path_env;	   /* $PATH as given, or NULL */
+	char *ld_lib_path; /* $LD_LIBRARY_PATH as given, or NULL */
+	struct elf_file *files;
+	uint32_t nr_files;
+	struct elf_root *roots;
+	uint32_t nr_roots;
+	struct elf_func *funcs;
+	size_t nr_funcs, cap_funcs;
+	struct usdt_note *notes;
+	size_t nr_notes, cap_notes;
+	char **libdirs; /* ld.so.conf and default folders, once */
+	size_t nr_libdirs;
+	bool libdirs_done;
+	/* where probes of newly read files go */
+	live_elf_fn fn;
+	void *ctx;
+};
 
 /* ------------------------------------------------------------------ */
 /* Library folders                                                     */
 /* ------------------------------------------------------------------ */
 
-static void add_libdir(struct probe_src *src, const char *dir, size_t len)
+static void add_libdir(struct live_elf *src, const char *dir, size_t len)
 {
-	const char **n;
-	const char *s;
+	char **n, *s;
 
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
@@ -44,23 +90,24 @@ static void add_libdir(struct probe_src *src, const char *dir, size_t len)
 		if (strlen(src->libdirs[i]) == len && !memcmp(src->libdirs[i], dir, len))
 			return;
 	}
-	s = probe_arena_strndup(&src->strs, dir, len);
 	n = realloc(src->libdirs, (src->nr_libdirs + 1) * sizeof(*n));
-	if (!s || !n) {
-		free(n == src->libdirs ? NULL : n);
+	if (!n)
 		return;
-	}
+	src->libdirs = n;
+	s = strndup(dir, len);
+	if (!s)
+		return;
 	src->libdirs = n;
 	src->libdirs[src->nr_libdirs++] = s;
 }
 
 /* /etc/ld.so.conf: a folder per line, "include GLOB" lines, '#' comments. */
-static void parse_ldconf(struct probe_src *src, const char *path, int depth)
+static void parse_ldconf(struct live_elf *src, const char *path, int depth)
 {
 	char *buf, *p, *eol;
 	size_t len;
 
-	if (depth > LDCONF_DEPTH || probe_read_file(path, PROBES_SMALL_FILE_MAX, &buf, &len))
+	if (depth > LDCONF_DEPTH || live_read_file(path, LIVE_SMALL_FILE_MAX, &buf, &len))
 		return;
 	for (p = buf; p < buf + len; p = eol + 1) {
 		char *hash, *end;
@@ -100,7 +147,7 @@ static void parse_ldconf(struct probe_src *src, const char *path, int depth)
 	free(buf);
 }
 
-static void load_libdirs(struct probe_src *src)
+static void load_libdirs(struct live_elf *src)
 {
 	static const char *const defaults[] = {"/lib64", "/usr/lib64", "/lib", "/usr/lib"};
 
@@ -136,10 +183,10 @@ static bool is_elf_lib(const char *path)
 	return ok;
 }
 
-int probe_elf_find_binary(struct probe_src *src, const char *name, char *buf, size_t size)
+int live_elf__find_binary(struct live_elf *src, const char *name, char *buf, size_t size)
 {
 	static const char *const forms[] = {"%s/%s", "%s/%s.so", "%s/lib%s.so"};
-	const char *path_env = getenv("PATH");
+	const char *path_env = src->path_env;
 	char try[PATH_MAX];
 
 	if (strchr(name, '/')) {
@@ -196,11 +243,11 @@ found:
 	return 0;
 }
 
-bool probe_elf_root_has(const struct probe_src *src, int root, uint32_t file)
+bool live_elf__root_has(const struct live_elf *src, int root, uint32_t file)
 {
 	const struct elf_root *r;
 
-	if (root < 0 || (uint32_t)root >= src->nr_roots)
+	if (!src || root < 0 || (uint32_t)root >= src->nr_roots)
 		return false;
 	r = &src->roots[root];
 	for (uint32_t i = 0; i < r->nr_files; i++) {
@@ -210,17 +257,59 @@ bool probe_elf_root_has(const struct probe_src *src, int root, uint32_t file)
 	return false;
 }
 
-void probe_elf_free(struct probe_src *src)
+struct live_elf *live_elf__new(const struct live_opts *opts)
 {
-	for (uint32_t i = 0; i < src->nr_files; i++)
+	struct live_elf *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* the two fields are in the first version of the struct */
+	if (opts && opts->sz >= sizeof(size_t)) {
+		if (opts->path && *opts->path)
+			e->path_env = strdup(opts->path);
+		if (opts->ld_library_path)
+			e->ld_lib_path = strdup(opts->ld_library_path);
+		if ((opts->path && *opts->path && !e->path_env) ||
+		    (opts->ld_library_path && !e->ld_lib_path)) {
+			live_elf__free(e);
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	return e;
+}
+
+void live_elf__free(struct live_elf *src)
+{
+	if (!src)
+		return;
+	for (uint32_t i = 0; i < src->nr_files; i++) {
 		free(src->files[i].deps);
+		free(src->files[i].path);
+	}
 	free(src->files);
 	for (uint32_t i = 0; i < src->nr_roots; i++)
 		free(src->roots[i].files);
 	free(src->roots);
-	free(src->syms);
+	free(src->funcs);
+	for (size_t i = 0; i < src->nr_notes; i++)
+		free(src->notes[i].args);
 	free(src->notes);
+	for (size_t i = 0; i < src->nr_libdirs; i++)
+		free(src->libdirs[i]);
 	free(src->libdirs);
+	free(src->path_env);
+	free(src->ld_lib_path);
+	free(src);
+}
+
+const char *live_elf__file_path(const struct live_elf *src, uint32_t file)
+{
+	if (!src || file >= src->nr_files)
+		return NULL;
+	return src->files[file].path;
 }
 
 #ifdef HAVE_LIBELF
@@ -251,32 +340,32 @@ static void needs_free(struct needs *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static int add_sym(struct probe_src *src, uint32_t file, const char *sym, uint64_t addr,
+static int add_sym(struct live_elf *src, uint32_t file, const char *sym, uint64_t addr,
 		   uint64_t size)
 {
-	char name[PROBES_NAME_MAX + 1];
+	char name[NAME_MAX_LEN + 1];
 	int n;
 
 	n = snprintf(name, sizeof(name), "%s:%s", src->files[file].path, sym);
 	if (n < 0 || (size_t)n >= sizeof(name))
 		return 0;
-	if (src->nr_syms == src->cap_syms) {
-		size_t cap = src->cap_syms ? src->cap_syms * 2 : 1024;
-		struct elf_sym *ns = realloc(src->syms, cap * sizeof(*ns));
+	if (src->nr_funcs == src->cap_funcs) {
+		size_t cap = src->cap_funcs ? src->cap_funcs * 2 : 1024;
+		struct elf_func *ns = realloc(src->funcs, cap * sizeof(*ns));
 
 		if (!ns)
 			return -ENOMEM;
-		src->syms = ns;
-		src->cap_syms = cap;
+		src->funcs = ns;
+		src->cap_funcs = cap;
 	}
-	src->syms[src->nr_syms].addr = addr;
-	src->syms[src->nr_syms].size = size;
-	src->nr_syms++;
-	return probe_plist_add(src, PROBE_UPROBE, name, (size_t)n, file,
-			       (uint32_t)(src->nr_syms - 1));
+	src->funcs[src->nr_funcs].addr = addr;
+	src->funcs[src->nr_funcs].size = size;
+	src->nr_funcs++;
+	return src->fn(src->ctx, LIVE_ELF_FUNC, name, (size_t)n, file,
+		       (uint32_t)(src->nr_funcs - 1));
 }
 
-static int read_symbols(struct probe_src *src, uint32_t file, Elf *e)
+static int read_symbols(struct live_elf *src, uint32_t file, Elf *e)
 {
 	Elf_Scn *scn = NULL;
 	int err = 0;
@@ -334,7 +423,7 @@ static const char *note_str(const char **p, const char *end)
  * three addresses (the probe, the .stapsdt.base link-time address, the
  * semaphore) then provider, name and argument strings.
  */
-static int read_notes(struct probe_src *src, uint32_t file, Elf *e, size_t shstrndx)
+static int read_notes(struct live_elf *src, uint32_t file, Elf *e, size_t shstrndx)
 {
 	size_t asz = gelf_getclass(e) == ELFCLASS32 ? 4 : 8;
 	Elf_Scn *scn = NULL;
@@ -359,7 +448,7 @@ static int read_notes(struct probe_src *src, uint32_t file, Elf *e, size_t shstr
 			const char *d = (const char *)data->d_buf + desc_off, *dend, *q;
 			const char *prov, *pname, *args;
 			uint64_t addr[3] = {0, 0, 0};
-			char name[PROBES_NAME_MAX + 1];
+			char name[NAME_MAX_LEN + 1];
 			int n;
 
 			off = next;
@@ -400,15 +489,14 @@ static int read_notes(struct probe_src *src, uint32_t file, Elf *e, size_t shstr
 			src->notes[src->nr_notes].pc = addr[0];
 			src->notes[src->nr_notes].base = addr[1];
 			src->notes[src->nr_notes].semaphore = addr[2];
-			src->notes[src->nr_notes].args =
-			    probe_arena_strdup(&src->strs, args ? args : "");
+			src->notes[src->nr_notes].args = strdup(args ? args : "");
 			if (!src->notes[src->nr_notes].args)
 				return -ENOMEM;
 			src->nr_notes++;
 			/* one name may have several sites: the list keeps one
 			 * line per name, the first site's details */
-			err = probe_plist_add(src, PROBE_USDT, name, (size_t)n, file,
-					      (uint32_t)(src->nr_notes - 1));
+			err = src->fn(src->ctx, LIVE_ELF_USDT, name, (size_t)n, file,
+				      (uint32_t)(src->nr_notes - 1));
 		}
 	}
 	return err;
@@ -418,7 +506,7 @@ static int push_name(struct needs *n, const char *s)
 {
 	char **nn, *c;
 
-	if (n->nr >= PROBES_MAX_FILES)
+	if (n->nr >= MAX_FILES)
 		return 0;
 	c = strdup(s);
 	nn = realloc(n->names, (n->nr + 1) * sizeof(*nn));
@@ -542,7 +630,7 @@ static bool search_list(const char *list, const char *origin, const char *name,
 
 /* ld.so's order (ld.so(8)): DT_RPATH unless there is a DT_RUNPATH,
  * LD_LIBRARY_PATH, DT_RUNPATH, then the configured and default folders. */
-static bool resolve_lib(struct probe_src *src, const char *from, const char *name,
+static bool resolve_lib(struct live_elf *src, const char *from, const char *name,
 			const struct needs *n, char *out, size_t size)
 {
 	char origin[PATH_MAX];
@@ -557,7 +645,7 @@ static bool resolve_lib(struct probe_src *src, const char *from, const char *nam
 		 slash ? from : ".");
 	if (!n->runpath && search_list(n->rpath, origin, name, n, out, size))
 		return true;
-	if (search_list(getenv("LD_LIBRARY_PATH"), origin, name, n, out, size))
+	if (search_list(src->ld_lib_path, origin, name, n, out, size))
 		return true;
 	if (search_list(n->runpath, origin, name, n, out, size))
 		return true;
@@ -641,7 +729,7 @@ static int open_elf(const char *path, int *ret_fd, Elf **ret_elf, struct stat *r
 }
 
 /* Open, index and list one file, once. Returns its index, or -errno. */
-static int add_file(struct probe_src *src, const char *path)
+static int add_file(struct live_elf *src, const char *path)
 {
 	struct elf_file *f;
 	GElf_Ehdr eh;
@@ -660,7 +748,7 @@ static int add_file(struct probe_src *src, const char *path)
 			goto out;
 		}
 	}
-	if (src->nr_files >= PROBES_MAX_FILES) {
+	if (src->nr_files >= MAX_FILES) {
 		err = -E2BIG;
 		goto out;
 	}
@@ -677,7 +765,7 @@ static int add_file(struct probe_src *src, const char *path)
 	idx = src->nr_files;
 	f = &src->files[idx];
 	memset(f, 0, sizeof(*f));
-	f->path = probe_arena_strdup(&src->strs, path);
+	f->path = strdup(path);
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	if (!f->path) {
@@ -709,7 +797,7 @@ out:
 }
 
 /* What file @idx loads: DT_NEEDED, RPATH, RUNPATH, PT_INTERP. */
-static int file_needs(struct probe_src *src, uint32_t idx, struct needs *n)
+static int file_needs(struct live_elf *src, uint32_t idx, struct needs *n)
 {
 	GElf_Ehdr eh;
 	struct stat st;
@@ -748,9 +836,9 @@ static int add_dep(struct elf_file *f, uint32_t dep)
 }
 
 /* A file and, breadth first, everything it loads. */
-static int add_tree(struct probe_src *src, const char *path, uint32_t *ret_idx)
+static int add_tree(struct live_elf *src, const char *path, uint32_t *ret_idx)
 {
-	uint32_t *queue, qlen = 0, qcap = 4 * PROBES_MAX_FILES;
+	uint32_t *queue, qlen = 0, qcap = 4 * MAX_FILES;
 	struct needs n = {0};
 	int idx, err = 0;
 
@@ -794,7 +882,7 @@ static int add_tree(struct probe_src *src, const char *path, uint32_t *ret_idx)
 }
 
 /* A new root over @files and (with @closure) what they load. */
-static int new_root(struct probe_src *src, const uint32_t *files, uint32_t nr, bool closure)
+static int new_root(struct live_elf *src, const uint32_t *files, uint32_t nr, bool closure)
 {
 	struct elf_root *roots, *r;
 	uint32_t cap = nr + 16;
@@ -836,16 +924,17 @@ static int new_root(struct probe_src *src, const uint32_t *files, uint32_t nr, b
 	return (int)src->nr_roots++;
 }
 
-int probe_elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
+int live_elf__add_binary(struct live_elf *src, const char *path, bool no_libs, live_elf_fn fn,
+			 void *ctx)
 {
 	uint32_t idx;
 	int err;
 
-	src->lists[PROBE_UPROBE].loaded = true;
-	src->lists[PROBE_USDT].loaded = true;
-	src->lists[PROBE_UPROBE].st.origin = PROBE_ORIGIN_ELF;
-	src->lists[PROBE_USDT].st.origin = PROBE_ORIGIN_ELF;
-	if (flags & PROBE_BIN_NO_LIBS) {
+	if (!src || !path || !fn)
+		return -EINVAL;
+	src->fn = fn;
+	src->ctx = ctx;
+	if (no_libs) {
 		err = add_file(src, path);
 		idx = (uint32_t)err;
 	} else {
@@ -853,22 +942,20 @@ int probe_elf_add_binary(struct probe_src *src, const char *path, unsigned flags
 	}
 	if (err < 0)
 		return err;
-	probe_plist_sort(src, PROBE_UPROBE);
-	probe_plist_sort(src, PROBE_USDT);
-	return new_root(src, &idx, 1, !(flags & PROBE_BIN_NO_LIBS));
+	return new_root(src, &idx, 1, !no_libs);
 }
 
-int probe_elf_add_pid(struct probe_src *src, pid_t pid)
+int live_elf__add_pid(struct live_elf *src, pid_t pid, live_elf_fn fn, void *ctx)
 {
 	char path[64], line[PATH_MAX + 256];
 	uint32_t *files = NULL, nr = 0;
 	FILE *f;
 	int err = 0;
 
-	src->lists[PROBE_UPROBE].loaded = true;
-	src->lists[PROBE_USDT].loaded = true;
-	src->lists[PROBE_UPROBE].st.origin = PROBE_ORIGIN_ELF;
-	src->lists[PROBE_USDT].st.origin = PROBE_ORIGIN_ELF;
+	if (!src || pid <= 0 || !fn)
+		return -EINVAL;
+	src->fn = fn;
+	src->ctx = ctx;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
@@ -906,91 +993,68 @@ int probe_elf_add_pid(struct probe_src *src, pid_t pid)
 	if (!err && !nr)
 		err = -ENOENT;
 	if (!err) {
-		probe_plist_sort(src, PROBE_UPROBE);
-		probe_plist_sort(src, PROBE_USDT);
 		err = new_root(src, files, nr, false);
 	}
 	free(files);
 	return err;
 }
 
-/* "-4@%edi", "8@-16(%rbp)", "4@$5": size (negative = signed) '@' operand. */
-static int usdt_args(const char *args, struct probe_detail *d)
+int live_elf__func(const struct live_elf *src, uint32_t idx, uint64_t *ret_addr, uint64_t *ret_size)
 {
-	const char *p = args;
-	unsigned i = 0;
-
-	while (*p) {
-		const char *end, *at;
-		struct probe_arg *a;
-		char name[16], type[16];
-		long sz;
-
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		end = p + strcspn(p, " ");
-		a = probe_detail_add_arg(d);
-		if (!a)
-			return -ENOMEM;
-		snprintf(name, sizeof(name), "arg%u", i++);
-		a->name = strdup(name);
-		a->decl = strndup(p, (size_t)(end - p));
-		at = memchr(p, '@', (size_t)(end - p));
-		sz = at ? strtol(p, NULL, 10) : 0;
-		if (sz >= -8 && sz <= 8 && sz && (labs(sz) & (labs(sz) - 1)) == 0) {
-			a->size = (int)labs(sz);
-			a->is_signed = sz < 0;
-			snprintf(type, sizeof(type), "%sint%ld_t", sz < 0 ? "" : "u", labs(sz) * 8);
-			a->type = strdup(type);
-		} else {
-			a->type = strdup("?");
-		}
-		if (!a->name || !a->decl || !a->type)
-			return -ENOMEM;
-		p = end;
-	}
+	if (!src || idx >= src->nr_funcs)
+		return -ENOENT;
+	*ret_addr = src->funcs[idx].addr;
+	*ret_size = src->funcs[idx].size;
 	return 0;
 }
 
-int probe_elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
+int live_elf__usdt(const struct live_elf *src, uint32_t idx, uint64_t *ret_addr,
+		   uint64_t *ret_semaphore, const char **ret_args)
 {
-	if (p->type == PROBE_UPROBE && p->aux < src->nr_syms) {
-		d->addr = src->syms[p->aux].addr;
-		d->size = src->syms[p->aux].size;
-		return 0;
-	}
-	if (p->type == PROBE_USDT && p->aux < src->nr_notes) {
-		d->addr = src->notes[p->aux].pc;
-		d->semaphore = src->notes[p->aux].semaphore;
-		return usdt_args(src->notes[p->aux].args, d);
-	}
+	if (!src || idx >= src->nr_notes)
+		return -ENOENT;
+	*ret_addr = src->notes[idx].pc;
+	*ret_semaphore = src->notes[idx].semaphore;
+	*ret_args = src->notes[idx].args;
 	return 0;
 }
 
 #else /* !HAVE_LIBELF */
 
-int probe_elf_add_binary(struct probe_src *src, const char *path, unsigned flags)
+int live_elf__add_binary(struct live_elf *src, const char *path, bool no_libs, live_elf_fn fn,
+			 void *ctx)
 {
+	(void)src;
 	(void)path;
-	(void)flags;
-	src->lists[PROBE_UPROBE].st.err = -ENOTSUP;
-	src->lists[PROBE_USDT].st.err = -ENOTSUP;
+	(void)no_libs;
+	(void)fn;
+	(void)ctx;
 	return -ENOTSUP;
 }
 
-int probe_elf_add_pid(struct probe_src *src, pid_t pid)
+int live_elf__add_pid(struct live_elf *src, pid_t pid, live_elf_fn fn, void *ctx)
 {
-	return probe_elf_add_binary(src, NULL, (unsigned)pid);
+	return live_elf__add_binary(src, NULL, pid != 0, fn, ctx);
 }
 
-int probe_elf_detail(struct probe_src *src, const struct probe *p, struct probe_detail *d)
+int live_elf__func(const struct live_elf *src, uint32_t idx, uint64_t *ret_addr, uint64_t *ret_size)
 {
 	(void)src;
-	(void)p;
-	(void)d;
-	return 0;
+	(void)idx;
+	(void)ret_addr;
+	(void)ret_size;
+	return -ENOENT;
+}
+
+int live_elf__usdt(const struct live_elf *src, uint32_t idx, uint64_t *ret_addr,
+		   uint64_t *ret_semaphore, const char **ret_args)
+{
+	(void)src;
+	(void)idx;
+	(void)ret_addr;
+	(void)ret_semaphore;
+	(void)ret_args;
+	return -ENOENT;
 }
 
 #endif

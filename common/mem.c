@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Memory faulted in a step at a time (mem.h). */
+/* Memory faulted in a step at a time, and the arena (mem.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +15,8 @@
 /* Blocks of the arena: 2 MiB with their header. */
 #define ARENA_BLOCK (2u << 20)
 
-struct rp_arena_block {
-	struct rp_arena_block *next;
+struct ec_arena_block {
+	struct ec_arena_block *next;
 	size_t used, cap;
 	size_t populated; /* bytes of data faulted in */
 	char data[];
@@ -28,20 +28,20 @@ struct rp_arena_block {
  * one TLB entry instead of 512. Kernels since 6.7 align mappings of 2 MiB
  * and more so that they can be.
  */
-void *rp_mem__map(size_t len)
+void *ec_mem__map(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	if (len >= RP_MEM_HUGE)
+	if (len >= EC_MEM_HUGE)
 		madvise(p, len, MADV_HUGEPAGE); /* a hint: EINVAL where there are none */
 #endif
 	return p;
 }
 
-void rp_mem__unmap(void *p, size_t len)
+void ec_mem__unmap(void *p, size_t len)
 {
 	if (p)
 		munmap(p, len);
@@ -49,7 +49,7 @@ void rp_mem__unmap(void *p, size_t len)
 
 /* One madvise per step instead of a fault per page, and no more than a
  * step of memory touched beyond what is used. */
-void rp_mem__populate(void *base, size_t from, size_t to)
+void ec_mem__populate(void *base, size_t from, size_t to)
 {
 	static size_t page;
 	uintptr_t a, b;
@@ -66,7 +66,7 @@ void rp_mem__populate(void *base, size_t from, size_t to)
 		madvise((void *)a, b - a, MADV_POPULATE_WRITE);
 }
 
-int rp_mem__grow(void **p, size_t *cap, size_t need, size_t elem)
+int ec_mem__grow(void **p, size_t *cap, size_t need, size_t elem)
 {
 	size_t old = *cap * elem, n = *cap > need / 2 ? *cap * 2 : need, bytes;
 	void *q;
@@ -75,44 +75,46 @@ int rp_mem__grow(void **p, size_t *cap, size_t need, size_t elem)
 		return 0;
 	if (n < 64)
 		n = 64;
-	if (n > (SIZE_MAX - RP_MEM_HUGE) / elem)
+	if (n > (SIZE_MAX - EC_MEM_HUGE) / elem)
 		return -ENOMEM;
 	bytes = n * elem;
-	if (bytes <= RP_MEM_SMALL) {
+	if (bytes <= EC_MEM_SMALL) {
 		q = realloc(*p, bytes);
 		if (!q)
 			return -ENOMEM;
 	} else {
-		bytes = (bytes + RP_MEM_HUGE - 1) & ~(size_t)(RP_MEM_HUGE - 1);
-		q = rp_mem__map(bytes);
+		bytes = (bytes + EC_MEM_HUGE - 1) & ~(size_t)(EC_MEM_HUGE - 1);
+		q = ec_mem__map(bytes);
 		if (!q)
 			return -ENOMEM;
 		if (old)
 			memcpy(q, *p, old);
-		rp_mem__grow_free(*p, *cap, elem);
+		ec_mem__grow_free(*p, *cap, elem);
 	}
 	*p = q;
 	*cap = bytes / elem;
 	return 0;
 }
 
-void rp_mem__grow_free(void *p, size_t cap, size_t elem)
+void ec_mem__grow_free(void *p, size_t cap, size_t elem)
 {
-	if (cap * elem <= RP_MEM_SMALL)
+	if (cap * elem <= EC_MEM_SMALL)
 		free(p);
 	else
-		rp_mem__unmap(p, cap * elem);
+		ec_mem__unmap(p, cap * elem);
 }
 
-char *rp_arena__alloc(struct rp_arena *a, size_t len)
+char *ec_arena__alloc(struct ec_arena *a, size_t len)
 {
-	struct rp_arena_block *b = a->head;
+	struct ec_arena_block *b = a->head;
 	char *p;
 
+	if (len > SIZE_MAX / 2)
+		return NULL; /* no block could hold it */
 	if (!b || b->cap - b->used < len) {
 		size_t cap = len > ARENA_BLOCK - sizeof(*b) ? len : ARENA_BLOCK - sizeof(*b);
 
-		b = rp_mem__map(sizeof(*b) + cap);
+		b = ec_mem__map(sizeof(*b) + cap);
 		if (!b)
 			return NULL;
 		b->cap = cap;
@@ -125,18 +127,37 @@ char *rp_arena__alloc(struct rp_arena *a, size_t len)
 	b->used += len;
 	a->bytes += len;
 	if (b->used > b->populated) {
-		size_t to = b->used + RP_MEM_STEP < b->cap ? b->used + RP_MEM_STEP : b->cap;
+		size_t to = b->used + EC_MEM_STEP < b->cap ? b->used + EC_MEM_STEP : b->cap;
 
-		rp_mem__populate(b->data, b->populated, to);
+		ec_mem__populate(b->data, b->populated, to);
 		b->populated = to;
 	}
 	return p;
 }
 
-void rp_arena__release(struct rp_arena *a)
+char *ec_arena__strndup(struct ec_arena *a, const char *s, size_t len)
 {
-	struct rp_arena_block *b;
+	char *p = len < SIZE_MAX ? ec_arena__alloc(a, len + 1) : NULL;
 
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *ec_arena__strdup(struct ec_arena *a, const char *s)
+{
+	return ec_arena__strndup(a, s, strlen(s));
+}
+
+void ec_arena__release(struct ec_arena *a)
+{
+	struct ec_arena_block *b;
+
+	if (!a)
+		return;
 	while ((b = a->head)) {
 		a->head = b->next;
 		munmap(b, sizeof(*b) + b->cap);

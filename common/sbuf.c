@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* The byte buffer of sbuf.h. */
+/* The byte buffer (sbuf.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,7 @@
 #include "sbuf.h"
 
 /* Room for @more bytes and the NUL after them. */
-static int reserve(struct rp_sbuf *s, size_t more)
+static int reserve(struct ec_sbuf *s, size_t more)
 {
 	size_t need, cap;
 	char *p;
@@ -42,7 +43,7 @@ static int reserve(struct rp_sbuf *s, size_t more)
 	return 0;
 }
 
-void rp_sbuf__put(struct rp_sbuf *s, const void *data, size_t len)
+void ec_sbuf__put(struct ec_sbuf *s, const void *data, size_t len)
 {
 	/* cap - len is at least 1 (the NUL) once anything was put */
 	if ((s->err || len >= s->cap - s->len) && reserve(s, len))
@@ -53,12 +54,12 @@ void rp_sbuf__put(struct rp_sbuf *s, const void *data, size_t len)
 	s->p[s->len] = '\0';
 }
 
-void rp_sbuf__puts(struct rp_sbuf *s, const char *str)
+void ec_sbuf__puts(struct ec_sbuf *s, const char *str)
 {
-	rp_sbuf__put(s, str, strlen(str));
+	ec_sbuf__put(s, str, strlen(str));
 }
 
-void rp_sbuf__putc(struct rp_sbuf *s, char c)
+void ec_sbuf__putc(struct ec_sbuf *s, char c)
 {
 	/* one byte at a time is how diff's normalization writes */
 	if (!s->err && s->cap - s->len > 1) {
@@ -66,10 +67,36 @@ void rp_sbuf__putc(struct rp_sbuf *s, char c)
 		s->p[s->len] = '\0';
 		return;
 	}
-	rp_sbuf__put(s, &c, 1);
+	ec_sbuf__put(s, &c, 1);
 }
 
-void rp_sbuf__prepend(struct rp_sbuf *s, const char *str)
+void ec_sbuf__printf(struct ec_sbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->p ? s->p + s->len : NULL, s->p ? s->cap - s->len : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (!s->p || (size_t)n >= s->cap - s->len) {
+		/* did not fit: once more with room (the cut copy undone if none) */
+		if (reserve(s, (size_t)n)) {
+			if (s->p)
+				s->p[s->len] = '\0';
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(s->p + s->len, s->cap - s->len, fmt, ap);
+		va_end(ap);
+	}
+	s->len += (size_t)n;
+}
+
+void ec_sbuf__prepend(struct ec_sbuf *s, const char *str)
 {
 	size_t n = strlen(str);
 
@@ -82,23 +109,23 @@ void rp_sbuf__prepend(struct rp_sbuf *s, const char *str)
 	s->p[s->len] = '\0';
 }
 
-char *rp_sbuf__steal(struct rp_sbuf *s)
+char *ec_sbuf__steal(struct ec_sbuf *s)
 {
 	char *p;
 
 	if (!s->p)
-		rp_sbuf__put(s, "", 0);
+		ec_sbuf__put(s, "", 0);
 	if (s->err) {
-		rp_sbuf__free(s);
+		ec_sbuf__free(s);
 		return NULL;
 	}
 	p = s->p;
-	*s = (struct rp_sbuf){0};
+	*s = (struct ec_sbuf){0};
 	return p;
 }
 
-void rp_sbuf__free(struct rp_sbuf *s)
+void ec_sbuf__free(struct ec_sbuf *s)
 {
 	free(s->p);
-	*s = (struct rp_sbuf){0};
+	*s = (struct ec_sbuf){0};
 }

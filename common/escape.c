@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON, CSV and shell escaping (escape.h). */
+#include <stdint.h>
+#include <string.h>
+
+#include "escape.h"
+#include "utf8.h"
+
+/* Lowercase, as printf's %x. */
+static const char hexdig[] = "0123456789abcdef";
+
+/* Bytes the JSON escaper looks at one by one: controls, DEL, " and \, and
+ * the start of anything that is not ASCII. */
+static const unsigned char json_special[256] = {
+    [0 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x7f ... 0xff] = 1,
+};
+
+/* The same for CSV cells. */
+static const unsigned char csv_special[256] = {
+    [0 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x7f ... 0xff] = 1,
+};
+
+/*
+ * What each byte asks of a shell word, so that one pass of ORs over it
+ * tells how to quote: Q_WORD for bytes a word may not hold bare (plain:
+ * [A-Za-z0-9_@%+=:,./-]), Q_ESC for those '...' cannot hold either
+ * (controls, DEL, the quote itself), Q_HIGH for bytes of multi-byte
+ * characters, which must be checked as UTF-8. Wide: ORs straight from
+ * memory.
+ */
+#define Q_WORD 1u
+#define Q_ESC 2u
+#define Q_HIGH 4u
+#define Q_CTL (Q_WORD | Q_ESC)
+
+static const uint32_t quote_class[256] = {
+    [0 ... 0x1f] = Q_CTL,   [' ' ... '$'] = Q_WORD, ['&'] = Q_WORD,
+    ['\''] = Q_CTL,	    ['(' ... '*'] = Q_WORD, [';' ... '<'] = Q_WORD,
+    ['>' ... '?'] = Q_WORD, ['[' ... '^'] = Q_WORD, ['`'] = Q_WORD,
+    ['{' ... '~'] = Q_WORD, [0x7f] = Q_CTL,	    [0x80 ... 0xff] = Q_WORD | Q_HIGH,
+};
+
+/* A unit of @n bytes fits in what is left of @cap after @o. */
+#define FITS(o, n) ((n) <= cap - (o))
+
+size_t ec_json_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		size_t j = i, run, n;
+		unsigned char c;
+
+		/* the common case: printable ASCII, copied in runs */
+		while (j < len && !json_special[p[j]])
+			j++;
+		run = j - i < cap - o ? j - i : cap - o;
+		memcpy(dst + o, p + i, run);
+		o += run;
+		i += run;
+		if (i < j || i == len)
+			break; /* out of room, or done */
+		c = p[i];
+		if (c >= 0x80 && (n = ec_utf8_len(p + i, len - i))) {
+			if (!FITS(o, n))
+				break;
+			memcpy(dst + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (!FITS(o, 6))
+			break;
+		dst[o++] = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			dst[o++] = (char)c;
+			break;
+		case '\n':
+			dst[o++] = 'n';
+			break;
+		case '\t':
+			dst[o++] = 't';
+			break;
+		case '\r':
+			dst[o++] = 'r';
+			break;
+		default:
+			/* a control byte (\u00XX), or surrogateescape: U+DC80..U+DCFF
+			 * stand for bytes that are not UTF-8 */
+			memcpy(dst + o, c >= 0x80 ? "udc" : "u00", 3);
+			o += 3;
+			dst[o++] = hexdig[c >> 4];
+			dst[o++] = hexdig[c & 15];
+		}
+		i++;
+	}
+	*ret_used = i;
+	return o;
+}
+
+bool ec_csv_needs_quotes(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == ' ')
+			return true;
+	return false;
+}
+
+size_t ec_csv_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		size_t j = i, run, n;
+		unsigned char c;
+
+		while (j < len && !csv_special[p[j]])
+			j++;
+		run = j - i < cap - o ? j - i : cap - o;
+		memcpy(dst + o, p + i, run);
+		o += run;
+		i += run;
+		if (i < j || i == len)
+			break;
+		c = p[i];
+		if (c >= 0x80 && (n = ec_utf8_len(p + i, len - i))) {
+			if (!FITS(o, n))
+				break;
+			memcpy(dst + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (!FITS(o, 4))
+			break;
+		if (c == '\\' || c == '"') {
+			dst[o++] = (char)c; /* \\, and "" inside the quotes */
+			dst[o++] = (char)c;
+		} else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hexdig[c >> 4];
+			dst[o++] = hexdig[c & 15];
+		}
+		i++;
+	}
+	*ret_used = i;
+	return o;
+}
+
+/* The OR of the classes of @len bytes: four a step, since arguments are
+ * most of what the tree prints. */
+static inline unsigned quote_class_of(const unsigned char *p, size_t len)
+{
+	unsigned a = 0, b = 0;
+	size_t i = 0;
+
+	for (; i + 4 <= len; i += 4) {
+		a |= quote_class[p[i]] | quote_class[p[i + 1]];
+		b |= quote_class[p[i + 2]] | quote_class[p[i + 3]];
+	}
+	for (; i < len; i++)
+		a |= quote_class[p[i]];
+	return a | b;
+}
+
+/* With bytes >= 0x80: whether all is valid UTF-8 and printable. */
+static bool utf8_printable(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0, n; i < len; i += n) {
+		n = ec_utf8_len(p + i, len - i);
+		if (!n || (quote_class[p[i]] & Q_ESC) || ec_utf8_sneaky(p + i, n))
+			return false;
+	}
+	return true;
+}
+
+enum ec_shell_quote ec_shell_quote_of(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned cls = quote_class_of(p, len);
+
+	if (!cls && len)
+		return EC_SHELL_PLAIN;
+	if (!(cls & Q_ESC) && (!(cls & Q_HIGH) || utf8_printable(p, len)))
+		return EC_SHELL_SINGLE;
+	return EC_SHELL_ANSI_C;
+}
+
+size_t ec_shell_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (i < len) {
+		size_t j = i, run, n;
+		unsigned char c;
+
+		while (j < len && !(quote_class[p[j]] & (Q_ESC | Q_HIGH)) && p[j] != '\\')
+			j++;
+		run = j - i < cap - o ? j - i : cap - o;
+		memcpy(dst + o, p + i, run);
+		o += run;
+		i += run;
+		if (i < j || i == len)
+			break;
+		c = p[i];
+		if (c >= 0x80 && (n = ec_utf8_len(p + i, len - i)) > 1 &&
+		    !ec_utf8_sneaky(p + i, n)) {
+			if (!FITS(o, n))
+				break;
+			memcpy(dst + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		/* One byte at a time, also of a sneaky character: the bytes after
+		 * its first are continuation bytes, escaped the same way. */
+		if (!FITS(o, 4))
+			break;
+		dst[o++] = '\\';
+		switch (c) {
+		case '\n':
+			dst[o++] = 'n';
+			break;
+		case '\t':
+			dst[o++] = 't';
+			break;
+		case '\r':
+			dst[o++] = 'r';
+			break;
+		case '\\':
+		case '\'':
+			dst[o++] = (char)c;
+			break;
+		default:
+			dst[o++] = 'x';
+			dst[o++] = hexdig[c >> 4];
+			dst[o++] = hexdig[c & 15];
+		}
+		i++;
+	}
+	*ret_used = i;
+	return o;
+}
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* GCC's and clang's vectors: compares give 0 or all ones a byte. */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+
+/* The bytes of @v (all below 0x80) that may stand in a plain word, as 0x80
+ * each: letters, + , - . / 0-9 :, and _ = @ % (quote_class's zeros). */
+static inline uint64_t plain8(uint64_t v)
+{
+	uint64_t l = v | 0x20 * ONES; /* upper case as lower */
+	uint64_t letter = (l + 0x1f * ONES) & ~(l + 0x05 * ONES);
+	uint64_t punct = (v + 0x55 * ONES) & ~(v + 0x45 * ONES); /* 0x2b..0x3a */
+	/* a byte equals c when its XOR with c is 0 */
+	uint64_t under = ~((v ^ 0x5f * ONES) + 0x7f * ONES);
+	uint64_t equal = ~((v ^ 0x3d * ONES) + 0x7f * ONES);
+	uint64_t at = ~((v ^ 0x40 * ONES) + 0x7f * ONES);
+	uint64_t percent = ~((v ^ 0x25 * ONES) + 0x7f * ONES);
+
+	return (letter | punct | under | equal | at | percent) & HIGHS;
+}
+#endif
+
+bool ec_shell_plain_words(char *d, const void *block, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)block;
+	uint64_t prev = 0x80; /* the byte before the first counts as a NUL */
+	size_t i = 0;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* sixteen bytes a step where the compiler has vectors (SSE2, NEON) */
+	for (; len - i >= 16; i += 16) {
+		v16 v, ok, nul;
+		uint64_t lo, hi, z0, z1;
+
+		memcpy(&v, b + i, 16);
+		nul = (v16)(v == 0);
+		ok = (v16)((v16)((v | 0x20) - 'a') < 26) | (v16)((v16)(v - 0x2b) < 16) |
+		     (v16)(v == '_') | (v16)(v == '=') | (v16)(v == '@') | (v16)(v == '%') | nul;
+		memcpy(&lo, &ok, 8);
+		memcpy(&hi, (char *)&ok + 8, 8);
+		if ((lo & hi) != ~0ull)
+			return false; /* (bytes >= 0x80 are in no class) */
+		memcpy(&lo, &nul, 8);
+		memcpy(&hi, (char *)&nul + 8, 8);
+		z0 = lo & HIGHS;
+		z1 = hi & HIGHS;
+		/* no NUL right after a NUL */
+		if ((z0 & (z0 << 8 | prev)) || (z1 & (z1 << 8 | z0 >> 56)))
+			return false;
+		prev = z1 >> 56;
+		v += nul & ' ';
+		memcpy(d + i, &v, 16);
+	}
+	for (; len - i >= 8; i += 8) {
+		uint64_t v, z;
+
+		memcpy(&v, b + i, 8);
+		if (v & HIGHS)
+			return false;
+		z = ~((v + 0x7f * ONES) | v) & HIGHS; /* 0x80 at each NUL */
+		/* every byte plain or a NUL, and no NUL right after a NUL */
+		if ((plain8(v) | z) != HIGHS || (z & (z << 8 | prev)))
+			return false;
+		prev = z >> 56;
+		v += (z >> 7) * ' ';
+		memcpy(d + i, &v, 8);
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = b[i];
+
+		if (!c) {
+			if (prev)
+				return false;
+			d[i] = ' ';
+		} else if (quote_class[c]) {
+			return false;
+		} else {
+			d[i] = (char)c;
+		}
+		prev = !c;
+	}
+	return true;
+}
+
+/* ---- into a buffer or a FILE --------------------------------------- */
+
+typedef void put_fn(void *ctx, const char *p, size_t n);
+
+/* @s escaped by @fn through a buffer on the stack, handed to @put. */
+static void escape_via(ec_escape_fn *fn, put_fn *put, void *ctx, const char *s, size_t len)
+{
+	char buf[512];
+
+	while (len) {
+		size_t used, n = fn(buf, sizeof(buf), s, len, &used);
+
+		put(ctx, buf, n);
+		s += used;
+		len -= used;
+	}
+}
+
+static void put_sbuf(void *ctx, const char *p, size_t n)
+{
+	ec_sbuf__put(ctx, p, n);
+}
+
+static void put_file(void *ctx, const char *p, size_t n)
+{
+	fwrite(p, 1, n, ctx);
+}
+
+static void json_str(put_fn *put, void *ctx, const char *s, size_t len)
+{
+	put(ctx, "\"", 1);
+	escape_via(ec_json_escape, put, ctx, s, len);
+	put(ctx, "\"", 1);
+}
+
+static void csv_str(put_fn *put, void *ctx, const char *s, size_t len)
+{
+	bool quote = ec_csv_needs_quotes(s, len);
+
+	if (quote)
+		put(ctx, "\"", 1);
+	escape_via(ec_csv_escape, put, ctx, s, len);
+	if (quote)
+		put(ctx, "\"", 1);
+}
+
+static void shell(put_fn *put, void *ctx, const char *s, size_t len)
+{
+	switch (ec_shell_quote_of(s, len)) {
+	case EC_SHELL_PLAIN:
+		put(ctx, s, len);
+		break;
+	case EC_SHELL_SINGLE:
+		put(ctx, "'", 1);
+		put(ctx, s, len);
+		put(ctx, "'", 1);
+		break;
+	default:
+		put(ctx, "$'", 2);
+		escape_via(ec_shell_escape, put, ctx, s, len);
+		put(ctx, "'", 1);
+	}
+}
+
+void ec_sbuf__json_str(struct ec_sbuf *sb, const char *s, size_t len)
+{
+	json_str(put_sbuf, sb, s, len);
+}
+
+void ec_sbuf__csv_str(struct ec_sbuf *sb, const char *s, size_t len)
+{
+	csv_str(put_sbuf, sb, s, len);
+}
+
+void ec_sbuf__shell(struct ec_sbuf *sb, const char *s, size_t len)
+{
+	shell(put_sbuf, sb, s, len);
+}
+
+void ec_fput_json_str(FILE *f, const char *s, size_t len)
+{
+	json_str(put_file, f, s, len);
+}
+
+void ec_fput_csv_str(FILE *f, const char *s, size_t len)
+{
+	csv_str(put_file, f, s, len);
+}
+
+void ec_fput_shell(FILE *f, const char *s, size_t len)
+{
+	shell(put_file, f, s, len);
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/* common/utf8.c and common/escape.c: UTF-8, JSON, CSV and shell escaping. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "common/escape.h"
+#include "common/macros.h"
+#include "common/utf8.h"
+#include "test-common.h"
+
+#define U(s) ((const unsigned char *)(s))
+
+static void test_utf8_len(void)
+{
+	CU_ASSERT_EQUAL(ec_utf8_len(U("a"), 1), 1);
+	CU_ASSERT_EQUAL(ec_utf8_len(U(""), 1), 1); /* NUL is ASCII */
+	CU_ASSERT_EQUAL(ec_utf8_len(U("a"), 0), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc3\xa9"), 2), 2);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc3\xa9"), 1), 0); /* cut */
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xe2\x82\xac"), 3), 3);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf0\x9f\x98\x80"), 4), 4);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf0\x9f\x98\x80"), 3), 0);
+	/* overlong forms */
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc0\xaf"), 2), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc1\xbf"), 2), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xe0\x80\xaf"), 3), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf0\x80\x80\xaf"), 4), 0);
+	/* surrogates, past U+10FFFF, lone continuation bytes */
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xed\xa0\x80"), 3), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xed\x9f\xbf"), 3), 3); /* U+D7FF */
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf4\x90\x80\x80"), 4), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf4\x8f\xbf\xbf"), 4), 4); /* U+10FFFF */
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf5\x80\x80\x80"), 4), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\x80"), 1), 0);
+	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc3("), 2), 0);
+
+	CU_ASSERT(ec_utf8_valid("caf\xc3\xa9 \xe2\x82\xac", 9));
+	CU_ASSERT(ec_utf8_valid("", 0));
+	CU_ASSERT(ec_utf8_valid("a\0b", 3));
+	CU_ASSERT(!ec_utf8_valid("caf\xc3", 4));
+	CU_ASSERT(!ec_utf8_valid("\xff", 1));
+
+	CU_ASSERT(ec_utf8_sneaky(U("\xc2\x85"), 2));	  /* U+0085, C1 */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xc2\xa0"), 2));	  /* U+00A0 */
+	CU_ASSERT(ec_utf8_sneaky(U("\xe2\x80\xae"), 3));  /* RLO */
+	CU_ASSERT(ec_utf8_sneaky(U("\xe2\x81\xa6"), 3));  /* LRI */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xe2\x80\xa9"), 3)); /* U+2029 */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xe2\x82\xac"), 3));
+}
+
+/* @fn over all of @s into one big buffer. */
+static char *esc(ec_escape_fn *fn, const char *s, size_t len)
+{
+	static char out[4096];
+	size_t used, n = fn(out, sizeof(out) - 1, s, len, &used);
+
+	CU_ASSERT_EQUAL(used, len);
+	out[n] = '\0';
+	return out;
+}
+
+static void test_json(void)
+{
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "plain text", 10), "plain text");
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "a\"b\\c\n\t\r\x01", 9),
+			       "a\\\"b\\\\c\\n\\t\\r\\u0001");
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "\0", 1), "\\u0000");
+	/* DEL is a control character: escaped, as the README says of them */
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "a\x7f", 2), "a\\u007f");
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "caf\xc3\xa9", 5), "caf\xc3\xa9");
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "\xf0\x9f\x98\x80", 4), "\xf0\x9f\x98\x80");
+	/* surrogateescape: each byte that is not UTF-8 */
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "\xff\xfe", 2), "\\udcff\\udcfe");
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "x\xe2\x82", 3), "x\\udce2\\udc82");
+	CU_ASSERT_STRING_EQUAL(esc(ec_json_escape, "\xed\xa0\x80", 3), "\\udced\\udca0\\udc80");
+}
+
+static void test_csv(void)
+{
+	CU_ASSERT_STRING_EQUAL(esc(ec_csv_escape, "plain", 5), "plain");
+	CU_ASSERT_STRING_EQUAL(esc(ec_csv_escape, "say \"hi\"", 8), "say \"\"hi\"\"");
+	CU_ASSERT_STRING_EQUAL(esc(ec_csv_escape, "a\\b\n\xff\x7f", 6), "a\\\\b\\x0a\\xff\\x7f");
+	CU_ASSERT_STRING_EQUAL(esc(ec_csv_escape, "caf\xc3\xa9", 5), "caf\xc3\xa9");
+	CU_ASSERT(ec_csv_needs_quotes("a,b", 3));
+	CU_ASSERT(ec_csv_needs_quotes("a b", 3));
+	CU_ASSERT(ec_csv_needs_quotes("\"", 1));
+	CU_ASSERT(!ec_csv_needs_quotes("a\nb", 3)); /* escaped, not quoted */
+	CU_ASSERT(!ec_csv_needs_quotes("", 0));
+}
+
+static void test_shell(void)
+{
+	CU_ASSERT_EQUAL(ec_shell_quote_of("ls", 2), EC_SHELL_PLAIN);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("/usr/bin/a-b_c.d=1,2:3@%+", 25), EC_SHELL_PLAIN);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("", 0), EC_SHELL_SINGLE);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("a b", 3), EC_SHELL_SINGLE);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("$HOME", 5), EC_SHELL_SINGLE);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("caf\xc3\xa9", 5), EC_SHELL_SINGLE);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("it's", 4), EC_SHELL_ANSI_C);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("a\nb", 3), EC_SHELL_ANSI_C);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("\x7f", 1), EC_SHELL_ANSI_C);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("\xff", 1), EC_SHELL_ANSI_C);
+	CU_ASSERT_EQUAL(ec_shell_quote_of("a\xe2\x80\xae", 4), EC_SHELL_ANSI_C);
+
+	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "it's\n\t\r\\", 8), "it\\'s\\n\\t\\r\\\\");
+	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "\x01\x7f\xff", 3), "\\x01\\x7f\\xff");
+	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "\xc3\xa9\n", 3), "\xc3\xa9\\n");
+	/* a bidirectional override, all of its bytes */
+	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "a\xe2\x80\xae", 4), "a\\xe2\\x80\\xae");
+	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "\xc2\x9b", 2), "\\xc2\\x9b");
+
+	struct ec_sbuf sb = {0};
+
+	ec_sbuf__shell(&sb, "ls", 2);
+	ec_sbuf__putc(&sb, ' ');
+	ec_sbuf__shell(&sb, "a b", 3);
+	ec_sbuf__putc(&sb, ' ');
+	ec_sbuf__shell(&sb, "it's", 4);
+	ec_sbuf__putc(&sb, ' ');
+	ec_sbuf__json_str(&sb, "q\"", 2);
+	ec_sbuf__putc(&sb, ' ');
+	ec_sbuf__csv_str(&sb, "a,b", 3);
+	CU_ASSERT_FATAL(!sb.err);
+	CU_ASSERT_STRING_EQUAL(sb.p, "ls 'a b' $'it\\'s' \"q\\\"\" \"a,b\"");
+	ec_sbuf__free(&sb);
+}
+
+static void test_plain_words(void)
+{
+	static const char ok[] = "cc\0-O2\0-c\0a.c\0-o\0a.o\0-DX=1\0user@host:/p%2b,x";
+	static const struct {
+		const char *s;
+		size_t n;
+	} bad[] = {
+	    {" ", 1},  {"\0\0", 2}, {"$", 1},	 {"'", 1}, {"\xc3\xa9", 2},
+	    {"\n", 1}, {"*", 1},    {"\x7f", 1}, {"~", 1}, {"\\", 1},
+	};
+	char d[64], b[64];
+
+	/* long enough for the 16- and 8-byte steps and the tail */
+	CU_ASSERT_FATAL(ec_shell_plain_words(d, ok, sizeof(ok)));
+	CU_ASSERT(!memcmp(d, "cc -O2 -c a.c -o a.o -DX=1 user@host:/p%2b,x ", sizeof(ok)));
+	CU_ASSERT(ec_shell_plain_words(d, "a", 1));
+	/* an empty argument: first, or between two NULs */
+	CU_ASSERT(!ec_shell_plain_words(d, "\0a", 2));
+	/* each bad byte at each offset, so every step of the scan meets it */
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		for (size_t at = 1; at + bad[i].n + 3 <= sizeof(b); at++) {
+			memset(b, 'x', sizeof(b));
+			memcpy(b + at, bad[i].s, bad[i].n);
+			CU_ASSERT(!ec_shell_plain_words(d, b, at + bad[i].n + 3));
+		}
+	}
+}
+
+/* Every escaper gives the same text however small the room it is given
+ * (down to EC_ESCAPE_MAX), and takes something each call. */
+static void test_chunked(void)
+{
+	static const char pick[] = "ab \"\\'\n\x01\x7f\xc3\xa9\xe2\x80\xae\xf0\x9f\x98\x80\xff,";
+	ec_escape_fn *fns[] = {ec_json_escape, ec_csv_escape, ec_shell_escape};
+	uint64_t r = 88172645463325252ull;
+	int same = 0, total = 0;
+
+	for (int round = 0; round < 3000; round++) {
+		char s[64], whole[512], part[512], room[16];
+		size_t len, wn, pn = 0;
+
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		len = r % sizeof(s);
+		for (size_t i = 0; i < len; i++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			s[i] = pick[r % (sizeof(pick) - 1)];
+		}
+		for (size_t f = 0; f < ARRAY_SIZE(fns); f++) {
+			size_t used, cap = EC_ESCAPE_MAX + r % (sizeof(room) - EC_ESCAPE_MAX + 1);
+			const char *p = s;
+			size_t left = len;
+			bool stuck = false;
+
+			wn = fns[f](whole, sizeof(whole), s, len, &used);
+			pn = 0;
+			while (left && !stuck) {
+				size_t n = fns[f](room, cap, p, left, &used);
+
+				stuck = !used;
+				memcpy(part + pn, room, n);
+				pn += n;
+				p += used;
+				left -= used;
+			}
+			total++;
+			same += !stuck && pn == wn && !memcmp(part, whole, wn);
+		}
+	}
+	CU_ASSERT_EQUAL(same, total);
+}
+
+void test_common_add_text(void)
+{
+	CU_pSuite s = CU_add_suite("common: UTF-8 and escaping", NULL, NULL);
+
+	CU_add_test(s, "UTF-8 sequences", test_utf8_len);
+	CU_add_test(s, "JSON strings", test_json);
+	CU_add_test(s, "CSV cells", test_csv);
+	CU_add_test(s, "shell words", test_shell);
+	CU_add_test(s, "plain argv fast path", test_plain_words);
+	CU_add_test(s, "escaping in small pieces", test_chunked);
+}
