@@ -21,14 +21,19 @@ sub=tests/fixtures/real-command.etr
 full=$tmp/full.etr
 "$new" record -q --btf=full -o "$full" -- true 2>/dev/null || full=$sub
 
+# Each invocation with the old binary, then at once with the new one, so
+# that what changes on the machine in between (kallsyms) changes little.
 run_all() {
-	x=$1 d=$2 i=0
-	mkdir -p "$d"
+	i=0
+	mkdir -p "$tmp/old" "$tmp/new"
 	while IFS= read -r line; do
 		i=$((i + 1))
 		eval "set -- $line"
-		"$x" probes "$@" > "$d/$i.out" 2> "$d/$i.err"
-		echo "$? $line" > "$d/$i.rc"
+		for v in old new; do
+			[ $v = old ] && x=$old || x=$new
+			"$x" probes "$@" > "$tmp/$v/$i.out" 2> "$tmp/$v/$i.err"
+			echo "$? $line" > "$tmp/$v/$i.rc"
+		done
 	done <<EOF2
 
 --all
@@ -82,7 +87,6 @@ run_all() {
 EOF2
 }
 
-run_all "$old" "$tmp/old"
-run_all "$new" "$tmp/new"
+run_all
 echo "compare-builds: $(ls "$tmp/new"/*.rc | wc -l) invocations of 'probes'"
 diff -r "$tmp/old" "$tmp/new" && echo "compare-builds: no difference"
