@@ -1171,10 +1171,14 @@ int rdiff__print(const struct rdiff *d, FILE *f, const struct rdiff_print_opts *
 	struct rdiff_print_opts po = {.sz = sizeof(po)};
 	struct out o;
 
-	if (!d || !d->computed)
+	if (!d || !d->computed || !EC_OPTS_VALID(opts, struct rdiff_print_opts))
 		return -EINVAL;
-	if (opts)
-		memcpy(&po, opts, opts->sz < sizeof(po) ? opts->sz : sizeof(po));
+	po.format = EC_OPTS_GET(opts, format, RDIFF_FMT_TEXT);
+	po.explain = EC_OPTS_GET(opts, explain, false);
+	po.color = EC_OPTS_GET(opts, color, false);
+	po.max_entries = EC_OPTS_GET(opts, max_entries, 0);
+	po.max_args = EC_OPTS_GET(opts, max_args, 0);
+	po.fail_mask = EC_OPTS_GET(opts, fail_mask, 0);
 	o = (struct out){d, &po, f, po.max_args ? po.max_args : 300};
 	switch (po.format) {
 	case RDIFF_FMT_JSON:

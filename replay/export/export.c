@@ -150,9 +150,9 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 {
 	struct rx_export *x;
 
-	if (!t || !out || !opts ||
-	    opts->sz < offsetof(struct rx_export_opts, format) + sizeof(opts->format) ||
-	    !rx_format__name(opts->format)) {
+	/* the format has no default: it must be there */
+	if (!t || !out || !EC_OPTS_VALID(opts, struct rx_export_opts) ||
+	    !EC_OPTS_HAS(opts, format) || !rx_format__name(opts->format)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -165,12 +165,9 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 	x->out = out;
 	x->format = opts->format;
 	x->first = true;
-	if (RX_OPTS_HAS(opts, filter))
-		x->filter = opts->filter;
-	if (RX_OPTS_HAS(opts, rows))
-		x->rows = opts->rows;
-	if (RX_OPTS_HAS(opts, snapshot))
-		x->snapshot = opts->snapshot;
+	x->filter = EC_OPTS_GET(opts, filter, NULL);
+	x->rows = EC_OPTS_GET(opts, rows, false);
+	x->snapshot = EC_OPTS_GET(opts, snapshot, false);
 	if (x->filter && !rp_filter__active(x->filter))
 		x->filter = NULL;
 	x->m = rp_model__new(&(struct rp_model_opts){

@@ -1241,14 +1241,14 @@ static void test_out_durations_and_times(void)
 	rp_fmt_iso(b, sizeof(b), 1795607034000000001ull);
 	CU_ASSERT_STRING_EQUAL(b, "2026-11-25T11:43:54.000000001Z");
 
-	CU_ASSERT_EQUAL(rp_parse_duration("200ms", &ns), 0);
+	CU_ASSERT_EQUAL(ec_parse_duration("200ms", &ns), 0);
 	CU_ASSERT_EQUAL(ns, 200 * MS);
-	CU_ASSERT_EQUAL(rp_parse_duration("1.5", &ns), 0);
+	CU_ASSERT_EQUAL(ec_parse_duration("1.5", &ns), 0);
 	CU_ASSERT_EQUAL(ns, 1500 * MS);
-	CU_ASSERT_EQUAL(rp_parse_duration("2m", &ns), 0);
+	CU_ASSERT_EQUAL(ec_parse_duration("2m", &ns), 0);
 	CU_ASSERT_EQUAL(ns, 120 * SEC);
-	CU_ASSERT_EQUAL(rp_parse_duration("-1", &ns), -EINVAL);
-	CU_ASSERT_EQUAL(rp_parse_duration("5 parsecs", &ns), -EINVAL);
+	CU_ASSERT_EQUAL(ec_parse_duration("-1", &ns), -EINVAL);
+	CU_ASSERT_EQUAL(ec_parse_duration("5 parsecs", &ns), -EINVAL);
 
 	CU_ASSERT_EQUAL(rp_parse_time("+2.5", 0, &rel, &t), 0);
 	CU_ASSERT_TRUE(rel);
