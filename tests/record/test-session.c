@@ -26,6 +26,7 @@
 #include <CUnit/Basic.h>
 
 #include "bpf.h"
+#include "run.h"
 #include "etr.h"
 
 static const char *execrec_bin;
@@ -36,20 +37,6 @@ struct run {
 	char err[8192]; /* stderr */
 	double secs;	/* how long it ran */
 };
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = 0, got;
-
-	buf[0] = 0;
-	if (fd < 0)
-		return;
-	while ((size_t)n < size - 1 && (got = read(fd, buf + n, size - 1 - n)) > 0)
-		n += got;
-	close(fd);
-	buf[n] = 0;
-}
 
 static double now_s(void)
 {
@@ -95,7 +82,7 @@ static void run_for(struct run *r, char *const argv[], const char *out_path, dou
 	}
 	r->secs = now_s() - t0;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(errp, r->err, sizeof(r->err));
+	test_slurp(errp, r->err, sizeof(r->err));
 }
 
 static void run(struct run *r, char *const argv[], const char *out_path)
@@ -313,7 +300,7 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	path_in(out, "info.out");
 	run(&r, info, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "status 1 (stopped at the size limit"));
 	/* whole and readable, but not "ended cleanly" */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "every record good, stopped at the size limit"));
@@ -323,20 +310,20 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	path_in(out, "report.out");
 	run(&r, report, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
 	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 	/* and its JSON, why it ended */
 	path_in(out, "report.json");
 	run(&r, report_json, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"end_status\":\"size_limit\""));
 	/* and the report to paste */
 	path_in(out, "report.md");
 	run(&r, report_md, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
 	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 }
@@ -446,10 +433,10 @@ static void test_print_is_timeline(void)
 	path_in(tl, "timeline.out");
 	run(&r, rec, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, printed, sizeof(printed));
+	test_slurp(out, printed, sizeof(printed));
 	run(&r, timeline, tl);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(tl, shown, sizeof(shown));
+	test_slurp(tl, shown, sizeof(shown));
 
 	/* nothing but printable text and line ends reaches the terminal */
 	for (const char *p = printed; *p; p++)
@@ -507,7 +494,7 @@ static void test_waits_for_orphans(void)
 	path_in(out, "tree.out");
 	run(&r, tree, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "late-child"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "sleep"));
 	CU_ASSERT_PTR_NULL(strstr(text, "running"));
@@ -599,7 +586,7 @@ static void test_status_line_waiting(void)
 		 execrec_bin, path);
 	run(&r, script, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "lost  waiting for sleep ("));
 }
 
