@@ -35,19 +35,24 @@ static struct etr_walk *walk_open(const char *path, const void *buf, size_t len,
 				  const struct etr_walk_opts *opts)
 {
 	struct etr_reader_opts ro = {.sz = sizeof(ro)};
-	struct etr_walk *w = calloc(1, sizeof(*w));
+	struct etr_walk *w;
 	int err;
 
+	if (!EC_OPTS_VALID(opts, struct etr_walk_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
 	if (!w) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (opts && opts->sz >= offsetof(struct etr_walk_opts, problem_ctx) + sizeof(void *)) {
+	/* (one without problem_ctx has no callback either) */
+	if (EC_OPTS_HAS(opts, problem_ctx)) {
 		w->problem_cb = opts->problem_cb;
 		w->problem_ctx = opts->problem_ctx;
 	}
-	if (opts && opts->sz >= offsetof(struct etr_walk_opts, type_mask) + sizeof(uint32_t))
-		ro.type_mask = opts->type_mask;
+	ro.type_mask = EC_OPTS_GET(opts, type_mask, 0);
 	ro.problem_cb = w->problem_cb;
 	ro.problem_ctx = w->problem_ctx;
 	w->reader = path ? etr_reader__open(path, &ro) : etr_reader__open_mem(buf, len, &ro);

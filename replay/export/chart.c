@@ -33,7 +33,7 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 {
 	struct rx_chart *c;
 
-	if (!t || (opts && opts->sz < sizeof(size_t))) {
+	if (!t || !EC_OPTS_VALID(opts, struct rx_chart_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -42,24 +42,23 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 		goto err_nomem;
 	c->t = t;
 	c->width = 1200;
-	if (RX_OPTS_HAS(opts, min_duration_set)) {
+	/* (min_duration_ns is read only with the flag that says it is set) */
+	if (EC_OPTS_HAS(opts, min_duration_set)) {
 		c->min_dur = opts->min_duration_ns;
 		c->min_dur_set = opts->min_duration_set;
 	}
-	if (RX_OPTS_HAS(opts, width) && opts->width)
+	if (EC_OPTS_GET(opts, width, 0))
 		c->width = opts->width;
-	if (RX_OPTS_HAS(opts, nsubtree) && opts->nsubtree) {
+	if (EC_OPTS_HAS(opts, nsubtree) && opts->nsubtree) {
 		c->subtree = malloc(opts->nsubtree * sizeof(*c->subtree));
 		if (!c->subtree)
 			goto err_nomem;
 		memcpy(c->subtree, opts->subtree, opts->nsubtree * sizeof(*c->subtree));
 		c->nsubtree = opts->nsubtree;
 	}
-	if (RX_OPTS_HAS(opts, filter))
-		c->filter = opts->filter;
-	if (RX_OPTS_HAS(opts, by_unit))
-		c->by_unit = opts->by_unit;
-	if (RX_OPTS_HAS(opts, title) && opts->title) {
+	c->filter = EC_OPTS_GET(opts, filter, NULL);
+	c->by_unit = EC_OPTS_GET(opts, by_unit, false);
+	if (EC_OPTS_GET(opts, title, NULL)) {
 		c->title = strdup(opts->title);
 		if (!c->title)
 			goto err_nomem;
@@ -259,7 +258,7 @@ static int layout_build(struct layout *l)
 	/* by unit: the tree cut where a process's parent ran in another unit,
 	 * and reordered lane by lane */
 	if (c->by_unit) {
-		err = chart_lanes_build(l);
+		err = rx_chart_lanes_build(l);
 		if (err)
 			return err;
 	}
@@ -340,7 +339,7 @@ static int layout_build(struct layout *l)
 	if (c->by_unit) {
 		/* a heading per unit with anything to show, its folded roots,
 		 * then its tree, one level in */
-		chart_lanes_count(l);
+		rx_chart_lanes_count(l);
 		for (uint32_t i = 0; i < l->nlanes; i++) {
 			const struct lane *ln = &l->lanes[i];
 
@@ -379,7 +378,7 @@ static double xpos(const struct layout *l, uint64_t t)
 	return l->x0 + (double)(t - l->t0) * l->xscale;
 }
 
-double chart_xpos(const struct layout *l, uint64_t t)
+double rx_chart_xpos(const struct layout *l, uint64_t t)
 {
 	return xpos(l, t);
 }
@@ -560,8 +559,8 @@ static void put_label(FILE *f, const struct layout *l, uint32_t depth, double y,
 	(void)l;
 }
 
-void chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
-		     size_t len, const char *suffix)
+void rx_chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
+			size_t len, const char *suffix)
 {
 	put_label(f, NULL, depth, y, cls, text, len, suffix);
 }
@@ -855,7 +854,7 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 	for (int o = 0; o < RX__OUTCOMES; o++)
 		fprintf(f, ".%s{fill:%s}\n", rx_outcome_name(o), rx_outcome_color(o));
 	if (c->by_unit)
-		chart_lanes_style(f);
+		rx_chart_lanes_style(f);
 	fputs("</style>\n", f);
 
 	/* heading */
@@ -978,7 +977,7 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 		if (l.rows[i].kind == ROW_PROC)
 			draw_proc(f, &l, &l.rows[i], y);
 		else if (l.rows[i].kind == ROW_LANE)
-			chart_draw_lane(f, &l, &l.rows[i], y);
+			rx_chart_draw_lane(f, &l, &l.rows[i], y);
 		else
 			err = draw_group(f, &l, &l.rows[i], y);
 	}

@@ -96,17 +96,17 @@ struct layout {
  * their first process, l->order lane by lane and l->par within a lane
  * (a parent in another unit makes a process a root of its lane). Needs
  * l->order (the whole tree's pre-order) and l->s. 0 or -ENOMEM. */
-int chart_lanes_build(struct layout *l);
+int rx_chart_lanes_build(struct layout *l);
 /* What the lanes' headings show, once l->vis is final. */
-void chart_lanes_count(struct layout *l);
+void rx_chart_lanes_count(struct layout *l);
 /* The heading row of a lane. */
-void chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, double y);
+void rx_chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, double y);
 /* The CSS the lanes add. */
-void chart_lanes_style(FILE *f);
+void rx_chart_lanes_style(FILE *f);
 
 /* chart.c's, for chart_units.c */
-double chart_xpos(const struct layout *l, uint64_t t);
-void chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
-		     size_t len, const char *suffix);
+double rx_chart_xpos(const struct layout *l, uint64_t t);
+void rx_chart_put_label(FILE *f, uint32_t depth, double y, const char *cls, const char *text,
+			size_t len, const char *suffix);
 
 #endif

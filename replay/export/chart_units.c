@@ -34,11 +34,9 @@ static int cmp_named(const void *a, const void *b)
 }
 
 /* Lanes by their first process, then by name: the boot view's order. */
-static const struct lane *sort_lanes;
 static int cmp_lane(const void *a, const void *b)
 {
-	const struct lane *x = &sort_lanes[*(const uint32_t *)a];
-	const struct lane *y = &sort_lanes[*(const uint32_t *)b];
+	const struct lane *x = a, *y = b;
 
 	if (x->first != y->first)
 		return x->first < y->first ? -1 : 1;
@@ -50,8 +48,7 @@ static int assign_lanes(struct layout *l)
 {
 	const struct rx_chart *c = l->c;
 	struct named *nm = malloc(((size_t)l->norder + 1) * sizeof(*nm));
-	uint32_t *perm = NULL, *rank = NULL;
-	struct lane *sorted = NULL;
+	uint32_t *rank = NULL;
 	int err = -ENOMEM;
 
 	l->lane_of = malloc(((size_t)l->n + 1) * sizeof(*l->lane_of));
@@ -89,33 +86,26 @@ static int assign_lanes(struct layout *l)
 		}
 	}
 
-	perm = malloc(((size_t)l->nlanes + 1) * sizeof(*perm));
+	/* sorted, each lane keeps its index before (in .start, free until
+	 * chart_lanes_build fills it) to renumber the processes */
 	rank = malloc(((size_t)l->nlanes + 1) * sizeof(*rank));
-	sorted = malloc(((size_t)l->nlanes + 1) * sizeof(*sorted));
-	if (!perm || !rank || !sorted)
+	if (!rank)
 		goto out;
 	for (uint32_t i = 0; i < l->nlanes; i++)
-		perm[i] = i;
-	sort_lanes = l->lanes;
-	qsort(perm, l->nlanes, sizeof(*perm), cmp_lane);
-	sort_lanes = NULL;
-	for (uint32_t i = 0; i < l->nlanes; i++) {
-		rank[perm[i]] = i;
-		sorted[i] = l->lanes[perm[i]];
-	}
-	memcpy(l->lanes, sorted, (size_t)l->nlanes * sizeof(*sorted));
+		l->lanes[i].start = i;
+	qsort(l->lanes, l->nlanes, sizeof(*l->lanes), cmp_lane);
+	for (uint32_t i = 0; i < l->nlanes; i++)
+		rank[l->lanes[i].start] = i;
 	for (uint32_t k = 0; k < l->norder; k++)
 		l->lane_of[l->order[k]] = rank[l->lane_of[l->order[k]]];
 	err = 0;
 out:
 	free(nm);
-	free(perm);
 	free(rank);
-	free(sorted);
 	return err;
 }
 
-int chart_lanes_build(struct layout *l)
+int rx_chart_lanes_build(struct layout *l)
 {
 	uint32_t n = l->n, top = 0, pos = 0;
 	uint32_t *kid = NULL, *next = NULL, *roots = NULL, *rstart = NULL, *stack = NULL,
@@ -200,7 +190,7 @@ out:
 	return err;
 }
 
-void chart_lanes_count(struct layout *l)
+void rx_chart_lanes_count(struct layout *l)
 {
 	const struct rp_model *m = l->c->m;
 
@@ -236,7 +226,7 @@ void chart_lanes_count(struct layout *l)
 	}
 }
 
-void chart_lanes_style(FILE *f)
+void rx_chart_lanes_style(FILE *f)
 {
 	fputs(".u{font-size:11px;font-weight:bold}\n"
 	      ".lane{fill:#9fb4cc}\n"
@@ -252,10 +242,10 @@ static void fmt_at(char *buf, size_t len, const struct layout *l, uint64_t t)
 		 d % 1000000000u / 1000000u);
 }
 
-void chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, double y)
+void rx_chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, double y)
 {
 	const struct lane *ln = &l->lanes[r->lane];
-	double x1 = chart_xpos(l, ln->first), x2 = chart_xpos(l, ln->last);
+	double x1 = rx_chart_xpos(l, ln->first), x2 = rx_chart_xpos(l, ln->last);
 	uint32_t bad = ln->failed_execs + ln->bad_exits + ln->signals;
 	char a[32], b[32], sum[160];
 	int slen;
@@ -286,7 +276,7 @@ void chart_draw_lane(FILE *f, const struct layout *l, const struct row *r, doubl
 	else
 		fprintf(f, "last exit %s", b);
 	fputs("</title>", f);
-	chart_put_label(f, 0, y, "u", ln->name, strlen(ln->name), NULL);
+	rx_chart_put_label(f, 0, y, "u", ln->name, strlen(ln->name), NULL);
 	fprintf(f, "<rect class=\"lane\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>", x1,
 		y + 2, x2 - x1, BAR_H - 2);
 	/* a unit with failures is marked at its start, in the failed-exec red */
