@@ -211,7 +211,7 @@ int rp_boot__finish(struct rp_boot *b)
 		if (u->first_ns == UINT64_MAX)
 			u->first_ns = 0;
 	}
-	if (b->n) /* (qsort's array may not be NULL, even of none) */
+	if (b->n) /* qsort must not get NULL, even for none */
 		qsort(b->u, b->n, sizeof(*b->u), cmp_unit);
 	b->last = 0;
 	return 0;

@@ -9,6 +9,8 @@ qemu-system-x86 busybox-static cpio lz4 binutils"
 pkgs="$pkgs build-essential debhelper dpkg-dev lintian debootstrap"
 # The boot trace on a real boot (tests/boot): mkfs.ext4 -d for the disk image.
 pkgs="$pkgs e2fsprogs"
+# What the boot service costs at native speed (bench/boot: systemd-nspawn -b).
+pkgs="$pkgs systemd-container"
 
 missing=""
 for p in $pkgs; do

@@ -2,16 +2,16 @@
 # SPDX-License-Identifier: MIT
 #
 # run.sh BUILDDIR [BOOTS]: what execrec-boot.service costs a boot, and how
-# soon it is attached.  The boot test's Debian 12 root (tests/boot/image.sh)
+# soon it is attached.  ROWS=FILE keeps the figures of every boot there.  The boot test's Debian 12 root (tests/boot/image.sh)
 # is made twice, with the service enabled and without it, and each is booted
 # BOOTS times, interleaved (with, without, with, ...), in each of MODES
 # (default "nspawn qemu"):
 #   nspawn  systemd-nspawn -b of the root at native speed (this machine's
 #           kernel; --capability=all and the system calls BPF needs; the
 #           recorder sees every process of the machine, not only the
-#           container's); BOOTS default 10;
+#           container's); BOOTS (default 10) boots each;
 #   qemu    qemu TCG with Debian's kernel, as the boot test; QEMU_BOOTS
-#           default 3 (about a minute each).
+#           (default 3) boots each, about a minute per boot.
 # Per boot, systemd's own figures (the test's exporter unit writes them at
 # multi-user.target and once the service is done):
 #   - userspace start to multi-user.target (ActiveEnterTimestamp of the
@@ -34,16 +34,21 @@ tests=$here/../../tests/boot
 execrec=$build/tools/execrec
 modes=${MODES:-nspawn qemu}
 work=$(mktemp -d /tmp/execrec-bootbench.XXXXXX)
+variants="with without"
+# TYPE_EXEC=1 (nspawn only): the service also with a drop-in Type=exec, so
+# that the boot does not wait for the recorder to be attached (and the
+# processes of that time that end before it are not recorded)
+[ "${TYPE_EXEC:-0}" = 1 ] && variants="with with-exec without"
 cleanup() {
-	for v in with without; do
+	for v in $variants; do
 		mountpoint -q "$work/$v/root" && umount "$work/$v/root"
 	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-for v in with without; do
-	"$tests/image.sh" "$build" "$work/$v" "$v" >/dev/null || exit 1
+for v in $variants; do
+	"$tests/image.sh" "$build" "$work/$v" "${v%-exec}" >/dev/null || exit 1
 done
 
 # One boot in a container at native speed; what the exporter wrote lands in
@@ -53,6 +58,10 @@ nspawn_boot() {
 	if ! mountpoint -q "$root"; then
 		mkdir -p "$root"
 		mount -o loop "$work/$v/root.img" "$root" || return 1
+		if [ "$v" = with-exec ]; then
+			mkdir -p "$root/etc/systemd/system/execrec-boot.service.d"
+			printf '[Service]\nType=exec\n' >"$root/etc/systemd/system/execrec-boot.service.d/bench.conf"
+		fi
 	fi
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -93,7 +102,7 @@ collect() {
 	ready=$(prop "$d/unit-$id.txt" ActiveEnterTimestampMonotonic)
 	anchor=-
 	trace=$(find "$d" -name "boot-*-$id.etr" | head -n 1)
-	if [ "$v" = with ]; then
+	if [ "$v" != without ]; then
 		if [ -z "$trace" ] || [ "$(prop "$d/unit-$id.txt" Result)" != success ]; then
 			echo "run.sh: $mode boot $n: the service recorded nothing: $(tr '\n' ' ' <"$d/journal-$id.txt")" >&2
 			return 1
@@ -107,7 +116,7 @@ collect() {
 		svc=- svcall=- ready=-
 	fi
 	echo "$mode $v $n $((mu - us)) $busy ${svc:-0} $svcall $anchor $ready" >>"$work/rows"
-	echo "run.sh: $mode boot $n $v: multi-user.target $(((mu - us) / 1000)) ms after userspace start, busy CPU $((busy / 1000)) ms$([ "$v" = with ] && echo ", service CPU $((svc / 1000)) ms, first anchor $((anchor / 1000)) ms and ready $((ready / 1000)) ms after the unit's start")" >&2
+	echo "run.sh: $mode boot $n $v: multi-user.target $(((mu - us) / 1000)) ms after userspace start, busy CPU $((busy / 1000)) ms$([ "$v" != without ] && echo ", service CPU $((svc / 1000)) ms, first anchor $((anchor / 1000)) ms and ready $((ready / 1000)) ms after the unit's start")" >&2
 }
 
 for mode in $modes; do
@@ -126,14 +135,16 @@ for mode in $modes; do
 			exit 1
 		}
 		;;
-	qemu) boots=${QEMU_BOOTS:-${2:-3}} ;;
+	qemu) boots=${QEMU_BOOTS:-3} ;;
 	*)
 		echo "run.sh: MODES: '$mode' is not nspawn or qemu" >&2
 		exit 2
 		;;
 	esac
+	vs="with without"
+	[ "$mode" = nspawn ] && vs=$variants
 	for i in $(seq 1 "$boots"); do
-		for v in with without; do
+		for v in $vs; do
 			if [ "$mode" = nspawn ]; then
 				nspawn_boot "$v" "$i" || exit 1
 			else
@@ -142,10 +153,12 @@ for mode in $modes; do
 			collect "$mode" "$v" "$i" || exit 1
 		done
 	done
-	for v in with without; do
+	for v in $variants; do
 		mountpoint -q "$work/$v/root" && umount "$work/$v/root"
 	done
 done
+
+[ -n "${ROWS:-}" ] && cp "$work/rows" "$ROWS"
 
 # the median and the spread of column $3 of variant $2 in mode $1, in ms
 summary() {
@@ -159,26 +172,30 @@ for mode in $modes; do
 	n=$(awk -v m="$mode" '$1 == m && $2 == "with"' "$work/rows" | wc -l)
 	echo
 	echo "$mode: median of $n boots each, interleaved (spread); times in ms"
-	printf '%-46s %18s %18s %8s\n' "" "with" "without" "ratio"
+	printf '%-46s %24s %24s %8s\n' "" "with" "without" "ratio"
 	read -r mw lw hw <<<"$(summary "$mode" with 4)"
 	read -r mo lo ho <<<"$(summary "$mode" without 4)"
-	printf '%-46s %18s %18s %8.3f\n' "userspace start to multi-user.target" "$mw ($lw-$hw)" \
+	printf '%-46s %24s %24s %8.3f\n' "userspace start to multi-user.target" "$mw ($lw-$hw)" \
 		"$mo ($lo-$ho)" "$(awk -v a="$mw" -v b="$mo" 'BEGIN { print a / b }')"
 	read -r bw lbw hbw <<<"$(summary "$mode" with 5)"
 	read -r bo lbo hbo <<<"$(summary "$mode" without 5)"
-	printf '%-46s %18s %18s %8.3f\n' "busy CPU to multi-user.target" "$bw ($lbw-$hbw)" \
+	printf '%-46s %24s %24s %8.3f\n' "busy CPU to multi-user.target" "$bw ($lbw-$hbw)" \
 		"$bo ($lbo-$hbo)" "$(awk -v a="$bw" -v b="$bo" 'BEGIN { print a / b }')"
-	printf '%-46s %18s %18s %8s   %s\n' "cost: with - without" "" "" "" \
+	printf '%-46s %24s %24s %8s   %s\n' "cost: with - without" "" "" "" \
 		"$(awk -v a="$mw" -v b="$mo" 'BEGIN { printf "%+.1f ms to multi-user = %+.1f%% of the time without", a - b, 100 * (a - b) / b }')"
 	read -r s ls hs <<<"$(summary "$mode" with 6)"
-	printf '%-46s %18s %18s %8s   %s\n' "execrec-boot.service CPU to multi-user.target" "$s ($ls-$hs)" "" "" \
+	printf '%-46s %24s %24s %8s   %s\n' "execrec-boot.service CPU to multi-user.target" "$s ($ls-$hs)" "" "" \
 		"$(awk -v s="$s" -v b="$bw" -v m="$mo" 'BEGIN { printf "%.1f%% of the busy CPU, %.1f%% of the time to multi-user without", 100 * s / b, 100 * s / m }')"
 	read -r s ls hs <<<"$(summary "$mode" with 7)"
-	printf '%-46s %18s\n' "execrec-boot.service CPU, whole recording" "$s ($ls-$hs)"
+	printf '%-46s %24s\n' "execrec-boot.service CPU, whole recording" "$s ($ls-$hs)"
 	read -r s ls hs <<<"$(summary "$mode" with 8)"
-	printf '%-46s %18s %18s %8s   %s\n' "unit start to first clock anchor (attached)" "$s ($ls-$hs)" "" "" \
+	printf '%-46s %24s %24s %8s   %s\n' "unit start to first clock anchor (attached)" "$s ($ls-$hs)" "" "" \
 		"$(awk -v s="$s" -v m="$mo" 'BEGIN { printf "%.1f%% of the time to multi-user without", 100 * s / m }')"
 	read -r s ls hs <<<"$(summary "$mode" with 9)"
-	printf '%-46s %18s %18s %8s   %s\n' "unit start to READY=1 (early units wait)" "$s ($ls-$hs)" "" "" \
+	printf '%-46s %24s %24s %8s   %s\n' "unit start to READY=1 (early units wait)" "$s ($ls-$hs)" "" "" \
 		"$(awk -v s="$s" -v m="$mo" 'BEGIN { printf "%.1f%% of the time to multi-user without", 100 * s / m }')"
+	read -r s ls hs <<<"$(summary "$mode" with-exec 4)"
+	[ "$s" = - ] || printf '%-46s %24s %24s %8.3f   %s\n' "with Type=exec: userspace start to multi-user" \
+		"$s ($ls-$hs)" "$mo ($lo-$ho)" "$(awk -v a="$s" -v b="$mo" 'BEGIN { print a / b }')" \
+		"$(awk -v a="$s" -v b="$mo" 'BEGIN { printf "%+.1f ms = %+.1f%% of the time without", a - b, 100 * (a - b) / b }')"
 done

@@ -34,11 +34,9 @@ static int cmp_named(const void *a, const void *b)
 }
 
 /* Lanes by their first process, then by name: the boot view's order. */
-static const struct lane *sort_lanes;
 static int cmp_lane(const void *a, const void *b)
 {
-	const struct lane *x = &sort_lanes[*(const uint32_t *)a];
-	const struct lane *y = &sort_lanes[*(const uint32_t *)b];
+	const struct lane *x = a, *y = b;
 
 	if (x->first != y->first)
 		return x->first < y->first ? -1 : 1;
@@ -50,8 +48,7 @@ static int assign_lanes(struct layout *l)
 {
 	const struct rx_chart *c = l->c;
 	struct named *nm = malloc(((size_t)l->norder + 1) * sizeof(*nm));
-	uint32_t *perm = NULL, *rank = NULL;
-	struct lane *sorted = NULL;
+	uint32_t *rank = NULL;
 	int err = -ENOMEM;
 
 	l->lane_of = malloc(((size_t)l->n + 1) * sizeof(*l->lane_of));
@@ -89,29 +86,22 @@ static int assign_lanes(struct layout *l)
 		}
 	}
 
-	perm = malloc(((size_t)l->nlanes + 1) * sizeof(*perm));
+	/* sorted, each lane keeps its index before (in .start, free until
+	 * chart_lanes_build fills it) to renumber the processes */
 	rank = malloc(((size_t)l->nlanes + 1) * sizeof(*rank));
-	sorted = malloc(((size_t)l->nlanes + 1) * sizeof(*sorted));
-	if (!perm || !rank || !sorted)
+	if (!rank)
 		goto out;
 	for (uint32_t i = 0; i < l->nlanes; i++)
-		perm[i] = i;
-	sort_lanes = l->lanes;
-	qsort(perm, l->nlanes, sizeof(*perm), cmp_lane);
-	sort_lanes = NULL;
-	for (uint32_t i = 0; i < l->nlanes; i++) {
-		rank[perm[i]] = i;
-		sorted[i] = l->lanes[perm[i]];
-	}
-	memcpy(l->lanes, sorted, (size_t)l->nlanes * sizeof(*sorted));
+		l->lanes[i].start = i;
+	qsort(l->lanes, l->nlanes, sizeof(*l->lanes), cmp_lane);
+	for (uint32_t i = 0; i < l->nlanes; i++)
+		rank[l->lanes[i].start] = i;
 	for (uint32_t k = 0; k < l->norder; k++)
 		l->lane_of[l->order[k]] = rank[l->lane_of[l->order[k]]];
 	err = 0;
 out:
 	free(nm);
-	free(perm);
 	free(rank);
-	free(sorted);
 	return err;
 }
 

@@ -47,6 +47,31 @@ const char *rx_format__name(enum rx_format format)
 	return NULL;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+enum rx_format rx_format__guess(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "compile_commands.json"))
+		return RX_FMT_COMPILE_COMMANDS;
+	if (ends_with(base, ".jsonl") || ends_with(base, ".ndjson"))
+		return RX_FMT_JSONL;
+	if (ends_with(base, ".json"))
+		return RX_FMT_PERFETTO;
+	if (ends_with(base, ".dot") || ends_with(base, ".gv"))
+		return RX_FMT_DOT;
+	if (ends_with(base, ".csv"))
+		return RX_FMT_CSV;
+	return 0;
+}
+
 uint64_t rx_window_start(const struct rp_trace *t)
 {
 	return rp_trace__first_ns(t);
