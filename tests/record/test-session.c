@@ -571,6 +571,33 @@ static void test_move_to(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--move-to"));
 }
 
+/* CMD that cannot be run: one line naming it and why, exit 126 as a shell
+ * gives, and the failed exec is in the trace; CMD not found: 127, no file. */
+static void test_cmd_not_run(void)
+{
+	char path[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--", "/etc/passwd", NULL};
+	char *missing[] = {(char *)execrec_bin,	 "record", "-q", "-o", path, "--",
+			   "er-no-such-command", NULL};
+	struct summary s;
+	struct run r;
+	struct stat st;
+
+	path_in(path, "not-run.etr");
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 126);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cannot run /etc/passwd: Permission denied"));
+	CU_ASSERT(strchr(r.err, '\n') && strchr(r.err, '\n')[1] == 0);
+	summarize(path, &s);
+	CU_ASSERT_TRUE(s.ended);
+	CU_ASSERT(s.by_type[ETR_EV_EXEC_FAIL] > 0);
+	unlink(path);
+	run(&r, missing, NULL);
+	CU_ASSERT_EQUAL(r.status, 127);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "er-no-such-command: command not found"));
+	CU_ASSERT(stat(path, &st) != 0 && errno == ENOENT);
+}
+
 /* On a terminal (script(1) gives one), the status line names what the
  * recording still waits for. */
 static void test_status_line_waiting(void)
@@ -656,6 +683,7 @@ int main(void)
 		CU_add_test(s, "--stop-on-cmd-exit", test_stop_on_cmd_exit);
 		CU_add_test(s, "waiting is bounded by --duration", test_orphans_bounded);
 		CU_add_test(s, "--move-to", test_move_to);
+		CU_add_test(s, "CMD that cannot be run, or found", test_cmd_not_run);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
