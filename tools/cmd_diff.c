@@ -91,7 +91,7 @@ enum {
 	OPT_FORMAT,
 	OPT_MAX,
 	OPT_MAX_ARGS,
-	OPT_FAIL_ON,
+	OPT_FAIL_ON
 };
 
 struct ctx {
