@@ -18,13 +18,41 @@ static const unsigned char json_special[256] = {
     [0x7f ... 0xff] = 1,
 };
 
-/* The same for CSV cells. */
-static const unsigned char csv_special[256] = {
-    [0 ... 0x1f] = 1,
-    ['"'] = 1,
-    ['\\'] = 1,
-    [0x7f ... 0xff] = 1,
-};
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Whether any of the eight bytes of @v is json_special: below 0x20, ", \,
+ * DEL, or 0x80 and above. (A borrow can mark a byte above one that
+ * matches, never a word with no match.) Strings are mostly plain, so eight
+ * bytes a step is most of the scan.
+ */
+static inline bool special8(uint64_t v)
+{
+	uint64_t quote = v ^ 0x22 * ONES, bslash = v ^ 0x5c * ONES, del = v ^ 0x7f * ONES;
+
+	return (((v - 0x20 * ONES) & ~v) | ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash) |
+		((del - ONES) & ~del) | v) &
+	       HIGHS;
+}
+
+/* The length of the run at @p with no json_special byte (CSV cells have
+ * the same ones). */
+static inline size_t plain_run(const unsigned char *p, size_t len)
+{
+	size_t j = 0;
+
+	for (; len - j >= 8; j += 8) {
+		uint64_t v;
+
+		memcpy(&v, p + j, 8);
+		if (special8(v))
+			break;
+	}
+	while (j < len && !json_special[p[j]])
+		j++;
+	return j;
+}
 
 /*
  * What each byte asks of a shell word, so that one pass of ORs over it
@@ -46,65 +74,99 @@ static const uint32_t quote_class[256] = {
     ['{' ... '~'] = Q_WORD, [0x7f] = Q_CTL,	    [0x80 ... 0xff] = Q_WORD | Q_HIGH,
 };
 
-/* A unit of @n bytes fits in what is left of @cap after @o. */
-#define FITS(o, n) ((n) <= cap - (o))
+/*
+ * The loop of every escaper: runs of bytes that need nothing, found by
+ * @run, copied as room allows; between them one unit (a UTF-8 character
+ * kept whole, or an escape) written by @unit, whole or not at all. Inlined
+ * into each escaper, so @run and @unit are direct calls.
+ */
+typedef size_t run_fn(const unsigned char *p, size_t len);
+/* Writes the unit at @p (@len bytes left, at least 1) to @e (room for
+ * EC_ESCAPE_MAX); returns its length and sets *@ret_n to the bytes taken. */
+typedef size_t unit_fn(char *e, const unsigned char *p, size_t len, size_t *ret_n);
 
-size_t ec_json_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
+static inline __attribute__((always_inline)) size_t escape(char *dst, size_t cap, const char *s,
+							   size_t len, size_t *ret_used,
+							   run_fn *run, unit_fn *unit)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, o = 0;
 
 	while (i < len) {
-		size_t j = i, run, n;
-		unsigned char c;
+		size_t j = i + run(p + i, len - i), k = j - i < cap - o ? j - i : cap - o, n, elen;
+		char e[EC_ESCAPE_MAX];
 
-		/* the common case: printable ASCII, copied in runs */
-		while (j < len && !json_special[p[j]])
-			j++;
-		run = j - i < cap - o ? j - i : cap - o;
-		memcpy(dst + o, p + i, run);
-		o += run;
-		i += run;
+		memcpy(dst + o, p + i, k);
+		o += k;
+		i += k;
 		if (i < j || i == len)
 			break; /* out of room, or done */
-		c = p[i];
-		if (c >= 0x80 && (n = ec_utf8_len(p + i, len - i))) {
-			if (!FITS(o, n))
-				break;
-			memcpy(dst + o, p + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
-		if (!FITS(o, 6))
+		elen = unit(e, p + i, len - i, &n);
+		if (elen > cap - o)
 			break;
-		dst[o++] = '\\';
-		switch (c) {
-		case '"':
-		case '\\':
-			dst[o++] = (char)c;
-			break;
-		case '\n':
-			dst[o++] = 'n';
-			break;
-		case '\t':
-			dst[o++] = 't';
-			break;
-		case '\r':
-			dst[o++] = 'r';
-			break;
-		default:
-			/* a control byte (\u00XX), or surrogateescape: U+DC80..U+DCFF
-			 * stand for bytes that are not UTF-8 */
-			memcpy(dst + o, c >= 0x80 ? "udc" : "u00", 3);
-			o += 3;
-			dst[o++] = hexdig[c >> 4];
-			dst[o++] = hexdig[c & 15];
-		}
-		i++;
+		memcpy(dst + o, e, elen);
+		o += elen;
+		i += n;
 	}
 	*ret_used = i;
 	return o;
+}
+
+/* \ and two hex digits after @pre (1 or 3 bytes); returns the length. */
+static inline size_t hex_escape(char *e, const char *pre, size_t npre, unsigned char c)
+{
+	e[0] = '\\';
+	memcpy(e + 1, pre, npre);
+	e[1 + npre] = hexdig[c >> 4];
+	e[2 + npre] = hexdig[c & 15];
+	return 3 + npre;
+}
+
+/* A valid multi-byte UTF-8 character at @p, copied to @e: its length, or 0. */
+static inline size_t utf8_unit(char *e, const unsigned char *p, size_t len)
+{
+	size_t n = p[0] >= 0x80 ? ec_utf8_len(p, len) : 0;
+
+	if (n)
+		memcpy(e, p, n);
+	return n;
+}
+
+static size_t json_unit(char *e, const unsigned char *p, size_t len, size_t *ret_n)
+{
+	unsigned char c = p[0];
+	size_t n = utf8_unit(e, p, len);
+
+	if (n) {
+		*ret_n = n;
+		return n;
+	}
+	*ret_n = 1;
+	e[0] = '\\';
+	switch (c) {
+	case '"':
+	case '\\':
+		e[1] = (char)c;
+		return 2;
+	case '\n':
+		e[1] = 'n';
+		return 2;
+	case '\t':
+		e[1] = 't';
+		return 2;
+	case '\r':
+		e[1] = 'r';
+		return 2;
+	default:
+		/* a control byte (\u00XX), or surrogateescape: U+DC80..U+DCFF
+		 * stand for bytes that are not UTF-8 */
+		return hex_escape(e, c >= 0x80 ? "udc" : "u00", 3, c);
+	}
+}
+
+size_t ec_json_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
+{
+	return escape(dst, cap, s, len, ret_used, plain_run, json_unit);
 }
 
 bool ec_csv_needs_quotes(const char *s, size_t len)
@@ -115,47 +177,26 @@ bool ec_csv_needs_quotes(const char *s, size_t len)
 	return false;
 }
 
+static size_t csv_unit(char *e, const unsigned char *p, size_t len, size_t *ret_n)
+{
+	unsigned char c = p[0];
+	size_t n = utf8_unit(e, p, len);
+
+	if (n) {
+		*ret_n = n;
+		return n;
+	}
+	*ret_n = 1;
+	if (c == '\\' || c == '"') {
+		e[0] = e[1] = (char)c; /* \\, and "" inside the quotes */
+		return 2;
+	}
+	return hex_escape(e, "x", 1, c);
+}
+
 size_t ec_csv_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, o = 0;
-
-	while (i < len) {
-		size_t j = i, run, n;
-		unsigned char c;
-
-		while (j < len && !csv_special[p[j]])
-			j++;
-		run = j - i < cap - o ? j - i : cap - o;
-		memcpy(dst + o, p + i, run);
-		o += run;
-		i += run;
-		if (i < j || i == len)
-			break;
-		c = p[i];
-		if (c >= 0x80 && (n = ec_utf8_len(p + i, len - i))) {
-			if (!FITS(o, n))
-				break;
-			memcpy(dst + o, p + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
-		if (!FITS(o, 4))
-			break;
-		if (c == '\\' || c == '"') {
-			dst[o++] = (char)c; /* \\, and "" inside the quotes */
-			dst[o++] = (char)c;
-		} else {
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hexdig[c >> 4];
-			dst[o++] = hexdig[c & 15];
-		}
-		i++;
-	}
-	*ret_used = i;
-	return o;
+	return escape(dst, cap, s, len, ret_used, plain_run, csv_unit);
 }
 
 /* The OR of the classes of @len bytes: four a step, since arguments are
@@ -197,67 +238,54 @@ enum ec_shell_quote ec_shell_quote_of(const char *s, size_t len)
 	return EC_SHELL_ANSI_C;
 }
 
+/* The run of bytes $'...' holds as they are. */
+static inline size_t shell_run(const unsigned char *p, size_t len)
+{
+	size_t j = 0;
+
+	while (j < len && !(quote_class[p[j]] & (Q_ESC | Q_HIGH)) && p[j] != '\\')
+		j++;
+	return j;
+}
+
+static size_t shell_unit(char *e, const unsigned char *p, size_t len, size_t *ret_n)
+{
+	unsigned char c = p[0];
+	size_t n = utf8_unit(e, p, len);
+
+	if (n > 1 && !ec_utf8_sneaky(p, n)) {
+		*ret_n = n;
+		return n;
+	}
+	/* One byte at a time, also of a sneaky character: the bytes after its
+	 * first are continuation bytes, escaped the same way. */
+	*ret_n = 1;
+	e[0] = '\\';
+	switch (c) {
+	case '\n':
+		e[1] = 'n';
+		return 2;
+	case '\t':
+		e[1] = 't';
+		return 2;
+	case '\r':
+		e[1] = 'r';
+		return 2;
+	case '\\':
+	case '\'':
+		e[1] = (char)c;
+		return 2;
+	default:
+		return hex_escape(e, "x", 1, c);
+	}
+}
+
 size_t ec_shell_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, o = 0;
-
-	while (i < len) {
-		size_t j = i, run, n;
-		unsigned char c;
-
-		while (j < len && !(quote_class[p[j]] & (Q_ESC | Q_HIGH)) && p[j] != '\\')
-			j++;
-		run = j - i < cap - o ? j - i : cap - o;
-		memcpy(dst + o, p + i, run);
-		o += run;
-		i += run;
-		if (i < j || i == len)
-			break;
-		c = p[i];
-		if (c >= 0x80 && (n = ec_utf8_len(p + i, len - i)) > 1 &&
-		    !ec_utf8_sneaky(p + i, n)) {
-			if (!FITS(o, n))
-				break;
-			memcpy(dst + o, p + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
-		/* One byte at a time, also of a sneaky character: the bytes after
-		 * its first are continuation bytes, escaped the same way. */
-		if (!FITS(o, 4))
-			break;
-		dst[o++] = '\\';
-		switch (c) {
-		case '\n':
-			dst[o++] = 'n';
-			break;
-		case '\t':
-			dst[o++] = 't';
-			break;
-		case '\r':
-			dst[o++] = 'r';
-			break;
-		case '\\':
-		case '\'':
-			dst[o++] = (char)c;
-			break;
-		default:
-			dst[o++] = 'x';
-			dst[o++] = hexdig[c >> 4];
-			dst[o++] = hexdig[c & 15];
-		}
-		i++;
-	}
-	*ret_used = i;
-	return o;
+	return escape(dst, cap, s, len, ret_used, shell_run, shell_unit);
 }
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
 /* GCC's and clang's vectors: compares give 0 or all ones a byte. */
 typedef unsigned char v16 __attribute__((vector_size(16)));
 

@@ -218,7 +218,7 @@ bool etr_args__next(const struct etr_str *block, uint32_t *pos, struct etr_str *
 struct etr_writer;
 
 struct etr_writer_opts {
-	size_t sz; /* sizeof(struct etr_writer_opts), for extensibility */
+	size_t sz; /* sizeof(struct etr_writer_opts): common/opts.h's convention */
 	/* zstd level; 0 = default (ETR_DEFAULT_LEVEL); < 0 stores raw */
 	int level;
 	/* seal the open chunk once it holds this many raw bytes (0 = 1 MiB) */
@@ -227,7 +227,8 @@ struct etr_writer_opts {
 	uint64_t flush_interval_ns;
 	/* compress and write from a thread of the writer's own */
 	bool async;
-	/* bound on sealed chunks waiting for the writer thread (0 = 64) */
+	/* bound on sealed chunks waiting for the writer thread (0 = 8: up to
+	 * 8 x chunk_bytes of raw chunks held) */
 	uint32_t queue_depth;
 	/* the trace id; all zero = a random one */
 	uint8_t trace_id[ETR_TRACE_ID_SIZE];

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "etr.h"
 
 /* Chunk header and trailer magics, as bytes in the file. */

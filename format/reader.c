@@ -197,18 +197,26 @@ static ssize_t window(struct etr_reader *r, size_t n, const uint8_t **ret_p)
 
 static struct etr_reader *reader_new(const struct etr_reader_opts *opts)
 {
-	struct etr_reader *r = calloc(1, sizeof(*r));
+	struct etr_reader *r;
 
-	if (!r)
+	if (!EC_OPTS_VALID(opts, struct etr_reader_opts)) {
+		errno = EINVAL;
 		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	r->fd = -1;
 	r->first_cap = READ_BLOCK;
-	if (opts && opts->sz >= offsetof(struct etr_reader_opts, problem_ctx) + sizeof(void *)) {
+	/* (one without problem_ctx has no callback either: it would get a
+	 * context it did not give) */
+	if (EC_OPTS_HAS(opts, problem_ctx)) {
 		r->problem_cb = opts->problem_cb;
 		r->problem_ctx = opts->problem_ctx;
 	}
-	if (opts && opts->sz >= offsetof(struct etr_reader_opts, type_mask) + sizeof(uint32_t))
-		r->type_mask = opts->type_mask;
+	r->type_mask = EC_OPTS_GET(opts, type_mask, 0);
 	return r;
 }
 
@@ -319,10 +327,8 @@ struct etr_reader *etr_reader__open_fd(int fd, const struct etr_reader_opts *opt
 		return NULL;
 	}
 	r = reader_new(opts);
-	if (!r) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (!r)
+		return NULL; /* errno set */
 	r->fd = fd;
 	/* a small file needs no megabyte (nor a huge page) to be read; one
 	 * still being written grows the window as it would anyway */
@@ -369,10 +375,8 @@ struct etr_reader *etr_reader__open_mem(const void *buf, size_t len,
 		return NULL;
 	}
 	r = reader_new(opts);
-	if (!r) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (!r)
+		return NULL; /* errno set */
 	r->is_mem = true;
 	r->buf = (uint8_t *)buf;
 	r->win_len = len;

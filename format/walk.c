@@ -35,19 +35,24 @@ static struct etr_walk *walk_open(const char *path, const void *buf, size_t len,
 				  const struct etr_walk_opts *opts)
 {
 	struct etr_reader_opts ro = {.sz = sizeof(ro)};
-	struct etr_walk *w = calloc(1, sizeof(*w));
+	struct etr_walk *w;
 	int err;
 
+	if (!EC_OPTS_VALID(opts, struct etr_walk_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
 	if (!w) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (opts && opts->sz >= offsetof(struct etr_walk_opts, problem_ctx) + sizeof(void *)) {
+	/* (one without problem_ctx has no callback either) */
+	if (EC_OPTS_HAS(opts, problem_ctx)) {
 		w->problem_cb = opts->problem_cb;
 		w->problem_ctx = opts->problem_ctx;
 	}
-	if (opts && opts->sz >= offsetof(struct etr_walk_opts, type_mask) + sizeof(uint32_t))
-		ro.type_mask = opts->type_mask;
+	ro.type_mask = EC_OPTS_GET(opts, type_mask, 0);
 	ro.problem_cb = w->problem_cb;
 	ro.problem_ctx = w->problem_ctx;
 	w->reader = path ? etr_reader__open(path, &ro) : etr_reader__open_mem(buf, len, &ro);
@@ -140,31 +145,18 @@ static int decode(uint16_t chunk_type, struct etr_walk_item *it)
 	}
 }
 
-/* The next record of the chunk: 1 with the item filled, 0 at its end,
- * -EBADMSG (the item then says which record, if its framing held). */
-static int next_in_chunk(struct etr_walk *w, struct etr_walk_item *it, struct etr_event *ev)
+/* The next record of a chunk other than EVENTS: 1 with the item filled, 0
+ * at its end, -EBADMSG (the item then says which record, if its framing
+ * held). */
+static int next_record(struct etr_walk *w, struct etr_walk_item *it)
 {
-	struct etr_chunk *c = &w->chunk;
 	int err;
 
-	if (c->type == ETR_CHUNK_EVENTS) {
-		size_t pos = c->pos;
-
-		it->ev = ev;
-		err = etr_chunk__next_event(c, ev);
-		if (err <= 0)
-			return err;
-		it->kind = ETR_WALK_EVENT;
-		it->rec.type = (uint8_t)ev->type;
-		it->rec.body = c->data + pos;
-		it->rec.len = (uint32_t)(c->pos - pos);
-		it->rec.offset = pos;
-		return 1;
-	}
-	err = etr_chunk__next_record(c, &it->rec);
+	memset(&it->rec, 0, sizeof(it->rec));
+	err = etr_chunk__next_record(&w->chunk, &it->rec);
 	if (err <= 0)
 		return err;
-	return decode(c->type, it) ? -EBADMSG : 1;
+	return decode(w->chunk.type, it) ? -EBADMSG : 1;
 }
 
 int etr_walk__next(struct etr_walk *w, struct etr_walk_item *it, struct etr_event *ev_buf)
@@ -173,27 +165,33 @@ int etr_walk__next(struct etr_walk *w, struct etr_walk_item *it, struct etr_even
 
 	if (!w || !it)
 		return -EINVAL;
-	memset(&it->rec, 0, sizeof(it->rec));
 	it->chunk = &w->chunk;
 	it->ev = NULL;
 	for (;;) {
 		switch (w->state) {
-		case W_ENDED:
-		case W_IDLE:
-			err = etr_reader__next_chunk(w->reader, &w->chunk);
-			if (err <= 0) {
-				w->state = W_IDLE;
-				return err;
-			}
-			if (!w->chunk.data)
-				continue; /* a type not asked for */
-			w->state = W_IN;
-			it->kind = ETR_WALK_CHUNK;
-			return 1;
 		case W_IN:
-			err = next_in_chunk(w, it, ev_buf ? ev_buf : &w->ev);
-			if (err > 0)
-				return 1;
+			if (w->chunk.type == ETR_CHUNK_EVENTS) {
+				/* most of a trace: kept short */
+				struct etr_chunk *c = &w->chunk;
+				size_t pos = c->pos;
+
+				it->ev = ev_buf ? ev_buf : &w->ev;
+				err = etr_chunk__next_event(c, it->ev);
+				if (err > 0) {
+					it->kind = ETR_WALK_EVENT;
+					it->rec.type = (uint8_t)it->ev->type;
+					it->rec.body = c->data + pos;
+					it->rec.len = (uint32_t)(c->pos - pos);
+					it->rec.offset = pos;
+					return 1;
+				}
+				it->ev = NULL;
+				memset(&it->rec, 0, sizeof(it->rec));
+			} else {
+				err = next_record(w, it);
+				if (err > 0)
+					return 1;
+			}
 			if (err < 0) {
 				/* reported as the walk moves past it: after what
 				 * the caller makes of the record */
@@ -215,7 +213,21 @@ int etr_walk__next(struct etr_walk *w, struct etr_walk_item *it, struct etr_even
 				w->problem_cb(w->problem_ctx, &p);
 			}
 			w->state = W_ENDED;
+			memset(&it->rec, 0, sizeof(it->rec));
 			it->kind = ETR_WALK_CHUNK_END;
+			return 1;
+		case W_ENDED:
+		case W_IDLE:
+			memset(&it->rec, 0, sizeof(it->rec));
+			err = etr_reader__next_chunk(w->reader, &w->chunk);
+			if (err <= 0) {
+				w->state = W_IDLE;
+				return err;
+			}
+			if (!w->chunk.data)
+				continue; /* a type not asked for */
+			w->state = W_IN;
+			it->kind = ETR_WALK_CHUNK;
 			return 1;
 		}
 	}

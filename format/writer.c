@@ -502,18 +502,13 @@ static bool is_zero(const uint8_t *p, size_t n)
 
 struct etr_writer *etr_writer__open_fd(int fd, const struct etr_writer_opts *opts)
 {
-	struct etr_writer_opts o = {0};
+	const uint8_t *trace_id = EC_OPTS_HAS(opts, trace_id) ? opts->trace_id : NULL;
+	int level = EC_OPTS_GET(opts, level, 0);
+	uint64_t created_ns = EC_OPTS_GET(opts, created_ns, 0);
 	struct etr_writer *w;
 	int err;
 
-	if (opts) {
-		if (opts->sz < offsetof(struct etr_writer_opts, level) + sizeof(int)) {
-			errno = EINVAL;
-			return NULL;
-		}
-		memcpy(&o, opts, opts->sz < sizeof(o) ? opts->sz : sizeof(o));
-	}
-	if (fd < 0 || o.level > ZSTD_maxCLevel()) {
+	if (!EC_OPTS_VALID(opts, struct etr_writer_opts) || fd < 0 || level > ZSTD_maxCLevel()) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -524,18 +519,24 @@ struct etr_writer *etr_writer__open_fd(int fd, const struct etr_writer_opts *opt
 		return NULL;
 	}
 	w->fd = fd;
-	w->level = o.level ? o.level : ETR_DEFAULT_LEVEL;
-	w->chunk_bytes = o.chunk_bytes ? o.chunk_bytes : DEFAULT_CHUNK_BYTES;
+	w->level = level ? level : ETR_DEFAULT_LEVEL;
+	w->chunk_bytes = EC_OPTS_GET(opts, chunk_bytes, 0);
+	if (!w->chunk_bytes)
+		w->chunk_bytes = DEFAULT_CHUNK_BYTES;
 	if (w->chunk_bytes > ETR_MAX_CHUNK_RAW)
 		w->chunk_bytes = ETR_MAX_CHUNK_RAW;
-	w->flush_ns = o.flush_interval_ns ? o.flush_interval_ns : DEFAULT_FLUSH_NS;
-	w->max_bytes = o.max_bytes;
-	w->queue_depth = o.queue_depth ? o.queue_depth : DEFAULT_QUEUE_DEPTH;
+	w->flush_ns = EC_OPTS_GET(opts, flush_interval_ns, 0);
+	if (!w->flush_ns)
+		w->flush_ns = DEFAULT_FLUSH_NS;
+	w->max_bytes = EC_OPTS_GET(opts, max_bytes, 0);
+	w->queue_depth = EC_OPTS_GET(opts, queue_depth, 0);
+	if (!w->queue_depth)
+		w->queue_depth = DEFAULT_QUEUE_DEPTH;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 
-	if (!is_zero(o.trace_id, ETR_TRACE_ID_SIZE)) {
-		memcpy(w->trace_id, o.trace_id, ETR_TRACE_ID_SIZE);
+	if (trace_id && !is_zero(trace_id, ETR_TRACE_ID_SIZE)) {
+		memcpy(w->trace_id, trace_id, ETR_TRACE_ID_SIZE);
 	} else if (getrandom(w->trace_id, ETR_TRACE_ID_SIZE, 0) != ETR_TRACE_ID_SIZE) {
 		err = -errno;
 		goto err_out;
@@ -554,12 +555,12 @@ struct etr_writer *etr_writer__open_fd(int fd, const struct etr_writer_opts *opt
 		ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1);
 	}
 
-	err = write_file_header(w, o.created_ns ? o.created_ns : now_ns(CLOCK_REALTIME));
+	err = write_file_header(w, created_ns ? created_ns : now_ns(CLOCK_REALTIME));
 	if (err)
 		goto err_out;
 	atomic_store(&w->bytes_written, ETR_FILE_HEADER_SIZE);
 
-	if (o.async) {
+	if (EC_OPTS_GET(opts, async, false)) {
 		w->async = true;
 		err = -pthread_create(&w->thread, NULL, writer_thread, w);
 		if (err)

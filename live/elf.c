@@ -17,231 +17,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "live.h"
+#include "common/macros.h"
+#include "common/opts.h"
+#include "internal.h"
 
 #ifdef HAVE_LIBELF
 #include <gelf.h>
 #include <libelf.h>
 #endif
 
-#define MAX_LIBDIRS 256
-#define LDCONF_DEPTH 8
-#define MAX_FILES 1024u	  /* ELF files in one object */
 #define NAME_MAX_LEN 512u /* a probe name */
-
-struct elf_file {
-	char *path;
-	dev_t dev;
-	ino_t ino;
-	uint32_t *deps; /* files this one loads (itself excluded) */
-	uint32_t nr_deps;
-	bool walked; /* its libraries were looked for */
-};
-
-struct elf_root {
-	uint32_t *files; /* closure: the root file(s) and all they load */
-	uint32_t nr_files;
-};
-
-struct elf_func {
-	uint64_t addr;
-	uint64_t size;
-};
-
-struct usdt_note {
-	uint64_t pc;
-	uint64_t base;
-	uint64_t semaphore;
-	char *args; /* "-4@%edi 8@%rsi" */
-};
-
-struct live_elf {
-	char *path_env;	   /* $PATH as given, or NULL */
-	char *ld_lib_path; /* $LD_LIBRARY_PATH as given, or NULL */
-	struct elf_file *files;
-	uint32_t nr_files;
-	struct elf_root *roots;
-	uint32_t nr_roots;
-	struct elf_func *funcs;
-	size_t nr_funcs, cap_funcs;
-	struct usdt_note *notes;
-	size_t nr_notes, cap_notes;
-	char **libdirs; /* ld.so.conf and default folders, once */
-	size_t nr_libdirs;
-	bool libdirs_done;
-	/* where probes of newly read files go */
-	live_elf_fn fn;
-	void *ctx;
-};
-
-/* ------------------------------------------------------------------ */
-/* Library folders                                                     */
-/* ------------------------------------------------------------------ */
-
-static void add_libdir(struct live_elf *src, const char *dir, size_t len)
-{
-	char **n, *s;
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	if (!len || dir[0] != '/' || src->nr_libdirs >= MAX_LIBDIRS)
-		return;
-	for (size_t i = 0; i < src->nr_libdirs; i++) {
-		if (strlen(src->libdirs[i]) == len && !memcmp(src->libdirs[i], dir, len))
-			return;
-	}
-	n = realloc(src->libdirs, (src->nr_libdirs + 1) * sizeof(*n));
-	if (!n)
-		return;
-	src->libdirs = n;
-	s = strndup(dir, len);
-	if (!s)
-		return;
-	src->libdirs = n;
-	src->libdirs[src->nr_libdirs++] = s;
-}
-
-/* /etc/ld.so.conf: a folder per line, "include GLOB" lines, '#' comments. */
-static void parse_ldconf(struct live_elf *src, const char *path, int depth)
-{
-	char *buf, *p, *eol;
-	size_t len;
-
-	if (depth > LDCONF_DEPTH || live_read_file(path, LIVE_SMALL_FILE_MAX, &buf, &len))
-		return;
-	for (p = buf; p < buf + len; p = eol + 1) {
-		char *hash, *end;
-
-		eol = memchr(p, '\n', (size_t)(buf + len - p));
-		if (!eol)
-			eol = buf + len;
-		*eol = '\0';
-		hash = strchr(p, '#');
-		if (hash)
-			*hash = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-			*--end = '\0';
-		if (!strncmp(p, "include", 7) && (p[7] == ' ' || p[7] == '\t')) {
-			char pat[PATH_MAX];
-			glob_t g;
-
-			p += 8;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p == '/')
-				snprintf(pat, sizeof(pat), "%s", p);
-			else
-				snprintf(pat, sizeof(pat), "/etc/%s", p);
-			if (!glob(pat, 0, NULL, &g)) {
-				for (size_t i = 0; i < g.gl_pathc; i++)
-					parse_ldconf(src, g.gl_pathv[i], depth + 1);
-				globfree(&g);
-			}
-		} else if (*p == '/') {
-			add_libdir(src, p, strlen(p));
-		}
-	}
-	free(buf);
-}
-
-static void load_libdirs(struct live_elf *src)
-{
-	static const char *const defaults[] = {"/lib64", "/usr/lib64", "/lib", "/usr/lib"};
-
-	if (src->libdirs_done)
-		return;
-	src->libdirs_done = true;
-	parse_ldconf(src, "/etc/ld.so.conf", 0);
-	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		add_libdir(src, defaults[i], strlen(defaults[i]));
-}
-
-static bool is_file(const char *path, int mode)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, mode);
-}
-
-/* A library candidate: an ELF file, not a linker script such as libc.so. */
-static bool is_elf_lib(const char *path)
-{
-	unsigned char magic[4];
-	bool ok = false;
-	int fd;
-
-	if (!is_file(path, R_OK))
-		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ok = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
-		close(fd);
-	}
-	return ok;
-}
-
-int live_elf__find_binary(struct live_elf *src, const char *name, char *buf, size_t size)
-{
-	static const char *const forms[] = {"%s/%s", "%s/%s.so", "%s/lib%s.so"};
-	const char *path_env = src->path_env;
-	char try[PATH_MAX];
-
-	if (strchr(name, '/')) {
-		if ((size_t)snprintf(buf, size, "%s", name) >= size)
-			return -ENAMETOOLONG;
-		return 0;
-	}
-	if (!path_env || !*path_env)
-		path_env = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (const char *p = path_env; *p;) {
-		size_t n = strcspn(p, ":");
-
-		if (n) {
-			snprintf(try, sizeof(try), "%.*s/%s", (int)n, p, name);
-			if (is_file(try, X_OK))
-				goto found;
-		}
-		p += n;
-		if (*p == ':')
-			p++;
-	}
-	/* a library: "libc.so.6", "libc.so", or as bpftrace takes it, "libc" */
-	load_libdirs(src);
-	for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
-		for (size_t i = 0; i < src->nr_libdirs; i++) {
-			snprintf(try, sizeof(try), forms[f], src->libdirs[i], name);
-			if (is_elf_lib(try))
-				goto found;
-		}
-	}
-	for (size_t f = 1; f < sizeof(forms) / sizeof(forms[0]); f++) {
-		for (size_t i = 0; i < src->nr_libdirs; i++) {
-			char pat[PATH_MAX + 4];
-			glob_t g;
-
-			snprintf(pat, sizeof(pat), forms[f], src->libdirs[i], name);
-			strcat(pat, ".*");
-			if (glob(pat, 0, NULL, &g))
-				continue;
-			for (size_t k = 0; k < g.gl_pathc; k++) {
-				if (is_elf_lib(g.gl_pathv[k])) {
-					snprintf(try, sizeof(try), "%s", g.gl_pathv[k]);
-					globfree(&g);
-					goto found;
-				}
-			}
-			globfree(&g);
-		}
-	}
-	return -ENOENT;
-found:
-	if ((size_t)snprintf(buf, size, "%s", try) >= size)
-		return -ENAMETOOLONG;
-	return 0;
-}
 
 bool live_elf__root_has(const struct live_elf *src, int root, uint32_t file)
 {
@@ -259,24 +44,27 @@ bool live_elf__root_has(const struct live_elf *src, int root, uint32_t file)
 
 struct live_elf *live_elf__new(const struct live_opts *opts)
 {
-	struct live_elf *e = calloc(1, sizeof(*e));
+	const char *path = EC_OPTS_GET(opts, path, NULL);
+	const char *ld = EC_OPTS_GET(opts, ld_library_path, NULL);
+	struct live_elf *e;
 
+	if (!EC_OPTS_VALID(opts, struct live_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	e = calloc(1, sizeof(*e));
 	if (!e) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	/* the two fields are in the first version of the struct */
-	if (opts && opts->sz >= sizeof(size_t)) {
-		if (opts->path && *opts->path)
-			e->path_env = strdup(opts->path);
-		if (opts->ld_library_path)
-			e->ld_lib_path = strdup(opts->ld_library_path);
-		if ((opts->path && *opts->path && !e->path_env) ||
-		    (opts->ld_library_path && !e->ld_lib_path)) {
-			live_elf__free(e);
-			errno = ENOMEM;
-			return NULL;
-		}
+	if (path && *path)
+		e->path_env = strdup(path);
+	if (ld)
+		e->ld_lib_path = strdup(ld);
+	if ((path && *path && !e->path_env) || (ld && !e->ld_lib_path)) {
+		live_elf__free(e);
+		errno = ENOMEM;
+		return NULL;
 	}
 	return e;
 }
@@ -318,18 +106,7 @@ const char *live_elf__file_path(const struct live_elf *src, uint32_t file)
 /* Reading one file                                                    */
 /* ------------------------------------------------------------------ */
 
-/* What a file needs, gathered while it is open. */
-struct needs {
-	char **names;
-	size_t nr;
-	char *rpath;
-	char *runpath;
-	char *interp;
-	unsigned char cls;
-	unsigned machine;
-};
-
-static void needs_free(struct needs *n)
+static void needs_free(struct elf_needs *n)
 {
 	for (size_t i = 0; i < n->nr; i++)
 		free(n->names[i]);
@@ -502,7 +279,7 @@ static int read_notes(struct live_elf *src, uint32_t file, Elf *e, size_t shstrn
 	return err;
 }
 
-static int push_name(struct needs *n, const char *s)
+static int push_name(struct elf_needs *n, const char *s)
 {
 	char **nn, *c;
 
@@ -521,7 +298,7 @@ static int push_name(struct needs *n, const char *s)
 	return 0;
 }
 
-static int read_needs(Elf *e, struct needs *n)
+static int read_needs(Elf *e, struct elf_needs *n)
 {
 	Elf_Scn *scn = NULL;
 	size_t phnum = 0, rawlen;
@@ -572,90 +349,6 @@ static int read_needs(Elf *e, struct needs *n)
 		}
 	}
 	return err;
-}
-
-/* Whether @path is an ELF file of the class and machine wanted. */
-static bool elf_matches(const char *path, unsigned char cls, unsigned machine)
-{
-	unsigned char id[20];
-	uint16_t m;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = read(fd, id, sizeof(id)) == (ssize_t)sizeof(id) && !memcmp(id, ELFMAG, SELFMAG) &&
-	     id[EI_CLASS] == cls;
-	close(fd);
-	if (!ok)
-		return false;
-	memcpy(&m, id + 18, 2);
-	if (id[EI_DATA] == ELFDATA2MSB)
-		m = __builtin_bswap16(m);
-	/* the host is little-endian or big-endian: compare as the file says */
-	return m == machine || __builtin_bswap16(m) == machine;
-}
-
-/* Try each folder of a colon list ("$ORIGIN" expanded) for @name. */
-static bool search_list(const char *list, const char *origin, const char *name,
-			const struct needs *n, char *out, size_t size)
-{
-	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ":");
-		char dir[PATH_MAX];
-
-		if (len && len < sizeof(dir)) {
-			memcpy(dir, p, len);
-			dir[len] = '\0';
-			if (!strncmp(dir, "$ORIGIN", 7) || !strncmp(dir, "${ORIGIN}", 9)) {
-				const char *rest = dir + (dir[1] == '{' ? 9 : 7);
-				char tmp[PATH_MAX];
-
-				if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s", origin, rest) >=
-				    sizeof(tmp))
-					goto next;
-				memcpy(dir, tmp, strlen(tmp) + 1);
-			}
-			if ((size_t)snprintf(out, size, "%s/%s", dir, name) < size &&
-			    elf_matches(out, n->cls, n->machine))
-				return true;
-		}
-	next:
-		p += len;
-		if (*p == ':')
-			p++;
-	}
-	return false;
-}
-
-/* ld.so's order (ld.so(8)): DT_RPATH unless there is a DT_RUNPATH,
- * LD_LIBRARY_PATH, DT_RUNPATH, then the configured and default folders. */
-static bool resolve_lib(struct live_elf *src, const char *from, const char *name,
-			const struct needs *n, char *out, size_t size)
-{
-	char origin[PATH_MAX];
-	const char *slash;
-
-	if (strchr(name, '/')) {
-		snprintf(out, size, "%s", name);
-		return elf_matches(out, n->cls, n->machine);
-	}
-	slash = strrchr(from, '/');
-	snprintf(origin, sizeof(origin), "%.*s", slash ? (int)(slash - from) : 1,
-		 slash ? from : ".");
-	if (!n->runpath && search_list(n->rpath, origin, name, n, out, size))
-		return true;
-	if (search_list(src->ld_lib_path, origin, name, n, out, size))
-		return true;
-	if (search_list(n->runpath, origin, name, n, out, size))
-		return true;
-	load_libdirs(src);
-	for (size_t i = 0; i < src->nr_libdirs; i++) {
-		snprintf(out, size, "%s/%s", src->libdirs[i], name);
-		if (elf_matches(out, n->cls, n->machine))
-			return true;
-	}
-	return false;
 }
 
 /*
@@ -797,7 +490,7 @@ out:
 }
 
 /* What file @idx loads: DT_NEEDED, RPATH, RUNPATH, PT_INTERP. */
-static int file_needs(struct live_elf *src, uint32_t idx, struct needs *n)
+static int file_needs(struct live_elf *src, uint32_t idx, struct elf_needs *n)
 {
 	GElf_Ehdr eh;
 	struct stat st;
@@ -839,7 +532,7 @@ static int add_dep(struct elf_file *f, uint32_t dep)
 static int add_tree(struct live_elf *src, const char *path, uint32_t *ret_idx)
 {
 	uint32_t *queue, qlen = 0, qcap = 4 * MAX_FILES;
-	struct needs n = {0};
+	struct elf_needs n = {0};
 	int idx, err = 0;
 
 	idx = add_file(src, path);
@@ -865,8 +558,8 @@ static int add_tree(struct live_elf *src, const char *path, uint32_t *ret_idx)
 		for (size_t i = 0; i < n.nr && !err; i++) {
 			int dep;
 
-			if (!resolve_lib(src, src->files[cur].path, n.names[i], &n, found,
-					 sizeof(found)))
+			if (!live_resolve_lib(src, src->files[cur].path, n.names[i], &n, found,
+					      sizeof(found)))
 				continue; /* ld.so would fail too; list what is there */
 			dep = add_file(src, found);
 			if (dep < 0)

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/macros.h"
+#include "common/opts.h"
 #include "live.h"
 
 #define NAME_MAX_LEN 512u /* longer is no name anyone attaches to */
@@ -102,7 +104,7 @@ struct live_kernel *live_kernel__new(const struct live_opts *opts)
 {
 	struct live_kernel *k;
 
-	if (opts && opts->sz < sizeof(size_t)) {
+	if (!EC_OPTS_VALID(opts, struct live_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -111,9 +113,15 @@ struct live_kernel *live_kernel__new(const struct live_opts *opts)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (opts) /* an older caller's smaller struct: the rest stays zero */
-		memcpy(&k->o, opts, opts->sz < sizeof(k->o) ? opts->sz : sizeof(k->o));
-	k->o.sz = sizeof(k->o);
+	/* an older caller's smaller struct reads as defaults past its end */
+	k->o = (struct live_opts){
+	    .sz = sizeof(k->o),
+	    .tracefs = EC_OPTS_GET(opts, tracefs, NULL),
+	    .btf_path = EC_OPTS_GET(opts, btf_path, NULL),
+	    .filter_functions = EC_OPTS_GET(opts, filter_functions, NULL),
+	    .kallsyms = EC_OPTS_GET(opts, kallsyms, NULL),
+	    .kprobe_blacklist = EC_OPTS_GET(opts, kprobe_blacklist, NULL),
+	};
 	return k;
 }
 
@@ -162,7 +170,7 @@ static int find_tracefs(struct live_kernel *k)
 		else
 			k->tracefs_err = access(k->o.tracefs, R_OK) ? -errno : -ENOENT;
 	}
-	for (size_t i = 0; !k->o.tracefs && !found && i < sizeof(usual) / sizeof(usual[0]); i++) {
+	for (size_t i = 0; !k->o.tracefs && !found && i < ARRAY_SIZE(usual); i++) {
 		snprintf(path, sizeof(path), "%s/events", usual[i]);
 		if (is_dir(path))
 			found = usual[i];

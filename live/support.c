@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/macros.h"
 #include "live.h"
 
 static int sys_bpf(int cmd, union bpf_attr *attr)
@@ -52,7 +53,7 @@ int live_fentry_works(uint32_t btf_id, const char **ret_why)
 	attr.expected_attach_type = BPF_TRACE_FENTRY;
 	attr.attach_btf_id = btf_id;
 	attr.insns = (uintptr_t)prog;
-	attr.insn_cnt = sizeof(prog) / sizeof(prog[0]);
+	attr.insn_cnt = ARRAY_SIZE(prog);
 	attr.license = (uintptr_t) "GPL";
 	pfd = sys_bpf(BPF_PROG_LOAD, &attr);
 	if (pfd < 0) {

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -193,4 +194,24 @@ int redactor__copy(struct redactor *r, struct etr_reader *in, struct etr_writer 
 	if (c.st->ended)
 		return etr_writer__close_at(out, c.end.status, c.end.ts_ns);
 	return etr_writer__flush(out);
+}
+
+int redactor__copy_fd(struct redactor *r, struct etr_reader *in, int out_fd, int level,
+		      const char *when, struct redact_copy_stats *ret_stats)
+{
+	struct etr_writer_opts wo = {.sz = sizeof(wo), .level = level};
+	char *rules = redactor__rule_list(r);
+	const char *meta[] = {"redact.time", when, "redact.rules", rules, NULL};
+	struct etr_writer *w;
+	int rc;
+
+	if (!rules)
+		return -ENOMEM;
+	wo.created_ns = etr_reader__info(in)->created_ns;
+	w = etr_writer__open_fd(out_fd, &wo);
+	rc = w ? redactor__copy(r, in, w, when ? meta : meta + 2, ret_stats) : -errno;
+	/* after the copy's flush: nothing is left queued to write */
+	etr_writer__free(w);
+	free(rules);
+	return rc;
 }

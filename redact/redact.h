@@ -85,6 +85,9 @@ const char *redactor__rule_desc(const struct redactor *r, size_t i);
 uint64_t redactor__rule_hits(const struct redactor *r, size_t i);
 /* All secrets replaced so far. */
 uint64_t redactor__hits(const struct redactor *r);
+/* The names of the rules, "a,b,c", as the metadata key redact.rules holds
+ * them: a string to free(), or NULL + errno. */
+char *redactor__rule_list(const struct redactor *r);
 
 /*
  * Redact one string (no context: the rules that look at whole strings).
@@ -132,6 +135,31 @@ struct redact_copy_stats {
  */
 int redactor__copy(struct redactor *r, struct etr_reader *in, struct etr_writer *out,
 		   const char *const *meta, struct redact_copy_stats *ret_stats);
+
+/*
+ * redactor__copy into a new trace written on @out_fd (left open): zstd
+ * level @level, the input's creation time, and the metadata redact.time
+ * (@when, the time of the copy as text; NULL for none) and redact.rules
+ * (redactor__rule_list). 0 or -errno as redactor__copy, or the writer's.
+ */
+int redactor__copy_fd(struct redactor *r, struct etr_reader *in, int out_fd, int level,
+		      const char *when, struct redact_copy_stats *ret_stats);
+
+/* A rule change a command line asks for. */
+struct redact_rule_arg {
+	const char *arg;
+	enum {
+		REDACT_ARG_RULE,  /* NAME=REGEX, redactor__add_rule */
+		REDACT_ARG_RULES, /* a file of them, redactor__add_rules_file */
+		REDACT_ARG_DROP,  /* a rule's name, redactor__drop_rule */
+	} kind;
+};
+
+/* The additions of @args in their order, then the drops. 0, or -errno with
+ * why in @err (a drop: -ENOENT, nothing in @err) and in *ret_bad the index
+ * of the one that failed. */
+int redactor__apply(struct redactor *r, const struct redact_rule_arg *args, size_t n,
+		    size_t *ret_bad, char *err, size_t err_len);
 
 #ifdef __cplusplus
 }

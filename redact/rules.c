@@ -402,6 +402,43 @@ const char *redactor__rule_name(const struct redactor *r, size_t i)
 	return r && i < r->n_rules ? r->rules[i].name : NULL;
 }
 
+int redactor__apply(struct redactor *r, const struct redact_rule_arg *args, size_t n,
+		    size_t *ret_bad, char *err, size_t err_len)
+{
+	int rc = 0;
+
+	/* every addition first: a drop may name a rule a file adds */
+	for (size_t i = 0; i < n && !rc; i++) {
+		*ret_bad = i;
+		if (args[i].kind == REDACT_ARG_RULE)
+			rc = redactor__add_rule(r, args[i].arg, err, err_len);
+		else if (args[i].kind == REDACT_ARG_RULES)
+			rc = redactor__add_rules_file(r, args[i].arg, err, err_len);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		*ret_bad = i;
+		if (args[i].kind == REDACT_ARG_DROP)
+			rc = redactor__drop_rule(r, args[i].arg);
+	}
+	return rc;
+}
+
+char *redactor__rule_list(const struct redactor *r)
+{
+	size_t n = 1, off = 0;
+	char *s;
+
+	for (size_t i = 0; i < redactor__rule_count(r); i++)
+		n += strlen(r->rules[i].name) + 1;
+	s = malloc(n);
+	if (!s)
+		return NULL;
+	s[0] = 0;
+	for (size_t i = 0; i < redactor__rule_count(r); i++)
+		off += (size_t)snprintf(s + off, n - off, "%s%s", i ? "," : "", r->rules[i].name);
+	return s;
+}
+
 const char *redactor__rule_desc(const struct redactor *r, size_t i)
 {
 	return r && i < r->n_rules ? r->rules[i].desc : NULL;

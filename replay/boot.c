@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "boot.h"
+#include "common/opts.h"
 
 struct rp_boot {
 	struct rp_trace *t;
@@ -26,12 +27,17 @@ struct rp_boot {
 struct rp_boot *rp_boot__new(struct rp_trace *t, const struct rp_boot_opts *opts)
 {
 	struct rp_model_opts mo = {.sz = sizeof(mo)};
-	struct rp_boot *b = calloc(1, sizeof(*b));
+	struct rp_boot *b;
 
+	if (!EC_OPTS_VALID(opts, struct rp_boot_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
 	b->t = t;
-	b->filter = opts ? opts->filter : NULL;
+	b->filter = EC_OPTS_GET(opts, filter, NULL);
 	b->m = rp_model__new(&mo);
 	if (!b->m) {
 		free(b);
@@ -206,7 +212,7 @@ int rp_boot__finish(struct rp_boot *b)
 		if (u->first_ns == UINT64_MAX)
 			u->first_ns = 0;
 	}
-	if (b->n) /* u is NULL when the filters left no process */
+	if (b->n) /* qsort must not get NULL, even for none */
 		qsort(b->u, b->n, sizeof(*b->u), cmp_unit);
 	b->last = 0;
 	return 0;

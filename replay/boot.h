@@ -80,6 +80,11 @@ enum rp_boot_change {
 unsigned rp_boot__diff(const struct rp_boot *base, const struct rp_boot *nw, double threshold,
 		       uint64_t min_delta_ns, bool json, FILE *f);
 
+/* The classes named in @list ("new,gone", "fails", "slower", "all") into
+ * *ret_mask (1 << enum rp_boot_change each). 0, or -EINVAL with the message
+ * in @err for an unknown name or no class at all. */
+int rp_boot__diff_classes(const char *list, unsigned *ret_mask, char *err, size_t err_len);
+
 void rp_boot__print_text(const struct rp_boot *b, FILE *f, const char *path);
 void rp_boot__print_json(const struct rp_boot *b, FILE *f, const char *path);
 

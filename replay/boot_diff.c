@@ -4,7 +4,9 @@
  * which take longer. Units are matched by name; a cgroup outside any unit
  * by its path.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "boot.h"
@@ -138,4 +140,38 @@ unsigned rp_boot__diff(const struct rp_boot *base, const struct rp_boot *nw, dou
 			       n == 1 ? "" : "s", rp_boot__count(base), rp_boot__count(nw));
 	rp_out__flush(&o);
 	return mask;
+}
+
+int rp_boot__diff_classes(const char *list, unsigned *ret_mask, char *err, size_t err_len)
+{
+	/* in the order of enum rp_boot_change */
+	static const char *const keys[] = {"new", "gone", "fails", "slower"};
+	unsigned mask = *ret_mask;
+
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		bool ok = n == 3 && !strncmp(s, "all", 3);
+
+		if (ok)
+			mask |= (1u << (sizeof(keys) / sizeof(keys[0]))) - 1;
+		for (size_t k = 0; k < (sizeof(keys) / sizeof(keys[0])) && !ok; k++)
+			if (strlen(keys[k]) == n && !strncmp(s, keys[k], n)) {
+				mask |= 1u << k;
+				ok = true;
+			}
+		if (!ok && n) {
+			snprintf(err, err_len,
+				 "--fail-on: unknown class '%.*s' with --by-unit (new, gone, fails, "
+				 "slower, all)",
+				 (int)n, s);
+			return -EINVAL;
+		}
+		s += n + (s[n] == ',');
+	}
+	if (!mask) {
+		snprintf(err, err_len, "--fail-on: no class given");
+		return -EINVAL;
+	}
+	*ret_mask = mask;
+	return 0;
 }

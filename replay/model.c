@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/opts.h"
 #include "replay.h"
 
 struct pid_slot {
@@ -115,22 +116,26 @@ static int block_add(struct rp_model *m, void ***blocks, uint32_t *cap, size_t e
 
 struct rp_model *rp_model__new(const struct rp_model_opts *opts)
 {
-	struct rp_model *m = calloc(1, sizeof(*m));
+	struct rp_model *m;
 
+	if (!EC_OPTS_VALID(opts, struct rp_model_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
 	if (!m) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (opts && opts->sz >= offsetof(struct rp_model_opts, ctx) + sizeof(void *)) {
+	/* (one without ctx has no callback either: it would get a context it
+	 * did not give) */
+	if (EC_OPTS_HAS(opts, ctx)) {
 		m->on_end = opts->on_end;
 		m->ctx = opts->ctx;
 	}
-	if (opts && opts->sz >= offsetof(struct rp_model_opts, release_ended) + sizeof(bool))
-		m->release = opts->release_ended;
-	if (opts && opts->sz >= offsetof(struct rp_model_opts, forget_ended) + sizeof(bool))
-		m->forget = opts->forget_ended;
-	if (opts && opts->sz >= offsetof(struct rp_model_opts, on_forget) + sizeof(rp_proc_fn))
-		m->on_forget = opts->on_forget;
+	m->release = EC_OPTS_GET(opts, release_ended, false);
+	m->forget = EC_OPTS_GET(opts, forget_ended, false);
+	m->on_forget = EC_OPTS_GET(opts, on_forget, NULL);
 	if (m->forget)
 		m->release = true;
 	m->free_proc = RP_NONE;

@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "replay.h"
 
@@ -643,19 +643,18 @@ bool rp_trace__damage_str(const struct rp_trace *t, char *buf, size_t len)
 	return true;
 }
 
-bool rp_want_color(int fd, const char *mode)
+void rp_trace__fmt_time(const struct rp_trace *t, bool wallclock, uint64_t ts_ns, char *buf,
+			size_t len)
 {
-	const char *e;
+	if (wallclock && rp_trace__has_clock(t)) {
+		uint64_t rt = rp_trace__realtime(t, ts_ns);
+		time_t sec = (time_t)(rt / 1000000000ull);
+		struct tm tm;
 
-	if (mode && !strcmp(mode, "always"))
-		return true;
-	if (mode && !strcmp(mode, "never"))
-		return false;
-	e = getenv("NO_COLOR");
-	if (e && *e)
-		return false;
-	e = getenv("TERM");
-	if (e && !strcmp(e, "dumb"))
-		return false;
-	return isatty(fd);
+		localtime_r(&sec, &tm);
+		snprintf(buf, len, "%02d:%02d:%02d.%06llu", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 (unsigned long long)(rt % 1000000000ull / 1000));
+	} else {
+		rp_fmt_reltime(buf, len, ts_ns, rp_trace__first_ns(t));
+	}
 }

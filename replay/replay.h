@@ -412,9 +412,10 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev);
 /* Parsing and formatting helpers                                     */
 /* ------------------------------------------------------------------ */
 
-/* ec_parse_duration (common/parse.h), under its old name for callers
- * not yet moved to it. */
-static inline int rp_parse_duration(const char *s, uint64_t *ret_ns)
+/* ec_parse_duration (common/parse.h), under its old name for a caller
+ * not yet moved to it; goes in the next round. */
+__attribute__((deprecated("use ec_parse_duration (common/parse.h)"))) static inline int
+rp_parse_duration(const char *s, uint64_t *ret_ns)
 {
 	return ec_parse_duration(s, ret_ns);
 }
@@ -584,9 +585,13 @@ void rp_open_error_str(char *buf, size_t len, const char *path, int err);
  */
 bool rp_trace__damage_str(const struct rp_trace *t, char *buf, size_t len);
 
-/* Whether to color output on @fd: @mode "always", "never", or "auto"/NULL
- * (a terminal, NO_COLOR unset or empty, TERM not "dumb"). */
-bool rp_want_color(int fd, const char *mode);
+/*
+ * The clock time of an event for text output, into @buf as snprintf would:
+ * "+12.345678" (seconds from the first event) or, with @wallclock and a
+ * trace that has clock anchors, "11:43:54.123456" (local time).
+ */
+void rp_trace__fmt_time(const struct rp_trace *t, bool wallclock, uint64_t ts_ns, char *buf,
+			size_t len);
 
 #ifdef __cplusplus
 }

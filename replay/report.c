@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "report_internal.h"
 
 /* ---- a table of aggregates keyed by bytes ----------------------------- */
@@ -365,23 +366,23 @@ static void on_end(void *ctx, struct rp_model *m, struct rp_proc *p)
 
 /* ---- the report -------------------------------------------------------- */
 
-#define OPT(o, field, def)                                                                         \
-	((o) && (o)->sz >= offsetof(struct rp_report_opts, field) + sizeof((o)->field)             \
-	     ? (o)->field                                                                          \
-	     : (def))
-
 struct rp_report *rp_report__new(const struct rp_trace *t, const struct rp_report_opts *opts)
 {
-	struct rp_report *r = calloc(1, sizeof(*r));
-	struct rp_model_opts mopts = {
-	    .sz = sizeof(mopts), .on_end = on_end, .ctx = r, .forget_ended = true};
+	struct rp_report *r;
+	struct rp_model_opts mopts = {.sz = sizeof(mopts), .on_end = on_end, .forget_ended = true};
 
+	if (!EC_OPTS_VALID(opts, struct rp_report_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
+	mopts.ctx = r;
 	r->trace = t;
-	r->top = OPT(opts, top, 0);
-	r->filter = OPT(opts, filter, NULL);
-	r->md = OPT(opts, markdown, false);
+	r->top = EC_OPTS_GET(opts, top, 0);
+	r->filter = EC_OPTS_GET(opts, filter, NULL);
+	r->md = EC_OPTS_GET(opts, markdown, false);
 	r->model = rp_model__new(&mopts);
 	if (!r->model) {
 		free(r);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "durs.h"
 #include "replay.h"
 #include "cgroup.h"
@@ -120,25 +121,27 @@ static void on_problem(void *ctx, const struct etr_problem *p)
 
 static struct rp_trace *trace_new(const struct rp_trace_opts *opts)
 {
-	struct rp_trace *t = calloc(1, sizeof(*t));
+	struct rp_trace *t;
 
+	if (!EC_OPTS_VALID(opts, struct rp_trace_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->window_ns = RP_REORDER_NS_DEFAULT;
-	t->max_held = RP_REORDER_MAX_DEFAULT;
-	if (opts && opts->sz >= offsetof(struct rp_trace_opts, reorder_ns) + sizeof(uint64_t) &&
-	    opts->reorder_ns)
-		t->window_ns = opts->reorder_ns;
-	if (opts && opts->sz >= offsetof(struct rp_trace_opts, reorder_max) + sizeof(uint32_t) &&
-	    opts->reorder_max)
-		t->max_held = opts->reorder_max;
-	if (opts && opts->sz >= offsetof(struct rp_trace_opts, keep_env) + sizeof(bool))
-		t->keep_env = opts->keep_env;
-	if (opts && opts->sz >= offsetof(struct rp_trace_opts, keep_threads) + sizeof(bool))
-		t->keep_threads = opts->keep_threads;
-	if (opts && opts->sz >= offsetof(struct rp_trace_opts, path_misses) + sizeof(bool))
-		t->keep_path_misses = opts->path_misses;
-	if (opts && opts->sz >= offsetof(struct rp_trace_opts, record_ctx) + sizeof(void *)) {
+	t->window_ns = EC_OPTS_GET(opts, reorder_ns, 0);
+	if (!t->window_ns)
+		t->window_ns = RP_REORDER_NS_DEFAULT;
+	t->max_held = EC_OPTS_GET(opts, reorder_max, 0);
+	if (!t->max_held)
+		t->max_held = RP_REORDER_MAX_DEFAULT;
+	t->keep_env = EC_OPTS_GET(opts, keep_env, false);
+	t->keep_threads = EC_OPTS_GET(opts, keep_threads, false);
+	t->keep_path_misses = EC_OPTS_GET(opts, path_misses, false);
+	/* (one without record_ctx has no callback either: it would get a
+	 * context it did not give) */
+	if (EC_OPTS_HAS(opts, record_ctx)) {
 		t->record_cb = opts->record_cb;
 		t->record_ctx = opts->record_ctx;
 	}

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "common/opts.h"
 #include "tree_internal.h"
 
 static bool in_list(const uint32_t *l, size_t n, uint32_t v)
@@ -572,21 +573,24 @@ static int print_records(struct rp_tree *t, FILE *f, bool csv)
 
 /* ---- the tree ---------------------------------------------------------- */
 
-#define OPT(o, type, field, def)                                                                   \
-	((o) && (o)->sz >= offsetof(type, field) + sizeof((o)->field) ? (o)->field : (def))
-
 struct rp_tree *rp_tree__new(const struct rp_trace *trace, const struct rp_tree_opts *opts)
 {
-	struct rp_tree *t = calloc(1, sizeof(*t));
-	const uint32_t *pids = OPT(opts, struct rp_tree_opts, pids, NULL);
-	size_t npids = OPT(opts, struct rp_tree_opts, npids, 0);
-	const struct rp_tree_print_opts *text = OPT(opts, struct rp_tree_opts, text, NULL);
+	const uint32_t *pids = EC_OPTS_GET(opts, pids, NULL);
+	size_t npids = EC_OPTS_GET(opts, npids, 0);
+	const struct rp_tree_print_opts *text = EC_OPTS_GET(opts, text, NULL);
 	struct rp_model_opts mopts = {.sz = sizeof(mopts)};
+	struct rp_tree *t;
 
+	if (!EC_OPTS_VALID(opts, struct rp_tree_opts) ||
+	    !EC_OPTS_VALID(text, struct rp_tree_print_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->trace = trace;
-	t->filter = OPT(opts, struct rp_tree_opts, filter, NULL);
+	t->filter = EC_OPTS_GET(opts, filter, NULL);
 	t->free_node = NODE_NONE;
 	t->free_seg = NODE_NONE;
 	if (pids && npids) {
@@ -598,13 +602,12 @@ struct rp_tree *rp_tree__new(const struct rp_trace *trace, const struct rp_tree_
 	}
 	if (text) {
 		t->text_mode = true;
-		t->compact = !OPT(text, struct rp_tree_print_opts, no_compact, false);
-		t->depth = OPT(text, struct rp_tree_print_opts, limit_depth, false)
-			       ? (int)OPT(text, struct rp_tree_print_opts, depth, 0)
-			       : -1;
-		t->max_args = OPT(text, struct rp_tree_print_opts, max_args, 0);
-		t->unicode = OPT(text, struct rp_tree_print_opts, unicode, false);
-		t->color = OPT(text, struct rp_tree_print_opts, color, false);
+		t->compact = !EC_OPTS_GET(text, no_compact, false);
+		t->depth =
+		    EC_OPTS_GET(text, limit_depth, false) ? (int)EC_OPTS_GET(text, depth, 0) : -1;
+		t->max_args = EC_OPTS_GET(text, max_args, 0);
+		t->unicode = EC_OPTS_GET(text, unicode, false);
+		t->color = EC_OPTS_GET(text, color, false);
 		rp_out__init_mem(&t->label);
 		mopts.on_end = on_end;
 		mopts.on_forget = on_forget;

@@ -335,7 +335,8 @@ void rp_out__duration(struct rp_out *o, uint64_t ns)
  * @s escaped by @fn straight into the buffer's free room: flushed (a FILE)
  * or grown (in memory) whenever less than a unit of it is left.
  */
-static void out_escaped(struct rp_out *o, ec_escape_fn *fn, const char *s, size_t len)
+static inline __attribute__((always_inline)) void out_escaped(struct rp_out *o, ec_escape_fn *fn,
+							      const char *s, size_t len)
 {
 	while (len) {
 		size_t used, n;

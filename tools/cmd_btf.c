@@ -5,22 +5,16 @@
  * of the recording machine's kernel.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
+#include "driver.h"
 #include "kbtf.h"
 #include "probes.h"
-#include "options.h"
-#include "outfile.h"
-
-#define PROG "execrec btf"
 
 static void usage(FILE *f)
 {
@@ -43,155 +37,172 @@ static const char *kind_str(uint32_t kind)
 	return kind == 2 ? "full" : "subset";
 }
 
+struct ctx {
+	const char *input, *output;
+	uint32_t want; /* 0 the best stored, 1 subset, 2 full */
+	bool force;
+};
+
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct ctx *c = d->ctx;
+
+	switch (opt) {
+	case 'i':
+		c->input = arg;
+		return 0;
+	case 'o':
+		c->output = arg;
+		return 0;
+	case 'k':
+		if (strcmp(arg, "full") && strcmp(arg, "subset"))
+			return driver__err(d, "--kind: 'full' or 'subset', not '%s'", arg);
+		c->want = strcmp(arg, "full") ? 1 : 2;
+		return 0;
+	case 'F':
+		c->force = true;
+		return 0;
+	default:
+		return DRV_SHARED;
+	}
+}
+
+static struct probe_src *open_trace(struct driver *d)
+{
+	struct probe_src *src = probe_src__new_trace(d->path, NULL);
+	int err = errno;
+
+	if (src)
+		return src;
+	driver__err(d, "%s: %s", d->path, driver__open_why(err));
+	return NULL;
+}
+
+/* Without -o: what is stored. */
+static void describe(const struct probe_src *src, struct kbtf *btf, uint32_t kind, size_t size)
+{
+	const struct probe_trace_info *ti = probe_src__trace_info(src);
+	const uint32_t *ids;
+	size_t nfuncs = 0;
+	const void *data;
+
+	kbtf__funcs(btf, &ids, &nfuncs);
+	printf("%s BTF: %zu bytes, %" PRIu32 " types, %zu functions%s\n", kind_str(kind), size,
+	       kbtf__type_cnt(btf), nfuncs,
+	       kbtf__swapped(btf) ? ", byte order opposite to this machine's" : "");
+	if (*ti->kernel_release || *ti->hostname)
+		printf("recorded on: %s, kernel %s\n", *ti->hostname ? ti->hostname : "?",
+		       *ti->kernel_release ? ti->kernel_release : "?");
+	if (kind == 2 && probe_src__trace_btf(src, 1, &data, &size, NULL) == 0)
+		printf("also stored: subset BTF, %zu bytes\n", size);
+}
+
+/* With -o: the raw BTF to d->out. 0, or the exit status after one line. */
+static int write_out(struct driver *d, const struct ctx *c, const void *data, size_t size,
+		     uint32_t kind)
+{
+	bool ok;
+
+	if (!driver__out_open(d, c->output, NULL, c->force, true))
+		return d->status;
+	ok = fwrite(data, 1, size, d->out.f) == size;
+	if (!ok)
+		driver__err(d, "writing %s: %s", strcmp(c->output, "-") ? c->output : "output",
+			    strerror(errno));
+	if (driver__out_close(d, ok) || !ok)
+		return DRV_EXIT_FAIL;
+	if (strcmp(c->output, "-"))
+		driver__err(
+		    d,
+		    "wrote %zu bytes of %s BTF to %s; for a vmlinux.h: bpftool btf dump file "
+		    "%s format c > vmlinux.h",
+		    size, kind_str(kind), c->output, c->output);
+	return 0;
+}
+
 int cmd_btf(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"input", required_argument, NULL, 'i'}, {"output", required_argument, NULL, 'o'},
-	    {"kind", required_argument, NULL, 'k'},  {"force", no_argument, NULL, 'F'},
-	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
+	    {"input", required_argument, NULL, 'i'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"force", no_argument, NULL, 'F'},
+	    DRV_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
-	const char *input = NULL, *output = NULL;
+	static const struct driver_cmd cmd = {
+	    .name = "btf",
+	    .operands = "-i FILE.etr [-o OUT]",
+	    .shortopts = "i:o:h",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	};
+	struct ctx c = {0};
+	struct driver d = {0};
 	const struct probe_trace_info *ti;
 	struct probe_src *src = NULL;
 	struct kbtf *btf = NULL;
 	struct kbtf_error e = {0};
-	uint32_t want = 0, kind;
+	uint32_t kind;
 	const void *data;
-	struct tool_out out = {0};
-	bool force = false;
 	size_t size;
-	int c, err, status = 0;
+	int err;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			input = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'k':
-			if (!strcmp(optarg, "full")) {
-				want = 2;
-			} else if (!strcmp(optarg, "subset")) {
-				want = 1;
-			} else {
-				fprintf(stderr, PROG ": --kind: 'full' or 'subset', not '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'F':
-			force = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			tool__option_error("btf", c, argv, longopts);
-			return 2;
-		}
-	}
-	if (optind < argc && !input)
-		input = argv[optind++]; /* "execrec btf t.etr" reads as meant */
-	if (!input || optind < argc) {
+	if (!driver__parse(&d, &cmd, &c, argc, argv))
+		return driver__exit(&d, 0);
+	if (optind < argc && !c.input)
+		c.input = argv[optind++]; /* "execrec btf t.etr" reads as meant */
+	if (!c.input || optind < argc) {
 		usage(stderr);
-		return 2;
+		return driver__stop(&d, DRV_EXIT_USAGE);
 	}
-
-	src = probe_src__new_trace(input, NULL);
-	if (!src) {
-		err = errno;
-		if (err == EINVAL)
-			fprintf(stderr, PROG ": %s: not an execrec trace\n", input);
-		else if (err == ENOTSUP)
-			fprintf(stderr,
-				PROG ": %s: made by a newer execrec (format major version)\n",
-				input);
-		else if (err == EBADMSG)
-			fprintf(stderr, PROG ": %s: damaged file header\n", input);
-		else
-			fprintf(stderr, PROG ": %s: %s\n", input, strerror(err));
-		return 2;
-	}
+	d.path = c.input;
+	d.status = DRV_EXIT_USAGE; /* the trace cannot be read */
+	src = open_trace(&d);
+	if (!src)
+		goto out;
 	ti = probe_src__trace_info(src);
-	err = probe_src__trace_btf(src, want, &data, &size, &kind);
+	err = probe_src__trace_btf(src, c.want, &data, &size, &kind);
 	if (err == -ENODATA) {
-		if (!want || !ti->btf_kind)
-			fprintf(stderr,
-				PROG ": %s: the trace holds no BTF (recorded with --btf=none)\n",
-				input);
+		if (!c.want || !ti->btf_kind)
+			driver__err(&d, "%s: the trace holds no BTF (recorded with --btf=none)",
+				    c.input);
 		else
-			fprintf(stderr, PROG ": %s: the trace holds no %s BTF, only a %s one%s\n",
-				input, kind_str(want), kind_str(ti->btf_kind),
-				want == 2 ? " (record with --btf=full for all types)" : "");
-		status = 1;
+			driver__err(&d, "%s: the trace holds no %s BTF, only a %s one%s", c.input,
+				    kind_str(c.want), kind_str(ti->btf_kind),
+				    c.want == 2 ? " (record with --btf=full for all types)" : "");
+		d.status = DRV_EXIT_FAIL;
 		goto out;
 	}
 	if (err) {
-		fprintf(stderr, PROG ": %s: %s\n", input, strerror(-err));
-		status = 2;
+		driver__err(&d, "%s: %s", c.input, strerror(-err));
 		goto out;
 	}
 	/* the file is for bpftool and libbpf: hand them nothing we would
 	 * not read ourselves */
 	err = kbtf__parse(data, size, &btf, &e);
 	if (err == -ENOMEM) {
-		fprintf(stderr, PROG ": out of memory\n");
-		status = 2;
+		driver__err(&d, "out of memory");
 		goto out;
 	}
 	if (err) {
-		fprintf(stderr,
-			PROG ": %s: the stored %s BTF is damaged (%s, at byte %" PRIu64 ")%s\n",
-			input, kind_str(kind), e.what, e.offset, output ? "; nothing written" : "");
-		status = 1;
+		driver__err(&d, "%s: the stored %s BTF is damaged (%s, at byte %" PRIu64 ")%s",
+			    c.input, kind_str(kind), e.what, e.offset,
+			    c.output ? "; nothing written" : "");
+		d.status = DRV_EXIT_FAIL;
 		goto out;
 	}
-	if (!output) {
-		const uint32_t *ids;
-		size_t nfuncs = 0;
-
-		kbtf__funcs(btf, &ids, &nfuncs);
-		printf("%s BTF: %zu bytes, %" PRIu32 " types, %zu functions%s\n", kind_str(kind),
-		       size, kbtf__type_cnt(btf), nfuncs,
-		       kbtf__swapped(btf) ? ", byte order opposite to this machine's" : "");
-		if (*ti->kernel_release || *ti->hostname)
-			printf("recorded on: %s, kernel %s\n", *ti->hostname ? ti->hostname : "?",
-			       *ti->kernel_release ? ti->kernel_release : "?");
-		if (kind == 2 && probe_src__trace_btf(src, 1, &data, &size, NULL) == 0)
-			printf("also stored: subset BTF, %zu bytes\n", size);
-		goto out;
+	if (!c.output) {
+		describe(src, btf, kind, size);
+		d.status = 0;
+	} else if (!(err = probe_src__trace_btf(src, kind, &data, &size, NULL))) {
+		d.status = write_out(&d, &c, data, size, kind);
+	} else {
+		driver__err(&d, "%s: %s", c.input, strerror(-err));
 	}
-	err = probe_src__trace_btf(src, kind, &data, &size, NULL);
-	if (err) {
-		fprintf(stderr, PROG ": %s: %s\n", input, strerror(-err));
-		status = 2;
-		goto out;
-	}
-	if (tool_out__open(&out, "btf", output, input, force, true)) {
-		status = 2;
-		goto out;
-	}
-	if (fwrite(data, 1, size, out.f) != size) {
-		fprintf(stderr, PROG ": writing %s: %s\n", strcmp(output, "-") ? output : "output",
-			strerror(errno));
-		tool_out__close(&out, "btf", false);
-		status = 2;
-		goto out;
-	}
-	if (tool_out__close(&out, "btf", true)) {
-		status = 2;
-		goto out;
-	}
-	if (strcmp(output, "-"))
-		fprintf(stderr,
-			PROG ": wrote %zu bytes of %s BTF to %s; for a vmlinux.h: bpftool btf dump "
-			     "file %s format c > vmlinux.h\n",
-			size, kind_str(kind), output, output);
 out:
 	kbtf__free(btf);
 	probe_src__free(src);
-	return status;
+	return driver__stop(&d, d.status);
 }

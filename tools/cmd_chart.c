@@ -12,22 +12,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "common/parse.h"
 #include "commands.h"
+#include "common/parse.h"
+#include "driver.h"
 #include "export.h"
 #include "replay.h"
-#include "options.h"
-#include "outfile.h"
 
 enum {
-	OPT_SUBTREE = 0x2000,
-	OPT_MIN_DURATION,
+	OPT_MIN_DURATION = DRV_OPT__LAST + 1,
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_WIDTH,
 	OPT_TITLE,
-	OPT_REORDER,
 	OPT_FORCE,
 	OPT_BY_UNIT,
 };
@@ -80,35 +76,59 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* --since / --until against the trace: boot-time ns (0 = not given). */
-static int resolve_time(struct rp_trace *t, const char *opt, const char *s, uint64_t *ret_ns)
-{
-	uint64_t first = rp_trace__first_ns(t);
-	bool rel;
-	int64_t v;
+struct ctx {
+	struct rx_chart_opts copts;
+	uint32_t *subtree;
+	size_t nsubtree;
+	const char *out_path, *since, *until;
+	bool force;
+};
 
-	if (!s) {
-		*ret_ns = 0;
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct ctx *c = d->ctx;
+	unsigned long w;
+	char *end;
+
+	switch (opt) {
+	case 'o':
+		c->out_path = arg;
 		return 0;
-	}
-	if (rp_parse_time(s, rp_trace__has_clock(t) ? rp_trace__realtime(t, first) : 0, &rel, &v)) {
-		fprintf(stderr, "execrec chart: %s: '%s' is not a time (2.5, 300ms, 11:43:54)\n",
-			opt, s);
-		return -EINVAL;
-	}
-	if (rel) {
-		*ret_ns = v < 0 && (uint64_t)-v > first ? 1 : first + (uint64_t)v;
+	case 'p':
+		if (ec_parse_pids(arg, &c->subtree, &c->nsubtree))
+			return driver__err(d, "--subtree: '%s' is not a pid list", arg);
 		return 0;
+	case OPT_MIN_DURATION:
+		if (ec_parse_duration(arg, &c->copts.min_duration_ns))
+			return driver__err(
+			    d, "--min-duration: '%s' is not a duration (1.5, 200ms, 0)", arg);
+		c->copts.min_duration_set = true;
+		return 0;
+	case OPT_SINCE:
+		c->since = arg;
+		return 0;
+	case OPT_UNTIL:
+		c->until = arg;
+		return 0;
+	case OPT_WIDTH:
+		w = strtoul(arg, &end, 10);
+		if (*end || end == arg || w < 100 || w > 100000)
+			return driver__err(
+			    d, "--width: '%s' is not a width from 100 to 100000 pixels", arg);
+		c->copts.width = (uint32_t)w;
+		return 0;
+	case OPT_TITLE:
+		c->copts.title = arg;
+		return 0;
+	case OPT_FORCE:
+		c->force = true;
+		return 0;
+	case OPT_BY_UNIT:
+		c->copts.by_unit = true;
+		return 0;
+	default: /* the filters and the reading options the analyzers share */
+		return DRV_SHARED;
 	}
-	if (!rp_trace__has_clock(t)) {
-		fprintf(stderr,
-			"execrec chart: %s: the trace has no clock anchors: give seconds "
-			"from the start\n",
-			opt);
-		return -ENOENT;
-	}
-	*ret_ns = rp_trace__boottime(t, (uint64_t)v);
-	return 0;
 }
 
 int cmd_chart(int argc, char **argv)
@@ -122,209 +142,65 @@ int cmd_chart(int argc, char **argv)
 	    {"until", required_argument, NULL, OPT_UNTIL},
 	    {"width", required_argument, NULL, OPT_WIDTH},
 	    {"title", required_argument, NULL, OPT_TITLE},
-	    {"reorder-window", required_argument, NULL, OPT_REORDER},
+	    {"reorder-window", required_argument, NULL, DRV_OPT_REORDER},
 	    {"force", no_argument, NULL, OPT_FORCE},
-	    {"comm", required_argument, NULL, RP_OPT_COMM},
-	    {"grep", required_argument, NULL, RP_OPT_GREP},
-	    {"uid", required_argument, NULL, RP_OPT_UID},
-	    {"failed", no_argument, NULL, RP_OPT_FAILED},
-	    {"unit", required_argument, NULL, RP_OPT_UNIT},
+	    {"comm", required_argument, NULL, DRV_OPT_COMM},
+	    {"grep", required_argument, NULL, DRV_OPT_GREP},
+	    {"uid", required_argument, NULL, DRV_OPT_UID},
+	    {"failed", no_argument, NULL, DRV_OPT_FAILED},
+	    {"unit", required_argument, NULL, DRV_OPT_UNIT},
 	    {"by-unit", no_argument, NULL, OPT_BY_UNIT},
-	    {"path-misses", no_argument, NULL, RP_OPT_PATH_MISSES},
-	    {"help", no_argument, NULL, 'h'},
+	    {"path-misses", no_argument, NULL, DRV_OPT_PATH_MISSES},
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	struct rp_trace_opts topts = {.sz = sizeof(topts)};
-	struct rx_chart_opts copts = {.sz = sizeof(copts)};
-	struct rx_chart *c = NULL;
-	struct rp_trace *t = NULL;
+	static const struct driver_cmd cmd = {
+	    .name = "chart",
+	    .operands = "FILE [-o OUT.svg]",
+	    .shortopts = "ho:p:",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	};
+	struct ctx c = {.copts = {.sz = sizeof(c.copts)}};
+	struct driver d = {0};
+	struct rx_chart *ch = NULL;
 	const struct etr_event *ev;
-	const char *path, *out_path = NULL, *since = NULL, *until = NULL;
-	uint32_t *subtree = NULL;
-	size_t nsubtree = 0;
-	uint64_t since_ns = 0, until_ns = 0;
-	struct tool_out out = {0};
-	struct rp_cli cli = {0};
-	char err[512], *end;
-	int opt, ret = 0;
-	bool bad_opt = false, force = false;
+	char err[512];
+	int ret, status;
+	bool bad_opt = false;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":ho:p:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'o':
-			out_path = optarg;
-			break;
-		case 'p':
-			ret = ec_parse_pids(optarg, &subtree, &nsubtree);
-			if (ret) {
-				fprintf(stderr,
-					"execrec chart: --subtree: '%s' is not a pid list\n",
-					optarg);
-				free(subtree);
-				return 2;
-			}
-			break;
-		case OPT_MIN_DURATION:
-			if (rp_parse_duration(optarg, &copts.min_duration_ns)) {
-				fprintf(stderr,
-					"execrec chart: --min-duration: '%s' is not a "
-					"duration (1.5, 200ms, 0)\n",
-					optarg);
-				free(subtree);
-				return 2;
-			}
-			copts.min_duration_set = true;
-			break;
-		case OPT_SINCE:
-			since = optarg;
-			break;
-		case OPT_UNTIL:
-			until = optarg;
-			break;
-		case OPT_WIDTH: {
-			unsigned long w = strtoul(optarg, &end, 10);
-
-			if (*end || end == optarg || w < 100 || w > 100000) {
-				fprintf(stderr,
-					"execrec chart: --width: '%s' is not a width from 100 "
-					"to 100000 pixels\n",
-					optarg);
-				free(subtree);
-				return 2;
-			}
-			copts.width = (uint32_t)w;
-			break;
-		}
-		case OPT_TITLE:
-			copts.title = optarg;
-			break;
-		case OPT_FORCE:
-			force = true;
-			break;
-		case OPT_BY_UNIT:
-			copts.by_unit = true;
-			break;
-		case OPT_REORDER:
-			if (rp_parse_duration(optarg, &topts.reorder_ns) || !topts.reorder_ns) {
-				fprintf(stderr,
-					"execrec chart: --reorder-window: '%s' is not a "
-					"duration (10ms)\n",
-					optarg);
-				free(subtree);
-				return 2;
-			}
-			break;
-		case RP_OPT_PATH_MISSES:
-			topts.path_misses = true;
-			break;
-		case RP_OPT_COMM:
-		case RP_OPT_GREP:
-		case RP_OPT_UID:
-		case RP_OPT_UNIT:
-		case RP_OPT_FAILED: {
-			/* the filters the analyzers share */
-			int r = rp_cli__option(&cli, opt, optarg, err, sizeof(err));
-
-			if (r < 0) {
-				fprintf(stderr, "execrec chart: %s\n",
-					r == -EINVAL ? err : strerror(-r));
-				rp_filter__free(cli.filter);
-				free(subtree);
-				return 2;
-			}
-			break;
-		}
-		default:
-			tool__option_error("chart", opt, argv, longopts);
-			rp_filter__free(cli.filter);
-			free(subtree);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr,
-			"execrec chart: %s\nUsage: execrec chart [OPTIONS] FILE [-o OUT.svg]\n",
-			optind == argc ? "no trace file given" : "one trace file at a time");
-		rp_filter__free(cli.filter);
-		free(subtree);
-		return 2;
-	}
-	if (out_path && !strcmp(out_path, "-"))
-		out_path = NULL;
-	path = argv[optind];
-	t = rp_trace__open(path, &topts);
-	if (!t) {
-		rp_open_error_str(err, sizeof(err), path, errno);
-		fprintf(stderr, "execrec chart: %s\n", err);
-		rp_filter__free(cli.filter);
-		free(subtree);
-		return 1;
-	}
 	/* before the work: a refused output is known at once */
-	if (tool_out__open(&out, "chart", out_path, path, force, false)) {
-		rp_trace__free(t);
-		rp_filter__free(cli.filter);
-		free(subtree);
-		return 1;
+	if (!driver__parse(&d, &cmd, &c, argc, argv) || !driver__open(&d, argc, argv, NULL) ||
+	    !driver__out_open(&d, c.out_path, NULL, c.force, false)) {
+		free(c.subtree);
+		return driver__exit(&d, 0);
 	}
-	copts.subtree = subtree;
-	copts.nsubtree = nsubtree;
-	copts.filter = cli.filter;
-	c = rx_chart__new(t, &copts);
-	if (!c) {
-		ret = -errno;
-		goto out;
-	}
-	while ((ret = rp_trace__next_event(t, &ev)) > 0) {
-		ret = rx_chart__add(c, ev);
-		if (ret)
+	c.copts.subtree = c.subtree;
+	c.copts.nsubtree = c.nsubtree;
+	c.copts.filter = d.filter;
+	ch = rx_chart__new(d.trace, &c.copts);
+	ret = ch ? 0 : -errno;
+	while (ch && (ret = rp_trace__next_event(d.trace, &ev)) > 0)
+		if ((ret = rx_chart__add(ch, ev)))
 			break;
-	}
-	if (ret)
-		goto out;
-	if (rp_filter__bind(cli.filter, t, err, sizeof(err))) {
-		fprintf(stderr, "execrec chart: %s\n", err);
+	/* what the options say of the trace is known once it is read */
+	if (!ret && driver__bind(&d))
 		bad_opt = true;
+	else if (!ret && rx_chart__set_window_str(ch, d.trace, c.since, c.until, err, sizeof(err)))
+		bad_opt = driver__err(&d, "%s", err);
+	if (bad_opt)
 		ret = -EINVAL;
-		goto out;
-	}
-	if (resolve_time(t, "--since", since, &since_ns) ||
-	    resolve_time(t, "--until", until, &until_ns)) {
-		bad_opt = true;
-		ret = -EINVAL;
-		goto out;
-	}
-	if (rx_chart__set_window(c, since_ns, until_ns)) {
-		fprintf(stderr, "execrec chart: --until is not after --since\n");
-		bad_opt = true;
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = rx_chart__write(c, out.f);
+	if (!ret)
+		ret = rx_chart__write(ch, d.out.f);
 	if (ret == -ENOENT) {
-		fprintf(stderr, "execrec chart: %s: no process to draw%s\n", path,
-			nsubtree || since || until || cli.filter ? " (with these options)" : "");
+		driver__err(&d, "%s: no process to draw%s", d.path,
+			    c.nsubtree || c.since || c.until || d.filter ? " (with these options)"
+									 : "");
 		ret = -EINVAL;
 	}
-
-out:
-	if (ret == -EIO)
-		fprintf(stderr, "execrec chart: writing %s failed\n",
-			out_path ? out_path : "the output");
-	else if (ret < 0 && ret != -EINVAL)
-		fprintf(stderr, "execrec chart: %s: %s\n", path, strerror(-ret));
-	else if (!ret && rp_trace__damage_str(t, err, sizeof(err)))
-		fprintf(stderr, "execrec chart: warning: %s: %s\n", path, err);
-	rx_chart__free(c);
-	rp_trace__free(t);
-	rp_filter__free(cli.filter);
-	free(subtree);
-	if (tool_out__close(&out, "chart", ret >= 0) && ret >= 0)
-		ret = -EIO;
-	return ret < 0 ? (bad_opt ? 2 : 1) : 0;
+	rx_chart__free(ch);
+	free(c.subtree);
+	status = driver__exit(&d, ret);
+	return status && bad_opt ? DRV_EXIT_USAGE : status;
 }

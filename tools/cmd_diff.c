@@ -10,12 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "diff.h"
-#include "options.h"
+#include "driver.h"
 
-#define PROG "execrec diff"
 #define EXIT_CHANGED 1
 #define EXIT_ERROR 2
 #define MAX_ENTRIES_DEFAULT 50
@@ -79,7 +80,7 @@ static void usage(FILE *f)
 }
 
 enum {
-	OPT_MAP = 0x100,
+	OPT_MAP = DRV_OPT__LAST + 1,
 	OPT_IGNORE,
 	OPT_EXPLAIN,
 	OPT_BASE,
@@ -90,76 +91,99 @@ enum {
 	OPT_FORMAT,
 	OPT_MAX,
 	OPT_MAX_ARGS,
-	OPT_COLOR,
-	OPT_NO_COLOR,
 	OPT_FAIL_ON,
 };
 
-static int parse_fail_on(const char *list, uint32_t *mask, char *err, size_t len)
-{
-	for (const char *s = list; *s;) {
-		size_t n = strcspn(s, ",");
-		enum rdiff_class c;
+struct ctx {
+	struct rdiff_opts dopts;
+	struct rdiff_print_opts popts;
+	/* every list is at most argc long: no reallocation needed */
+	const char **bases, **maps, **ignores;
+	struct rdiff_inputs in;
+	bool quiet;
+};
 
-		if (!n) {
-			s++;
-			continue;
-		}
-		if ((n == 3 && !strncmp(s, "all", 3)) || (n == 3 && !strncmp(s, "any", 3))) {
-			*mask |= (1u << RDIFF_CLASS__NR) - 1;
-		} else if (rdiff_class__parse(s, n, &c)) {
-			snprintf(
-			    err, len,
-			    "--fail-on: unknown class '%.*s' (new, gone, fails, passes, slower, "
-			    "faster, count, all)",
-			    (int)n, s);
-			return -EINVAL;
-		} else {
-			*mask |= 1u << c;
-		}
-		s += n;
-		if (*s == ',')
-			s++;
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct ctx *c = d->ctx;
+	uint64_t n;
+	char err[256];
+
+	switch (opt) {
+	case 'q':
+		c->quiet = true;
+		return 0;
+	case OPT_MAP:
+		c->maps[c->in.nmaps++] = arg;
+		return 0;
+	case OPT_IGNORE:
+		c->ignores[c->in.nignores++] = arg;
+		return 0;
+	case OPT_EXPLAIN:
+		c->popts.explain = true;
+		return 0;
+	case OPT_BASE:
+		c->bases[c->in.nbases++] = arg;
+		return 0;
+	case OPT_THRESHOLD:
+		if (rdiff_threshold__parse(arg, &c->dopts.threshold))
+			return driver__err(
+			    d, "--threshold: '%s' is not a ratio above 1 (1.5, 2x, 150%%)", arg);
+		return 0;
+	case OPT_MIN_DELTA:
+		if (ec_parse_duration(arg, &c->dopts.min_delta_ns))
+			return driver__err(d, "--min-delta: '%s' is not a duration (50ms, 1s)",
+					   arg);
+		if (!c->dopts.min_delta_ns)
+			c->dopts.min_delta_ns = 1; /* 0 asks for the ratio alone */
+		return 0;
+	case OPT_JSON:
+	case OPT_MARKDOWN:
+		c->popts.format = opt == OPT_JSON ? RDIFF_FMT_JSON : RDIFF_FMT_MARKDOWN;
+		return 0;
+	case OPT_FORMAT:
+		if (rdiff_format__parse(arg, &c->popts.format))
+			return driver__err(d, "--format: '%s' is not text, json or markdown", arg);
+		return 0;
+	case OPT_MAX:
+	case OPT_MAX_ARGS:
+		if (driver__parse_count(arg, UINT32_MAX, &n))
+			return driver__err(d, "%s: '%s' is not a count",
+					   opt == OPT_MAX ? "--max" : "--max-args", arg);
+		if (opt == OPT_MAX)
+			c->popts.max_entries = (uint32_t)n;
+		else
+			c->popts.max_args = n ? n : SIZE_MAX / 2;
+		return 0;
+	case OPT_FAIL_ON:
+		if (rdiff_fail_on__parse(arg, &c->popts.fail_mask, err, sizeof(err)))
+			return driver__err(d, "%s", err);
+		return 0;
+	default: /* --color, --no-color */
+		return DRV_SHARED;
 	}
-	if (!*mask) {
-		snprintf(err, len, "--fail-on: no class given");
-		return -EINVAL;
-	}
-	return 0;
 }
 
-static int parse_threshold(const char *s, double *ret)
+/* BASE NEW, or --base ... NEW: the new trace, or NULL after one line. */
+static const char *operands(struct driver *d, struct ctx *c, int argc, char **argv)
 {
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s)
-		return -EINVAL;
-	if (*end == '%') {
-		v /= 100.0;
-		end++;
-	} else if (*end == 'x' || *end == 'X') {
-		end++;
+	if (!c->in.nbases && argc - optind == 2)
+		c->bases[c->in.nbases++] = argv[optind++];
+	else if (argc - optind != 1 || !c->in.nbases) {
+		driver__err(d, "%s (usage: execrec diff [OPTIONS] BASE.etr NEW.etr)",
+			    argc == optind ? "no traces given"
+			    : c->in.nbases && argc - optind > 1
+				? "with --base, give only the NEW trace"
+			    : argc - optind == 1 ? "two traces needed: BASE and NEW"
+						 : "too many traces: BASE and NEW only "
+						   "(more baselines with --base)");
+		return NULL;
 	}
-	if (*end || !(v > 1.0) || v > 1e6)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-static int parse_count(const char *s, unsigned long *ret)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v > UINT32_MAX)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	if (c->in.nbases > RDIFF_MAX_BASES) {
+		driver__err(d, "at most %d baselines", RDIFF_MAX_BASES);
+		return NULL;
+	}
+	return argv[optind];
 }
 
 int cmd_diff(int argc, char **argv)
@@ -177,212 +201,76 @@ int cmd_diff(int argc, char **argv)
 	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {"max", required_argument, NULL, OPT_MAX},
 	    {"max-args", required_argument, NULL, OPT_MAX_ARGS},
-	    {"color", optional_argument, NULL, OPT_COLOR},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"color", optional_argument, NULL, DRV_OPT_COLOR},
+	    {"no-color", no_argument, NULL, DRV_OPT_NO_COLOR},
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct driver_cmd cmd = {
+	    .name = "diff",
+	    .operands = "BASE.etr NEW.etr",
+	    .shortopts = "hq",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	};
+	struct ctx c = {
+	    .dopts = {.sz = sizeof(c.dopts)},
+	    .popts = {.sz = sizeof(c.popts), .max_entries = MAX_ENTRIES_DEFAULT},
+	};
+	struct driver d = {.cmd = &cmd};
+	struct rdiff *rd = NULL;
+	const char *new_path;
+	int ret = EXIT_ERROR;
+	char err[1024];
 
 	/* Two boots by systemd unit: replay/boot_diff.c's report. */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--by-unit"))
 			return cmd_boot_diff(argc, argv);
-	struct rdiff_opts dopts = {.sz = sizeof(dopts)};
-	struct rdiff_print_opts popts = {
-	    .sz = sizeof(popts),
-	    .max_entries = MAX_ENTRIES_DEFAULT,
-	};
-	const char **bases = NULL, **maps = NULL, **ignores = NULL;
-	size_t nbases = 0, nmaps = 0, nignores = 0;
-	const char *color = NULL, *new_path;
-	struct rdiff *d = NULL;
-	bool quiet = false;
-	int opt, ret = EXIT_ERROR, r;
-	char err[1024];
-	unsigned long n;
-
-	/* every list is at most argc long: no reallocation needed */
-	bases = calloc((size_t)argc + 1, sizeof(*bases));
-	maps = calloc((size_t)argc + 1, sizeof(*maps));
-	ignores = calloc((size_t)argc + 1, sizeof(*ignores));
-	if (!bases || !maps || !ignores) {
-		fprintf(stderr, PROG ": out of memory\n");
+	c.bases = calloc(3 * ((size_t)argc + 1), sizeof(*c.bases));
+	if (!c.bases) {
+		driver__err(&d, "out of memory");
+		return ret;
+	}
+	c.in.bases = c.bases;
+	c.in.maps = c.maps = c.bases + argc + 1;
+	c.in.ignores = c.ignores = c.maps + argc + 1;
+	if (!driver__parse(&d, &cmd, &c, argc, argv)) {
+		ret = d.status;
 		goto out;
 	}
-	optind = 1;
-	opterr = 0; /* one line of our own, naming the option */
-	while ((opt = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			ret = 0;
-			goto out;
-		case 'q':
-			quiet = true;
-			break;
-		case OPT_MAP:
-			maps[nmaps++] = optarg;
-			break;
-		case OPT_IGNORE:
-			ignores[nignores++] = optarg;
-			break;
-		case OPT_EXPLAIN:
-			popts.explain = true;
-			break;
-		case OPT_BASE:
-			bases[nbases++] = optarg;
-			break;
-		case OPT_THRESHOLD:
-			if (parse_threshold(optarg, &dopts.threshold)) {
-				fprintf(stderr,
-					PROG ": --threshold: '%s' is not a ratio above 1 (1.5, 2x, "
-					     "150%%)\n",
-					optarg);
-				goto out;
-			}
-			break;
-		case OPT_MIN_DELTA:
-			if (rp_parse_duration(optarg, &dopts.min_delta_ns)) {
-				fprintf(stderr,
-					PROG ": --min-delta: '%s' is not a duration (50ms, 1s)\n",
-					optarg);
-				goto out;
-			}
-			if (!dopts.min_delta_ns)
-				dopts.min_delta_ns = 1; /* 0 asks for the ratio alone */
-			break;
-		case OPT_JSON:
-			popts.format = RDIFF_FMT_JSON;
-			break;
-		case OPT_MARKDOWN:
-			popts.format = RDIFF_FMT_MARKDOWN;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				popts.format = RDIFF_FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				popts.format = RDIFF_FMT_JSON;
-			else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
-				popts.format = RDIFF_FMT_MARKDOWN;
-			else {
-				fprintf(stderr,
-					PROG ": --format: '%s' is not text, json or markdown\n",
-					optarg);
-				goto out;
-			}
-			break;
-		case OPT_MAX:
-			if (parse_count(optarg, &n)) {
-				fprintf(stderr, PROG ": --max: '%s' is not a count\n", optarg);
-				goto out;
-			}
-			popts.max_entries = (uint32_t)n;
-			break;
-		case OPT_MAX_ARGS:
-			if (parse_count(optarg, &n)) {
-				fprintf(stderr, PROG ": --max-args: '%s' is not a count\n", optarg);
-				goto out;
-			}
-			popts.max_args = n ? n : SIZE_MAX / 2;
-			break;
-		case OPT_COLOR:
-			color = optarg ? optarg : "always";
-			if (strcmp(color, "always") && strcmp(color, "never") &&
-			    strcmp(color, "auto")) {
-				fprintf(stderr,
-					PROG ": --color: '%s' is not always, never or auto\n",
-					color);
-				goto out;
-			}
-			break;
-		case OPT_NO_COLOR:
-			color = "never";
-			break;
-		case OPT_FAIL_ON:
-			if (parse_fail_on(optarg, &popts.fail_mask, err, sizeof(err))) {
-				fprintf(stderr, PROG ": %s\n", err);
-				goto out;
-			}
-			break;
-		default: /* ':' or '?' */
-			tool__option_error("diff", opt, argv, longopts);
+	new_path = operands(&d, &c, argc, argv);
+	if (!new_path)
+		goto out;
+	rd = rdiff__new(&c.dopts);
+	if (!rd) {
+		driver__err(&d, "%s", strerror(errno));
+		goto out;
+	}
+	c.in.new_path = new_path;
+	if (rdiff__load(rd, &c.in, err, sizeof(err))) {
+		driver__err(&d, "%s", err);
+		goto out;
+	}
+	for (size_t i = 0; i < rdiff__warning_count(rd); i++)
+		driver__err(&d, "warning: %s", rdiff__warning(rd, i));
+	if (!c.quiet) {
+		c.popts.color =
+		    c.popts.format == RDIFF_FMT_TEXT && driver__color(&d, STDOUT_FILENO);
+		if (c.popts.format == RDIFF_FMT_JSON)
+			c.popts.max_entries = 0;
+		if ((rdiff__print(rd, stdout, &c.popts) || fflush(stdout)) && errno != EPIPE) {
+			driver__err(&d, "writing the report: %s", strerror(errno));
 			goto out;
 		}
 	}
-	/* BASE NEW, or --base ... NEW */
-	if (!nbases && argc - optind == 2) {
-		bases[nbases++] = argv[optind++];
-	} else if (argc - optind != 1 || !nbases) {
-		fprintf(stderr, PROG ": %s (usage: execrec diff [OPTIONS] BASE.etr NEW.etr)\n",
-			argc == optind		      ? "no traces given"
-			: nbases && argc - optind > 1 ? "with --base, give only the NEW trace"
-			: argc - optind == 1	      ? "two traces needed: BASE and NEW"
-						      : "too many traces: BASE and NEW only "
-							"(more baselines with --base)");
-		goto out;
-	}
-	if (nbases > RDIFF_MAX_BASES) {
-		fprintf(stderr, PROG ": at most %d baselines\n", RDIFF_MAX_BASES);
-		goto out;
-	}
-	new_path = argv[optind];
-
-	d = rdiff__new(&dopts);
-	if (!d) {
-		fprintf(stderr, PROG ": %s\n", strerror(errno));
-		goto out;
-	}
-	for (size_t i = 0; i < nmaps; i++) {
-		r = rdiff__add_map(d, maps[i], err, sizeof(err));
-		if (r) {
-			fprintf(stderr, PROG ": %s\n", r == -EINVAL ? err : strerror(-r));
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < nignores; i++) {
-		r = rdiff__add_ignore(d, ignores[i], err, sizeof(err));
-		if (r) {
-			fprintf(stderr, PROG ": %s\n", r == -EINVAL ? err : strerror(-r));
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < nbases; i++) {
-		r = rdiff__add_base(d, bases[i], err, sizeof(err));
-		if (r) {
-			fprintf(stderr, PROG ": %s\n", err);
-			goto out;
-		}
-	}
-	r = rdiff__set_new(d, new_path, err, sizeof(err));
-	if (r) {
-		fprintf(stderr, PROG ": %s\n", err);
-		goto out;
-	}
-	r = rdiff__compute(d);
-	if (r) {
-		fprintf(stderr, PROG ": comparing: %s\n", strerror(-r));
-		goto out;
-	}
-	for (size_t i = 0; i < rdiff__warning_count(d); i++)
-		fprintf(stderr, PROG ": warning: %s\n", rdiff__warning(d, i));
-	if (!quiet) {
-		popts.color = popts.format == RDIFF_FMT_TEXT && rp_want_color(1, color);
-		if (popts.format == RDIFF_FMT_JSON)
-			popts.max_entries = 0;
-		if (rdiff__print(d, stdout, &popts) || fflush(stdout)) {
-			if (errno != EPIPE) {
-				fprintf(stderr, PROG ": writing the report: %s\n", strerror(errno));
-				goto out;
-			}
-		}
-	}
-	ret = rdiff__fails(d, popts.fail_mask) ? EXIT_CHANGED : 0;
+	ret = rdiff__fails(rd, c.popts.fail_mask) ? EXIT_CHANGED : 0;
 out:
-	rdiff__free(d);
-	free(bases);
-	free(maps);
-	free(ignores);
+	rdiff__free(rd);
+	driver__free(&d);
+	free(c.bases);
 	return ret;
 }

@@ -13,9 +13,8 @@
 #include <time.h>
 
 #include "commands.h"
+#include "driver.h"
 #include "etr.h"
-#include "options.h"
-#include "outfile.h"
 #include "redact.h"
 #include "replay.h"
 
@@ -58,142 +57,87 @@ static void print_problem(void *ctx, const struct etr_problem *p)
 		p->kind == ETR_PROB_TRUNCATED ? "; the copy stops there" : "; skipped");
 }
 
-static struct redactor *setup(int argc, char **argv, const char **ret_in, const char **ret_out,
-			      bool *ret_force, bool *ret_list, int *ret_level, int *ret_status)
-{
-	enum { O_RULE = 0x100, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE, O_LEVEL, O_ANON };
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"force", no_argument, NULL, O_FORCE},
-	    {"rule", required_argument, NULL, O_RULE},
-	    {"rules", required_argument, NULL, O_RULES},
-	    {"no-rule", required_argument, NULL, O_NO_RULE},
-	    {"list-rules", no_argument, NULL, O_LIST},
-	    {"key-file", required_argument, NULL, O_KEY},
-	    {"level", required_argument, NULL, O_LEVEL},
-	    {"anonymize", no_argument, NULL, O_ANON},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct {
-		const char *arg;
-		bool file;
-	} adds[64];
-	const char *key_file = NULL, *drops[64];
-	size_t n_adds = 0, n_drops = 0;
-	uint8_t key[REDACT_KEY_SIZE];
-	struct redactor_opts ro = {.sz = sizeof(ro)};
-	struct redactor *r;
-	char err[512], *end;
-	int c, rc;
+enum { O_RULE = DRV_OPT__LAST + 1, O_RULES, O_NO_RULE, O_LIST, O_KEY, O_FORCE, O_LEVEL, O_ANON };
 
-	*ret_status = 2;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			*ret_out = optarg;
-			break;
-		case O_FORCE:
-			*ret_force = true;
-			break;
-		case O_RULE:
-		case O_RULES:
-			if (n_adds == 64) {
-				fprintf(stderr, PROG ": too many --rule/--rules\n");
-				return NULL;
-			}
-			adds[n_adds].arg = optarg;
-			adds[n_adds++].file = c == O_RULES;
-			break;
-		case O_NO_RULE:
-			if (n_drops == 64) {
-				fprintf(stderr, PROG ": too many --no-rule\n");
-				return NULL;
-			}
-			drops[n_drops++] = optarg;
-			break;
-		case O_LIST:
-			*ret_list = true;
-			break;
-		case O_KEY:
-			key_file = optarg;
-			break;
-		case O_ANON:
-			ro.anonymize = true;
-			break;
-		case O_LEVEL:
-			*ret_level = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || *ret_level > 22 || !*ret_level) {
-				fprintf(stderr, PROG ": --level: '%s' is not a zstd level\n",
-					optarg);
-				return NULL;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			*ret_status = 0;
-			return NULL;
-		default:
-			tool__option_error("redact", c, argv, longopts);
-			return NULL;
-		}
+struct ctx {
+	struct redact_rule_arg args[128]; /* --rule, --rules, --no-rule */
+	size_t nargs;
+	const char *out, *key_file;
+	struct redactor_opts ro;
+	int level;
+	bool force, list;
+};
+
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct ctx *c = d->ctx;
+	char *end;
+
+	switch (opt) {
+	case 'o':
+		c->out = arg;
+		return 0;
+	case O_FORCE:
+		c->force = true;
+		return 0;
+	case O_RULE:
+	case O_RULES:
+	case O_NO_RULE:
+		if (c->nargs == 128)
+			return driver__err(d, "too many --rule, --rules or --no-rule");
+		c->args[c->nargs].arg = arg;
+		c->args[c->nargs++].kind = opt == O_RULE    ? REDACT_ARG_RULE
+					   : opt == O_RULES ? REDACT_ARG_RULES
+							    : REDACT_ARG_DROP;
+		return 0;
+	case O_LIST:
+		c->list = true;
+		return 0;
+	case O_KEY:
+		c->key_file = arg;
+		return 0;
+	case O_ANON:
+		c->ro.anonymize = true;
+		return 0;
+	case O_LEVEL:
+		c->level = (int)strtol(arg, &end, 10);
+		if (*end || end == arg || c->level > 22 || !c->level)
+			return driver__err(d, "--level: '%s' is not a zstd level", arg);
+		return 0;
+	default:
+		return driver__err(d, "option %d is not handled", opt);
 	}
-	if (!*ret_list && (optind + 1 != argc || !*ret_out)) {
-		fprintf(stderr, PROG ": %s (see 'execrec redact --help')\n",
-			optind >= argc	    ? "no input trace given"
-			: optind + 1 < argc ? "one input trace only"
-					    : "no output given (-o OUT)");
-		return NULL;
-	}
-	*ret_in = optind < argc ? argv[optind] : NULL;
-	if (key_file) {
-		if (redact_key__read(key_file, key, err, sizeof(err))) {
-			fprintf(stderr, PROG ": %s\n", err);
-			return NULL;
-		}
-		ro.key = key;
-	}
-	r = redactor__new(&ro);
-	if (!r) {
-		fprintf(stderr, PROG ": %s\n", strerror(errno));
-		return NULL;
-	}
-	for (size_t i = 0; i < n_adds; i++) {
-		if (adds[i].file)
-			rc = redactor__add_rules_file(r, adds[i].arg, err, sizeof(err));
-		else
-			rc = redactor__add_rule(r, adds[i].arg, err, sizeof(err));
-		if (rc) {
-			fprintf(stderr, PROG ": %s%s; nothing written\n",
-				adds[i].file ? "--rules " : "--rule: ", err);
-			redactor__free(r);
-			return NULL;
-		}
-	}
-	for (size_t i = 0; i < n_drops; i++) {
-		if (redactor__drop_rule(r, drops[i])) {
-			fprintf(stderr, PROG ": --no-rule %s: no such rule (see --list-rules)\n",
-				drops[i]);
-			redactor__free(r);
-			return NULL;
-		}
-	}
-	*ret_status = 0;
-	return r;
 }
 
-struct redactor *tool_redact__new(const char *cmd, const char *rules)
+/* The redactor the options ask for: NULL after one line. */
+static struct redactor *setup(struct driver *d, struct ctx *c)
 {
-	struct redactor *r = redactor__new(NULL);
-	char err[256];
+	uint8_t key[REDACT_KEY_SIZE];
+	struct redactor *r;
+	char err[512];
+	size_t bad;
 
+	if (c->key_file) {
+		if (redact_key__read(c->key_file, key, err, sizeof(err))) {
+			driver__err(d, "%s", err);
+			return NULL;
+		}
+		c->ro.key = key;
+	}
+	r = redactor__new(&c->ro);
+	c->ro.key = NULL;
 	if (!r) {
-		fprintf(stderr, "execrec %s: --redact: %s\n", cmd, strerror(errno));
+		driver__err(d, "%s", strerror(errno));
 		return NULL;
 	}
-	if (rules && redactor__keep_rules(r, rules, err, sizeof(err))) {
-		fprintf(stderr, "execrec %s: --redact: %s\n", cmd, err);
+	if (redactor__apply(r, c->args, c->nargs, &bad, err, sizeof(err))) {
+		if (c->args[bad].kind == REDACT_ARG_DROP)
+			driver__err(d, "--no-rule %s: no such rule (see --list-rules)",
+				    c->args[bad].arg);
+		else
+			driver__err(
+			    d, "%s%s; nothing written",
+			    c->args[bad].kind == REDACT_ARG_RULES ? "--rules " : "--rule: ", err);
 		redactor__free(r);
 		return NULL;
 	}
@@ -206,118 +150,121 @@ static void list_rules(const struct redactor *r)
 		printf("%-18s %s\n", redactor__rule_name(r, i), redactor__rule_desc(r, i));
 }
 
-/* The metadata saying what was done, written after the input's own. */
-static char *rules_list(const struct redactor *r)
+/* The input, for the copy: NULL after one line, with the exit status in
+ * d->status. */
+static struct etr_reader *open_input(struct driver *d, struct etr_reader_opts *o)
 {
-	size_t n = 1;
-	char *s;
+	struct etr_reader *rd;
+	int err;
 
-	for (size_t i = 0; i < redactor__rule_count(r); i++)
-		n += strlen(redactor__rule_name(r, i)) + 1;
-	s = malloc(n);
-	if (!s)
-		return NULL;
-	s[0] = 0;
-	for (size_t i = 0; i < redactor__rule_count(r); i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, redactor__rule_name(r, i));
-	}
-	return s;
+	o->problem_ctx = (void *)d->path;
+	rd = etr_reader__open(d->path, o);
+	if (rd)
+		return rd;
+	err = errno;
+	driver__err(d, "%s: %s; nothing written", d->path, driver__open_why(err));
+	d->status = err == ENOENT || err == EACCES ? DRV_EXIT_USAGE : DRV_EXIT_FAIL;
+	return NULL;
 }
 
-int cmd_redact(int argc, char **argv)
+/* The copy into d->out: 0, or the exit status after one line. */
+static int copy(struct driver *d, struct redactor *r, struct etr_reader *rd,
+		struct redact_copy_stats *st)
 {
-	const char *in = NULL, *outp = NULL;
-	bool force = false, list = false;
-	struct etr_reader_opts rdo = {.sz = sizeof(rdo), .problem_cb = print_problem};
-	struct etr_writer_opts wo = {.sz = sizeof(wo)};
-	struct redact_copy_stats st;
-	struct etr_reader_stats rst;
-	struct etr_writer *w = NULL;
-	struct etr_reader *rd = NULL;
-	struct tool_out out = {0};
-	struct redactor *r;
+	const struct ctx *c = d->ctx;
 	struct timespec now;
-	char when[64], *rules = NULL;
-	const char *meta[7];
-	int status, err, level = REDACT_LEVEL;
+	char when[64];
+	int err;
 
-	r = setup(argc, argv, &in, &outp, &force, &list, &level, &status);
-	if (!r)
-		return status;
-	if (list) {
-		list_rules(r);
-		redactor__free(r);
-		return 0;
-	}
-	rdo.problem_ctx = (void *)in;
-	rd = etr_reader__open(in, &rdo);
-	if (!rd) {
-		err = errno;
-		fprintf(stderr, PROG ": %s: %s; nothing written\n", in,
-			err == EINVAL	 ? "not an execrec trace"
-			: err == ENOTSUP ? "made by a newer execrec (format major version)"
-			: err == EBADMSG ? "damaged file header"
-					 : strerror(err));
-		status = err == ENOENT || err == EACCES ? 2 : 1;
-		goto out;
-	}
-	rules = rules_list(r);
-	if (!rules || tool_out__open(&out, "redact", outp, in, force, true)) {
-		status = 2;
-		goto out;
-	}
-	wo.created_ns = etr_reader__info(rd)->created_ns;
-	wo.level = level;
-	w = etr_writer__open_fd(fileno(out.f), &wo);
-	if (!w) {
-		fprintf(stderr, PROG ": %s: %s\n", outp, strerror(errno));
-		tool_out__close(&out, "redact", false);
-		status = 2;
-		goto out;
-	}
 	clock_gettime(CLOCK_REALTIME, &now);
-	rp_fmt_iso(when, sizeof(when), (uint64_t)now.tv_sec * 1000000000ull + now.tv_nsec);
-	meta[0] = "redact.time";
-	meta[1] = when;
-	meta[2] = "redact.rules";
-	meta[3] = rules;
-	meta[4] = NULL;
-	err = redactor__copy(r, rd, w, meta, &st);
-	if (err) {
-		fprintf(stderr, PROG ": %s: %s; nothing written\n", err == -EIO ? in : outp,
-			strerror(-err));
-		tool_out__close(&out, "redact", false);
-		status = 2;
-		goto out;
-	}
-	if (tool_out__close(&out, "redact", true)) {
-		status = 2;
-		goto out;
-	}
-	etr_reader__stats(rd, &rst);
-	fprintf(stderr, PROG ": wrote %s: %" PRIu64 " events, %" PRIu64 " secrets replaced", outp,
-		st.events, redactor__hits(r));
+	rp_fmt_iso(when, sizeof(when),
+		   (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
+	err = redactor__copy_fd(r, rd, fileno(d->out.f), c->level, when, st);
+	if (err)
+		driver__err(d, "%s: %s; nothing written", err == -EIO ? d->path : c->out,
+			    strerror(-err));
+	return err ? DRV_EXIT_FAIL : 0;
+}
+
+static void summary(struct driver *d, struct redactor *r, struct etr_reader *rd,
+		    const struct redact_copy_stats *st)
+{
+	const struct ctx *c = d->ctx;
+	struct etr_reader_stats rst;
+
+	fprintf(stderr, PROG ": wrote %s: %" PRIu64 " events, %" PRIu64 " secrets replaced", c->out,
+		st->events, redactor__hits(r));
 	for (size_t i = 0, k = 0; i < redactor__rule_count(r); i++)
 		if (redactor__rule_hits(r, i))
 			fprintf(stderr, "%s%s %" PRIu64, k++ ? ", " : " (",
 				redactor__rule_name(r, i), redactor__rule_hits(r, i));
 	fprintf(stderr, "%s\n", redactor__hits(r) ? ")" : "");
-	status = 0;
-	if (rst.problems || st.dropped_records || st.dropped_chunks || !st.ended) {
-		fprintf(stderr,
-			PROG ": warning: %s is damaged: %" PRIu64 " chunks skipped, %" PRIu64
-			     " records dropped (not decodable, or of a type this execrec does not "
-			     "know)%s\n",
-			in, rst.bad_chunks + st.dropped_chunks, st.dropped_records,
-			st.ended ? "" : "; it has no end record, nor has the copy");
-		status = 1;
+	etr_reader__stats(rd, &rst);
+	if (rst.problems || st->dropped_records || st->dropped_chunks || !st->ended) {
+		driver__err(d,
+			    "warning: %s is damaged: %" PRIu64 " chunks skipped, %" PRIu64
+			    " records dropped (not decodable, or of a type this execrec does not "
+			    "know)%s",
+			    d->path, rst.bad_chunks + st->dropped_chunks, st->dropped_records,
+			    st->ended ? "" : "; it has no end record, nor has the copy");
+		d->status = DRV_EXIT_FAIL;
 	}
-out:
-	etr_writer__free(w);
+}
+
+int cmd_redact(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"force", no_argument, NULL, O_FORCE},
+	    {"rule", required_argument, NULL, O_RULE},
+	    {"rules", required_argument, NULL, O_RULES},
+	    {"no-rule", required_argument, NULL, O_NO_RULE},
+	    {"list-rules", no_argument, NULL, O_LIST},
+	    {"key-file", required_argument, NULL, O_KEY},
+	    {"level", required_argument, NULL, O_LEVEL},
+	    {"anonymize", no_argument, NULL, O_ANON},
+	    DRV_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
+	};
+	static const struct driver_cmd cmd = {
+	    .name = "redact",
+	    .operands = "IN.etr -o OUT.etr",
+	    .shortopts = "o:h",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	};
+	struct ctx c = {.ro = {.sz = sizeof(c.ro)}, .level = REDACT_LEVEL};
+	struct etr_reader_opts rdo = {.sz = sizeof(rdo), .problem_cb = print_problem};
+	struct redact_copy_stats st;
+	struct etr_reader *rd = NULL;
+	struct driver d = {0};
+	struct redactor *r = NULL;
+
+	if (!driver__parse(&d, &cmd, &c, argc, argv))
+		return driver__exit(&d, 0);
+	if (!c.list && (optind + 1 != argc || !c.out)) {
+		driver__err(&d, "%s (see 'execrec redact --help')",
+			    optind >= argc	? "no input trace given"
+			    : optind + 1 < argc ? "one input trace only"
+						: "no output given (-o OUT)");
+		return driver__stop(&d, DRV_EXIT_USAGE);
+	}
+	d.path = optind < argc ? argv[optind] : NULL;
+	d.status = DRV_EXIT_USAGE;
+	r = setup(&d, &c);
+	if (r && c.list) {
+		list_rules(r);
+		d.status = 0;
+	} else if (r && (rd = open_input(&d, &rdo)) &&
+		   driver__out_open(&d, c.out, NULL, c.force, true)) {
+		/* half a copy is no copy: it never gets the wanted name */
+		d.status = copy(&d, r, rd, &st);
+		d.status = driver__out_close(&d, !d.status) ?: d.status;
+		if (!d.status)
+			summary(&d, r, rd, &st);
+	}
 	etr_reader__free(rd);
 	redactor__free(r);
-	free(rules);
-	return status;
+	return driver__stop(&d, d.status);
 }

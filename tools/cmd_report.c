@@ -9,7 +9,6 @@
  * The front end: options, the trace, diagnostics. The tables and their
  * output are replay/report.c's.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <getopt.h>
@@ -17,13 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "cli.h"
 #include "commands.h"
+#include "driver.h"
+#include "redact.h"
 #include "replay.h"
 #include "report.h"
-#include "options.h"
-#include "redact.h"
 
 static void usage(FILE *f)
 {
@@ -39,152 +38,104 @@ static void usage(FILE *f)
 	      "  -n, --top N             lines per section (default 10, 0 = all)\n"
 	      "      --markdown          GitHub/GitLab markdown, to paste into an issue: the\n"
 	      "                          tables and a collapsed process tree of the failures;\n"
-	      "                          warns when the trace holds what looks like secrets\n"
-	      "      --stats             figures for benchmarks on stderr\n"
-	      "  -h, --help              this help\n"
-	      "\n",
+	      "                          warns when the trace holds what looks like secrets\n",
 	      f);
-	rp_cli__filter_help(f);
-	fputc('\n', f);
-	rp_cli__output_help(f, true);
+	driver__help(f, DRV_HELP_STATS | DRV_HELP_FILTERS | DRV_HELP_OUTPUT | DRV_HELP_CSV);
+}
+
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct rp_report_opts *o = d->ctx;
+	uint64_t top;
+
+	switch (opt) {
+	case 'n':
+		if (driver__parse_count(arg, UINT32_MAX, &top))
+			return driver__err(d, "--top: '%s' is not a count (0 to 4294967295)", arg);
+		o->top = top;
+		return 0;
+	case 'M':
+		o->markdown = true;
+		return 0;
+	default:
+		return DRV_SHARED;
+	}
+}
+
+/* Before sharing a trace: what looks like a secret, counted on the way. */
+static int scan(struct redactor *r, const struct etr_event *ev)
+{
+	struct etr_event copy = *ev;
+
+	if (!r || (ev->type != ETR_EV_EXEC && ev->type != ETR_EV_EXEC_FAIL))
+		return 0;
+	return redactor__event(r, &copy) < 0 ? -ENOMEM : 0;
 }
 
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    RP_CLI_FILTER_OPTIONS,
-	    RP_CLI_OUTPUT_OPTIONS,
+	    DRV_FILTER_OPTIONS,
+	    DRV_OUTPUT_OPTIONS,
 	    {"top", required_argument, NULL, 'n'},
-	    {"stats", no_argument, NULL, 'S'},
+	    DRV_STATS_OPTION,
 	    {"markdown", no_argument, NULL, 'M'},
-	    {"help", no_argument, NULL, 'h'},
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	struct rp_report_opts ropts = {.sz = sizeof(ropts), .top = 10};
-	struct rp_cli cli = {0};
-	struct rp_trace *trace = NULL;
-	struct rp_report *r = NULL;
-	const struct etr_event *ev;
-	int opt, ret = 0;
-	char err[512], *end;
-	const char *path;
-	bool stats = false;
+	static const struct driver_cmd cmd = {
+	    .name = "report",
+	    .operands = "FILE",
+	    .shortopts = "hn:",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	};
 	static const char *const redacted_keys[] = {"redact.rules", NULL};
-	struct redactor *scan = NULL;
+	struct rp_report_opts ropts = {.sz = sizeof(ropts), .top = 10};
+	struct driver d = {0};
+	struct rp_report *r = NULL;
+	struct redactor *secrets = NULL;
+	const struct etr_event *ev;
+	int ret = -ENOMEM;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
-		int rr;
-
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			ret = 0;
-			goto done;
-		case 'n':
-			/* strtoul takes "-1" as ULONG_MAX and saturates what is too
-			 * big: only digits, and a count a table can have */
-			errno = 0;
-			ropts.top = strtoul(optarg, &end, 10);
-			if (*end || end == optarg || !isdigit((unsigned char)optarg[0]) || errno ||
-			    ropts.top > UINT32_MAX) {
-				fprintf(stderr,
-					"execrec report: --top: '%s' is not a count (0 to "
-					"4294967295)\n",
-					optarg);
-				ret = 2;
-				goto done;
-			}
-			continue;
-		case 'S':
-			stats = true;
-			continue;
-		case 'M':
-			ropts.markdown = true;
-			continue;
-		case ':':
-		case '?':
-			tool__option_error("report", opt, argv, longopts);
-			ret = 2;
-			goto done;
-		}
-		rr = rp_cli__option(&cli, opt, optarg, err, sizeof(err));
-		if (rr < 0) {
-			fprintf(stderr, "execrec report: %s\n",
-				rr == -EINVAL ? err : strerror(-rr));
-			ret = 2;
-			goto done;
-		}
-	}
-	trace = tool__open_trace("report", &cli, argc, argv, NULL, &path, &ret);
-	if (!trace)
-		goto done;
-	ropts.filter = cli.filter;
-	if (ropts.markdown && !(scan = redactor__new(NULL))) {
-		ret = -ENOMEM;
+	if (!driver__parse(&d, &cmd, &ropts, argc, argv) || !driver__open(&d, argc, argv, NULL))
+		return driver__exit(&d, 0);
+	ropts.filter = d.filter;
+	if (ropts.markdown && !(secrets = redactor__new(NULL)))
 		goto out;
-	}
-	r = rp_report__new(trace, &ropts);
-	if (!r) {
-		ret = -ENOMEM;
+	r = rp_report__new(d.trace, &ropts);
+	if (!r)
 		goto out;
-	}
-	while ((ret = rp_trace__next_event(trace, &ev)) > 0) {
-		if (rp_cli__bind(&cli, trace, ev, err, sizeof(err))) {
-			fprintf(stderr, "execrec report: %s\n", err);
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = rp_report__add(r, ev);
+	while ((ret = driver__next(&d, &ev)) > 0) {
+		ret = rp_report__add(r, ev) ?: scan(secrets, ev);
 		if (ret)
 			break;
-		if (scan && (ev->type == ETR_EV_EXEC || ev->type == ETR_EV_EXEC_FAIL)) {
-			struct etr_event copy = *ev;
-
-			if (redactor__event(scan, &copy) < 0) {
-				ret = -ENOMEM;
-				break;
-			}
-		}
 	}
-	if (ret < 0)
-		goto out;
-	if (rp_cli__bind(&cli, trace, NULL, err, sizeof(err))) {
-		fprintf(stderr, "execrec report: %s\n", err);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = rp_report__finish(r);
+	if (!ret)
+		ret = rp_report__finish(r);
 	if (ret)
 		goto out;
 
 	if (ropts.markdown)
-		rp_report__print_markdown(r, stdout, path);
-	else if (cli.format == RP_FMT_JSON)
-		rp_report__print_json(r, stdout, path);
-	else if (cli.format == RP_FMT_CSV)
+		rp_report__print_markdown(r, stdout, d.path);
+	else if (d.format == DRV_FMT_JSON)
+		rp_report__print_json(r, stdout, d.path);
+	else if (d.format == DRV_FMT_CSV)
 		rp_report__print_csv(r, stdout);
 	else
-		rp_report__print_text(r, stdout, path, rp_want_color(1, cli.color_mode));
-	if (fflush(stdout) && errno != EPIPE)
-		fprintf(stderr, "execrec report: writing output: %s\n", strerror(errno));
-	if (scan && redactor__hits(scan) && !rp_trace__meta_get(trace, redacted_keys))
-		fprintf(stderr,
-			"execrec report: warning: %s is not redacted and %" PRIu64
-			" strings look like secrets; 'execrec redact %s -o OUT' before sharing\n",
-			path, redactor__hits(scan), path);
-	if (stats)
-		rp_cli__print_stats(stderr, "report", trace, rp_report__processes(r),
-				    rp_model__mem(rp_report__model(r)),
+		rp_report__print_text(r, stdout, d.path, driver__color(&d, STDOUT_FILENO));
+	driver__flush(&d);
+	if (secrets && redactor__hits(secrets) && !rp_trace__meta_get(d.trace, redacted_keys))
+		driver__err(&d,
+			    "warning: %s is not redacted and %" PRIu64
+			    " strings look like secrets; 'execrec redact %s -o OUT' before sharing",
+			    d.path, redactor__hits(secrets), d.path);
+	if (d.stats)
+		driver__print_stats(&d, rp_report__processes(r), rp_model__mem(rp_report__model(r)),
 				    rp_model__str_bytes(rp_report__model(r)));
-
 out:
-	ret = tool__end_trace("report", ret, path, trace);
-done:
-	redactor__free(scan);
+	redactor__free(secrets);
 	rp_report__free(r);
-	rp_trace__free(trace);
-	rp_filter__free(cli.filter);
-	return ret;
+	return driver__exit(&d, ret);
 }

@@ -11,12 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "argmap.h"
 #include "commands.h"
+#include "driver.h"
 #include "line.h"
 #include "replay.h"
-#include "argmap.h"
-#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -28,19 +27,14 @@ static void usage(FILE *f)
 	      "\n"
 	      "      --wallclock         wall-clock times instead of seconds from the start\n"
 	      "      --snapshot          also the processes alive when the recording started\n"
-	      "      --threads           also the creation of threads (if recorded)\n"
-	      "      --stats             figures for benchmarks on stderr\n"
-	      "  -h, --help              this help\n"
-	      "\n",
+	      "      --threads           also the creation of threads (if recorded)\n",
 	      f);
-	rp_cli__filter_help(f);
-	fputc('\n', f);
-	rp_cli__output_help(f, true);
+	driver__help(f, DRV_HELP_STATS | DRV_HELP_FILTERS | DRV_HELP_OUTPUT | DRV_HELP_CSV);
 }
 
 struct ctx {
-	struct rp_cli cli;
-	struct rp_trace *trace;
+	struct driver d;
+	struct rp_trace_opts topts;
 	bool color;
 	bool snapshot;
 	struct rp_out out; /* the text lines: stdio's lock and a call per
@@ -53,6 +47,25 @@ struct ctx {
 	struct argmap args;
 };
 
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct ctx *c = d->ctx;
+
+	switch (opt) {
+	case 's':
+		c->snapshot = true;
+		return 0;
+	case 't':
+		c->topts.keep_threads = true;
+		return 0;
+	case DRV_OPT_FAILED:
+		c->failed = true;
+		return DRV_SHARED; /* and on to the filter */
+	default:
+		return DRV_SHARED;
+	}
+}
+
 static void print_text(struct ctx *c, const struct etr_event *ev)
 {
 	char tb[32];
@@ -60,15 +73,47 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 	uint64_t dur_ns = UINT64_MAX; /* none known: none shown */
 
 	if (ev->type == ETR_EV_EXIT) {
-		if (!rp_trace__exit_duration(c->trace, ev, &dur_ns))
+		if (!rp_trace__exit_duration(c->d.trace, ev, &dur_ns))
 			dur_ns = UINT64_MAX;
 		if (c->failed)
 			args = argmap__get(&c->args, ev->pid, ev->start_ns);
 	}
-	rp_cli__fmt_time(&c->cli, c->trace, ev->ts_ns, tb, sizeof(tb));
-	rp_line__event(&c->out, tb, c->cli.wallclock ? 15 : 11, c->color, ev, &dur_ns, args);
+	rp_trace__fmt_time(c->d.trace, c->d.wallclock, ev->ts_ns, tb, sizeof(tb));
+	rp_line__event(&c->out, tb, c->d.wallclock ? 15 : 11, c->color, ev, &dur_ns, args);
 	if (c->tty)
 		rp_out__flush(&c->out);
+}
+
+/* One event: 0, or -ENOMEM. */
+static int event(struct ctx *c, const struct etr_event *ev)
+{
+	if (ev->type == RP_EV_PROC && !c->snapshot) {
+		/* still seen by the filter: --subtree follows the snapshot */
+		rp_filter__match_event(c->d.filter, ev);
+		return 0;
+	}
+	/* before the filter: the exec it hides names the exit it shows */
+	if (c->failed && c->d.format == DRV_FMT_TEXT && ev->type == ETR_EV_EXEC &&
+	    argmap__set(&c->args, ev->pid, ev->start_ns, &ev->argv))
+		return -ENOMEM;
+	if (c->d.filter && !rp_filter__match_event(c->d.filter, ev)) {
+		if (ev->type == ETR_EV_EXIT)
+			argmap__del(&c->args, ev->pid, ev->start_ns);
+		return 0;
+	}
+	switch (c->d.format) {
+	case DRV_FMT_JSON:
+		rp_print_event_json(stdout, c->d.trace, ev);
+		break;
+	case DRV_FMT_CSV:
+		rp_print_event_csv(stdout, c->d.trace, ev);
+		break;
+	default:
+		print_text(c, ev);
+		if (ev->type == ETR_EV_EXIT)
+			argmap__del(&c->args, ev->pid, ev->start_ns);
+	}
+	return 0;
 }
 
 /* The text goes out in blocks of this many bytes. */
@@ -77,118 +122,52 @@ static void print_text(struct ctx *c, const struct etr_event *ev)
 int cmd_timeline(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    RP_CLI_FILTER_OPTIONS,
-	    RP_CLI_OUTPUT_OPTIONS,
+	    DRV_FILTER_OPTIONS,
+	    DRV_OUTPUT_OPTIONS,
 	    {"snapshot", no_argument, NULL, 's'},
 	    {"threads", no_argument, NULL, 't'},
-	    {"stats", no_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},
+	    DRV_STATS_OPTION,
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct driver_cmd cmd = {
+	    .name = "timeline",
+	    .operands = "FILE",
+	    .shortopts = "h",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	};
 	static char obuf[OUT_BUF];
-	struct rp_trace_opts topts = {.sz = sizeof(topts)};
-	struct ctx c = {0};
+	struct ctx c = {.topts = {.sz = sizeof(c.topts)}};
 	const struct etr_event *ev;
-	char err[512];
-	const char *path;
-	int opt, ret = 0;
-	bool stats = false;
+	int ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		int r;
-
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			ret = 0;
-			goto done;
-		case 's':
-			c.snapshot = true;
-			continue;
-		case 't':
-			topts.keep_threads = true;
-			continue;
-		case 'S':
-			stats = true;
-			continue;
-		case RP_OPT_FAILED:
-			c.failed = true;
-			break; /* and on to the filter */
-		case ':':
-		case '?':
-			tool__option_error("timeline", opt, argv, longopts);
-			ret = 2;
-			goto done;
-		}
-		r = rp_cli__option(&c.cli, opt, optarg, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "execrec timeline: %s\n",
-				r == -EINVAL ? err : strerror(-r));
-			ret = 2;
-			goto done;
-		}
-	}
+	if (!driver__parse(&c.d, &cmd, &c, argc, argv))
+		return driver__exit(&c.d, 0);
 	/* the environments, where recorded, go into the JSON rows */
-	topts.keep_env = c.cli.format == RP_FMT_JSON;
-	c.trace = tool__open_trace("timeline", &c.cli, argc, argv, &topts, &path, &ret);
-	if (!c.trace)
-		goto done;
-	c.color = c.cli.format == RP_FMT_TEXT && rp_want_color(1, c.cli.color_mode);
+	c.topts.keep_env = c.d.format == DRV_FMT_JSON;
+	if (!driver__open(&c.d, argc, argv, &c.topts))
+		return driver__exit(&c.d, 0);
+	c.color = c.d.format == DRV_FMT_TEXT && driver__color(&c.d, STDOUT_FILENO);
 
-	if (c.cli.format == RP_FMT_CSV)
+	if (c.d.format == DRV_FMT_CSV)
 		rp_csv_header(stdout);
-	else if (c.cli.format == RP_FMT_TEXT)
-		rp_line__header(stdout, c.cli.wallclock ? "WALLCLOCK" : "TIME",
-				c.cli.wallclock ? 15 : 11);
+	else if (c.d.format == DRV_FMT_TEXT)
+		rp_line__header(stdout, c.d.wallclock ? "WALLCLOCK" : "TIME",
+				c.d.wallclock ? 15 : 11);
 
 	rp_out__init(&c.out, stdout, obuf, sizeof(obuf));
 	c.tty = isatty(STDOUT_FILENO);
-	while ((ret = rp_trace__next_event(c.trace, &ev)) > 0) {
-		if (rp_cli__bind(&c.cli, c.trace, ev, err, sizeof(err))) {
-			fprintf(stderr, "execrec timeline: %s\n", err);
-			ret = -EINVAL;
+	while ((ret = driver__next(&c.d, &ev)) > 0)
+		if ((ret = event(&c, ev)))
 			break;
-		}
-		if (ev->type == RP_EV_PROC && !c.snapshot) {
-			/* still seen by the filter: --subtree follows the snapshot */
-			rp_filter__match_event(c.cli.filter, ev);
-			continue;
-		}
-		/* before the filter: the exec it hides names the exit it shows */
-		if (c.failed && c.cli.format == RP_FMT_TEXT && ev->type == ETR_EV_EXEC &&
-		    argmap__set(&c.args, ev->pid, ev->start_ns, &ev->argv)) {
-			ret = -ENOMEM;
-			break;
-		}
-		if (c.cli.filter && !rp_filter__match_event(c.cli.filter, ev)) {
-			if (ev->type == ETR_EV_EXIT)
-				argmap__del(&c.args, ev->pid, ev->start_ns);
-			continue;
-		}
-		switch (c.cli.format) {
-		case RP_FMT_JSON:
-			rp_print_event_json(stdout, c.trace, ev);
-			break;
-		case RP_FMT_CSV:
-			rp_print_event_csv(stdout, c.trace, ev);
-			break;
-		default:
-			print_text(&c, ev);
-			if (ev->type == ETR_EV_EXIT)
-				argmap__del(&c.args, ev->pid, ev->start_ns);
-		}
-	}
 	rp_out__flush(&c.out);
-	if (fflush(stdout) && errno != EPIPE)
-		fprintf(stderr, "execrec timeline: writing output: %s\n", strerror(errno));
-	ret = tool__end_trace("timeline", ret < 0 ? ret : 0, path, c.trace);
-	if (!ret && stats)
-		rp_cli__print_stats(stderr, "timeline", c.trace, 0, 0, 0);
-done:
+	driver__flush(&c.d);
+	ret = driver__end(&c.d, ret < 0 ? ret : 0);
+	if (!ret && c.d.stats)
+		driver__print_stats(&c.d, 0, 0, 0);
 	argmap__free(&c.args);
-	rp_trace__free(c.trace);
-	rp_filter__free(c.cli.filter);
+	driver__free(&c.d);
 	return ret;
 }

@@ -17,12 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "common/parse.h"
 #include "commands.h"
+#include "common/parse.h"
+#include "driver.h"
 #include "replay.h"
 #include "tree.h"
-#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -41,15 +40,9 @@ static void usage(FILE *f)
 	      "      --max-args N        cut argument lists after N bytes (default: whole)\n"
 	      "  -A, --ascii             draw with ASCII (default on a non-UTF-8 locale or\n"
 	      "                          when not writing to a terminal)\n"
-	      "  -U, --unicode           draw with box-drawing characters\n"
-	      "      --stats             figures for benchmarks on stderr\n"
-	      "  -h, --help              this help\n"
-	      "\n",
+	      "  -U, --unicode           draw with box-drawing characters\n",
 	      f);
-	fputs("Filters:\n", f);
-	rp_cli__filter_help_rest(f);
-	fputc('\n', f);
-	rp_cli__output_help(f, true);
+	driver__help(f, DRV_HELP_STATS | DRV_HELP_FILTERS_REST | DRV_HELP_OUTPUT | DRV_HELP_CSV);
 }
 
 static bool utf8_locale(void)
@@ -61,167 +54,127 @@ static bool utf8_locale(void)
 	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 }
 
+struct ctx {
+	struct rp_tree_print_opts popts;
+	uint32_t *pids; /* -p, --pid, --subtree: the roots shown */
+	size_t npids;
+	int draw; /* 0 as the terminal says, 1 ASCII, 2 Unicode */
+};
+
+static int option(struct driver *d, int opt, const char *arg)
+{
+	struct ctx *c = d->ctx;
+	char *end;
+	long lv;
+	int r;
+
+	switch (opt) {
+	case 'p':
+	case DRV_OPT_PID:
+	case DRV_OPT_SUBTREE:
+		r = ec_parse_pids(arg, &c->pids, &c->npids);
+		if (r && r != -ENOMEM)
+			return driver__err(d, "--pid: '%s' is not a pid", arg);
+		return r;
+	case 'd':
+		errno = 0;
+		lv = strtol(arg, &end, 10);
+		if (*end || end == arg || errno || lv < 0 || lv > INT32_MAX)
+			return driver__err(d, "--depth: '%s' is not a count", arg);
+		c->popts.limit_depth = true;
+		c->popts.depth = (uint32_t)lv;
+		return 0;
+	case 'n':
+		c->popts.no_compact = true;
+		return 0;
+	case 'm':
+		c->popts.max_args = strtoul(arg, &end, 10);
+		if (*end || end == arg)
+			return driver__err(d, "--max-args: '%s' is not a count", arg);
+		return 0;
+	case 'A':
+	case 'U':
+		c->draw = opt == 'A' ? 1 : 2;
+		return 0;
+	default:
+		return DRV_SHARED;
+	}
+}
+
+static int print(struct driver *d, struct rp_tree *t)
+{
+	if (d->format == DRV_FMT_JSON)
+		return rp_tree__print_json(t, stdout);
+	if (d->format == DRV_FMT_CSV)
+		return rp_tree__print_csv(t, stdout);
+	return rp_tree__print_text(t, stdout);
+}
+
 int cmd_tree(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    RP_CLI_FILTER_OPTIONS,
-	    RP_CLI_OUTPUT_OPTIONS,
+	    DRV_FILTER_OPTIONS,
+	    DRV_OUTPUT_OPTIONS,
 	    {"depth", required_argument, NULL, 'd'},
 	    {"no-compact", no_argument, NULL, 'n'},
 	    {"max-args", required_argument, NULL, 'm'},
 	    {"ascii", no_argument, NULL, 'A'},
 	    {"unicode", no_argument, NULL, 'U'},
-	    {"stats", no_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},
+	    DRV_STATS_OPTION,
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
+	};
+	static const struct driver_cmd cmd = {
+	    .name = "tree",
+	    .operands = "FILE",
+	    .shortopts = "hp:d:AU",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
 	};
 	struct rp_tree_opts opts = {.sz = sizeof(opts)};
 	struct rp_trace_opts topts = {.sz = sizeof(topts)};
-	struct rp_tree_print_opts popts = {.sz = sizeof(popts)};
-	struct rp_cli cli = {0};
-	struct rp_trace *trace = NULL;
+	struct ctx c = {.popts = {.sz = sizeof(c.popts)}};
+	struct driver d = {0};
 	struct rp_tree *t = NULL;
-	uint32_t *pids = NULL;
-	size_t npids = 0;
 	const struct etr_event *ev;
-	int opt, ret = 0, draw = 0;
-	bool stats = false;
-	char err[512], *end;
-	const char *path;
+	int ret = -ENOMEM;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":hp:d:AU", longopts, NULL)) != -1) {
-		int r, depth;
-		long lv;
-
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			ret = 0;
-			goto done;
-		case 'p':
-		case RP_OPT_PID:
-		case RP_OPT_SUBTREE:
-			r = ec_parse_pids(optarg, &pids, &npids);
-			if (r == -ENOMEM) {
-				ret = 1;
-				goto done;
-			}
-			if (r) {
-				fprintf(stderr, "execrec tree: --pid: '%s' is not a pid\n", optarg);
-				ret = 2;
-				goto done;
-			}
-			continue;
-		case 'd':
-			errno = 0;
-			lv = strtol(optarg, &end, 10);
-			depth = lv >= 0 && lv <= INT32_MAX ? (int)lv : -1;
-			if (*end || end == optarg || errno || depth < 0) {
-				fprintf(stderr, "execrec tree: --depth: '%s' is not a count\n",
-					optarg);
-				ret = 2;
-				goto done;
-			}
-			popts.limit_depth = true;
-			popts.depth = (uint32_t)depth;
-			continue;
-		case 'n':
-			popts.no_compact = true;
-			continue;
-		case 'm':
-			popts.max_args = strtoul(optarg, &end, 10);
-			if (*end || end == optarg) {
-				fprintf(stderr, "execrec tree: --max-args: '%s' is not a count\n",
-					optarg);
-				ret = 2;
-				goto done;
-			}
-			continue;
-		case 'A':
-			draw = 1;
-			continue;
-		case 'U':
-			draw = 2;
-			continue;
-		case 'S':
-			stats = true;
-			continue;
-		case ':':
-		case '?':
-			tool__option_error("tree", opt, argv, longopts);
-			ret = 2;
-			goto done;
-		}
-		r = rp_cli__option(&cli, opt, optarg, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "execrec tree: %s\n", r == -EINVAL ? err : strerror(-r));
-			ret = 2;
-			goto done;
-		}
-	}
+	if (!driver__parse(&d, &cmd, &c, argc, argv))
+		goto out;
 	/* the environments, where recorded, go into the JSON records */
-	topts.keep_env = cli.format == RP_FMT_JSON;
-	trace = tool__open_trace("tree", &cli, argc, argv, &topts, &path, &ret);
-	if (!trace)
-		goto done;
-	opts.filter = cli.filter;
-	opts.pids = pids;
-	opts.npids = npids;
-	if (cli.format == RP_FMT_TEXT) {
-		popts.color = rp_want_color(1, cli.color_mode);
-		popts.unicode = draw == 2 || (draw == 0 && isatty(1) && utf8_locale());
-		opts.text = &popts;
-	}
-	t = rp_tree__new(trace, &opts);
-	if (!t) {
-		ret = -ENOMEM;
+	topts.keep_env = d.format == DRV_FMT_JSON;
+	if (!driver__open(&d, argc, argv, &topts))
 		goto out;
+	opts.filter = d.filter;
+	opts.pids = c.pids;
+	opts.npids = c.npids;
+	if (d.format == DRV_FMT_TEXT) {
+		c.popts.color = driver__color(&d, STDOUT_FILENO);
+		c.popts.unicode = c.draw == 2 || (c.draw == 0 && isatty(1) && utf8_locale());
+		opts.text = &c.popts;
 	}
-	while ((ret = rp_trace__next_event(trace, &ev)) > 0) {
-		/* processes are judged as they end: the filter is bound first */
-		if (rp_cli__bind(&cli, trace, ev, err, sizeof(err))) {
-			fprintf(stderr, "execrec tree: %s\n", err);
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = rp_tree__add(t, ev);
-		if (ret)
-			goto out;
-	}
-	if (ret < 0)
+	t = rp_tree__new(d.trace, &opts);
+	if (!t)
 		goto out;
-	if (rp_cli__bind(&cli, trace, NULL, err, sizeof(err))) {
-		fprintf(stderr, "execrec tree: %s\n", err);
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = rp_tree__finish(t);
+	/* processes are judged as they end: the filter is bound first */
+	while ((ret = driver__next(&d, &ev)) > 0)
+		if ((ret = rp_tree__add(t, ev)))
+			break;
+	if (!ret)
+		ret = rp_tree__finish(t);
 	if (ret)
 		goto out;
-	if (cli.format == RP_FMT_TEXT) {
-		ret = rp_tree__print_text(t, stdout);
-	} else if (cli.format == RP_FMT_JSON) {
-		ret = rp_tree__print_json(t, stdout);
-	} else {
-		ret = rp_tree__print_csv(t, stdout);
-	}
-	if (fflush(stdout) && errno != EPIPE)
-		fprintf(stderr, "execrec tree: writing output: %s\n", strerror(errno));
-	if (stats) {
+	ret = print(&d, t);
+	driver__flush(&d);
+	if (d.stats) {
 		struct rp_tree_stats st;
 
 		rp_tree__stats(t, &st);
-		rp_cli__print_stats(stderr, "tree", trace, st.processes, st.bytes, st.string_bytes);
+		driver__print_stats(&d, st.processes, st.bytes, st.string_bytes);
 	}
-
 out:
-	ret = tool__end_trace("tree", ret, path, trace);
-done:
 	rp_tree__free(t);
-	rp_trace__free(trace);
-	rp_filter__free(cli.filter);
-	free(pids);
-	return ret;
+	free(c.pids);
+	return driver__exit(&d, ret);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "driver.h"
 #include "line.h"
 #include "record_view.h"
 
@@ -22,7 +23,7 @@
 
 void record_view__print_header(struct record_view *v)
 {
-	v->color = rp_want_color(fileno(v->out), NULL);
+	v->color = driver__want_color(DRV_COLOR_AUTO, fileno(v->out));
 	rp_line__header(v->out, "WALLCLOCK", PRINT_TIME_WIDTH);
 }
 

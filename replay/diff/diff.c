@@ -65,18 +65,21 @@ int rdiff_class__parse(const char *s, size_t len, enum rdiff_class *ret_class)
 
 struct rdiff *rdiff__new(const struct rdiff_opts *opts)
 {
-	struct rdiff *d = calloc(1, sizeof(*d));
+	struct rdiff *d;
 
+	if (!EC_OPTS_VALID(opts, struct rdiff_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	d = calloc(1, sizeof(*d));
 	if (!d) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (opts) {
-		size_t n = opts->sz < sizeof(d->opts) ? opts->sz : sizeof(d->opts);
-
-		memcpy(&d->opts, opts, n);
-	}
 	d->opts.sz = sizeof(d->opts);
+	d->opts.threshold = EC_OPTS_GET(opts, threshold, 0);
+	d->opts.min_delta_ns = EC_OPTS_GET(opts, min_delta_ns, 0);
+	d->opts.reorder_ns = EC_OPTS_GET(opts, reorder_ns, 0);
 	if (!(d->opts.threshold > 1.0))
 		d->opts.threshold = RDIFF_THRESHOLD_DEFAULT;
 	if (!d->opts.min_delta_ns)

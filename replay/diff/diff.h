@@ -104,6 +104,21 @@ int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len)
 /* Match and classify. 0, -EINVAL (no baseline or no new trace), -ENOMEM. */
 int rdiff__compute(struct rdiff *d);
 
+/* What a comparison is given: the lists of a command line. */
+struct rdiff_inputs {
+	const char *const *maps; /* for rdiff__add_map */
+	size_t nmaps;
+	const char *const *ignores; /* for rdiff__add_ignore */
+	size_t nignores;
+	const char *const *bases; /* for rdiff__add_base */
+	size_t nbases;
+	const char *new_path; /* for rdiff__set_new */
+};
+
+/* All of @in, in that order, then rdiff__compute. 0, or -errno with one
+ * line in @err (the first problem). */
+int rdiff__load(struct rdiff *d, const struct rdiff_inputs *in, char *err, size_t err_len);
+
 /* Warnings gathered while reading (damage, lost events), one line each,
  * naming the file. */
 size_t rdiff__warning_count(const struct rdiff *d);
@@ -255,6 +270,20 @@ struct rdiff_print_opts {
 	/* --fail-on, as a mask of 1u << class, for the verdict line and JSON */
 	uint32_t fail_mask;
 };
+
+/* "text", "json", "markdown" (also "md") -> *ret_format. 0 or -EINVAL. */
+int rdiff_format__parse(const char *s, enum rdiff_format *ret_format);
+
+/*
+ * A --fail-on list ("new,slower", "all") into *ret_mask (1u << class each,
+ * added to what it holds). 0, or -EINVAL with the message in @err for an
+ * unknown class or no class at all.
+ */
+int rdiff_fail_on__parse(const char *list, uint32_t *ret_mask, char *err, size_t err_len);
+
+/* A --threshold ratio above 1 (and at most 1e6): "1.5", "2x", "150%".
+ * 0 and *ret, or -EINVAL. */
+int rdiff_threshold__parse(const char *s, double *ret);
 
 /* The whole report. Returns 0 or -EIO if writing failed. */
 int rdiff__print(const struct rdiff *d, FILE *f, const struct rdiff_print_opts *opts);

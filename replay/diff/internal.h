@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "diff.h"
-#include "sbuf.h"
+#include "common/opts.h"
+#include "common/sbuf.h"
 
 /* A copy of an exec record of the model (by index, or @p's last
  * successful one); false if there is none. */

@@ -1171,10 +1171,14 @@ int rdiff__print(const struct rdiff *d, FILE *f, const struct rdiff_print_opts *
 	struct rdiff_print_opts po = {.sz = sizeof(po)};
 	struct out o;
 
-	if (!d || !d->computed)
+	if (!d || !d->computed || !EC_OPTS_VALID(opts, struct rdiff_print_opts))
 		return -EINVAL;
-	if (opts)
-		memcpy(&po, opts, opts->sz < sizeof(po) ? opts->sz : sizeof(po));
+	po.format = EC_OPTS_GET(opts, format, RDIFF_FMT_TEXT);
+	po.explain = EC_OPTS_GET(opts, explain, false);
+	po.color = EC_OPTS_GET(opts, color, false);
+	po.max_entries = EC_OPTS_GET(opts, max_entries, 0);
+	po.max_args = EC_OPTS_GET(opts, max_args, 0);
+	po.fail_mask = EC_OPTS_GET(opts, fail_mask, 0);
 	o = (struct out){d, &po, f, po.max_args ? po.max_args : 300};
 	switch (po.format) {
 	case RDIFF_FMT_JSON:
@@ -1188,4 +1192,96 @@ int rdiff__print(const struct rdiff *d, FILE *f, const struct rdiff_print_opts *
 		break;
 	}
 	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- the words of the command line -------------------------------------- */
+
+int rdiff_format__parse(const char *s, enum rdiff_format *ret_format)
+{
+	if (!strcmp(s, "text"))
+		*ret_format = RDIFF_FMT_TEXT;
+	else if (!strcmp(s, "json"))
+		*ret_format = RDIFF_FMT_JSON;
+	else if (!strcmp(s, "markdown") || !strcmp(s, "md"))
+		*ret_format = RDIFF_FMT_MARKDOWN;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int rdiff_fail_on__parse(const char *list, uint32_t *ret_mask, char *err, size_t err_len)
+{
+	uint32_t mask = *ret_mask;
+
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		enum rdiff_class c;
+
+		if (!n) {
+			s++;
+			continue;
+		}
+		if ((n == 3 && !strncmp(s, "all", 3)) || (n == 3 && !strncmp(s, "any", 3))) {
+			mask |= (1u << RDIFF_CLASS__NR) - 1;
+		} else if (rdiff_class__parse(s, n, &c)) {
+			snprintf(
+			    err, err_len,
+			    "--fail-on: unknown class '%.*s' (new, gone, fails, passes, slower, "
+			    "faster, count, all)",
+			    (int)n, s);
+			return -EINVAL;
+		} else {
+			mask |= 1u << c;
+		}
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	if (!mask) {
+		snprintf(err, err_len, "--fail-on: no class given");
+		return -EINVAL;
+	}
+	*ret_mask = mask;
+	return 0;
+}
+
+int rdiff_threshold__parse(const char *s, double *ret)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return -EINVAL;
+	if (*end == '%') {
+		v /= 100.0;
+		end++;
+	} else if (*end == 'x' || *end == 'X') {
+		end++;
+	}
+	if (*end || !(v > 1.0) || v > 1e6)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int rdiff__load(struct rdiff *d, const struct rdiff_inputs *in, char *err, size_t err_len)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < in->nmaps && !r; i++)
+		r = rdiff__add_map(d, in->maps[i], err, err_len);
+	for (size_t i = 0; i < in->nignores && !r; i++)
+		r = rdiff__add_ignore(d, in->ignores[i], err, err_len);
+	if (r && r != -EINVAL) /* no message of their own */
+		snprintf(err, err_len, "%s", strerror(-r));
+	for (size_t i = 0; i < in->nbases && !r; i++)
+		r = rdiff__add_base(d, in->bases[i], err, err_len);
+	if (!r)
+		r = rdiff__set_new(d, in->new_path, err, err_len);
+	if (r)
+		return r;
+	r = rdiff__compute(d);
+	if (r)
+		snprintf(err, err_len, "comparing: %s", strerror(-r));
+	return r;
 }

@@ -33,7 +33,7 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 {
 	struct rx_chart *c;
 
-	if (!t || (opts && opts->sz < sizeof(size_t))) {
+	if (!t || !EC_OPTS_VALID(opts, struct rx_chart_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -42,24 +42,23 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
 		goto err_nomem;
 	c->t = t;
 	c->width = 1200;
-	if (RX_OPTS_HAS(opts, min_duration_set)) {
+	/* (min_duration_ns is read only with the flag that says it is set) */
+	if (EC_OPTS_HAS(opts, min_duration_set)) {
 		c->min_dur = opts->min_duration_ns;
 		c->min_dur_set = opts->min_duration_set;
 	}
-	if (RX_OPTS_HAS(opts, width) && opts->width)
+	if (EC_OPTS_GET(opts, width, 0))
 		c->width = opts->width;
-	if (RX_OPTS_HAS(opts, nsubtree) && opts->nsubtree) {
+	if (EC_OPTS_HAS(opts, nsubtree) && opts->nsubtree) {
 		c->subtree = malloc(opts->nsubtree * sizeof(*c->subtree));
 		if (!c->subtree)
 			goto err_nomem;
 		memcpy(c->subtree, opts->subtree, opts->nsubtree * sizeof(*c->subtree));
 		c->nsubtree = opts->nsubtree;
 	}
-	if (RX_OPTS_HAS(opts, filter))
-		c->filter = opts->filter;
-	if (RX_OPTS_HAS(opts, by_unit))
-		c->by_unit = opts->by_unit;
-	if (RX_OPTS_HAS(opts, title) && opts->title) {
+	c->filter = EC_OPTS_GET(opts, filter, NULL);
+	c->by_unit = EC_OPTS_GET(opts, by_unit, false);
+	if (EC_OPTS_GET(opts, title, NULL)) {
 		c->title = strdup(opts->title);
 		if (!c->title)
 			goto err_nomem;

@@ -47,6 +47,31 @@ const char *rx_format__name(enum rx_format format)
 	return NULL;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+enum rx_format rx_format__guess(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "compile_commands.json"))
+		return RX_FMT_COMPILE_COMMANDS;
+	if (ends_with(base, ".jsonl") || ends_with(base, ".ndjson"))
+		return RX_FMT_JSONL;
+	if (ends_with(base, ".json"))
+		return RX_FMT_PERFETTO;
+	if (ends_with(base, ".dot") || ends_with(base, ".gv"))
+		return RX_FMT_DOT;
+	if (ends_with(base, ".csv"))
+		return RX_FMT_CSV;
+	return 0;
+}
+
 uint64_t rx_window_start(const struct rp_trace *t)
 {
 	return rp_trace__first_ns(t);
@@ -125,9 +150,9 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 {
 	struct rx_export *x;
 
-	if (!t || !out || !opts ||
-	    opts->sz < offsetof(struct rx_export_opts, format) + sizeof(opts->format) ||
-	    !rx_format__name(opts->format)) {
+	/* the format has no default: it must be there */
+	if (!t || !out || !EC_OPTS_VALID(opts, struct rx_export_opts) ||
+	    !EC_OPTS_HAS(opts, format) || !rx_format__name(opts->format)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -140,12 +165,9 @@ struct rx_export *rx_export__new(struct rp_trace *t, FILE *out, const struct rx_
 	x->out = out;
 	x->format = opts->format;
 	x->first = true;
-	if (RX_OPTS_HAS(opts, filter))
-		x->filter = opts->filter;
-	if (RX_OPTS_HAS(opts, rows))
-		x->rows = opts->rows;
-	if (RX_OPTS_HAS(opts, snapshot))
-		x->snapshot = opts->snapshot;
+	x->filter = EC_OPTS_GET(opts, filter, NULL);
+	x->rows = EC_OPTS_GET(opts, rows, false);
+	x->snapshot = EC_OPTS_GET(opts, snapshot, false);
 	if (x->filter && !rp_filter__active(x->filter))
 		x->filter = NULL;
 	x->m = rp_model__new(&(struct rp_model_opts){

@@ -44,6 +44,9 @@ enum rx_format {
 int rx_format__parse(const char *name, enum rx_format *ret_format);
 /* The canonical name of @format, NULL if unknown. */
 const char *rx_format__name(enum rx_format format);
+/* The format the name of an output file suggests (compile_commands.json,
+ * .json, .jsonl, .ndjson, .dot, .gv, .csv); 0 if none. */
+enum rx_format rx_format__guess(const char *path);
 
 /* Which rows JSON lines and CSV carry. */
 enum rx_rows {
@@ -124,6 +127,12 @@ struct rx_chart *rx_chart__new(struct rp_trace *t, const struct rx_chart_opts *o
  * start, to the end); may be called any time before rx_chart__write.
  * 0 or -EINVAL. */
 int rx_chart__set_window(struct rx_chart *c, uint64_t since_ns, uint64_t until_ns);
+/* The same from the text of --since and --until (NULL: not given): seconds
+ * from the start (2.5, 300ms) or wall clock (11:43:54, @EPOCH), read
+ * against @t once its start is known. 0, or -EINVAL / -ENOENT (wall clock,
+ * a trace without clock anchors) with the message in @err. */
+int rx_chart__set_window_str(struct rx_chart *c, const struct rp_trace *t, const char *since,
+			     const char *until, char *err, size_t err_len);
 /* Feed the next event. 0 or -ENOMEM. */
 int rx_chart__add(struct rx_chart *c, const struct etr_event *ev);
 /* The trace is over: lay the chart out and write the SVG to @out.

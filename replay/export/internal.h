@@ -3,13 +3,9 @@
 #ifndef EXECREC_REPLAY_EXPORT_INTERNAL_H
 #define EXECREC_REPLAY_EXPORT_INTERNAL_H
 
+#include "common/opts.h"
 #include "common/utf8.h"
 #include "export.h"
-
-/* Whether an opts struct of the caller's size holds @field (libbpf's
- * OPTS_HAS): callers built against an older, shorter struct still work. */
-#define RX_OPTS_HAS(opts, field)                                                                   \
-	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
 
 /* How a process ended, for colors and categories. */
 enum rx_outcome {

@@ -3,6 +3,7 @@
 #ifndef EXECREC_PROBES_INTERNAL_H
 #define EXECREC_PROBES_INTERNAL_H
 
+#include "common/mem.h"
 #include "kbtf.h"
 #include "live.h"
 #include "probes.h"
@@ -10,14 +11,17 @@
 /* Bounds on what is read from a trace. */
 #define PROBES_NAME_MAX 512u /* a probe name */
 
-/* Strings that never move once stored: blocks of an arena. */
-struct arena_block;
-struct arena {
-	struct arena_block *head;
-};
-const char *probe_arena_strndup(struct arena *a, const char *s, size_t len);
-const char *probe_arena_strdup(struct arena *a, const char *s);
-void probe_arena_free(struct arena *a);
+/* The source's strings (names, paths) in common/'s arena: they never
+ * move and go with the source. */
+static inline const char *probe_arena_strndup(struct ec_arena *a, const char *s, size_t len)
+{
+	return ec_arena__strndup(a, s, len);
+}
+
+static inline const char *probe_arena_strdup(struct ec_arena *a, const char *s)
+{
+	return ec_arena__strdup(a, s);
+}
 
 struct plist {
 	struct probe *v;
@@ -37,7 +41,7 @@ struct tp_text {
 struct probe_src {
 	struct probe_src_opts o;
 	bool is_trace;
-	struct arena strs;
+	struct ec_arena strs;
 	struct plist lists[PROBE_TYPE__NR];
 
 	/* live: this machine, asked through live/ */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/opts.h"
 #include "internal.h"
 #include "replay.h"
 
@@ -227,13 +228,23 @@ int probe_src__list(struct probe_src *src, struct probe_pattern *const *pats, si
 	struct lister *l;
 	int err = 0;
 
-	if (!src || !pats || !npats || !opts || opts->sz < sizeof(size_t) || !out || !ret)
+	if (!src || !pats || !npats || !opts || !EC_OPTS_VALID(opts, struct probe_list_opts) ||
+	    !out || !ret)
 		return -EINVAL;
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
 	*l = (struct lister){.src = src, .pats = pats, .npats = npats, .msg = msg, .ctx = ctx};
-	memcpy(&l->o, opts, opts->sz < sizeof(l->o) ? opts->sz : sizeof(l->o));
+	l->o = (struct probe_list_opts){
+	    .sz = sizeof(l->o),
+	    .verbose = EC_OPTS_GET(opts, verbose, false),
+	    .count = EC_OPTS_GET(opts, count, false),
+	    .json = EC_OPTS_GET(opts, json, false),
+	    .all = EC_OPTS_GET(opts, all, false),
+	    .no_libs = EC_OPTS_GET(opts, no_libs, false),
+	    .pid = EC_OPTS_GET(opts, pid, 0),
+	    .input = EC_OPTS_GET(opts, input, NULL),
+	};
 	memset(ret, 0, sizeof(*ret));
 	/* until the kernel is asked (for the types listed): no objection */
 	for (int t = 0; t < PROBE_TYPE__NR; t++)
@@ -260,8 +271,8 @@ int probe_src__list(struct probe_src *src, struct probe_pattern *const *pats, si
 		err = print_list(l, out, &ret->matched);
 	if (!err) {
 		/* the list first, where it is seen; the caveats after it */
-		rp_out__flush(out);
 		errno = 0;
+		rp_out__flush(out);
 		if (out->f && (fflush(out->f) || ferror(out->f)))
 			err = -(errno ? errno : EIO);
 	}

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/macros.h"
+#include "common/opts.h"
 #include "internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -48,7 +50,7 @@ int probe_type__parse(const char *s, size_t len, enum probe_type *ret_type)
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < sizeof(type_aliases) / sizeof(type_aliases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(type_aliases); i++) {
 		if (strlen(type_aliases[i].alias) == len &&
 		    !memcmp(s, type_aliases[i].alias, len)) {
 			*ret_type = type_aliases[i].type;
@@ -59,55 +61,8 @@ int probe_type__parse(const char *s, size_t len, enum probe_type *ret_type)
 }
 
 /* ------------------------------------------------------------------ */
-/* Arena and lists                                                     */
+/* Lists                                                               */
 /* ------------------------------------------------------------------ */
-
-#define ARENA_BLOCK (256u << 10)
-
-struct arena_block {
-	struct arena_block *next;
-	size_t used;
-	size_t cap;
-	char data[];
-};
-
-const char *probe_arena_strndup(struct arena *a, const char *s, size_t len)
-{
-	struct arena_block *b = a->head;
-	char *p;
-
-	if (!b || b->cap - b->used < len + 1) {
-		size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
-
-		b = malloc(sizeof(*b) + cap);
-		if (!b)
-			return NULL;
-		b->cap = cap;
-		b->used = 0;
-		b->next = a->head;
-		a->head = b;
-	}
-	p = b->data + b->used;
-	memcpy(p, s, len);
-	p[len] = '\0';
-	b->used += len + 1;
-	return p;
-}
-
-const char *probe_arena_strdup(struct arena *a, const char *s)
-{
-	return probe_arena_strndup(a, s, strlen(s));
-}
-
-void probe_arena_free(struct arena *a)
-{
-	while (a->head) {
-		struct arena_block *n = a->head->next;
-
-		free(a->head);
-		a->head = n;
-	}
-}
 
 int probe_plist_add(struct probe_src *src, enum probe_type type, const char *name, size_t len,
 		    uint32_t file, uint32_t aux)
@@ -171,7 +126,7 @@ static struct probe_src *src_alloc(const struct probe_src_opts *opts)
 {
 	struct probe_src *src;
 
-	if (opts && opts->sz < sizeof(size_t)) {
+	if (!EC_OPTS_VALID(opts, struct probe_src_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -180,13 +135,18 @@ static struct probe_src *src_alloc(const struct probe_src_opts *opts)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (opts) {
-		/* an older caller's smaller struct: the rest stays zero */
-		size_t n = opts->sz < sizeof(src->o) ? opts->sz : sizeof(src->o);
-
-		memcpy(&src->o, opts, n);
-	}
-	src->o.sz = sizeof(src->o);
+	/* an older caller's smaller struct reads as defaults past its end */
+	src->o = (struct probe_src_opts){
+	    .sz = sizeof(src->o),
+	    .tracefs = EC_OPTS_GET(opts, tracefs, NULL),
+	    .btf_path = EC_OPTS_GET(opts, btf_path, NULL),
+	    .filter_functions = EC_OPTS_GET(opts, filter_functions, NULL),
+	    .kallsyms = EC_OPTS_GET(opts, kallsyms, NULL),
+	    .kprobe_blacklist = EC_OPTS_GET(opts, kprobe_blacklist, NULL),
+	    .no_perf_check = EC_OPTS_GET(opts, no_perf_check, false),
+	    .path = EC_OPTS_GET(opts, path, NULL),
+	    .ld_library_path = EC_OPTS_GET(opts, ld_library_path, NULL),
+	};
 	return src;
 }
 
@@ -242,7 +202,7 @@ void probe_src__free(struct probe_src *src)
 	probe_trace_free(src);
 	live_elf__free(src->elf);
 	live_kernel__free(src->live);
-	probe_arena_free(&src->strs);
+	ec_arena__release(&src->strs);
 	free(src);
 }
 
@@ -289,9 +249,9 @@ static const struct perf_ev hw_events[] = {
 
 static const struct perf_ev *perf_event_of(const struct probe *p)
 {
-	if (p->type == PROBE_SOFTWARE && p->aux < sizeof(sw_events) / sizeof(sw_events[0]))
+	if (p->type == PROBE_SOFTWARE && p->aux < ARRAY_SIZE(sw_events))
 		return &sw_events[p->aux];
-	if (p->type == PROBE_HARDWARE && p->aux < sizeof(hw_events) / sizeof(hw_events[0]))
+	if (p->type == PROBE_HARDWARE && p->aux < ARRAY_SIZE(hw_events))
 		return &hw_events[p->aux];
 	return NULL;
 }
@@ -300,8 +260,7 @@ static int load_perf(struct probe_src *src, enum probe_type type)
 {
 	struct plist *l = &src->lists[type];
 	const struct perf_ev *evs = type == PROBE_SOFTWARE ? sw_events : hw_events;
-	size_t n = type == PROBE_SOFTWARE ? sizeof(sw_events) / sizeof(sw_events[0])
-					  : sizeof(hw_events) / sizeof(hw_events[0]);
+	size_t n = type == PROBE_SOFTWARE ? ARRAY_SIZE(sw_events) : ARRAY_SIZE(hw_events);
 	uint32_t ptype = type == PROBE_SOFTWARE ? PERF_TYPE_SOFTWARE : PERF_TYPE_HARDWARE;
 
 	if (src->is_trace) {

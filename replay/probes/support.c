@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 /* Functions that are there to be traced (net/bpf/test_run.c), then
@@ -30,7 +31,7 @@ static int trampoline_test(struct probe_src *src, const char **ret_why)
 		*ret_why = "no kernel BTF to find a function in";
 		return -ENOENT;
 	}
-	for (size_t i = 0; i < sizeof(fentry_targets) / sizeof(*fentry_targets) && id < 0; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fentry_targets) && id < 0; i++)
 		id = kbtf__find_func(btf, fentry_targets[i]);
 	if (id < 0) {
 		*ret_why = "none of the functions it tries is in the kernel BTF";

@@ -135,8 +135,10 @@ struct t_opts_v3 {
 	uint64_t added_later;
 };
 
-/* What the library does with opts: -EINVAL, or the values it reads. */
-static int lib_read(const struct t_opts_v2 *opts, int *level, uint64_t *depth, const char **name)
+/* What the library does with opts: -EINVAL, or the values it reads. Not
+ * inlined: a library sees only its own struct, not what the caller had. */
+static __attribute__((noinline)) int lib_read(const struct t_opts_v2 *opts, int *level,
+					      uint64_t *depth, const char **name)
 {
 	if (!EC_OPTS_VALID(opts, struct t_opts_v2))
 		return -EINVAL;
@@ -146,9 +148,18 @@ static int lib_read(const struct t_opts_v2 *opts, int *level, uint64_t *depth, c
 	return 0;
 }
 
+/* What a library writes back. */
+static __attribute__((noinline)) void lib_write(struct t_opts_v2 *opts)
+{
+	EC_OPTS_SET(opts, level, 9);
+	EC_OPTS_SET(opts, depth, 77);
+}
+
 static void test_opts(void)
 {
-	struct t_opts_v1 v1 = {.sz = sizeof(v1), .level = 5};
+	/* a caller built against v1: its sz, and whatever lies past it */
+	struct t_opts_v2 v1 = {
+	    .sz = sizeof(struct t_opts_v1), .level = 5, .depth = 99, .name = "?"};
 	struct t_opts_v2 v2 = {.sz = sizeof(v2), .level = 6, .depth = 64, .name = "x"};
 	struct t_opts_v3 v3 = {.sz = sizeof(v3), .level = 7, .depth = 2, .name = "y"};
 	struct t_opts_v2 tiny = {.sz = sizeof(size_t) - 1};
@@ -164,7 +175,7 @@ static void test_opts(void)
 	CU_ASSERT(level == 6 && depth == 64 && !strcmp(name, "x"));
 	/* an older, smaller struct: fields past its sz read as defaults, even
 	 * though the memory after it is not zero */
-	CU_ASSERT_EQUAL(lib_read((const struct t_opts_v2 *)&v1, &level, &depth, &name), 0);
+	CU_ASSERT_EQUAL(lib_read(&v1, &level, &depth, &name), 0);
 	CU_ASSERT(level == 5 && depth == 8 && !strcmp(name, "default"));
 	/* sz cutting a field in half: the field is not read */
 	v2.sz = offsetof(struct t_opts_v2, depth) + 2;
@@ -183,18 +194,18 @@ static void test_opts(void)
 	tiny.sz = 0;
 	CU_ASSERT_EQUAL(lib_read(&tiny, &level, &depth, &name), -EINVAL);
 
-	/* SET writes only into what the caller has */
-	struct {
-		struct t_opts_v1 o;
-		uint32_t after;
-	} small = {.o = {.sz = sizeof(struct t_opts_v1)}, .after = 0xdead};
-	struct t_opts_v2 *as2 = (struct t_opts_v2 *)&small.o;
+	/* SET writes only into what the caller has: one built with v1 has
+	 * the sz of v1 (the library sees its own type, whatever the caller's) */
+	struct t_opts_v2 older = {.sz = offsetof(struct t_opts_v2, depth), .depth = 0xdead};
+	struct t_opts_v2 *as2 = &older;
 
-	EC_OPTS_SET(as2, level, 9);
-	EC_OPTS_SET(as2, depth, 77);
-	CU_ASSERT_EQUAL(small.o.level, 9);
-	CU_ASSERT_EQUAL(small.after, 0xdead);
-	EC_OPTS_SET((struct t_opts_v2 *)NULL, level, 1); /* NULL: nothing */
+	lib_write(as2);
+	CU_ASSERT_EQUAL(older.level, 9);
+	CU_ASSERT_EQUAL(older.depth, 0xdead);
+	v2.sz = sizeof(v2);
+	lib_write(&v2);
+	CU_ASSERT(v2.level == 9 && v2.depth == 77);
+	lib_write(NULL); /* NULL: nothing */
 	as2 = &v2;
 	CU_ASSERT(EC_OPTS_HAS(as2, level));
 	CU_ASSERT(!EC_OPTS_HAS((struct t_opts_v2 *)NULL, level));

@@ -156,6 +156,37 @@ static void test_plain_words(void)
 	}
 }
 
+/* Each byte value at each place of a plain string is found by the
+ * eight-bytes-a-step scan as the byte-by-byte one (strings of one byte)
+ * finds it. */
+static void test_every_byte(void)
+{
+	ec_escape_fn *fns[] = {ec_json_escape, ec_csv_escape};
+	int same = 0, total = 0;
+
+	for (size_t f = 0; f < ARRAY_SIZE(fns); f++) {
+		for (unsigned c = 0; c < 256; c++) {
+			char one[8], s[24], want[64], got[64];
+			size_t used, n1 = fns[f](one, sizeof(one),
+						 (const char *)&(unsigned char){c}, 1, &used);
+
+			for (size_t at = 0; at < sizeof(s); at++) {
+				size_t n;
+
+				memset(s, 'a', sizeof(s));
+				s[at] = (char)c;
+				memset(want, 'a', sizeof(s) - 1 + n1);
+				memcpy(want + at, one, n1);
+				n = fns[f](got, sizeof(got), s, sizeof(s), &used);
+				total++;
+				same += used == sizeof(s) && n == sizeof(s) - 1 + n1 &&
+					!memcmp(got, want, n);
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(same, total);
+}
+
 /* Every escaper gives the same text however small the room it is given
  * (down to EC_ESCAPE_MAX), and takes something each call. */
 static void test_chunked(void)
@@ -208,5 +239,6 @@ void test_common_add_text(void)
 	CU_add_test(s, "CSV cells", test_csv);
 	CU_add_test(s, "shell words", test_shell);
 	CU_add_test(s, "plain argv fast path", test_plain_words);
+	CU_add_test(s, "every byte at every place", test_every_byte);
 	CU_add_test(s, "escaping in small pieces", test_chunked);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The files export -o and chart -o write follow record's rules: the input is
- * never overwritten (by any name), an existing file only with --force, never
- * through a symbolic link, and a failed run leaves no file, whole or half.
+ * The files export -o, chart -o, btf -o and redact -o write follow record's
+ * rules: the input is never overwritten (by any name), an existing file only
+ * with --force, never through a symbolic link, and a failed run leaves no
+ * file, whole or half. A refused output file is exit status 1 for all of
+ * them; an empty name is a bad option value (2), said in one line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,7 +110,7 @@ static bool no_leftovers(void)
 	return system(cmd) != 0;
 }
 
-static void one_command(const char *cmd, const char *fmt_opt, const char *fmt)
+static void one_command(const char *cmd, const char *fmt_opt, const char *fmt, const char *fixture)
 {
 	char in[PATH_MAX], orig[PATH_MAX], hard[PATH_MAX], out[PATH_MAX], lnk[PATH_MAX];
 	char target[PATH_MAX], via[PATH_MAX], err[4096], copy[3 * PATH_MAX];
@@ -130,7 +132,7 @@ static void one_command(const char *cmd, const char *fmt_opt, const char *fmt)
 		a_in[2] = a_in_force[2] = a_hard[2] = a_via[2] = a_out[2] = a_out_force[2] =
 		    a_link[2] = "800";
 	}
-	snprintf(orig, sizeof(orig), "%s/basic.etr", fixtures);
+	snprintf(orig, sizeof(orig), "%s/%s", fixtures, fixture);
 	snprintf(in, sizeof(in), "%s/%s-in.etr", dir, cmd);
 	snprintf(hard, sizeof(hard), "%s/%s-hard.etr", dir, cmd);
 	snprintf(out, sizeof(out), "%s/%s.out", dir, cmd);
@@ -187,12 +189,47 @@ static void one_command(const char *cmd, const char *fmt_opt, const char *fmt)
 
 static void test_export_rules(void)
 {
-	one_command("export", "-f", "jsonl");
+	one_command("export", "-f", "jsonl", "basic.etr");
 }
 
 static void test_chart_rules(void)
 {
-	one_command("chart", NULL, NULL);
+	one_command("chart", NULL, NULL, "basic.etr");
+}
+
+/* btf -o writes what the trace stores: one that holds BTF */
+static void test_btf_rules(void)
+{
+	one_command("btf", "--kind", "subset", "real-command.etr");
+}
+
+/* redact's copy: its rules are those of the others, its statuses too */
+static void test_redact_rules(void)
+{
+	one_command("redact", "--level", "1", "basic.etr");
+}
+
+/* -o '': one line naming the option, exit 2, nothing written */
+static void test_empty_name(void)
+{
+	static const char *const cmds[][4] = {
+	    {"export", "-f", "jsonl", "basic.etr"},
+	    {"chart", "--width", "800", "basic.etr"},
+	    {"btf", "--kind", "subset", "real-command.etr"},
+	    {"redact", "--level", "1", "basic.etr"},
+	};
+	char in[PATH_MAX], err[4096];
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *args[] = {
+		    (char *)cmds[i][0], (char *)cmds[i][1], (char *)cmds[i][2], in, "-o", "", NULL};
+
+		snprintf(in, sizeof(in), "%s/%s", fixtures, cmds[i][3]);
+		CU_ASSERT_EQUAL(run_execrec(args, err, sizeof(err)), 2);
+		CU_ASSERT(strstr(err, "--output: the file name is empty") != NULL &&
+			  strncmp(err, "execrec ", 8) == 0 && lines(err) == 1);
+	}
+	CU_ASSERT(no_leftovers());
 }
 
 /* A run whose writes fail half way leaves no file, whole or half. */
@@ -201,6 +238,7 @@ static void test_failure_leaves_nothing(void)
 	char in[PATH_MAX], out[PATH_MAX], err[4096];
 	char *exp[] = {"export", "-f", "jsonl", in, "-o", out, NULL};
 	char *chart[] = {"chart", in, "-o", out, NULL};
+	char *btf[] = {"btf", in, "-o", out, NULL};
 	char *ok[] = {"export", "-f", "jsonl", in, "-o", out, NULL};
 
 	snprintf(in, sizeof(in), "%s/basic.etr", fixtures);
@@ -216,6 +254,11 @@ static void test_failure_leaves_nothing(void)
 	CU_ASSERT_EQUAL(run_limited(chart, 4096, err, sizeof(err)), 1);
 	CU_ASSERT(strstr(err, "fails.out") != NULL && lines(err) == 1);
 	CU_ASSERT_EQUAL(file_size(out), -1);
+	/* btf's 32 KB of BTF, over the same limit: exit 1 as the others */
+	snprintf(in, sizeof(in), "%s/real-command.etr", fixtures);
+	CU_ASSERT_EQUAL(run_limited(btf, 4096, err, sizeof(err)), 1);
+	CU_ASSERT(strstr(err, "fails.out") != NULL && lines(err) == 1);
+	CU_ASSERT_EQUAL(file_size(out), -1);
 	CU_ASSERT(no_leftovers());
 }
 
@@ -228,5 +271,8 @@ void outfile_tests__register(const char *execrec, const char *tmpdir, const char
 	fixtures = fixture_dir;
 	CU_add_test(s, "export -o: input, --force, symlinks", test_export_rules);
 	CU_add_test(s, "chart -o: input, --force, symlinks", test_chart_rules);
+	CU_add_test(s, "btf -o: input, --force, symlinks", test_btf_rules);
+	CU_add_test(s, "redact -o: input, --force, symlinks", test_redact_rules);
+	CU_add_test(s, "-o '': one line naming the option", test_empty_name);
 	CU_add_test(s, "a failed run leaves no file", test_failure_leaves_nothing);
 }

@@ -22,6 +22,7 @@ void register_damage(void);
 void register_compat(void);
 void register_io(void);
 void register_limit(void);
+void register_walk(void);
 
 /* A growable byte buffer: a file image or a record body. */
 struct tbuf {

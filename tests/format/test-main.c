@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	register_compat();
 	register_io();
 	register_limit();
+	register_walk();
 
 	if (argc > 1) {
 		/* deactivate the suites not named */

@@ -3,7 +3,8 @@
  * Fuzz target of the .etr reader (libFuzzer's LLVMFuzzerTestOneInput).
  *
  * Every input is used three ways:
- *  1. as a whole file: open_mem, every chunk, every record, every decoder;
+ *  1. as a whole file: open_mem, every chunk, every record, every decoder,
+ *     and the same through the walker (etr_walk);
  *  2. the same with its checksums made to agree (file header CRC, chunk
  *     header and payload CRCs, trailer copies), so that mutations get past
  *     the CRCs into decompression and record decoding inside real framing;
@@ -195,6 +196,88 @@ static void read_file(const uint8_t *data, size_t size)
 	etr_reader__free(r);
 }
 
+/* The same file through the walker (etr_walk): every item within the input
+ * and its chunk, every decoded string within the chunk's payload, a chunk's
+ * end for each chunk, BAD_RECORD only as its chunk ends. */
+static void walk_file(const uint8_t *data, size_t size)
+{
+	struct etr_walk_opts o = {.sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = &size};
+	struct etr_walk_item it;
+	struct etr_event ev;
+	struct etr_walk *w;
+	uint64_t chunks = 0, ends = 0;
+	bool in_chunk = false;
+	int err;
+
+	w = etr_walk__open_mem(data, size, &o);
+	if (!w)
+		return;
+	while ((err = etr_walk__next(w, &it, (chunks & 1) ? &ev : NULL)) > 0) {
+		const struct etr_chunk *c = it.chunk;
+		struct span in = {c->data, c->data + c->size};
+
+		CHECK(c->offset < size && c->data != NULL);
+		if (it.rec.body)
+			CHECK(it.rec.body >= in.lo && it.rec.body + it.rec.len <= in.hi &&
+			      it.rec.offset + it.rec.len <= c->size);
+		switch (it.kind) {
+		case ETR_WALK_CHUNK:
+			CHECK(!in_chunk);
+			in_chunk = true;
+			chunks++;
+			break;
+		case ETR_WALK_CHUNK_END:
+			CHECK(in_chunk);
+			in_chunk = false;
+			ends++;
+			break;
+		case ETR_WALK_EVENT:
+			CHECK(c->type == ETR_CHUNK_EVENTS && it.ev);
+			touch(&in, &it.ev->comm);
+			touch(&in, &it.ev->filename);
+			touch(&in, &it.ev->cwd);
+			walk_args(&in, &it.ev->argv);
+			walk_args(&in, &it.ev->env);
+			break;
+		case ETR_WALK_META:
+			touch(&in, &it.meta.key);
+			touch(&in, &it.meta.value);
+			break;
+		case ETR_WALK_TPFORMAT:
+			touch(&in, &it.tpformat.name);
+			touch(&in, &it.tpformat.text);
+			break;
+		case ETR_WALK_BTF:
+			touch(&in, &it.btf.data);
+			break;
+		case ETR_WALK_PROC:
+			touch(&in, &it.proc.comm);
+			touch(&in, &it.proc.exe);
+			touch(&in, &it.proc.cwd);
+			walk_args(&in, &it.proc.argv);
+			break;
+		case ETR_WALK_COUNTER:
+			touch(&in, &it.counter.name);
+			break;
+		case ETR_WALK_CGROUP:
+			touch(&in, &it.cgroup.path);
+			break;
+		case ETR_WALK_CLOCK:
+		case ETR_WALK_END:
+		case ETR_WALK_BAD:
+		case ETR_WALK_UNKNOWN:
+			CHECK(in_chunk);
+			break;
+		default:
+			CHECK(!"an item of no known kind");
+		}
+	}
+	CHECK(err == 0);
+	CHECK(!in_chunk && chunks == ends);
+	CHECK(etr_walk__next(w, &it, NULL) == 0);
+	etr_walk__free(w);
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -260,9 +343,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 
 	read_file(copy, size);
+	walk_file(copy, size);
 	if (size <= (4u << 20)) {
 		fix_crcs(copy, size);
 		read_file(copy, size);
+		walk_file(copy, size);
 		memcpy(copy, data, size);
 	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)

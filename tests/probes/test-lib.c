@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,35 @@ static void test_path_from_opts(void)
 	free(saved);
 	rm_rf(dir);
 	free(dir);
+}
+
+/* The opts convention: unknown trailing bytes must be zero, an older
+ * caller's smaller struct reads as defaults past its end. */
+static void test_opts(void)
+{
+	struct {
+		struct probe_src_opts o;
+		uint64_t newer;
+	} big = {.o = {.sz = sizeof(big)}};
+	struct probe_src_opts old = {.sz = offsetof(struct probe_src_opts, path), .path = "/x"};
+	struct probe_src *src;
+	char got[PATH_MAX];
+
+	big.newer = 1;
+	errno = 0;
+	CU_ASSERT_PTR_NULL(probe_src__new_live(&big.o));
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	big.newer = 0;
+	src = probe_src__new_live(&big.o);
+	CU_ASSERT_PTR_NOT_NULL(src);
+	probe_src__free(src);
+	/* .path past an older caller's sz is not read: the usual folders */
+	src = probe_src__new_live(&old);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	CU_ASSERT_EQUAL(probe_src__find_binary(src, "sh", got, sizeof(got)), 0);
+	probe_src__free(src);
+	old.sz = 4;
+	CU_ASSERT_PTR_NULL(probe_src__new_live(&old));
 }
 
 /* Whether a file of @src is under @dir. */
@@ -250,6 +281,29 @@ static void test_list(void)
 	CU_ASSERT_STRING_EQUAL(m.text, "nothing matches 'tracepoint:nothing:*'\n");
 	free(out.buf);
 
+	/* a write error: the FILE's, and no caveats after a list not written */
+	{
+		struct probe_src_opts so = {.sz = sizeof(so), .tracefs = dir};
+		struct probe_list_opts lo = {.sz = sizeof(lo)};
+		struct probe_pattern *pat;
+		struct probe_src *src = probe_src__new_live(&so);
+		FILE *full = fopen("/dev/full", "w");
+		char small[16];
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+		CU_ASSERT_EQUAL_FATAL(probe_pattern__new("tracepoint:*", &pat, NULL, 0), 0);
+		if (full) {
+			memset(&m, 0, sizeof(m));
+			rp_out__init(&out, full, small, sizeof(small));
+			CU_ASSERT_EQUAL(probe_src__list(src, &pat, 1, &lo, &out, collect, &m, &res),
+					-ENOSPC);
+			CU_ASSERT_STRING_EQUAL(m.text, "");
+			fclose(full);
+		}
+		probe_pattern__free(pat);
+		probe_src__free(src);
+	}
+
 	/* a binary that is not there: -EINVAL, and why */
 	CU_ASSERT_EQUAL(list(dir, "uprobe:/nonexistent/bin:*", false, false, &out, &m, &res),
 			-EINVAL);
@@ -263,6 +317,7 @@ void register_lib(void)
 {
 	CU_pSuite s = CU_add_suite("lib", NULL, NULL);
 
+	CU_add_test(s, "opts: trailing bytes, older callers", test_opts);
 	CU_add_test(s, "PATH from the opts, not the environment", test_path_from_opts);
 	CU_add_test(s, "LD_LIBRARY_PATH from the opts", test_ld_library_path_from_opts);
 	CU_add_test(s, "perf events: query and attach", test_perf_open);

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "common/mem.h"
 #include "replay.h"
 
@@ -813,12 +812,11 @@ static void test_mem_grow(void)
 
 /* times relative to the first event, drawn by hand, say what
  * "%c%llu.%06llu" says, cut as snprintf cuts */
-static void test_cli_relative_time(void)
+static void test_fmt_relative_time(void)
 {
 	static const int64_t deltas[] = {
 	    0, 1, 999, 1000, 1500000000, -2000003000, 999999999, 123456789012345ll, -7};
 	const struct etr_event *ev;
-	struct rp_cli cli = {0};
 	struct membuf b;
 	struct rp_trace *t;
 	char got[32], want[32];
@@ -840,13 +838,13 @@ static void test_cli_relative_time(void)
 			snprintf(want, len, "%c%llu.%06llu", deltas[i] < 0 ? '-' : '+',
 				 (unsigned long long)(d / 1000000000ull),
 				 (unsigned long long)(d % 1000000000ull / 1000));
-			rp_cli__fmt_time(&cli, t, ts, got, len);
+			rp_trace__fmt_time(t, false, ts, got, len);
 			CU_ASSERT_STRING_EQUAL(got, want);
 		}
 	}
 	/* no room at all: nothing written */
 	got[0] = 'x';
-	rp_cli__fmt_time(&cli, t, T0, got, 0);
+	rp_trace__fmt_time(t, false, T0, got, 0);
 	CU_ASSERT_EQUAL(got[0], 'x');
 	rp_trace__free(t);
 	free(b.data);
@@ -1243,14 +1241,14 @@ static void test_out_durations_and_times(void)
 	rp_fmt_iso(b, sizeof(b), 1795607034000000001ull);
 	CU_ASSERT_STRING_EQUAL(b, "2026-11-25T11:43:54.000000001Z");
 
-	CU_ASSERT_EQUAL(rp_parse_duration("200ms", &ns), 0);
+	CU_ASSERT_EQUAL(ec_parse_duration("200ms", &ns), 0);
 	CU_ASSERT_EQUAL(ns, 200 * MS);
-	CU_ASSERT_EQUAL(rp_parse_duration("1.5", &ns), 0);
+	CU_ASSERT_EQUAL(ec_parse_duration("1.5", &ns), 0);
 	CU_ASSERT_EQUAL(ns, 1500 * MS);
-	CU_ASSERT_EQUAL(rp_parse_duration("2m", &ns), 0);
+	CU_ASSERT_EQUAL(ec_parse_duration("2m", &ns), 0);
 	CU_ASSERT_EQUAL(ns, 120 * SEC);
-	CU_ASSERT_EQUAL(rp_parse_duration("-1", &ns), -EINVAL);
-	CU_ASSERT_EQUAL(rp_parse_duration("5 parsecs", &ns), -EINVAL);
+	CU_ASSERT_EQUAL(ec_parse_duration("-1", &ns), -EINVAL);
+	CU_ASSERT_EQUAL(ec_parse_duration("5 parsecs", &ns), -EINVAL);
 
 	CU_ASSERT_EQUAL(rp_parse_time("+2.5", 0, &rel, &t), 0);
 	CU_ASSERT_TRUE(rel);
@@ -1657,7 +1655,7 @@ int main(void)
 	    {"bounded reorder window", test_trace_reorder},
 	    {"the window grows as events wait", test_trace_window_grows},
 	    {"growing arrays", test_mem_grow},
-	    {"relative times", test_cli_relative_time},
+	    {"relative times", test_fmt_relative_time},
 	    {"ISO times", test_fmt_iso},
 	    {"strings outlive their chunk", test_trace_strings_owned},
 	    {"truncated file", test_trace_truncated},
