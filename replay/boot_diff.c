@@ -160,10 +160,11 @@ int rp_boot__diff_classes(const char *list, unsigned *ret_mask, char *err, size_
 				ok = true;
 			}
 		if (!ok && n) {
-			snprintf(err, err_len,
-				 "--fail-on: unknown class '%.*s' with --by-unit (new, gone, fails, "
-				 "slower, all)",
-				 (int)n, s);
+			snprintf(
+			    err, err_len,
+			    "--fail-on: unknown class '%.*s' with --by-unit (new, gone, fails, "
+			    "slower, all)",
+			    (int)n, s);
 			return -EINVAL;
 		}
 		s += n + (s[n] == ',');
