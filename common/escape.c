@@ -132,36 +132,26 @@ static inline size_t utf8_unit(char *e, const unsigned char *p, size_t len)
 	return n;
 }
 
+/* The letter of C's escape for \n, \t and \r, or 0. */
+static inline char c_letter(unsigned char c)
+{
+	return c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : 0;
+}
+
 static size_t json_unit(char *e, const unsigned char *p, size_t len, size_t *ret_n)
 {
 	unsigned char c = p[0];
-	size_t n = utf8_unit(e, p, len);
 
-	if (n) {
-		*ret_n = n;
-		return n;
-	}
+	if ((*ret_n = utf8_unit(e, p, len)))
+		return *ret_n;
 	*ret_n = 1;
 	e[0] = '\\';
-	switch (c) {
-	case '"':
-	case '\\':
-		e[1] = (char)c;
+	e[1] = c == '"' || c == '\\' ? (char)c : c_letter(c);
+	if (e[1])
 		return 2;
-	case '\n':
-		e[1] = 'n';
-		return 2;
-	case '\t':
-		e[1] = 't';
-		return 2;
-	case '\r':
-		e[1] = 'r';
-		return 2;
-	default:
-		/* a control byte (\u00XX), or surrogateescape: U+DC80..U+DCFF
-		 * stand for bytes that are not UTF-8 */
-		return hex_escape(e, c >= 0x80 ? "udc" : "u00", 3, c);
-	}
+	/* a control byte (\u00XX), or surrogateescape: U+DC80..U+DCFF stand
+	 * for bytes that are not UTF-8 */
+	return hex_escape(e, c >= 0x80 ? "udc" : "u00", 3, c);
 }
 
 size_t ec_json_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)
@@ -180,12 +170,9 @@ bool ec_csv_needs_quotes(const char *s, size_t len)
 static size_t csv_unit(char *e, const unsigned char *p, size_t len, size_t *ret_n)
 {
 	unsigned char c = p[0];
-	size_t n = utf8_unit(e, p, len);
 
-	if (n) {
-		*ret_n = n;
-		return n;
-	}
+	if ((*ret_n = utf8_unit(e, p, len)))
+		return *ret_n;
 	*ret_n = 1;
 	if (c == '\\' || c == '"') {
 		e[0] = e[1] = (char)c; /* \\, and "" inside the quotes */
@@ -261,23 +248,8 @@ static size_t shell_unit(char *e, const unsigned char *p, size_t len, size_t *re
 	 * first are continuation bytes, escaped the same way. */
 	*ret_n = 1;
 	e[0] = '\\';
-	switch (c) {
-	case '\n':
-		e[1] = 'n';
-		return 2;
-	case '\t':
-		e[1] = 't';
-		return 2;
-	case '\r':
-		e[1] = 'r';
-		return 2;
-	case '\\':
-	case '\'':
-		e[1] = (char)c;
-		return 2;
-	default:
-		return hex_escape(e, "x", 1, c);
-	}
+	e[1] = c == '\\' || c == '\'' ? (char)c : c_letter(c);
+	return e[1] ? 2 : hex_escape(e, "x", 1, c);
 }
 
 size_t ec_shell_escape(char *dst, size_t cap, const char *s, size_t len, size_t *ret_used)

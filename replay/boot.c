@@ -205,7 +205,8 @@ int rp_boot__finish(struct rp_boot *b)
 	for (size_t i = 0; i < b->n; i++) {
 		struct rp_boot_unit *u = &b->u[i];
 
-		qsort(u->cmds, u->ncmds, sizeof(*u->cmds), cmp_cmd);
+		if (u->ncmds) /* cmds is NULL without any */
+			qsort(u->cmds, u->ncmds, sizeof(*u->cmds), cmp_cmd);
 		for (size_t k = 0; k < RP_BOOT_BUSIEST && k < u->ncmds; k++)
 			u->busiest[k] = u->cmds[k];
 		if (u->first_ns == UINT64_MAX)

@@ -12,11 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "commands.h"
+#include "driver.h"
 #include "dump.h"
 #include "replay.h"
-#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -35,107 +34,90 @@ static void usage(FILE *f)
 	      "  -h, --help              this help\n"
 	      "\n",
 	      f);
-	rp_cli__filter_help(f);
+	driver__filter_help(f);
 	fputs("  (filters apply to event records; other records are always shown)\n", f);
+}
+
+static int dump_option(struct driver *drv, int opt, const char *arg)
+{
+	struct rp_dump_opts *o = drv->ctx;
+
+	switch (opt) {
+	case DRV_OPT_JSON:
+		o->json = true;
+		return 0;
+	case 't':
+		if (rp_dump__parse_types(arg, &o->type_mask))
+			return driver__err(drv, "--type: unknown chunk type in '%s'", arg);
+		return 0;
+	case 'r':
+		o->raw = true;
+		return 0;
+	case 'T':
+		o->tpformat = true;
+		return 0;
+	case DRV_OPT_UNIT:
+		/* records as stored: the cgroup map is not gathered here */
+		return driver__err(drv, "--unit: not for dump, which shows records as stored; "
+					"use timeline --unit");
+	default:
+		return DRV_SHARED;
+	}
 }
 
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    RP_CLI_FILTER_OPTIONS,
-	    {"json", no_argument, NULL, 'j'},
+	    DRV_FILTER_OPTIONS,
+	    {"json", no_argument, NULL, DRV_OPT_JSON},
 	    {"type", required_argument, NULL, 't'},
 	    {"raw", no_argument, NULL, 'r'},
 	    {"tpformat", no_argument, NULL, 'T'},
-	    {"help", no_argument, NULL, 'h'},
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct driver_cmd cmd = {
+	    .name = "dump",
+	    .operands = "FILE",
+	    .shortopts = "h",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = dump_option,
+	};
 	struct rp_dump_opts dopts = {.sz = sizeof(dopts)};
-	struct rp_cli cli = {0};
+	struct driver drv = {0};
 	struct etr_problem first;
 	struct rp_dump *d;
 	uint64_t nproblems;
 	char err[512];
-	const char *path;
-	int opt, ret;
+	int ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		int rr;
-
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'j':
-			dopts.json = true;
-			continue;
-		case 't':
-			if (rp_dump__parse_types(optarg, &dopts.type_mask)) {
-				fprintf(stderr,
-					"execrec dump: --type: unknown chunk type in '%s'\n",
-					optarg);
-				return 2;
-			}
-			continue;
-		case 'r':
-			dopts.raw = true;
-			continue;
-		case 'T':
-			dopts.tpformat = true;
-			continue;
-		case ':':
-		case '?':
-			tool__option_error("dump", opt, argv, longopts);
-			return 2;
-		}
-		rr = rp_cli__option(&cli, opt, optarg, err, sizeof(err));
-		if (rr < 0) {
-			fprintf(stderr, "execrec dump: %s\n", rr == -EINVAL ? err : strerror(-rr));
-			return 2;
-		}
-		/* records as stored: the cgroup map is not gathered here */
-		if (opt == RP_OPT_UNIT) {
-			fprintf(stderr, "execrec dump: --unit: not for dump, which shows records "
-					"as stored; use timeline --unit\n");
-			rp_filter__free(cli.filter);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "execrec dump: %s\nUsage: execrec dump [OPTIONS] FILE\n",
-			optind == argc ? "no trace file given" : "one trace file at a time");
-		rp_filter__free(cli.filter);
-		return 2;
-	}
-	path = argv[optind];
-	dopts.filter = cli.filter;
-	d = rp_dump__open(path, stdout, &dopts);
+	if (!driver__parse(&drv, &cmd, &dopts, argc, argv) || !driver__operand(&drv, argc, argv))
+		return driver__exit(&drv, 0);
+	dopts.filter = drv.filter;
+	d = rp_dump__open(drv.path, stdout, &dopts);
 	if (!d) {
-		rp_open_error_str(err, sizeof(err), path, errno);
-		fprintf(stderr, "execrec dump: %s\n", err);
-		rp_filter__free(cli.filter);
-		return 1;
+		rp_open_error_str(err, sizeof(err), drv.path, errno);
+		driver__err(&drv, "%s", err);
+		return driver__stop(&drv, DRV_EXIT_FAIL);
 	}
 	ret = rp_dump__run(d);
 	fflush(stdout);
 	nproblems = rp_dump__problems(d, &first);
 	if (ret < 0) {
-		fprintf(stderr, "execrec dump: %s: %s\n", path, strerror(-ret));
-		ret = 1;
+		driver__err(&drv, "%s: %s", drv.path, strerror(-ret));
+		ret = DRV_EXIT_FAIL;
 	} else {
 		if (nproblems)
-			fprintf(stderr,
-				"execrec dump: warning: %s: at byte %" PRIu64 ": %s (%" PRIu64
-				" problem%s in all, shown where found)\n",
-				path, first.offset, etr_problem__str(first.kind), nproblems,
-				nproblems == 1 ? "" : "s");
+			driver__err(&drv,
+				    "warning: %s: at byte %" PRIu64 ": %s (%" PRIu64
+				    " problem%s in all, shown where found)",
+				    drv.path, first.offset, etr_problem__str(first.kind), nproblems,
+				    nproblems == 1 ? "" : "s");
 		else if (!rp_dump__ended_cleanly(d))
-			fprintf(stderr, "execrec dump: warning: %s: no end record\n", path);
-		ret = 0;
+			driver__err(&drv, "warning: %s: no end record", drv.path);
+		ret = DRV_EXIT_OK;
 	}
 	rp_dump__free(d);
-	rp_filter__free(cli.filter);
-	return ret;
+	return driver__stop(&drv, ret);
 }

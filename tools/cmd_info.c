@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include "cli.h"
 #include "commands.h"
+#include "driver.h"
 #include "info.h"
 #include "replay.h"
-#include "options.h"
 
 static void usage(FILE *f)
 {
@@ -31,64 +31,58 @@ static void usage(FILE *f)
 	      f);
 }
 
+static int info_option(struct driver *d, int opt, const char *arg)
+{
+	bool *verify = d->ctx;
+
+	(void)arg;
+	if (opt != 'v')
+		return DRV_SHARED;
+	*verify = true;
+	return 0;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"verify", no_argument, NULL, 'v'},	     {"json", no_argument, NULL, 'j'},
-	    {"color", optional_argument, NULL, 'c'}, {"no-color", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
+	    {"verify", no_argument, NULL, 'v'},
+	    {"json", no_argument, NULL, DRV_OPT_JSON},
+	    {"color", optional_argument, NULL, DRV_OPT_COLOR},
+	    {"no-color", no_argument, NULL, DRV_OPT_NO_COLOR},
+	    DRV_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
+	static const struct driver_cmd cmd = {
+	    .name = "info",
+	    .operands = "FILE",
+	    .shortopts = "h",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = info_option,
+	};
+	struct driver d = {0};
 	struct rp_info *in;
-	bool verify = false, json = false;
-	const char *color = NULL, *path;
+	bool verify = false;
 	struct stat st;
 	uint64_t size = 0;
 	char err[512];
-	int opt, ret;
+	int ret;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'v':
-			verify = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'c':
-			color = optarg ? optarg : "always";
-			break;
-		case 'C':
-			color = "never";
-			break;
-		default:
-			tool__option_error("info", opt, argv, longopts);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "execrec info: %s\nUsage: execrec info [OPTIONS] FILE\n",
-			optind == argc ? "no trace file given" : "one trace file at a time");
-		return 2;
-	}
-	path = argv[optind];
-	in = rp_info__open(path);
+	if (!driver__parse(&d, &cmd, &verify, argc, argv) || !driver__operand(&d, argc, argv))
+		return driver__exit(&d, 0);
+	in = rp_info__open(d.path);
 	if (!in) {
-		rp_open_error_str(err, sizeof(err), path, errno);
-		fprintf(stderr, "execrec info: %s\n", err);
-		return 1;
+		rp_open_error_str(err, sizeof(err), d.path, errno);
+		driver__err(&d, "%s", err);
+		return driver__stop(&d, DRV_EXIT_FAIL);
 	}
 	ret = rp_info__read(in);
 	if (ret < 0) {
-		fprintf(stderr, "execrec info: %s: %s\n", path, strerror(-ret));
+		driver__err(&d, "%s: %s", d.path, strerror(-ret));
 		rp_info__free(in);
-		return 1;
+		return driver__stop(&d, DRV_EXIT_FAIL);
 	}
-	if (strcmp(path, "-") && !stat(path, &st)) {
+	if (strcmp(d.path, "-") && !stat(d.path, &st)) {
 		size = (uint64_t)st.st_size;
 	} else {
 		struct etr_reader_stats rs;
@@ -96,20 +90,19 @@ int cmd_info(int argc, char **argv)
 		etr_reader__stats(rp_info__reader(in), &rs);
 		size = rs.bytes_read;
 	}
-	if (json)
-		rp_info__print_json(in, stdout, path, size);
+	if (d.format == DRV_FMT_JSON)
+		rp_info__print_json(in, stdout, d.path, size);
 	else
-		rp_info__print_text(in, stdout, path, size, rp_want_color(1, color));
+		rp_info__print_text(in, stdout, d.path, size, driver__color(&d, STDOUT_FILENO));
 	fflush(stdout);
 
-	ret = 0;
+	ret = DRV_EXIT_OK;
 	if (rp_info__faults(in)) {
 		/* one line on stderr, whatever went to stdout */
 		rp_info__fault_str(in, err, sizeof(err));
-		fprintf(stderr, "execrec info: %s: %s: %s\n", verify ? "FAILED" : "warning", path,
-			err);
-		ret = verify ? 1 : 0;
+		driver__err(&d, "%s: %s: %s", verify ? "FAILED" : "warning", d.path, err);
+		ret = verify ? DRV_EXIT_FAIL : DRV_EXIT_OK;
 	}
 	rp_info__free(in);
-	return ret;
+	return driver__stop(&d, ret);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/color.h"
 #include "driver.h"
 #include "line.h"
 #include "record_view.h"
@@ -79,7 +80,8 @@ void record_view__status(struct record_view *v, struct rec_session *s, uint64_t 
 	v->prev_events = st.events;
 	v->prev_ns = now;
 	record_view__bytes(b, sizeof(b), st.bytes_written);
-	fprintf(stderr, "\r\033[K%.1fs  %" PRIu64 " events  %.0f/s  %s written  %" PRIu64 " lost",
+	fprintf(stderr,
+		EC_CLEAR_LINE "%.1fs  %" PRIu64 " events  %.0f/s  %s written  %" PRIu64 " lost",
 		(double)(now - v->start_ns) / 1e9, st.events, rate, b, st.lost + st.dropped);
 	if (rec_session__waiting(s, what, sizeof(what)) > 0)
 		fprintf(stderr, "  waiting for %s", what);
@@ -89,7 +91,7 @@ void record_view__status(struct record_view *v, struct rec_session *s, uint64_t 
 void record_view__clear(struct record_view *v)
 {
 	if (v->status_shown)
-		fputs("\r\033[K", stderr);
+		fputs(EC_CLEAR_LINE, stderr);
 	v->status_shown = false;
 }
 

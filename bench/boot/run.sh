@@ -72,6 +72,7 @@ nspawn_boot() {
 	# system bus needed on the host
 	local cg=$cg2/execrec-bench.$$.$v.$n
 	mkdir "$cg" || return 1
+	# shellcheck disable=SC2016 # $$ and "$@" are the inner shell's
 	SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 timeout 120 sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" \
 		systemd-nspawn -q -D "$root" -b --register=no --keep-unit --capability=all \
 		--system-call-filter='bpf perf_event_open' --bind=/sys/kernel/tracing \

@@ -7,7 +7,7 @@
 # to move its trace: the trace has to stay in /run/execrec, whole, and the
 # journal has to say so.  Same unit in both boots, so that diff --by-unit
 # of the two finds no new or gone unit.
-for i in 1 2 3; do /bin/true; done
+for _ in 1 2 3; do /bin/true; done
 /nonexistent/execrec-test || true
 /bin/sh -c 'exit 3' || true
 if grep -qw 'execrec.test=full' /proc/cmdline; then

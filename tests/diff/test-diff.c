@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -36,6 +35,7 @@
 #include "diff.h"
 #include "etr.h"
 #include "replay.h"
+#include "run.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -1062,26 +1062,12 @@ static void test_surroundings(void)
 /* cli                                                                 */
 /* ------------------------------------------------------------------ */
 
-static void slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = 0;
-
-	buf[0] = 0;
-	if (fd < 0)
-		return;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-}
-
 /* Run execrec diff ARGS... (NULL-terminated) in tmpdir. */
 static void run_diff(struct run *r, ...)
 {
 	char *argv[64], outp[PATH_MAX], errp[PATH_MAX];
 	va_list ap;
-	int n = 0, st;
-	pid_t pid;
+	int n = 0;
 
 	argv[n++] = (char *)execrec_bin;
 	argv[n++] = "diff";
@@ -1092,24 +1078,9 @@ static void run_diff(struct run *r, ...)
 	argv[n] = NULL;
 	path_in(outp, "cli.out");
 	path_in(errp, "cli.err");
-	pid = fork();
-	if (pid == 0) {
-		int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (o < 0 || e < 0 || chdir(tmpdir))
-			_exit(127);
-		dup2(o, 1);
-		dup2(e, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			break;
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(outp, r->out, sizeof(r->out));
-	slurp(errp, r->err, sizeof(r->err));
+	r->status = test_run(argv, tmpdir, outp, errp);
+	test_slurp(outp, r->out, sizeof(r->out));
+	test_slurp(errp, r->err, sizeof(r->err));
 }
 
 static int lines(const char *s)
@@ -1374,32 +1345,25 @@ static char bpf_why[1024];
 static int record(const char *name, bool changed)
 {
 	char out[PATH_MAX], script[PATH_MAX], errp[PATH_MAX];
-	int st;
-	pid_t pid;
+	char *argv[] = {"env",
+			changed ? "WL_MODE=changed" : "WL_MODE=base",
+			changed ? "WL_DELAY=0.9" : "WL_DELAY=0.05",
+			(char *)execrec_bin,
+			"record",
+			"-q",
+			"-f",
+			"-o",
+			out,
+			"--",
+			"/bin/sh",
+			script,
+			NULL};
 
 	path_in(out, name);
 	path_in(script, "workload.sh");
 	path_in(errp, "record.err");
-	pid = fork();
-	if (pid == 0) {
-		int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int o = open("/dev/null", O_WRONLY);
-
-		if (e >= 0)
-			dup2(e, 2);
-		if (o >= 0)
-			dup2(o, 1);
-		setenv("WL_MODE", changed ? "changed" : "base", 1);
-		setenv("WL_DELAY", changed ? "0.9" : "0.05", 1);
-		execl(execrec_bin, execrec_bin, "record", "-q", "-f", "-o", out, "--", "/bin/sh",
-		      script, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		slurp(errp, rec_err, sizeof(rec_err));
+	if (test_run(argv, NULL, NULL, errp)) {
+		test_slurp(errp, rec_err, sizeof(rec_err));
 		return -1;
 	}
 	return 0;

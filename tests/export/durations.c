@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "json.h"
+#include "run.h"
 #include "outfile-test.h"
 #include "synth.h"
 
@@ -31,40 +31,17 @@ static bool bpf_ok, required;
 /* stdout of execrec @args, NUL-terminated, or NULL. */
 static char *output_of(char *const args[], int *ret_status)
 {
-	char path[PATH_MAX], *buf = NULL;
+	char path[PATH_MAX];
 	char *argv[16] = {(char *)bin};
-	size_t i, len = 0;
-	pid_t pid;
-	int st = 0, fd;
+	size_t i, len;
 
 	for (i = 0; args[i] && i < 14; i++)
 		argv[i + 1] = args[i];
 	snprintf(path, sizeof(path), "%s/durations.out", dir);
-	pid = fork();
-	if (pid < 0)
+	*ret_status = test_run(argv, NULL, path, NULL);
+	if (*ret_status < 0)
 		return NULL;
-	if (pid == 0) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		execv(bin, argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return NULL;
-	*ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	fd = open(path, O_RDONLY);
-	if (fd >= 0) {
-		struct stat sb;
-
-		if (!fstat(fd, &sb) && (buf = malloc((size_t)sb.st_size + 1)))
-			len = read(fd, buf, (size_t)sb.st_size) == sb.st_size ? (size_t)sb.st_size
-									      : 0;
-		close(fd);
-	}
-	if (buf)
-		buf[len] = '\0';
-	return buf;
+	return test_slurp_all(path, &len);
 }
 
 /* The JSON line of @text where @key is @value (a number), parsed. */

@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "bpf.h"
+#include "run.h"
 #include "check.h"
 #include "export.h"
 #include "internal.h"
@@ -49,62 +49,6 @@ static void path_in(char *buf, const char *name)
 	snprintf(buf, PATH_MAX, "%s/%s", tmpdir, name);
 }
 
-static char *slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (!f)
-		return NULL;
-	do {
-		if (len + 65536 + 1 > cap) {
-			char *nb = realloc(buf, cap = (cap + 65536) * 2);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, 65536, f);
-		len += n;
-	} while (n);
-	fclose(f);
-	buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-}
-
-/* Run argv; stdout to @out (NULL: /dev/null), stderr to @err (NULL: ours).
- * Returns the exit status, 128 + signal, or -1. */
-static int run(char *const argv[], const char *out, const char *err)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open(out ? out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd >= 0)
-			dup2(fd, 1);
-		if (err) {
-			fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-			if (fd >= 0)
-				dup2(fd, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static bool have_program(const char *name)
 {
 	char *argv[] = {"sh", "-c", NULL, NULL};
@@ -112,7 +56,7 @@ static bool have_program(const char *name)
 
 	snprintf(cmd, sizeof(cmd), "command -v %s", name);
 	argv[2] = cmd;
-	return run(argv, NULL, "/dev/null") == 0;
+	return test_run(argv, NULL, NULL, "/dev/null") == 0;
 }
 
 /* Export @trace with the library into memory. */
@@ -513,8 +457,8 @@ static void test_perfetto_cli_subtree(void)
 
 	path_in(path, "cases.etr");
 	path_in(out, "sub.json");
-	CU_ASSERT_EQUAL_FATAL(run(argv, NULL, NULL), 0);
-	text = slurp(out, &len);
+	CU_ASSERT_EQUAL_FATAL(test_run(argv, NULL, NULL, NULL), 0);
+	text = test_slurp_all(out, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_EQUAL(check_perfetto(text, len, &s), 0);
 	CU_ASSERT_EQUAL(s.tracks, 2); /* cc 202 and its cc1 */
@@ -567,10 +511,10 @@ static void rows_match_analyzer(const char *trace, bool csv)
 
 	path_in(tl, "timeline.out");
 	path_in(tr, "tree.out");
-	CU_ASSERT_EQUAL_FATAL(run(targv, tl, "/dev/null"), 0);
-	CU_ASSERT_EQUAL_FATAL(run(rargv, tr, "/dev/null"), 0);
-	want_ev = slurp(tl, &tlen);
-	want_pr = slurp(tr, &trlen);
+	CU_ASSERT_EQUAL_FATAL(test_run(targv, NULL, tl, "/dev/null"), 0);
+	CU_ASSERT_EQUAL_FATAL(test_run(rargv, NULL, tr, "/dev/null"), 0);
+	want_ev = test_slurp_all(tl, &tlen);
+	want_pr = test_slurp_all(tr, &trlen);
 	ev = export_fmt(trace, fmt, RX_ROWS_EVENTS, &elen, NULL);
 	pr = export_fmt(trace, fmt, RX_ROWS_PROCESSES, &plen, NULL);
 	all = export_fmt(trace, fmt, RX_ROWS_ALL, &alen, NULL);
@@ -655,8 +599,8 @@ static void test_duckdb_example(void)
 	path_in(jl, "build.jsonl");
 	path_in(cv, "build.csv");
 	path_in(out, "duck.out");
-	CU_ASSERT_EQUAL_FATAL(run(xa, NULL, NULL), 0);
-	CU_ASSERT_EQUAL_FATAL(run(xb, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(test_run(xa, NULL, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(test_run(xb, NULL, NULL, NULL), 0);
 	snprintf(q, sizeof(q),
 		 "SELECT comm, count(*) AS runs, sum(duration_ns) / 1e6 AS total_ms "
 		 "FROM read_json_auto('%s') WHERE event = 'process' GROUP BY comm "
@@ -664,8 +608,8 @@ static void test_duckdb_example(void)
 		 "SELECT count(*) AS failed FROM read_csv_auto('%s') "
 		 "WHERE event = 'process' AND (exit_code <> 0 OR signal <> 0);",
 		 jl, cv);
-	CU_ASSERT_EQUAL(run(argv, out, NULL), 0);
-	text = slurp(out, &len);
+	CU_ASSERT_EQUAL(test_run(argv, NULL, out, NULL), 0);
+	text = test_slurp_all(out, &len);
 	CU_ASSERT(text && strstr(text, "comm,runs,total_ms") && strstr(text, "cc"));
 	free(text);
 }
@@ -702,8 +646,8 @@ static void test_dot(void)
 	fwrite(out, 1, len, f);
 	fclose(f);
 	if (have_program("dot")) {
-		CU_ASSERT_EQUAL(run(dargv, NULL, NULL), 0);
-		x = slurp(svg, &xl);
+		CU_ASSERT_EQUAL(test_run(dargv, NULL, NULL, NULL), 0);
+		x = test_slurp_all(svg, &xl);
 		CU_ASSERT(x && check_xml(x, xl, &el) == 0 && strstr(x, "printf"));
 		free(x);
 	} else {
@@ -949,9 +893,9 @@ static void test_compdb_recorded(void)
 	path_in(trace, "build.etr");
 	path_in(cdb, "compile_commands.json");
 	path_in(err, "record.err");
-	CU_ASSERT_EQUAL_FATAL(run(rec, NULL, err), 0);
-	CU_ASSERT_EQUAL_FATAL(run(exp, NULL, NULL), 0);
-	text = slurp(cdb, &len);
+	CU_ASSERT_EQUAL_FATAL(test_run(rec, NULL, NULL, err), 0);
+	CU_ASSERT_EQUAL_FATAL(test_run(exp, NULL, NULL, NULL), 0);
+	text = test_slurp_all(cdb, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	n = read_compdb(text, len, e, 16, &doc);
 	CU_ASSERT_EQUAL(n, 2);
@@ -1195,9 +1139,9 @@ static void test_chart_render(void)
 	path_in(trace, "build.etr");
 	path_in(svgp, "build.svg");
 	path_in(pngp, "build.png");
-	CU_ASSERT_EQUAL_FATAL(run(cargv, NULL, NULL), 0);
-	CU_ASSERT_EQUAL_FATAL(run(rargv, NULL, NULL), 0);
-	svg = slurp(svgp, &len);
+	CU_ASSERT_EQUAL_FATAL(test_run(cargv, NULL, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(test_run(rargv, NULL, NULL, NULL), 0);
+	svg = test_slurp_all(svgp, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
 	free(chart_of(trace, &o, &len, &st));
 	CU_ASSERT_EQUAL_FATAL(png_read(pngp, &png, why, sizeof(why)), 0);
@@ -1270,13 +1214,13 @@ static void test_chart_fixtures(void)
 	for (size_t i = 0; i <= sizeof(traces) / sizeof(traces[0]); i++) {
 		snprintf(trace, sizeof(trace), "%s",
 			 i < 2 ? fixture(traces[i]) : export_fixture("export-build.etr"));
-		CU_ASSERT_EQUAL_FATAL(run(cargv, NULL, NULL), 0);
-		svg = slurp(svgp, &len);
+		CU_ASSERT_EQUAL_FATAL(test_run(cargv, NULL, NULL, NULL), 0);
+		svg = test_slurp_all(svgp, &len);
 		CU_ASSERT(svg && check_xml(svg, len, &el) == 0 && el > 20);
 		free(svg);
 		if (!render)
 			continue;
-		CU_ASSERT_EQUAL(run(rargv, NULL, NULL), 0);
+		CU_ASSERT_EQUAL(test_run(rargv, NULL, NULL, NULL), 0);
 		CU_ASSERT_EQUAL(png_read(pngp, &png, why, sizeof(why)), 0);
 		CU_ASSERT(png.width > 1000 && png.height > 100);
 		CU_ASSERT(count_color(&png, rx_outcome_color(RX_OK)) > 100);
@@ -1373,35 +1317,35 @@ static void test_cli(void)
 	snprintf(cut, sizeof(cut), "%s", fixture("truncated.etr"));
 	path_in(path, "cases.etr");
 	path_in(err, "cli.err");
-	CU_ASSERT_EQUAL(run(help, NULL, NULL), 0);
-	CU_ASSERT_EQUAL(run(chelp, NULL, NULL), 0);
-	CU_ASSERT_EQUAL(run(nofmt, NULL, err), 2);
-	text = slurp(err, &len);
+	CU_ASSERT_EQUAL(test_run(help, NULL, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(test_run(chelp, NULL, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(test_run(nofmt, NULL, NULL, err), 2);
+	text = test_slurp_all(err, &len);
 	CU_ASSERT(text && strstr(text, "which format?"));
 	free(text);
-	CU_ASSERT_EQUAL(run(badfmt, NULL, "/dev/null"), 2);
-	CU_ASSERT_EQUAL(run(notrace, NULL, err), 1);
-	text = slurp(err, &len);
+	CU_ASSERT_EQUAL(test_run(badfmt, NULL, NULL, "/dev/null"), 2);
+	CU_ASSERT_EQUAL(test_run(notrace, NULL, NULL, err), 1);
+	text = test_slurp_all(err, &len);
 	CU_ASSERT(text && strstr(text, "not an execrec trace") && count_lines(text, len) == 1);
 	free(text);
 	/* the format from the name of the output */
 	path_in(out, "guess.dot");
-	CU_ASSERT_EQUAL(run(guess, NULL, NULL), 0);
-	text = slurp(out, &len);
+	CU_ASSERT_EQUAL(test_run(guess, NULL, NULL, NULL), 0);
+	text = test_slurp_all(out, &len);
 	CU_ASSERT(text && !strncmp(text, "digraph", 7));
 	free(text);
 	path_in(out, "compile_commands.json");
-	CU_ASSERT_EQUAL(run(guess, NULL, NULL), 0);
-	text = slurp(out, &len);
+	CU_ASSERT_EQUAL(test_run(guess, NULL, NULL, NULL), 0);
+	text = test_slurp_all(out, &len);
 	CU_ASSERT(text && text[0] == '[');
 	free(text);
 	/* a cut trace: everything readable, one warning, exit 0 */
-	CU_ASSERT_EQUAL(run(trunc, NULL, err), 0);
-	text = slurp(err, &len);
+	CU_ASSERT_EQUAL(test_run(trunc, NULL, NULL, err), 0);
+	text = test_slurp_all(err, &len);
 	CU_ASSERT(text && strstr(text, "warning") && count_lines(text, len) == 1);
 	free(text);
-	CU_ASSERT_EQUAL(run(badwidth, NULL, "/dev/null"), 2);
-	CU_ASSERT_EQUAL(run(badtime, NULL, "/dev/null"), 2);
+	CU_ASSERT_EQUAL(test_run(badwidth, NULL, NULL, "/dev/null"), 2);
+	CU_ASSERT_EQUAL(test_run(badtime, NULL, NULL, "/dev/null"), 2);
 
 	/* chart takes the filters the analyzers share: the matches and their
 	 * ancestors are drawn, nothing else */
@@ -1414,25 +1358,25 @@ static void test_cli(void)
 
 		snprintf(basic, sizeof(basic), "%s", fixture("basic.etr"));
 		path_in(out, "filtered.svg");
-		CU_ASSERT_EQUAL(run(failed, out, NULL), 0);
-		text = slurp(out, &len);
+		CU_ASSERT_EQUAL(test_run(failed, NULL, out, NULL), 0);
+		text = test_slurp_all(out, &len);
 		/* ld's failed execs were its $PATH search: no failure */
 		CU_ASSERT(text && strstr(text, "./crash") && strstr(text, "<title>sh -c ") &&
 			  !strstr(text, "<title>ld -o prog") && !strstr(text, "<title>java") &&
 			  !strstr(text, "<title>cc -c"));
 		free(text);
-		CU_ASSERT_EQUAL(run(comm, out, NULL), 0);
-		text = slurp(out, &len);
+		CU_ASSERT_EQUAL(test_run(comm, NULL, out, NULL), 0);
+		text = test_slurp_all(out, &len);
 		CU_ASSERT(text && strstr(text, "<title>cc -c -o a.o a.c") &&
 			  strstr(text, "<title>cc -c -o b.o b.c") &&
 			  !strstr(text, "<title>ld -o") && !strstr(text, "<title>java"));
 		free(text);
-		CU_ASSERT_EQUAL(run(grep, out, NULL), 0);
-		text = slurp(out, &len);
+		CU_ASSERT_EQUAL(test_run(grep, NULL, out, NULL), 0);
+		text = test_slurp_all(out, &len);
 		CU_ASSERT(text && strstr(text, "java -version") && !strstr(text, "<title>cc -c"));
 		free(text);
-		CU_ASSERT_EQUAL(run(none, NULL, err), 1);
-		text = slurp(err, &len);
+		CU_ASSERT_EQUAL(test_run(none, NULL, NULL, err), 1);
+		text = test_slurp_all(err, &len);
 		CU_ASSERT(text && strstr(text, "no process to draw (with these options)") &&
 			  count_lines(text, len) == 1);
 		free(text);

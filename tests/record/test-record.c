@@ -28,6 +28,7 @@
 #include <bpf/btf.h>
 
 #include "bpf.h"
+#include "run.h"
 #include "etr.h"
 
 /* ------------------------------------------------------------------ */
@@ -49,54 +50,6 @@ struct run {
 	char err[4096]; /* what it said on stderr */
 };
 
-/* Starts argv with stdout to @out_path (NULL: /dev/null) and stderr to a
- * file; returns the pid. */
-static pid_t start(char *const argv[], const char *out_path, const char *err_path)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int fd =
-		    open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (fd >= 0)
-			dup2(fd, 1);
-		if (err_path) {
-			fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (fd >= 0)
-				dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int wait_status(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + WTERMSIG(st);
-}
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = 0;
-
-	buf[0] = 0;
-	if (fd < 0)
-		return;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-}
-
 /* A path that would not fit: a test machine's TMPDIR this long is a setup
  * error, not something to test with a cut path. */
 static void path_too_long(const char *start)
@@ -112,9 +65,9 @@ static void run(struct run *r, char *const argv[], const char *out_path)
 
 	if (snprintf(errp, sizeof(errp), "%s/stderr", tmpdir) >= (int)sizeof(errp))
 		path_too_long(errp);
-	r->pid = start(argv, out_path, errp);
-	r->status = wait_status(r->pid);
-	slurp(errp, r->err, sizeof(r->err));
+	r->pid = test_run__start(argv, NULL, out_path, errp);
+	r->status = test_run__wait(r->pid);
+	test_slurp(errp, r->err, sizeof(r->err));
 }
 
 static void path_in(char *buf, const char *name)
@@ -939,11 +892,11 @@ static void test_command_excludes_others(void)
 	pid_t bg;
 
 	path_in(path, "excl.etr");
-	bg = start(noise, NULL, NULL);
+	bg = test_run__start(noise, NULL, NULL, NULL);
 	sleep_ms(200);
 	run(&r, rec, NULL);
 	kill(bg, SIGTERM);
-	wait_status(bg);
+	test_run__wait(bg);
 	CU_ASSERT_EQUAL(r.status, 0);
 	load_trace(&t, path);
 	CU_ASSERT_TRUE(t.ended);
@@ -978,9 +931,9 @@ static void test_sigkill(void)
 	int i;
 
 	path_in(path, "killed.etr");
-	rp = start(rec, NULL, NULL);
+	rp = test_run__start(rec, NULL, NULL, NULL);
 	wait_attached(path);
-	wait_status(start(load, NULL, NULL));
+	test_run__wait(test_run__start(load, NULL, NULL, NULL));
 	/* killed once a chunk with the load's events is on disk, reading the
 	 * file as it grows (the reader takes a file cut anywhere) */
 	for (i = 0; i < 100 && !sealed; i++) {
@@ -990,7 +943,7 @@ static void test_sigkill(void)
 		trace_free(&t);
 	}
 	kill(rp, SIGKILL);
-	CU_ASSERT_EQUAL(wait_status(rp), 128 + SIGKILL);
+	CU_ASSERT_EQUAL(test_run__wait(rp), 128 + SIGKILL);
 	CU_ASSERT_TRUE(sealed);
 	load_trace(&t, path);
 	CU_ASSERT_TRUE_FATAL(t.opened);
@@ -1025,13 +978,13 @@ static void test_full_disk(void)
 	memset(marker, 'F', 3000);
 	marker[3000] = 0;
 	/* events only once recording: the first events chunk stays small */
-	r.pid = start(rec, NULL, errp);
+	r.pid = test_run__start(rec, NULL, NULL, errp);
 	wait_attached(path);
-	bg = start(load, NULL, NULL);
-	r.status = wait_status(r.pid);
-	slurp(errp, r.err, sizeof(r.err));
+	bg = test_run__start(load, NULL, NULL, NULL);
+	r.status = test_run__wait(r.pid);
+	test_slurp(errp, r.err, sizeof(r.err));
 	kill(bg, SIGTERM);
-	wait_status(bg);
+	test_run__wait(bg);
 	CU_ASSERT_EQUAL(r.status, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "No space left on device"));
 	load_trace(&t, path);
@@ -1056,12 +1009,12 @@ static void test_pid_mode(void)
 	size_t i;
 
 	path_in(path, "pid.etr");
-	tp = start(target, NULL, NULL);
+	tp = test_run__start(target, NULL, NULL, NULL);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", tp);
 	rec[6] = pidbuf;
 	/* execrec stops by itself once the followed processes are gone */
 	run(&r, rec, NULL);
-	wait_status(tp);
+	test_run__wait(tp);
 	CU_ASSERT_EQUAL(r.status, 0);
 	load_trace(&t, path);
 	CU_ASSERT_TRUE(t.ended);
@@ -1250,7 +1203,7 @@ static void test_loss_counted(void)
 	run(&r, rec, outp);
 	unsetenv("EXECREC_RINGBUF_BYTES");
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(outp, out, sizeof(out));
+	test_slurp(outp, out, sizeof(out));
 	p = strstr(out, "count=");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	n = strtoul(p + 6, NULL, 10);
@@ -1600,7 +1553,7 @@ static int check_only(void)
 	    (int)sizeof(wlog_path))
 		path_too_long(wlog_path);
 	snprintf(path, sizeof(path), "%s/stderr", check_dir);
-	slurp(path, wrun.err, sizeof(wrun.err));
+	test_slurp(path, wrun.err, sizeof(wrun.err));
 	snprintf(path, sizeof(path), "%s/workload.log", check_dir);
 	load_log(path);
 	snprintf(wtrace_path, sizeof(wtrace_path), "%s/workload.etr", check_dir);

@@ -26,6 +26,7 @@
 #include <CUnit/Basic.h>
 
 #include "bpf.h"
+#include "run.h"
 #include "etr.h"
 
 static const char *execrec_bin;
@@ -36,20 +37,6 @@ struct run {
 	char err[8192]; /* stderr */
 	double secs;	/* how long it ran */
 };
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = 0, got;
-
-	buf[0] = 0;
-	if (fd < 0)
-		return;
-	while ((size_t)n < size - 1 && (got = read(fd, buf + n, size - 1 - n)) > 0)
-		n += got;
-	close(fd);
-	buf[n] = 0;
-}
 
 static double now_s(void)
 {
@@ -95,7 +82,7 @@ static void run_for(struct run *r, char *const argv[], const char *out_path, dou
 	}
 	r->secs = now_s() - t0;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(errp, r->err, sizeof(r->err));
+	test_slurp(errp, r->err, sizeof(r->err));
 }
 
 static void run(struct run *r, char *const argv[], const char *out_path)
@@ -313,7 +300,7 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	path_in(out, "info.out");
 	run(&r, info, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "status 1 (stopped at the size limit"));
 	/* whole and readable, but not "ended cleanly" */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "every record good, stopped at the size limit"));
@@ -323,20 +310,20 @@ static void limit_case(const char *name, const char *script, char *const extra[]
 	path_in(out, "report.out");
 	run(&r, report, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
 	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 	/* and its JSON, why it ended */
 	path_in(out, "report.json");
 	run(&r, report_json, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"end_status\":\"size_limit\""));
 	/* and the report to paste */
 	path_in(out, "report.md");
 	run(&r, report_md, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "stopped at the size limit (--max-size)"));
 	CU_ASSERT_PTR_NULL(strstr(text, "ended cleanly"));
 }
@@ -446,10 +433,10 @@ static void test_print_is_timeline(void)
 	path_in(tl, "timeline.out");
 	run(&r, rec, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, printed, sizeof(printed));
+	test_slurp(out, printed, sizeof(printed));
 	run(&r, timeline, tl);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(tl, shown, sizeof(shown));
+	test_slurp(tl, shown, sizeof(shown));
 
 	/* nothing but printable text and line ends reaches the terminal */
 	for (const char *p = printed; *p; p++)
@@ -507,7 +494,7 @@ static void test_waits_for_orphans(void)
 	path_in(out, "tree.out");
 	run(&r, tree, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "late-child"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "sleep"));
 	CU_ASSERT_PTR_NULL(strstr(text, "running"));
@@ -584,6 +571,33 @@ static void test_move_to(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--move-to"));
 }
 
+/* CMD that cannot be run: one line naming it and why, exit 126 as a shell
+ * gives, and the failed exec is in the trace; CMD not found: 127, no file. */
+static void test_cmd_not_run(void)
+{
+	char path[PATH_MAX];
+	char *rec[] = {(char *)execrec_bin, "record", "-q", "-o", path, "--", "/etc/passwd", NULL};
+	char *missing[] = {(char *)execrec_bin,	 "record", "-q", "-o", path, "--",
+			   "er-no-such-command", NULL};
+	struct summary s;
+	struct run r;
+	struct stat st;
+
+	path_in(path, "not-run.etr");
+	run(&r, rec, NULL);
+	CU_ASSERT_EQUAL(r.status, 126);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "cannot run /etc/passwd: Permission denied"));
+	CU_ASSERT(strchr(r.err, '\n') && strchr(r.err, '\n')[1] == 0);
+	summarize(path, &s);
+	CU_ASSERT_TRUE(s.ended);
+	CU_ASSERT(s.by_type[ETR_EV_EXEC_FAIL] > 0);
+	unlink(path);
+	run(&r, missing, NULL);
+	CU_ASSERT_EQUAL(r.status, 127);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "er-no-such-command: command not found"));
+	CU_ASSERT(stat(path, &st) != 0 && errno == ENOENT);
+}
+
 /* On a terminal (script(1) gives one), the status line names what the
  * recording still waits for. */
 static void test_status_line_waiting(void)
@@ -599,7 +613,7 @@ static void test_status_line_waiting(void)
 		 execrec_bin, path);
 	run(&r, script, out);
 	CU_ASSERT_EQUAL(r.status, 0);
-	slurp(out, text, sizeof(text));
+	test_slurp(out, text, sizeof(text));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "lost  waiting for sleep ("));
 }
 
@@ -669,6 +683,7 @@ int main(void)
 		CU_add_test(s, "--stop-on-cmd-exit", test_stop_on_cmd_exit);
 		CU_add_test(s, "waiting is bounded by --duration", test_orphans_bounded);
 		CU_add_test(s, "--move-to", test_move_to);
+		CU_add_test(s, "CMD that cannot be run, or found", test_cmd_not_run);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
