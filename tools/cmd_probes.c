@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "options.h"
+#include "driver.h"
 #include "probes.h"
 #include "replay.h"
 
@@ -175,7 +175,7 @@ int cmd_probes(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			tool__option_error("probes", c, argv, longopts);
+			driver__option_error("probes", c, argv, longopts);
 			return 2;
 		}
 	}

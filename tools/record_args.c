@@ -16,7 +16,7 @@
 #include "commands.h"
 #include "common/macros.h"
 #include "common/parse.h"
-#include "options.h"
+#include "driver.h"
 #include "record_args.h"
 #include "redact.h"
 
@@ -237,7 +237,7 @@ static int parse_opt(struct record_args *c, int opt, char **argv)
 		c->ro.redact = tool_redact__new("record", optarg);
 		return c->ro.redact ? 0 : -1;
 	default:
-		tool__option_error("record", opt, argv, longopts);
+		driver__option_error("record", opt, argv, longopts);
 		return -1;
 	}
 }
