@@ -5,6 +5,8 @@
 
 #include <regex.h>
 
+#include "common/macros.h"
+#include "common/opts.h"
 #include "redact.h"
 
 #define RD_NAME_MAX 48

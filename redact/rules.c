@@ -216,12 +216,12 @@ struct redactor *redactor__new(const struct redactor_opts *opts)
 
 	if (!r)
 		return NULL;
-	if (opts && opts->sz < sizeof(size_t)) {
+	if (!EC_OPTS_VALID(opts, struct redactor_opts)) {
 		free(r);
 		errno = EINVAL;
 		return NULL;
 	}
-	if (opts && opts->key) {
+	if (EC_OPTS_GET(opts, key, NULL)) {
 		r->k0 = rd_siphash(0x736f6d6570736575ull, 1, opts->key, REDACT_KEY_SIZE);
 		r->k1 = rd_siphash(0x646f72616e646f6dull, 2, opts->key, REDACT_KEY_SIZE);
 	} else {
@@ -235,11 +235,10 @@ struct redactor *redactor__new(const struct redactor_opts *opts)
 		r->k1 = k[1];
 	}
 	rc = 0;
-	if (!(opts && opts->no_builtin))
-		rc = add_table(r, builtins, sizeof(builtins) / sizeof(*builtins));
-	if (!rc && opts && opts->sz >= offsetof(struct redactor_opts, anonymize) + 1 &&
-	    opts->anonymize)
-		rc = add_table(r, anon_rules, sizeof(anon_rules) / sizeof(*anon_rules));
+	if (!EC_OPTS_GET(opts, no_builtin, false))
+		rc = add_table(r, builtins, ARRAY_SIZE(builtins));
+	if (!rc && EC_OPTS_GET(opts, anonymize, false))
+		rc = add_table(r, anon_rules, ARRAY_SIZE(anon_rules));
 	if (rc) {
 		redactor__free(r);
 		errno = -rc;
@@ -482,10 +481,10 @@ void rd_prefilter_build(struct redactor *r)
 			r->host_rule = i;
 		if (u->kind == RD_WHOLE)
 			r->boot_rule = i;
-		for (size_t j = 0; u->has_kw && j < sizeof(builtins) / sizeof(*builtins); j++)
+		for (size_t j = 0; u->has_kw && j < ARRAY_SIZE(builtins); j++)
 			if (!strcmp(builtins[j].name, u->name))
 				b = &builtins[j];
-		for (size_t j = 0; u->has_kw && j < sizeof(anon_rules) / sizeof(*anon_rules); j++)
+		for (size_t j = 0; u->has_kw && j < ARRAY_SIZE(anon_rules); j++)
 			if (!strcmp(anon_rules[j].name, u->name))
 				b = &anon_rules[j];
 		if (u->kind == RD_WHOLE)

@@ -412,14 +412,6 @@ bool rp_filter__match_event(struct rp_filter *f, const struct etr_event *ev);
 /* Parsing and formatting helpers                                     */
 /* ------------------------------------------------------------------ */
 
-/* ec_parse_duration (common/parse.h), under its old name for a caller
- * not yet moved to it; goes in the next round. */
-__attribute__((deprecated("use ec_parse_duration (common/parse.h)"))) static inline int
-rp_parse_duration(const char *s, uint64_t *ret_ns)
-{
-	return ec_parse_duration(s, ret_ns);
-}
-
 /*
  * A time: seconds from the start ("+2.5", "2.5", "200ms") sets
  * *ret_relative; wall clock ("2026-11-25 11:43:54[.frac]", ISO 8601 with T

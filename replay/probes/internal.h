@@ -11,18 +11,6 @@
 /* Bounds on what is read from a trace. */
 #define PROBES_NAME_MAX 512u /* a probe name */
 
-/* The source's strings (names, paths) in common/'s arena: they never
- * move and go with the source. */
-static inline const char *probe_arena_strndup(struct ec_arena *a, const char *s, size_t len)
-{
-	return ec_arena__strndup(a, s, len);
-}
-
-static inline const char *probe_arena_strdup(struct ec_arena *a, const char *s)
-{
-	return ec_arena__strdup(a, s);
-}
-
 struct plist {
 	struct probe *v;
 	size_t cnt;

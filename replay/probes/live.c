@@ -32,10 +32,10 @@ static int load_tracepoints(struct probe_src *src)
 
 	st->origin = PROBE_ORIGIN_TRACEFS;
 	err = live_kernel__tracepoints(src->live, add_name, &a, &ls);
-	st->path = ls.path ? probe_arena_strdup(&src->strs, ls.path) : NULL;
+	st->path = ls.path ? ec_arena__strdup(&src->strs, ls.path) : NULL;
 	if (ls.fallback_err) {
 		st->fallback_err = ls.fallback_err;
-		st->fallback_path = probe_arena_strdup(&src->strs, ls.fallback_path);
+		st->fallback_path = ec_arena__strdup(&src->strs, ls.fallback_path);
 	}
 	return err;
 }
@@ -96,7 +96,7 @@ static int load_kprobes(struct probe_src *src)
 
 	err = load_filter(src, &fpath);
 	if (fpath)
-		fpath = probe_arena_strdup(&src->strs, fpath);
+		fpath = ec_arena__strdup(&src->strs, fpath);
 	if (!err) {
 		st->origin = PROBE_ORIGIN_FILTER_FUNCTIONS;
 		st->path = fpath;
@@ -156,7 +156,7 @@ static int load_kfuncs(struct probe_src *src)
 	ferr = load_filter(src, &fpath);
 	if (ferr) {
 		st->fallback_err = ferr;
-		st->fallback_path = fpath ? probe_arena_strdup(&src->strs, fpath) : NULL;
+		st->fallback_path = fpath ? ec_arena__strdup(&src->strs, fpath) : NULL;
 		st->partial = true;
 	}
 	return probe_btf_add_funcs(src, PROBE_KFUNC, btf, !ferr);

@@ -82,7 +82,7 @@ int probe_plist_add(struct probe_src *src, enum probe_type type, const char *nam
 		l->cap = cap;
 	}
 	p = &l->v[l->cnt];
-	p->name = probe_arena_strndup(&src->strs, name, len);
+	p->name = ec_arena__strndup(&src->strs, name, len);
 	if (!p->name)
 		return -ENOMEM;
 	p->type = type;

@@ -53,7 +53,7 @@ static const char *meta_text(struct probe_src *src, const struct etr_str *v)
 		buf[i] = c >= ' ' && c < 0x7f ? (char)c : '?';
 	}
 	buf[n] = '\0';
-	return probe_arena_strdup(&src->strs, buf);
+	return ec_arena__strdup(&src->strs, buf);
 }
 
 static int on_record(struct probe_src *src, const struct etr_walk_item *it)
@@ -86,8 +86,8 @@ static int on_record(struct probe_src *src, const struct etr_walk_item *it)
 			src->tps = t;
 		}
 		t = &src->tps[src->nr_tps];
-		t->name = probe_arena_strndup(&src->strs, a->ptr, a->len);
-		t->text = probe_arena_strndup(&src->strs, b->ptr, b->len);
+		t->name = ec_arena__strndup(&src->strs, a->ptr, a->len);
+		t->text = ec_arena__strndup(&src->strs, b->ptr, b->len);
 		t->len = b->len;
 		if (!t->name || !t->text)
 			return -ENOMEM;
@@ -135,7 +135,7 @@ int probe_trace_open(struct probe_src *src, const char *path)
 
 	src->info.kernel_release = "";
 	src->info.hostname = "";
-	src->trace_path = probe_arena_strdup(&src->strs, path);
+	src->trace_path = ec_arena__strdup(&src->strs, path);
 	if (!src->trace_path)
 		return -ENOMEM;
 	w = etr_walk__open(path, &o);
