@@ -65,10 +65,12 @@ static int option(struct driver *d, int opt, const char *arg)
 /* Before sharing a trace: what looks like a secret, counted on the way. */
 static int scan(struct redactor *r, const struct etr_event *ev)
 {
-	struct etr_event copy = *ev;
+	struct etr_event copy;
 
 	if (!r || (ev->type != ETR_EV_EXEC && ev->type != ETR_EV_EXEC_FAIL))
 		return 0;
+	/* the redactor may rewrite what it scans: never the trace's own */
+	copy = *ev;
 	return redactor__event(r, &copy) < 0 ? -ENOMEM : 0;
 }
 
