@@ -100,7 +100,6 @@ static void side_free(struct side *s)
 	free(s->nodes);
 	rp_model__free(s->model);
 	rp_trace__free(s->trace);
-	free(s->mem);
 	free(s->name);
 	free(s->pids);
 	rdiff_side_sur_free(s);
@@ -237,44 +236,6 @@ int rdiff__add_ignore(struct rdiff *d, const char *re, char *err, size_t err_len
 
 /* ---- reading a trace -------------------------------------------------------- */
 
-static int read_stdin(void **ret_buf, size_t *ret_len)
-{
-	size_t cap = 1 << 20, len = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *p = realloc(buf, cap * 2);
-
-			if (!p) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		n = read(0, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-
-			free(buf);
-			return e;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	*ret_buf = buf;
-	*ret_len = len;
-	return 0;
-}
-
 static int add_pid(struct side *s, uint32_t pid, size_t *cap)
 {
 	if (!pid)
@@ -323,8 +284,6 @@ static int collect_pids(struct side *s)
 
 static int side_load(struct rdiff *d, struct side *s, const char *path, char *err, size_t err_len)
 {
-	const void *mem = NULL;
-	size_t len = 0;
 	/* the kernel's formats and types, for the surroundings, come with
 	 * the events: each trace is read once */
 	struct rp_trace_opts topts = {.sz = sizeof(topts),
@@ -339,15 +298,8 @@ static int side_load(struct rdiff *d, struct side *s, const char *path, char *er
 	char dmg[512];
 	int ret;
 
-	if (!mem && !strcmp(path, "-")) {
-		ret = read_stdin(&s->mem, &len);
-		if (ret) {
-			snprintf(err, err_len, "standard input: %s", strerror(-ret));
-			return ret;
-		}
-		mem = s->mem;
-	}
-	s->trace = mem ? rp_trace__open_mem(mem, len, &topts) : rp_trace__open(path, &topts);
+	/* "-" is standard input, read once as it streams */
+	s->trace = rp_trace__open(path, &topts);
 	if (!s->trace) {
 		ret = -errno;
 		rp_open_error_str(err, err_len, s->name, -ret);
@@ -417,6 +369,10 @@ static int add_side(struct rdiff *d, bool base, const char *path, const char *na
 		snprintf(err, err_len, "%s: one new trace only", name);
 		return -EEXIST;
 	}
+	if (!strcmp(path, "-") && d->stdin_taken) {
+		snprintf(err, err_len, "'-' given twice: standard input holds one trace only");
+		return -EINVAL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -433,6 +389,8 @@ static int add_side(struct rdiff *d, bool base, const char *path, const char *na
 		side_free(s);
 		return ret;
 	}
+	if (!strcmp(path, "-"))
+		d->stdin_taken = true;
 	slot = base ? ++d->nbases : 0;
 	d->sides[slot] = s;
 	d->computed = false;

@@ -96,7 +96,8 @@ int rdiff__add_ignore(struct rdiff *d, const char *re, char *err, size_t err_len
  * but is damaged is read as far as it goes, with a warning. Returns 0, or
  * -errno with one line naming the file in @err: the open(2) error, -EINVAL
  * (not a trace), -ENOTSUP (newer format), -EBADMSG (unreadable header),
- * -ENOMEM, -E2BIG (too many baselines), -EEXIST (a second new trace).
+ * -ENOMEM, -E2BIG (too many baselines), -EEXIST (a second new trace),
+ * -EINVAL ("-" given a second time).
  */
 int rdiff__add_base(struct rdiff *d, const char *path, char *err, size_t err_len);
 int rdiff__set_new(struct rdiff *d, const char *path, char *err, size_t err_len);

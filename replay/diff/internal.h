@@ -89,7 +89,6 @@ struct tpf {
 
 struct side {
 	char *name;
-	void *mem; /* standard input, read whole */
 	struct rp_trace *trace;
 	struct rp_model *model;
 	struct dnode *nodes; /* model count + 1: the last is a virtual root */
@@ -124,6 +123,7 @@ struct rdiff {
 	struct rdiff_opts opts;
 	struct side *sides[RDIFF_MAX_BASES + 1]; /* [0] = new */
 	uint32_t nbases;
+	bool stdin_taken; /* "-" read already: it holds one trace */
 	struct map *maps;
 	size_t nmaps;
 	regex_t *ignores;

@@ -1083,6 +1083,19 @@ static void run_diff(struct run *r, ...)
 	test_slurp(errp, r->err, sizeof(r->err));
 }
 
+/* Run "sh -c SCRIPT" in tmpdir, with $EXECREC set: for standard input. */
+static void run_sh(struct run *r, const char *script)
+{
+	char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
+	char outp[PATH_MAX], errp[PATH_MAX];
+
+	path_in(outp, "cli.out");
+	path_in(errp, "cli.err");
+	r->status = test_run(argv, tmpdir, outp, errp);
+	test_slurp(outp, r->out, sizeof(r->out));
+	test_slurp(errp, r->err, sizeof(r->err));
+}
+
 static int lines(const char *s)
 {
 	int n = 0;
@@ -1160,6 +1173,44 @@ static void test_cli_exit(void)
 	run_diff(&r, "--help", NULL);
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--fail-on"));
+}
+
+/* "-" is standard input, a pipe read once as it streams, on either side;
+ * the same report as from the file. Twice is refused in one line. */
+static void test_cli_stdin(void)
+{
+	static struct run want, r;
+
+	CU_ASSERT_EQUAL_FATAL(setenv("EXECREC", execrec_bin, 1), 0);
+	run_diff(&want, "base.etr", "new.etr", NULL);
+	CU_ASSERT_EQUAL(want.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(want.out, "changes"));
+
+	run_sh(&r, "cat base.etr | \"$EXECREC\" diff - new.etr");
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_STRING_EQUAL(r.err, "");
+	/* the name differs: "(standard input)" for base.etr */
+	CU_ASSERT_EQUAL(lines(r.out), lines(want.out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "(standard input)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "new.etr"));
+
+	run_sh(&r, "cat new.etr | \"$EXECREC\" diff base.etr -");
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_STRING_EQUAL(r.err, "");
+	CU_ASSERT_EQUAL(lines(r.out), lines(want.out));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "(standard input)"));
+
+	/* the same changes, whichever side streams */
+	run_sh(&r, "cat new.etr | \"$EXECREC\" diff --json base.etr - | "
+		   "sed 's/(standard input)/new.etr/g'");
+	run_diff(&want, "--json", "base.etr", "new.etr", NULL);
+	CU_ASSERT_STRING_EQUAL(r.out, want.out);
+
+	run_sh(&r, "cat base.etr | \"$EXECREC\" diff - -");
+	CU_ASSERT_EQUAL(r.status, 2);
+	CU_ASSERT_EQUAL(lines(r.err), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "'-' given twice"));
+	CU_ASSERT_STRING_EQUAL(r.out, "");
 }
 
 /* A recording's length is the same in diff as in report: from its start
@@ -1530,6 +1581,7 @@ int main(void)
 	s = CU_add_suite("cli", NULL, NULL);
 	CU_add_test(s, "exit status and errors", test_cli_exit);
 	CU_add_test(s, "fixtures: damaged, foreign", test_cli_fixtures);
+	CU_add_test(s, "- is standard input, once", test_cli_stdin);
 	CU_add_test(s, "a recording's length: start to END, as report", test_wall_from_start);
 	CU_add_test(s, "JSON, Markdown, --explain, --base", test_cli_formats);
 
