@@ -258,6 +258,27 @@ static bool anc_skip(size_t i, size_t na)
 	return na > ANC_HEAD + ANC_TAIL + 1 && i >= ANC_HEAD && i < na - ANC_TAIL;
 }
 
+typedef void (*put_cmd_fn)(FILE *f, const struct rdiff *d, uint32_t side, uint32_t idx, size_t max);
+
+/* The chain of @na ancestors @anc, @sep between two, the middle left out
+ * as @more (a format taking the count), then a newline: one printer for
+ * text and Markdown, each with its own @put for a command. */
+static void put_ancestry(FILE *f, const struct rdiff *d, uint32_t side, const uint32_t *anc,
+			 size_t na, const char *sep, const char *more, put_cmd_fn put)
+{
+	for (size_t i = 0; i < na; i++) {
+		if (anc_skip(i, na)) {
+			if (i == ANC_HEAD)
+				fprintf(f, more, na - ANC_HEAD - ANC_TAIL);
+			continue;
+		}
+		if (i)
+			fputs(sep, f);
+		put(f, d, side, anc[i], ANCESTRY_ARGS);
+	}
+	fputc('\n', f);
+}
+
 static const char *side_label(const struct rdiff *d, uint32_t side)
 {
 	static char buf[32];
@@ -431,17 +452,7 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 	na = ancestry(d, e->proc.side, e->proc.idx, &anc);
 	if (na) {
 		fprintf(f, "      %sunder:%s ", dim, rs);
-		for (size_t i = 0; i < na; i++) {
-			if (anc_skip(i, na)) {
-				if (i == ANC_HEAD)
-					fprintf(f, " > [%zu more]", na - ANC_HEAD - ANC_TAIL);
-				continue;
-			}
-			if (i)
-				fputs(" > ", f);
-			put_cmd(f, d, e->proc.side, anc[i], ANCESTRY_ARGS);
-		}
-		fputc('\n', f);
+		put_ancestry(f, d, e->proc.side, anc, na, " > ", " > [%zu more]", put_cmd);
 	}
 	{
 		const struct rp_proc *p = proc_of(d, e->proc.side, e->proc.idx);
@@ -1027,17 +1038,7 @@ static void md_entry(struct out *o, const struct rdiff_entry *e)
 	na = ancestry(d, e->proc.side, e->proc.idx, &anc);
 	if (na) {
 		fputs("  <br>under ", f);
-		for (size_t i = 0; i < na; i++) {
-			if (anc_skip(i, na)) {
-				if (i == ANC_HEAD)
-					fprintf(f, " › … %zu more", na - ANC_HEAD - ANC_TAIL);
-				continue;
-			}
-			if (i)
-				fputs(" › ", f);
-			md_cmd(f, d, e->proc.side, anc[i], ANCESTRY_ARGS);
-		}
-		fputc('\n', f);
+		put_ancestry(f, d, e->proc.side, anc, na, " › ", " › … %zu more", md_cmd);
 	}
 	for (uint32_t i = 0; i < e->norigin; i++) {
 		fputs("  <br>starts at ", f);

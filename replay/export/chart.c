@@ -136,30 +136,6 @@ static bool in_list(const uint32_t *l, size_t n, uint32_t v)
 	return false;
 }
 
-/* The span a process is drawn over, like the Perfetto export's. */
-static void span_of(const struct rx_chart *c, const struct rp_proc *p, uint64_t w0, uint64_t *ret_s,
-		    uint64_t *ret_e)
-{
-	/* from where its duration counts, as in every command */
-	uint64_t s = rp_model__dur_start(c->m, p), e;
-
-	if (!s)
-		s = p->exec_first != RP_NONE ? rp_model__exec(c->m, p->exec_first)->ts_ns
-					     : p->last_ns;
-	if (s < w0)
-		s = w0;
-	if (p->flags & RP_PF_EXITED)
-		e = p->end_ns;
-	else if (p->flags & RP_PF_RUNNING)
-		e = rp_model__end_ns(c->m);
-	else
-		e = p->last_ns;
-	if (e < s)
-		e = s;
-	*ret_s = s;
-	*ret_e = e;
-}
-
 static int cmp_fold(const void *a, const void *b)
 {
 	const struct fold *x = a, *y = b;
@@ -237,7 +213,7 @@ static int layout_build(struct layout *l)
 
 			l->order[l->norder++] = v;
 			l->par[v] = p->parent;
-			span_of(c, p, w0, &l->s[v], &l->e[v]);
+			rx_proc_span(c->m, p, w0, &l->s[v], &l->e[v]);
 			l->vis[v] = inside[v] && !(p->flags & RP_PF_PLACEHOLDER) &&
 				    l->s[v] <= l->t1 && l->e[v] >= l->t0;
 			for (ch = p->first_child; ch != RP_NONE;

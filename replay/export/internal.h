@@ -29,6 +29,13 @@ const char *rx_outcome_color(enum rx_outcome o);
  * last failed to run, else its comm, else "?". Points into the model (or @p). */
 struct etr_str rx_proc_name(const struct rp_model *m, const struct rp_proc *p);
 
+/* The time span drawn for @p, [*ret_s, *ret_e], the same in every
+ * export: from where its duration counts (as in every command) but not
+ * before the recording's window start @w0, nothing was seen there; to its
+ * exit, the trace's end if running, else when last seen alive. */
+void rx_proc_span(const struct rp_model *m, const struct rp_proc *p, uint64_t w0, uint64_t *ret_s,
+		  uint64_t *ret_e);
+
 /* How it ended in words: "exit 0", "exit 2", "SIGKILL (core dumped)",
  * "running", "no exit seen", "not recorded". */
 void rx_fmt_status(char *buf, size_t len, const struct rp_proc *p);

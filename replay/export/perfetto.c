@@ -132,30 +132,6 @@ static void put_flags(FILE *f, const struct rp_proc *p)
 	fputc(']', f);
 }
 
-/* The time span drawn for @p: [*ret_s, *ret_e]. */
-static void span_of(struct rx_export *x, const struct rp_proc *p, uint64_t *ret_s, uint64_t *ret_e)
-{
-	/* from where its duration counts (the same in every command), but
-	 * not before the recording: nothing was seen there */
-	uint64_t w0 = rx_window_start(x->t), s = rp_model__dur_start(x->m, p), e;
-
-	if (!s) /* no start known: from its first sign of life */
-		s = p->exec_first != RP_NONE ? rp_model__exec(x->m, p->exec_first)->ts_ns
-					     : p->last_ns;
-	if (s < w0)
-		s = w0;
-	if (p->flags & RP_PF_EXITED)
-		e = p->end_ns;
-	else if (p->flags & RP_PF_RUNNING)
-		e = rp_model__end_ns(x->m);
-	else
-		e = p->last_ns; /* last seen alive */
-	if (e < s)
-		e = s;
-	*ret_s = s;
-	*ret_e = e;
-}
-
 static bool shown(struct rx_export *x, struct rp_proc *p)
 {
 	return !x->filter || rp_filter__match_proc(x->filter, x->m, p);
@@ -184,7 +160,7 @@ int rx_perfetto_proc(struct rx_export *x, struct rp_proc *p)
 	last = rp_model__last_exec(x->m, p);
 	oc = rx_outcome(p);
 	rx_fmt_status(status, sizeof(status), p);
-	span_of(x, p, &s, &e);
+	rx_proc_span(x->m, p, rx_window_start(x->t), &s, &e);
 
 	/* names: its track, and its group if it heads one */
 	put_meta(x, "thread_name", group, key, name);

@@ -72,6 +72,27 @@ struct etr_str rx_proc_name(const struct rp_model *m, const struct rp_proc *p)
 	return (struct etr_str){"?", 1};
 }
 
+void rx_proc_span(const struct rp_model *m, const struct rp_proc *p, uint64_t w0, uint64_t *ret_s,
+		  uint64_t *ret_e)
+{
+	uint64_t s = rp_model__dur_start(m, p), e;
+
+	if (!s) /* no start known: from its first sign of life */
+		s = p->exec_first != RP_NONE ? rp_model__exec(m, p->exec_first)->ts_ns : p->last_ns;
+	if (s < w0)
+		s = w0;
+	if (p->flags & RP_PF_EXITED)
+		e = p->end_ns;
+	else if (p->flags & RP_PF_RUNNING)
+		e = rp_model__end_ns(m);
+	else
+		e = p->last_ns; /* last seen alive */
+	if (e < s)
+		e = s;
+	*ret_s = s;
+	*ret_e = e;
+}
+
 void rx_fmt_status(char *buf, size_t len, const struct rp_proc *p)
 {
 	if (p->flags & RP_PF_EXITED) {
