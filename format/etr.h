@@ -577,6 +577,9 @@ int etr_file__last_chunk(int fd, struct etr_chunk_loc *ret_loc);
 /* Names for printing. */
 const char *etr_chunk_type__str(uint16_t type);
 const char *etr_event_type__str(uint16_t type);
+/* A record of a chunk other than EVENTS by its chunk and record type, or
+ * NULL when this reader does not know that pair. */
+const char *etr_record_type__str(uint16_t chunk_type, uint8_t rec_type);
 
 /* CRC-32C (Castagnoli), as used by the format. */
 uint32_t etr_crc32c(uint32_t crc, const void *buf, size_t len);

@@ -244,6 +244,29 @@ const char *etr_chunk_type__str(uint16_t type)
 	return "unknown";
 }
 
+const char *etr_record_type__str(uint16_t chunk_type, uint8_t rec_type)
+{
+	switch (chunk_type) {
+	case ETR_CHUNK_META:
+		return rec_type == ETR_REC_META_KV	? "meta"
+		       : rec_type == ETR_REC_META_CLOCK ? "clock"
+							: NULL;
+	case ETR_CHUNK_TPFORMAT:
+		return rec_type == ETR_REC_TPFORMAT ? "tpformat" : NULL;
+	case ETR_CHUNK_BTF:
+		return rec_type == ETR_REC_BTF ? "btf" : NULL;
+	case ETR_CHUNK_PROCSNAP:
+		return rec_type == ETR_REC_PROC ? "proc" : NULL;
+	case ETR_CHUNK_STATS:
+		return rec_type == ETR_REC_COUNTER ? "counter" : NULL;
+	case ETR_CHUNK_END:
+		return rec_type == ETR_REC_END ? "end" : NULL;
+	case ETR_CHUNK_CGROUP:
+		return rec_type == ETR_REC_CGROUP ? "cgroup" : NULL;
+	}
+	return NULL;
+}
+
 const char *etr_event_type__str(uint16_t type)
 {
 	static const char *const names[] = {

@@ -141,29 +141,6 @@ static void dump_event_text(struct rp_dump *d, const struct etr_event *ev)
 	fputc('\n', f);
 }
 
-static const char *rec_name(uint16_t chunk, uint8_t type)
-{
-	switch (chunk) {
-	case ETR_CHUNK_META:
-		return type == ETR_REC_META_KV	    ? "meta"
-		       : type == ETR_REC_META_CLOCK ? "clock"
-						    : NULL;
-	case ETR_CHUNK_TPFORMAT:
-		return type == ETR_REC_TPFORMAT ? "tpformat" : NULL;
-	case ETR_CHUNK_BTF:
-		return type == ETR_REC_BTF ? "btf" : NULL;
-	case ETR_CHUNK_PROCSNAP:
-		return type == ETR_REC_PROC ? "proc" : NULL;
-	case ETR_CHUNK_STATS:
-		return type == ETR_REC_COUNTER ? "counter" : NULL;
-	case ETR_CHUNK_END:
-		return type == ETR_REC_END ? "end" : NULL;
-	case ETR_CHUNK_CGROUP:
-		return type == ETR_REC_CGROUP ? "cgroup" : NULL;
-	}
-	return NULL;
-}
-
 static void dump_cgroup(struct rp_dump *d, const struct etr_cgroup *cg)
 {
 	if (d->json) {
@@ -244,7 +221,7 @@ static void dump_record(struct rp_dump *d, const struct etr_walk_item *it, bool 
 {
 	const struct etr_chunk *c = it->chunk;
 	const struct etr_record *rec = &it->rec;
-	const char *name = rec_name(c->type, rec->type);
+	const char *name = etr_record_type__str(c->type, rec->type);
 	FILE *f = d->out;
 
 	if (d->json && c->type == ETR_CHUNK_PROCSNAP && name) {
