@@ -15,9 +15,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
-
-#include "sbuf.h"
 
 /* Most bytes one unit of any escaper writes ("\udcff"). */
 #define EC_ESCAPE_MAX 6
@@ -70,15 +67,5 @@ ec_escape_fn ec_shell_escape;
  * has room for @len bytes.
  */
 bool ec_shell_plain_words(char *d, const void *b, size_t len);
-
-/* The escapers into an ec_sbuf and to a FILE, with their delimiters: a
- * quoted JSON string; a CSV cell, quoted when it needs to be; a shell word
- * quoted as ec_shell_quote_of says. */
-void ec_sbuf__json_str(struct ec_sbuf *sb, const char *s, size_t len);
-void ec_sbuf__csv_str(struct ec_sbuf *sb, const char *s, size_t len);
-void ec_sbuf__shell(struct ec_sbuf *sb, const char *s, size_t len);
-void ec_fput_json_str(FILE *f, const char *s, size_t len);
-void ec_fput_csv_str(FILE *f, const char *s, size_t len);
-void ec_fput_shell(FILE *f, const char *s, size_t len);
 
 #endif /* EXECREC_COMMON_ESCAPE_H */

@@ -298,7 +298,8 @@ struct etr_writer_stats {
 	uint64_t size_needed;
 };
 void etr_writer__stats(const struct etr_writer *w, struct etr_writer_stats *ret_stats);
-/* The sticky error, 0 if none. */
+/* The sticky error, 0 if none. For tests: the error a failed write left
+ * (-EFBIG, -EPIPE) before close reports it. */
 int etr_writer__error(const struct etr_writer *w);
 
 /* ------------------------------------------------------------------ */

@@ -200,18 +200,6 @@ static int find_tracefs(struct live_kernel *k)
 	return k->tracefs_err;
 }
 
-int live_kernel__tracefs(struct live_kernel *k, const char **ret_path)
-{
-	int err;
-
-	if (!k)
-		return -EINVAL;
-	err = find_tracefs(k);
-	if (!err && ret_path)
-		*ret_path = k->tracefs;
-	return err;
-}
-
 /* @rel under the tracefs mount; 0 or -errno (not mounted). */
 static int tracefs_path(struct live_kernel *k, const char *rel, char *buf, size_t size)
 {

@@ -65,9 +65,6 @@ struct live_kernel;
 struct live_kernel *live_kernel__new(const struct live_opts *opts);
 void live_kernel__free(struct live_kernel *k);
 
-/* The tracefs mount (found once): 0 and its path, or -ENOENT/-EACCES. */
-int live_kernel__tracefs(struct live_kernel *k, const char **ret_path);
-
 /* Where a list came from. Strings live as long as the object. */
 struct live_source {
 	const char *path; /* the file or folder read, or the one missing */

@@ -316,7 +316,9 @@ int rp_model__finish(struct rp_model *m, uint64_t end_ns);
 uint32_t rp_model__count(const struct rp_model *m);
 struct rp_proc *rp_model__proc(const struct rp_model *m, uint32_t idx);
 uint32_t rp_model__index(const struct rp_model *m, const struct rp_proc *p);
-/* The process (pid, start_ns), or with start_ns 0 the newest of @pid. */
+/* The process (pid, start_ns), or with start_ns 0 the newest of @pid.
+ * For tests: the model's pid table looked up directly, to check what it
+ * built event by event. */
 struct rp_proc *rp_model__find(const struct rp_model *m, uint32_t pid, uint64_t start_ns);
 const struct rp_exec *rp_model__exec(const struct rp_model *m, uint32_t idx);
 /* The name of the program @x ran: its file's basename, but for a program
@@ -340,7 +342,8 @@ uint64_t rp_model__dur_start(const struct rp_model *m, const struct rp_proc *p);
 /* Time of the end given to rp_model__finish (0 before). */
 uint64_t rp_model__end_ns(const struct rp_model *m);
 
-/* Lost markers the model saw. */
+/* Lost markers the model saw. For tests: no output counts LOST records
+ * (they flag processes), the test checks the model took each one. */
 size_t rp_model__lost_count(const struct rp_model *m);
 
 /* A string the model keeps once (file names, directories, comms) by its id:

@@ -249,6 +249,7 @@ const struct rdiff_surroundings *rdiff__surroundings(const struct rdiff *d);
  * 8+ digits (timestamps), temporary names (after a tmp, temp or /dev/shm
  * directory, each run of 6+ letters, digits and '_' becomes XXXXXX), and
  * numbers of 3+ digits that are pids of the trace. Returns the length.
+ * For tests: each rule checked on one argument, not through a whole diff.
  */
 size_t rdiff__normalize(const struct rdiff *d, uint32_t side, const char *s, size_t len, char *out,
 			size_t size);

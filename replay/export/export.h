@@ -90,7 +90,8 @@ struct rx_export_stats {
 };
 void rx_export__stats(const struct rx_export *x, struct rx_export_stats *ret_stats);
 
-/* The model beneath, for its memory figures. */
+/* The model beneath, for its memory figures. For tests: that a streaming
+ * export's model stays bounded while it runs. */
 const struct rp_model *rx_export__model(const struct rx_export *x);
 
 /* ------------------------------------------------------------------ */
@@ -149,6 +150,8 @@ struct rx_chart_stats {
 	uint32_t width, height;	  /* of the picture, pixels */
 	uint32_t units;		  /* lanes drawn (by_unit) */
 };
+/* For tests: the layout decided (folding, lanes, size), checked without
+ * parsing the SVG. */
 void rx_chart__stats(const struct rx_chart *c, struct rx_chart_stats *ret_stats);
 
 #ifdef __cplusplus

@@ -111,21 +111,6 @@ static void test_shell(void)
 	/* a bidirectional override, all of its bytes */
 	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "a\xe2\x80\xae", 4), "a\\xe2\\x80\\xae");
 	CU_ASSERT_STRING_EQUAL(esc(ec_shell_escape, "\xc2\x9b", 2), "\\xc2\\x9b");
-
-	struct ec_sbuf sb = {0};
-
-	ec_sbuf__shell(&sb, "ls", 2);
-	ec_sbuf__putc(&sb, ' ');
-	ec_sbuf__shell(&sb, "a b", 3);
-	ec_sbuf__putc(&sb, ' ');
-	ec_sbuf__shell(&sb, "it's", 4);
-	ec_sbuf__putc(&sb, ' ');
-	ec_sbuf__json_str(&sb, "q\"", 2);
-	ec_sbuf__putc(&sb, ' ');
-	ec_sbuf__csv_str(&sb, "a,b", 3);
-	CU_ASSERT_FATAL(!sb.err);
-	CU_ASSERT_STRING_EQUAL(sb.p, "ls 'a b' $'it\\'s' \"q\\\"\" \"a,b\"");
-	ec_sbuf__free(&sb);
 }
 
 static void test_plain_words(void)
