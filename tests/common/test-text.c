@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* common/utf8.c and common/escape.c: UTF-8, JSON, CSV and shell escaping. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,30 +14,110 @@
 
 #define U(s) ((const unsigned char *)(s))
 
+/* Known sequences (Unicode 15, table 3-7, and Markus Kuhn's stress
+ * test) and the length of the one at their start: 0 if none is valid. */
+static const struct {
+	const char *s;
+	size_t n; /* bytes available */
+	size_t want;
+	const char *what;
+} utf8_cases[] = {
+    {"a", 1, 1, "ASCII"},
+    {"", 1, 1, "NUL is ASCII"},
+    {"\x7f", 1, 1, "U+007F, the last 1-byte"},
+    {"a", 0, 0, "nothing available"},
+    {"\xc2\x80", 2, 2, "U+0080, the first 2-byte"},
+    {"\xc3\xa9", 2, 2, "U+00E9"},
+    {"\xdf\xbf", 2, 2, "U+07FF, the last 2-byte"},
+    {"\xe0\xa0\x80", 3, 3, "U+0800, the first 3-byte"},
+    {"\xe2\x82\xac", 3, 3, "U+20AC"},
+    {"\xed\x9f\xbf", 3, 3, "U+D7FF, below the surrogates"},
+    {"\xee\x80\x80", 3, 3, "U+E000, above the surrogates"},
+    {"\xef\xbf\xbf", 3, 3, "U+FFFF, the last 3-byte"},
+    {"\xf0\x90\x80\x80", 4, 4, "U+10000, the first 4-byte"},
+    {"\xf0\x9f\x98\x80", 4, 4, "U+1F600"},
+    {"\xf4\x8f\xbf\xbf", 4, 4, "U+10FFFF, the last code point"},
+    {"\xc3\xa9xyz", 5, 2, "a sequence followed by more"},
+    /* overlong forms */
+    {"\xc0\x80", 2, 0, "overlong U+0000"},
+    {"\xc0\xaf", 2, 0, "overlong '/' in 2"},
+    {"\xc1\xbf", 2, 0, "overlong U+007F"},
+    {"\xe0\x80\xaf", 3, 0, "overlong '/' in 3"},
+    {"\xe0\x9f\xbf", 3, 0, "overlong U+07FF"},
+    {"\xf0\x80\x80\xaf", 4, 0, "overlong '/' in 4"},
+    {"\xf0\x8f\xbf\xbf", 4, 0, "overlong U+FFFF"},
+    /* UTF-16 surrogates */
+    {"\xed\xa0\x80", 3, 0, "U+D800, first high surrogate"},
+    {"\xed\xaf\xbf", 3, 0, "U+DBFF"},
+    {"\xed\xb0\x80", 3, 0, "U+DC00, first low surrogate"},
+    {"\xed\xbf\xbf", 3, 0, "U+DFFF, last surrogate"},
+    /* beyond U+10FFFF */
+    {"\xf4\x90\x80\x80", 4, 0, "U+110000"},
+    {"\xf5\x80\x80\x80", 4, 0, "lead F5"},
+    {"\xf7\xbf\xbf\xbf", 4, 0, "U+1FFFFF in the old 4-byte form"},
+    {"\xf8\x88\x80\x80\x80", 5, 0, "a 5-byte form"},
+    {"\xfc\x84\x80\x80\x80\x80", 6, 0, "a 6-byte form"},
+    {"\xfe", 1, 0, "FE"},
+    {"\xff", 1, 0, "FF"},
+    /* cut short */
+    {"\xc3\xa9", 1, 0, "2-byte, 1 available"},
+    {"\xe2\x82\xac", 2, 0, "3-byte, 2 available"},
+    {"\xf0\x9f\x98\x80", 3, 0, "4-byte, 3 available"},
+    {"\xf4\x8f\xbf\xbf", 1, 0, "4-byte, 1 available"},
+    /* bad continuation bytes */
+    {"\x80", 1, 0, "lone continuation 80"},
+    {"\xbf", 1, 0, "lone continuation BF"},
+    {"\xc3(", 2, 0, "2-byte, second ASCII"},
+    {"\xc3\xc3", 2, 0, "2-byte, second a lead"},
+    {"\xe2(\xa1", 3, 0, "3-byte, second ASCII"},
+    {"\xe2\x82(", 3, 0, "3-byte, third ASCII"},
+    {"\xf0(\x8c\xbc", 4, 0, "4-byte, second ASCII"},
+    {"\xf0\x90(\xbc", 4, 0, "4-byte, third ASCII"},
+    {"\xf0\x90\x8c(", 4, 0, "4-byte, fourth ASCII"},
+};
+
 static void test_utf8_len(void)
 {
-	CU_ASSERT_EQUAL(ec_utf8_len(U("a"), 1), 1);
-	CU_ASSERT_EQUAL(ec_utf8_len(U(""), 1), 1); /* NUL is ASCII */
-	CU_ASSERT_EQUAL(ec_utf8_len(U("a"), 0), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc3\xa9"), 2), 2);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc3\xa9"), 1), 0); /* cut */
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xe2\x82\xac"), 3), 3);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf0\x9f\x98\x80"), 4), 4);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf0\x9f\x98\x80"), 3), 0);
-	/* overlong forms */
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc0\xaf"), 2), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc1\xbf"), 2), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xe0\x80\xaf"), 3), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf0\x80\x80\xaf"), 4), 0);
-	/* surrogates, past U+10FFFF, lone continuation bytes */
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xed\xa0\x80"), 3), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xed\x9f\xbf"), 3), 3); /* U+D7FF */
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf4\x90\x80\x80"), 4), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf4\x8f\xbf\xbf"), 4), 4); /* U+10FFFF */
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xf5\x80\x80\x80"), 4), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\x80"), 1), 0);
-	CU_ASSERT_EQUAL(ec_utf8_len(U("\xc3("), 2), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(utf8_cases); i++) {
+		size_t got = ec_utf8_len(U(utf8_cases[i].s), utf8_cases[i].n);
 
+		if (got != utf8_cases[i].want)
+			fprintf(stderr, "ec_utf8_len: %s: %zu, want %zu\n", utf8_cases[i].what, got,
+				utf8_cases[i].want);
+		CU_ASSERT_EQUAL(got, utf8_cases[i].want);
+		if (utf8_cases[i].want == utf8_cases[i].n && utf8_cases[i].n)
+			CU_ASSERT(ec_utf8_valid(utf8_cases[i].s, utf8_cases[i].n));
+		if (!utf8_cases[i].want && utf8_cases[i].n)
+			CU_ASSERT(!ec_utf8_valid(utf8_cases[i].s, utf8_cases[i].n));
+	}
+}
+
+/* Every 2- and 3-byte string, and every lead and second byte of a 4-byte
+ * one: as many valid sequences of each length as the standard has code
+ * points there (U+0080..U+07FF; U+0800..U+FFFF less 2048 surrogates;
+ * U+10000..U+10FFFF, 64 * 64 per lead and second byte). */
+static void test_utf8_counts(void)
+{
+	unsigned char b[4] = {0, 0, 0x80, 0x80};
+	size_t n2 = 0, n3 = 0, n4 = 0;
+
+	for (unsigned x = 0; x < 0x10000; x++) {
+		b[0] = (unsigned char)(x >> 8), b[1] = (unsigned char)x;
+		n2 += ec_utf8_len(b, 2) == 2;
+		n4 += ec_utf8_len(b, 4) == 4;
+		for (unsigned y = 0; y < 0x100; y++) {
+			b[2] = (unsigned char)y;
+			n3 += ec_utf8_len(b, 3) == 3;
+		}
+		b[2] = 0x80;
+	}
+	CU_ASSERT_EQUAL(n2, 0x800 - 0x80);
+	CU_ASSERT_EQUAL(n3, 0x10000 - 0x800 - 0x800);
+	CU_ASSERT_EQUAL(n4, 0x100000 / (64 * 64));
+}
+
+static void test_utf8_text(void)
+{
 	CU_ASSERT(ec_utf8_valid("caf\xc3\xa9 \xe2\x82\xac", 9));
 	CU_ASSERT(ec_utf8_valid("", 0));
 	CU_ASSERT(ec_utf8_valid("a\0b", 3));
@@ -219,7 +300,9 @@ void test_common_add_text(void)
 {
 	CU_pSuite s = CU_add_suite("common: UTF-8 and escaping", NULL, NULL);
 
-	CU_add_test(s, "UTF-8 sequences", test_utf8_len);
+	CU_add_test(s, "UTF-8 sequences: a table of known ones", test_utf8_len);
+	CU_add_test(s, "UTF-8: valid sequences of each length", test_utf8_counts);
+	CU_add_test(s, "UTF-8 text, sneaky characters", test_utf8_text);
 	CU_add_test(s, "JSON strings", test_json);
 	CU_add_test(s, "CSV cells", test_csv);
 	CU_add_test(s, "shell words", test_shell);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/mem.h"
+#include "common/utf8.h"
 #include "replay.h"
 
 #define MS 1000000ull
@@ -1268,32 +1269,6 @@ static void test_out_durations_and_times(void)
 
 /* ---- the output buffer against simple references ---------------------------- */
 
-static size_t ref_utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned c = p[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static bool ref_sneaky(const unsigned char *p, size_t len)
 {
 	if (len == 2)
@@ -1305,7 +1280,8 @@ static bool ref_sneaky(const unsigned char *p, size_t len)
 }
 
 /* bash's printf %q, the obvious way, byte by byte through stdio: what the
- * table-driven quoting must equal. */
+ * table-driven quoting must equal. UTF-8 lengths from common/, which
+ * tests/common checks against a table of known sequences. */
 static void ref_shell(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -1313,7 +1289,7 @@ static void ref_shell(FILE *f, const char *s, size_t len)
 	size_t i, n;
 
 	for (i = 0; i < len; i += n) {
-		n = ref_utf8_len(p + i, len - i);
+		n = ec_utf8_len(p + i, len - i);
 		if (!n || p[i] < 0x20 || p[i] == 0x7f || ref_sneaky(p + i, n)) {
 			printable = plain = false;
 			break;
@@ -1329,7 +1305,7 @@ static void ref_shell(FILE *f, const char *s, size_t len)
 	}
 	fputs("$'", f);
 	for (i = 0; i < len; i += n) {
-		n = ref_utf8_len(p + i, len - i);
+		n = ec_utf8_len(p + i, len - i);
 		if (n > 1 && !ref_sneaky(p + i, n)) {
 			fwrite(p + i, 1, n, f);
 			continue;
