@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 /* The framing, inlined into the event decoder: a call per record shows. */
@@ -239,7 +240,7 @@ const char *etr_chunk_type__str(uint16_t type)
 	    [ETR_CHUNK_END] = "end",	   [ETR_CHUNK_CGROUP] = "cgroup",
 	};
 
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+	if (type < ARRAY_SIZE(names) && names[type])
 		return names[type];
 	return "unknown";
 }
@@ -274,7 +275,7 @@ const char *etr_event_type__str(uint16_t type)
 	    [ETR_EV_EXIT] = "exit", [ETR_EV_LOST] = "lost",
 	};
 
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+	if (type < ARRAY_SIZE(names) && names[type])
 		return names[type];
 	return "unknown";
 }

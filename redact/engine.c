@@ -330,7 +330,7 @@ static enum prog prog_of(const struct etr_str *a0)
 	}
 	if (n < 4 || n > 13)
 		return PROG_OTHER;
-	for (size_t i = 0; i < sizeof(progs) / sizeof(*progs); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(progs); i++)
 		if (progs[i].len == n && progs[i].name[0] == b[0] && !memcmp(progs[i].name, b, n))
 			return progs[i].p;
 	return PROG_OTHER;
@@ -358,7 +358,7 @@ static bool secret_option(const char *s, size_t n)
 	/* options are lower case; -DNAME=1 defines a macro */
 	if (n < 4 || !memcmp(s, "no-", 3) || s[0] == 'D' || !strchr("dentys", s[n - 1]))
 		return false;
-	for (size_t i = 0; i < sizeof(kws) / sizeof(*kws); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kws); i++) {
 		size_t k = kws[i].len;
 
 		if (k > n || memcmp(s + n - k, kws[i].kw, k))

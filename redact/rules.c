@@ -568,13 +568,13 @@ bool rd_secret_name(const char *name, size_t len)
 	up[len] = 0;
 	if (!strncmp(up, "HAVE_", 5))
 		return false;
-	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(ends); i++)
 		if (has_suffix(up, len, ends[i]))
 			return true;
-	for (size_t i = 0; i < sizeof(not_ends) / sizeof(*not_ends); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(not_ends); i++)
 		if (has_suffix(up, len, not_ends[i]))
 			return false;
-	for (size_t i = 0; i < sizeof(holds) / sizeof(*holds); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(holds); i++)
 		if (strstr(up, holds[i]))
 			return true;
 	return false;

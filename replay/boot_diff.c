@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "boot.h"
 
 static const char *const change_names[] = {"NEW", "GONE", "NOW-FAILS", "SLOWER"};
@@ -153,8 +154,8 @@ int rp_boot__diff_classes(const char *list, unsigned *ret_mask, char *err, size_
 		bool ok = n == 3 && !strncmp(s, "all", 3);
 
 		if (ok)
-			mask |= (1u << (sizeof(keys) / sizeof(keys[0]))) - 1;
-		for (size_t k = 0; k < (sizeof(keys) / sizeof(keys[0])) && !ok; k++)
+			mask |= (1u << ARRAY_SIZE(keys)) - 1;
+		for (size_t k = 0; k < ARRAY_SIZE(keys) && !ok; k++)
 			if (strlen(keys[k]) == n && !strncmp(s, keys[k], n)) {
 				mask |= 1u << k;
 				ok = true;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "cgroup.h"
 
 void rp_cgmap__free(struct rp_cgmap *m)
@@ -63,7 +64,7 @@ static bool is_unit(const char *s, size_t n)
 {
 	static const char *const kinds[] = {".service", ".scope", ".socket", ".mount", ".swap"};
 
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		size_t k = strlen(kinds[i]);
 
 		if (n > k && !memcmp(s + n - k, kinds[i], k))

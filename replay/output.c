@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/macros.h"
 #include "replay.h"
 
 #define TRUNC_FLAGS                                                                                \
@@ -257,7 +258,7 @@ static void row_json(struct rp_out *o, const struct rp_trace *t, const struct ro
 		const char *sep = "{";
 
 		rp_out__puts(o, ",\"cut\":");
-		for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 			uint32_t len = fields[i].flag == ETR_EVF_ARGV_TRUNC  ? r->argv_orig_len
 				       : fields[i].flag == ETR_EVF_ENV_TRUNC ? r->env_orig_len
 									     : 0;
@@ -504,7 +505,7 @@ void rp_print_proc_json(FILE *f, const struct rp_trace *t, const struct rp_model
 	json_u64(&o, "end_ns", p->flags & RP_PF_EXITED, p->end_ns);
 	json_name(&o, "status", rp_proc_status(p));
 	rp_out__puts(&o, ",\"flags\":[");
-	for (size_t i = 0; i < sizeof(proc_flags) / sizeof(proc_flags[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(proc_flags); i++) {
 		if (p->flags & proc_flags[i].flag) {
 			if (!first)
 				rp_out__putc(&o, ',');

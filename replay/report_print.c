@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "common/color.h"
+#include "common/macros.h"
 #include "report_internal.h"
 
 #define ARGV_SHOWN 120 /* bytes of arguments on a report line */
@@ -561,7 +562,7 @@ static void print_csv(struct rp_report *r)
 	};
 
 	fprintf(f, "record,name,count,total_ns,pid,start_ns,status,argv\n");
-	for (size_t k = 0; k < sizeof(tabs) / sizeof(tabs[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(tabs); k++) {
 		struct aggtab *t = (struct aggtab *)((char *)r + tabs[k].off);
 
 		l = rp_report_agg_list(t);

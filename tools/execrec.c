@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #endif
 
+#include "common/macros.h"
 #include "commands.h"
 #include "etr.h"
 #include "execrec-config.h"
@@ -41,7 +42,7 @@ static const struct command commands[] = {
     {"redact", cmd_redact, "copy a trace with its secrets replaced by tags"},
 };
 
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define N_COMMANDS ARRAY_SIZE(commands)
 
 static void usage(FILE *out)
 {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/macros.h"
 #include "outfile.h"
 
 /* The temporary file an interrupt must not leave behind (one at a time:
@@ -31,7 +32,7 @@ static void watch_signals(char *tmp)
 	size_t i;
 
 	pending_tmp = tmp;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
 		struct sigaction old;
 
 		/* leave a handler someone else installed alone */

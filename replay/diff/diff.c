@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 static const char *const class_str[RDIFF_CLASS__NR] = {
@@ -52,7 +53,7 @@ int rdiff_class__parse(const char *s, size_t len, enum rdiff_class *ret_class)
 			return 0;
 		}
 	}
-	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(alias); i++) {
 		if (strlen(alias[i].name) == len && !strncasecmp(s, alias[i].name, len)) {
 			*ret_class = alias[i].c;
 			return 0;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 static bool is_alnum(char c)
@@ -227,7 +228,7 @@ static size_t temp_dir_at(const char *p, size_t len, size_t i)
 		e++;
 	if (e >= len || p[e] != '/')
 		return 0;
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++)
 		if (strlen(names[k]) == e - i && !memcmp(p + i, names[k], e - i))
 			return e - i + 1;
 	/* /dev/shm/ */

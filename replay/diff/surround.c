@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "common/macros.h"
 #include "common/sbuf.h"
 #include "kbtf.h"
 
@@ -640,7 +641,7 @@ static int btf_compare(struct rdiff *d, const struct side *b, const struct side 
 		return d->sur.btf_reason ? 0 : -ENOMEM;
 	}
 	d->sur.btf_compared = true;
-	for (size_t i = 0; i < sizeof(read_types) / sizeof(read_types[0]) && !ret; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(read_types) && !ret; i++)
 		ret = btf_compare_type(d, &cap, i, bb, nb);
 	kbtf__free(bb);
 	kbtf__free(nb);

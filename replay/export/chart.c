@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/macros.h"
 #include "chart.h"
 
 #define TITLE_EXECS 8  /* programs listed in a title */
@@ -894,7 +895,7 @@ int rx_chart__write(struct rx_chart *c, FILE *f)
 		};
 		double x = MARGIN;
 
-		for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(items); i++) {
 			fprintf(
 			    f,
 			    "<rect x=\"%.0f\" y=\"%u\" width=\"10\" height=\"10\" class=\"%s\"/>"

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 static bool str_is(struct etr_str s, const char *lit)
@@ -77,7 +78,7 @@ bool rx_is_compiler(const struct etr_str *filename)
 			break;
 		}
 	}
-	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
 		if (str_is(comp, drivers[i]))
 			return true;
 	return false;
@@ -116,7 +117,7 @@ static bool takes_value(struct etr_str a)
 	};
 	/* clang-format on */
 
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (str_is(a, opts[i]))
 			return true;
 	return false;
@@ -142,7 +143,7 @@ static bool source_ext(struct etr_str a)
 	}
 	if (!ext.ptr)
 		return false;
-	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
 		if (str_is(ext, exts[i]))
 			return true;
 	return false;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 static const struct {
@@ -30,7 +31,7 @@ static const struct {
 
 int rx_format__parse(const char *name, enum rx_format *ret_format)
 {
-	for (size_t i = 0; name && i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+	for (size_t i = 0; name && i < ARRAY_SIZE(format_names); i++) {
 		if (!strcmp(name, format_names[i].name)) {
 			*ret_format = format_names[i].format;
 			return 0;
@@ -41,7 +42,7 @@ int rx_format__parse(const char *name, enum rx_format *ret_format)
 
 const char *rx_format__name(enum rx_format format)
 {
-	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(format_names); i++)
 		if (format_names[i].format == format)
 			return format_names[i].name;
 	return NULL;

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/macros.h"
 #include "internal.h"
 
 /* Separator before the next element of traceEvents. */
@@ -123,7 +124,7 @@ static void put_flags(FILE *f, const struct rp_proc *p)
 	bool first = true;
 
 	fputs(",\"flags\":[", f);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (p->flags & names[i].flag) {
 			fprintf(f, "%s\"%s\"", first ? "" : ",", names[i].name);
 			first = false;
