@@ -260,12 +260,21 @@ static bool anc_skip(size_t i, size_t na)
 
 typedef void (*put_cmd_fn)(FILE *f, const struct rdiff *d, uint32_t side, uint32_t idx, size_t max);
 
-/* The chain of @na ancestors @anc, @sep between two, the middle left out
- * as @more (a format taking the count), then a newline: one printer for
- * text and Markdown, each with its own @put for a command. */
-static void put_ancestry(FILE *f, const struct rdiff *d, uint32_t side, const uint32_t *anc,
-			 size_t na, const char *sep, const char *more, put_cmd_fn put)
+/* The line of @e's ancestors, if it has any: @head, then each with @sep
+ * between two, the middle left out as @more (a format taking the count),
+ * then a newline. One printer for text and Markdown, each with its own
+ * @put for a command. Returns how many, the list (to free) in *@ret_anc. */
+static size_t put_ancestry(FILE *f, const struct rdiff *d, const struct rdiff_entry *e,
+			   const char *head, const char *sep, const char *more, put_cmd_fn put,
+			   uint32_t **ret_anc)
 {
+	uint32_t side = e->proc.side, *anc;
+	size_t na = ancestry(d, side, e->proc.idx, ret_anc);
+
+	if (!na)
+		return 0;
+	anc = *ret_anc;
+	fputs(head, f);
 	for (size_t i = 0; i < na; i++) {
 		if (anc_skip(i, na)) {
 			if (i == ANC_HEAD)
@@ -277,6 +286,7 @@ static void put_ancestry(FILE *f, const struct rdiff *d, uint32_t side, const ui
 		put(f, d, side, anc[i], ANCESTRY_ARGS);
 	}
 	fputc('\n', f);
+	return na;
 }
 
 static const char *side_label(const struct rdiff *d, uint32_t side)
@@ -397,6 +407,7 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 	bool color = o->o->color, multi = rdiff__base_count(d) > 1;
 	const char *cc = color ? class_color(e->cls) : "", *rs = color ? EC_COLOR_RESET : "";
 	const char *dim = color ? EC_COLOR_DIM : "";
+	char head[64];
 	uint32_t *anc = NULL, below;
 	size_t na;
 
@@ -449,11 +460,8 @@ static void text_entry(struct out *o, const struct rdiff_entry *e)
 		break;
 	}
 	fputc('\n', f);
-	na = ancestry(d, e->proc.side, e->proc.idx, &anc);
-	if (na) {
-		fprintf(f, "      %sunder:%s ", dim, rs);
-		put_ancestry(f, d, e->proc.side, anc, na, " > ", " > [%zu more]", put_cmd);
-	}
+	snprintf(head, sizeof(head), "      %sunder:%s ", dim, rs);
+	na = put_ancestry(f, d, e, head, " > ", " > [%zu more]", put_cmd, &anc);
 	{
 		const struct rp_proc *p = proc_of(d, e->proc.side, e->proc.idx);
 		struct rp_exec xs, *x = &xs;
@@ -998,7 +1006,6 @@ static void md_entry(struct out *o, const struct rdiff_entry *e)
 	const struct rdiff *d = o->d;
 	FILE *f = o->f;
 	uint32_t *anc = NULL;
-	size_t na;
 
 	fputs("- ", f);
 	if (e->instances > 1 && e->cls != RDIFF_COUNT)
@@ -1035,11 +1042,7 @@ static void md_entry(struct out *o, const struct rdiff_entry *e)
 		break;
 	}
 	fputc('\n', f);
-	na = ancestry(d, e->proc.side, e->proc.idx, &anc);
-	if (na) {
-		fputs("  <br>under ", f);
-		put_ancestry(f, d, e->proc.side, anc, na, " › ", " › … %zu more", md_cmd);
-	}
+	put_ancestry(f, d, e, "  <br>under ", " › ", " › … %zu more", md_cmd, &anc);
 	for (uint32_t i = 0; i < e->norigin; i++) {
 		fputs("  <br>starts at ", f);
 		md_cmd(f, d, 0, e->origin[i], o->max_args);

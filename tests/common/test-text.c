@@ -124,6 +124,16 @@ static void test_utf8_text(void)
 	CU_ASSERT(!ec_utf8_valid("caf\xc3", 4));
 	CU_ASSERT(!ec_utf8_valid("\xff", 1));
 
+	/* the ends of each range and their neighbours */
+	CU_ASSERT(!ec_utf8_sneaky(U("\x7f"), 1));	  /* DEL: ASCII, escaped as such */
+	CU_ASSERT(ec_utf8_sneaky(U("\xc2\x80"), 2));	  /* U+0080, first C1 */
+	CU_ASSERT(ec_utf8_sneaky(U("\xc2\x9f"), 2));	  /* U+009F, last C1 */
+	CU_ASSERT(ec_utf8_sneaky(U("\xe2\x80\xaa"), 3));  /* U+202A LRE */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xe2\x80\xaf"), 3)); /* U+202F */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xe2\x81\xa5"), 3)); /* U+2065 */
+	CU_ASSERT(ec_utf8_sneaky(U("\xe2\x81\xa9"), 3));  /* U+2069 PDI */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xe2\x81\xaa"), 3)); /* U+206A */
+	CU_ASSERT(!ec_utf8_sneaky(U("\xe3\x80\xae"), 3)); /* U+302E */
 	CU_ASSERT(ec_utf8_sneaky(U("\xc2\x85"), 2));	  /* U+0085, C1 */
 	CU_ASSERT(!ec_utf8_sneaky(U("\xc2\xa0"), 2));	  /* U+00A0 */
 	CU_ASSERT(ec_utf8_sneaky(U("\xe2\x80\xae"), 3));  /* RLO */

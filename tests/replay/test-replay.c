@@ -1269,19 +1269,9 @@ static void test_out_durations_and_times(void)
 
 /* ---- the output buffer against simple references ---------------------------- */
 
-static bool ref_sneaky(const unsigned char *p, size_t len)
-{
-	if (len == 2)
-		return p[0] == 0xc2 && p[1] < 0xa0;
-	if (len == 3 && p[0] == 0xe2)
-		return (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae) ||
-		       (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9);
-	return false;
-}
-
 /* bash's printf %q, the obvious way, byte by byte through stdio: what the
- * table-driven quoting must equal. UTF-8 lengths from common/, which
- * tests/common checks against a table of known sequences. */
+ * table-driven quoting must equal. UTF-8 lengths and sneaky characters
+ * from common/, which tests/common checks against known sequences. */
 static void ref_shell(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -1290,7 +1280,7 @@ static void ref_shell(FILE *f, const char *s, size_t len)
 
 	for (i = 0; i < len; i += n) {
 		n = ec_utf8_len(p + i, len - i);
-		if (!n || p[i] < 0x20 || p[i] == 0x7f || ref_sneaky(p + i, n)) {
+		if (!n || p[i] < 0x20 || p[i] == 0x7f || ec_utf8_sneaky(p + i, n)) {
 			printable = plain = false;
 			break;
 		}
@@ -1306,7 +1296,7 @@ static void ref_shell(FILE *f, const char *s, size_t len)
 	fputs("$'", f);
 	for (i = 0; i < len; i += n) {
 		n = ec_utf8_len(p + i, len - i);
-		if (n > 1 && !ref_sneaky(p + i, n)) {
+		if (n > 1 && !ec_utf8_sneaky(p + i, n)) {
 			fwrite(p + i, 1, n, f);
 			continue;
 		}
