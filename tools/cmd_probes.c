@@ -2,7 +2,7 @@
 /*
  * execrec probes: what can be traced, on this machine or (-i) on the one a
  * trace was recorded on. The listing, its output and what it says about
- * missing lists are replay/probes' (probe_src__list); this file parses the
+ * missing lists are probes/' (probe_src__list); this file parses the
  * command line, hands over the environment and prints the messages.
  */
 #include <errno.h>
