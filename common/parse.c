@@ -40,6 +40,24 @@ int ec_parse_duration(const char *s, uint64_t *ret_ns)
 	return -EINVAL;
 }
 
+int ec_parse_count(const char *s, uint64_t max, uint64_t *ret)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull takes "-1" as ULLONG_MAX, and spaces and '+': digits only */
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno || v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
 int ec_parse_size(const char *s, uint64_t *ret_bytes)
 {
 	static const char units[] = "KMGT";

@@ -19,6 +19,9 @@ int ec_parse_duration(const char *s, uint64_t *ret_ns);
  * (powers of 1024); an integer count of the unit. */
 int ec_parse_size(const char *s, uint64_t *ret_bytes);
 
+/* "0" .. "@max": a decimal count, digits only (no sign, space or '+'). */
+int ec_parse_count(const char *s, uint64_t max, uint64_t *ret);
+
 /*
  * "123" or "1,2,3": decimal pids (0 .. UINT32_MAX, digits only), each
  * appended to the malloc'd array *@list of *@n (both may start NULL/0; the

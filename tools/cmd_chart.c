@@ -87,8 +87,7 @@ struct ctx {
 static int option(struct driver *d, int opt, const char *arg)
 {
 	struct ctx *c = d->ctx;
-	unsigned long w;
-	char *end;
+	uint64_t w;
 
 	switch (opt) {
 	case 'o':
@@ -111,8 +110,7 @@ static int option(struct driver *d, int opt, const char *arg)
 		c->until = arg;
 		return 0;
 	case OPT_WIDTH:
-		w = strtoul(arg, &end, 10);
-		if (*end || end == arg || w < 100 || w > 100000)
+		if (ec_parse_count(arg, 100000, &w) || w < 100)
 			return driver__err(
 			    d, "--width: '%s' is not a width from 100 to 100000 pixels", arg);
 		c->copts.width = (uint32_t)w;

@@ -147,7 +147,7 @@ static int option(struct driver *d, int opt, const char *arg)
 		return 0;
 	case OPT_MAX:
 	case OPT_MAX_ARGS:
-		if (driver__parse_count(arg, UINT32_MAX, &n))
+		if (ec_parse_count(arg, UINT32_MAX, &n))
 			return driver__err(d, "%s: '%s' is not a count",
 					   opt == OPT_MAX ? "--max" : "--max-args", arg);
 		if (opt == OPT_MAX)

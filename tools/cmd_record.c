@@ -5,6 +5,8 @@
  * (errors, the status line, --print, the summary) record_view.c's; the
  * session does the recording.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "record_args.h"
 #include "record_view.h"
 #include "redact.h"
@@ -61,13 +64,36 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* A count from the environment variable @name (unset: 0); one line and
+ * -EINVAL if it is not one. */
+static int env_count(const char *name, uint64_t max, uint64_t *ret)
+{
+	const char *s = getenv(name);
+
+	*ret = 0;
+	if (!s || !*s)
+		return 0;
+	if (ec_parse_count(s, max, ret)) {
+		fprintf(stderr, PROG ": %s: '%s' is not a count from 0 to %" PRIu64 "\n", name, s,
+			max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The session's and the recorder's options beyond the command line's. */
 static int setup(struct record_args *a, struct record_view *v, int argc, char **argv)
 {
+	uint64_t n;
+
 	libbpf_set_print(getenv("EXECREC_DEBUG") ? libbpf_log : NULL);
 	/* test knobs: a ring that overflows, a kretprobe that misses */
-	a->ro.ringbuf_bytes = (uint32_t)strtoul(getenv("EXECREC_RINGBUF_BYTES") ?: "0", NULL, 0);
-	a->ro.kretprobe_maxactive = atoi(getenv("EXECREC_KRETPROBE_MAXACTIVE") ?: "0");
+	if (env_count("EXECREC_RINGBUF_BYTES", UINT32_MAX, &n))
+		return -1;
+	a->ro.ringbuf_bytes = (uint32_t)n;
+	if (env_count("EXECREC_KRETPROBE_MAXACTIVE", 4096, &n))
+		return -1;
+	a->ro.kretprobe_maxactive = (int)n;
 	if (strcmp(a->output, "-")) {
 		a->so.output = a->output;
 	} else if (isatty(STDOUT_FILENO)) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "driver.h"
 #include "redact.h"
 #include "replay.h"
@@ -50,7 +51,7 @@ static int option(struct driver *d, int opt, const char *arg)
 
 	switch (opt) {
 	case 'n':
-		if (driver__parse_count(arg, UINT32_MAX, &top))
+		if (ec_parse_count(arg, UINT32_MAX, &top))
 			return driver__err(d, "--top: '%s' is not a count (0 to 4294967295)", arg);
 		o->top = top;
 		return 0;

@@ -64,8 +64,7 @@ struct ctx {
 static int option(struct driver *d, int opt, const char *arg)
 {
 	struct ctx *c = d->ctx;
-	char *end;
-	long lv;
+	uint64_t n;
 	int r;
 
 	switch (opt) {
@@ -77,20 +76,18 @@ static int option(struct driver *d, int opt, const char *arg)
 			return driver__err(d, "--pid: '%s' is not a pid", arg);
 		return r;
 	case 'd':
-		errno = 0;
-		lv = strtol(arg, &end, 10);
-		if (*end || end == arg || errno || lv < 0 || lv > INT32_MAX)
+		if (ec_parse_count(arg, INT32_MAX, &n))
 			return driver__err(d, "--depth: '%s' is not a count", arg);
 		c->popts.limit_depth = true;
-		c->popts.depth = (uint32_t)lv;
+		c->popts.depth = (uint32_t)n;
 		return 0;
 	case 'n':
 		c->popts.no_compact = true;
 		return 0;
 	case 'm':
-		c->popts.max_args = strtoul(arg, &end, 10);
-		if (*end || end == arg)
+		if (ec_parse_count(arg, SIZE_MAX, &n))
 			return driver__err(d, "--max-args: '%s' is not a count", arg);
+		c->popts.max_args = (size_t)n;
 		return 0;
 	case 'A':
 	case 'U':

@@ -220,22 +220,6 @@ int driver__next(struct driver *d, const struct etr_event **ret_ev)
 	return r;
 }
 
-int driver__parse_count(const char *s, uint64_t max, uint64_t *ret)
-{
-	unsigned long long v;
-	char *end;
-
-	/* strtoull takes "-1" as ULLONG_MAX, and spaces and '+': digits only */
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 bool driver__want_color(enum driver_color mode, int fd)
 {
 	const char *e;

@@ -228,10 +228,6 @@ int driver__bind(struct driver *d);
 bool driver__color(const struct driver *d, int fd);
 bool driver__want_color(enum driver_color mode, int fd);
 
-/* A count: decimal digits only (no sign, no space), at most @max. 0 and
- * *ret, or -EINVAL. */
-int driver__parse_count(const char *s, uint64_t max, uint64_t *ret);
-
 /* What driver__help writes. */
 enum {
 	DRV_HELP_STATS = 1 << 0,	/* the --stats line */

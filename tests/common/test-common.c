@@ -87,6 +87,32 @@ static void test_size(void)
 	CU_ASSERT_EQUAL(ec_parse_size("99999999999999999999", &b), -ERANGE);
 }
 
+static void test_count(void)
+{
+	static const char *const bad[] = {"", "-1", " 5", "+5", "5 ", "5x", "0x10", "1.0"};
+	uint64_t n;
+
+	n = 7;
+	CU_ASSERT_EQUAL(ec_parse_count("0", 10, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(ec_parse_count("10", 10, &n), 0);
+	CU_ASSERT_EQUAL(n, 10);
+	CU_ASSERT_EQUAL(ec_parse_count("007", 10, &n), 0);
+	CU_ASSERT_EQUAL(n, 7);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		n = 7;
+		CU_ASSERT_EQUAL(ec_parse_count(bad[i], UINT64_MAX, &n), -EINVAL);
+		CU_ASSERT_EQUAL(n, 7);
+	}
+	n = 7;
+	CU_ASSERT_EQUAL(ec_parse_count("11", 10, &n), -ERANGE);
+	CU_ASSERT_EQUAL(n, 7);
+	CU_ASSERT_EQUAL(ec_parse_count("18446744073709551615", UINT64_MAX, &n), 0);
+	CU_ASSERT_EQUAL(n, UINT64_MAX);
+	CU_ASSERT_EQUAL(ec_parse_count("18446744073709551616", UINT64_MAX, &n), -ERANGE);
+	CU_ASSERT_EQUAL(ec_parse_count(NULL, 10, &n), -EINVAL);
+}
+
 static void test_pids(void)
 {
 	uint32_t *l = NULL;
@@ -221,6 +247,7 @@ int main(void)
 	s = CU_add_suite("common: parsing", NULL, NULL);
 	CU_add_test(s, "durations", test_duration);
 	CU_add_test(s, "sizes", test_size);
+	CU_add_test(s, "counts", test_count);
 	CU_add_test(s, "pid lists", test_pids);
 	s = CU_add_suite("common: opts convention", NULL, NULL);
 	CU_add_test(s, "OPTS_VALID, OPTS_GET, OPTS_SET", test_opts);
