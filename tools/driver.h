@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * driver.h - the one command-line driver of the analyzer subcommands
- * (report, timeline, tree, boot, export, chart, diff, redact, btf): the
- * options they share and their help text, the trace they read, the filters
- * bound to it, colour, --stats, the file they write, the lines on stderr
- * and the exit status. It lives in tools/ because it is the command line:
- * the libraries below never print, never read the environment and never
- * see getopt.
+ * (report, timeline, tree, boot, export, chart, diff, redact, btf,
+ * probes): the options they share and their help text, the trace they
+ * read, the filters bound to it, colour, --stats, the file they write, the
+ * lines on stderr and the exit status. It lives in tools/ because it is
+ * the command line: the libraries below never print, never read the
+ * environment and never see getopt.
  *
  * A subcommand describes itself in a struct driver_cmd, then:
  *
