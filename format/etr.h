@@ -560,6 +560,15 @@ const struct etr_reader *etr_walk__reader(const struct etr_walk *w);
  */
 int etr_walk__next(struct etr_walk *w, struct etr_walk_item *ret_item, struct etr_event *ev_buf);
 
+/*
+ * The fast path of the events that make up most of a trace: the next event
+ * of the EVENTS chunk the walk is in, decoded into @ev (1), or 0 where
+ * etr_walk__next() must be called instead (not in an EVENTS chunk, at its
+ * end, or at a record that does not decode, which etr_walk__next() then
+ * hands out as ETR_WALK_BAD). Never an error of its own.
+ */
+int etr_walk__next_event(struct etr_walk *w, struct etr_event *ev);
+
 /* Where a chunk lies in a file. */
 struct etr_chunk_loc {
 	uint64_t offset; /* of its header */

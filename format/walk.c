@@ -16,10 +16,11 @@
 #include "internal.h"
 
 enum walk_state {
-	W_IDLE,	 /* no chunk: the next call reads one */
-	W_IN,	 /* records of w->chunk to come */
-	W_BAD,	 /* the rest of w->chunk did not decode: report, then its end */
-	W_ENDED, /* the chunk's end handed out */
+	W_IDLE,	     /* no chunk: the next call reads one */
+	W_IN,	     /* records of w->chunk to come */
+	W_BAD,	     /* the rest of w->chunk did not decode: report, then its end */
+	W_BAD_EVENT, /* an event did not decode (etr_walk__next_event): say so first */
+	W_ENDED,     /* the chunk's end handed out */
 };
 
 struct etr_walk {
@@ -159,6 +160,22 @@ static int next_record(struct etr_walk *w, struct etr_walk_item *it)
 	return decode(w->chunk.type, it) ? -EBADMSG : 1;
 }
 
+int etr_walk__next_event(struct etr_walk *w, struct etr_event *ev)
+{
+	int err;
+
+	if (!w || w->state != W_IN || w->chunk.type != ETR_CHUNK_EVENTS ||
+	    w->chunk.pos >= w->chunk.size)
+		return 0;
+	err = etr_chunk__next_event(&w->chunk, ev);
+	if (err > 0)
+		return 1;
+	/* what etr_walk__next() hands out next: the damage, or the end */
+	if (err < 0)
+		w->state = W_BAD_EVENT;
+	return 0;
+}
+
 int etr_walk__next(struct etr_walk *w, struct etr_walk_item *it, struct etr_event *ev_buf)
 {
 	int err;
@@ -202,6 +219,12 @@ int etr_walk__next(struct etr_walk *w, struct etr_walk_item *it, struct etr_even
 			w->state = W_ENDED;
 			memset(&it->rec, 0, sizeof(it->rec));
 			it->kind = ETR_WALK_CHUNK_END;
+			return 1;
+		case W_BAD_EVENT:
+			/* as W_IN's events branch says it */
+			memset(&it->rec, 0, sizeof(it->rec));
+			w->state = W_BAD;
+			it->kind = ETR_WALK_BAD;
 			return 1;
 		case W_BAD:
 			if (w->problem_cb) {

@@ -607,8 +607,9 @@ static int read_more(struct rp_trace *t)
 
 		if (!s)
 			return -ENOMEM;
-		err = etr_walk__next(t->walk, &it, &s->ev);
-		if (err > 0 && it.kind == ETR_WALK_EVENT) {
+		if (etr_walk__next_event(t->walk, &s->ev) ||
+		    ((err = etr_walk__next(t->walk, &it, &s->ev)) > 0 &&
+		     it.kind == ETR_WALK_EVENT)) {
 			/* 1: one more event waits; 0: dropped, read on */
 			err = take_event(t, s);
 			if (err)

@@ -2,11 +2,11 @@
 /*
  * execrec probes: what can be traced, on this machine or (-i) on the one a
  * trace was recorded on. The listing, its output and what it says about
- * missing lists are replay/probes' (probe_src__list); this file parses the
- * command line, hands over the environment and prints the messages.
+ * missing lists are probes/' (probe_src__list); this file describes the
+ * command line to tools/driver, hands over the environment and says the
+ * messages through it (grep's exit statuses: 1 when nothing matched).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +15,6 @@
 #include "driver.h"
 #include "probes.h"
 #include "replay.h"
-
-#define PROG "execrec probes"
 
 static void usage(FILE *f)
 {
@@ -58,51 +56,70 @@ static void usage(FILE *f)
 
 static void say(void *ctx, const char *msg)
 {
-	(void)ctx;
-	fprintf(stderr, PROG ": %s\n", msg);
+	driver__err(ctx, "%s", msg);
 }
 
-static int open_error(const char *path, int err)
+static int option(struct driver *d, int opt, const char *arg)
 {
-	if (err == EINVAL)
-		fprintf(stderr, PROG ": %s: not an execrec trace\n", path);
-	else if (err == ENOTSUP)
-		fprintf(stderr, PROG ": %s: made by a newer execrec (format major version)\n",
-			path);
-	else if (err == EBADMSG)
-		fprintf(stderr, PROG ": %s: damaged file header\n", path);
-	else
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(err));
-	return 2;
+	struct probe_list_opts *o = d->ctx;
+	char *end;
+
+	switch (opt) {
+	case 'a':
+		o->all = true;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'c':
+		o->count = true;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'i':
+		o->input = arg;
+		break;
+	case 'p':
+		errno = 0;
+		o->pid = (pid_t)strtol(arg, &end, 10);
+		if (errno || *end || o->pid <= 0)
+			return driver__err(d, "-p: not a process id: '%s'", arg);
+		break;
+	case 'L':
+		o->no_libs = true;
+		break;
+	}
+	return 0;
 }
 
-/* The patterns of the command line ("*" without one); 0 or an exit status. */
-static int parse_patterns(int n, char **texts, struct probe_pattern **pats)
+/* The patterns of the command line; 0, or the exit status after one line. */
+static int parse_patterns(struct driver *d, int n, char **texts, struct probe_pattern **pats)
 {
 	for (int i = 0; i < n; i++) {
 		char bad[64];
 		int err = probe_pattern__new(texts[i], &pats[i], bad, sizeof(bad));
 
 		if (err == -ENOMEM) {
-			fprintf(stderr, PROG ": out of memory\n");
-			return 2;
+			driver__err(d, "out of memory");
+			return driver__fail_status(d);
 		}
 		if (err && !*texts[i]) {
-			fprintf(stderr, PROG ": an empty pattern matches nothing\n");
-			return 2;
+			driver__err(d, "an empty pattern matches nothing");
+			return DRV_EXIT_USAGE;
 		}
 		if (err) {
-			fprintf(stderr,
-				PROG ": '%s': unknown probe type '%s' (tracepoint, kprobe, kfunc, "
-				     "rawtracepoint, software, hardware, uprobe, usdt)\n",
-				texts[i], bad);
-			return 2;
+			driver__err(d,
+				    "'%s': unknown probe type '%s' (tracepoint, kprobe, kfunc, "
+				    "rawtracepoint, software, hardware, uprobe, usdt)",
+				    texts[i], bad);
+			return DRV_EXIT_USAGE;
 		}
 	}
 	return 0;
 }
 
-static struct probe_src *open_src(const char *input, int *ret_status)
+static struct probe_src *open_src(struct driver *d, const char *input)
 {
 	/* the library reads no environment: the tool hands it over */
 	struct probe_src_opts so = {
@@ -113,9 +130,9 @@ static struct probe_src *open_src(const char *input, int *ret_status)
 	struct probe_src *src = input ? probe_src__new_trace(input, &so) : probe_src__new_live(&so);
 
 	if (!src && input)
-		*ret_status = open_error(input, errno);
+		driver__err(d, "%s: %s", input, driver__open_why(errno));
 	else if (!src)
-		fprintf(stderr, PROG ": out of memory\n");
+		driver__err(d, "out of memory");
 	return src;
 }
 
@@ -129,60 +146,35 @@ int cmd_probes(int argc, char **argv)
 	    {"pid", required_argument, NULL, 'p'},
 	    {"no-libs", no_argument, NULL, 'L'},
 	    {"all", no_argument, NULL, 'a'},
-	    {"help", no_argument, NULL, 'h'},
+	    DRV_HELP_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct driver_cmd cmd = {
+	    .name = "probes",
+	    .operands = "[PATTERN...]",
+	    .shortopts = "vcji:p:ah",
+	    .longopts = longopts,
+	    .help = usage,
+	    .option = option,
+	    .grep_status = true, /* 1: nothing matched */
+	};
 	static char *all[] = {"*"};
+	static char buf[1 << 16];
 	struct probe_list_opts o = {.sz = sizeof(o)};
 	struct probe_list_result res;
 	struct probe_pattern **pats = NULL;
 	struct probe_src *src = NULL;
-	static char buf[1 << 16];
+	struct driver d = {0};
+	int npats, status, err;
 	struct rp_out out;
-	int c, npats, status = 2, err;
-	char **texts, *end;
+	char **texts;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vcji:p:ah", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o.all = true;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'c':
-			o.count = true;
-			break;
-		case 'j':
-			o.json = true;
-			break;
-		case 'i':
-			o.input = optarg;
-			break;
-		case 'p':
-			errno = 0;
-			o.pid = (pid_t)strtol(optarg, &end, 10);
-			if (errno || *end || o.pid <= 0) {
-				fprintf(stderr, PROG ": -p: not a process id: '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'L':
-			o.no_libs = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			driver__option_error("probes", c, argv, longopts);
-			return 2;
-		}
-	}
+	if (!driver__parse(&d, &cmd, &o, argc, argv))
+		return driver__exit(&d, 0);
 	if (o.input && o.pid) {
-		fprintf(stderr, PROG ": -p and -i do not go together (a trace has no processes to "
-				     "inspect)\n");
-		return 2;
+		driver__err(&d, "-p and -i do not go together (a trace has no processes to "
+				"inspect)");
+		return driver__stop(&d, DRV_EXIT_USAGE);
 	}
 	npats = argc - optind;
 	texts = argv + optind;
@@ -192,22 +184,24 @@ int cmd_probes(int argc, char **argv)
 	}
 	pats = calloc((size_t)npats, sizeof(*pats));
 	if (!pats) {
-		fprintf(stderr, PROG ": out of memory\n");
-		return 2;
+		driver__err(&d, "out of memory");
+		return driver__stop(&d, driver__fail_status(&d));
 	}
-	if (parse_patterns(npats, texts, pats))
+	status = parse_patterns(&d, npats, texts, pats);
+	src = status ? NULL : open_src(&d, o.input);
+	if (!src) {
+		status = driver__stop(&d, status ?: driver__fail_status(&d));
 		goto out;
-	src = open_src(o.input, &status);
-	if (!src)
-		goto out;
+	}
 	rp_out__init(&out, stdout, buf, sizeof(buf));
-	err = probe_src__list(src, pats, (size_t)npats, &o, &out, say, NULL, &res);
+	err = probe_src__list(src, pats, (size_t)npats, &o, &out, say, &d, &res);
 	if (err == -ENOMEM)
-		fprintf(stderr, PROG ": out of memory\n");
+		driver__err(&d, "out of memory");
 	else if (err && err != -EINVAL)
-		fprintf(stderr, PROG ": writing the list: %s\n", strerror(-err));
+		driver__err(&d, "writing the list: %s", strerror(-err));
 	/* nothing listed: 1, whether a missing list or "nothing matches" said why */
-	status = err ? 2 : !res.matched && !o.count ? 1 : 0;
+	d.found = res.matched || o.count;
+	status = driver__exit(&d, err ? -EINVAL : 0);
 out:
 	probe_src__free(src);
 	for (int i = 0; i < npats; i++)

@@ -45,7 +45,7 @@ bool driver__parse(struct driver *d, const struct driver_cmd *cmd, void *ctx, in
 		}
 		if (r == -ENOMEM) {
 			driver__err(d, "%s", strerror(ENOMEM));
-			d->status = DRV_EXIT_FAIL;
+			d->status = driver__fail_status(d);
 		}
 		if (r < 0)
 			return false;
@@ -189,7 +189,7 @@ bool driver__open(struct driver *d, int argc, char **argv, const struct rp_trace
 	d->trace = driver__open_trace(d, d->path, opts);
 	if (!d->trace) {
 		d->stopped = true;
-		d->status = DRV_EXIT_FAIL;
+		d->status = driver__fail_status(d);
 		return false;
 	}
 	return true;
@@ -275,7 +275,7 @@ bool driver__out_open(struct driver *d, const char *path, const char *input, boo
 		d->status = DRV_EXIT_USAGE;
 		return false;
 	}
-	d->status = DRV_EXIT_FAIL;
+	d->status = driver__fail_status(d);
 	if (path && !strcmp(path, "-"))
 		path = NULL;
 	if (tool_out__open(&d->out, d->cmd->name, path, input ? input : d->path, force, binary))
@@ -292,14 +292,18 @@ int driver__out_close(struct driver *d, bool ok)
 	if (!d->out_open)
 		return 0;
 	d->out_open = false;
-	return tool_out__close(&d->out, d->cmd->name, ok) && ok ? DRV_EXIT_FAIL : 0;
+	return tool_out__close(&d->out, d->cmd->name, ok) && ok ? driver__fail_status(d) : 0;
 }
 
 int driver__end(struct driver *d, int err)
 {
 	char why[512];
-	int status = err < 0 ? DRV_EXIT_FAIL : DRV_EXIT_OK;
+	int status = DRV_EXIT_OK;
 
+	if (err < 0)
+		status = driver__fail_status(d);
+	else if (d->cmd->grep_status && !d->found)
+		status = DRV_EXIT_NONE;
 	if (err == -EIO && d->out_open)
 		driver__err(d, "writing %s failed", d->out_name ? d->out_name : "the output");
 	else if (err < 0 && err != -EINVAL)
@@ -308,7 +312,7 @@ int driver__end(struct driver *d, int err)
 		driver__err(d, "warning: %s: %s", d->path, why);
 	/* half an output is no output: it never gets the wanted name */
 	if (driver__out_close(d, err >= 0))
-		status = DRV_EXIT_FAIL;
+		status = driver__fail_status(d);
 	return status;
 }
 
@@ -327,6 +331,11 @@ int driver__stop(struct driver *d, int status)
 	d->status = status;
 	driver__free(d);
 	return status;
+}
+
+int driver__fail_status(const struct driver *d)
+{
+	return d->cmd && d->cmd->grep_status ? DRV_EXIT_USAGE : DRV_EXIT_FAIL;
 }
 
 int driver__exit(struct driver *d, int err)

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * driver.h - the one command-line driver of the analyzer subcommands
- * (report, timeline, tree, boot, export, chart, diff, redact, btf): the
- * options they share and their help text, the trace they read, the filters
- * bound to it, colour, --stats, the file they write, the lines on stderr
- * and the exit status. It lives in tools/ because it is the command line:
- * the libraries below never print, never read the environment and never
- * see getopt.
+ * (report, timeline, tree, boot, export, chart, diff, redact, btf,
+ * probes): the options they share and their help text, the trace they
+ * read, the filters bound to it, colour, --stats, the file they write, the
+ * lines on stderr and the exit status. It lives in tools/ because it is
+ * the command line: the libraries below never print, never read the
+ * environment and never see getopt.
  *
  * A subcommand describes itself in a struct driver_cmd, then:
  *
@@ -22,7 +22,10 @@
  * Exit status (execrec.1, EXIT STATUS), the same for every subcommand:
  * 0 done (a damaged trace that still reads is a warning, not an error),
  * DRV_EXIT_FAIL a trace that cannot be read, an output file refused or not
- * written, no memory; DRV_EXIT_USAGE a bad option, value or operand.
+ * written, no memory; DRV_EXIT_USAGE a bad option, value or operand. A
+ * subcommand that searches (probes) may take grep's instead
+ * (driver_cmd.grep_status): DRV_EXIT_NONE when nothing was found, 2 for
+ * every error.
  */
 #ifndef EXECREC_TOOLS_DRIVER_H
 #define EXECREC_TOOLS_DRIVER_H
@@ -39,6 +42,7 @@ enum {
 	DRV_EXIT_OK = 0,
 	DRV_EXIT_FAIL = 1,
 	DRV_EXIT_USAGE = 2,
+	DRV_EXIT_NONE = 1, /* grep_status: the run found nothing */
 };
 
 /* getopt values of the shared options; a subcommand's own start at
@@ -128,6 +132,12 @@ struct driver_cmd {
 	 * (DRV_EXIT_FAIL for -ENOMEM). NULL: the shared options only.
 	 */
 	int (*option)(struct driver *d, int opt, const char *arg);
+	/*
+	 * Exit statuses as grep's, where 1 means "nothing found": at
+	 * driver__end DRV_EXIT_NONE unless the subcommand set d->found, and
+	 * every error DRV_EXIT_USAGE (2) where others say DRV_EXIT_FAIL.
+	 */
+	bool grep_status;
 };
 
 struct driver {
@@ -135,6 +145,7 @@ struct driver {
 	void *ctx;    /* the subcommand's, for its option callback */
 	int status;   /* the exit status, once parse or open said stop */
 	bool stopped; /* parse or open said stop */
+	bool found;   /* grep_status: the run found something */
 
 	/* the shared options, as given */
 	struct rp_filter *filter; /* NULL: none given */
@@ -266,7 +277,8 @@ int driver__out_close(struct driver *d, bool ok);
  * The end of a run: for @err (-errno; -EINVAL means already said) its one
  * line, else the warning about a damaged trace, if any; then the output
  * file kept (@err >= 0) or removed. The exit status: 0, or DRV_EXIT_FAIL
- * after an error.
+ * after an error (grep_status: DRV_EXIT_NONE when nothing was found, 2
+ * after an error).
  */
 int driver__end(struct driver *d, int err);
 
@@ -276,6 +288,10 @@ void driver__free(struct driver *d);
 /* Stop before the work with exit status @status (its line said): frees,
  * returns @status. */
 int driver__stop(struct driver *d, int status);
+
+/* The exit status of an error that is not a bad command line:
+ * DRV_EXIT_FAIL, or DRV_EXIT_USAGE for a subcommand with grep_status. */
+int driver__fail_status(const struct driver *d);
 
 /* driver__end then driver__free; d->status instead when parse or open
  * said stop. */

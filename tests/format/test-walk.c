@@ -201,6 +201,64 @@ static void test_walk_bad_records(void)
 	tbuf_free(&file);
 }
 
+/* What a walk of @file hands out, in order (kinds, and after which item
+ * each problem came), with or without the events' fast path. */
+static size_t walk_kinds(const struct tbuf *file, bool fast, enum etr_walk_kind *seen, size_t max,
+			 struct probs *pr)
+{
+	struct etr_walk_opts o = {.sz = sizeof(o), .problem_cb = on_problem, .problem_ctx = pr};
+	struct etr_walk_item it;
+	struct etr_event ev;
+	struct etr_walk *w;
+	size_t n = 0;
+	int ret = 0;
+
+	w = etr_walk__open_mem(file->data, file->len, &o);
+	CU_ASSERT_FATAL(w != NULL);
+	while (n < max) {
+		if (fast && etr_walk__next_event(w, &ev)) {
+			CU_ASSERT_EQUAL(ev.pid, 1000);
+			pr->items++;
+			seen[n++] = ETR_WALK_EVENT;
+			continue;
+		}
+		ret = etr_walk__next(w, &it, &ev);
+		if (ret <= 0)
+			break;
+		pr->items++;
+		seen[n++] = it.kind;
+	}
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT(etr_reader__ended_cleanly(etr_walk__reader(w)));
+	etr_walk__free(w);
+	return n;
+}
+
+/* The events' fast path hands out the same walk, damage included. */
+static void test_walk_fast_events(void)
+{
+	enum etr_walk_kind slow[64], fast[64];
+	struct probs ps = {0}, pf = {0};
+	struct tbuf file = {0};
+	size_t ns, nf, events = 0;
+
+	broken_trace(&file);
+	ns = walk_kinds(&file, false, slow, 64, &ps);
+	nf = walk_kinds(&file, true, fast, 64, &pf);
+	CU_ASSERT_EQUAL_FATAL(ns, nf);
+	CU_ASSERT(!memcmp(slow, fast, ns * sizeof(*slow)));
+	for (size_t i = 0; i < nf; i++)
+		events += fast[i] == ETR_WALK_EVENT;
+	CU_ASSERT_EQUAL(events, 1);
+	CU_ASSERT_EQUAL_FATAL(pf.n, ps.n);
+	for (size_t i = 0; i < pf.n; i++)
+		CU_ASSERT(pf.at[i] == ps.at[i] && pf.p[i].offset == ps.p[i].offset &&
+			  pf.p[i].chunk_type == ps.p[i].chunk_type);
+	/* not in a walk, or not in an EVENTS chunk: nothing, never an error */
+	CU_ASSERT_EQUAL(etr_walk__next_event(NULL, NULL), 0);
+	tbuf_free(&file);
+}
+
 /* Chunks of the types not asked for are not handed out, and still checked. */
 static void test_walk_type_mask(void)
 {
@@ -250,5 +308,6 @@ void register_walk(void)
 	CU_add_test(s, "sample trace walked", test_walk_sample);
 	CU_add_test(s, "bad records end their chunk", test_walk_bad_records);
 	CU_add_test(s, "type mask", test_walk_type_mask);
+	CU_add_test(s, "the events' fast path walks alike", test_walk_fast_events);
 	CU_add_test(s, "open errors", test_walk_open_errors);
 }

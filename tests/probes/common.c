@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Helpers shared by the replay/probes suites (see probes-test.h). */
+/* Helpers shared by the probes/ suites (see probes-test.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared by the replay/probes suites: a BTF builder for hand-made (and
+ * Shared by the probes/ suites: a BTF builder for hand-made (and
  * hand-broken) BTF, temporary files and folders, running execrec.
  */
 #ifndef EXECREC_TESTS_PROBES_TEST_H

@@ -306,6 +306,44 @@ static void test_btf_extract(void)
 	buf_free(&got);
 }
 
+/* grep's exit statuses (tools/driver's grep_status): 0 when something was
+ * listed or counted, 1 when nothing matched, 2 for every error, the
+ * command line's included */
+static void test_status(void)
+{
+	struct run r;
+
+	SKIP_IF(!execrec_path(), "EXECREC not set");
+	RUN(&r, "probes", "--help");
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "Usage: execrec probes [OPTIONS] [PATTERN...]\n", 45), 0);
+	CU_ASSERT_STRING_EQUAL(r.err, "");
+	run_free(&r);
+	RUN(&r, "probes", "-x");
+	expect_error(&r, 2, "execrec probes: unknown option '-x' (see 'execrec probes --help')\n");
+	run_free(&r);
+	RUN(&r, "probes", "--pid");
+	expect_error(&r, 2, "execrec probes: option '--pid' needs a value");
+	run_free(&r);
+	RUN(&r, "probes", "--count=yes");
+	expect_error(&r, 2, "execrec probes: option '--count' takes no value");
+	run_free(&r);
+	RUN(&r, "probes", "-p", "0");
+	expect_error(&r, 2, "execrec probes: -p: not a process id: '0'\n");
+	run_free(&r);
+	RUN(&r, "probes", "-p", "1", "-i", "x.etr");
+	expect_error(&r, 2, "execrec probes: -p and -i do not go together");
+	run_free(&r);
+	RUN(&r, "probes", "--json", "tracepoint:no_such_system:*");
+	expect_error(&r, 1, "execrec probes: nothing matches 'tracepoint:no_such_system:*'\n");
+	run_free(&r);
+	/* a count is an answer, even of nothing */
+	RUN(&r, "probes", "-c", "tracepoint:no_such_system:*");
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_STRING_EQUAL(r.out, "tracepoint            0\n");
+	run_free(&r);
+}
+
 /* tracefs unmounted, in a mount namespace of our own */
 static void test_no_tracefs(void)
 {
@@ -336,6 +374,7 @@ void register_cli(void)
 	CU_add_test(s, "listing, -v, --json", test_list);
 	CU_add_test(s, "--count", test_count);
 	CU_add_test(s, "bad input: one line, non-zero exit", test_bad_input);
+	CU_add_test(s, "exit statuses: 0 listed, 1 nothing matched, 2 errors", test_status);
 	CU_add_test(s, "uprobe and usdt of a test binary", test_binaries);
 	CU_add_test(s, "execrec btf -o, then bpftool", test_btf_extract);
 	CU_add_test(s, "tracefs not mounted: the mount command", test_no_tracefs);

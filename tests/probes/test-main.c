@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The replay/probes test runner: one main(), one registration function per
+ * The probes/ test runner: one main(), one registration function per
  * area. Arguments: names of suites to run (substring match); none = all.
  */
 #include <stdbool.h>

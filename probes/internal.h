@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared by the files of replay/probes: the source object and its lists. */
+/* Shared by the files of probes/: the source object and its lists. */
 #ifndef EXECREC_PROBES_INTERNAL_H
 #define EXECREC_PROBES_INTERNAL_H
 
