@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include <CUnit/Basic.h>
 
 #include "bpf.h"
+#include "common/macros.h"
 #include "etr.h"
 #include "internal.h"
 #include "session.h"
@@ -154,6 +157,65 @@ static void test_output_move(void)
 		*strrchr(shm, '/') = 0;
 		rmdir(shm);
 	}
+}
+
+/* Entries of the directory @dir but . and .. */
+static int dir_entries(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/*
+ * Where the boot service's trace goes when /var/log is full or read-only:
+ * the move fails with the file system's reason, the trace stays whole where
+ * it was recorded, and nothing (no part, no temporary) is left behind.
+ * Mounting needs root: without it this test has nothing to run.
+ */
+static void test_output_move_refused(void)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+		int err;
+	} fs[] = {
+	    {"full", 0, -ENOSPC},
+	    {"readonly", MS_RDONLY, -EROFS},
+	};
+	char from[PATH_MAX], dir[PATH_MAX], to[PATH_MAX + 16];
+	static char big[256 << 10];
+	struct stat st;
+	int fd;
+
+	if (geteuid() != 0)
+		return;
+	path_in(from, "whole.etr");
+	memset(big, 'x', sizeof(big));
+	fd = open(from, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, big, sizeof(big)) == (ssize_t)sizeof(big));
+	close(fd);
+	for (size_t i = 0; i < ARRAY_SIZE(fs); i++) {
+		path_in(dir, fs[i].name);
+		CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+		/* 64 KiB: smaller than the trace */
+		CU_ASSERT_FATAL(mount("tmpfs", dir, "tmpfs", fs[i].flags, "size=64k") == 0);
+		snprintf(to, sizeof(to), "%s/boot.etr", dir);
+		CU_ASSERT_EQUAL(rec_output__move(from, to, false), fs[i].err);
+		CU_ASSERT(stat(from, &st) == 0 && st.st_size == (off_t)sizeof(big));
+		CU_ASSERT_EQUAL(dir_entries(dir), 0);
+		CU_ASSERT_EQUAL(umount(dir), 0);
+		rmdir(dir);
+	}
+	unlink(from);
 }
 
 /* Options of any size the library knows; bytes it does not know must be
@@ -492,6 +554,8 @@ int main(void)
 	s = CU_add_suite("session, without root", NULL, NULL);
 	CU_add_test(s, "the output file's rules", test_output_open);
 	CU_add_test(s, "moving a finished trace", test_output_move);
+	CU_add_test(s, "a full or read-only destination: nothing lost, nothing left",
+		    test_output_move_refused);
 	CU_add_test(s, "options of other sizes", test_opts);
 	CU_add_test(s, "finding CMD in a search path", test_cmd_find);
 	if (!execrec || !test_bpf__works(execrec, tmpdir, why, sizeof(why))) {
