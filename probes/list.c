@@ -265,8 +265,9 @@ int probe_src__list(struct probe_src *src, struct probe_pattern *const *pats, si
 		l->supported[t] = probe_src__supported(src, t, &l->why[t]);
 	}
 	if (!err && l->o.input && probe_src__trace_info(src)->problems)
-		say(l, "%s: %" PRIu64 " problems while reading; the damaged parts were skipped",
-		    l->o.input, probe_src__trace_info(src)->problems);
+		say(l, "%s: %" PRIu64 " problem%s while reading; the damaged parts were skipped",
+		    l->o.input, probe_src__trace_info(src)->problems,
+		    probe_src__trace_info(src)->problems == 1 ? "" : "s");
 	if (!err)
 		err = print_list(l, out, &ret->matched);
 	if (!err) {

@@ -133,9 +133,9 @@ int probe_list_report(struct probe_src *src, const struct probe_list_opts *o,
 		}
 		if (t == PROBE_TRACEPOINT && ti && st->partial && (counts[t] || o->count))
 			probe_say(msg, ctx,
-				  "%s stores the formats of %" PRIu32 " tracepoints (those its "
+				  "%s stores the formats of %" PRIu32 " tracepoint%s (those its "
 				  "recorder uses), not every tracepoint of that kernel",
-				  o->input, ti->nr_tpformats);
+				  o->input, ti->nr_tpformats, ti->nr_tpformats == 1 ? "" : "s");
 		if (!ti && supported[t] < 0 && (counts[t] || o->count))
 			probe_say(msg, ctx, "%s: cannot tell whether this kernel attaches them: %s",
 				  plural[t], why[t] ? why[t] : strerror(-supported[t]));
