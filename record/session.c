@@ -180,6 +180,12 @@ static char *target_text(const struct rec_session *s)
 	return t;
 }
 
+static void note(struct rec_session *s, enum rec_session_note what, uint64_t now)
+{
+	if (s->o.note)
+		s->o.note(s->o.note_ctx, s, what, now);
+}
+
 static void fail(struct rec_session_failure *f, enum rec_session_step step, int err)
 {
 	if (f) {
@@ -283,6 +289,7 @@ struct rec_session *rec_session__start(const struct rec_session_opts *opts,
 	err = follow(s, f);
 	if (err)
 		goto err_out;
+	note(s, REC_SESSION_ATTACHED, rec_now(CLOCK_MONOTONIC));
 	err = recorder__begin(s->r);
 	if (err) {
 		struct recorder_stats st;
@@ -311,12 +318,6 @@ err_out:
 	rec_session__free(s);
 	errno = -err;
 	return NULL;
-}
-
-static void note(struct rec_session *s, enum rec_session_note what, uint64_t now)
-{
-	if (s->o.note)
-		s->o.note(s->o.note_ctx, s, what, now);
 }
 
 /* CMD exited (SIGCHLD seen and reaped)? */

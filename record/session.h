@@ -45,6 +45,13 @@ enum rec_session_note {
 	/* CMD exited and left processes of its tree running, which the
 	 * session waits for (rec_session__waiting() names them) */
 	REC_SESSION_CMD_EXITED,
+	/* from rec_session__start(): the programs are attached, every process
+	 * started from now on is recorded; the start of the trace (metadata,
+	 * the snapshot of the processes already running) is written next.
+	 * What waits for the recorder (a boot's early units) need not wait
+	 * for that: a process running now is in the trace through the
+	 * snapshot or, if it ends first, through its exit event. */
+	REC_SESSION_ATTACHED,
 };
 
 typedef void (*rec_session_note_fn)(void *ctx, struct rec_session *s, enum rec_session_note note,

@@ -15,13 +15,21 @@
  *                       the syscall tracepoints (every syscall of every
  *                       process pays while they are attached)
  *
+ * The failed-exec path is chosen before the programs are loaded: a program
+ * of two instructions tells whether a trampoline attaches, the sysfs and
+ * tracefs files whether the kernel has kprobes at all.  Verifying the whole
+ * set only to have it refused costs a tenth of a second a time, and the boot
+ * service's start is what the early units of a boot wait for.
+ *
  * The choice and what was found go into the trace's metadata.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
@@ -63,9 +71,53 @@ static bool arg_is_struct_ptr(const struct btf *btf, int id)
 	return t && btf_is_struct(t);
 }
 
+/* Whether a trampoline attaches to the function of kernel BTF id @id: an
+ * fexit program that returns 0, loaded and attached there for a moment, as
+ * libbpf-tools checks before it chooses fentry.  Kernels without
+ * trampolines (no CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, some VMs) refuse
+ * the load or the attach.  0 or a negative errno. */
+static int fexit_try_attach(int id)
+{
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_FEXIT,
+		    .attach_btf_id = id);
+	int prog, link, err = 0;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "execrec_probe", "GPL", insns,
+			     ARRAY_SIZE(insns), &lo);
+	if (prog < 0)
+		return -errno;
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	if (link < 0)
+		err = -errno;
+	else
+		close(link);
+	close(prog);
+	return err;
+}
+
+/* Whether the kernel can make kprobes: the kprobe PMU (libbpf's way) or
+ * tracefs's kprobe_events (kprobes.c's).  Neither: CONFIG_KPROBES is off. */
+static bool has_kprobes(void)
+{
+	const char *tfs = rec_tracefs();
+	char path[128];
+
+	if (!access("/sys/bus/event_source/devices/kprobe/type", F_OK))
+		return true;
+	if (!tfs)
+		return false;
+	snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
+	return !access(path, F_OK);
+}
+
 int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		      enum recorder_problem *ret_problem)
 {
+	int fexit_id = -1;
 	struct btf *btf;
 	size_t i;
 
@@ -104,6 +156,8 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 				 "fexit: the kernel's BTF declares %s's struct pt_regs only "
 				 "forward, so the verifier lets no program read it",
 				 fexit_funcs[i]);
+		} else if (i == 0) {
+			fexit_id = id;
 		}
 	}
 	btf__free(btf);
@@ -157,8 +211,18 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 		v->failed = o->failed_exec;
 		break;
 	default:
-		/* kprobes need no BTF: tried when fexit cannot be */
+		/* kprobes need no BTF: tried when fexit cannot be.  The ids
+		 * of a --btf file are not the kernel's: with one, whether
+		 * fexit attaches is found out by loading the programs. */
 		v->failed = v->f_fexit_funcs ? RECORDER_FAILED_FEXIT : RECORDER_FAILED_KPROBE;
+		if (v->failed == RECORDER_FAILED_FEXIT && !o->btf_path && fexit_id > 0) {
+			int err = fexit_try_attach(fexit_id);
+
+			if (err)
+				rec_variant_fall_back(v, "no trampoline attached", err);
+		}
+		if (v->failed == RECORDER_FAILED_KPROBE && !has_kprobes())
+			rec_variant_fall_back(v, "no kprobe PMU nor kprobe_events", -ENOENT);
 		break;
 	}
 	return 0;

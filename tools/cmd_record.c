@@ -39,11 +39,12 @@ static void on_note(void *ctx, struct rec_session *s, enum rec_session_note note
 	struct record_view *v = ctx;
 	char what[160];
 
-	if (note == REC_SESSION_READY) {
-		/* Under systemd (Type=notify): ready once attached and the
-		 * snapshot is written, so units ordered after this one are
-		 * recorded whole. */
+	if (note == REC_SESSION_ATTACHED) {
+		/* Under systemd (Type=notify): ready once attached, so units
+		 * ordered after this one are recorded whole, and wait no
+		 * longer than that (the snapshot is written meanwhile). */
 		sd_notify_ready("recording");
+	} else if (note == REC_SESSION_READY) {
 		v->start_ns = v->prev_ns = now;
 	} else if (note == REC_SESSION_TICK) {
 		record_view__status(v, s, now);

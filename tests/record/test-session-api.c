@@ -303,8 +303,10 @@ static void test_cmd_find(void)
 struct seen {
 	const char *marker; /* an argv word to look for */
 	bool saw;	    /* an exec with it was recorded */
-	pid_t kid;	    /* started at READY */
+	pid_t kid;	    /* started at READY (at ATTACHED with at_attach) */
+	bool at_attach;
 	int ticks;
+	int notes, attached_at, ready_at; /* the order of the notes, from 1 */
 	int raise_sig; /* raised at READY */
 };
 
@@ -323,9 +325,14 @@ static void on_note(void *ctx, struct rec_session *sess, enum rec_session_note n
 
 	(void)now;
 	CU_ASSERT_PTR_NOT_NULL(rec_session__recorder(sess));
+	s->notes++;
 	if (note == REC_SESSION_TICK)
 		s->ticks++;
-	if (note != REC_SESSION_READY)
+	if (note == REC_SESSION_ATTACHED && !s->attached_at)
+		s->attached_at = s->notes;
+	if (note == REC_SESSION_READY && !s->ready_at)
+		s->ready_at = s->notes;
+	if (note != (s->at_attach ? REC_SESSION_ATTACHED : REC_SESSION_READY))
 		return;
 	if (s->marker) {
 		s->kid = fork();
@@ -376,11 +383,14 @@ static bool trace_ok(const char *path, uint32_t status, const char *word)
 }
 
 /* The whole system until the caller's condition holds: an exec of our
- * own, seen through the event callback; then the trace moves. */
+ * own, seen through the event callback; then the trace moves.  The exec
+ * starts at ATTACHED, before the start of the trace is written (what a
+ * boot's early units do once the boot service says it is ready): it is
+ * recorded whole all the same. */
 static void test_until_and_move(void)
 {
 	char out[PATH_MAX], kept[PATH_MAX], marker[64];
-	struct seen seen = {.marker = marker};
+	struct seen seen = {.marker = marker, .at_attach = true};
 	struct recorder_opts ro = {.sz = sizeof(ro), .event_cb = on_event, .event_ctx = &seen};
 	struct rec_session_opts so = {.sz = sizeof(so),
 				      .output = out,
@@ -404,6 +414,8 @@ static void test_until_and_move(void)
 	CU_ASSERT_EQUAL(rec_session__run(s), 0);
 	rec_session__result(s, &res);
 	CU_ASSERT_EQUAL(res.stop, REC_STOP_UNTIL);
+	CU_ASSERT_EQUAL(seen.attached_at, 1);
+	CU_ASSERT_EQUAL(seen.ready_at, 2);
 	CU_ASSERT_FALSE(res.have_cmd);
 	CU_ASSERT_TRUE(res.moved);
 	CU_ASSERT_EQUAL(res.move_err, 0);
