@@ -42,7 +42,8 @@ static void on_note(void *ctx, struct rec_session *s, enum rec_session_note note
 	if (note == REC_SESSION_ATTACHED) {
 		/* Under systemd (Type=notify): ready once attached, so units
 		 * ordered after this one are recorded whole, and wait no
-		 * longer than that (the snapshot is written meanwhile). */
+		 * longer than that (the snapshot is written meanwhile).  With
+		 * --notify-ready=start this only updates the status. */
 		sd_notify_ready("recording");
 	} else if (note == REC_SESSION_READY) {
 		v->start_ns = v->prev_ns = now;
@@ -160,6 +161,10 @@ int cmd_record(int argc, char **argv)
 
 	if (record_args__parse(&a, argc, argv))
 		goto out;
+	/* Before anything that takes time: the programs' load is what the
+	 * units ordered after a boot service would wait for. */
+	if (a.ready_at_start)
+		sd_notify_ready("starting");
 	ret = 1;
 	if (recorder__check(&problem) && !(problem == RECORDER_NO_BTF && a.ro.btf_path)) {
 		fprintf(stderr, PROG ": Linux %s: %s\n",

@@ -41,6 +41,11 @@ static void usage(FILE *f)
 	      "                           --duration bounds it\n"
 	      "      --move-to FILE       once the trace has ended, move it to FILE (its\n"
 	      "                           directory made if missing); kept at -o if that fails\n"
+	      "      --notify-ready=attached|start  when to tell systemd (Type=notify) the\n"
+	      "                           service is ready: once the programs are attached\n"
+	      "                           (default), or at once, not making what is ordered\n"
+	      "                           after it wait (what ends before the recorder is\n"
+	      "                           attached is then not recorded)\n"
 	      "      --flush-interval T   seal a chunk at least every T (default 1s)\n"
 	      "      --max-args-bytes N   keep up to N bytes of argv per exec (default 256K,\n"
 	      "                           4K to 1M)\n"
@@ -101,7 +106,8 @@ enum {
 	OPT_REDACT,
 	OPT_UNTIL,
 	OPT_GRACE,
-	OPT_MOVE_TO
+	OPT_MOVE_TO,
+	OPT_NOTIFY_READY
 };
 
 static const struct option longopts[] = {
@@ -126,6 +132,7 @@ static const struct option longopts[] = {
     {"until", required_argument, NULL, OPT_UNTIL},
     {"grace", required_argument, NULL, OPT_GRACE},
     {"move-to", required_argument, NULL, OPT_MOVE_TO},
+    {"notify-ready", required_argument, NULL, OPT_NOTIFY_READY},
     {NULL, 0, NULL, 0},
 };
 
@@ -138,6 +145,7 @@ static int parse_opt(struct record_args *c, int opt, char **argv)
 	    RECORDER_FAILED_AUTO, RECORDER_FAILED_FEXIT, RECORDER_FAILED_KPROBE,
 	    RECORDER_FAILED_TRACEPOINT};
 	static const char *const until[] = {"boot-complete"};
+	static const char *const ready[] = {"attached", "start"};
 	uint64_t v;
 	char *end;
 	long l;
@@ -219,6 +227,10 @@ static int parse_opt(struct record_args *c, int opt, char **argv)
 	case OPT_MOVE_TO:
 		c->so.move_to = optarg;
 		return 0;
+	case OPT_NOTIFY_READY:
+		i = pick("notify-ready", optarg, ready, ARRAY_SIZE(ready));
+		c->ready_at_start = i == 1;
+		return i < 0 ? -1 : 0;
 	case OPT_PRINT:
 		c->print = c->ro.live = true;
 		return 0;

@@ -19,6 +19,7 @@ struct record_args {
 	const char *output;	  /* as given ("-" = standard output) */
 	const char *max_size_arg; /* as given, for messages */
 	bool quiet, print, until_boot;
+	bool ready_at_start; /* --notify-ready=start */
 	pid_t pids[RECORD_MAX_PIDS];
 	struct boot_wait boot; /* --until=boot-complete, --grace */
 };

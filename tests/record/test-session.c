@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -571,6 +573,90 @@ static void test_move_to(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--move-to"));
 }
 
+/* The datagrams a service manager got on @fd, in order, into @buf ("|"
+ * between two); how many. */
+static int notify_messages(int fd, char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = 0;
+	for (;;) {
+		char m[512];
+		ssize_t got = recv(fd, m, sizeof(m) - 1, MSG_DONTWAIT);
+
+		if (got < 0)
+			return n;
+		m[got] = 0;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", n++ ? "|" : "", m);
+	}
+}
+
+/* --notify-ready, as the main process of a Type=notify service (what the
+ * boot service is): READY=1 once the programs are attached by default, so
+ * a recorder that cannot load them sends none; with "start" at once, even
+ * then, and "recording" follows as the status once attached. */
+static void test_notify_ready(void)
+{
+	char path[PATH_MAX], sock[PATH_MAX], msgs[2048];
+	char *att[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path, "--", "/bin/true",
+		       NULL};
+	char *start[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path,
+			 "--notify-ready=start", "--", "/bin/true", NULL};
+	char *att_bad[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path,
+			   "--btf=/dev/null", "--", "/bin/true", NULL};
+	char *start_bad[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path,
+			     "--btf=/dev/null", "--notify-ready=start", "--", "/bin/true", NULL};
+	char *bogus[] = {(char *)execrec_bin, "record", "-q", "-o", path,
+			 "--notify-ready=soon", "--", "/bin/true", NULL};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct summary s;
+	struct run r;
+	int fd;
+
+	path_in(path, "notify.etr");
+	path_in(sock, "notify.sock");
+	CU_ASSERT_FATAL(strlen(sock) < sizeof(sa.sun_path));
+	strcpy(sa.sun_path, sock);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	setenv("NOTIFY_SOCKET", sock, 1);
+
+	run(&r, att, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(notify_messages(fd, msgs, sizeof(msgs)), 1);
+	CU_ASSERT_STRING_EQUAL(msgs, "READY=1\nSTATUS=recording");
+	summarize(path, &s);
+	CU_ASSERT_TRUE(s.ended);
+	CU_ASSERT_NOT_EQUAL(exec_of(&s, "/bin/true"), 0);
+
+	run(&r, start, NULL);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(notify_messages(fd, msgs, sizeof(msgs)), 2);
+	CU_ASSERT_STRING_EQUAL(msgs, "READY=1\nSTATUS=starting|READY=1\nSTATUS=recording");
+	summarize(path, &s);
+	CU_ASSERT_TRUE(s.ended);
+	CU_ASSERT_NOT_EQUAL(exec_of(&s, "/bin/true"), 0);
+
+	/* the programs are not loaded (not BTF): never ready by default */
+	run(&r, att_bad, NULL);
+	CU_ASSERT_EQUAL(r.status, 1);
+	CU_ASSERT_EQUAL(notify_messages(fd, msgs, sizeof(msgs)), 0);
+	run(&r, start_bad, NULL);
+	CU_ASSERT_EQUAL(r.status, 1);
+	CU_ASSERT_EQUAL(notify_messages(fd, msgs, sizeof(msgs)), 1);
+	CU_ASSERT_STRING_EQUAL(msgs, "READY=1\nSTATUS=starting");
+
+	run(&r, bogus, NULL);
+	CU_ASSERT_EQUAL(r.status, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--notify-ready: 'soon' is not attached or start"));
+	CU_ASSERT_EQUAL(notify_messages(fd, msgs, sizeof(msgs)), 0);
+
+	unsetenv("NOTIFY_SOCKET");
+	close(fd);
+	unlink(sock);
+}
+
 /* CMD that cannot be run: one line naming it and why, exit 126 as a shell
  * gives, and the failed exec is in the trace; CMD not found: 127, no file. */
 static void test_cmd_not_run(void)
@@ -683,6 +769,7 @@ int main(void)
 		CU_add_test(s, "--stop-on-cmd-exit", test_stop_on_cmd_exit);
 		CU_add_test(s, "waiting is bounded by --duration", test_orphans_bounded);
 		CU_add_test(s, "--move-to", test_move_to);
+		CU_add_test(s, "--notify-ready", test_notify_ready);
 		CU_add_test(s, "CMD that cannot be run, or found", test_cmd_not_run);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);

@@ -112,6 +112,9 @@ _execrec()
     record:--programs)
         COMPREPLY=($(compgen -W "auto loop bounded raw" -- "$cur"))
         return ;;
+    record:--notify-ready)
+        COMPREPLY=($(compgen -W "attached start" -- "$cur"))
+        return ;;
     record:-p | record:--pid)
         COMPREPLY=($(compgen -W "$(cd /proc 2>/dev/null && printf '%s\n' [0-9]*)" -- "$cur"))
         return ;;
