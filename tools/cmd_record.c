@@ -5,8 +5,10 @@
  * (errors, the status line, --print, the summary) record_view.c's; the
  * session does the recording.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,50 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* With --notify-ready=start nothing waits for the recorder, and nothing
+ * should wait behind it for a CPU either: the programs are loaded at idle
+ * priority (SCHED_IDLE: only when a CPU has nothing else to run), and every
+ * thread goes back to the policy it had once they are attached, so that the
+ * ring buffer is drained and written at the usual priority.  (The boot
+ * service's EXECREC_BOOT_WAIT=no.) */
+static struct {
+	bool on;
+	int policy;
+	struct sched_param param;
+} idle_start;
+
+static void idle_start__begin(void)
+{
+	struct sched_param idle = {0};
+
+	idle_start.policy = sched_getscheduler(0);
+	if (idle_start.policy < 0 || sched_getparam(0, &idle_start.param))
+		return;
+	idle_start.on = !sched_setscheduler(0, SCHED_IDLE, &idle);
+}
+
+static void idle_start__end(void)
+{
+	struct dirent *e;
+	DIR *d;
+
+	if (!idle_start.on)
+		return;
+	idle_start.on = false;
+	/* the ring buffer's and the writer's threads started meanwhile, idle
+	 * too (a thread inherits its creator's policy) */
+	d = opendir("/proc/self/task");
+	if (!d) {
+		sched_setscheduler(0, idle_start.policy, &idle_start.param);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			sched_setscheduler((pid_t)atoi(e->d_name), idle_start.policy,
+					   &idle_start.param);
+	closedir(d);
+}
+
 static void on_note(void *ctx, struct rec_session *s, enum rec_session_note note, uint64_t now)
 {
 	struct record_view *v = ctx;
@@ -45,6 +91,7 @@ static void on_note(void *ctx, struct rec_session *s, enum rec_session_note note
 		 * longer than that (the snapshot is written meanwhile).  With
 		 * --notify-ready=start this only updates the status. */
 		sd_notify_ready("recording");
+		idle_start__end();
 	} else if (note == REC_SESSION_READY) {
 		v->start_ns = v->prev_ns = now;
 	} else if (note == REC_SESSION_TICK) {
@@ -163,8 +210,13 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	/* Before anything that takes time: the programs' load is what the
 	 * units ordered after a boot service would wait for. */
-	if (a.ready_at_start)
+	if (a.ready_at_start) {
 		sd_notify_ready("starting");
+		/* not with CMD: forked before the programs load, it would
+		 * inherit the idle policy */
+		if (!a.so.cmd)
+			idle_start__begin();
+	}
 	ret = 1;
 	if (recorder__check(&problem) && !(problem == RECORDER_NO_BTF && a.ro.btf_path)) {
 		fprintf(stderr, PROG ": Linux %s: %s\n",

@@ -11,9 +11,11 @@
  *
  * Environment: EXECREC (the execrec binary).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -591,6 +593,77 @@ static int notify_messages(int fd, char *buf, size_t len)
 	}
 }
 
+/* Whether every thread of @pid has scheduling policy @policy. */
+static bool threads_policy(pid_t pid, int policy)
+{
+	char dir[64];
+	struct dirent *e;
+	bool all = true;
+	int n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			n++;
+			all &= sched_getscheduler((pid_t)atoi(e->d_name)) == policy;
+		}
+	closedir(d);
+	return all && n > 0;
+}
+
+/* --notify-ready=start without CMD (here -p, as the boot service records
+ * the whole system): ready at once, the programs loaded at idle priority,
+ * and every thread back to the usual policy once they are attached. */
+static void notify_idle_load(int fd, const char *path)
+{
+	char pidarg[16], msgs[2048], all[4096] = "";
+	char *follow[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", (char *)path,
+			  "--notify-ready=start", "-p", pidarg, NULL};
+	bool saw_idle = false, attached = false;
+	pid_t sleeper, rec;
+	int st = -1;
+
+	sleeper = fork();
+	if (sleeper == 0) {
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	CU_ASSERT_FATAL(sleeper > 0);
+	snprintf(pidarg, sizeof(pidarg), "%d", (int)sleeper);
+	rec = fork();
+	if (rec == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(follow[0], follow);
+		_exit(127);
+	}
+	CU_ASSERT_FATAL(rec > 0);
+	/* the load takes tens of milliseconds: polled every millisecond */
+	for (int i = 0; i < 30000 && !attached; i++) {
+		if (sched_getscheduler(rec) == SCHED_IDLE)
+			saw_idle = true;
+		if (notify_messages(fd, msgs, sizeof(msgs)))
+			snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+				 all[0] ? "|" : "", msgs);
+		attached = strstr(all, "STATUS=recording") != NULL;
+		usleep(1000);
+	}
+	CU_ASSERT_TRUE(saw_idle);
+	CU_ASSERT_STRING_EQUAL(all, "READY=1\nSTATUS=starting|READY=1\nSTATUS=recording");
+	CU_ASSERT_TRUE(threads_policy(rec, SCHED_OTHER));
+	/* the followed process ends: so does the recording */
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+	waitpid(rec, &st, 0);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* --notify-ready, as the main process of a Type=notify service (what the
  * boot service is): READY=1 once the programs are attached by default, so
  * a recorder that cannot load them sends none; with "start" at once, even
@@ -651,6 +724,8 @@ static void test_notify_ready(void)
 	CU_ASSERT_EQUAL(r.status, 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--notify-ready: 'soon' is not attached or start"));
 	CU_ASSERT_EQUAL(notify_messages(fd, msgs, sizeof(msgs)), 0);
+
+	notify_idle_load(fd, path);
 
 	unsetenv("NOTIFY_SOCKET");
 	close(fd);
