@@ -98,14 +98,13 @@ static __always_inline __u64 wake_flags(void)
  * BPF_CORE_READ() in every program, and so is everything behind it.  Loaded
  * directly, each such hop from a trusted pointer has the verifier look up
  * up to four "<struct>__safe_*" names in the kernel's BTF, by a linear
- * search of its types (125,850 on 6.18), once per state it explores: on Linux 6.18
- * that was 60% of the programs' verification and of the recorder's start
- * (130 ms, against 63 ms now), which is what a boot's early units wait for.
- * The helper calls cost about 0.2 us of BPF time per process instead
- * (bench/storm: 2,678 and 3,244 ns before, 2,996 and 3,292 after).
+ * search of its types (125,850 on Linux 6.18), once per state it explores:
+ * on 6.18 that was 60% of the programs' verification and of the recorder's
+ * start (130 ms, against 63 ms now), which is what a boot's early units
+ * wait for.  The helper calls cost about 0.2 us of BPF time per process
+ * instead (bench/storm: 2,678 and 3,244 ns before, 2,996 and 3,292 after).
  */
-#define KREAD(raw, src, a)                                                                         \
-	((raw) ? BPF_CORE_READ(src, a) : ___arrow(src, a))
+#define KREAD(raw, src, a) ((raw) ? BPF_CORE_READ(src, a) : ___arrow(src, a))
 
 static __always_inline bool followed(__u32 tgid)
 {
@@ -404,8 +403,9 @@ static __always_inline int exec_common(__u64 *ctx, bool loop, bool raw)
 	 * the script's for a #! script. */
 	off = fill_paths(e, task, KREAD(raw, bprm, filename), false, loop);
 	mm = BPF_CORE_READ(task, mm);
-	args_len = read_block(e->data + off, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end),
-			      &e->args_orig_len, &e->h.flags, ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
+	args_len =
+	    read_block(e->data + off, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end),
+		       &e->args_orig_len, &e->h.flags, ER_F_ARGS_TRUNC, ER_F_ARGS_FAULT);
 	e->args_len = args_len;
 	e->env_len = 0;
 	e->env_orig_len = 0;
@@ -414,9 +414,9 @@ static __always_inline int exec_common(__u64 *ctx, bool loop, bool raw)
 		if (args_len > cfg_max_args)
 			return 0;
 		off += args_len;
-		e->env_len =
-		    read_block(e->data + off, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end),
-			       &e->env_orig_len, &e->h.flags, ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
+		e->env_len = read_block(e->data + off, BPF_CORE_READ(mm, env_start),
+					BPF_CORE_READ(mm, env_end), &e->env_orig_len, &e->h.flags,
+					ER_F_ENV_TRUNC, ER_F_ENV_FAULT);
 	}
 	emit_exec(e);
 	return 0;
@@ -896,8 +896,8 @@ static __always_inline int fork_common(__u64 *ctx, bool raw)
 	f->h.size = sizeof(*f);
 	f->h.ts_ns = bpf_ktime_get_boot_ns();
 	f->h.start_ns = BPF_CORE_READ(child, group_leader, start_boottime);
-	/* Direct loads in tp_btf (the verifier turns them into faulting-safe
-	 * loads): no helper call per pointer hop on this path of every fork. */
+	/* The child's cgroup: not yet bpf_get_current_cgroup_id()'s, which is
+	 * the parent's (a pointer chain: BPF_CORE_READ(), see KREAD()). */
 	f->h.cgroup_id = BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id);
 	f->h.pid = child_tgid;
 	f->h.tid = KREAD(raw, child, pid);

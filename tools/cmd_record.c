@@ -66,8 +66,8 @@ static void idle_start__end(void)
 	if (!idle_start.on)
 		return;
 	idle_start.on = false;
-	/* the ring buffer's and the writer's threads started meanwhile, idle
-	 * too (a thread inherits its creator's policy) */
+	/* the trace writer's thread started meanwhile, idle too (a thread
+	 * inherits its creator's policy) */
 	d = opendir("/proc/self/task");
 	if (!d) {
 		sched_setscheduler(0, idle_start.policy, &idle_start.param);

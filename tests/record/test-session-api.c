@@ -307,7 +307,7 @@ struct seen {
 	bool at_attach;
 	int ticks;
 	int notes, attached_at, ready_at; /* the order of the notes, from 1 */
-	int raise_sig; /* raised at READY */
+	int raise_sig;			  /* raised at READY */
 };
 
 static void on_event(void *ctx, const struct etr_event *ev)

@@ -621,8 +621,8 @@ static bool threads_policy(pid_t pid, int policy)
 static void notify_idle_load(int fd, const char *path)
 {
 	char pidarg[16], msgs[2048], all[4096] = "";
-	char *follow[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", (char *)path,
-			  "--notify-ready=start", "-p", pidarg, NULL};
+	char *follow[] = {(char *)execrec_bin,	  "record", "-q",   "-f", "-o", (char *)path,
+			  "--notify-ready=start", "-p",	    pidarg, NULL};
 	bool saw_idle = false, attached = false;
 	pid_t sleeper, rec;
 	int st = -1;
@@ -671,16 +671,17 @@ static void notify_idle_load(int fd, const char *path)
 static void test_notify_ready(void)
 {
 	char path[PATH_MAX], sock[PATH_MAX], msgs[2048];
-	char *att[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path, "--", "/bin/true",
-		       NULL};
-	char *start[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path,
-			 "--notify-ready=start", "--", "/bin/true", NULL};
-	char *att_bad[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path,
-			   "--btf=/dev/null", "--", "/bin/true", NULL};
-	char *start_bad[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path,
-			     "--btf=/dev/null", "--notify-ready=start", "--", "/bin/true", NULL};
-	char *bogus[] = {(char *)execrec_bin, "record", "-q", "-o", path,
-			 "--notify-ready=soon", "--", "/bin/true", NULL};
+	char *att[] = {(char *)execrec_bin, "record", "-q", "-f", "-o", path, "--",
+		       "/bin/true",	    NULL};
+	char *start[] = {(char *)execrec_bin,	 "record", "-q",	"-f", "-o", path,
+			 "--notify-ready=start", "--",	   "/bin/true", NULL};
+	char *att_bad[] = {(char *)execrec_bin, "record", "-q",	       "-f", "-o", path,
+			   "--btf=/dev/null",	"--",	  "/bin/true", NULL};
+	char *start_bad[] = {
+	    (char *)execrec_bin,    "record", "-q",	   "-f", "-o", path, "--btf=/dev/null",
+	    "--notify-ready=start", "--",     "/bin/true", NULL};
+	char *bogus[] = {(char *)execrec_bin,	"record", "-q",	       "-o", path,
+			 "--notify-ready=soon", "--",	  "/bin/true", NULL};
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct summary s;
 	struct run r;
