@@ -125,8 +125,15 @@ static void test_bad_input(void)
 	RUN(&r, "probes", "-i", "/etc/hostname");
 	expect_error(&r, 2, "/etc/hostname: not an execrec trace");
 	run_free(&r);
+	/* btf: a trace that cannot be read is 1, as for the other analyzers */
 	RUN(&r, "btf", "-i", "/etc/hostname", "-o", "/dev/null");
-	expect_error(&r, 2, "/etc/hostname: not an execrec trace");
+	expect_error(&r, 1, "/etc/hostname: not an execrec trace");
+	run_free(&r);
+	RUN(&r, "btf", "-i", "/nonexistent.etr");
+	expect_error(&r, 1, "/nonexistent.etr: No such file or directory");
+	run_free(&r);
+	RUN(&r, "btf", "/nonexistent.etr", "-o", "/dev/null");
+	expect_error(&r, 1, "/nonexistent.etr: No such file or directory");
 	run_free(&r);
 	RUN(&r, "probes", "-i", "/nonexistent.etr");
 	expect_error(&r, 2, "/nonexistent.etr: No such file or directory");
