@@ -264,6 +264,10 @@ struct rp_proc {
 	/* the order it came in: of its creation, or once it is linked to a
 	 * parent, of that link; siblings (and roots) are listed by it */
 	uint32_t seq;
+	/* private: the exec chain's last, so that a process that execs
+	 * 100,000 times (a retry loop) is not a walk per exec; in what was
+	 * padding */
+	uint32_t exec_last;
 };
 
 /* A lost marker as the model saw it. */
