@@ -1086,7 +1086,7 @@ int rp_model__add(struct rp_model *m, const struct etr_event *ev)
 			if (ev->old_tid && ev->old_tid != ev->pid)
 				p->flags |= RP_PF_THREAD_EXEC;
 		} else {
-			if (p->nfail < UINT16_MAX)
+			if (p->nfail < UINT32_MAX)
 				p->nfail++;
 		}
 		/* the comm after a successful exec, or the first seen */

@@ -254,8 +254,11 @@ struct rp_proc {
 	uint32_t exec_first;		    /* chain, RP_NONE if none */
 	uint32_t nchildren;
 	int32_t exit_code;
-	uint16_t nexec, nfail; /* successful and failed execs (saturating) */
+	uint16_t nexec; /* successful execs (saturating) */
 	int16_t signal;
+	/* failed execs (saturating): 32 bits, as a retry loop left running
+	 * fails more often than 16 count */
+	uint32_t nfail;
 	uint32_t flags;	     /* RP_PF_* */
 	uint32_t mark;	     /* free for the user of the model */
 	uint32_t chain;	     /* private: older process of the same pid */
