@@ -224,8 +224,9 @@ static void dump_record(struct rp_dump *d, const struct etr_walk_item *it, bool 
 	const char *name = etr_record_type__str(c->type, rec->type);
 	FILE *f = d->out;
 
-	if (d->json && c->type == ETR_CHUNK_PROCSNAP && name) {
-		/* in the event schema, as "proc" events */
+	if (d->json && c->type == ETR_CHUNK_PROCSNAP && name && !bad) {
+		/* in the event schema, as "proc" events; one that did not
+		 * decode has no fields for that: it is a record like others */
 	} else if (d->json) {
 		fprintf(f,
 			"{\"chunk\":%" PRIu64 ",\"chunk_type\":\"%s\",\"offset\":%" PRIu64

@@ -254,8 +254,11 @@ struct rp_proc {
 	uint32_t exec_first;		    /* chain, RP_NONE if none */
 	uint32_t nchildren;
 	int32_t exit_code;
-	uint16_t nexec, nfail; /* successful and failed execs (saturating) */
+	uint16_t nexec; /* successful execs (saturating) */
 	int16_t signal;
+	/* failed execs (saturating): 32 bits, as a retry loop left running
+	 * fails more often than 16 count */
+	uint32_t nfail;
 	uint32_t flags;	     /* RP_PF_* */
 	uint32_t mark;	     /* free for the user of the model */
 	uint32_t chain;	     /* private: older process of the same pid */
@@ -264,6 +267,10 @@ struct rp_proc {
 	/* the order it came in: of its creation, or once it is linked to a
 	 * parent, of that link; siblings (and roots) are listed by it */
 	uint32_t seq;
+	/* private: the exec chain's last, so that a process that execs
+	 * 100,000 times (a retry loop) is not a walk per exec; in what was
+	 * padding */
+	uint32_t exec_last;
 };
 
 /* A lost marker as the model saw it. */

@@ -158,7 +158,7 @@ int cmd_btf(int argc, char **argv)
 		return driver__stop(&d, DRV_EXIT_USAGE);
 	}
 	d.path = c.input;
-	d.status = DRV_EXIT_USAGE; /* the trace cannot be read */
+	d.status = DRV_EXIT_FAIL; /* the trace cannot be read, as for the other analyzers */
 	src = open_trace(&d);
 	if (!src)
 		goto out;

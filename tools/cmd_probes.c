@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "common/parse.h"
 #include "driver.h"
 #include "probes.h"
 #include "replay.h"
@@ -62,7 +63,7 @@ static void say(void *ctx, const char *msg)
 static int option(struct driver *d, int opt, const char *arg)
 {
 	struct probe_list_opts *o = d->ctx;
-	char *end;
+	uint64_t pid;
 
 	switch (opt) {
 	case 'a':
@@ -81,10 +82,10 @@ static int option(struct driver *d, int opt, const char *arg)
 		o->input = arg;
 		break;
 	case 'p':
-		errno = 0;
-		o->pid = (pid_t)strtol(arg, &end, 10);
-		if (errno || *end || o->pid <= 0)
-			return driver__err(d, "-p: not a process id: '%s'", arg);
+		/* as the other pid options: digits only, and one that fits pid_t */
+		if (ec_parse_count(arg, INT32_MAX, &pid) || !pid)
+			return driver__err(d, "--pid: '%s' is not a pid", arg);
+		o->pid = (pid_t)pid;
 		break;
 	case 'L':
 		o->no_libs = true;

@@ -163,7 +163,8 @@ static struct etr_reader *open_input(struct driver *d, struct etr_reader_opts *o
 		return rd;
 	err = errno;
 	driver__err(d, "%s: %s; nothing written", d->path, driver__open_why(err));
-	d->status = err == ENOENT || err == EACCES ? DRV_EXIT_USAGE : DRV_EXIT_FAIL;
+	/* missing or not a trace alike: 1, as for the other analyzers */
+	d->status = DRV_EXIT_FAIL;
 	return NULL;
 }
 

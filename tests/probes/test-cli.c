@@ -125,8 +125,15 @@ static void test_bad_input(void)
 	RUN(&r, "probes", "-i", "/etc/hostname");
 	expect_error(&r, 2, "/etc/hostname: not an execrec trace");
 	run_free(&r);
+	/* btf: a trace that cannot be read is 1, as for the other analyzers */
 	RUN(&r, "btf", "-i", "/etc/hostname", "-o", "/dev/null");
-	expect_error(&r, 2, "/etc/hostname: not an execrec trace");
+	expect_error(&r, 1, "/etc/hostname: not an execrec trace");
+	run_free(&r);
+	RUN(&r, "btf", "-i", "/nonexistent.etr");
+	expect_error(&r, 1, "/nonexistent.etr: No such file or directory");
+	run_free(&r);
+	RUN(&r, "btf", "/nonexistent.etr", "-o", "/dev/null");
+	expect_error(&r, 1, "/nonexistent.etr: No such file or directory");
 	run_free(&r);
 	RUN(&r, "probes", "-i", "/nonexistent.etr");
 	expect_error(&r, 2, "/nonexistent.etr: No such file or directory");
@@ -172,7 +179,7 @@ static void test_bad_input(void)
 	expect_error(&r, 2, "no binary no-such-binary-anywhere");
 	run_free(&r);
 	RUN(&r, "probes", "-p", "nope");
-	expect_error(&r, 2, "not a process id");
+	expect_error(&r, 2, "--pid: 'nope' is not a pid");
 	run_free(&r);
 	rm_rf(dir);
 }
@@ -311,6 +318,8 @@ static void test_btf_extract(void)
  * command line's included */
 static void test_status(void)
 {
+	static char bad_pids[][16] = {"12x", "",	   "-1",	 "+5",	       " 5",
+				      "0",   "2147483648", "4294967301", "99999999999"};
 	struct run r;
 
 	SKIP_IF(!execrec_path(), "EXECREC not set");
@@ -328,9 +337,21 @@ static void test_status(void)
 	RUN(&r, "probes", "--count=yes");
 	expect_error(&r, 2, "execrec probes: option '--count' takes no value");
 	run_free(&r);
-	RUN(&r, "probes", "-p", "0");
-	expect_error(&r, 2, "execrec probes: -p: not a process id: '0'\n");
-	run_free(&r);
+	/* pids as the other commands read them: digits only, one line each */
+	for (size_t i = 0; i < sizeof(bad_pids) / sizeof(bad_pids[0]); i++) {
+		char want[96];
+
+		snprintf(want, sizeof(want), "execrec probes: --pid: '%s' is not a pid\n",
+			 bad_pids[i]);
+		RUN(&r, "probes", "-p", bad_pids[i], "uprobe:*");
+		expect_error(&r, 2, want);
+		CU_ASSERT_STRING_EQUAL(r.err, want);
+		run_free(&r);
+		RUN(&r, "probes", "--pid", bad_pids[i], "uprobe:*");
+		CU_ASSERT_STRING_EQUAL(r.err, want);
+		CU_ASSERT_EQUAL(r.status, 2);
+		run_free(&r);
+	}
 	RUN(&r, "probes", "-p", "1", "-i", "x.etr");
 	expect_error(&r, 2, "execrec probes: -p and -i do not go together");
 	run_free(&r);

@@ -228,6 +228,10 @@ bad "a rules file with a bad line" --rules rules plant.etr -o bad.etr
 check 'grep -q "rules:2:" bad.err' "the bad line is named: $(cat bad.err)"
 bad "an unreadable key file" --key-file "$T/nokey" plant.etr -o bad.etr
 bad "no such rule" --no-rule nope plant.etr -o bad.etr
+# an input that cannot be read: exit 1, as for the other analyzers
+"$EXECREC" redact "$T/missing.etr" -o bad.etr 2>bad.err
+check '[ $? = 1 ] && [ "$(wc -l <bad.err)" = 1 ] && [ ! -e bad.etr ]' "missing input: $(cat bad.err)"
+check 'grep -q "missing.etr: No such file or directory" bad.err' "missing input named: $(cat bad.err)"
 # an output file refused: exit 1, as for export, chart and btf
 cp plant.etr same.etr
 "$EXECREC" redact same.etr -o same.etr 2>bad.err

@@ -18,6 +18,7 @@
 #include "common/mem.h"
 #include "common/utf8.h"
 #include "replay.h"
+#include "tree.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
@@ -1056,6 +1057,60 @@ static void test_trace_clock(void)
 	free(b.data);
 }
 
+/* Output of a tree of the trace in @b: text, or with @json records. */
+static char *tree_of(const struct membuf *b, bool json)
+{
+	struct rp_tree_print_opts po = {.sz = sizeof(po)};
+	struct rp_tree_opts o = {.sz = sizeof(o), .text = json ? NULL : &po};
+	const struct etr_event *ev;
+	struct rp_trace *t = rp_trace__open_mem(b->data, b->len, NULL);
+	struct rp_tree *tr;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	tr = rp_tree__new(t, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tr);
+	while (rp_trace__next_event(t, &ev) > 0)
+		CU_ASSERT_EQUAL(rp_tree__add(tr, ev), 0);
+	CU_ASSERT_EQUAL(rp_tree__finish(tr), 0);
+	f = open_memstream(&out, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(json ? rp_tree__print_json(tr, f) : rp_tree__print_text(tr, f), 0);
+	fclose(f);
+	rp_tree__free(tr);
+	rp_trace__free(t);
+	return out;
+}
+
+/* A process whose execs fail more often than 16 bits count (a retry loop
+ * left running) and then execs: the count whole in the tree. EPERM, not
+ * ENOENT: not a $PATH search, which the reader looks ahead for. */
+static void test_trace_many_failed_execs(void)
+{
+	enum { NFAIL = 70000 };
+	struct membuf b;
+	char *out;
+
+	mb_open(&b, 0);
+	mb_event(&b, ev_fork(T0, 200, 1));
+	for (uint32_t i = 0; i < NFAIL; i++)
+		mb_event(&b, ev_exec(T0 + MS + i, 200, 1, T0, -EPERM, "/nope", ARGV("nope\0")));
+	mb_event(&b, ev_exec(T0 + SEC, 200, 1, T0, 0, "/bin/true", ARGV("true\0")));
+	mb_event(&b, ev_exit(T0 + 2 * SEC, 200, 1, T0, 0, 0));
+	mb_close(&b, true);
+
+	out = tree_of(&b, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[exec failed: /nope EPERM"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, ", +69997 more"));
+	free(out);
+	out = tree_of(&b, true);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"nexec\":1,\"nfail\":70000,"));
+	free(out);
+	free(b.data);
+}
+
 /* ---- filters ------------------------------------------------------------------ */
 
 static struct rp_filter *filter(const char *name, const char *value)
@@ -1629,6 +1684,7 @@ int main(void)
 	    {"bit flip", test_trace_bitflip},
 	    {"not a trace, newer major version", test_trace_refused},
 	    {"clock anchors", test_trace_clock},
+	    {"more failed execs than 16 bits count", test_trace_many_failed_execs},
 	    {NULL, NULL},
 	};
 	static const struct test filters[] = {

@@ -204,6 +204,54 @@ static void test_dump_bad_record(void)
 	unlink(path);
 }
 
+/* A process-snapshot record that does not decode: in --json (where good
+ * ones are "proc" events) still one object naming the record and its
+ * offset, the problem object right after it; every line one object. */
+static void test_dump_bad_proc_json(void)
+{
+	struct etr_writer_opts o = {.sz = sizeof(o), .level = -1, .created_ns = 1};
+	struct etr_proc p = {.pid = 5, .ppid = 1, .comm = {"sh", 2}};
+	struct dump_run r = {.opts = {.sz = sizeof(r.opts), .json = true}};
+	char path[64], *out, *line, *nl;
+	struct etr_writer *w;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/execrec-test-walkers-XXXXXX");
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	memset(o.trace_id, 7, sizeof(o.trace_id));
+	w = etr_writer__open_fd(fd, &o);
+	CU_ASSERT_FATAL(w != NULL);
+	CU_ASSERT_EQUAL(etr_writer__write_proc(w, &p), 0);
+	/* the eight numbers zero, then a comm whose length runs past the body */
+	CU_ASSERT_EQUAL(etr_writer__write_raw(w, ETR_CHUNK_PROCSNAP, ETR_REC_PROC,
+					      "\0\0\0\0\0\0\0\0\x09"
+					      "ab",
+					      11),
+			0);
+	CU_ASSERT_EQUAL(etr_writer__close(w, 0), 0);
+	etr_writer__free(w);
+	close(fd);
+
+	r.path = path;
+	r.opts.type_mask = 1u << ETR_CHUNK_PROCSNAP;
+	out = capture(run_dump, &r);
+	CU_ASSERT_EQUAL(r.ret, 0);
+	CU_ASSERT_EQUAL(r.problems, 1);
+	CU_ASSERT_EQUAL(r.first.kind, ETR_PROB_BAD_RECORD);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"proc\",\"pid\":5,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"chunk_type\":\"procsnap\",\"offset\":"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(out, "\"record\":\"proc\",\"type\":1}\n{\"problem\":\"malformed record\","));
+	for (line = out; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		CU_ASSERT_FATAL(nl != NULL);
+		CU_ASSERT(line[0] == '{' && nl - line > 2 && nl[-1] == '}');
+	}
+	free(out);
+	unlink(path);
+}
+
 static void test_dump_parse_types(void)
 {
 	uint32_t mask = 0;
@@ -279,6 +327,7 @@ int main(void)
 	CU_add_test(s, "rp_trace record_cb", test_trace_record_cb);
 	CU_add_test(s, "rp_trace record_cb error", test_trace_record_cb_error);
 	CU_add_test(s, "rp_dump bad record", test_dump_bad_record);
+	CU_add_test(s, "rp_dump bad proc json", test_dump_bad_proc_json);
 	CU_add_test(s, "rp_dump types", test_dump_parse_types);
 	CU_add_test(s, "rp_info", test_info);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
