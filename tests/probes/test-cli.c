@@ -339,7 +339,7 @@ static void test_status(void)
 	run_free(&r);
 	/* pids as the other commands read them: digits only, one line each */
 	for (size_t i = 0; i < sizeof(bad_pids) / sizeof(bad_pids[0]); i++) {
-		char want[96];
+		char want[256];
 
 		snprintf(want, sizeof(want), "execrec probes: --pid: '%s' is not a pid\n",
 			 bad_pids[i]);
