@@ -100,3 +100,13 @@ char *test_slurp_all(const char *path, size_t *ret_len)
 	*ret_len = len;
 	return buf;
 }
+
+int test_rm_rf(const char *dir)
+{
+	char *const argv[] = {"rm", "-rf", "--", (char *)dir, NULL};
+
+	if (test_run(argv, NULL, NULL, NULL) == 0)
+		return 0;
+	fprintf(stderr, "cannot remove %s\n", dir);
+	return -1;
+}

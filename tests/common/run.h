@@ -31,4 +31,8 @@ void test_slurp(const char *path, char *buf, size_t size);
  * it cannot be read. Free it. */
 char *test_slurp_all(const char *path, size_t *ret_len);
 
+/* Remove the scratch folder @dir and all in it (rm -rf, run without a
+ * shell); one line on stderr if that fails.  0, or -1. */
+int test_rm_rf(const char *dir);
+
 #endif /* EXECREC_TESTS_RUN_H */

@@ -1529,11 +1529,7 @@ static void test_recorded_changed(void)
 
 static void cleanup_tmp(void)
 {
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	test_rm_rf(tmpdir);
 }
 
 int main(void)

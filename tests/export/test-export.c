@@ -1387,7 +1387,6 @@ int main(void)
 {
 	CU_pSuite s;
 	unsigned fails;
-	char cmd[PATH_MAX + 16];
 
 	execrec_bin = getenv("EXECREC");
 	fixtures = getenv("FIXTURES");
@@ -1443,9 +1442,7 @@ int main(void)
 	fails = CU_get_number_of_failures();
 	CU_cleanup_registry();
 	if (!fails) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd))
-			fprintf(stderr, "cannot remove %s\n", tmpdir);
+		test_rm_rf(tmpdir);
 	} else {
 		fprintf(stderr, "files kept in %s\n", tmpdir);
 	}

@@ -1270,11 +1270,7 @@ static void test_threads_and_btf_full(void)
 
 static void cleanup_tmp(void)
 {
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	test_rm_rf(tmpdir);
 }
 
 /*

@@ -28,6 +28,7 @@
 #include "common/macros.h"
 #include "etr.h"
 #include "internal.h"
+#include "run.h"
 #include "session.h"
 
 static char tmpdir[] = "/tmp/er-session-api-XXXXXX";
@@ -552,7 +553,7 @@ static void test_cmd(void)
 int main(void)
 {
 	const char *execrec = getenv("EXECREC");
-	char why[256], cmd[PATH_MAX + 16];
+	char why[256];
 	CU_pSuite s;
 	int fails;
 
@@ -592,8 +593,6 @@ int main(void)
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
 	CU_cleanup_registry();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	test_rm_rf(tmpdir);
 	return fails ? 1 : 0;
 }

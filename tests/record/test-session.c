@@ -807,7 +807,7 @@ static void test_orphans_bounded(void)
 int main(void)
 {
 	CU_pSuite s;
-	char why[4096], cmd[PATH_MAX + 16];
+	char why[4096];
 	unsigned fails;
 
 	execrec_bin = getenv("EXECREC");
@@ -826,8 +826,7 @@ int main(void)
 		if (!test_bpf__required()) {
 			printf("record-session: SKIPPED, BPF not available: %s\n", why);
 			CU_cleanup_registry();
-			snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-			return system(cmd) ? 1 : 77;
+			return test_rm_rf(tmpdir) ? 1 : 77;
 		}
 		fprintf(stderr, "record-session: BPF not available: %s\n", why);
 		s = CU_add_suite("record-session", NULL, NULL);
@@ -851,8 +850,6 @@ int main(void)
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();
 	CU_cleanup_registry();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	test_rm_rf(tmpdir);
 	return fails ? 1 : 0;
 }
