@@ -32,8 +32,12 @@ int rec_opts_read(struct recorder_opts *o, const struct recorder_opts *u);
 int rec_write_meta(struct etr_writer *w, const struct recorder_opts *o);
 int rec_write_clock(struct etr_writer *w);
 int rec_write_tpformats(struct etr_writer *w);
-/* @path: the kernel BTF from this file instead of /sys/kernel/btf/vmlinux */
-int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path);
+/* @path: the kernel BTF from this file instead of /sys/kernel/btf/vmlinux;
+ * @btf: that BTF already parsed (rec_variant_probe() did), or NULL to
+ * parse it here.  @btf stays the caller's. */
+struct btf;
+int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path,
+		  const struct btf *btf);
 /* The tracefs directory holding events/, or NULL when none is mounted. */
 const char *rec_tracefs(void);
 
@@ -63,8 +67,12 @@ struct rec_variant {
 };
 struct execrec_bpf;
 struct bpf_link;
+/* @ret_btf: when not NULL, the kernel BTF it parsed (of o->btf_path, or
+ * the kernel's own) is handed over there, for the trace's BTF subset,
+ * instead of being parsed a second time: the caller's to free, whatever
+ * the result (NULL if the parse failed). */
 int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
-		      enum recorder_problem *ret_problem);
+		      enum recorder_problem *ret_problem, struct btf **ret_btf);
 void rec_variant_fall_back(struct rec_variant *v, const char *why, int err);
 void rec_variant_apply(struct execrec_bpf *s, const struct rec_variant *v, bool have_iter);
 int rec_variant_attach(struct execrec_bpf *s, struct rec_variant *v, struct bpf_link **links,

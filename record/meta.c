@@ -265,9 +265,10 @@ static int btf_missing(struct etr_writer *w, int err)
 	return meta_str(w, "btf_error", msg);
 }
 
-int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path)
+int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path,
+		  const struct btf *btf)
 {
-	struct btf *vmlinux;
+	struct btf *vmlinux = NULL;
 	void *data = NULL;
 	size_t len = 0;
 	int err;
@@ -291,10 +292,12 @@ int rec_write_btf(struct etr_writer *w, enum recorder_btf mode, const char *path
 		free(buf);
 		return err;
 	}
-	vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
-	if (!vmlinux)
-		return btf_missing(w, -errno);
-	err = rec_btf_subset__build(vmlinux, &data, &len);
+	if (!btf) {
+		btf = vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+		if (!vmlinux)
+			return btf_missing(w, -errno);
+	}
+	err = rec_btf_subset__build(btf, &data, &len);
 	btf__free(vmlinux);
 	if (err)
 		return btf_missing(w, err);

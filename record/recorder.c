@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "common/opts.h"
@@ -60,6 +61,7 @@ struct recorder {
 	uint64_t ready_ns;
 	bool have_iter; /* the task iterator loaded */
 	struct rec_variant v;
+	struct btf *kbtf; /* rec_variant_probe()'s parse, until the BTF subset is written */
 	struct bpf_link *links[16];
 	size_t nlinks;
 
@@ -180,7 +182,7 @@ void recorder__problem_detail(const struct recorder_opts *opts, enum recorder_pr
 				       &(struct recorder_opts){.sz = sizeof(*o),
 							       .btf_path = o->btf_path,
 							       .programs = o->programs},
-				       &ignored) &&
+				       &ignored, NULL) &&
 		    v.fallback[0] && !v.f_fexit_funcs) {
 			snprintf(buf, size, "%s", v.fallback);
 			return;
@@ -569,7 +571,9 @@ struct recorder *recorder__new(int fd, const struct recorder_opts *user_opts,
 		goto err_free;
 	}
 
-	err = rec_variant_probe(&r->v, &r->o, &problem);
+	/* the BTF subset of the trace is made from the same parse */
+	err = rec_variant_probe(&r->v, &r->o, &problem,
+				r->o.btf == RECORDER_BTF_SUBSET ? &r->kbtf : NULL);
 	if (err)
 		goto err_free;
 	/* The task iterator (exact start times for the snapshot) is a nicety:
@@ -784,7 +788,10 @@ int recorder__begin(struct recorder *r)
 	if (!err)
 		err = rec_write_tpformats(r->w);
 	if (!err)
-		err = rec_write_btf(r->w, r->o.btf, r->o.btf_path);
+		err = rec_write_btf(r->w, r->o.btf, r->o.btf_path, r->kbtf);
+	/* needed for nothing else */
+	btf__free(r->kbtf);
+	r->kbtf = NULL;
 	if (!err) {
 		read_starts(r, &starts, &nstarts);
 		if (r->o.mode == RECORDER_SYSTEM) {
@@ -934,6 +941,7 @@ void recorder__free(struct recorder *r)
 	detach_all(r);
 	execrec_bpf__destroy(r->skel);
 	etr_writer__free(r->w);
+	btf__free(r->kbtf);
 	free(r->percpu);
 	free(r);
 }

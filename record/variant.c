@@ -114,13 +114,15 @@ static bool has_kprobes(void)
 }
 
 int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
-		      enum recorder_problem *ret_problem)
+		      enum recorder_problem *ret_problem, struct btf **ret_btf)
 {
 	int fexit_id = -1;
 	struct btf *btf;
 	size_t i;
 
 	memset(v, 0, sizeof(*v));
+	if (ret_btf)
+		*ret_btf = NULL;
 	v->kretprobe_maxactive = o->kretprobe_maxactive;
 	v->f_loop = has_helper(BPF_FUNC_loop);
 	v->f_task_btf = has_helper(BPF_FUNC_get_current_task_btf);
@@ -159,7 +161,10 @@ int rec_variant_probe(struct rec_variant *v, const struct recorder_opts *o,
 			fexit_id = id;
 		}
 	}
-	btf__free(btf);
+	if (ret_btf)
+		*ret_btf = btf;
+	else
+		btf__free(btf);
 	if (!v->f_kernel_btf) {
 		/* trampolines attach by the kernel's own BTF ids */
 		v->f_fexit_funcs = false;
